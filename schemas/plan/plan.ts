@@ -1,0 +1,123 @@
+/**
+ * The plan: what the compiler emits and the runtime executes. Plain JSON, canonical
+ * (sorted keys), versioned and content-hashed. Every cross-reference is an array index,
+ * so the runtime follows indices and never re-reads policy. These zod schemas are the
+ * source of the plan's TypeScript types and of `schemas/generated/plan.schema.json`;
+ * the runtime imports only the types (`import type`) and the generated validator.
+ */
+import { z } from "zod";
+
+const index = z.number().int().min(0);
+
+/** A secret reference, resolved by the runtime when it links the plan; never a value. */
+export const PlanSecretRef = z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/);
+
+export const PlanTimeouts = z.strictObject({
+  /** TCP (and TLS) connect timeout in ms. */
+  connectMs: z.number().int().positive(),
+  /** Time from sending the request to receiving response headers, in ms. */
+  firstByteMs: z.number().int().positive(),
+  /** Longest gap between two body chunks of the response, in ms (streams included). */
+  idleMs: z.number().int().positive(),
+  /** Whole-attempt deadline in ms, from send to the last byte. */
+  totalMs: z.number().int().positive(),
+});
+
+/** One upstream origin (a policy provider), with its connection pool settings. */
+export const PlanUpstream = z.strictObject({
+  /** Policy name of the provider; for logs and errors only. */
+  name: z.string(),
+  /** The wire protocol adapter id. */
+  adapter: z.enum(["openai-compatible"]),
+  /** scheme://host[:port], the key of the undici pool. */
+  origin: z.string(),
+  /** Path prefix in front of the API paths, without a trailing slash (e.g. "/v1"). */
+  basePath: z.string(),
+  /** Secret references of the API keys, used in turn; empty when the upstream needs none. */
+  apiKeys: z.array(PlanSecretRef),
+  /** When true, an upstream whose secrets are unset at link time is disabled, not an error. */
+  optional: z.boolean(),
+  timeouts: PlanTimeouts,
+  /** Most concurrent connections to this origin. */
+  connections: z.number().int().positive(),
+});
+
+/** A (provider, upstream model name) pair that a public model can be served by. */
+export const PlanTarget = z.strictObject({
+  upstream: index,
+  /** Model name sent upstream. */
+  model: z.string(),
+});
+
+/** A public model: how to pick a target and where to go when it fails. */
+export const PlanModel = z.strictObject({
+  /** The public model name clients send. */
+  name: z.string(),
+  /** Targets chosen by weight (indices into `targets`). */
+  weighted: z.array(index).min(1),
+  /** Cumulative weights for `weighted`, ending at `totalWeight`; pick with one random draw. */
+  cumulativeWeights: z.array(z.number().positive()).min(1),
+  /**
+   * The attempt order after the picked target: the other weighted targets by
+   * descending weight, then the policy's fallbacks, each target at most once.
+   */
+  fallbacks: z.array(index),
+});
+
+/** A route: a model-name matcher (first match wins) that sends traffic to a public model. */
+export const PlanRoute = z.strictObject({
+  /** Policy name of the route (or "model:<name>" for the implicit route of a model). */
+  name: z.string(),
+  /** Index into `models`. */
+  model: index,
+});
+
+/** Route matching, compiled: exact names resolve in one map lookup, globs in order. */
+export const PlanRouteTable = z.strictObject({
+  routes: z.array(PlanRoute),
+  /** Requested model name → route index, with first-match order already applied. */
+  exact: z.record(z.string(), index),
+  /** Glob routes in policy order, as anchored regular expression sources. */
+  globs: z.array(z.strictObject({ pattern: z.string(), regex: z.string(), route: index })),
+});
+
+/** A consumer: who may call, identified by key hashes, allowed to reach some models. */
+export const PlanConsumer = z.strictObject({
+  name: z.string(),
+  /** Lower-case hex SHA-256 digests of the consumer's API keys. */
+  keySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+  /** allowedModels[i] is true when the consumer may use models[i]. */
+  allowedModels: z.array(z.boolean()),
+});
+
+export const PlanListener = z.strictObject({
+  /** Largest request body accepted, in bytes (413 above). */
+  maxBodyBytes: z.number().int().positive(),
+  /** Deepest JSON nesting accepted in a request body (400 above), checked before parsing. */
+  maxJsonDepth: z.number().int().positive(),
+});
+
+export const Plan = z.strictObject({
+  planVersion: z.literal(1),
+  compilerVersion: z.string(),
+  /** "sha256:<hex>" of the canonical JSON of the plan without this field. */
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  listener: PlanListener,
+  upstreams: z.array(PlanUpstream),
+  targets: z.array(PlanTarget),
+  models: z.array(PlanModel),
+  routing: PlanRouteTable,
+  consumers: z.array(PlanConsumer),
+  /** Public names listed by GET /v1/models, each with the model index that serves it. */
+  publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+});
+
+export type Plan = z.infer<typeof Plan>;
+export type PlanUpstream = z.infer<typeof PlanUpstream>;
+export type PlanTarget = z.infer<typeof PlanTarget>;
+export type PlanModel = z.infer<typeof PlanModel>;
+export type PlanRoute = z.infer<typeof PlanRoute>;
+export type PlanRouteTable = z.infer<typeof PlanRouteTable>;
+export type PlanConsumer = z.infer<typeof PlanConsumer>;
+export type PlanListener = z.infer<typeof PlanListener>;
+export type PlanTimeouts = z.infer<typeof PlanTimeouts>;

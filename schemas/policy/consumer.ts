@@ -1,0 +1,26 @@
+/** Consumers: who may call the gateway, and which models they may use. */
+import { z } from "zod";
+import { Name } from "./common.js";
+
+export const ConsumerKey = z
+  .strictObject({
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, "a key hash is 64 hex digits: the SHA-256 of the key (`tollgate hash-key <key>` prints it)")
+      .describe("SHA-256 (hex) of the API key. `tollgate hash-key <key>` prints it."),
+    name: z.string().optional().describe("A label for the key, for logs."),
+  })
+  .describe("An API key, stored as its SHA-256 digest.");
+
+export const Consumer = z
+  .strictObject({
+    name: Name.describe("The consumer's name, for logs."),
+    keys: z.array(ConsumerKey).min(1).describe("The consumer's API keys."),
+    models: z
+      .array(z.union([Name, z.literal("*")]))
+      .optional()
+      .describe("Public models this consumer may use; `*` or omitted: all."),
+  })
+  .describe("A caller identified by API key.");
+
+export type Consumer = z.infer<typeof Consumer>;

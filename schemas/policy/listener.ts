@@ -1,0 +1,12 @@
+/** Listener settings: limits applied to every request before it is routed. */
+import { z } from "zod";
+import { Size } from "./common.js";
+
+export const Listener = z
+  .strictObject({
+    maxBodyBytes: Size.optional().describe("Largest request body accepted (413 above). Default 4MiB."),
+    maxJsonDepth: z.number().int().min(2).max(1024).optional().describe("Deepest JSON nesting accepted (400 above), checked before parsing. Default 64."),
+  })
+  .describe("Limits applied to every request.");
+
+export type Listener = z.infer<typeof Listener>;

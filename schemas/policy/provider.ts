@@ -1,0 +1,34 @@
+/** Providers: the upstream services that serve models. */
+import { z } from "zod";
+import { Duration, Name, SecretRef } from "./common.js";
+
+export const Timeouts = z
+  .strictObject({
+    connect: Duration.optional().describe("TCP/TLS connect timeout. Default 5s."),
+    firstByte: Duration.optional().describe("From sending the request to the response headers. Default 60s."),
+    idle: Duration.optional().describe("Longest silence between two response chunks, streams included. Default 60s."),
+    total: Duration.optional().describe("Whole-attempt deadline. Default 10m."),
+  })
+  .describe("Per-attempt timeouts; a timed-out attempt falls back to the next target.");
+
+export const Provider = z
+  .strictObject({
+    name: Name.describe("The provider's name, used by model targets."),
+    kind: z.enum(["openai-compatible"]).describe("The wire protocol the provider speaks."),
+    baseUrl: z
+      .string()
+      .describe("Base URL including the API path prefix, e.g. `https://api.openai.com/v1`."),
+    apiKeys: z
+      .array(SecretRef)
+      .optional()
+      .describe("API keys as secret references, sent as `Authorization: Bearer`; used in turn. Omit for servers that need none."),
+    optional: z
+      .boolean()
+      .optional()
+      .describe("When true, a provider whose secrets are unset at startup is disabled (and its targets skipped) instead of failing startup."),
+    timeouts: Timeouts.optional(),
+    connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
+  })
+  .describe("An upstream service that serves models.");
+
+export type Provider = z.infer<typeof Provider>;
