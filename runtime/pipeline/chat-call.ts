@@ -1,0 +1,156 @@
+/**
+ * One chat completion through the gateway: attempts targets in the compiled order
+ * until one succeeds, then relays the answer.
+ *
+ * The commit point is the first byte written to the client. Before it, a connect
+ * error, timeout, 401/403/408/429/5xx or a cut-off body moves to the next target.
+ * After it (streams only), an upstream failure ends the stream with an
+ * `data: {"error":…}` event and no `[DONE]`, so clients see an error, never a clean end.
+ * Non-streamed answers are buffered whole, so they never commit half-way.
+ */
+import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
+import { errorObject, type GatewayError } from "../server/errors.js";
+import type { Exchange } from "../server/exchange.js";
+import { sendError } from "../server/respond.js";
+import { isRetryable, type AttemptFailure } from "../upstream/attempt-failure.js";
+import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import { StreamTail } from "./stream-tail.js";
+import { relayedClientErrorBody, upstreamFailureError } from "./upstream-failure-error.js";
+
+export interface ChatCallInput {
+  exchange: Exchange;
+  requestId: string;
+  model: LinkedModel;
+  first: LinkedTarget;
+  /** The client's body bytes, forwarded untouched when the model name needs no rewrite. */
+  rawBody: Buffer;
+  /** The parsed body, re-serialized only when the upstream model name differs. */
+  body: Record<string, unknown>;
+  requestedModel: string;
+  stream: boolean;
+}
+
+const CLIENT_GONE = new Error("client disconnected");
+
+export class ChatCall implements AttemptOwner {
+  readonly streaming: boolean;
+  clientGone = false;
+  #in: ChatCallInput;
+  #attempt: UpstreamAttempt | null = null;
+  #attempts = 0;
+  #fallbackCursor = 0;
+  #committed = false;
+  #tail: StreamTail | null = null;
+
+  constructor(input: ChatCallInput) {
+    this.#in = input;
+    this.streaming = input.stream;
+    input.exchange.onAbort(() => {
+      this.clientGone = true;
+      this.#attempt?.abort(CLIENT_GONE);
+    });
+  }
+
+  start(): void {
+    this.#tryTarget(this.#in.first);
+  }
+
+  #nextTarget(): LinkedTarget | null {
+    const order = this.#in.model.fallbacks;
+    while (this.#fallbackCursor < order.length) {
+      const candidate = order[this.#fallbackCursor++]!;
+      if (candidate !== this.#in.first) return candidate;
+    }
+    return null;
+  }
+
+  #tryTarget(target: LinkedTarget): void {
+    this.#attempts++;
+    const upstream = target.upstream;
+    const body =
+      target.model === this.#in.requestedModel ? this.#in.rawBody : Buffer.from(JSON.stringify({ ...this.#in.body, model: target.model }));
+    const headers: string[] = ["content-type", "application/json", "accept", this.streaming ? "text/event-stream" : "application/json", "x-request-id", this.#in.requestId];
+    const keys = upstream.authorizations;
+    if (keys.length > 0) {
+      headers.push("authorization", keys[upstream.nextKey++ % keys.length]!);
+    }
+    const attempt = new UpstreamAttempt(this, upstream.timeouts.totalMs);
+    this.#attempt = attempt;
+    upstream.pool.dispatch({ method: "POST", path: upstream.chatPath, headers, body }, attempt);
+  }
+
+  /** Implements {@link AttemptOwner.onStreamChunk}: relays bytes untouched, pausing the upstream under backpressure. */
+  onStreamChunk(attempt: UpstreamAttempt, chunk: Buffer): void {
+    const ex = this.#in.exchange;
+    if (!this.#committed) {
+      this.#committed = true;
+      this.#tail = new StreamTail();
+      ex.beginStream(200, [
+        ["content-type", attempt.contentType],
+        ["cache-control", "no-cache"],
+        ["x-accel-buffering", "no"],
+        ["x-request-id", this.#in.requestId],
+        ["x-tollgate-attempts", String(this.#attempts)],
+      ]);
+    }
+    this.#tail!.push(chunk);
+    if (!ex.write(chunk)) {
+      const controller = attempt.controller;
+      controller?.pause();
+      ex.onDrain(() => controller?.resume());
+    }
+  }
+
+  /** Implements {@link AttemptOwner.onSuccess}. */
+  onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
+    const ex = this.#in.exchange;
+    if (this.clientGone) return;
+    if (body !== null) {
+      ex.send(200, [
+        ["content-type", attempt.contentType],
+        ["x-request-id", this.#in.requestId],
+        ["x-tollgate-attempts", String(this.#attempts)],
+      ], body);
+      return;
+    }
+    if (!this.#committed) {
+      // A 2xx stream with no body at all: nothing was committed, so try elsewhere.
+      this.onFailure(attempt, { kind: "interrupted", detail: "empty stream" });
+      return;
+    }
+    if (!this.#tail!.sawDone) {
+      this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream ended the stream before it was complete" });
+      return;
+    }
+    ex.end();
+  }
+
+  /** Implements {@link AttemptOwner.onFailure}. */
+  onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
+    if (this.clientGone) return;
+    if (attempt.relayed) {
+      this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream connection failed in the middle of the stream" });
+      return;
+    }
+    if (isRetryable(failure)) {
+      const next = this.#nextTarget();
+      if (next !== null) {
+        this.#tryTarget(next);
+        return;
+      }
+    } else if (failure.kind === "status" && failure.status >= 400 && failure.status < 500) {
+      this.#in.exchange.send(failure.status, [
+        ["content-type", "application/json"],
+        ["x-request-id", this.#in.requestId],
+      ], relayedClientErrorBody(failure.status, failure.body));
+      return;
+    }
+    sendError(this.#in.exchange, this.#in.requestId, upstreamFailureError(failure, this.#attempts));
+  }
+
+  #endStreamWithError(err: GatewayError): void {
+    const ex = this.#in.exchange;
+    ex.write(`data: ${JSON.stringify({ error: errorObject(err) })}\n\n`);
+    ex.end();
+  }
+}

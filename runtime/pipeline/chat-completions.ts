@@ -1,0 +1,69 @@
+/**
+ * POST /v1/chat/completions: admit (body limit, JSON depth, shape), route, authorize
+ * the model for the consumer, pick the first target, and hand over to ChatCall.
+ */
+import { randomUUID } from "node:crypto";
+import type { LinkedConsumer, LinkedPlan } from "../plan/linked-plan.js";
+import type { Exchange } from "../server/exchange.js";
+import { jsonDepthWithin } from "../server/json-depth.js";
+import { sendError } from "../server/respond.js";
+import { matchRoute } from "../routing/match-route.js";
+import { pickWeighted } from "../routing/select-targets.js";
+import { ChatCall } from "./chat-call.js";
+import { validateChatRequest } from "./validate-chat-request.js";
+
+export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string): Promise<void> {
+  const limits = plan.listener;
+  const raw = await ex.readBody(limits.maxBodyBytes);
+  if (raw === "aborted") return;
+  if (raw === "too-large") {
+    sendError(ex, requestId, { code: "request_too_large", message: `request body is larger than the limit of ${limits.maxBodyBytes} bytes` }, true);
+    return;
+  }
+  if (!jsonDepthWithin(raw, limits.maxJsonDepth)) {
+    sendError(ex, requestId, { code: "json_too_deep", message: `request JSON is nested deeper than the limit of ${limits.maxJsonDepth} levels` });
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    sendError(ex, requestId, { code: "invalid_json", message: "request body is not valid JSON" });
+    return;
+  }
+  const checked = validateChatRequest(body);
+  if (!checked.ok) {
+    sendError(ex, requestId, { code: "invalid_request", message: checked.message, param: checked.param });
+    return;
+  }
+  const { request } = checked;
+  const model = matchRoute(plan, request.model);
+  if (model === null) {
+    sendError(ex, requestId, { code: "model_not_found", message: `the model \`${request.model.slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" });
+    return;
+  }
+  if (!consumer.allowed[model.index]) {
+    sendError(ex, requestId, { code: "model_not_allowed", message: `this API key may not use the model \`${request.model.slice(0, 200)}\``, param: "model" });
+    return;
+  }
+  if (model.unavailable !== null) {
+    sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${model.name}\` has no available upstream right now`, retryAfter: 30 });
+    return;
+  }
+  new ChatCall({
+    exchange: ex,
+    requestId,
+    model,
+    first: pickWeighted(model),
+    rawBody: raw,
+    body: request.body,
+    requestedModel: request.model,
+    stream: request.stream,
+  }).start();
+}
+
+/** The client's request id when it is sane, else a new one. */
+export function requestIdOf(ex: Exchange): string {
+  const given = ex.headers["x-request-id"];
+  return given !== undefined && given.length <= 128 && /^[\w.:-]+$/.test(given) ? given : randomUUID();
+}

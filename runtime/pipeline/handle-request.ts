@@ -1,0 +1,94 @@
+/**
+ * The request entry point: takes the plan snapshot, dispatches on method and path
+ * with one map lookup, authenticates, and calls the endpoint. Synchronous up to the
+ * endpoint's body read (see the Exchange invariant). Nothing thrown escapes: a bug
+ * becomes a 500 in the OpenAI shape and a log line, and the process stays up.
+ */
+import type { PlanStore } from "../plan/plan-store.js";
+import type { Exchange, ExchangeHandler } from "../server/exchange.js";
+import { sendError, sendJson } from "../server/respond.js";
+import { authenticate } from "../routing/authenticate.js";
+import { log } from "../observability/log.js";
+import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
+import { modelBody, modelListBody } from "./list-models.js";
+
+type Endpoint = "chat" | "models" | "model" | "healthz" | "readyz";
+
+const ROUTES = new Map<string, Endpoint>([
+  ["POST /v1/chat/completions", "chat"],
+  ["GET /v1/models", "models"],
+  ["GET /healthz", "healthz"],
+  ["GET /readyz", "readyz"],
+]);
+
+const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/readyz"]);
+const MODEL_PREFIX = "/v1/models/";
+
+function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
+  const hit = ROUTES.get(`${ex.method} ${ex.path}`);
+  if (hit !== undefined) return hit;
+  if (ex.path.startsWith(MODEL_PREFIX) && ex.path.length > MODEL_PREFIX.length) return ex.method === "GET" ? "model" : "method";
+  return KNOWN_PATHS.has(ex.path) ? "method" : "not-found";
+}
+
+export function createRequestHandler(store: PlanStore): ExchangeHandler {
+  return (ex) => {
+    const requestId = requestIdOf(ex);
+    try {
+      dispatch(ex, store, requestId);
+    } catch (err) {
+      fail(ex, requestId, err);
+    }
+  };
+}
+
+function dispatch(ex: Exchange, store: PlanStore, requestId: string): void {
+  const plan = store.current;
+  const endpoint = endpointOf(ex);
+  switch (endpoint) {
+    case "healthz":
+      return sendJson(ex, 200, requestId, '{"status":"ok"}');
+    case "readyz":
+      return store.ready
+        ? sendJson(ex, 200, requestId, JSON.stringify({ status: "ready", plan: plan.hash, notes: plan.notes }))
+        : sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+    case "not-found":
+      return sendError(ex, requestId, { code: "not_found", message: `no such endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
+    case "method":
+      return sendError(ex, requestId, { code: "method_not_allowed", message: `${ex.method} is not allowed on ${ex.path.slice(0, 200)}` });
+  }
+  const consumer = authenticate(plan, ex.headers.authorization);
+  if (consumer === null) {
+    return sendError(ex, requestId, {
+      code: "invalid_api_key",
+      message: ex.headers.authorization === undefined ? "missing API key: send `Authorization: Bearer <key>`" : "invalid API key",
+    });
+  }
+  switch (endpoint) {
+    case "models":
+      return sendJson(ex, 200, requestId, modelListBody(plan, consumer));
+    case "model": {
+      const id = safeDecode(ex.path.slice(MODEL_PREFIX.length));
+      const body = id === null ? null : modelBody(plan, consumer, id);
+      return body === null
+        ? sendError(ex, requestId, { code: "model_not_found", message: `the model \`${(id ?? "").slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" })
+        : sendJson(ex, 200, requestId, body);
+    }
+    case "chat":
+      handleChatCompletions(ex, plan, consumer, requestId).catch((err: unknown) => fail(ex, requestId, err));
+  }
+}
+
+function fail(ex: Exchange, requestId: string, err: unknown): void {
+  log("error", "request failed inside the gateway", { requestId, error: err instanceof Error ? err.stack : String(err) });
+  if (ex.started) ex.end();
+  else sendError(ex, requestId, { code: "internal_error", message: "the gateway failed to handle this request; it has been logged" });
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Plan → LinkedPlan, all or nothing: resolves secrets, creates the undici pools,
+ * compiles the glob route regexes and drops targets of disabled optional upstreams.
+ * A required secret that is missing fails the link with a message naming it.
+ */
+import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
+import { createUpstreamPool } from "../upstream/pool.js";
+import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
+import { PlanError } from "./load-plan.js";
+import { resolveSecret } from "./resolve-secret.js";
+
+export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): LinkedPlan {
+  const notes: string[] = [];
+  const upstreams: LinkedUpstream[] = plan.upstreams.map((u) => {
+    const authorizations: string[] = [];
+    const problems: string[] = [];
+    for (const ref of u.apiKeys) {
+      const secret = resolveSecret(ref, env);
+      if (secret.ok) authorizations.push(`Bearer ${secret.value}`);
+      else problems.push(secret.problem);
+    }
+    let disabled: string | null = null;
+    if (problems.length > 0) {
+      const why = `provider ${u.name}: ${problems.join("; ")}`;
+      if (!u.optional) throw new PlanError(`${why}. Set it, or mark the provider \`optional: true\` to run without it.`);
+      disabled = why;
+      notes.push(`${why}: provider disabled (optional)`);
+    }
+    return {
+      name: u.name,
+      pool: createUpstreamPool(u),
+      chatPath: `${u.basePath}/chat/completions`,
+      timeouts: u.timeouts,
+      authorizations,
+      nextKey: 0,
+      disabled,
+    };
+  });
+  const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model }));
+  const models = plan.models.map((m, i) => linkModel(m, i, targets));
+  const consumersByKeyHash = new Map<string, LinkedConsumer>();
+  for (const c of plan.consumers) {
+    const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
+    for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
+  }
+  return {
+    plan,
+    hash: plan.hash,
+    listener: plan.listener,
+    models,
+    routeModels: plan.routing.routes.map((r) => models[r.model]!),
+    exactRoutes: new Map(Object.entries(plan.routing.exact)),
+    globRoutes: plan.routing.globs.map((g) => ({ regex: new RegExp(g.regex), route: g.route })),
+    consumersByKeyHash,
+    modelListCache: new Map(),
+    notes,
+    close: async () => {
+      await Promise.all(upstreams.map((u) => u.pool.close()));
+    },
+  };
+}
+
+/** Keeps only enabled targets; when no weighted target is left, the first enabled fallback takes over. */
+function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]): LinkedModel {
+  const enabled = (i: number): boolean => targets[i]!.upstream.disabled === null;
+  const weighted: LinkedTarget[] = [];
+  const cumulativeWeights: number[] = [];
+  let previous = 0;
+  m.weighted.forEach((ti, k) => {
+    const weight = m.cumulativeWeights[k]! - previous;
+    previous = m.cumulativeWeights[k]!;
+    if (!enabled(ti)) return;
+    weighted.push(targets[ti]!);
+    cumulativeWeights.push((cumulativeWeights.at(-1) ?? 0) + weight);
+  });
+  const fallbacks = m.fallbacks.filter(enabled).map((i) => targets[i]!);
+  if (weighted.length === 0 && fallbacks.length > 0) {
+    weighted.push(fallbacks[0]!);
+    cumulativeWeights.push(1);
+  }
+  const unavailable =
+    weighted.length === 0
+      ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
+      : null;
+  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable };
+}

@@ -1,0 +1,65 @@
+/**
+ * The live form of a plan: the same indices, now pointing at objects (pools, maps,
+ * compiled regexes, resolved secrets). Built once by `linkPlan`; each request holds
+ * the LinkedPlan it started with until it ends.
+ */
+import type { Pool } from "undici";
+import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
+
+export interface LinkedUpstream {
+  readonly name: string;
+  readonly pool: Pool;
+  /** Path of the chat completions endpoint on this upstream. */
+  readonly chatPath: string;
+  readonly timeouts: PlanTimeouts;
+  /** `Bearer <key>` values used in turn; empty when the upstream needs no key. */
+  readonly authorizations: readonly string[];
+  /** Round-robin cursor over `authorizations`. */
+  nextKey: number;
+  /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
+  readonly disabled: string | null;
+}
+
+export interface LinkedTarget {
+  readonly upstream: LinkedUpstream;
+  /** The model name sent upstream. */
+  readonly model: string;
+}
+
+export interface LinkedModel {
+  /** Index in the plan's `models`, for consumer allow-lists. */
+  readonly index: number;
+  readonly name: string;
+  /** Targets to pick from by weight (enabled ones only). */
+  readonly weighted: readonly LinkedTarget[];
+  readonly cumulativeWeights: readonly number[];
+  /** Attempt order after the picked target (which is skipped when met here). */
+  readonly fallbacks: readonly LinkedTarget[];
+  /** Why the model cannot be served at all, or null. */
+  readonly unavailable: string | null;
+}
+
+export interface LinkedConsumer {
+  readonly name: string;
+  /** allowed[i]: may use models[i]. */
+  readonly allowed: readonly boolean[];
+}
+
+export interface LinkedPlan {
+  readonly plan: Plan;
+  readonly hash: string;
+  readonly listener: PlanListener;
+  readonly models: readonly LinkedModel[];
+  /** Route index → model. */
+  readonly routeModels: readonly LinkedModel[];
+  readonly exactRoutes: ReadonlyMap<string, number>;
+  readonly globRoutes: readonly { readonly regex: RegExp; readonly route: number }[];
+  /** Lower-case hex SHA-256 of an API key → consumer. */
+  readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
+  /** Body of GET /v1/models per consumer, built lazily once. */
+  readonly modelListCache: Map<LinkedConsumer, string>;
+  /** Startup notes (disabled optional providers), for logs and /readyz. */
+  readonly notes: readonly string[];
+  /** Closes the upstream pools; called when the plan is retired. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The listener-neutral view of one HTTP request/response that the pipeline works on.
+ * Two implementations: uWebSockets.js (default) and node:http. The pipeline never
+ * sees either server's objects, so every behaviour is tested against both.
+ *
+ * Invariant: `readBody` must be called synchronously from the handler (before the
+ * first await), because uWS delivers body chunks only to a handler registered in
+ * the same tick as the request callback.
+ */
+
+/** Response headers as ordered pairs; names lower-case. */
+export type HeaderList = readonly (readonly [string, string])[];
+
+/** Why a body could not be read: the client went away, or it was over the limit. */
+export type BodyFailure = "aborted" | "too-large";
+
+export interface Exchange {
+  /** Upper-case method. */
+  readonly method: string;
+  /** The path without the query string. */
+  readonly path: string;
+  /** Request headers, names lower-case; a repeated header keeps its last value. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** True once the client disconnected; nothing may be written after that. */
+  readonly aborted: boolean;
+  /** True once a response was started (headers sent). */
+  readonly started: boolean;
+  /** Called once when the client disconnects before the response ends. */
+  onAbort(cb: () => void): void;
+  /** Reads the whole body, refusing more than `maxBytes`. See the invariant above. */
+  readBody(maxBytes: number): Promise<Buffer | BodyFailure>;
+  /** Sends a complete response with a Content-Length. `close` asks to close the connection after it. */
+  send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void;
+  /** Starts a streamed (chunked) response. */
+  beginStream(status: number, headers: HeaderList): void;
+  /** Writes a stream chunk; false means the client is not keeping up: wait for `onDrain`. */
+  write(chunk: string | Uint8Array): boolean;
+  /** Called once when a write that returned false has been flushed. */
+  onDrain(cb: () => void): void;
+  /** Ends a streamed response. */
+  end(): void;
+}
+
+export type ExchangeHandler = (exchange: Exchange) => void;
+
+/** A running listener. */
+export interface Listener {
+  /** The bound port (useful when asked for port 0). */
+  readonly port: number;
+  /** Which server implementation runs, for logs. */
+  readonly kind: string;
+  /** Stops accepting connections; open connections are closed. */
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  handler: ExchangeHandler;
+}
+
+export type ServerKind = "uws" | "node";

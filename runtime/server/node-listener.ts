@@ -1,0 +1,137 @@
+/**
+ * The node:http listener: the portable twin of the uWS listener (llhttp is a strict
+ * HTTP/1.1 parser, and it answers oversized headers with 431). Chosen with
+ * `--server node`; every server test runs against both.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { BodyFailure, Exchange, HeaderList, Listener, ListenOptions } from "./exchange.js";
+
+/** Same header budget as the uWS listener is configured for. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+class NodeExchange implements Exchange {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  aborted = false;
+  started = false;
+  #req: IncomingMessage;
+  #res: ServerResponse;
+  #abortCb: (() => void) | null = null;
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    this.#req = req;
+    this.#res = res;
+    this.method = (req.method ?? "GET").toUpperCase();
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    this.path = q === -1 ? url : url.slice(0, q);
+    const headers: Record<string, string> = {};
+    const raw = req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
+    this.headers = headers;
+    res.on("close", () => {
+      if (res.writableFinished) return;
+      this.aborted = true;
+      const cb = this.#abortCb;
+      this.#abortCb = null;
+      cb?.();
+    });
+  }
+
+  onAbort(cb: () => void): void {
+    this.#abortCb = cb;
+  }
+
+  readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
+    const declared = this.headers["content-length"];
+    if (declared !== undefined && Number(declared) > maxBytes) return Promise.resolve("too-large");
+    const req = this.#req;
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      const finish = (value: Buffer | BodyFailure): void => {
+        if (done) return;
+        done = true;
+        req.removeAllListeners("data");
+        resolve(value);
+      };
+      req.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          req.pause();
+          finish("too-large");
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on("end", () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      req.on("error", () => finish("aborted"));
+      req.on("close", () => finish(req.complete ? Buffer.concat(chunks, size) : "aborted"));
+    });
+  }
+
+  send(status: number, headers: HeaderList, body: string | Uint8Array, close = false): void {
+    if (this.aborted || this.started) return;
+    this.started = true;
+    const res = this.#res;
+    res.statusCode = status;
+    for (const [k, v] of headers) res.setHeader(k, v);
+    res.setHeader("content-length", typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+    if (close) res.setHeader("connection", "close");
+    res.end(body);
+  }
+
+  beginStream(status: number, headers: HeaderList): void {
+    if (this.aborted || this.started) return;
+    this.started = true;
+    const res = this.#res;
+    res.statusCode = status;
+    for (const [k, v] of headers) res.setHeader(k, v);
+    res.flushHeaders();
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    if (this.aborted || this.#res.writableEnded) return true;
+    return this.#res.write(chunk);
+  }
+
+  onDrain(cb: () => void): void {
+    this.#res.once("drain", cb);
+  }
+
+  end(): void {
+    if (this.aborted || this.#res.writableEnded) return;
+    this.#res.end();
+  }
+}
+
+/** Starts a node:http listener. */
+export function listenNode(opts: ListenOptions): Promise<Listener> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    opts.handler(new NodeExchange(req, res));
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve({
+        port: typeof address === "object" && address !== null ? address.port : opts.port,
+        kind: "node:http",
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const s of sockets) s.destroy();
+          }),
+      });
+    });
+  });
+}
