@@ -58,8 +58,9 @@ export const PlanModel = z.strictObject({
   /** Cumulative weights for `weighted`, ending at `totalWeight`; pick with one random draw. */
   cumulativeWeights: z.array(z.number().positive()).min(1),
   /**
-   * The attempt order after the picked target: the other weighted targets by
-   * descending weight, then the policy's fallbacks, each target at most once.
+   * The attempt order after the picked target: all weighted targets by descending
+   * weight (the runtime skips the one it picked), then weight-0 standby targets, then
+   * the policy's fallbacks, each target at most once.
    */
   fallbacks: z.array(index),
 });

@@ -1,0 +1,41 @@
+/**
+ * `tollgate compile <paths...> --out plan.json`: compile, and when the policy is clean
+ * (warnings allowed unless --strict), write the plan atomically and print a one-line
+ * summary. Exit 0 on success, 1 on errors or a failed write, 2 on usage errors.
+ */
+import { writePlanAtomic } from "../emit/write-plan.js";
+import type { Plan } from "../../schemas/plan/plan.js";
+import { EXIT, failed, printDiagnostics, runCompiler } from "./run-compiler.js";
+
+/** Runs `tollgate compile`; returns the exit code. */
+export async function compileCommand(paths: string[], opts: { out: string; format: string; strict?: boolean }): Promise<number> {
+  const run = await runCompiler("compile", paths, opts.format);
+  if (typeof run === "number") return run;
+  printDiagnostics(run);
+  const { plan, planJson } = run.result;
+  if (failed(run, opts.strict) || plan === null || planJson === null) return EXIT.failed;
+  try {
+    await writePlanAtomic(opts.out, planJson);
+  } catch (err) {
+    process.stderr.write(`tollgate compile: cannot write ${opts.out}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.failed;
+  }
+  // The summary is for people: stdout in the human format, stderr when stdout carries JSON or annotations.
+  const line = summarize(opts.out, plan) + "\n";
+  if (run.format === "human") process.stdout.write(line);
+  else process.stderr.write(line);
+  return EXIT.ok;
+}
+
+/** `wrote plan.json sha256:… (2 upstreams, 3 targets, 2 models, 3 routes, 1 consumer)` */
+export function summarize(out: string, plan: Plan): string {
+  const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+  const counts = [
+    count(plan.upstreams.length, "upstream"),
+    count(plan.targets.length, "target"),
+    count(plan.models.length, "model"),
+    count(plan.routing.routes.length, "route"),
+    count(plan.consumers.length, "consumer"),
+  ];
+  return `wrote ${out} ${plan.hash} (${counts.join(", ")})`;
+}

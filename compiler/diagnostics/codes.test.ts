@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { definitionOf, diagnosticCodes, fillTemplate } from "./codes.js";
+
+describe("the diagnostics table", () => {
+  const rows = Object.entries(diagnosticCodes);
+
+  it("gives every row a unique TG code in the range of its family", () => {
+    const codes = rows.map(([, row]) => row.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const [name, row] of rows) {
+      expect(row.code, name).toMatch(/^TG[123]\d{3}$/);
+      expect(name, row.code).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
+    }
+  });
+
+  it("keeps TG1xxx and TG2xxx as errors (only analyses may warn)", () => {
+    for (const [name, row] of rows) {
+      if (row.severity === "warning" && row.code !== "TG1007") expect(row.code.startsWith("TG3"), name).toBe(true);
+    }
+  });
+
+  it("never puts a value placeholder in a redacted message", () => {
+    for (const [name, row] of rows) {
+      if (!("redact" in row)) continue;
+      const placeholders = [...row.message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(placeholders, name).toEqual(["what"]);
+    }
+  });
+
+  it("looks rows up by public code", () => {
+    expect(definitionOf("TG2001")?.severity).toBe("error");
+    expect(definitionOf("TG9999")).toBeUndefined();
+  });
+
+  it("fills templates and refuses missing parameters", () => {
+    expect(fillTemplate("unknown `{name}` in {where}", { name: "x", where: "y" })).toBe("unknown `x` in y");
+    expect(() => fillTemplate("{missing}", {})).toThrow(/missing/);
+  });
+});

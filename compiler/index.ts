@@ -1,0 +1,59 @@
+/**
+ * The compiler's public API. Everything else in compiler/ is internal.
+ *
+ *   compileSources(sources) → { plan, planJson, diagnostics }   (pure, synchronous)
+ *   compilePaths(paths)     → the same, reading files and directories
+ *   renderDiagnostics(...)  → human (code frames), JSON or GitHub annotations
+ *   writePlanAtomic(...)    → tmp file + rename
+ */
+import type { Plan } from "../schemas/plan/plan.js";
+import { CompileContext } from "./context.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import type { Source } from "./ir.js";
+import { readPolicySources } from "./load/read-paths.js";
+import { compilerPipeline } from "./pipeline.js";
+import { compilerVersion } from "./version.js";
+
+export type { Diagnostic, RelatedLocation } from "./diagnostics/diagnostic.js";
+export type { DiagnosticFormat, RenderOptions } from "./diagnostics/render.js";
+export type { Source } from "./ir.js";
+export { diagnosticFormats, renderDiagnostics, summaryLine } from "./diagnostics/render.js";
+export { countDiagnostics } from "./diagnostics/diagnostic.js";
+export { UsageError, readPolicySources } from "./load/read-paths.js";
+export { writePlanAtomic } from "./emit/write-plan.js";
+
+/** The outcome of a compilation: the plan when there were no errors, and every diagnostic. */
+export interface CompileResult {
+  plan: Plan | null;
+  /** The plan file text: canonical JSON, 2-space indent, trailing newline. */
+  planJson: string | null;
+  diagnostics: Diagnostic[];
+}
+
+/** Options of `compileSources`. */
+export interface CompileSourcesOptions {
+  /** Defaults to the version in tollgate's package.json. */
+  compilerVersion?: string;
+}
+
+/**
+ * Compiles policy sources, merged in the order given, into a plan. Never throws for
+ * problems in the policy (those are diagnostics); throws only on a compiler bug.
+ */
+export function compileSources(sources: readonly Source[], opts: CompileSourcesOptions = {}): CompileResult {
+  const ctx = new CompileContext({
+    compilerVersion: opts.compilerVersion ?? compilerVersion(),
+    files: sources.map((s) => s.path),
+  });
+  const final = compilerPipeline.run(sources, ctx);
+  return { plan: final?.plan ?? null, planJson: final?.json ?? null, diagnostics: ctx.diagnostics() };
+}
+
+/**
+ * Compiles policy files and directories (directories: every *.yaml / *.yml, recursively).
+ * Files merge in sorted path order. Throws UsageError for a missing path or when no
+ * policy file is found.
+ */
+export async function compilePaths(paths: string[]): Promise<CompileResult> {
+  return compileSources(await readPolicySources(paths));
+}

@@ -1,0 +1,34 @@
+/**
+ * Pass: build-weight-tables. Per model: the positive-weight targets in policy order
+ * with their running weight sums (one random draw in [0, total) picks a target), and
+ * the attempt order after a pick: every weighted target by descending weight (stable),
+ * then the weight-0 standbys, then the policy fallbacks, each target at most once.
+ * The runtime skips the target it picked when it walks that list.
+ */
+import type { PlanModel } from "../../schemas/plan/plan.js";
+import type { CompileContext } from "../context.js";
+import type { ModelDraft, PlanBody, RoutedPlan } from "../ir.js";
+
+/** Compiles every model's pick table and attempt order. */
+export function buildWeightTables(routed: RoutedPlan, _ctx: CompileContext): PlanBody {
+  return { ...routed, models: routed.models.map(weightTable) };
+}
+
+/** The compiled selection table of one model. */
+export function weightTable(model: ModelDraft): PlanModel {
+  const weightedTargets = model.targets.filter((t) => t.weight > 0);
+  const weighted = weightedTargets.map((t) => t.target);
+  const cumulativeWeights: number[] = [];
+  let sum = 0;
+  for (const t of weightedTargets) {
+    sum += t.weight;
+    cumulativeWeights.push(sum);
+  }
+
+  // Array.prototype.sort is stable, so equal weights keep policy order.
+  const byWeight = [...weightedTargets].sort((a, b) => b.weight - a.weight).map((t) => t.target);
+  const standby = model.targets.filter((t) => t.weight === 0).map((t) => t.target);
+  const fallbacks = [...new Set([...byWeight, ...standby, ...model.fallbacks])];
+
+  return { name: model.name, weighted, cumulativeWeights, fallbacks };
+}

@@ -1,0 +1,50 @@
+/**
+ * Pass: lower. Normalized policy → plan entries with index references: one upstream
+ * per provider (policy order), the distinct (upstream, upstream model) targets in
+ * first-use order (each model's targets, then its fallbacks), models pointing into
+ * `targets`, the listener, and consumers. Route and weight tables are built next.
+ */
+import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
+import type { CompileContext } from "../context.js";
+import type { LoweredPlan, ModelDraft, NormalizedPolicy } from "../ir.js";
+
+/** Lowers the normalized policy to plan entries with index references. */
+export function lower(policy: NormalizedPolicy, _ctx: CompileContext): LoweredPlan {
+  const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
+    name: p.name,
+    adapter: p.kind,
+    origin: p.origin,
+    basePath: p.basePath,
+    apiKeys: [...p.apiKeys],
+    optional: p.optional,
+    timeouts: { ...p.timeouts },
+    connections: p.connections,
+  }));
+
+  const targets: PlanTarget[] = [];
+  const targetIndex = new Map<string, number>();
+  const intern = (upstream: number, model: string): number => {
+    const key = JSON.stringify([upstream, model]);
+    let index = targetIndex.get(key);
+    if (index === undefined) {
+      index = targets.length;
+      targets.push({ upstream, model });
+      targetIndex.set(key, index);
+    }
+    return index;
+  };
+
+  const models: ModelDraft[] = policy.models.map((m) => ({
+    name: m.name,
+    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model), weight: t.weight })),
+    fallbacks: m.fallbacks.map((f) => intern(f.provider, f.model)),
+  }));
+
+  const consumers: PlanConsumer[] = policy.consumers.map((c) => ({
+    name: c.name,
+    keySha256: c.keys.map((k) => k.value),
+    allowedModels: [...c.allowedModels],
+  }));
+
+  return { listener: { ...policy.listener }, upstreams, targets, models, routes: policy.routes, consumers };
+}
