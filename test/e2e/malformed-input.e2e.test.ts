@@ -3,6 +3,7 @@
  * error shape (or, for the uWS header limits documented in README, a closed
  * connection), and the process keeps serving afterwards.
  */
+import { Readable } from "node:stream";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
@@ -71,14 +72,15 @@ describe.each(["uws", "node"] as const)("malformed input (%s listener)", (server
   });
 
   it("a body over the limit with Content-Length → 413", async () => {
-    await expectError(JSON.stringify({ model: "chat", messages: [{ role: "user", content: "x".repeat(70_000) }] }), 413, "request_too_large");
+    await expectError(JSON.stringify({ model: "chat", messages: [{ role: "user", content: "x".repeat(300_000) }] }), 413, "request_too_large");
     await stillServes();
   });
 
   it("a chunked body over the limit → 413", async () => {
-    const chunks = (async function* () {
-      for (let i = 0; i < 40; i++) yield Buffer.alloc(4096, 0x61);
-    })();
+    // A stream body has no Content-Length: undici sends it chunked.
+    const chunks = Readable.from((function* () {
+      for (let i = 0; i < 100; i++) yield Buffer.alloc(4096, 0x61);
+    })());
     const res = await request(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { authorization: AUTH }, body: chunks }).catch((err: unknown) => err);
     // The gateway answers 413 and closes; depending on timing the client sees the 413 or a reset while still sending.
     if (res instanceof Error) {
@@ -90,7 +92,7 @@ describe.each(["uws", "node"] as const)("malformed input (%s listener)", (server
     }
     const raw = await rawRequest(gw.port, [
       `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nTransfer-Encoding: chunked\r\n\r\n`,
-      ...Array.from({ length: 20 }, () => `1000\r\n${"a".repeat(4096)}\r\n`),
+      ...Array.from({ length: 80 }, () => `1000\r\n${"a".repeat(4096)}\r\n`),
       "0\r\n\r\n",
     ], { gapMs: 5 });
     expect(raw.status).toBe(413);
@@ -114,10 +116,10 @@ describe.each(["uws", "node"] as const)("malformed input (%s listener)", (server
     expect(out.status).toBe(200);
   });
 
-  it("a 64 KiB header block → 431 (node) or a closed connection (uws, documented), never a hang", async () => {
+  it("a 64 KiB header block → 431 (node) or, in one segment, accepted (uws, documented), never a hang", async () => {
     const out = await rawRequest(gw.port, [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`]);
     if (server === "node") expect(out.status).toBe(431);
-    else expect(out.ending === "closed" || out.status === 431).toBe(true);
+    else expect(out.status === 200 || out.status === 431 || out.ending === "closed").toBe(true);
     await stillServes();
   });
 

@@ -13,7 +13,7 @@ export const PROVIDER_KEY = "sk-upstream-secret-e2e";
 export function e2ePolicy(mockPort: number, extra = ""): string {
   return `apiVersion: tollgate/v1
 listener:
-  maxBodyBytes: 64KiB
+  maxBodyBytes: 256KiB
   maxJsonDepth: 32
 providers:
   - name: mock
