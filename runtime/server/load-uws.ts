@@ -71,12 +71,9 @@ export function loadUws(): LoadedUws {
   const failures: string[] = [];
   for (const [specifier, source] of candidates) {
     try {
-      const mod = require(specifier) as Partial<UwsModule>;
-      // A native build exposes the listen-socket helpers; a JS fallback would not be native.
-      if (typeof mod.App === "function" && typeof mod.us_listen_socket_close === "function" && typeof mod.us_socket_local_port === "function") {
-        return { uws: mod as UwsModule, source };
-      }
-      failures.push(`${source}: not a native uWS build`);
+      const mod: unknown = require(specifier);
+      if (isNativeUws(mod)) return { uws: mod, source };
+      failures.push(`${source}: loaded, but it is not the native uWS build (a JS fallback?)`);
     } catch (err) {
       failures.push(`${source}: ${firstLine(err)}`);
     }
@@ -85,6 +82,23 @@ export function loadUws(): LoadedUws {
     "uWebSockets.js could not be loaded natively, and Tollgate refuses a slow JS fallback.\n" +
       failures.map((f) => `  - ${f}`).join("\n") +
       "\nRun with --server node to use the node:http listener instead.",
+  );
+}
+
+/**
+ * True for the native addon. The trufflesuite JS fallback also exports `App` and the
+ * listen-socket helpers, but not `SSLApp` nor the compressor constants that the C++
+ * addon defines, so those tell them apart.
+ */
+export function isNativeUws(mod: unknown): mod is UwsModule {
+  if (mod === null || typeof mod !== "object") return false;
+  const m = mod as Record<string, unknown>;
+  return (
+    typeof m.App === "function" &&
+    typeof m.SSLApp === "function" &&
+    typeof m.us_listen_socket_close === "function" &&
+    typeof m.us_socket_local_port === "function" &&
+    typeof m.DEDICATED_COMPRESSOR_3KB === "number"
   );
 }
 
