@@ -41,6 +41,8 @@ export class ChatCall implements AttemptOwner {
   #fallbackCursor = 0;
   #committed = false;
   #tail: StreamTail | null = null;
+  #pending: Buffer[] = [];
+  #flushScheduled = false;
 
   constructor(input: ChatCallInput) {
     this.#in = input;
@@ -79,13 +81,16 @@ export class ChatCall implements AttemptOwner {
     upstream.pool.dispatch({ method: "POST", path: upstream.chatPath, headers, body }, attempt);
   }
 
-  /** Implements {@link AttemptOwner.onStreamChunk}: relays bytes untouched, pausing the upstream under backpressure. */
+  /**
+   * Implements {@link AttemptOwner.onStreamChunk}: relays bytes untouched. undici
+   * hands over one chunk per chunked-encoding frame, often many per socket read, so
+   * chunks are queued and flushed in one write (one cork, one syscall) per tick.
+   */
   onStreamChunk(attempt: UpstreamAttempt, chunk: Buffer): void {
-    const ex = this.#in.exchange;
     if (!this.#committed) {
       this.#committed = true;
       this.#tail = new StreamTail();
-      ex.beginStream(200, [
+      this.#in.exchange.beginStream(200, [
         ["content-type", attempt.contentType],
         ["cache-control", "no-cache"],
         ["x-accel-buffering", "no"],
@@ -94,12 +99,25 @@ export class ChatCall implements AttemptOwner {
       ]);
     }
     this.#tail!.push(chunk);
-    if (!ex.write(chunk)) {
-      const controller = attempt.controller;
-      controller?.pause();
-      ex.onDrain(() => controller?.resume());
+    this.#pending.push(chunk);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flush);
     }
   }
+
+  /** Writes the queued chunks; under backpressure pauses the upstream until the client drains. */
+  #flush = (): void => {
+    this.#flushScheduled = false;
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const ex = this.#in.exchange;
+    if (ex.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending))) return;
+    const controller = this.#attempt?.controller ?? null;
+    controller?.pause();
+    ex.onDrain(() => controller?.resume());
+  };
 
   /** Implements {@link AttemptOwner.onSuccess}. */
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
@@ -118,6 +136,7 @@ export class ChatCall implements AttemptOwner {
       this.onFailure(attempt, { kind: "interrupted", detail: "empty stream" });
       return;
     }
+    this.#flush();
     if (!this.#tail!.sawDone) {
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream ended the stream before it was complete" });
       return;
@@ -149,6 +168,7 @@ export class ChatCall implements AttemptOwner {
   }
 
   #endStreamWithError(err: GatewayError): void {
+    this.#flush();
     const ex = this.#in.exchange;
     ex.write(`data: ${JSON.stringify({ error: errorObject(err) })}\n\n`);
     ex.end();
