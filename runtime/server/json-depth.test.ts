@@ -16,3 +16,13 @@ describe("jsonDepthWithin", () => {
     expect(jsonDepthWithin(b("[".repeat(100_000) + "]".repeat(100_000)), 64)).toBe(false);
   });
 });
+
+describe("jsonDepthWithin fast path", () => {
+  it("agrees with the full scan around the threshold", () => {
+    // 3 openers, depth 3: within 3, not within 2 (the fast path only answers when openers ≤ limit).
+    expect(jsonDepthWithin(b("[[[]]]"), 3)).toBe(true);
+    expect(jsonDepthWithin(b("[[[]]]"), 2)).toBe(false);
+    // Many openers but shallow: the fast path declines and the scan says yes.
+    expect(jsonDepthWithin(b("[" + "[],".repeat(100) + "[]]"), 2)).toBe(true);
+  });
+});

@@ -12,8 +12,24 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 
+/**
+ * True when fewer than `maxDepth` brackets open in all of `bytes`: then no nesting
+ * can be deeper, and the byte loop below is skipped. Counting with the native
+ * `indexOf` costs one call per bracket, and a chat body has a few dozen at most.
+ */
+function fewOpeners(bytes: Buffer, maxDepth: number): boolean {
+  let count = 0;
+  for (const opener of [OPEN_BRACE, OPEN_BRACKET]) {
+    for (let i = bytes.indexOf(opener); i !== -1; i = bytes.indexOf(opener, i + 1)) {
+      if (++count > maxDepth) return false;
+    }
+  }
+  return true;
+}
+
 /** True when no array/object nesting in `bytes` goes deeper than `maxDepth`. */
-export function jsonDepthWithin(bytes: Uint8Array, maxDepth: number): boolean {
+export function jsonDepthWithin(bytes: Buffer, maxDepth: number): boolean {
+  if (fewOpeners(bytes, maxDepth)) return true;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
