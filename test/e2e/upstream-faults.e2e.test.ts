@@ -71,6 +71,22 @@ describe.each(["uws", "node"] as const)("upstream faults (%s listener)", (server
     return gw;
   }
 
+  it("relays a stream's bytes untouched, odd spacing, CRLF and unknown fields included", async () => {
+    const bytes = `: keep-alive comment\r\n\r\n${chunk(0, "a")}data:{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"x_vendor":{"k":[1,2]}}\r\n\r\ndata: [DONE]\n\n`;
+    const g = await start((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+      res.write(bytes.slice(0, 17));
+      setTimeout(() => res.end(bytes.slice(17)), 20);
+    });
+    const res = await request(`${g.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "x" }] }),
+    });
+    expect(res.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
+    expect(await res.body.text()).toBe(bytes);
+  });
+
   it("a stream the upstream ends without [DONE] ends with an error event, not a clean 200", async () => {
     const g = await start((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
