@@ -14,6 +14,7 @@ export interface ServeOptions {
   host: string;
   port: string;
   server: string;
+  adminPort?: string;
 }
 
 /** Compiles policy paths in memory; prints diagnostics; null when there are errors. */
@@ -31,9 +32,14 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, not ${opts.port}`);
   if ((opts.plan === undefined) === (opts.policy === undefined)) return usage("give exactly one of --plan <file> or --policy <paths…>");
+  const adminPort = opts.adminPort === undefined ? undefined : Number(opts.adminPort);
+  if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) {
+    return usage(`--admin-port must be a port number, not ${opts.adminPort}`);
+  }
   const plan = opts.plan !== undefined ? await loadPlanFile(opts.plan) : await compileInMemory(opts.policy!);
   if (plan === null) return 1;
-  const gateway = await startGateway({ plan, host: opts.host, port, server });
+  const gateway = await startGateway({ plan, host: opts.host, port, server, planFile: opts.plan, adminPort });
+  if (gateway.adminUrl !== null) process.stderr.write(`tollgate admin listener on ${gateway.adminUrl}\n`);
   process.stderr.write(`tollgate serving plan ${plan.hash.slice(0, 19)}… on ${gateway.url} (${gateway.listener.kind})\n`);
   await untilSignal(gateway);
   return 0;
@@ -44,18 +50,28 @@ function usage(message: string): number {
   return 2;
 }
 
-/** Resolves after SIGINT/SIGTERM, once the gateway has closed. */
+/**
+ * Resolves once the gateway has stopped: SIGTERM drains gracefully (readiness off,
+ * grace, in-flight requests up to the policy's deadline), SIGINT closes at once (a
+ * developer's Ctrl-C), and SIGHUP reloads the plan file.
+ */
 export function untilSignal(gateway: Gateway, onStop?: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      void gateway
-        .close()
+    const hangup = (): void => {
+      gateway.reload("SIGHUP").catch((err: unknown) => process.stderr.write(`tollgate: SIGHUP: ${err instanceof Error ? err.message : String(err)}\n`));
+    };
+    const stop = (graceful: boolean): void => {
+      process.off("SIGINT", interrupt);
+      process.off("SIGTERM", terminate);
+      process.off("SIGHUP", hangup);
+      void (graceful ? gateway.shutdown() : gateway.close())
         .then(() => onStop?.())
         .finally(resolve);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    const interrupt = (): void => stop(false);
+    const terminate = (): void => stop(true);
+    process.on("SIGINT", interrupt);
+    process.on("SIGTERM", terminate);
+    process.on("SIGHUP", hangup);
   });
 }

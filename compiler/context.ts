@@ -3,9 +3,11 @@
  * collector. Passes report through `ctx.report` and never throw for user errors;
  * the pipeline stops after a pass whose reports include an error.
  */
+import type { AnalysisReports } from "./analysis/reports.js";
 import type { CodeName, MessageParams } from "./diagnostics/codes.js";
 import { type Diagnostic, type RelatedLocation, type SourceSpan, createDiagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import type { Origin } from "./ir.js";
+import { Sidecar } from "./sidecar.js";
 import { type SpanPart, formatPath, spanAt } from "./load/source-map.js";
 
 /** Where a diagnostic points: a policy origin (resolved through the source map) or a ready span. */
@@ -31,8 +33,11 @@ export interface CompileOptions {
 /** Per-compilation state shared by all passes: options and the diagnostics collected so far. */
 export class CompileContext {
   readonly options: CompileOptions;
+  /** Outputs that are not part of the plan: source positions and policy tests. */
+  readonly sidecar = new Sidecar();
   readonly #diagnostics: Diagnostic[] = [];
   #errors = 0;
+  #reports: AnalysisReports = {};
 
   constructor(options: CompileOptions) {
     this.options = options;
@@ -54,6 +59,16 @@ export class CompileContext {
   /** Errors reported so far; the pipeline compares it before and after each pass. */
   get errorCount(): number {
     return this.#errors;
+  }
+
+  /** Publishes an analysis result (e.g. the worst-case table); a later publish of the same name replaces it. */
+  publish<K extends keyof AnalysisReports>(name: K, value: AnalysisReports[K]): void {
+    this.#reports = { ...this.#reports, [name]: value };
+  }
+
+  /** The analysis results published so far. */
+  reports(): AnalysisReports {
+    return this.#reports;
   }
 
   /** Every diagnostic, in reading order (file order, line, column). */

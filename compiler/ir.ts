@@ -8,13 +8,17 @@
  * pass can point a diagnostic at the exact YAML node. Types only; no logic.
  */
 import type { Document, LineCounter } from "yaml";
+import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
 import type { GatewayPolicy } from "../schemas/policy/gateway.js";
+import type { Limits } from "../schemas/policy/limits.js";
 import type { Listener } from "../schemas/policy/listener.js";
 import type { Model } from "../schemas/policy/model.js";
 import type { Provider } from "../schemas/policy/provider.js";
 import type { Route } from "../schemas/policy/route.js";
+import type { SecretDeclaration } from "../schemas/policy/secret.js";
 
 /** A policy file handed to the compiler. `path` is how diagnostics name the file. */
 export interface Source {
@@ -25,8 +29,12 @@ export interface Source {
 /** A path inside one policy document, e.g. `["providers", 0, "baseUrl"]`. */
 export type PolicyPath = readonly (string | number)[];
 
+/** One policy document: a YAML document, or the policy a TypeScript module exports. */
+export type SourceDocument = YamlDocument | ScriptDocument;
+
 /** One parsed YAML document, with what is needed to map a path back to file:line:col. */
-export interface SourceDocument {
+export interface YamlDocument {
+  readonly kind: "yaml";
   readonly file: string;
   /** 0-based position of the document in its file (`---` separated). */
   readonly index: number;
@@ -34,6 +42,23 @@ export interface SourceDocument {
   readonly lineCounter: LineCounter;
   /** The document as plain JS; `undefined` when the YAML itself had errors. */
   readonly value: unknown;
+}
+
+/**
+ * The policy a TypeScript module exports, after evaluation. Its positions come from
+ * the module's syntax tree: `locate` maps a path inside `value` to the node that
+ * wrote it (possibly in another policy module it imports).
+ */
+export interface ScriptDocument {
+  readonly kind: "typescript";
+  readonly file: string;
+  readonly index: 0;
+  /** The exported policy as plain JSON values. */
+  readonly value: unknown;
+  /** The span of the node at `path` (or of its deepest located ancestor); `key` prefers the property name. */
+  readonly locate: (path: PolicyPath, part: "key" | "value") => SourceSpan;
+  /** Where the policy is written: the `defineGateway(` call or the exported expression. */
+  readonly start: SourceSpan;
 }
 
 /** Where a policy value came from. */
@@ -61,6 +86,12 @@ export interface MergedPolicy {
   readonly models: readonly Located<Model>[];
   readonly routes: readonly Located<Route>[];
   readonly consumers: readonly Located<Consumer>[];
+  readonly secrets: readonly Located<SecretDeclaration>[];
+  /** The gateway-wide `limits` (set in at most one document). */
+  readonly limits: Located<Limits> | null;
+  readonly constraints: readonly Located<Constraint>[];
+  /** Every document, for analyses that look at the whole policy (e.g. every secret reference). */
+  readonly documents: readonly ShapedDocument[];
   /** Where gateway-wide findings (e.g. "no consumers") point: the first document, if any. */
   readonly anchor: Origin | null;
 }
@@ -87,6 +118,17 @@ export interface NormalizedProvider {
   /** The timeouts the author wrote (the others are defaults). */
   readonly writtenTimeouts: readonly TimeoutField[];
   readonly connections: number;
+  readonly tags: Tags;
+}
+
+/** Tags with their values as text (`zdr: true` → "true"). */
+export type Tags = ReadonlyMap<string, string>;
+
+/** USD per million tokens, and where the figure came from. */
+export interface NormalizedPrice {
+  readonly input: number;
+  readonly output: number;
+  readonly source: "policy" | "catalog";
 }
 
 /** The timeout fields of a provider. */
@@ -98,6 +140,23 @@ export interface NormalizedTarget {
   readonly model: string;
   /** Always 0 for fallbacks. */
   readonly weight: number;
+  /** True when the author wrote `weight` (false for defaults and fallbacks). */
+  readonly writtenWeight: boolean;
+  /** The policy's `price`, else the catalog's for the upstream model name, else null. */
+  readonly price: NormalizedPrice | null;
+  readonly at: Origin;
+}
+
+/** A fallback entry: a provider target, or another public model tried in its place. */
+export type NormalizedFallback = ({ readonly kind: "target" } & NormalizedTarget) | ModelFallback;
+
+/** A fallback to another public model: its whole attempt order is tried at this point. */
+export interface ModelFallback {
+  readonly kind: "model";
+  /** Index of the model fallen back to. */
+  readonly model: number;
+  /** True when the entry also sets `price`, which a model fallback ignores. */
+  readonly writtenPrice: boolean;
   readonly at: Origin;
 }
 
@@ -106,7 +165,15 @@ export interface NormalizedModel {
   readonly name: string;
   readonly at: Origin;
   readonly targets: readonly NormalizedTarget[];
-  readonly fallbacks: readonly NormalizedTarget[];
+  readonly fallbacks: readonly NormalizedFallback[];
+  readonly limits: NormalizedLimits;
+}
+
+/** A model's worst-case ceilings: the gateway's `limits` overridden field by field by the model's. */
+export interface NormalizedLimits {
+  readonly maxLatencyMs: Located<number> | null;
+  readonly maxCostUsd: Located<number> | null;
+  readonly assumedTokens: { readonly input: number; readonly output: number };
 }
 
 /** A route in matching order: explicit routes first, then one implicit route per model. */
@@ -114,10 +181,24 @@ export interface NormalizedRoute {
   readonly name: string;
   /** How diagnostics refer to the route, e.g. "`fast`" or "`match.model: gpt-*`". */
   readonly label: string;
+  /** The model-name pattern; `*` when the route matches on headers only. */
   readonly pattern: string;
   readonly glob: boolean;
+  /** Header conditions, all of which must hold; empty for most routes. */
+  readonly headers: readonly NormalizedHeaderMatch[];
   readonly model: number;
   readonly implicit: boolean;
+  readonly at: Origin;
+}
+
+/** The condition on one header: each non-null part must hold. */
+export interface NormalizedHeaderMatch {
+  /** Lower-case header name. */
+  readonly header: string;
+  readonly exact: string | null;
+  readonly regex: string | null;
+  /** true: must be sent; false: must not be sent; null: not said (implied by exact/regex). */
+  readonly present: boolean | null;
   readonly at: Origin;
 }
 
@@ -127,6 +208,17 @@ export interface NormalizedConsumer {
   readonly at: Origin;
   readonly keys: readonly Located<string>[];
   readonly allowedModels: readonly boolean[];
+  /** The `models` entries as written (null when omitted), for findings about the list itself. */
+  readonly allowList: readonly Located<string>[] | null;
+  readonly tags: Tags;
+}
+
+/** A compliance constraint with its tag selectors as text. */
+export interface NormalizedConstraint {
+  readonly name: string;
+  readonly at: Origin;
+  readonly consumerTags: Tags;
+  readonly providerTags: Tags;
 }
 
 /** The whole gateway with defaults applied and every name resolved to an index. */
@@ -136,7 +228,31 @@ export interface NormalizedPolicy {
   readonly models: readonly NormalizedModel[];
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly NormalizedConsumer[];
+  readonly secrets: readonly Located<SecretDeclaration>[];
+  readonly constraints: readonly NormalizedConstraint[];
+  /** Every policy document, for whole-policy scans. */
+  readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
+}
+
+/** One attempt a request for a model may make, and the model fallbacks that led to it. */
+export interface AttemptStep {
+  readonly target: NormalizedTarget;
+  /** The model-fallback edges followed from the requested model, in order (empty for its own entries). */
+  readonly via: readonly ModelFallbackHop[];
+}
+
+/** One model-fallback edge: `from` falls back to `to` at the fallback entry `at`. */
+export interface ModelFallbackHop {
+  readonly from: number;
+  readonly to: number;
+  readonly at: Origin;
+}
+
+/** The normalized policy plus every model's complete attempt order, model fallbacks flattened. */
+export interface ExpandedPolicy extends NormalizedPolicy {
+  /** attempts[m]: model m's targets by descending weight, standbys, then its fallbacks expanded; each target once. */
+  readonly attempts: readonly (readonly AttemptStep[])[];
 }
 
 /** A model whose targets and fallbacks point into the plan's `targets`. */

@@ -9,19 +9,29 @@
  */
 import type { CompileContext } from "./context.js";
 import type { FinalPlan, Source } from "./ir.js";
-import { loadSources } from "./load/load-yaml.js";
+import { loadSources } from "./load/load-sources.js";
 import { applyDefaults } from "./passes/apply-defaults.js";
 import { buildRouteTable } from "./passes/build-route-table.js";
 import { buildWeightTables } from "./passes/build-weight-tables.js";
+import { checkCompliance } from "./passes/check-compliance.js";
 import { checkConsumers } from "./passes/check-consumers.js";
+import { checkDeadConfig } from "./passes/check-dead-config.js";
+import { checkFallbacks } from "./passes/check-fallbacks.js";
 import { checkModels } from "./passes/check-models.js";
+import { checkOptions } from "./passes/check-options.js";
 import { checkProviders } from "./passes/check-providers.js";
+import { checkRegexes } from "./passes/check-regexes.js";
 import { checkRoutes } from "./passes/check-routes.js";
+import { checkSecrets } from "./passes/check-secrets.js";
+import { checkWorstCase } from "./passes/check-worst-case.js";
 import { finalize } from "./passes/finalize.js";
 import { lower } from "./passes/lower.js";
 import { mergeDocuments } from "./passes/merge-documents.js";
 import { resolveRefs } from "./passes/resolve-refs.js";
 import { validateShape } from "./passes/validate-shape.js";
+import { collectTests } from "./policy-tests/collect-tests.js";
+import { runTests } from "./policy-tests/run-tests.js";
+import { recordSources } from "./sourcemap/source-facts.js";
 
 /** One compiler pass. */
 export type Pass<I, O> = (input: I, ctx: CompileContext) => O;
@@ -77,14 +87,27 @@ export class Pipeline<I, O> {
 export const compilerPipeline = Pipeline.start<readonly Source[]>()
   .then("load", loadSources)
   .then("validate-shape", validateShape)
+  // Policy tests go to ctx.sidecar, not into the IR: they cannot change the plan.
+  .then("collect-tests", collectTests)
   .then("merge-documents", mergeDocuments)
   .then("resolve-refs", resolveRefs)
   .then("apply-defaults", applyDefaults)
+  // Before anything evaluates a policy regex: an unsafe one must not stall the compiler.
+  .then("check-regexes", checkRegexes)
   .then("check-providers", checkProviders)
   .then("check-models", checkModels)
   .then("check-routes", checkRoutes)
   .then("check-consumers", checkConsumers)
+  .then("check-secrets", checkSecrets)
+  .then("check-options", checkOptions)
+  // Adds every model's attempt order (model fallbacks flattened) for the passes below.
+  .then("check-fallbacks", checkFallbacks)
+  .then("check-worst-case", checkWorstCase)
+  .then("check-compliance", checkCompliance)
+  .then("check-dead-config", checkDeadConfig)
+  .then("record-sources", recordSources)
   .then("lower", lower)
   .then("build-route-table", buildRouteTable)
   .then("build-weight-tables", buildWeightTables)
-  .then("finalize", finalize) satisfies Pipeline<readonly Source[], FinalPlan>;
+  .then("finalize", finalize)
+  .then("run-tests", runTests) satisfies Pipeline<readonly Source[], FinalPlan>;

@@ -1,14 +1,27 @@
 /**
  * Starts the runtime on a plan: link, then listen. The runtime's public entry point;
  * it takes a Plan (data) and never anything from the authoring side.
+ *
+ * Besides the client listener it wires the operations side: metrics and the audit
+ * log (observers of every finished request), the admin listener, hot reload from the
+ * plan file, and the graceful drain.
  */
 import type { Plan } from "../schemas/plan/plan.js";
 import { linkPlan } from "./plan/link-plan.js";
 import { PlanStore } from "./plan/plan-store.js";
+import { ServedPlan } from "./plan/served-plan.js";
+import { PlanReloader, type ReloadResult } from "./plan/reload-plan.js";
+import { watchPlanFile, type PlanWatcher } from "./plan/watch-plan.js";
 import { createRequestHandler } from "./pipeline/handle-request.js";
 import type { Listener, ServerKind } from "./server/exchange.js";
 import { listen } from "./server/listen.js";
+import { drain } from "./server/drain.js";
 import { log } from "./observability/log.js";
+import { GatewayMetrics } from "./observability/metrics.js";
+import { MetricsObserver } from "./observability/metrics-observer.js";
+import { AuditLog } from "./observability/audit-log.js";
+import type { RequestObserver } from "./observability/request-record.js";
+import { startAdmin } from "./admin/start-admin.js";
 
 export interface GatewayOptions {
   plan: Plan;
@@ -16,39 +29,107 @@ export interface GatewayOptions {
   port?: number;
   server?: ServerKind;
   env?: NodeJS.ProcessEnv;
+  /** The file the plan came from: enables reload (SIGHUP, admin, `watch`). */
+  planFile?: string;
+  /** Reload when the plan file changes. Default true when `planFile` is given. */
+  watch?: boolean;
+  /** Overrides the admin port of the plan (and enables the admin listener). */
+  adminPort?: number;
 }
 
 export interface Gateway {
   readonly port: number;
   readonly url: string;
   readonly listener: Listener;
+  /** The admin listener, or null when none is configured. */
+  readonly admin: Listener | null;
+  readonly adminUrl: string | null;
   readonly store: PlanStore;
-  /** Stops listening and closes upstream pools. */
+  readonly metrics: GatewayMetrics;
+  /** Reloads the plan file; rejects when there is none. */
+  reload(reason: string): Promise<ReloadResult>;
+  /** Graceful shutdown (readiness off, grace, drain up to the deadline), then close. */
+  shutdown(): Promise<void>;
+  /** Stops listening and closes upstream pools at once. */
   close(): Promise<void>;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
-  const linked = linkPlan(opts.plan, opts.env);
+  const env = opts.env ?? process.env;
+  const linked = linkPlan(opts.plan, env);
   for (const note of linked.notes) log("warn", note);
-  const store = new PlanStore(linked);
+  const served = new ServedPlan(linked);
+  const store = new PlanStore(served);
+  const metrics = new GatewayMetrics(() => store);
+  const metricsObserver = new MetricsObserver(metrics);
+  metricsObserver.attach(served);
+  metrics.setPlan(linked.hash, linked.plan.compilerVersion);
+  const audit = linked.listener.audit === null ? null : new AuditLog(linked.listener.audit);
+  const observers: RequestObserver[] = audit === null ? [metricsObserver] : [metricsObserver, audit];
+
+  const reloader =
+    opts.planFile === undefined
+      ? null
+      : new PlanReloader({
+          file: opts.planFile,
+          store,
+          env,
+          prepare: (next) => metricsObserver.attach(next),
+          onResult: (r) => {
+            metrics.reloads.inc({ result: r.ok ? "ok" : "failed" });
+            if (r.ok && r.changed) metrics.setPlan(r.hash, store.current.plan.compilerVersion);
+          },
+        });
+  const reload = (reason: string): Promise<ReloadResult> =>
+    reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason);
+
   const host = opts.host ?? "127.0.0.1";
-  let listener: Listener;
-  try {
-    listener = await listen(opts.server ?? "uws", { host, port: opts.port ?? 8080, handler: createRequestHandler(store) });
-  } catch (err) {
+  const kind = opts.server ?? "uws";
+  let listener: Listener | null = null;
+  let admin: Awaited<ReturnType<typeof startAdmin>> = null;
+  let watcher: PlanWatcher | null = null;
+  const closeAll = async (): Promise<void> => {
+    watcher?.close();
+    await listener?.close();
+    await admin?.listener.close();
     await store.close();
+    audit?.close();
+  };
+  try {
+    listener = await listen(kind, { host, port: opts.port ?? 8080, handler: createRequestHandler(store, { observers, metrics }) });
+    admin = await startAdmin({ kind, store, metrics, env, portOverride: opts.adminPort, reload: reloader === null ? null : reload });
+    if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
+      watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));
+    }
+  } catch (err) {
+    await closeAll();
     throw err;
   }
-  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const main = listener;
+  let stopping: Promise<void> | null = null;
   return {
-    port: listener.port,
-    url: `http://${urlHost}:${listener.port}`,
-    listener,
+    port: main.port,
+    url: urlOf(host, main.port),
+    listener: main,
+    admin: admin?.listener ?? null,
+    adminUrl: admin?.url ?? null,
     store,
-    close: async () => {
+    metrics,
+    reload,
+    shutdown: () =>
+      (stopping ??= (async () => {
+        watcher?.close();
+        await drain({ store, listeners: [main] }, store.current.listener.shutdown);
+        await closeAll();
+      })()),
+    close: () => {
       store.ready = false;
-      await listener.close();
-      await store.close();
+      return (stopping ??= closeAll());
     },
   };
+}
+
+/** `http://host:port`, with IPv6 hosts in brackets. */
+export function urlOf(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }

@@ -10,6 +10,7 @@ interface Schema {
   properties?: Record<string, Schema>;
   required?: string[];
   items?: Schema;
+  additionalProperties?: Schema | boolean;
   anyOf?: Schema[];
   enum?: unknown[];
   const?: unknown;
@@ -23,6 +24,7 @@ function typeOf(s: Schema): string {
   if (s.anyOf) return s.anyOf.map(typeOf).join(" \\| ");
   if (s.type === "array") return `list of ${s.items ? typeOf(s.items) : "values"}`;
   if (s.type === "object" && s.properties) return "object";
+  if (s.type === "object" && typeof s.additionalProperties === "object") return `map of ${typeOf(s.additionalProperties)}`;
   if (s.type === "string" && s.pattern) return "string";
   return Array.isArray(s.type) ? s.type.join(" \\| ") : (s.type ?? "value");
 }
@@ -44,6 +46,8 @@ export function policyReference(root: Schema): string {
     for (const [name, p] of Object.entries(s.properties)) {
       const child = p.type === "array" ? p.items : p;
       if (child?.properties) visit(p.type === "array" ? `${title}.${name}[]` : `${title}.${name}`, child);
+      // A map (e.g. `headers`): document the value schema under `<map>.<key>`.
+      if (typeof child?.additionalProperties === "object") visit(`${title}.${name}.<key>`, child.additionalProperties);
       for (const alt of child?.items?.anyOf ?? []) if (alt.properties) visit(`${title}.${name}[]`, alt);
     }
   };

@@ -1,10 +1,13 @@
 /**
- * `tollgate compile <paths...> --out plan.json`: compile, and when the policy is clean
- * (warnings allowed unless --strict), write the plan atomically and print a one-line
- * summary. Exit 0 on success, 1 on errors or a failed write, 2 on usage errors.
+ * `tollgate compile <paths...> --out plan.json`: compile (policy tests included), and
+ * when the policy is clean (warnings allowed unless --strict), write the plan
+ * atomically, then its source map beside it (`plan.sourcemap.json`, for `tollgate
+ * explain`; not part of the plan or its hash), and print a one-line summary.
+ * Exit 0 on success, 1 on errors or a failed write, 2 on usage errors.
  */
 import { writePlanAtomic } from "../emit/write-plan.js";
 import type { Plan } from "../../schemas/plan/plan.js";
+import { renderSourceMap, sourceMapFileFor } from "../sourcemap/plan-source-map.js";
 import { EXIT, failed, printDiagnostics, runCompiler } from "./run-compiler.js";
 
 /** Runs `tollgate compile`; returns the exit code. */
@@ -12,10 +15,12 @@ export async function compileCommand(paths: string[], opts: { out: string; forma
   const run = await runCompiler("compile", paths, opts.format);
   if (typeof run === "number") return run;
   printDiagnostics(run);
-  const { plan, planJson } = run.result;
+  const { plan, planJson, sourceMap } = run.result;
   if (failed(run, opts.strict) || plan === null || planJson === null) return EXIT.failed;
+  const mapFile = sourceMapFileFor(opts.out);
   try {
     await writePlanAtomic(opts.out, planJson);
+    if (sourceMap !== null) await writePlanAtomic(mapFile, renderSourceMap(sourceMap));
   } catch (err) {
     process.stderr.write(`tollgate compile: cannot write ${opts.out}: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.failed;

@@ -38,13 +38,13 @@ export async function runCompiler(command: string, paths: string[], format: stri
 }
 
 /** Prints the diagnostics of a run. The human format always ends with the `N errors, M warnings` line. */
-export function printDiagnostics(run: CompileRun): void {
+export function printDiagnostics(run: CompileRun, extra?: Readonly<Record<string, unknown>>): void {
   const { diagnostics } = run.result;
   if (run.format === "human") {
     const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
     process.stderr.write(renderDiagnostics(diagnostics, { format: "human", color, sources: run.sources }));
   } else if (run.format === "json" || diagnostics.length > 0) {
-    process.stdout.write(renderDiagnostics(diagnostics, { format: run.format }));
+    process.stdout.write(renderDiagnostics(diagnostics, { format: run.format, ...(extra !== undefined ? { extra } : {}) }));
   }
 }
 

@@ -12,6 +12,8 @@ const entityKinds: Readonly<Record<string, string>> = {
   models: "model",
   routes: "route",
   consumers: "consumer",
+  secrets: "secret",
+  constraints: "constraint",
 };
 
 const MAX_NAME_CHARS = 60;

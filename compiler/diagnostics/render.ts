@@ -20,13 +20,15 @@ export interface RenderOptions {
   color?: boolean;
   /** File text by path, for code frames (human format); files not in the map get no frame. */
   sources?: Map<string, string>;
+  /** More top-level fields of the JSON format (e.g. `worstCase` from `tollgate check`). */
+  extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Renders all diagnostics in one format; the human format ends with an `N errors, M warnings` line. */
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], opts: RenderOptions): string {
   switch (opts.format) {
     case "json":
-      return renderJson(diagnostics);
+      return renderJson(diagnostics, opts.extra);
     case "github":
       return diagnostics.map(renderGithub).join("");
     case "human":
@@ -40,9 +42,9 @@ export function summaryLine(diagnostics: readonly Diagnostic[]): string {
   return `${errors} ${errors === 1 ? "error" : "errors"}, ${warnings} ${warnings === 1 ? "warning" : "warnings"}`;
 }
 
-function renderJson(diagnostics: readonly Diagnostic[]): string {
+function renderJson(diagnostics: readonly Diagnostic[], extra: Readonly<Record<string, unknown>> = {}): string {
   const { errors, warnings } = countDiagnostics(diagnostics);
-  return JSON.stringify({ diagnostics, errors, warnings }, null, 2) + "\n";
+  return JSON.stringify({ diagnostics, errors, warnings, ...extra }, null, 2) + "\n";
 }
 
 // ── GitHub workflow commands ───────────────────────────────────────────────

@@ -1,5 +1,5 @@
 /**
- * The load pass: policy files → parsed YAML documents with node ranges.
+ * Loading YAML policy files: file → parsed YAML documents with node ranges.
  *
  * Defensive by default, because policies arrive from pull requests: files over
  * 4 MiB are refused, alias expansion is capped (billion-laughs), duplicate keys are
@@ -8,7 +8,7 @@
  */
 import { LineCounter, type YAMLError, parseAllDocuments } from "yaml";
 import type { CompileContext } from "../context.js";
-import type { Source, SourceDocument } from "../ir.js";
+import type { Source, YamlDocument } from "../ir.js";
 import { scanSecrets } from "./scan-secrets.js";
 import { spanOfDocumentStart, spanOfOffsets } from "./source-map.js";
 import { checkYamlStructure } from "./yaml-structure.js";
@@ -19,25 +19,21 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Most alias expansions per document. */
 export const MAX_ALIAS_COUNT = 100;
 
-/** Parses every source; returns the non-empty documents that parsed cleanly, in file order. */
-export function loadSources(sources: readonly Source[], ctx: CompileContext): SourceDocument[] {
-  return sources.flatMap((source) => loadFile(source, ctx));
-}
-
-function loadFile(source: Source, ctx: CompileContext): SourceDocument[] {
+/** Parses one YAML file; returns its non-empty documents that parsed cleanly, in order. */
+export function loadYamlFile(source: Source, ctx: CompileContext): YamlDocument[] {
   if (Buffer.byteLength(source.text, "utf8") > MAX_FILE_BYTES) {
     ctx.report("file-too-large", { limit: MAX_FILE_BYTES }, { file: source.path, line: 1, col: 1 });
     return [];
   }
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(source.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const out: SourceDocument[] = [];
+  const out: YamlDocument[] = [];
   parsed.forEach((yaml, index) => {
-    const shell: SourceDocument = { file: source.path, index, yaml, lineCounter, value: undefined };
+    const shell: YamlDocument = { kind: "yaml", file: source.path, index, yaml, lineCounter, value: undefined };
     for (const warning of yaml.warnings) reportYamlProblem(shell, warning, "yaml-warning", ctx);
     for (const error of yaml.errors) reportYamlProblem(shell, error, "yaml-syntax", ctx);
     const clean = yaml.errors.length === 0 && checkYamlStructure(shell, ctx);
-    const doc: SourceDocument = clean ? { ...shell, value: toPlain(shell, ctx) } : shell;
+    const doc: YamlDocument = clean ? { ...shell, value: toPlain(shell, ctx) } : shell;
     scanSecrets(doc, ctx);
     // An empty document (comments only, or a bare `---`) holds null: nothing to merge.
     if (clean && doc.value !== null && doc.value !== undefined) out.push(doc);
@@ -45,7 +41,7 @@ function loadFile(source: Source, ctx: CompileContext): SourceDocument[] {
   return out;
 }
 
-function reportYamlProblem(doc: SourceDocument, problem: YAMLError, name: "yaml-syntax" | "yaml-warning", ctx: CompileContext): void {
+function reportYamlProblem(doc: YamlDocument, problem: YAMLError, name: "yaml-syntax" | "yaml-warning", ctx: CompileContext): void {
   const [start, end] = problem.pos;
   ctx.report(name, { detail: yamlMessage(problem) }, spanOfOffsets(doc.file, doc.lineCounter, start, end));
 }
@@ -62,7 +58,7 @@ function yamlMessage(problem: YAMLError): string {
 }
 
 /** The document as JS values, with alias expansion capped; undefined after a reported problem. */
-function toPlain(doc: SourceDocument, ctx: CompileContext): unknown {
+function toPlain(doc: YamlDocument, ctx: CompileContext): unknown {
   try {
     return doc.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
   } catch (err) {

@@ -16,17 +16,17 @@ import { ConsumerKey } from "../../schemas/policy/consumer.js";
 import { SecretRef } from "../../schemas/policy/common.js";
 import type { CompileContext } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
-import type { PolicyPath, SourceDocument } from "../ir.js";
+import type { PolicyPath, YamlDocument } from "../ir.js";
 import { keyText, spanOfNode } from "./source-map.js";
 
 /** Field names that suggest a credential. `apiKeys` is the only one the language has. */
-const SECRET_FIELD = /^(api[-_]?keys?|token|secrets?|passwords?|passwd|authorization|bearer|access[-_]?keys?|client[-_]?secret)$/i;
+export const SECRET_FIELD = /^(api[-_]?keys?|token|secrets?|passwords?|passwd|authorization|bearer|access[-_]?keys?|client[-_]?secret)$/i;
 
 /** scheme://userinfo@…: a URL that carries credentials. */
-const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
+export const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
 
 /** Reports every literal secret in the document. */
-export function scanSecrets(doc: SourceDocument, ctx: CompileContext): void {
+export function scanSecrets(doc: YamlDocument, ctx: CompileContext): void {
   walk(doc.yaml.contents, [], (field, value, path) => {
     for (const [node, at] of scalarsOf(value, path)) {
       if (typeof node.value === "string" && URL_WITH_CREDENTIALS.test(node.value.trim())) {

@@ -2,11 +2,12 @@
  * Policy path ↔ file:line:col. A path such as `["providers", 0, "baseUrl"]` is walked
  * through the YAML node tree of its document; the node's offsets become 1-based
  * line/column through the file's LineCounter. When the path does not fully exist
- * (a missing field), the deepest node that does exist is used.
+ * (a missing field), the deepest node that does exist is used. A TypeScript
+ * document brings its own locator (see load/typescript/locate.ts).
  */
 import { type LineCounter, type Node, isAlias, isMap, isNode, isScalar, isSeq } from "yaml";
 import type { SourceSpan } from "../diagnostics/diagnostic.js";
-import type { Origin, PolicyPath, SourceDocument } from "../ir.js";
+import type { Origin, PolicyPath, SourceDocument, YamlDocument } from "../ir.js";
 
 /** Which part of a `key: value` pair to point at. Unknown fields point at the key. */
 export type SpanPart = "key" | "value";
@@ -19,7 +20,7 @@ export function spanOfOffsets(file: string, lineCounter: LineCounter, start: num
 }
 
 /** The span of a YAML node. */
-export function spanOfNode(doc: SourceDocument, node: Node): SourceSpan {
+export function spanOfNode(doc: YamlDocument, node: Node): SourceSpan {
   const range = node.range;
   if (!range) return { file: doc.file, line: 1, col: 1 };
   return spanOfOffsets(doc.file, doc.lineCounter, range[0], range[1]);
@@ -39,7 +40,7 @@ interface Found {
 }
 
 /** Walks `path` through the document's node tree, following aliases to their anchors. */
-export function findNode(doc: SourceDocument, path: PolicyPath): Found {
+export function findNode(doc: YamlDocument, path: PolicyPath): Found {
   let node: unknown = doc.yaml.contents;
   let key: Node | undefined;
   for (const segment of path) {
@@ -71,6 +72,7 @@ function asNode(value: unknown): Node | undefined {
 
 /** The span of the node at `origin`; `part` picks the key or the value of a mapping entry. */
 export function spanAt(origin: Origin, part: SpanPart = "value"): SourceSpan {
+  if (origin.doc.kind === "typescript") return origin.doc.locate(origin.path, part);
   const { key, node, complete } = findNode(origin.doc, origin.path);
   // An incomplete path (a missing field) points at the key that owns the parent, when there is one.
   const preferKey = part === "key" || !complete;
@@ -81,6 +83,7 @@ export function spanAt(origin: Origin, part: SpanPart = "value"): SourceSpan {
 
 /** The start of a document: its first content node, or line 1. */
 export function spanOfDocumentStart(doc: SourceDocument): SourceSpan {
+  if (doc.kind === "typescript") return doc.start;
   const contents = doc.yaml.contents;
   if (isNode(contents) && contents.range) {
     const pos = doc.lineCounter.linePos(contents.range[0]);

@@ -7,11 +7,11 @@
 import { type Node, isAlias, isMap, isNode, isScalar, visit } from "yaml";
 import type { CompileContext } from "../context.js";
 import { describeType } from "../diagnostics/describe-path.js";
-import type { SourceDocument } from "../ir.js";
+import type { YamlDocument } from "../ir.js";
 import { keyText, spanOfNode } from "./source-map.js";
 
 /** Reports structural problems; returns true when there were none. */
-export function checkYamlStructure(doc: SourceDocument, ctx: CompileContext): boolean {
+export function checkYamlStructure(doc: YamlDocument, ctx: CompileContext): boolean {
   const before = ctx.errorCount;
   visit(doc.yaml, {
     Map(_key, map) {

@@ -2,25 +2,18 @@
  * Pass: apply-defaults. Materializes every default once, converts durations and sizes
  * to integers, splits provider base URLs into origin and base path, resolves names to
  * indices, and appends one implicit exact route per model after the explicit routes.
- * The result (`NormalizedPolicy`) is what analyses and lowering work on.
+ * The result (`NormalizedPolicy`) is what analyses and lowering work on. Models,
+ * routes, tags and limits are normalized by the helpers in `normalize/`.
  */
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
-import type {
-  Located,
-  NormalizedConsumer,
-  NormalizedModel,
-  NormalizedPolicy,
-  NormalizedProvider,
-  NormalizedRoute,
-  Origin,
-  ResolvedPolicy,
-  TimeoutField,
-} from "../ir.js";
-import { isGlob } from "../routing/glob.js";
-import { IMPLICIT_ROUTE_PREFIX } from "./resolve-refs.js";
+import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider, Origin, ResolvedPolicy, TimeoutField } from "../ir.js";
+import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
+import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
+import { normalizeRoutes } from "./normalize/routes.js";
+import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
 import { parseDuration } from "./values/duration.js";
 import type { ValueResult } from "./values/result.js";
@@ -30,59 +23,22 @@ import { parseSize } from "./values/size.js";
 export const DEFAULTS = {
   timeouts: { connect: "5s", firstByte: "60s", idle: "60s", total: "10m" },
   connections: 128,
-  listener: { maxBodyBytes: "4MiB", maxJsonDepth: 64 },
-  targetWeight: 1,
+  listener: { maxBodyBytes: "4MiB", maxJsonDepth: 64, shutdown: { grace: "5s", deadline: "30s" }, adminHost: "127.0.0.1", auditContent: "none" },
+  targetWeight: DEFAULT_TARGET_WEIGHT,
+  assumedTokens: DEFAULT_ASSUMED_TOKENS,
   optional: false,
 } as const;
 
 /** Applies defaults and converts values; reports values that cannot be converted. */
 export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): NormalizedPolicy {
-  const { merged, providerIndex, modelIndex } = resolved;
-  const lookup = (table: ReadonlyMap<string, number>, name: string): number => {
-    const index = table.get(name);
-    if (index === undefined) throw new Error(`internal: \`${name}\` was not resolved by resolve-refs`);
-    return index;
-  };
+  const { merged, modelIndex } = resolved;
 
   // A provider that cannot be normalized has reported an error, so the pipeline stops
   // after this pass and the shifted indices are never used.
   const providers = merged.providers.flatMap((p) => normalizeProvider(p, ctx) ?? []);
 
-  const models: NormalizedModel[] = merged.models.map(({ value: model, at }) => ({
-    name: model.name,
-    at,
-    targets: model.targets.map((t, i) => ({
-      provider: lookup(providerIndex, t.provider),
-      model: t.model ?? model.name,
-      weight: t.weight ?? DEFAULTS.targetWeight,
-      at: child(at, "targets", i),
-    })),
-    fallbacks: (model.fallbacks ?? []).map((f, i) => ({
-      provider: lookup(providerIndex, f.provider),
-      model: f.model ?? model.name,
-      weight: 0,
-      at: child(at, "fallbacks", i),
-    })),
-  }));
-
-  const explicit: NormalizedRoute[] = merged.routes.map(({ value: route, at }) => ({
-    name: route.name ?? `match:${route.match.model}`,
-    label: route.name !== undefined ? `route \`${route.name}\`` : `route for \`${route.match.model}\``,
-    pattern: route.match.model,
-    glob: isGlob(route.match.model),
-    model: lookup(modelIndex, route.model),
-    implicit: false,
-    at,
-  }));
-  const implicit: NormalizedRoute[] = models.map((model, i) => ({
-    name: IMPLICIT_ROUTE_PREFIX + model.name,
-    label: `the implicit route of model \`${model.name}\``,
-    pattern: model.name,
-    glob: false,
-    model: i,
-    implicit: true,
-    at: child(model.at, "name"),
-  }));
+  const models = normalizeModels(resolved, providers.map((p) => p.hostname), ctx);
+  const routes = normalizeRoutes(merged.routes, models, modelIndex);
 
   const consumers: NormalizedConsumer[] = merged.consumers.map(({ value: consumer, at }) => {
     const allowed = consumer.models === undefined || consumer.models.includes("*") ? null : new Set(consumer.models);
@@ -91,6 +47,8 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
       at,
       keys: consumer.keys.map((k, i): Located<string> => ({ value: k.sha256.toLowerCase(), at: child(at, "keys", i, "sha256") })),
       allowedModels: models.map((m) => allowed === null || allowed.has(m.name)),
+      allowList: consumer.models?.map((name, i): Located<string> => ({ value: name, at: child(at, "models", i) })) ?? null,
+      tags: normalizeTags(consumer.tags),
     };
   });
 
@@ -98,8 +56,11 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     listener: normalizeListener(resolved, ctx),
     providers,
     models,
-    routes: [...explicit, ...implicit],
+    routes,
     consumers,
+    secrets: merged.secrets,
+    constraints: merged.constraints.map(normalizeConstraint),
+    documents: merged.documents,
     anchor: merged.anchor,
   };
 }
@@ -130,6 +91,7 @@ function normalizeProvider({ value: p, at }: Located<Provider>, ctx: CompileCont
     timeouts,
     writtenTimeouts: timeoutFields.filter((field) => p.timeouts?.[field] !== undefined),
     connections: p.connections ?? DEFAULTS.connections,
+    tags: normalizeTags(p.tags),
   };
 }
 
@@ -156,7 +118,34 @@ function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanL
     size === undefined || listener === null
       ? unwrapDefault(parseSize(DEFAULTS.listener.maxBodyBytes))
       : (converted(parseSize(size), child(listener.at, "maxBodyBytes"), "bad-size", ctx) ?? 0);
-  return { maxBodyBytes, maxJsonDepth: listener?.value.maxJsonDepth ?? DEFAULTS.listener.maxJsonDepth };
+  return {
+    maxBodyBytes,
+    maxJsonDepth: listener?.value.maxJsonDepth ?? DEFAULTS.listener.maxJsonDepth,
+    ...normalizeOperations(listener, ctx),
+  };
+}
+
+/** The listener's operational settings (shutdown, metrics, admin, audit) with defaults. */
+function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx: CompileContext): Omit<PlanListener, "maxBodyBytes" | "maxJsonDepth"> {
+  const value = listener?.value;
+  const ms = (field: "grace" | "deadline"): number => {
+    const given = value?.shutdown?.[field];
+    if (given === undefined || listener === null) return unwrapDefault(parseDuration(DEFAULTS.listener.shutdown[field]));
+    return converted(parseDuration(given), child(listener.at, "shutdown", field), "bad-duration", ctx) ?? 0;
+  };
+  const audit = value?.audit;
+  if (audit?.sink === "file" && audit.path === undefined && listener !== null) {
+    ctx.report("audit-file-needs-path", {}, child(listener.at, "audit", "sink"));
+  }
+  return {
+    shutdown: { graceMs: ms("grace"), deadlineMs: ms("deadline") },
+    metrics: value?.metrics ?? false,
+    admin: value?.admin === undefined ? null : { host: value.admin.host ?? DEFAULTS.listener.adminHost, port: value.admin.port, token: value.admin.token },
+    audit:
+      audit === undefined
+        ? null
+        : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+  };
 }
 
 /** The converted value, or undefined after reporting why it is invalid. */

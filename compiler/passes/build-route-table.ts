@@ -1,33 +1,44 @@
 /**
- * Pass: build-route-table. Routes in matching order (explicit, then implicit), the
- * exact-name map with first-match order already applied (an earlier glob may own an
- * exact name), the explicit globs in order as anchored regex sources, and the public
- * model list for GET /v1/models (every exact name, sorted).
+ * Pass: build-route-table. Routes in matching order (explicit, then implicit) with
+ * their header conditions; the exact-name map with first-match order already applied
+ * (an earlier glob may own an exact name); the `guarded` map for names that routes
+ * with header conditions may take first; the explicit globs in order as anchored
+ * regex sources; and the public model list for GET /v1/models (every exact name,
+ * sorted, with the model it serves when no header condition holds).
  */
-import type { Plan, PlanRouteTable } from "../../schemas/plan/plan.js";
+import type { Plan, PlanRoute, PlanRouteTable } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import type { LoweredPlan, RoutedPlan } from "../ir.js";
-import { exactTable } from "../routing/exact-table.js";
+import { defaultRoute, exactTable } from "../routing/exact-table.js";
 import { globToRegexSource } from "../routing/glob.js";
+import { planConditions } from "../routing/plan-conditions.js";
 
 /** Compiles the route table and the public model list. */
 export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): RoutedPlan {
   const { routes: policyRoutes, ...rest } = lowered;
-  const routes = policyRoutes.map((r) => ({ name: r.name, model: r.model }));
-  const exactMap = exactTable(policyRoutes);
+  const routes = policyRoutes.map((r): PlanRoute => {
+    const headers = planConditions(r.headers);
+    return headers.length === 0 ? { name: r.name, model: r.model } : { name: r.name, model: r.model, headers };
+  });
+  const candidates = exactTable(policyRoutes);
 
-  // Built on a null-prototype object so no name can reach Object.prototype.
+  // Built on null-prototype objects so no name can reach Object.prototype.
   const exact: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const [name, route] of exactMap) exact[name] = route;
+  const guarded: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  const publicModels: Plan["publicModels"] = [];
+  for (const [name, list] of candidates) {
+    const unconditional = defaultRoute(list, policyRoutes);
+    if (list.length === 1 && unconditional !== undefined) exact[name] = unconditional;
+    else guarded[name] = [...list];
+    publicModels.push({ id: name, model: routes[unconditional ?? list[0] ?? -1]?.model ?? -1 });
+  }
+  publicModels.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const globs: PlanRouteTable["globs"] = [];
   policyRoutes.forEach((r, route) => {
     if (r.glob) globs.push({ pattern: r.pattern, regex: globToRegexSource(r.pattern), route });
   });
 
-  const publicModels: Plan["publicModels"] = [...exactMap]
-    .map(([id, route]) => ({ id, model: routes[route]?.model ?? -1 }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-  return { ...rest, routing: { routes, exact, globs }, publicModels };
+  const routing: PlanRouteTable = Object.keys(guarded).length === 0 ? { routes, exact, globs } : { routes, exact, guarded, globs };
+  return { ...rest, routing, publicModels };
 }

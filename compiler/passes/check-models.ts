@@ -31,6 +31,8 @@ export function checkModels(policy: NormalizedPolicy, ctx: CompileContext): Norm
     }
     const fallbacks = new Map<string, NormalizedTarget>();
     for (const fallback of model.fallbacks) {
+      // Model fallbacks are checked with the fallback graph (check-fallbacks).
+      if (fallback.kind !== "target") continue;
       const asTarget = targets.get(key(fallback));
       const earlier = fallbacks.get(key(fallback));
       if (asTarget !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * Pass: check-providers. Warns about API keys sent in clear over http to another
- * machine, providers no model uses (dead config), and per-attempt timeouts that can
- * never fire because the total deadline is shorter.
+ * machine, and per-attempt timeouts that can never fire because the total deadline
+ * is shorter. (Providers no model uses are dead config: see check-dead-config.)
  */
 import { type CompileContext, child } from "../context.js";
 import type { NormalizedPolicy, NormalizedProvider } from "../ir.js";
@@ -9,14 +9,10 @@ import { isLoopback } from "./values/base-url.js";
 
 /** Reports provider findings; returns its input unchanged. */
 export function checkProviders(policy: NormalizedPolicy, ctx: CompileContext): NormalizedPolicy {
-  const used = new Set<number>();
-  for (const model of policy.models) for (const t of [...model.targets, ...model.fallbacks]) used.add(t.provider);
-
-  policy.providers.forEach((provider, i) => {
+  policy.providers.forEach((provider) => {
     if (provider.protocol === "http:" && provider.apiKeys.length > 0 && !isLoopback(provider.hostname)) {
       ctx.report("key-in-cleartext", { provider: provider.name, host: provider.hostname }, child(provider.at, "baseUrl"));
     }
-    if (!used.has(i)) ctx.report("unused-provider", { provider: provider.name }, child(provider.at, "name"));
     checkTimeoutOrder(provider, ctx);
   });
   return policy;

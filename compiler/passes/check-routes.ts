@@ -1,39 +1,43 @@
 /**
- * Pass: check-routes. Finds explicit routes that can never match, because an earlier
- * route matches every name they match (an equal exact name, a glob that matches the
- * exact name, or a glob that covers the glob), and models whose own name is taken
- * by an earlier route to another model (unreachable when no other route leads to them).
+ * Pass: check-routes. Finds explicit routes that can never match: an earlier route
+ * matches every request they match (its model pattern covers theirs, and its header
+ * conditions, if any, hold whenever theirs do), or their own header conditions
+ * contradict each other. Also finds models whose own name is taken by an earlier
+ * route to another model (unreachable when no other route leads to them).
  */
 import { type CompileContext, child } from "../context.js";
-import type { NormalizedPolicy, NormalizedRoute } from "../ir.js";
-import { exactTable } from "../routing/exact-table.js";
-import { globCovers, patternMatches } from "../routing/glob.js";
+import type { NormalizedPolicy } from "../ir.js";
+import { defaultRoute, exactTable } from "../routing/exact-table.js";
+import { contradiction } from "../routing/header-conditions.js";
+import { routeReach } from "../routing/shadowing.js";
 
 /** Reports unreachable routes and shadowed models; returns its input unchanged. */
 export function checkRoutes(policy: NormalizedPolicy, ctx: CompileContext): NormalizedPolicy {
   const { routes, models } = policy;
-  const unreachable = new Set<number>();
+  const reach = routeReach(routes);
 
   routes.forEach((route, j) => {
     if (route.implicit) return;
-    const covers = (e: NormalizedRoute): boolean =>
-      route.glob ? e.glob && globCovers(e.pattern, route.pattern) : patternMatches(e.pattern, route.pattern);
-    const shadow = routes.slice(0, j).find(covers);
-    if (shadow === undefined) return;
-    unreachable.add(j);
-    ctx.report("unreachable-route", { route: route.label, earlier: shadow.label }, child(route.at, "match", "model"), {
-      related: [{ at: child(shadow.at, "match", "model"), message: `${shadow.label} is here` }],
-    });
+    const shadow = routes[reach.shadowedBy[j] ?? -1];
+    if (shadow !== undefined) {
+      const code = shadow.headers.length === 0 ? "unreachable-route" : "unreachable-header-route";
+      ctx.report(code, { route: route.label, earlier: shadow.label }, child(route.at, "match", "model"), {
+        related: [{ at: child(shadow.at, "match", "model"), message: `${shadow.label} is here` }],
+      });
+    }
+    for (const header of route.headers) {
+      const reason = contradiction(header);
+      if (reason !== null) ctx.report("header-never-matches", { route: route.label, header: header.header, reason }, header.at, { part: "key" });
+    }
   });
 
   const exact = exactTable(routes);
   const reached = new Set<number>();
-  for (const index of exact.values()) reached.add(routes[index]?.model ?? -1);
   routes.forEach((route, i) => {
-    if (route.glob && !unreachable.has(i)) reached.add(route.model);
+    if (reach.live[i]) reached.add(route.model);
   });
   models.forEach((model, i) => {
-    const taker = routes[exact.get(model.name) ?? -1];
+    const taker = routes[defaultRoute(exact.get(model.name) ?? [], routes) ?? -1];
     if (taker === undefined || taker.model === i) return;
     const related = [{ at: child(taker.at, "match", "model"), message: `${taker.label} is here` }];
     if (!reached.has(i)) {

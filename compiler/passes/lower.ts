@@ -3,13 +3,15 @@
  * per provider (policy order), the distinct (upstream, upstream model) targets in
  * first-use order (each model's targets, then its fallbacks), models pointing into
  * `targets`, the listener, and consumers. Route and weight tables are built next.
+ * A model's fallbacks are its expanded attempt order, so a fallback to another model
+ * is already flattened into that model's targets: the runtime only follows indices.
  */
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
-import type { LoweredPlan, ModelDraft, NormalizedPolicy } from "../ir.js";
+import type { ExpandedPolicy, LoweredPlan, ModelDraft } from "../ir.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
-export function lower(policy: NormalizedPolicy, _ctx: CompileContext): LoweredPlan {
+export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan {
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
@@ -34,10 +36,11 @@ export function lower(policy: NormalizedPolicy, _ctx: CompileContext): LoweredPl
     return index;
   };
 
-  const models: ModelDraft[] = policy.models.map((m) => ({
+  const models: ModelDraft[] = policy.models.map((m, i) => ({
     name: m.name,
     targets: m.targets.map((t) => ({ target: intern(t.provider, t.model), weight: t.weight })),
-    fallbacks: m.fallbacks.map((f) => intern(f.provider, f.model)),
+    // The whole attempt order; build-weight-tables keeps its order and skips repeats.
+    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model)),
   }));
 
   const consumers: PlanConsumer[] = policy.consumers.map((c) => ({
@@ -46,5 +49,5 @@ export function lower(policy: NormalizedPolicy, _ctx: CompileContext): LoweredPl
     allowedModels: [...c.allowedModels],
   }));
 
-  return { listener: { ...policy.listener }, upstreams, targets, models, routes: policy.routes, consumers };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers };
 }

@@ -1,12 +1,15 @@
 /**
  * Pass: merge-documents. Folds every document into one gateway: lists concatenate
- * in file order (and document order within a file), and `listener` may be set once.
+ * in file order (and document order within a file), and `listener` and `limits` may
+ * each be set once.
  * Duplicate names are found later, by resolve-refs, from the merged lists.
  */
+import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { Route } from "../../schemas/policy/route.js";
+import type { SecretDeclaration } from "../../schemas/policy/secret.js";
 import { type CompileContext, child } from "../context.js";
 import type { Located, MergedPolicy, Origin, ShapedDocument } from "../ir.js";
 
@@ -17,6 +20,9 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const models: Located<Model>[] = [];
   const routes: Located<Route>[] = [];
   const consumers: Located<Consumer>[] = [];
+  const secrets: Located<SecretDeclaration>[] = [];
+  const constraints: Located<Constraint>[] = [];
+  let limits: MergedPolicy["limits"] = null;
 
   for (const { source, policy } of docs) {
     const root: Origin = { doc: source, path: [] };
@@ -35,10 +41,17 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(models, policy.models, root, "models");
     collect(routes, policy.routes, root, "routes");
     collect(consumers, policy.consumers, root, "consumers");
+    collect(secrets, policy.secrets, root, "secrets");
+    collect(constraints, policy.constraints, root, "constraints");
+    if (policy.limits !== undefined) {
+      const at = child(root, "limits");
+      if (limits === null) limits = { value: policy.limits, at };
+      else ctx.report("duplicate-limits", {}, at, { part: "key", related: [{ at: limits.at, message: "the first `limits` is here", part: "key" }] });
+    }
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

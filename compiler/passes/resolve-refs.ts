@@ -18,6 +18,8 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
   const modelIndex = nameTable("model", merged.models, ctx);
   nameTable("consumer", merged.consumers, ctx);
   nameTable("route", merged.routes.flatMap(({ value, at }) => (value.name === undefined ? [] : [{ value: { name: value.name }, at }])), ctx);
+  nameTable("secret", merged.secrets, ctx);
+  nameTable("constraint", merged.constraints, ctx);
   checkReservedNames(merged, ctx);
 
   const providerNames = [...providerIndex.keys()];
@@ -27,7 +29,7 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
   for (const { value: model, at } of merged.models) {
     const refs = [
       ...model.targets.map((t, i) => ({ name: t.provider, at: child(at, "targets", i) })),
-      ...(model.fallbacks ?? []).map((f, i) => ({ name: f.provider, at: child(at, "fallbacks", i) })),
+      ...(model.fallbacks ?? []).flatMap((f, i) => (f.provider === undefined ? [] : [{ name: f.provider, at: child(at, "fallbacks", i) }])),
     ];
     for (const ref of refs) {
       if (providerIndex.has(ref.name)) continue;
@@ -35,8 +37,22 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
         suggestion: suggestName(ref.name, providerNames, "providers"),
       });
     }
+    // Without `provider`, a fallback names another public model.
+    (model.fallbacks ?? []).forEach((f, i) => {
+      const fallbackAt = child(at, "fallbacks", i);
+      if (f.provider !== undefined) return;
+      if (f.model === undefined) ctx.report("fallback-without-target", { what: describe(fallbackAt) }, fallbackAt);
+      else if (!modelIndex.has(f.model)) {
+        // `{ model: openai }` where `openai` is a provider: the author meant `provider:`.
+        const suggestion = providerIndex.has(f.model)
+          ? `\`${f.model}\` is a provider: write \`provider: ${f.model}\` (and the upstream \`model\` if it is not \`${model.name}\`)`
+          : suggestName(f.model, modelNames, "models");
+        ctx.report("unknown-fallback-model", { what: describe(fallbackAt), name: f.model }, child(fallbackAt, "model"), { suggestion });
+      }
+    });
   }
   for (const { value: route, at } of merged.routes) {
+    checkHeaderNames(route.match.headers, child(at, "match", "headers"), ctx);
     if (modelIndex.has(route.model)) continue;
     ctx.report("unknown-route-model", { what: describe(at), name: route.model }, child(at, "model"), {
       suggestion: suggestName(route.model, modelNames, "models"),
@@ -51,6 +67,21 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
     });
   }
   return { merged, providerIndex, modelIndex };
+}
+
+/** Header names ignore case, so `X-Team` and `x-team` in one route are the same header twice. */
+function checkHeaderNames(headers: Readonly<Record<string, unknown>> | undefined, at: Origin, ctx: CompileContext): void {
+  const seen = new Map<string, string>();
+  for (const name of Object.keys(headers ?? {})) {
+    const first = seen.get(name.toLowerCase());
+    if (first === undefined) seen.set(name.toLowerCase(), name);
+    else {
+      ctx.report("duplicate-header-matcher", { header: name.toLowerCase() }, child(at, name), {
+        part: "key",
+        related: [{ at: child(at, first), message: `\`${first}\` is here`, part: "key" }],
+      });
+    }
+  }
 }
 
 /** name → index of the first definition; later definitions are reported. */

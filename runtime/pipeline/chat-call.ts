@@ -14,6 +14,7 @@ import type { Exchange } from "../server/exchange.js";
 import { sendError } from "../server/respond.js";
 import { isRetryable, type AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import { failureOutcome, type RequestRecord } from "../observability/request-record.js";
 import { StreamTail } from "./stream-tail.js";
 import { relayedClientErrorBody, upstreamFailureError } from "./upstream-failure-error.js";
 
@@ -28,6 +29,8 @@ export interface ChatCallInput {
   body: Record<string, unknown>;
   requestedModel: string;
   stream: boolean;
+  /** Where attempts and their outcomes are noted for metrics and audit. */
+  record: RequestRecord;
 }
 
 const CLIENT_GONE = new Error("client disconnected");
@@ -47,6 +50,8 @@ export class ChatCall implements AttemptOwner {
   constructor(input: ChatCallInput) {
     this.#in = input;
     this.streaming = input.stream;
+    input.record.stream = input.stream;
+    input.record.body = input.rawBody;
     input.exchange.onAbort(() => {
       this.clientGone = true;
       this.#attempt?.abort(CLIENT_GONE);
@@ -78,6 +83,7 @@ export class ChatCall implements AttemptOwner {
     }
     const attempt = new UpstreamAttempt(this, upstream.timeouts.totalMs);
     this.#attempt = attempt;
+    this.#in.record.attemptStarted(target);
     upstream.pool.dispatch({ method: "POST", path: upstream.chatPath, headers, body }, attempt);
   }
 
@@ -123,6 +129,8 @@ export class ChatCall implements AttemptOwner {
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
     const ex = this.#in.exchange;
     if (this.clientGone) return;
+    // A streamed body without `[DONE]` is an interrupted attempt, not a success.
+    this.#in.record.attemptEnded(body !== null || (this.#tail?.sawDone ?? true) ? "success" : "interrupted");
     if (body !== null) {
       ex.send(200, [
         ["content-type", attempt.contentType],
@@ -147,6 +155,7 @@ export class ChatCall implements AttemptOwner {
   /** Implements {@link AttemptOwner.onFailure}. */
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
     if (this.clientGone) return;
+    this.#in.record.attemptEnded(failureOutcome(failure));
     if (attempt.relayed) {
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream connection failed in the middle of the stream" });
       return;

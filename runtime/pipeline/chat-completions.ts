@@ -9,10 +9,11 @@ import { jsonDepthWithin } from "../server/json-depth.js";
 import { sendError } from "../server/respond.js";
 import { matchRoute } from "../routing/match-route.js";
 import { pickWeighted } from "../routing/select-targets.js";
+import type { RequestRecord } from "../observability/request-record.js";
 import { ChatCall } from "./chat-call.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
-export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string): Promise<void> {
+export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
   const limits = plan.listener;
   const raw = await ex.readBody(limits.maxBodyBytes);
   if (raw === "aborted") return;
@@ -37,11 +38,15 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     return;
   }
   const { request } = checked;
-  const model = matchRoute(plan, request.model);
-  if (model === null) {
+  record.requestedModel = request.model;
+  const route = matchRoute(plan, request.model, ex.headers);
+  if (route === null) {
     sendError(ex, requestId, { code: "model_not_found", message: `the model \`${request.model.slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" });
     return;
   }
+  const model = route.model;
+  record.route = route;
+  record.model = model;
   if (!consumer.allowed[model.index]) {
     sendError(ex, requestId, { code: "model_not_allowed", message: `this API key may not use the model \`${request.model.slice(0, 200)}\``, param: "model" });
     return;
@@ -59,6 +64,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     body: request.body,
     requestedModel: request.model,
     stream: request.stream,
+    record,
   }).start();
 }
 

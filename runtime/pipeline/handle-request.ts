@@ -9,17 +9,44 @@ import type { Exchange, ExchangeHandler } from "../server/exchange.js";
 import { sendError, sendJson } from "../server/respond.js";
 import { authenticate } from "../routing/authenticate.js";
 import { log } from "../observability/log.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import { ObservedExchange } from "../observability/observed-exchange.js";
+import { RequestRecord, type EndpointLabel, type RequestObserver } from "../observability/request-record.js";
+import { sendMetrics } from "../admin/admin-handler.js";
 import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
 import { modelBody, modelListBody } from "./list-models.js";
 
-type Endpoint = "chat" | "models" | "model" | "healthz" | "readyz";
+type Endpoint = "chat" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
 const ROUTES = new Map<string, Endpoint>([
   ["POST /v1/chat/completions", "chat"],
   ["GET /v1/models", "models"],
   ["GET /healthz", "healthz"],
   ["GET /readyz", "readyz"],
+  ["GET /metrics", "metrics"],
 ]);
+
+/** The metric label of each endpoint (a closed set). */
+const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", EndpointLabel>> = {
+  chat: "chat_completions",
+  models: "models",
+  model: "models",
+  healthz: "health",
+  readyz: "readiness",
+  metrics: "metrics",
+  "not-found": "other",
+  method: "other",
+};
+
+/** What the client listener reports to, besides answering. */
+export interface HandlerOptions {
+  /** Told about every finished request (metrics, audit). */
+  readonly observers: readonly RequestObserver[];
+  /** Served on GET /metrics when the plan's `listener.metrics` is true. */
+  readonly metrics: GatewayMetrics | null;
+}
+
+const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
 const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/readyz"]);
 const MODEL_PREFIX = "/v1/models/";
@@ -31,31 +58,40 @@ function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
   return KNOWN_PATHS.has(ex.path) ? "method" : "not-found";
 }
 
-export function createRequestHandler(store: PlanStore): ExchangeHandler {
-  return (ex) => {
-    const requestId = requestIdOf(ex);
+export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO_OPTIONS): ExchangeHandler {
+  return (raw) => {
+    const requestId = requestIdOf(raw);
+    const endpoint = endpointOf(raw);
+    // The plan snapshot is taken here, once; the record holds it (and counts it in flight) until the response ends.
+    const record = new RequestRecord(store.served, requestId, ENDPOINT_LABELS[endpoint], opts.observers);
+    const ex = new ObservedExchange(raw, record, !store.ready);
     try {
-      dispatch(ex, store, requestId);
+      dispatch(ex, store, endpoint, opts);
     } catch (err) {
       fail(ex, requestId, err);
     }
   };
 }
 
-function dispatch(ex: Exchange, store: PlanStore, requestId: string): void {
-  const plan = store.current;
-  const endpoint = endpointOf(ex);
+function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "not-found" | "method", opts: HandlerOptions): void {
+  const { record } = ex;
+  const { requestId } = record;
+  const plan = record.served.linked;
   switch (endpoint) {
+    case "metrics":
+      if (opts.metrics === null || !plan.listener.metrics) break;
+      return void sendMetrics(ex, opts.metrics).catch((err: unknown) => fail(ex, requestId, err));
     case "healthz":
       return sendJson(ex, 200, requestId, '{"status":"ok"}');
     case "readyz":
       return store.ready
         ? sendJson(ex, 200, requestId, JSON.stringify({ status: "ready", plan: plan.hash, notes: plan.notes }))
         : sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
-    case "not-found":
-      return sendError(ex, requestId, { code: "not_found", message: `no such endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
     case "method":
       return sendError(ex, requestId, { code: "method_not_allowed", message: `${ex.method} is not allowed on ${ex.path.slice(0, 200)}` });
+  }
+  if (endpoint === "not-found" || endpoint === "metrics") {
+    return sendError(ex, requestId, { code: "not_found", message: `no such endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
   }
   const consumer = authenticate(plan, ex.headers.authorization);
   if (consumer === null) {
@@ -64,6 +100,7 @@ function dispatch(ex: Exchange, store: PlanStore, requestId: string): void {
       message: ex.headers.authorization === undefined ? "missing API key: send `Authorization: Bearer <key>`" : "invalid API key",
     });
   }
+  record.consumer = consumer.name;
   switch (endpoint) {
     case "models":
       return sendJson(ex, 200, requestId, modelListBody(plan, consumer));
@@ -75,7 +112,7 @@ function dispatch(ex: Exchange, store: PlanStore, requestId: string): void {
         : sendJson(ex, 200, requestId, body);
     }
     case "chat":
-      handleChatCompletions(ex, plan, consumer, requestId).catch((err: unknown) => fail(ex, requestId, err));
+      handleChatCompletions(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
   }
 }
 

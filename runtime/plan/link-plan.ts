@@ -1,9 +1,11 @@
 /**
  * Plan → LinkedPlan, all or nothing: resolves secrets, creates the undici pools,
- * compiles the glob route regexes and drops targets of disabled optional upstreams.
+ * links the route table (glob and header regexes compiled once) and drops targets of
+ * disabled optional upstreams.
  * A required secret that is missing fails the link with a message naming it.
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
+import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
@@ -48,9 +50,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     hash: plan.hash,
     listener: plan.listener,
     models,
-    routeModels: plan.routing.routes.map((r) => models[r.model]!),
-    exactRoutes: new Map(Object.entries(plan.routing.exact)),
-    globRoutes: plan.routing.globs.map((g) => ({ regex: new RegExp(g.regex), route: g.route })),
+    ...linkRouteTable(plan.routing, models),
     consumersByKeyHash,
     modelListCache: new Map(),
     notes,

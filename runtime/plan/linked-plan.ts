@@ -5,6 +5,7 @@
  */
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
+import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 
 export interface LinkedUpstream {
   readonly name: string;
@@ -39,21 +40,37 @@ export interface LinkedModel {
   readonly unavailable: string | null;
 }
 
+/** A route: where matching requests go, and the header conditions they must meet. */
+export interface LinkedRoute {
+  /** Index in the plan's `routing.routes`. */
+  readonly index: number;
+  readonly name: string;
+  readonly model: LinkedModel;
+  /** All must hold; null for a route without header conditions (most routes). */
+  readonly conditions: readonly LinkedHeaderCondition[] | null;
+}
+
+/** The route table, linked (see routing/link-routes.ts). */
+export interface LinkedRouteTable {
+  /** Route index → route. */
+  readonly routes: readonly LinkedRoute[];
+  /** Requested name → candidate routes in first-match order; usually one route without conditions. */
+  readonly exactRoutes: ReadonlyMap<string, readonly LinkedRoute[]>;
+  /** Glob routes in policy order, regexes compiled. */
+  readonly globRoutes: readonly { readonly regex: RegExp; readonly route: LinkedRoute }[];
+}
+
 export interface LinkedConsumer {
   readonly name: string;
   /** allowed[i]: may use models[i]. */
   readonly allowed: readonly boolean[];
 }
 
-export interface LinkedPlan {
+export interface LinkedPlan extends LinkedRouteTable {
   readonly plan: Plan;
   readonly hash: string;
   readonly listener: PlanListener;
   readonly models: readonly LinkedModel[];
-  /** Route index → model. */
-  readonly routeModels: readonly LinkedModel[];
-  readonly exactRoutes: ReadonlyMap<string, number>;
-  readonly globRoutes: readonly { readonly regex: RegExp; readonly route: number }[];
   /** Lower-case hex SHA-256 of an API key → consumer. */
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */

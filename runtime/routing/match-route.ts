@@ -1,15 +1,24 @@
 /**
- * Requested model name → public model. The compiler already applied first-match
- * order to exact names, so an exact hit is final; otherwise glob routes are tried in
- * policy order.
+ * Requested model name (+ headers) → route. The compiler already applied first-match
+ * order: an exact name's candidate list ends at its first route without header
+ * conditions, so the common case is one map lookup and no header check. Other names
+ * try the glob routes in policy order; a route's header conditions are checked only
+ * when it has some.
  */
-import type { LinkedModel, LinkedPlan } from "../plan/linked-plan.js";
+import type { LinkedPlan, LinkedRoute } from "../plan/linked-plan.js";
+import { headersMatch } from "./header-conditions.js";
 
-export function matchRoute(plan: LinkedPlan, requestedModel: string): LinkedModel | null {
-  const exact = plan.exactRoutes.get(requestedModel);
-  if (exact !== undefined) return plan.routeModels[exact]!;
+/** The first route that takes this request, or null (404). `headers` have lower-case names. */
+export function matchRoute(plan: LinkedPlan, requestedModel: string, headers: Readonly<Record<string, string>>): LinkedRoute | null {
+  const candidates = plan.exactRoutes.get(requestedModel);
+  if (candidates !== undefined) {
+    for (const route of candidates) {
+      if (route.conditions === null || headersMatch(route.conditions, headers)) return route;
+    }
+    return null;
+  }
   for (const glob of plan.globRoutes) {
-    if (glob.regex.test(requestedModel)) return plan.routeModels[glob.route]!;
+    if (glob.regex.test(requestedModel) && (glob.route.conditions === null || headersMatch(glob.route.conditions, headers))) return glob.route;
   }
   return null;
 }

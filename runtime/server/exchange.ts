@@ -25,6 +25,11 @@ export interface Exchange {
   readonly aborted: boolean;
   /** True once a response was started (headers sent). */
   readonly started: boolean;
+  /**
+   * Headers added to whatever response is sent (the plan tag), before the caller's.
+   * Set by the dispatcher; a shared precomputed list, so tagging allocates nothing.
+   */
+  extraHeaders: HeaderList;
   /** Called once when the client disconnects before the response ends. */
   onAbort(cb: () => void): void;
   /** Reads the whole body, refusing more than `maxBytes`. See the invariant above. */
@@ -41,6 +46,9 @@ export interface Exchange {
   end(): void;
 }
 
+/** The empty header list, shared. */
+export const NO_HEADERS: HeaderList = Object.freeze([]);
+
 export type ExchangeHandler = (exchange: Exchange) => void;
 
 /** A running listener. */
@@ -49,6 +57,8 @@ export interface Listener {
   readonly port: number;
   /** Which server implementation runs, for logs. */
   readonly kind: string;
+  /** Stops accepting new connections; open ones keep being served (graceful drain). */
+  stopAccepting(): void;
   /** Stops accepting connections; open connections are closed. */
   close(): Promise<void>;
 }

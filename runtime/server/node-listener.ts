@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { BodyFailure, Exchange, HeaderList, Listener, ListenOptions } from "./exchange.js";
+import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 
 /** Same header budget as the uWS listener is configured for. */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -16,6 +16,7 @@ class NodeExchange implements Exchange {
   readonly headers: Record<string, string>;
   aborted = false;
   started = false;
+  extraHeaders: HeaderList = NO_HEADERS;
   #req: IncomingMessage;
   #res: ServerResponse;
   #abortCb: (() => void) | null = null;
@@ -78,6 +79,7 @@ class NodeExchange implements Exchange {
     this.started = true;
     const res = this.#res;
     res.statusCode = status;
+    for (const [k, v] of this.extraHeaders) res.setHeader(k, v);
     for (const [k, v] of headers) res.setHeader(k, v);
     res.setHeader("content-length", typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
     if (close) res.setHeader("connection", "close");
@@ -89,6 +91,7 @@ class NodeExchange implements Exchange {
     this.started = true;
     const res = this.#res;
     res.statusCode = status;
+    for (const [k, v] of this.extraHeaders) res.setHeader(k, v);
     for (const [k, v] of headers) res.setHeader(k, v);
     res.flushHeaders();
   }
@@ -126,9 +129,14 @@ export function listenNode(opts: ListenOptions): Promise<Listener> {
       resolve({
         port: typeof address === "object" && address !== null ? address.port : opts.port,
         kind: "node:http",
+        // server.close() stops accepting and closes idle keep-alive sockets; busy ones finish.
+        stopAccepting: () => {
+          if (server.listening) server.close();
+        },
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            if (server.listening) server.close(() => done());
+            else done();
             for (const s of sockets) s.destroy();
           }),
       });

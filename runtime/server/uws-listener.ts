@@ -15,7 +15,7 @@
  * response until uWS's 10 s idle timeout. Use `--server node` where clients may send
  * such requests and no front proxy enforces header limits.
  */
-import type { BodyFailure, Exchange, HeaderList, Listener, ListenOptions } from "./exchange.js";
+import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 import { loadUws, type UwsRequest, type UwsResponse } from "./load-uws.js";
 import { statusLine } from "./status-text.js";
 
@@ -25,6 +25,7 @@ class UwsExchange implements Exchange {
   readonly headers: Record<string, string>;
   aborted = false;
   started = false;
+  extraHeaders: HeaderList = NO_HEADERS;
   #ended = false;
   #res: UwsResponse;
   #abortCb: (() => void) | null = null;
@@ -96,6 +97,7 @@ class UwsExchange implements Exchange {
     const res = this.#res;
     res.cork(() => {
       res.writeStatus(statusLine(status));
+      for (const [k, v] of this.extraHeaders) res.writeHeader(k, v);
       for (const [k, v] of headers) res.writeHeader(k, v);
       res.end(body, close);
     });
@@ -107,6 +109,7 @@ class UwsExchange implements Exchange {
     const res = this.#res;
     res.cork(() => {
       res.writeStatus(statusLine(status));
+      for (const [k, v] of this.extraHeaders) res.writeHeader(k, v);
       for (const [k, v] of headers) res.writeHeader(k, v);
     });
   }
@@ -157,11 +160,17 @@ export function listenUws(opts: ListenOptions): Promise<Listener> {
         reject(new Error(`cannot listen on ${opts.host}:${opts.port} (address in use or not available)`));
         return;
       }
+      let listening = true;
       resolve({
         port: uws.us_socket_local_port(socket),
         kind: `uws (${source})`,
+        stopAccepting: () => {
+          if (listening) uws.us_listen_socket_close(socket);
+          listening = false;
+        },
         close: async () => {
-          uws.us_listen_socket_close(socket);
+          if (listening) uws.us_listen_socket_close(socket);
+          listening = false;
           app.close?.();
         },
       });

@@ -6,6 +6,7 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
+import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 
 const index = z.number().int().min(0);
 
@@ -65,19 +66,40 @@ export const PlanModel = z.strictObject({
   fallbacks: z.array(index),
 });
 
+/**
+ * One condition on a request header (name lower-case). `exact` compares the value,
+ * `regex` tests it (JavaScript syntax, `u` flag, proven free of catastrophic
+ * backtracking by the compiler); both fail when the header is absent.
+ */
+export const PlanHeaderCondition = z.discriminatedUnion("kind", [
+  z.strictObject({ header: z.string(), kind: z.literal("exact"), value: z.string() }),
+  z.strictObject({ header: z.string(), kind: z.literal("regex"), value: z.string() }),
+  z.strictObject({ header: z.string(), kind: z.enum(["present", "absent"]) }),
+]);
+
 /** A route: a model-name matcher (first match wins) that sends traffic to a public model. */
 export const PlanRoute = z.strictObject({
   /** Policy name of the route (or "model:<name>" for the implicit route of a model). */
   name: z.string(),
   /** Index into `models`. */
   model: index,
+  /** Header conditions that must all hold, sorted by header; absent when the route has none. */
+  headers: z.array(PlanHeaderCondition).min(1).optional(),
 });
 
-/** Route matching, compiled: exact names resolve in one map lookup, globs in order. */
+/**
+ * Route matching, compiled. A requested name in `exact` resolves in one map lookup.
+ * A name in `guarded` has routes with header conditions in front of it: its candidate
+ * routes are tried in order (conditions checked), the last one often unconditional.
+ * Any other name tries `globs` in order, checking the conditions of the routes that
+ * have them. The two maps never share a name.
+ */
 export const PlanRouteTable = z.strictObject({
   routes: z.array(PlanRoute),
-  /** Requested model name → route index, with first-match order already applied. */
+  /** Requested model name → route index, with first-match order already applied; no header checks needed. */
   exact: z.record(z.string(), index),
+  /** Requested model name → candidate route indices in first-match order; absent when no route has headers. */
+  guarded: z.record(z.string(), z.array(index).min(1)).optional(),
   /** Glob routes in policy order, as anchored regular expression sources. */
   globs: z.array(z.strictObject({ pattern: z.string(), regex: z.string(), route: index })),
 });
@@ -96,6 +118,14 @@ export const PlanListener = z.strictObject({
   maxBodyBytes: z.number().int().positive(),
   /** Deepest JSON nesting accepted in a request body (400 above), checked before parsing. */
   maxJsonDepth: z.number().int().positive(),
+  /** Graceful shutdown timing. */
+  shutdown: PlanShutdown,
+  /** Whether GET /metrics is also served on this (the client) listener. */
+  metrics: z.boolean(),
+  /** The admin listener, or null when there is none. */
+  admin: PlanAdmin.nullable(),
+  /** The audit log, or null when it is off. */
+  audit: PlanAudit.nullable(),
 });
 
 export const Plan = z.strictObject({
@@ -119,6 +149,7 @@ export type PlanTarget = z.infer<typeof PlanTarget>;
 export type PlanModel = z.infer<typeof PlanModel>;
 export type PlanRoute = z.infer<typeof PlanRoute>;
 export type PlanRouteTable = z.infer<typeof PlanRouteTable>;
+export type PlanHeaderCondition = z.infer<typeof PlanHeaderCondition>;
 export type PlanConsumer = z.infer<typeof PlanConsumer>;
 export type PlanListener = z.infer<typeof PlanListener>;
 export type PlanTimeouts = z.infer<typeof PlanTimeouts>;

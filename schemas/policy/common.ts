@@ -8,13 +8,16 @@ export const Name = z
   .max(128)
   .describe("A name referred to elsewhere in the policy.");
 
+/** The form of a secret reference; analyses recognize secret fields by it. */
+export const SECRET_REF_PATTERN = /^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/;
+
 /**
  * A secret reference, never a value: `env:NAME` reads an environment variable,
  * `file:/path` a file, when the runtime links the plan.
  */
 export const SecretRef = z
   .string()
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/, "a secret is a reference such as `env:OPENAI_API_KEY` or `file:/run/secrets/openai`, never the value itself")
+  .regex(SECRET_REF_PATTERN, "a secret is a reference such as `env:OPENAI_API_KEY` or `file:/run/secrets/openai`, never the value itself")
   .describe("A secret reference: `env:NAME` or `file:/absolute/path`.");
 
 /** A duration: milliseconds as a number, or a string such as `500ms`, `30s`, `5m`. */
@@ -33,3 +36,39 @@ export const ModelPattern = z
   .min(1)
   .regex(/^[^\s]+$/, "a model pattern has no spaces")
   .describe("A model name, or a glob where `*` matches any characters and `?` one character.");
+
+/**
+ * Tags: labels on providers and consumers that constraints select on (`region: eu`,
+ * `zdr: true`). Booleans and numbers are accepted for YAML's sake and compared as text.
+ */
+export const Tags = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, "a tag name uses letters, digits and . _ - / and starts with a letter or digit").max(64),
+    z.union([z.string().max(128), z.boolean(), z.number()]),
+  )
+  .describe("Labels such as `region: eu` or `zdr: true`, matched by constraints.");
+
+/** A price in US dollars per million tokens, input and output separately. */
+export const Price = z
+  .strictObject({
+    input: z.number().nonnegative().finite().describe("USD per 1M input (prompt) tokens."),
+    output: z.number().nonnegative().finite().describe("USD per 1M output (completion) tokens."),
+  })
+  .describe("USD per million tokens; overrides the built-in catalog (`schemas/catalog/prices.ts`).");
+
+/** An HTTP header name (a token, RFC 9110); compared case-insensitively. */
+export const HeaderName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "a header name is a token such as `x-team`: letters, digits and !#$%&'*+.^_|~- (no spaces)")
+  .max(128)
+  .describe("An HTTP header name; case does not matter.");
+
+/** A regular expression in JavaScript syntax, compiled with the `u` flag; checked for catastrophic backtracking. */
+export const Regex = z
+  .string()
+  .min(1)
+  .max(1024)
+  .describe("A JavaScript regular expression (compiled with the `u` flag, unanchored unless it uses ^ and $).");
+
+export type Tags = z.infer<typeof Tags>;
+export type Price = z.infer<typeof Price>;

@@ -1,6 +1,6 @@
 /** Consumers: who may call the gateway, and which models they may use. */
 import { z } from "zod";
-import { Name } from "./common.js";
+import { Name, Tags } from "./common.js";
 
 export const ConsumerKey = z
   .strictObject({
@@ -20,6 +20,7 @@ export const Consumer = z
       .array(z.union([Name, z.literal("*")]))
       .optional()
       .describe("Public models this consumer may use; `*` or omitted: all."),
+    tags: Tags.optional(),
   })
   .describe("A caller identified by API key.");
 

@@ -3,11 +3,15 @@
  * each list concatenates, and a name defined twice is an error.
  */
 import { z } from "zod";
+import { Constraint } from "./constraint.js";
 import { Consumer } from "./consumer.js";
+import { Limits } from "./limits.js";
 import { Listener } from "./listener.js";
 import { Model } from "./model.js";
+import { PolicyTest } from "./policy-test.js";
 import { Provider } from "./provider.js";
 import { Route } from "./route.js";
+import { SecretDeclaration } from "./secret.js";
 
 export const GatewayPolicy = z
   .strictObject({
@@ -17,6 +21,10 @@ export const GatewayPolicy = z
     models: z.array(Model).optional(),
     routes: z.array(Route).optional(),
     consumers: z.array(Consumer).optional(),
+    secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
+    limits: Limits.optional(),
+    constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),
+    tests: z.array(PolicyTest).optional().describe("Policy unit tests, run by `tollgate test` and by `compile`; never part of the plan."),
   })
   .describe("A Tollgate gateway policy.");
 

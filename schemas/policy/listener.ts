@@ -1,11 +1,16 @@
 /** Listener settings: limits applied to every request before it is routed. */
 import { z } from "zod";
 import { Size } from "./common.js";
+import { Admin, Audit, Shutdown } from "./operations.js";
 
 export const Listener = z
   .strictObject({
     maxBodyBytes: Size.optional().describe("Largest request body accepted (413 above). Default 4MiB."),
     maxJsonDepth: z.number().int().min(2).max(1024).optional().describe("Deepest JSON nesting accepted (400 above), checked before parsing. Default 64."),
+    shutdown: Shutdown.optional(),
+    metrics: z.boolean().optional().describe("Also serve GET /metrics on this listener (it is always served on the admin listener). Default false."),
+    admin: Admin.optional(),
+    audit: Audit.optional(),
   })
   .describe("Limits applied to every request.");
 

@@ -1,6 +1,6 @@
 /** Providers: the upstream services that serve models. */
 import { z } from "zod";
-import { Duration, Name, SecretRef } from "./common.js";
+import { Duration, Name, SecretRef, Tags } from "./common.js";
 
 export const Timeouts = z
   .strictObject({
@@ -28,6 +28,7 @@ export const Provider = z
       .describe("When true, a provider whose secrets are unset at startup is disabled (and its targets skipped) instead of failing startup."),
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
+    tags: Tags.optional(),
   })
   .describe("An upstream service that serves models.");
 

@@ -22,7 +22,7 @@ function yamlFiles(dir: string): string[] {
 }
 
 const shipped = [join(ROOT, "policies"), ...readdirSync(join(ROOT, "examples")).map((name) => join(ROOT, "examples", name))].filter(
-  (path) => statSync(path).isDirectory() && yamlFiles(path).length > 0,
+  (path) => statSync(path).isDirectory() && (yamlFiles(path).length > 0 || readdirSync(path).some((name) => name === "gateway.ts")),
 );
 
 describe("shipped policies and examples", () => {

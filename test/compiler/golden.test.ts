@@ -1,6 +1,6 @@
 /**
  * Golden cases: every directory under cases/ holds one or more policy files
- * (*.yaml, merged in sorted path order) and the expected output:
+ * (*.yaml and *.ts, merged in sorted path order) and the expected output:
  *   plan.json        the exact plan bytes, when the policy compiles;
  *   diagnostics.txt  the human rendering (no colour, paths relative to the case),
  *                    when there is any diagnostic.
@@ -24,7 +24,7 @@ function policyFiles(dir: string, root = dir): string[] {
     .flatMap((name) => {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) return policyFiles(path, root);
-      return /\.ya?ml$/.test(name) ? [relative(root, path)] : [];
+      return /\.(ya?ml|ts)$/.test(name) && !name.endsWith(".d.ts") ? [relative(root, path)] : [];
     })
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

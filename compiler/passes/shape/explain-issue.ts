@@ -20,20 +20,26 @@ type Issue = z.core.$ZodIssue;
 /**
  * Reports every issue of one document. A required field that is missing because it
  * was misspelled (`baseURL` for `baseUrl`) is reported once, as the unknown field
- * with its suggestion, not a second time as missing.
+ * with its suggestion, not a second time as missing; nor is a refinement of that
+ * object (`give exact, regex or present`) that fails only because of the misspelling.
  */
 export function explainIssues(issues: readonly Issue[], root: unknown, base: Origin, ctx: CompileContext): void {
   const misspelled = new Set<string>();
+  const withUnknownKeys = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
     const path = issuePath(base, issue);
+    withUnknownKeys.add(formatPath(path));
     const allowed = fieldsOf(schemaAt(GatewayPolicy, path));
     for (const key of issue.keys) {
       const nearest = nearestName(key, allowed);
       if (nearest !== undefined) misspelled.add(formatPath([...path, nearest]));
     }
   }
-  for (const issue of issues) explainIssue(issue, root, base, ctx, misspelled);
+  for (const issue of issues) {
+    if (issue.code === "custom" && withUnknownKeys.has(formatPath(issuePath(base, issue)))) continue;
+    explainIssue(issue, root, base, ctx, misspelled);
+  }
 }
 
 /** The issue's path inside the document (zod paths are relative to the parsed value). */
@@ -72,6 +78,12 @@ function explainIssue(issue: Issue, root: unknown, base: Origin, ctx: CompileCon
     case "invalid_union":
       explainUnion(issue, root, at, ctx, misspelled);
       return;
+    case "invalid_key": {
+      // A map key (e.g. a header name) that its key schema refuses: say why, not "Invalid key in record".
+      const reason = issue.issues.map((inner) => inner.message).join("; ") || issue.message;
+      ctx.report("invalid-value", { what: `key \`${displayValue(path[path.length - 1])}\` of ${describePath(root, path.slice(0, -1))}`, reason }, at, { part: "key" });
+      return;
+    }
     case "invalid_type":
       ctx.report("wrong-type", { what, expected: describeSchema(schema), actual: describeType(value) }, at);
       return;

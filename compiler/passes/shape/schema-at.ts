@@ -27,6 +27,8 @@ export function schemaAt(root: z.ZodType, path: PolicyPath): z.ZodType | undefin
     let next: z.ZodType | undefined;
     if (current instanceof z.ZodObject && typeof segment === "string") next = current.shape[segment] as z.ZodType | undefined;
     else if (current instanceof z.ZodArray && typeof segment === "number") next = current.element as z.ZodType;
+    // A map such as `match.headers`: every key has the value schema.
+    else if (current instanceof z.ZodRecord && typeof segment === "string") next = current.valueType as z.ZodType;
     if (next === undefined) return undefined;
     current = unwrap(next);
   }

@@ -1,0 +1,28 @@
+/**
+ * Analysis results that are not diagnostics: facts a reader wants to see even when
+ * nothing is wrong (the worst case per model). Passes publish them through
+ * `ctx.publish`; `compileSources` returns them and `tollgate check` prints them.
+ */
+
+/** The worst case of one request to one public model. */
+export interface WorstCase {
+  readonly model: string;
+  /** Upstream attempts when every attempt but the last fails: the length of the attempt order. */
+  readonly attempts: number;
+  /** Σ `timeouts.total` over those attempts, in ms. */
+  readonly latencyMs: number;
+  /** Σ (input × input price + output × output price) over those attempts, in USD; null when a target has no price. */
+  readonly costUsd: number | null;
+  /** The request size the cost assumes. */
+  readonly assumedTokens: { readonly input: number; readonly output: number };
+  /** "`llama` on `vllm`" for each attempt without a price. */
+  readonly unpriced: readonly string[];
+  /** The ceilings that apply, if any. */
+  readonly maxLatencyMs: number | null;
+  readonly maxCostUsd: number | null;
+}
+
+/** Every published analysis result, by name. */
+export interface AnalysisReports {
+  readonly worstCase?: readonly WorstCase[];
+}

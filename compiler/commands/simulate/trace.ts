@@ -1,0 +1,102 @@
+/**
+ * Trace files of `tollgate simulate`: one JSON object per line, a recorded or
+ * synthetic request. Fields: `model` (required); `key` (an API key, hashed here and
+ * never printed), `key_sha256` or `consumer`; `headers`; the prompt as `prompt` or
+ * chat `messages`; `max_tokens`; and token counts when known: `input_tokens` /
+ * `output_tokens`, or an OpenAI `usage` object. A `body` object may hold the request
+ * body fields instead.
+ */
+import { type Caller, keyDigest } from "../../decision/decide.js";
+import { type RequestHeaders, normalizeHeaders } from "../../decision/match-route.js";
+
+/** Characters per token of the estimate (a common rule of thumb for English text). */
+export const CHARS_PER_TOKEN = 4;
+
+/** One request of the trace. */
+export interface TraceRequest {
+  /** 1-based line in the trace file. */
+  readonly line: number;
+  readonly model: string;
+  readonly caller: Caller;
+  readonly headers: RequestHeaders;
+  readonly inputTokens: number;
+  /** True when `inputTokens` is the chars/4 estimate. */
+  readonly inputEstimated: boolean;
+  readonly outputTokens: number;
+  /** True when `outputTokens` is `max_tokens` (an upper bound) or unknown (0). */
+  readonly outputEstimated: boolean;
+}
+
+/** Parses a trace; a string names the first bad line (its content is never echoed: it may hold a key). */
+export function parseTrace(text: string, file: string): TraceRequest[] | string {
+  const out: TraceRequest[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]?.trim() ?? "";
+    if (raw === "" || raw.startsWith("//")) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return `${file}:${i + 1}: not valid JSON`;
+    }
+    const request = toRequest(value, i + 1);
+    if (typeof request === "string") return `${file}:${i + 1}: ${request}`;
+    out.push(request);
+  }
+  return out;
+}
+
+function toRequest(value: unknown, line: number): TraceRequest | string {
+  if (!isRecord(value)) return "a trace line is a JSON object";
+  const body = isRecord(value.body) ? value.body : value;
+  const model = body.model;
+  if (typeof model !== "string" || model === "") return "`model` is missing";
+  const caller: Caller =
+    typeof value.key === "string"
+      ? { kind: "key-digest", sha256: keyDigest(value.key) }
+      : typeof value.key_sha256 === "string"
+        ? { kind: "key-digest", sha256: value.key_sha256 }
+        : typeof value.consumer === "string"
+          ? { kind: "consumer", name: value.consumer }
+          : { kind: "none" };
+  const headers = isRecord(value.headers)
+    ? normalizeHeaders(Object.fromEntries(Object.entries(value.headers).filter((e): e is [string, string] => typeof e[1] === "string")))
+    : {};
+  const usage = isRecord(value.usage) ? value.usage : {};
+  const givenInput = count(value.input_tokens) ?? count(usage.prompt_tokens);
+  const givenOutput = count(value.output_tokens) ?? count(usage.completion_tokens);
+  const maxTokens = count(body.max_tokens) ?? count(body.max_completion_tokens);
+  return {
+    line,
+    model,
+    caller,
+    headers,
+    inputTokens: givenInput ?? Math.ceil(promptChars(body) / CHARS_PER_TOKEN),
+    inputEstimated: givenInput === undefined,
+    outputTokens: givenOutput ?? maxTokens ?? 0,
+    outputEstimated: givenOutput === undefined,
+  };
+}
+
+/** Characters of the prompt: `prompt`, or the text of every message. */
+function promptChars(body: Record<string, unknown>): number {
+  if (typeof body.prompt === "string") return body.prompt.length;
+  if (!Array.isArray(body.messages)) return 0;
+  let chars = 0;
+  for (const message of body.messages) {
+    if (!isRecord(message)) continue;
+    const content = message.content;
+    if (typeof content === "string") chars += content.length;
+    else if (Array.isArray(content)) for (const part of content) if (isRecord(part) && typeof part.text === "string") chars += part.text.length;
+  }
+  return chars;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

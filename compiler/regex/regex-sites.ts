@@ -1,0 +1,36 @@
+/**
+ * Every regular expression in a policy, with where it is written. Analyses that check
+ * regexes (safety, anchoring) iterate this list, so a new place that takes a regex
+ * (guardrail patterns, say) is covered by adding one collector here.
+ */
+import { describePath } from "../diagnostics/describe-path.js";
+import type { NormalizedPolicy, Origin } from "../ir.js";
+import { child } from "../context.js";
+
+/** One regex in the policy. */
+export interface RegexSite {
+  readonly source: string;
+  readonly at: Origin;
+  /** How a diagnostic names it, e.g. "`match.headers.x-team.regex` of route `eu`". */
+  readonly what: string;
+}
+
+type RegexCollector = (policy: NormalizedPolicy) => RegexSite[];
+
+/** Header matchers of routes. */
+const routeHeaderRegexes: RegexCollector = (policy) =>
+  policy.routes.flatMap((route) =>
+    route.headers.flatMap((h) => {
+      if (h.regex === null) return [];
+      const at = child(h.at, "regex");
+      return [{ source: h.regex, at, what: describePath(at.doc.value, at.path) }];
+    }),
+  );
+
+/** Every collector; add one per policy field that holds a regex. */
+const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes];
+
+/** Every regex of the policy, in policy order. */
+export function regexSites(policy: NormalizedPolicy): RegexSite[] {
+  return COLLECTORS.flatMap((collect) => collect(policy));
+}

@@ -1,0 +1,130 @@
+/**
+ * What happened to one request, filled in as it proceeds and handed to the observers
+ * (metrics, audit) once, when its response ends or the client goes away. A fixed-shape
+ * class: every field is assigned in the constructor so all records share one hidden
+ * class, and the pipeline only assigns fields: it never formats or exports anything.
+ */
+import { performance } from "node:perf_hooks";
+import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan.js";
+import type { ServedPlan } from "../plan/served-plan.js";
+import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import { log } from "./log.js";
+
+/** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
+export type EndpointLabel = "chat_completions" | "models" | "health" | "readiness" | "metrics" | "other";
+
+/** How one upstream attempt ended. */
+export type AttemptOutcome = "success" | "4xx" | "5xx" | "timeout" | "connect" | "interrupted" | "aborted";
+
+/** Status recorded when the client disconnected before the response ended (nginx's convention). */
+export const CLIENT_CLOSED = 499;
+
+/** One upstream attempt of a request. */
+export class AttemptRecord {
+  readonly target: LinkedTarget;
+  outcome: AttemptOutcome = "aborted";
+  /** Milliseconds from dispatch to the outcome; -1 while it runs. */
+  ms = -1;
+  readonly startedAt: number;
+
+  constructor(target: LinkedTarget, startedAt: number) {
+    this.target = target;
+    this.startedAt = startedAt;
+  }
+}
+
+/** Receives every finished request. Must not throw and must not block. */
+export interface RequestObserver {
+  observe(record: RequestRecord): void;
+}
+
+export class RequestRecord {
+  readonly served: ServedPlan;
+  readonly requestId: string;
+  readonly endpoint: EndpointLabel;
+  /** Wall-clock start (ms since the epoch), for the audit line. */
+  readonly time: number;
+  /** Monotonic start, for durations. */
+  readonly start: number;
+  consumer: string | null = null;
+  /** The model name the client sent (untrusted, unbounded: never a metric label). */
+  requestedModel: string | null = null;
+  /** The route the request matched, or null when none did. */
+  route: LinkedRoute | null = null;
+  /** The public model the request was routed to, or null when none matched. */
+  model: LinkedModel | null = null;
+  stream = false;
+  status = 0;
+  /** Milliseconds to the response's first byte (stream head or whole body), or -1. */
+  firstByteMs = -1;
+  durationMs = 0;
+  attempts: AttemptRecord[] | null = null;
+  /** The request body, kept only by reference for an audit content hash. */
+  body: Buffer | null = null;
+  #observers: readonly RequestObserver[];
+  #finished = false;
+
+  constructor(served: ServedPlan, requestId: string, endpoint: EndpointLabel, observers: readonly RequestObserver[]) {
+    this.served = served;
+    this.requestId = requestId;
+    this.endpoint = endpoint;
+    this.time = Date.now();
+    this.start = performance.now();
+    this.#observers = observers;
+    served.acquire();
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** The attempt order moved to another target after a failure. */
+  get fallbacks(): number {
+    return this.attempts === null ? 0 : this.attempts.length - 1;
+  }
+
+  /** The attempt that served (or last tried to serve) the request. */
+  get lastAttempt(): AttemptRecord | null {
+    return this.attempts?.at(-1) ?? null;
+  }
+
+  attemptStarted(target: LinkedTarget): void {
+    (this.attempts ??= []).push(new AttemptRecord(target, performance.now()));
+  }
+
+  attemptEnded(outcome: AttemptOutcome): void {
+    const attempt = this.lastAttempt;
+    if (attempt === null || attempt.ms >= 0) return;
+    attempt.outcome = outcome;
+    attempt.ms = performance.now() - attempt.startedAt;
+  }
+
+  /** Marks the first response byte (called by the observed exchange). */
+  firstByte(): void {
+    if (this.firstByteMs < 0) this.firstByteMs = performance.now() - this.start;
+  }
+
+  /** Ends the record once: hands it to the observers, then releases the plan. */
+  finish(status: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.status = status;
+    this.durationMs = performance.now() - this.start;
+    for (const o of this.#observers) {
+      try {
+        o.observe(this);
+      } catch (err) {
+        // An observer bug must never break the response path or leak the plan's in-flight count.
+        log("error", "request observer failed", { requestId: this.requestId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    this.body = null;
+    this.served.release();
+  }
+}
+
+/** The outcome label of a failed attempt. */
+export function failureOutcome(failure: AttemptFailure): AttemptOutcome {
+  if (failure.kind !== "status") return failure.kind;
+  return failure.status >= 500 ? "5xx" : "4xx";
+}

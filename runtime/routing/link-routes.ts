@@ -1,0 +1,26 @@
+/**
+ * The plan's route table → live lookup structures, built once per plan: one map from
+ * requested name to its candidate routes (for almost every name, a single route
+ * without conditions), and the glob routes in order with compiled regexes.
+ */
+import type { PlanRouteTable } from "../../schemas/plan/plan.js";
+import type { LinkedModel, LinkedRoute, LinkedRouteTable } from "../plan/linked-plan.js";
+import { linkHeaderConditions } from "./header-conditions.js";
+
+/** Links the route table against the linked models. */
+export function linkRouteTable(routing: PlanRouteTable, models: readonly LinkedModel[]): LinkedRouteTable {
+  const routes = routing.routes.map(
+    (r, index): LinkedRoute => ({
+      index,
+      name: r.name,
+      model: models[r.model]!,
+      conditions: r.headers === undefined ? null : linkHeaderConditions(r.name, r.headers),
+    }),
+  );
+  // `exact` and `guarded` never share a name; both become one map, so any exact name costs one lookup.
+  const exactRoutes = new Map<string, readonly LinkedRoute[]>();
+  for (const [name, route] of Object.entries(routing.exact)) exactRoutes.set(name, [routes[route]!]);
+  for (const [name, candidates] of Object.entries(routing.guarded ?? {})) exactRoutes.set(name, candidates.map((i) => routes[i]!));
+  const globRoutes = routing.globs.map((g) => ({ regex: new RegExp(g.regex), route: routes[g.route]! }));
+  return { routes, exactRoutes, globRoutes };
+}

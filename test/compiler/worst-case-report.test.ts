@@ -1,0 +1,79 @@
+/** `tollgate check` prints the worst case per model after the diagnostics (human) or as `worstCase` (JSON). */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { checkCommand } from "../../compiler/commands/check.js";
+
+const POLICY = `apiVersion: tollgate/v1
+limits: { maxWorstCaseLatency: 2m, assumedTokens: { input: 1000, output: 1000 } }
+providers:
+  - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1", timeouts: { firstByte: 20s, idle: 20s, total: 45s } }
+  - { name: vllm, kind: openai-compatible, baseUrl: "http://127.0.0.1:8000/v1", timeouts: { firstByte: 20s, idle: 20s, total: 30s } }
+models:
+  - name: chat
+    targets: [{ provider: openai, model: gpt-4o-mini }]
+    fallbacks: [{ model: local }]
+    limits: { maxWorstCaseCost: 0.01 }
+  - name: local
+    targets: [{ provider: vllm, model: llama }]
+consumers: [{ name: c, keys: [{ sha256: ${"a".repeat(64)} }] }]
+`;
+
+let dir: string;
+let out: string;
+let err: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tollgate-worst-"));
+  out = "";
+  err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(text: string): string {
+  const path = join(dir, "gateway.yaml");
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("the worst-case report", () => {
+  it("follows the diagnostics in the human format, one row per model", async () => {
+    // chat's cost needs local's price, which it lacks: an error, and a `?` in the table.
+    expect(await checkCommand([write(POLICY)], { format: "human" })).toBe(1);
+    expect(err).toContain("error TG3112: `maxWorstCaseCost` of model `chat` cannot be checked: `llama` on `vllm` has no price");
+    const table = err.slice(err.indexOf("Worst case per request"));
+    expect(table.split("\n").slice(2, 5)).toEqual([
+      "model  attempts  latency  cost  tokens per attempt    ceilings",
+      "chat          2   1m 15s     ?  1,000 in + 1,000 out  latency ≤ 2m ✓, cost ≤ $0.0100 ?",
+      "local         1      30s     ?  1,000 in + 1,000 out  latency ≤ 2m ✓",
+    ]);
+    expect(table).toContain("? chat: no price for `llama` on `vllm`");
+  });
+
+  it("is part of the JSON output", async () => {
+    const priced = POLICY.replace("model: llama }", "model: llama, price: { input: 0, output: 0 } }");
+    expect(await checkCommand([write(priced)], { format: "json" })).toBe(0);
+    const json = JSON.parse(out) as { errors: number; worstCase: unknown[] };
+    expect(json.errors).toBe(0);
+    expect(json.worstCase).toEqual([
+      {
+        model: "chat",
+        attempts: 2,
+        latencyMs: 75_000,
+        costUsd: (1000 * 0.15 + 1000 * 0.6) / 1_000_000,
+        assumedTokens: { input: 1000, output: 1000 },
+        unpriced: [],
+        maxLatencyMs: 120_000,
+        maxCostUsd: 0.01,
+      },
+      { model: "local", attempts: 1, latencyMs: 30_000, costUsd: 0, assumedTokens: { input: 1000, output: 1000 }, unpriced: [], maxLatencyMs: 120_000, maxCostUsd: null },
+    ]);
+  });
+});
