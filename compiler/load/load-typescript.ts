@@ -14,7 +14,7 @@ import type { CompileContext } from "../context.js";
 import type { ScriptDocument, Source } from "../ir.js";
 import { MAX_FILE_BYTES } from "./load-yaml.js";
 import { formatPath } from "./source-map.js";
-import { EVALUATION_TIMEOUT_MS, type Evaluation, evaluatePolicyModules } from "./typescript/evaluate.js";
+import { EVALUATION_TIMEOUT_MS, type Evaluation, TOLLGATE_HELPERS, evaluatePolicyModules } from "./typescript/evaluate.js";
 import { checkImports } from "./typescript/imports.js";
 import { locatePolicy } from "./typescript/locate.js";
 import { PolicyModules } from "./typescript/policy-modules.js";
@@ -26,9 +26,6 @@ import { reportTypeErrors } from "./typescript/type-check.js";
 export function isTypeScriptSource(path: string): boolean {
   return /\.ts$/i.test(path) && !/\.d\.ts$/i.test(path);
 }
-
-/** The identity helpers `tollgate` exports (`defineGateway`), which the locator looks through. */
-const HELPERS: ReadonlySet<string> = new Set(["defineGateway"]);
 
 /** Type-checks and evaluates the TypeScript sources; returns the document of each module that exports a policy. */
 export function loadTypeScriptSources(sources: readonly Source[], ctx: CompileContext): Map<Source, ScriptDocument> {
@@ -55,7 +52,7 @@ export function loadTypeScriptSources(sources: readonly Source[], ctx: CompileCo
   if (ctx.errorCount > errorsBefore) return out;
 
   for (const [source, evaluation] of evaluatePolicyModules(modules, files)) {
-    const located = locatePolicy(program, modules, source, HELPERS);
+    const located = locatePolicy(program, modules, source, TOLLGATE_HELPERS);
     const doc = documentOf(source, evaluation, located, ctx);
     if (doc !== undefined) out.set(source, doc);
   }

@@ -57,6 +57,9 @@ const tollgateExports = ((): Pick<SandboxConfig, "helpers" | "toolOnly"> => {
   };
 })();
 
+/** The identity helpers of `tollgate` (`defineGateway`): the sandbox provides them, the locator looks through them. */
+export const TOLLGATE_HELPERS: ReadonlySet<string> = new Set(tollgateExports.helpers);
+
 /** Evaluates every policy module in one sandbox, in source order. */
 export function evaluatePolicyModules(modules: PolicyModules, files: ReadonlyMap<Source, ts.SourceFile>): Map<Source, Evaluation> {
   const context = vm.createContext(Object.create(null) as object, {
@@ -81,7 +84,10 @@ export function evaluatePolicyModules(modules: PolicyModules, files: ReadonlyMap
     try {
       runScript(wrapper, source.path, context, -1);
     } catch (err) {
-      out.set(source, { kind: "threw", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err), at: undefined });
+      // Type-checked code that does not compile as CommonJS: in practice, top-level await.
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const hint = /await/.test(message) ? " (top-level await is not supported in policy modules)" : "";
+      out.set(source, { kind: "threw", message: message + hint, at: undefined });
     }
   }
 

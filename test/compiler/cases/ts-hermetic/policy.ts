@@ -2,7 +2,7 @@ import { defineGateway } from "tollgate";
 import { readFileSync } from "node:fs";
 
 const key = process.env.OPENAI_API_KEY;
-const extra = require("./extra.json");
-console.log(readFileSync, key, extra);
+const fs = require("fs");
+console.log(readFileSync, key, fs);
 
 export default defineGateway({ apiVersion: "tollgate/v1" });
