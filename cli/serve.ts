@@ -2,10 +2,11 @@
  * `tollgate serve`: serves a compiled plan (production) or compiles policy files in
  * memory first (development). Stops cleanly on SIGINT/SIGTERM.
  */
+import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
-import { compilePaths, renderDiagnostics } from "../compiler/index.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
-import { loadPlanFile } from "../runtime/plan/load-plan.js";
+import { loadPlanFile, parsePlan } from "../runtime/plan/load-plan.js";
+import type { CompileReply } from "./compile-worker.js";
 import type { ServerKind } from "../runtime/server/exchange.js";
 
 export interface ServeOptions {
@@ -17,13 +18,21 @@ export interface ServeOptions {
   adminPort?: string;
 }
 
-/** Compiles policy paths in memory; prints diagnostics; null when there are errors. */
+/**
+ * Compiles policy paths in a worker thread (see compile-worker.ts); prints the
+ * diagnostics; null when there are errors. Throws on a usage problem.
+ */
 export async function compileInMemory(paths: string[]): Promise<Plan | null> {
-  const result = await compilePaths(paths);
-  if (result.diagnostics.length > 0) {
-    process.stderr.write(renderDiagnostics(result.diagnostics, { format: "human", color: process.stderr.isTTY }));
-  }
-  return result.plan;
+  const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: { paths, color: process.stderr.isTTY === true } });
+  const reply = await new Promise<CompileReply>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the policy compiler stopped (exit code ${code})`)));
+  });
+  await worker.terminate();
+  if (reply.error !== null) throw new Error(reply.error);
+  if (reply.report) process.stderr.write(reply.report);
+  return reply.planJson === null ? null : parsePlan(reply.planJson, "compiled policy");
 }
 
 export async function serveCommand(opts: ServeOptions): Promise<number> {

@@ -8,7 +8,7 @@
  */
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
-import type { ExpandedPolicy, LoweredPlan, ModelDraft } from "../ir.js";
+import type { ExpandedPolicy, LoweredPlan, ModelDraft, NormalizedPrice } from "../ir.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
 export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan {
@@ -25,7 +25,8 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
 
   const targets: PlanTarget[] = [];
   const targetIndex = new Map<string, number>();
-  const intern = (upstream: number, model: string): number => {
+  // One plan target per (upstream, upstream model); the first entry that knows a price gives it.
+  const intern = (upstream: number, model: string, price: NormalizedPrice | null): number => {
     const key = JSON.stringify([upstream, model]);
     let index = targetIndex.get(key);
     if (index === undefined) {
@@ -33,14 +34,16 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
       targets.push({ upstream, model });
       targetIndex.set(key, index);
     }
+    const target = targets[index]!;
+    if (target.price === undefined && price !== null) target.price = { input: price.input, output: price.output };
     return index;
   };
 
   const models: ModelDraft[] = policy.models.map((m, i) => ({
     name: m.name,
-    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model), weight: t.weight })),
+    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price), weight: t.weight })),
     // The whole attempt order; build-weight-tables keeps its order and skips repeats.
-    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model)),
+    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price)),
   }));
 
   const consumers: PlanConsumer[] = policy.consumers.map((c) => ({

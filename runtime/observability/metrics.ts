@@ -6,10 +6,12 @@
  * plan only, a requested name that matched no route is `unmatched`, and no key or
  * consumer ever becomes a label.
  *
- * Hot path: label children are looked up once and cached (per plan model and
- * upstream in PlanMetrics, per endpoint here), so a request does array reads only.
+ * Hot path: the per-request metrics are light-metrics.ts families (plain numbers,
+ * rendered through the same registry); their series are looked up once and cached
+ * (per plan model and upstream in PlanMetrics, per endpoint here).
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry, type Metric } from "prom-client";
+import { LightCounter, LightHistogram } from "./light-metrics.js";
 import type { PlanStore } from "../plan/plan-store.js";
 import type { EndpointLabel } from "./request-record.js";
 
@@ -32,11 +34,11 @@ export type NoModelLabel = "unmatched" | "none";
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly requests: Counter<"endpoint" | "gen_ai_request_model" | "status_class">;
-  readonly duration: Histogram<"endpoint" | "gen_ai_request_model">;
-  readonly firstByte: Histogram<"gen_ai_request_model">;
-  readonly attempts: Counter<"gen_ai_operation_name" | "gen_ai_provider_name" | "outcome">;
-  readonly fallbacks: Counter<"gen_ai_request_model">;
+  readonly requests: LightCounter;
+  readonly duration: LightHistogram;
+  readonly firstByte: LightHistogram;
+  readonly attempts: LightCounter;
+  readonly fallbacks: LightCounter;
   readonly reloads: Counter<"result">;
   readonly planInfo: Gauge<"hash" | "compiler_version">;
   /** Children for requests without a plan model, by `${endpoint}` then no-model label then status class. */
@@ -45,38 +47,32 @@ export class GatewayMetrics {
 
   constructor(store: () => PlanStore | null) {
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: "tollgate_requests_total",
-      help: "Requests answered, by endpoint, public model and status class (aborted: the client went away).",
-      labelNames: ["endpoint", "gen_ai_request_model", "status_class"],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: "tollgate_request_duration_seconds",
-      help: "Time from request start to the last response byte.",
-      labelNames: ["endpoint", "gen_ai_request_model"],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.firstByte = new Histogram({
-      name: "tollgate_time_to_first_byte_seconds",
-      help: "Streams: time from request start to the first relayed byte (the upstream's first chunk).",
-      labelNames: ["gen_ai_request_model"],
-      buckets: TTFB_BUCKETS,
-      registers,
-    });
-    this.attempts = new Counter({
-      name: "tollgate_upstream_attempts_total",
-      help: "Upstream attempts by provider and outcome (success, 4xx, 5xx, timeout, connect, interrupted, aborted).",
-      labelNames: ["gen_ai_operation_name", "gen_ai_provider_name", "outcome"],
-      registers,
-    });
-    this.fallbacks = new Counter({
-      name: "tollgate_fallbacks_total",
-      help: "Times a request moved on to another target after a failed attempt.",
-      labelNames: ["gen_ai_request_model"],
-      registers,
-    });
+    this.requests = new LightCounter(
+      "tollgate_requests_total",
+      "Requests answered, by endpoint, public model and status class (aborted: the client went away).",
+      ["endpoint", "gen_ai_request_model", "status_class"],
+    );
+    this.duration = new LightHistogram(
+      "tollgate_request_duration_seconds",
+      "Time from request start to the last response byte.",
+      ["endpoint", "gen_ai_request_model"],
+      DURATION_BUCKETS,
+    );
+    this.firstByte = new LightHistogram(
+      "tollgate_time_to_first_byte_seconds",
+      "Streams: time from request start to the first relayed byte (the upstream's first chunk).",
+      ["gen_ai_request_model"],
+      TTFB_BUCKETS,
+    );
+    this.attempts = new LightCounter(
+      "tollgate_upstream_attempts_total",
+      "Upstream attempts by provider and outcome (success, 4xx, 5xx, timeout, connect, interrupted, aborted).",
+      ["gen_ai_operation_name", "gen_ai_provider_name", "outcome"],
+    );
+    this.fallbacks = new LightCounter("tollgate_fallbacks_total", "Times a request moved on to another target after a failed attempt.", ["gen_ai_request_model"]);
+    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks]) {
+      this.registry.registerMetric(family as unknown as Metric);
+    }
     this.reloads = new Counter({
       name: "tollgate_plan_reloads_total",
       help: "Plan reloads by result (ok, failed).",

@@ -48,6 +48,11 @@ export const PlanTarget = z.strictObject({
   upstream: index,
   /** Model name sent upstream. */
   model: z.string(),
+  /**
+   * USD per 1M tokens, from the policy or the price catalog; absent when unknown.
+   * Used for cost estimates (simulate) and, later, spend accounting.
+   */
+  price: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }).optional(),
 });
 
 /** A public model: how to pick a target and where to go when it fails. */

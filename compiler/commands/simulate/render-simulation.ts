@@ -2,7 +2,7 @@
 import { formatCount } from "../../analysis/format.js";
 import { percent } from "../../policy-tests/evaluate-test.js";
 import { CHARS_PER_TOKEN } from "./trace.js";
-import type { SimulationReport } from "./simulate-trace.js";
+import type { SimulationReport, TokenStats } from "./simulate-trace.js";
 
 /** The first `left` columns left-aligned (names), the others right-aligned (numbers). */
 function table(header: readonly string[], rows: readonly (readonly string[])[], left = 1): string[] {
@@ -40,14 +40,28 @@ export function renderSimulationText(report: SimulationReport, header: string): 
     out.push(`Tokens of served requests (* estimated: input = prompt characters / ${CHARS_PER_TOKEN}, output = max_tokens, unless the trace gives counts)`);
     out.push(
       ...table(
-        ["consumer", "model", "requests", "input tokens", "output tokens"],
-        report.tokens.map((t) => [t.consumer, t.model, formatCount(t.requests), formatCount(t.input) + (t.inputEstimated ? "*" : " "), formatCount(t.output) + (t.outputEstimated ? "*" : " ")]),
+        ["consumer", "model", "requests", "input tokens", "output tokens", "est. cost"],
+        report.tokens.map((t) => [
+          t.consumer,
+          t.model,
+          formatCount(t.requests),
+          formatCount(t.input) + (t.inputEstimated ? "*" : " "),
+          formatCount(t.output) + (t.outputEstimated ? "*" : " "),
+          costText(t),
+        ]),
         2,
       ),
       "",
     );
   }
   return out.join("\n");
+}
+
+/** "$0.0123", with how many requests had no known price ("+ 3 unpriced"), or "?" when none had one. */
+function costText(t: TokenStats): string {
+  if (t.unpriced === t.requests) return "?";
+  const usd = `$${t.costUsd < 1 ? t.costUsd.toFixed(4) : t.costUsd.toFixed(2)}`;
+  return t.unpriced === 0 ? usd : `${usd} + ${formatCount(t.unpriced)} unpriced`;
 }
 
 /** The JSON rendering. */

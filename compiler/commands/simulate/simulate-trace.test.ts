@@ -52,12 +52,27 @@ describe("simulateTrace", () => {
     const reqs = requests(`${trace(3)}\n{ "model": "chat" }\n{ "model": "nope", "consumer": "a" }\n{ "model": "chat", "consumer": "a", "usage": { "prompt_tokens": 7, "completion_tokens": 5 } }`);
     const report = simulateTrace(plan, reqs, [], 1);
     expect(report.rejected).toEqual({ "401 invalid_api_key": 1, "404 model_not_found": 1 });
-    expect(report.tokens).toEqual([{ consumer: "a", model: "chat", requests: 4, input: 0 + 2 + 4 + 7, output: 35, inputEstimated: true, outputEstimated: true }]);
+    expect(report.tokens).toMatchObject([{ consumer: "a", model: "chat", requests: 4, input: 0 + 2 + 4 + 7, output: 35, inputEstimated: true, outputEstimated: true }]);
   });
 
   it("refuses bad trace lines and unknown providers without echoing the line", () => {
     expect(parseTrace('{ "model": "chat" }\n{ "key": "sk-secret" ', "t.jsonl")).toBe("t.jsonl:2: not valid JSON");
     expect(parseFailureRules(["opneai=0.3"], plan)).toMatch(/no provider `opneai`.*did you mean `openai`/);
     expect(parseFailureRules(["openai=1.5"], plan)).toMatch(/between 0 and 1/);
+  });
+});
+
+describe("simulateTrace cost", () => {
+  it("prices served requests at the serving target's plan price, and counts the unpriced ones", () => {
+    const reqs = requests(`{ "model": "chat", "consumer": "a", "usage": { "prompt_tokens": 1000, "completion_tokens": 500 } }`);
+    // vllm (self-hosted, no price) always fails: openai gpt-4o-mini serves, at the catalog's $0.15 / $0.60 per 1M tokens.
+    const viaOpenai = parseFailureRules(["vllm"], plan);
+    if (typeof viaOpenai === "string") throw new Error(viaOpenai);
+    const [priced] = simulateTrace(plan, reqs, viaOpenai, 1).tokens;
+    expect(priced).toMatchObject({ unpriced: 0 });
+    expect(priced!.costUsd).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1_000_000, 12);
+    const viaVllm = parseFailureRules(["openai"], plan);
+    if (typeof viaVllm === "string") throw new Error(viaVllm);
+    expect(simulateTrace(plan, requests(trace(1)), viaVllm, 1).tokens[0]).toMatchObject({ costUsd: 0, unpriced: 1 });
   });
 });

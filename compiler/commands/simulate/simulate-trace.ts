@@ -44,6 +44,10 @@ export interface TokenStats {
   output: number;
   inputEstimated: boolean;
   outputEstimated: boolean;
+  /** USD at the serving targets' prices (plan `targets[].price`), for the priced requests. */
+  costUsd: number;
+  /** Served by a target whose price the plan does not know: not in `costUsd`. */
+  unpriced: number;
 }
 
 /** The simulation's findings. */
@@ -79,6 +83,7 @@ export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rul
     const first = pickTarget(plan, decision.model, random());
     target(first).picked++;
     let answeredBy: number | null = null;
+    let servedBy = first;
     const order = attemptOrder(plan, decision.model, first);
     for (const [i, t] of order.entries()) {
       stats.attempts++;
@@ -91,6 +96,7 @@ export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rul
         continue;
       }
       answeredBy = i;
+      servedBy = t;
       target(t).served++;
       break;
     }
@@ -106,7 +112,7 @@ export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rul
     const key = JSON.stringify([consumer, stats.model]);
     let t = tokens.get(key);
     if (t === undefined) {
-      t = { consumer, model: stats.model, requests: 0, input: 0, output: 0, inputEstimated: false, outputEstimated: false };
+      t = { consumer, model: stats.model, requests: 0, input: 0, output: 0, inputEstimated: false, outputEstimated: false, costUsd: 0, unpriced: 0 };
       tokens.set(key, t);
     }
     t.requests++;
@@ -114,6 +120,9 @@ export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rul
     t.output += request.outputTokens;
     t.inputEstimated ||= request.inputEstimated;
     t.outputEstimated ||= request.outputEstimated;
+    const price = plan.targets[servedBy]?.price;
+    if (price === undefined) t.unpriced++;
+    else t.costUsd += (request.inputTokens * price.input + request.outputTokens * price.output) / 1_000_000;
   }
   return {
     requests: requests.length,
