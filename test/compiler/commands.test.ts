@@ -1,11 +1,11 @@
 /** `tollgate check` and `tollgate compile`: exit codes, output streams, atomic plan writes. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkCommand } from "../../compiler/commands/check.js";
 import { compileCommand } from "../../compiler/commands/compile.js";
 import { Plan } from "../../schemas/plan/plan.js";
+import { useCapturedIo } from "../support/captured-io.js";
 
 const CLEAN = `apiVersion: tollgate/v1
 providers: [{ name: p, kind: openai-compatible, baseUrl: "https://p.example.com/v1" }]
@@ -15,25 +15,10 @@ consumers: [{ name: c, keys: [{ sha256: 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c
 const WARNING = CLEAN.replace(/consumers:.*\n/, "");
 const ERROR = CLEAN.replace("provider: p", "provider: q");
 
-let dir: string;
-let out: string;
-let err: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "tollgate-cmd-"));
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const io = useCapturedIo("tollgate-cmd-");
 
 function policy(text: string, name = "gateway.yaml"): string {
-  const path = join(dir, name);
+  const path = join(io.dir, name);
   writeFileSync(path, text);
   return path;
 }
@@ -41,9 +26,9 @@ function policy(text: string, name = "gateway.yaml"): string {
 describe("check", () => {
   it("exits 0 on a clean policy, 1 on errors", async () => {
     expect(await checkCommand([policy(CLEAN)], { format: "human" })).toBe(0);
-    expect(err).toContain("0 errors, 0 warnings");
+    expect(io.err).toContain("0 errors, 0 warnings");
     expect(await checkCommand([policy(ERROR)], { format: "human" })).toBe(1);
-    expect(err).toMatch(/gateway\.yaml:3:\d+: error TG2001: .*unknown provider `q`/);
+    expect(io.err).toMatch(/gateway\.yaml:3:\d+: error TG2001: .*unknown provider `q`/);
   });
 
   it("allows warnings unless --strict", async () => {
@@ -55,55 +40,55 @@ describe("check", () => {
   it("prints JSON and GitHub annotations on stdout", async () => {
     const path = policy(ERROR);
     expect(await checkCommand([path], { format: "json" })).toBe(1);
-    const json = JSON.parse(out) as { diagnostics: { code: string; line: number }[]; errors: number; warnings: number };
+    const json = JSON.parse(io.out) as { diagnostics: { code: string; line: number }[]; errors: number; warnings: number };
     expect(json.errors).toBe(1);
     expect(json.diagnostics[0]).toMatchObject({ code: "TG2001", line: 3 });
-    out = "";
+    io.out = "";
     expect(await checkCommand([path], { format: "github" })).toBe(1);
-    expect(out).toMatch(/^::error file=.*gateway\.yaml,line=3,col=\d+,endLine=3,endColumn=\d+,title=TG2001::/);
+    expect(io.out).toMatch(/^::error file=.*gateway\.yaml,line=3,col=\d+,endLine=3,endColumn=\d+,title=TG2001::/);
   });
 
   it("exits 2 on usage errors", async () => {
-    expect(await checkCommand([join(dir, "missing.yaml")], { format: "human" })).toBe(2);
-    expect(err).toContain("no such file or directory");
-    expect(await checkCommand([dir], { format: "human" })).toBe(2);
-    expect(err).toContain("no policy files");
+    expect(await checkCommand([join(io.dir, "missing.yaml")], { format: "human" })).toBe(2);
+    expect(io.err).toContain("no such file or directory");
+    expect(await checkCommand([io.dir], { format: "human" })).toBe(2);
+    expect(io.err).toContain("no policy files");
     expect(await checkCommand([policy(CLEAN)], { format: "xml" })).toBe(2);
-    expect(err).toContain("unknown --format");
+    expect(io.err).toContain("unknown --format");
   });
 
   it("merges a directory's files in sorted order, recursively", async () => {
     policy(`apiVersion: tollgate/v1\nconsumers: [{ name: c, keys: [{ sha256: ${"a".repeat(64)} }] }]\n`, "b.yml");
     policy(CLEAN.replace(/consumers:.*\n/, ""), "a.yaml");
-    expect(await checkCommand([dir], { format: "human" })).toBe(0);
+    expect(await checkCommand([io.dir], { format: "human" })).toBe(0);
   });
 });
 
 describe("compile", () => {
   it("writes the plan atomically and prints a one-line summary", async () => {
-    const target = join(dir, "plan.json");
+    const target = join(io.dir, "plan.json");
     expect(await compileCommand([policy(CLEAN)], { out: target, format: "human" })).toBe(0);
     const plan = Plan.parse(JSON.parse(readFileSync(target, "utf8")));
-    expect(out.trim()).toBe(`wrote ${target} ${plan.hash} (1 upstream, 1 target, 1 model, 1 route, 1 consumer)`);
-    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(io.out.trim()).toBe(`wrote ${target} ${plan.hash} (1 upstream, 1 target, 1 model, 1 route, 1 consumer)`);
+    expect(readdirSync(io.dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it("writes nothing on errors, or on warnings with --strict", async () => {
-    const target = join(dir, "plan.json");
+    const target = join(io.dir, "plan.json");
     expect(await compileCommand([policy(ERROR)], { out: target, format: "human" })).toBe(1);
     expect(await compileCommand([policy(WARNING)], { out: target, format: "human", strict: true })).toBe(1);
-    expect(readdirSync(dir)).toEqual(["gateway.yaml"]);
+    expect(readdirSync(io.dir)).toEqual(["gateway.yaml"]);
   });
 
   it("keeps stdout machine-readable in the json format", async () => {
-    const target = join(dir, "plan.json");
+    const target = join(io.dir, "plan.json");
     expect(await compileCommand([policy(CLEAN)], { out: target, format: "json" })).toBe(0);
-    expect(JSON.parse(out)).toEqual({ diagnostics: [], errors: 0, warnings: 0 });
-    expect(err).toContain("wrote ");
+    expect(JSON.parse(io.out)).toEqual({ diagnostics: [], errors: 0, warnings: 0 });
+    expect(io.err).toContain("wrote ");
   });
 
   it("fails with exit 1 when the plan cannot be written", async () => {
-    expect(await compileCommand([policy(CLEAN)], { out: join(dir, "no-such-dir", "plan.json"), format: "human" })).toBe(1);
-    expect(err).toContain("cannot write");
+    expect(await compileCommand([policy(CLEAN)], { out: join(io.dir, "no-such-dir", "plan.json"), format: "human" })).toBe(1);
+    expect(io.err).toContain("cannot write");
   });
 });

@@ -3,35 +3,20 @@
  * stack trace, and machine-readable formats stay machine-readable. (The verbs' normal
  * output is tested against the built CLI in test/cli/policy-verbs.test.ts.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diffCommand } from "../../compiler/commands/diff.js";
 import { explainCommand } from "../../compiler/commands/explain.js";
 import { simulateCommand } from "../../compiler/commands/simulate.js";
 import { testCommand } from "../../compiler/commands/test.js";
+import { useCapturedIo } from "../support/captured-io.js";
 
 const POLICY = "examples/multi-provider-fallback";
-let dir: string;
-let out: string;
-let err: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "tollgate-verbs-"));
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const io = useCapturedIo("tollgate-verbs-");
 
 const file = (name: string, text: string): string => {
-  const path = join(dir, name);
+  const path = join(io.dir, name);
   writeFileSync(path, text);
   return path;
 };
@@ -40,29 +25,29 @@ describe("usage errors exit 2", () => {
   it("explain: no plan source, both key and consumer, an unreadable or model-less request", async () => {
     const request = file("r.json", '{ "model": "chat" }');
     expect(await explainCommand({ request, format: "human" })).toBe(2);
-    expect(err).toContain("give exactly one of --plan <file> or --policy <paths…>");
+    expect(io.err).toContain("give exactly one of --plan <file> or --policy <paths…>");
     expect(await explainCommand({ policy: [POLICY], request, key: "k", consumer: "c", format: "human" })).toBe(2);
-    expect(await explainCommand({ policy: [POLICY], request: join(dir, "missing.json"), format: "human" })).toBe(2);
+    expect(await explainCommand({ policy: [POLICY], request: join(io.dir, "missing.json"), format: "human" })).toBe(2);
     expect(await explainCommand({ policy: [POLICY], request: file("m.json", '{ "messages": [] }'), format: "human" })).toBe(2);
-    expect(err).toContain("has no `model`");
+    expect(io.err).toContain("has no `model`");
     expect(await explainCommand({ plan: file("bad-plan.json", "{}"), request, format: "human" })).toBe(2);
-    expect(err).not.toMatch(/\n\s+at /);
+    expect(io.err).not.toMatch(/\n\s+at /);
   });
 
   it("diff: one side, or a side that does not compile", async () => {
     expect(await diffCommand([POLICY], { format: "human" })).toBe(2);
     expect(await diffCommand([POLICY, "test/compiler/cases/unknown-provider"], { format: "human" })).toBe(2);
-    expect(err).toContain("error TG2001");
+    expect(io.err).toContain("error TG2001");
     expect(await diffCommand([POLICY, POLICY], { format: "yaml" })).toBe(2);
   });
 
   it("simulate: a bad trace line (never echoed), an unknown provider, a bad seed", async () => {
     const bad = file("bad.jsonl", '{ "model": "chat" }\n{ "key": "sk-secret-in-trace"\n');
     expect(await simulateCommand({ policy: [POLICY], trace: bad, seed: "1", format: "human" })).toBe(2);
-    expect(err).toBe(`tollgate simulate: ${bad}:2: not valid JSON\n`);
+    expect(io.err).toBe(`tollgate simulate: ${bad}:2: not valid JSON\n`);
     const trace = file("t.jsonl", '{ "model": "chat", "consumer": "support-bot" }\n');
     expect(await simulateCommand({ policy: [POLICY], trace, fail: ["opneai=0.3"], seed: "1", format: "human" })).toBe(2);
-    expect(err).toContain("did you mean `openai`?");
+    expect(io.err).toContain("did you mean `openai`?");
     expect(await simulateCommand({ policy: [POLICY], trace, seed: "-1", format: "human" })).toBe(2);
   });
 
@@ -74,7 +59,7 @@ describe("usage errors exit 2", () => {
 describe("machine-readable output", () => {
   it("test --format json lists each test with its outcome", async () => {
     expect(await testCommand(["test/compiler/cases/tests-failing"], { format: "json" })).toBe(1);
-    const json = JSON.parse(out) as { passed: number; failed: number; tests: { name: string; passed: boolean; at: string }[] };
+    const json = JSON.parse(io.out) as { passed: number; failed: number; tests: { name: string; passed: boolean; at: string }[] };
     expect(json).toMatchObject({ passed: 0, failed: 4 });
     expect(json.tests[0]).toMatchObject({ name: "chat always on vllm", passed: false, at: "test/compiler/cases/tests-failing/policy.yaml:18:5" });
   });
@@ -82,9 +67,9 @@ describe("machine-readable output", () => {
   it("simulate --format json and diff --format json parse", async () => {
     const trace = file("t.jsonl", '{ "model": "chat", "consumer": "support-bot", "input_tokens": 10, "output_tokens": 3 }\n');
     expect(await simulateCommand({ policy: [POLICY], trace, seed: "1", format: "json" })).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ requests: 1, served: 1, tokens: [{ consumer: "support-bot", model: "chat", input: 10, output: 3, inputEstimated: false }] });
-    out = "";
+    expect(JSON.parse(io.out)).toMatchObject({ requests: 1, served: 1, tokens: [{ consumer: "support-bot", model: "chat", input: 10, output: 3, inputEstimated: false }] });
+    io.out = "";
     expect(await diffCommand([POLICY, POLICY], { format: "json" })).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ changes: 0 });
+    expect(JSON.parse(io.out)).toMatchObject({ changes: 0 });
   });
 });

@@ -1,9 +1,9 @@
 /** `tollgate check` prints the worst case per model after the diagnostics (human) or as `worstCase` (JSON). */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkCommand } from "../../compiler/commands/check.js";
+import { useCapturedIo } from "../support/captured-io.js";
 
 const POLICY = `apiVersion: tollgate/v1
 limits: { maxWorstCaseLatency: 2m, assumedTokens: { input: 1000, output: 1000 } }
@@ -20,25 +20,10 @@ models:
 consumers: [{ name: c, keys: [{ sha256: ${"a".repeat(64)} }] }]
 `;
 
-let dir: string;
-let out: string;
-let err: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "tollgate-worst-"));
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const io = useCapturedIo("tollgate-worst-");
 
 function write(text: string): string {
-  const path = join(dir, "gateway.yaml");
+  const path = join(io.dir, "gateway.yaml");
   writeFileSync(path, text);
   return path;
 }
@@ -47,8 +32,8 @@ describe("the worst-case report", () => {
   it("follows the diagnostics in the human format, one row per model", async () => {
     // chat's cost needs local's price, which it lacks: an error, and a `?` in the table.
     expect(await checkCommand([write(POLICY)], { format: "human" })).toBe(1);
-    expect(err).toContain("error TG3112: `maxWorstCaseCost` of model `chat` cannot be checked: `llama` on `vllm` has no price");
-    const table = err.slice(err.indexOf("Worst case per request"));
+    expect(io.err).toContain("error TG3112: `maxWorstCaseCost` of model `chat` cannot be checked: `llama` on `vllm` has no price");
+    const table = io.err.slice(io.err.indexOf("Worst case per request"));
     expect(table.split("\n").slice(2, 5)).toEqual([
       "model  attempts  latency  cost  tokens per attempt    ceilings",
       "chat          2   1m 15s     ?  1,000 in + 1,000 out  latency ≤ 2m ✓, cost ≤ $0.0100 ?",
@@ -60,7 +45,7 @@ describe("the worst-case report", () => {
   it("is part of the JSON output", async () => {
     const priced = POLICY.replace("model: llama }", "model: llama, price: { input: 0, output: 0 } }");
     expect(await checkCommand([write(priced)], { format: "json" })).toBe(0);
-    const json = JSON.parse(out) as { errors: number; worstCase: unknown[] };
+    const json = JSON.parse(io.out) as { errors: number; worstCase: unknown[] };
     expect(json.errors).toBe(0);
     expect(json.worstCase).toEqual([
       {
