@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { definitionOf, diagnosticCodes, fillTemplate } from "./codes.js";
+import { analysisCodes } from "./codes/analyses.js";
+import { operationsCodes } from "./codes/operations.js";
+import { policyTestCodes } from "./codes/policy-tests.js";
+import { referenceCodes } from "./codes/references.js";
+import { shapeCodes } from "./codes/shape.js";
+import { typescriptCodes } from "./codes/typescript.js";
 
 describe("the diagnostics table", () => {
   const rows = Object.entries(diagnosticCodes);
@@ -25,6 +31,11 @@ describe("the diagnostics table", () => {
       const placeholders = [...row.message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(placeholders, name).toEqual(["what"]);
     }
+  });
+
+  it("loses no row when the family files are merged (a name used in two families would)", () => {
+    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes];
+    expect(rows.length).toBe(families.reduce((n, f) => n + Object.keys(f).length, 0));
   });
 
   it("looks rows up by public code", () => {

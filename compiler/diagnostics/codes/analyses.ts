@@ -1,0 +1,212 @@
+/** TG3xxx: analyses of the whole gateway (mostly warnings). Rows of the diagnostics table (see ../codes.ts). */
+import type { CodeDefinition } from "../code-definition.js";
+
+export const analysisCodes = {
+  "zero-weights": {
+    code: "TG3001",
+    severity: "error",
+    message: "model `{model}` has no target with a positive weight",
+    help: "give at least one target a weight above 0; weight 0 keeps a target as a standby",
+  },
+  "weight-overflow": {
+    code: "TG3005",
+    severity: "error",
+    message: "the target weights of model `{model}` add up to more than a number can hold",
+    help: "weights are relative: scale them down (3 and 1 mean the same as 300 and 100)",
+  },
+  "fallback-already-tried": {
+    code: "TG3002",
+    severity: "warning",
+    message: "fallback {target} of model `{model}` is already one of its targets, and every target is tried before the fallbacks",
+    help: "remove this fallback; each target is attempted at most once",
+  },
+  "duplicate-fallback": { code: "TG3003", severity: "warning", message: "fallback {target} of model `{model}` is listed twice; it is tried once" },
+  "duplicate-target": {
+    code: "TG3004",
+    severity: "warning",
+    message: "target {target} of model `{model}` is listed twice; its weights add up",
+    help: "merge the two entries into one target with the summed weight",
+  },
+  "unreachable-route": {
+    code: "TG3010",
+    severity: "warning",
+    message: "{route} can never match: {earlier} comes first and matches every name it does",
+  },
+  "unreachable-model": {
+    code: "TG3011",
+    severity: "warning",
+    message: "model `{model}` is unreachable: requests for `{model}` take {route}, and no other route leads to it",
+    help: "add an exact route for `{model}` before {route}, or remove the model",
+  },
+  "model-name-shadowed": {
+    code: "TG3012",
+    severity: "warning",
+    message: "requests for `{model}` take {route} to model `{other}`, not to model `{model}`",
+    help: "add an exact route for `{model}` before {route} if clients should reach model `{model}` by its name",
+  },
+  "unused-provider": { code: "TG3020", severity: "warning", message: "provider `{provider}` is not used by any model" },
+  "key-in-cleartext": {
+    code: "TG3021",
+    severity: "warning",
+    message: "provider `{provider}` sends its API keys over plain http to `{host}`",
+    help: "use https:, or drop `apiKeys` if the server needs none",
+  },
+  "timeout-order": {
+    code: "TG3022",
+    severity: "warning",
+    message: "`timeouts.{which}` of provider `{provider}` ({ms} ms) is not shorter than `timeouts.total` ({total} ms), so it never fires",
+  },
+  "no-consumers": {
+    code: "TG3030",
+    severity: "warning",
+    message: "no consumers are defined: every request will get 401",
+    help: "add a `consumers:` entry with the SHA-256 of an API key (`tollgate hash-key <key>`)",
+  },
+  "consumer-allowed-nothing": {
+    code: "TG3032",
+    severity: "warning",
+    message: "consumer `{consumer}` is allowed no model: its `models` list is empty",
+    help: "list the models it may use, or remove `models` to allow all of them",
+  },
+  "no-models": { code: "TG3031", severity: "warning", message: "no models are defined: every request will get 404" },
+  // TG31xx: fallback graph and worst cases.
+  "fallback-cycle": {
+    code: "TG3100",
+    severity: "error",
+    message: "model `{model}` falls back to itself: {cycle}",
+    help: "remove one fallback of the cycle; every model needs a finite attempt order",
+  },
+  "fallback-adds-nothing": {
+    code: "TG3101",
+    severity: "warning",
+    message: "the fallback to model `{target}` adds no attempt to model `{model}`: every target of `{target}` is already tried before it",
+    help: "remove this fallback; each target is attempted at most once",
+  },
+  "latency-ceiling": {
+    code: "TG3110",
+    severity: "error",
+    message: "a request to model `{model}` can take {worst} in the worst case ({attempts}), more than `maxWorstCaseLatency` {limit}",
+    help: "shorten `timeouts.total` of the providers on its path, drop fallbacks, or raise the ceiling",
+  },
+  "cost-ceiling": {
+    code: "TG3111",
+    severity: "error",
+    message: "a request to model `{model}` can cost {worst} in the worst case ({attempts} billed at {tokens}), more than `maxWorstCaseCost` {limit}",
+    help: "drop or reorder expensive fallbacks, lower `assumedTokens` if requests are smaller, or raise the ceiling",
+  },
+  "cost-unknown": {
+    code: "TG3112",
+    severity: "error",
+    message: "`maxWorstCaseCost` of model `{model}` cannot be checked: {target} has no price",
+    help: "give that target a `price` with `input` and `output` in USD per 1M tokens (0 and 0 for a self-hosted model)",
+  },
+  // TG312x: compliance reachability.
+  "constraint-violated": {
+    code: "TG3120",
+    severity: "error",
+    message: "constraint `{constraint}`: consumer `{consumer}`{others} can reach provider `{provider}`, which lacks {missing}: {path}",
+    help: "tag provider `{provider}` with {missing} if it complies, or take it off this path",
+  },
+  "constraint-requires-nothing": {
+    code: "TG3121",
+    severity: "warning",
+    message: "constraint `{constraint}` requires no provider tag, so it can never be violated",
+    help: "list the tags every reachable provider must carry under `providers.tags`",
+  },
+  // TG313x: regular expressions.
+  "regex-invalid": { code: "TG3130", severity: "error", message: "{what} is not a valid regular expression: {reason}" },
+  "regex-exponential": {
+    code: "TG3131",
+    severity: "error",
+    message: "{what} can backtrack exponentially: {hotspot} can match the same characters in many ways, so a value like `{attack}` takes ~2^n steps",
+    help: "let each character be matched in only one way, e.g. `(a+)+` → `a+`, `(a|ab)*` → `(ab?)*`, `(\\w|\\d)*` → `\\w*`",
+  },
+  "regex-polynomial": {
+    code: "TG3132",
+    severity: "error",
+    message: "{what} backtracks in {degree} time: {hotspot} can match the same run of characters, so a value like `{attack}` takes ~n^{power} steps",
+    help: "make those parts unable to match the same characters{extra}",
+  },
+  "regex-unprovable": {
+    code: "TG3133",
+    severity: "error",
+    message: "{what} cannot be proven free of catastrophic backtracking: {reason}",
+    help: "simplify it; back-references and look-around are not supported in policy regexes",
+  },
+  "regex-anchor-alternation": {
+    code: "TG3134",
+    severity: "warning",
+    message: "in {what}, `|` binds looser than `^` and `$`: `{source}` anchors only its first and last alternatives",
+    help: "write `{fixed}` to anchor every alternative",
+  },
+  // TG314x: options that would be silently ignored, and contradictions.
+  "optional-without-keys": {
+    code: "TG3140",
+    severity: "warning",
+    message: "`optional` of provider `{provider}` has no effect: it has no `apiKeys` that could be unset",
+    help: "remove `optional: true`, or add the provider's `apiKeys`",
+  },
+  "weight-of-only-target": {
+    code: "TG3141",
+    severity: "warning",
+    message: "`weight` of the only target of model `{model}` has no effect",
+    help: "remove it; weights divide traffic between several targets",
+  },
+  "allow-list-star-and-names": {
+    code: "TG3142",
+    severity: "warning",
+    message: "consumer `{consumer}` allows `*`, so the other names in its `models` list have no effect",
+    help: "keep `*` alone to allow every model, or remove it to allow only the names listed",
+  },
+  "header-exact-and-regex": {
+    code: "TG3143",
+    severity: "warning",
+    message: "header `{header}` has both `exact` and `regex`; the regex matches the exact value, so it has no effect",
+    help: "keep only `exact`",
+  },
+  "header-never-matches": {
+    code: "TG3144",
+    severity: "warning",
+    message: "{route} can never match: header `{header}` {reason}",
+  },
+  "price-on-model-fallback": {
+    code: "TG3145",
+    severity: "warning",
+    message: "`price` of the fallback to model `{model}` has no effect: the prices of that model's own targets apply",
+    help: "remove `price` here, or set it on the targets of model `{model}`",
+  },
+  "header-matches-credential": {
+    code: "TG3146",
+    severity: "error",
+    message: "{what} tests the value of a credential header: the policy would hold a secret",
+    help: "route on another header (e.g. `x-team`) or use `present`; consumers are told apart by their API keys. If this was a real credential, rotate it now",
+    redact: true,
+  },
+  // TG315x: dead config.
+  "unused-secret": {
+    code: "TG3150",
+    severity: "warning",
+    message: "secret `{name}` is declared but nothing refers to `env:{name}`",
+    help: "remove the declaration, or refer to it",
+  },
+  "unused-model": { code: "TG3151", severity: "warning", message: "model `{model}` can never serve a request: {reason}" },
+  "idle-constraint": {
+    code: "TG3152",
+    severity: "warning",
+    message: "constraint `{constraint}` binds no consumer: none carries {tags}",
+    help: "tag the consumers it is meant for, or fix `consumers.tags`",
+  },
+  "consumer-model-unreachable": {
+    code: "TG3153",
+    severity: "warning",
+    message: "consumer `{consumer}` may use model `{model}`, but no route leads to it",
+    help: "add a route to model `{model}` before {route}, or remove it from the list",
+  },
+  // TG316x: routes with header conditions.
+  "unreachable-header-route": {
+    code: "TG3160",
+    severity: "warning",
+    message: "{route} can never match: {earlier} comes first and matches every request it does",
+    help: "move it above {earlier}, or make its conditions narrower",
+  },
+} as const satisfies Record<string, CodeDefinition>;

@@ -1,0 +1,66 @@
+/** TG1xxx (but TG11xx): YAML syntax and the shape of policy documents. Rows of the diagnostics table (see ../codes.ts). */
+import type { CodeDefinition } from "../code-definition.js";
+
+export const shapeCodes = {
+  "yaml-syntax": { code: "TG1001", severity: "error", message: "YAML syntax error: {detail}" },
+  "duplicate-key": {
+    code: "TG1002",
+    severity: "error",
+    message: "duplicate key `{key}` in this mapping",
+    help: "a YAML mapping takes each key once; remove or rename one of them",
+  },
+  "file-too-large": { code: "TG1003", severity: "error", message: "policy file is larger than {limit} bytes" },
+  "alias-limit": {
+    code: "TG1004",
+    severity: "error",
+    message: "YAML aliases expand to more than {limit} nodes; refusing to expand them",
+    help: "aliases that reference aliases grow exponentially; write the values out or use fewer aliases",
+  },
+  "unresolved-alias": { code: "TG1005", severity: "error", message: "alias `*{name}` has no anchor `&{name}` before it" },
+  "complex-key": { code: "TG1006", severity: "error", message: "mapping keys must be plain strings, not {found}" },
+  "yaml-warning": { code: "TG1007", severity: "warning", message: "YAML: {detail}" },
+  "unsupported-api-version": {
+    code: "TG1010",
+    severity: "error",
+    message: "unsupported apiVersion `{found}`; this compiler reads `{supported}`",
+    help: "set `apiVersion: {supported}`",
+  },
+  "unknown-field": { code: "TG1011", severity: "error", message: "unknown field `{field}` in {where}" },
+  "wrong-type": { code: "TG1012", severity: "error", message: "{what} must be {expected}, not {actual}" },
+  "missing-field": { code: "TG1013", severity: "error", message: "{where} is missing required field `{field}`" },
+  "invalid-value": { code: "TG1014", severity: "error", message: "invalid {what}: {reason}" },
+  "out-of-range": { code: "TG1015", severity: "error", message: "{what} {reason}" },
+  "not-one-of": { code: "TG1016", severity: "error", message: "{what} is `{found}`; expected {allowed}" },
+  "literal-secret": {
+    code: "TG1020",
+    severity: "error",
+    message: "{what} looks like a secret value; secrets must be references, never values",
+    help: "write `env:NAME` or `file:/path/to/secret` instead; if this was a real key, rotate it now",
+    redact: true,
+  },
+  "literal-consumer-key": {
+    code: "TG1021",
+    severity: "error",
+    message: "{what} is a plain key; consumer keys are stored as their SHA-256 digest",
+    help: "write `- sha256: <digest>` (`tollgate hash-key <key>` prints it); if this was a real key, rotate it now",
+    redact: true,
+  },
+  "bad-key-hash": {
+    code: "TG1022",
+    severity: "error",
+    message: "{what} is not a SHA-256 digest (64 hex digits)",
+    help: "`tollgate hash-key <key>` prints the digest; if you pasted the key itself, rotate it now",
+    redact: true,
+  },
+  "bad-duration": { code: "TG1030", severity: "error", message: "{what} is not a valid duration: {reason}" },
+  "bad-size": { code: "TG1031", severity: "error", message: "{what} is not a valid size: {reason}" },
+  "bad-base-url": { code: "TG1040", severity: "error", message: "`baseUrl` of provider `{provider}` {reason}" },
+  "url-credentials": {
+    code: "TG1041",
+    severity: "error",
+    message: "{what} is a URL with credentials in it (`user:password@`)",
+    help: "remove them from the URL and use `apiKeys: [env:NAME]`; if they were real, rotate them now",
+    redact: true,
+  },
+  "reserved-name": { code: "TG1050", severity: "error", message: "{what} `{name}` is reserved: {reason}" },
+} as const satisfies Record<string, CodeDefinition>;
