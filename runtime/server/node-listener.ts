@@ -77,10 +77,7 @@ class NodeExchange implements Exchange {
   send(status: number, headers: HeaderList, body: string | Uint8Array, close = false): void {
     if (this.aborted || this.started) return;
     this.started = true;
-    const res = this.#res;
-    res.statusCode = status;
-    for (const [k, v] of this.extraHeaders) res.setHeader(k, v);
-    for (const [k, v] of headers) res.setHeader(k, v);
+    const res = this.#writeHead(status, headers);
     res.setHeader("content-length", typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
     if (close) res.setHeader("connection", "close");
     res.end(body);
@@ -89,11 +86,16 @@ class NodeExchange implements Exchange {
   beginStream(status: number, headers: HeaderList): void {
     if (this.aborted || this.started) return;
     this.started = true;
+    this.#writeHead(status, headers).flushHeaders();
+  }
+
+  /** Sets the status and headers (the plan's extra headers first); returns the response. */
+  #writeHead(status: number, headers: HeaderList): ServerResponse {
     const res = this.#res;
     res.statusCode = status;
     for (const [k, v] of this.extraHeaders) res.setHeader(k, v);
     for (const [k, v] of headers) res.setHeader(k, v);
-    res.flushHeaders();
+    return res;
   }
 
   write(chunk: string | Uint8Array): boolean {

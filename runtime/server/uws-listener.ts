@@ -96,9 +96,7 @@ class UwsExchange implements Exchange {
     this.started = true;
     const res = this.#res;
     res.cork(() => {
-      res.writeStatus(statusLine(status));
-      for (const [k, v] of this.extraHeaders) res.writeHeader(k, v);
-      for (const [k, v] of headers) res.writeHeader(k, v);
+      this.#writeHead(status, headers);
       res.end(body, close);
     });
   }
@@ -106,12 +104,15 @@ class UwsExchange implements Exchange {
   beginStream(status: number, headers: HeaderList): void {
     if (this.aborted || this.#ended) return;
     this.started = true;
+    this.#res.cork(() => this.#writeHead(status, headers));
+  }
+
+  /** Writes the status line and headers (the plan's extra headers first); call inside a cork. */
+  #writeHead(status: number, headers: HeaderList): void {
     const res = this.#res;
-    res.cork(() => {
-      res.writeStatus(statusLine(status));
-      for (const [k, v] of this.extraHeaders) res.writeHeader(k, v);
-      for (const [k, v] of headers) res.writeHeader(k, v);
-    });
+    res.writeStatus(statusLine(status));
+    for (const [k, v] of this.extraHeaders) res.writeHeader(k, v);
+    for (const [k, v] of headers) res.writeHeader(k, v);
   }
 
   write(chunk: string | Uint8Array): boolean {
