@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import type { Usage } from "../usage/usage.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -61,6 +62,12 @@ export class RequestRecord {
   attempts: AttemptRecord[] | null = null;
   /** The request body, kept only by reference for an audit content hash. */
   body: Buffer | null = null;
+  /**
+   * Normalized usage of the attempt that served the request, set by the pipeline
+   * before the response ends (also for cut streams: what was produced). Accounting
+   * (quota settle, ledger, cost, metrics) reads it in the observers. Null when unknown.
+   */
+  usage: Usage | null = null;
   #observers: readonly RequestObserver[];
   #finished = false;
 

@@ -1,0 +1,91 @@
+/**
+ * The adapter contract: one implementation per wire protocol, registered in one typed
+ * table (`registry.ts`). Inside the gateway every chat request and answer is in the
+ * OpenAI Chat Completions shape (the canonical form); an adapter translates the
+ * canonical request into its provider's request, and the provider's answer (a body,
+ * or a stream of bytes) back into canonical bytes plus normalized usage.
+ *
+ * Adapters are pure translation: they never do I/O, never hold per-process state and
+ * never see the client's credentials. Vendors that speak an existing protocol (vLLM,
+ * Groq, Mistral, …) are catalog data, not adapters.
+ *
+ * Hot-path rule: the `openai`/`openai-compatible` adapter forwards the client's bytes
+ * (`rawBody`) untouched when nothing must change, and its stream decoder passes bytes
+ * through, only watching the tail for usage and the end marker.
+ */
+import type { LinkedTarget } from "../plan/linked-plan.js";
+import type { Usage } from "../usage/usage.js";
+import type { ErrorClass } from "./error-class.js";
+
+/** The wire protocols (the plan's `upstreams[].adapter`). */
+export type AdapterId = "openai-compatible" | "azure-openai" | "anthropic" | "bedrock" | "gemini" | "vertex";
+
+/** What to send upstream for one attempt. `headers` are flat [name, value, name, value, …] pairs. */
+export interface UpstreamRequest {
+  readonly method: "POST" | "GET";
+  /** Path (and query) on the upstream's origin. */
+  readonly path: string;
+  readonly headers: string[];
+  readonly body: Buffer | string | null;
+}
+
+/** A classified provider failure, before or inside a response. */
+export interface ProviderError {
+  readonly class: ErrorClass;
+  /** The HTTP status the provider answered (200 for an error event inside a stream; 0 when none). */
+  readonly status: number;
+  /** A short message safe to show the client (no payload echoes, no secrets). */
+  readonly message: string;
+  /** The provider's error code or type, when it gave one. */
+  readonly code: string | null;
+  /** From `retry-after` (or the provider's equivalent), in ms. */
+  readonly retryAfterMs: number | null;
+}
+
+/** Everything an adapter needs to build one attempt's request. */
+export interface ChatRequestContext {
+  readonly target: LinkedTarget;
+  /** The canonical (OpenAI-shaped, validated) request. Never mutate it: copy what you change. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The client's bytes, forwarded untouched when the adapter needs no change. */
+  readonly rawBody: Buffer;
+  readonly stream: boolean;
+  readonly requestId: string;
+  /** True when the client itself asked for a usage chunk (`stream_options.include_usage`). */
+  readonly clientWantsStreamUsage: boolean;
+}
+
+/** A non-streamed answer, translated. */
+export interface DecodedResponse {
+  /** A canonical `chat.completion` JSON body. */
+  readonly body: Buffer;
+  readonly usage: Usage | null;
+}
+
+/**
+ * Translates one streamed answer. Upstream bytes in (split anywhere), canonical
+ * OpenAI SSE bytes out (`data: {chat.completion.chunk}\n\n` … `data: [DONE]\n\n`).
+ */
+export interface StreamDecoder {
+  /** Returns the canonical bytes to relay for this upstream chunk (null: nothing yet). */
+  push(chunk: Buffer): Buffer | null;
+  /** The upstream body ended; returns any remaining canonical bytes. */
+  end(): Buffer | null;
+  /** Usage seen so far (final once the stream is complete). */
+  readonly usage: Usage | null;
+  /** Set when the provider reported an error inside the stream; the caller ends the stream with it. */
+  readonly error: ProviderError | null;
+  /** True once the provider's proper end marker was seen ([DONE], message_stop, …). */
+  readonly complete: boolean;
+}
+
+export interface ChatAdapter {
+  readonly id: AdapterId;
+  /** Builds the upstream request, or refuses a request the provider cannot serve (a `bad_request`). */
+  buildChatRequest(ctx: ChatRequestContext): UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
+  /** Translates a 2xx non-streamed body; a provider error hidden in a 2xx body is returned as such. */
+  decodeChatResponse(body: Buffer, ctx: ChatRequestContext): DecodedResponse | ProviderError;
+  createStreamDecoder(ctx: ChatRequestContext): StreamDecoder;
+  /** Classifies a non-2xx answer. */
+  classifyError(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, body: Buffer): ProviderError;
+}
