@@ -47,8 +47,12 @@ export interface ChatRequestContext {
   readonly target: LinkedTarget;
   /** The canonical (OpenAI-shaped, validated) request. Never mutate it: copy what you change. */
   readonly body: Readonly<Record<string, unknown>>;
-  /** The client's bytes, forwarded untouched when the adapter needs no change. */
-  readonly rawBody: Buffer;
+  /**
+   * The client's bytes, forwarded untouched when the adapter needs no change; null when
+   * a request stage (template, decorator, redaction, downgrade) changed `body`, so the
+   * bytes no longer match it and must be re-serialized.
+   */
+  readonly rawBody: Buffer | null;
   readonly stream: boolean;
   readonly requestId: string;
   /** True when the client itself asked for a usage chunk (`stream_options.include_usage`). */
@@ -77,6 +81,12 @@ export interface StreamDecoder {
   readonly error: ProviderError | null;
   /** True once the provider's proper end marker was seen ([DONE], message_stop, …). */
   readonly complete: boolean;
+  /**
+   * Characters of generated content (text, tool-call arguments) seen so far, so that a
+   * stream cut before the provider reported usage can still be charged for what it
+   * produced (accounting counts tokens from this when `usage` is null).
+   */
+  readonly outputChars: number;
 }
 
 export interface ChatAdapter {

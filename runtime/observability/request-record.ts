@@ -68,6 +68,8 @@ export class RequestRecord {
    * (quota settle, ledger, cost, metrics) reads it in the observers. Null when unknown.
    */
   usage: Usage | null = null;
+  /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
+  outputChars = 0;
   #observers: readonly RequestObserver[];
   #finished = false;
 
