@@ -10,6 +10,7 @@
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { PlanConcurrency, PlanUpstreamTls } from "../schemas/plan/operations.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
 import type { GatewayPolicy } from "../schemas/policy/gateway.js";
@@ -119,6 +120,10 @@ export interface NormalizedProvider {
   readonly writtenTimeouts: readonly TimeoutField[];
   readonly connections: number;
   readonly tags: Tags;
+  /** Upstream certificate verification (https only), or null. */
+  readonly tls: PlanUpstreamTls | null;
+  /** Concurrent request limit, or null. */
+  readonly concurrency: PlanConcurrency | null;
 }
 
 /** Tags with their values as text (`zdr: true` → "true"). */

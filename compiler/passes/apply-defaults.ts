@@ -14,6 +14,7 @@ import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
 import { normalizeRoutes } from "./normalize/routes.js";
 import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
+import { normalizeListenerOperations, normalizeProviderOperations } from "./normalize/operations.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
 import { parseDuration } from "./values/duration.js";
 import type { ValueResult } from "./values/result.js";
@@ -92,6 +93,7 @@ function normalizeProvider({ value: p, at }: Located<Provider>, ctx: CompileCont
     writtenTimeouts: timeoutFields.filter((field) => p.timeouts?.[field] !== undefined),
     connections: p.connections ?? DEFAULTS.connections,
     tags: normalizeTags(p.tags),
+    ...normalizeProviderOperations(p, url.value.protocol, at, ctx),
   };
 }
 
@@ -145,6 +147,7 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
       audit === undefined
         ? null
         : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+    ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
   };
 }
 

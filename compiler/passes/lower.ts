@@ -21,6 +21,8 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
     optional: p.optional,
     timeouts: { ...p.timeouts },
     connections: p.connections,
+    ...(p.tls === null ? {} : { tls: { ...p.tls } }),
+    ...(p.concurrency === null ? {} : { concurrency: { ...p.concurrency } }),
   }));
 
   const targets: PlanTarget[] = [];

@@ -14,6 +14,7 @@ import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { LightCounter, LightHistogram } from "./light-metrics.js";
 import type { PlanStore } from "../plan/plan-store.js";
 import type { EndpointLabel } from "./request-record.js";
+import { limiterMetrics } from "./limiter-metrics.js";
 
 /** Request duration buckets (s): the GenAI duration buckets (0.01 … 81.92, doubling) plus sub-10 ms for gateway-only answers. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -84,6 +85,8 @@ export class GatewayMetrics {
       help: "The plan being served (value 1).",
       labelNames: ["hash", "compiler_version"],
       registers,
+      // Worker threads serve the same plan: their expositions merge into one series, not a sum.
+      aggregator: "max",
     });
     new Gauge({
       name: "tollgate_inflight_requests",
@@ -94,6 +97,7 @@ export class GatewayMetrics {
         this.set(store()?.inflight ?? 0);
       },
     });
+    for (const family of limiterMetrics(store)) this.registry.registerMetric(family);
     this.reloads.inc({ result: "ok" }, 0);
     this.reloads.inc({ result: "failed" }, 0);
   }

@@ -72,6 +72,34 @@ export class ChatCall implements AttemptOwner {
   }
 
   #tryTarget(target: LinkedTarget): void {
+    const limiter = target.upstream.limiter;
+    if (limiter === null) {
+      this.#dispatch(target, null);
+      return;
+    }
+    limiter.acquire((refusal) => {
+      if (refusal !== null) return this.#busy(target, limiter.settings.queueTimeoutMs);
+      if (this.clientGone) return limiter.release();
+      this.#dispatch(target, limiter);
+    });
+  }
+
+  /** The target's concurrency limit refused the request: the next target, else 503 with `retry-after`. */
+  #busy(target: LinkedTarget, queueTimeoutMs: number): void {
+    if (this.clientGone) return;
+    const next = this.#nextTarget();
+    if (next !== null) {
+      this.#tryTarget(next);
+      return;
+    }
+    sendError(this.#in.exchange, this.#in.requestId, {
+      code: "upstream_busy",
+      message: `the upstream \`${target.upstream.name}\` is at its concurrency limit; retry shortly`,
+      retryAfter: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
+    });
+  }
+
+  #dispatch(target: LinkedTarget, slot: { release(): void } | null): void {
     this.#attempts++;
     const upstream = target.upstream;
     const body =
@@ -82,6 +110,7 @@ export class ChatCall implements AttemptOwner {
       headers.push("authorization", keys[upstream.nextKey++ % keys.length]!);
     }
     const attempt = new UpstreamAttempt(this, upstream.timeouts.totalMs);
+    attempt.slot = slot;
     this.#attempt = attempt;
     this.#in.record.attemptStarted(target);
     upstream.pool.dispatch({ method: "POST", path: upstream.chatPath, headers, body }, attempt);

@@ -7,6 +7,7 @@
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
+import { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
 import { resolveSecret } from "./resolve-secret.js";
@@ -36,6 +37,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       authorizations,
       nextKey: 0,
       disabled,
+      limiter: u.concurrency === undefined ? null : new ConcurrencyLimiter(u.name, u.concurrency),
     };
   });
   const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model }));

@@ -6,6 +6,7 @@
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
+import type { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 
 export interface LinkedUpstream {
   readonly name: string;
@@ -19,6 +20,8 @@ export interface LinkedUpstream {
   nextKey: number;
   /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
   readonly disabled: string | null;
+  /** The concurrent-request limit, or null when the plan sets none. */
+  readonly limiter: ConcurrencyLimiter | null;
 }
 
 export interface LinkedTarget {

@@ -21,6 +21,7 @@ export const GATEWAY_ERRORS = {
   upstream_unavailable: { status: 502, type: "server_error" },
   upstream_auth_failed: { status: 502, type: "server_error" },
   no_upstream_available: { status: 503, type: "server_error" },
+  upstream_busy: { status: 503, type: "server_error" },
   upstream_timeout: { status: 504, type: "server_error" },
   upstream_stream_interrupted: { status: 502, type: "server_error" },
 } as const satisfies Record<string, { status: number; type: string }>;

@@ -6,7 +6,7 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
-import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
+import { PlanAdmin, PlanAlerts, PlanAudit, PlanConcurrency, PlanShutdown, PlanTls, PlanTraces, PlanUpstreamTls } from "./operations.js";
 
 const index = z.number().int().min(0);
 
@@ -41,6 +41,10 @@ export const PlanUpstream = z.strictObject({
   timeouts: PlanTimeouts,
   /** Most concurrent connections to this origin. */
   connections: z.number().int().positive(),
+  /** Certificate verification settings for an https origin; absent: the system CA store. */
+  tls: PlanUpstreamTls.optional(),
+  /** Concurrent request limit; absent: none (no per-request cost). */
+  concurrency: PlanConcurrency.optional(),
 });
 
 /** A (provider, upstream model name) pair that a public model can be served by. */
@@ -131,6 +135,12 @@ export const PlanListener = z.strictObject({
   admin: PlanAdmin.nullable(),
   /** The audit log, or null when it is off. */
   audit: PlanAudit.nullable(),
+  /** TLS of the client listener; absent: plain HTTP. */
+  tls: PlanTls.optional(),
+  /** OTLP trace export; absent: off. */
+  traces: PlanTraces.optional(),
+  /** Alert rules; absent: none. */
+  alerts: PlanAlerts.optional(),
 });
 
 export const Plan = z.strictObject({

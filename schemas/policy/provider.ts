@@ -1,6 +1,7 @@
 /** Providers: the upstream services that serve models. */
 import { z } from "zod";
 import { Duration, Name, SecretRef, Tags } from "./common.js";
+import { Concurrency, UpstreamTls } from "./operations.js";
 
 export const Timeouts = z
   .strictObject({
@@ -29,6 +30,8 @@ export const Provider = z
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
     tags: Tags.optional(),
+    tls: UpstreamTls.optional(),
+    concurrency: Concurrency.optional(),
   })
   .describe("An upstream service that serves models.");
 
