@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -110,7 +111,15 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  // Then worker-thread scaling (1 vs 2 workers), unpinned: it needs every core.
+  log("worker threads: 1 vs 2 workers");
+  let workers;
+  try {
+    workers = workerScalingTable(await measureWorkerScaling({ seconds: options.seconds, runs: options.runs, connections: 64, warmup: options.warmupSeconds }, log));
+  } catch (err) {
+    workers = `Worker threads: not measured (${message(err)}).`;
+  }
+  print(compileSpeedLine(compile), workers);
 }
 
 /**
@@ -163,8 +172,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine */
-function print(compileLine) {
+/** @param {string} compileLine @param {string} workersTable */
+function print(compileLine, workersTable) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -189,7 +198,7 @@ function print(compileLine) {
       slowTable(results, options.only, options.streams),
     );
   }
-  out.push("", compileLine);
+  out.push("", compileLine, "", workersTable);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

@@ -17,6 +17,7 @@
  */
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from "./load-uws.js";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../observability/log.js";
 import { statusLine } from "./status-text.js";
@@ -149,6 +150,34 @@ class UwsExchange implements Exchange {
   }
 }
 
+/**
+ * uSockets sets SO_REUSEPORT only on an explicit port (port 0 gets a random, exclusive
+ * one). Worker threads and certificate rotation need a second socket on the same port,
+ * so for port 0 a free port is found first and bound explicitly (retried if taken meanwhile).
+ */
+async function bindReusable(app: UwsApp, port: number, bind: (app: UwsApp, port: number) => Promise<unknown>): Promise<unknown> {
+  if (port !== 0) return bind(app, port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bind(app, await freePort());
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+/** A port the kernel considers free right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** Starts a uWS listener; throws when uWS cannot be loaded natively. */
 export async function listenUws(opts: ListenOptions): Promise<Listener> {
   const { uws, source } = loadUws();
@@ -171,7 +200,7 @@ export async function listenUws(opts: ListenOptions): Promise<Listener> {
       });
     });
   const apps: UwsApp[] = [makeApp()];
-  let socket: unknown = await bind(apps[0]!, opts.port);
+  let socket: unknown = await bindReusable(apps[0]!, opts.port, bind);
   const port = uws.us_socket_local_port(socket);
   let listening = true;
   // Certificate rotation: uWS cannot swap the certificate of a listening app, so a new

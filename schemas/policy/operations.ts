@@ -62,7 +62,9 @@ const AlertRule = z
 
 export const Alerts = z
   .strictObject({
-    webhook: z.string().min(1).describe("URL the alert notifications are POSTed to (JSON), or a secret reference holding it."),
+    webhook: z
+      .union([SecretRef, z.string().min(1)])
+      .describe("URL the alert notifications are POSTed to (JSON), or a secret reference holding it (webhook URLs often carry a token)."),
     interval: Duration.optional().describe("How often the rules are evaluated. Default 15s."),
     cooldown: Duration.optional().describe("After a notification, how long a rule that keeps firing stays quiet. Default 10m."),
     rules: z.array(AlertRule).min(1).describe("The rules."),
