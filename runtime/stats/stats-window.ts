@@ -73,7 +73,8 @@ export class StatsWindow {
   /** Per-second points of the last `windowMs` (oldest first), for charts. */
   series(windowMs: number): { t: number; requests: number; failures: number; p50: number | null; p95: number | null; ttftP50: number | null }[] {
     const last = Math.floor(this.#now() / SLOT_MS) - 1;
-    const first = last - Math.floor(windowMs / SLOT_MS) + 1;
+    // Never before the window started: a fresh gateway's chart is not mostly empty history.
+    const first = Math.min(last, Math.max(last - Math.floor(windowMs / SLOT_MS) + 1, Math.floor(this.startedAt / SLOT_MS)));
     const out = [];
     for (let s = first; s <= last; s++) {
       const slot = this.#slots.get(s);
