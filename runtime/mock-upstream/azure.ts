@@ -3,7 +3,7 @@
  * endpoints: the bodies and streams are OpenAI's, only the address and auth differ.
  *
  * - `/openai/deployments/{deployment}/{operation}?api-version=…` (dated API): the
- *   deployment names the model; a body without `model` gets it (Azure ignores the body's);
+ *   deployment names the model (Azure ignores the body's `model`);
  * - `/openai/v1/{operation}` (v1 API): the body's `model` is the deployment.
  *
  * Auth: Azure's `api-key` header stands in for `Authorization: Bearer`.
@@ -29,15 +29,13 @@ export function azureRoute(path: string, query: string): AzureRoute {
   return { ok: true, path: `/v1/${dated[2]}`, deployment: decodeURIComponent(dated[1]!) };
 }
 
-/** The JSON body with `model` set to the deployment when it has none (dated API). */
+/** The JSON body with `model` set to the deployment (dated API: Azure serves the deployment, whatever the body says). */
 export function withDeployment(body: string, deployment: string | null): string {
   if (deployment === null) return body;
   try {
     const parsed = JSON.parse(body) as unknown;
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return body;
-    const o = parsed as Record<string, unknown>;
-    if (typeof o["model"] === "string") return body;
-    return JSON.stringify({ ...o, model: deployment });
+    return JSON.stringify({ ...(parsed as Record<string, unknown>), model: deployment });
   } catch {
     return body;
   }
