@@ -22,14 +22,14 @@ export const operationsCodes = {
   },
   "upstream-tls-on-http": {
     code: "TG5004",
-    severity: "warning",
-    message: "provider `{provider}` sets `tls`, but its baseUrl is plain http: the TLS settings are ignored",
+    severity: "error",
+    message: "provider `{provider}` sets `tls`, but its baseUrl is plain http: the TLS settings would be ignored",
     help: "use an https:// baseUrl, or remove `tls`",
   },
   "bad-webhook": {
     code: "TG5005",
     severity: "error",
-    message: "the alert webhook must be an http(s) URL or a secret reference (`env:NAME`, `file:/path`)",
+    message: "{what} must be an http(s) URL or a secret reference (`env:NAME`, `file:/path`)",
     help: "e.g. `webhook: env:ALERT_WEBHOOK_URL` (webhook URLs often carry a token: keep them out of the policy)",
     redact: true,
   },

@@ -48,7 +48,7 @@ export function normalizeListenerOperations(value: Listener | undefined, at: Ori
 }
 
 function normalizeAlerts(a: NonNullable<Listener["alerts"]>, at: Origin, ctx: CompileContext): PlanAlerts {
-  if (!SECRET_REF_PATTERN.test(a.webhook) && !/^https?:\/\/[^\s/]+/.test(a.webhook)) ctx.report("bad-webhook", {}, child(at, "webhook"));
+  if (!SECRET_REF_PATTERN.test(a.webhook) && !/^https?:\/\/[^\s/]+/.test(a.webhook)) ctx.report("bad-webhook", { what: "the alert webhook" }, child(at, "webhook"));
   const seen = new Set<string>();
   const rules: PlanAlertRule[] = [];
   a.rules.forEach((r, i) => {
