@@ -15,6 +15,7 @@
 
 import type { CodeDefinition } from "./code-definition.js";
 import { analysisCodes } from "./codes/analyses.js";
+import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
 import { referenceCodes } from "./codes/references.js";
@@ -34,6 +35,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...guardrailCodes,
 } as const satisfies Record<string, CodeDefinition>;
 
 /** The kebab-case name of a diagnostic. */

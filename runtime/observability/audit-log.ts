@@ -31,6 +31,8 @@ export interface AuditLine {
   ttfbMs: number | null;
   plan: string;
   content: string | null;
+  /** Guardrail findings: check, action, rule and count per direction; never the text found. */
+  guardrails: object | null;
 }
 
 /** Longest requested-model string kept (it is client input). */
@@ -88,6 +90,7 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     ttfbMs: r.firstByteMs < 0 ? null : round(r.firstByteMs),
     plan: r.served.linked.hash,
     content: content === "hash" && r.body !== null ? `sha256:${createHash("sha256").update(r.body).digest("hex")}` : null,
+    guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
   };
 }
 
