@@ -7,7 +7,7 @@ const WHAT: Readonly<Record<string, string>> = {
   us_ssn: "a US social security number",
   cn_id: "a mainland China resident ID number",
   ip: "an IP address",
-  secret: "a secret (an API key, token or private key)",
+  credential: "a credential (an API key, token or private key)",
   deny_term: "a denied term",
   deny_pattern: "text that matches a deny pattern",
 };

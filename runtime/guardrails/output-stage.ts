@@ -126,7 +126,9 @@ export class OutputGuardStage implements ResponseStage {
     } catch {
       return event;
     }
-    if (chunk.error !== undefined || !Array.isArray(chunk.choices)) return event;
+    // An error event ends the stream: what was held (checked) goes out before it.
+    if (chunk.error !== undefined) return this.#releaseAll() + event;
+    if (!Array.isArray(chunk.choices)) return event;
     let changed = false;
     let empty = true;
     for (const choice of chunk.choices) {

@@ -9,7 +9,7 @@
  * 18-digit resident ID before a card number). The compiler emits a route's detectors
  * in this order.
  */
-export const PII_DETECTORS = ["secret", "email", "iban", "cn_id", "card", "us_ssn", "phone", "ip"] as const;
+export const PII_DETECTORS = ["credential", "email", "iban", "cn_id", "card", "us_ssn", "phone", "ip"] as const;
 export type PiiDetectorId = (typeof PII_DETECTORS)[number];
 
 /** What a guardrail does with a finding, from the least to the most severe. */

@@ -18,7 +18,7 @@ export const PiiActions = z
     us_ssn: Action.optional().describe("US social security numbers (never-issued areas, groups and serials excluded)."),
     cn_id: Action.optional().describe("Mainland China resident IDs: province code, a real birth date, the ISO 7064 check character."),
     ip: Action.optional().describe("IPv4 and IPv6 addresses (version strings such as `v1.2.3.4` excluded)."),
-    secret: Action.optional().describe("API keys and tokens (OpenAI, Anthropic, AWS, GitHub, Slack, Google, Stripe, JWTs) and PEM private key blocks."),
+    credential: Action.optional().describe("API keys and tokens (OpenAI, Anthropic, AWS, GitHub, Slack, Google, Stripe, JWTs) and PEM private key blocks."),
   })
   .describe("PII detectors to run, each with its action.");
 

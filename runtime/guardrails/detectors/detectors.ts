@@ -263,8 +263,8 @@ const PEM = "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----[\\s\\S]{0,16000}?---
 /** The known prefix of a token, kept by `mask`. */
 const SECRET_PREFIX = /^(?:sk-ant-[a-z]+[0-9]{2}-|sk-(?:proj-|svcacct-|admin-)?|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|(?:sk|rk)_(?:live|test)_|eyJ)/;
 
-const secret: Detector = {
-  id: "secret",
+const credential: Detector = {
+  id: "credential",
   label: "SECRET",
   source: `(?<![A-Za-z0-9_\\-])(?:${SECRET_TOKENS.join("|")})(?![A-Za-z0-9_\\-])|${PEM}`,
   validate(text, start, end) {
@@ -294,7 +294,7 @@ const secret: Detector = {
 
 /** Every detector by id. */
 export const DETECTORS: Readonly<Record<PiiDetectorId, Detector>> = Object.freeze({
-  secret,
+  credential,
   email,
   iban,
   cn_id: cnId,
