@@ -20,7 +20,7 @@ export const PlanPiiRule = z.strictObject({ detector: z.enum(PII_DETECTORS), act
 export const PlanTermGroup = z.strictObject({
   caseSensitive: z.boolean(),
   wholeWords: z.boolean(),
-  terms: z.array(z.strictObject({ term: z.string().min(1), action: Action, rule: Rule })).min(1),
+  terms: z.array(z.strictObject({ term: z.string(), action: Action, rule: Rule })).min(1),
 });
 
 export const PlanDenyPattern = z.strictObject({
