@@ -4,6 +4,7 @@ import { analysisCodes } from "./codes/analyses.js";
 import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
+import { providerCodes } from "./codes/providers.js";
 import { referenceCodes } from "./codes/references.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
@@ -20,7 +21,7 @@ describe("the diagnostics table", () => {
     }
   });
 
-  it("keeps TG1xxx and TG2xxx as errors (only analyses may warn)", () => {
+  it("keeps TG1xxx and TG2xxx as errors (only analyses and provider checks may warn)", () => {
     for (const [name, row] of rows) {
       if (row.severity === "warning" && row.code !== "TG1007") expect(/^TG[12]/.test(row.code), name).toBe(false);
     }
@@ -35,7 +36,7 @@ describe("the diagnostics table", () => {
   });
 
   it("loses no row when the family files are merged (a name used in two families would)", () => {
-    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes];
+    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes];
     expect(rows.length).toBe(families.reduce((n, f) => n + Object.keys(f).length, 0));
   });
 

@@ -17,7 +17,6 @@ import { rewriteTexts } from "./message-texts.js";
 import { moderate } from "./moderation.js";
 import { OutputGuardStage } from "./output-stage.js";
 import { Redactions } from "./redactions.js";
-import { StagedExchange } from "./staged-exchange.js";
 
 export interface GuardedRequest {
   /** The exchange to answer on (a gate while parallel moderation runs). */
@@ -60,8 +59,6 @@ export async function applyGuardrails(g: LinkedGuardrails, ex: Exchange, record:
     }
   }
   const stage = g.output === null ? null : new OutputGuardStage(g.output, redactions, report);
-  // Until ChatCall runs response stages itself, the stage wraps the exchange.
-  if (stage !== null) exchange = new StagedExchange(exchange, stage, requestId);
   return { exchange, body: input.body, rewritten: input.rewritten, stage };
 }
 

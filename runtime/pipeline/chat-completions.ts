@@ -12,6 +12,7 @@ import { pickWeighted } from "../routing/select-targets.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import { applyGuardrails } from "../guardrails/request-guardrails.js";
 import { ChatCall } from "./chat-call.js";
+import type { ResponseStage } from "./response-stage.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
@@ -58,15 +59,17 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   }
   let exchange: Exchange = ex;
   let chatBody = request.body;
-  let rawBody = raw;
+  let rawBody: Buffer | null = raw;
+  let stages: ResponseStage[] | undefined;
   const guardrails = plan.guardrailsByRoute?.[route.index] ?? null;
   if (guardrails !== null) {
     const guarded = await applyGuardrails(guardrails, ex, record, chatBody);
     if (guarded === null) return;
     exchange = guarded.exchange;
     chatBody = guarded.body;
-    // A redacted body must be re-serialized: the client's bytes hold what was redacted.
-    if (guarded.rewritten) rawBody = Buffer.from(JSON.stringify(chatBody));
+    // A redacted body must be re-serialized by the adapter: the client's bytes hold what was redacted.
+    if (guarded.rewritten) rawBody = null;
+    if (guarded.stage !== null) stages = [guarded.stage];
   }
   new ChatCall({
     exchange,
@@ -78,6 +81,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     requestedModel: request.model,
     stream: request.stream,
     record,
+    ...(stages === undefined ? {} : { stages }),
   }).start();
 }
 
