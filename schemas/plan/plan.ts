@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { PlanAdmin, PlanAlerts, PlanAudit, PlanConcurrency, PlanShutdown, PlanTls, PlanTraces, PlanUpstreamTls } from "./operations.js";
+import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
@@ -159,6 +160,8 @@ export const Plan = z.strictObject({
   consumers: z.array(PlanConsumer),
   /** Public names listed by GET /v1/models, each with the model index that serves it. */
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+  /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
+  guardrails: PlanGuardrails.optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;
