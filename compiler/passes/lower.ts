@@ -8,10 +8,10 @@
  */
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
-import type { ExpandedPolicy, LoweredPlan, ModelDraft, NormalizedPrice } from "../ir.js";
+import type { LoweredPlan, ModelDraft, NormalizedPrice, QuotaPolicy } from "../ir.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
-export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan {
+export function lower(policy: QuotaPolicy, _ctx: CompileContext): LoweredPlan {
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
@@ -35,7 +35,9 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
       targetIndex.set(key, index);
     }
     const target = targets[index]!;
-    if (target.price === undefined && price !== null) target.price = { input: price.input, output: price.output };
+    if (target.price === undefined && price !== null) {
+      target.price = { input: price.input, output: price.output, ...(price.cachedInput === undefined ? {} : { cachedInput: price.cachedInput }) };
+    }
     return index;
   };
 
@@ -50,7 +52,8 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
     name: c.name,
     keySha256: c.keys.map((k) => k.value),
     allowedModels: [...c.allowedModels],
+    ...(c.team === null ? {} : { team: c.team }),
   }));
 
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, ...policy.compiledQuotas };
 }

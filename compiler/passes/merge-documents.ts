@@ -8,6 +8,7 @@ import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Provider } from "../../schemas/policy/provider.js";
+import type { Quota } from "../../schemas/policy/quota.js";
 import type { Route } from "../../schemas/policy/route.js";
 import type { SecretDeclaration } from "../../schemas/policy/secret.js";
 import { type CompileContext, child } from "../context.js";
@@ -23,6 +24,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const secrets: Located<SecretDeclaration>[] = [];
   const constraints: Located<Constraint>[] = [];
   let limits: MergedPolicy["limits"] = null;
+  const quotas: Located<Quota>[] = [];
+  let stores: MergedPolicy["stores"] = null;
 
   for (const { source, policy } of docs) {
     const root: Origin = { doc: source, path: [] };
@@ -43,6 +46,12 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(consumers, policy.consumers, root, "consumers");
     collect(secrets, policy.secrets, root, "secrets");
     collect(constraints, policy.constraints, root, "constraints");
+    collect(quotas, policy.quotas, root, "quotas");
+    if (policy.stores !== undefined) {
+      const at = child(root, "stores");
+      if (stores === null) stores = { value: policy.stores, at };
+      else ctx.report("quota-duplicate-stores", {}, at, { part: "key", related: [{ at: stores.at, message: "the first `stores` is here", part: "key" }] });
+    }
     if (policy.limits !== undefined) {
       const at = child(root, "limits");
       if (limits === null) limits = { value: policy.limits, at };
@@ -51,7 +60,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {
