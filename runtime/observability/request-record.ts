@@ -9,6 +9,7 @@ import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan
 import type { ServedPlan } from "../plan/served-plan.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { Usage } from "../usage/usage.js";
+import type { QuotaTicket } from "../quotas/quota-ticket.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -70,6 +71,8 @@ export class RequestRecord {
   usage: Usage | null = null;
   /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
   outputChars = 0;
+  /** What quota admission reserved for this request (settled when it finishes); null when no quota applies. */
+  quota: QuotaTicket | null = null;
   #observers: readonly RequestObserver[];
   #finished = false;
 

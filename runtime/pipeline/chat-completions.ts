@@ -11,6 +11,9 @@ import { matchRoute } from "../routing/match-route.js";
 import { pickWeighted } from "../routing/select-targets.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import { ChatCall } from "./chat-call.js";
+import { admitRequest } from "../quotas/admit.js";
+import type { PlanQuotas } from "../quotas/plan-quotas.js";
+import { QUOTA_ATTACHMENT } from "../quotas/quota-service.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
@@ -44,7 +47,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "model_not_found", message: `the model \`${request.model.slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" });
     return;
   }
-  const model = route.model;
+  let model = route.model;
   record.route = route;
   record.model = model;
   if (!consumer.allowed[model.index]) {
@@ -54,6 +57,17 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   if (model.unavailable !== null) {
     sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${model.name}\` has no available upstream right now`, retryAfter: 30 });
     return;
+  }
+  // Quotas and budgets: reserve now, settled when the request finishes. No work when the plan has none.
+  const quotas = record.served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;
+  if (quotas !== undefined && quotas.quotas.length > 0) {
+    const admitted = await admitRequest(quotas.service, quotas, ex, requestId, consumer, model, request.body, record);
+    if (admitted === null) return;
+    if (admitted.unavailable !== null) {
+      sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${admitted.name}\` has no available upstream right now`, retryAfter: 30 });
+      return;
+    }
+    model = admitted;
   }
   new ChatCall({
     exchange: ex,
