@@ -77,16 +77,19 @@ export class LocalCounterStore implements CounterStore {
           continue;
         }
         const window = table.get(slot, WINDOW);
-        if (window === spec.window) {
+        const target = spec.nowWindow ?? spec.window;
+        if (target === spec.window && window === spec.window) {
+          // Still the admission's window: refund or charge it.
           table.set(slot, VALUE, Math.max(0, table.get(slot, VALUE) + spec.amount));
-        } else if (spec.amount > 0 && spec.nowWindow !== undefined) {
-          // The admission's window has ended: usage beyond the reservation is charged to the current one.
-          if (window < spec.nowWindow) {
-            table.set(slot, WINDOW, spec.nowWindow);
+        } else if (spec.amount > 0) {
+          // The admission's window has ended (or its row was reused): usage beyond the reservation is charged to the current one.
+          if (window < target) {
+            table.set(slot, WINDOW, target);
             table.set(slot, VALUE, 0);
           }
           table.set(slot, VALUE, table.get(slot, VALUE) + spec.amount);
         }
+        // A refund to a window that has ended is dropped: that window is over.
       }
     } finally {
       table.mutex.unlock();

@@ -70,10 +70,12 @@ for i = 1, #KEYS / 2 do
     if v[1] then level = math.min(cap, tonumber(v[1]) + math.max(0, now - tonumber(v[2])) * tonumber(ARGV[o + 3])) end
     redis.call('HSET', key, 'l', tostring(math.min(cap, level - amt)), 't', ARGV[1])
     redis.call('PEXPIREAT', key, ARGV[o + 5])
-  elseif redis.call('EXISTS', key) == 1 then
+  elseif key == current and redis.call('EXISTS', key) == 1 then
+    -- Still the admission's window: refund or charge it.
     local v = tonumber(redis.call('INCRBYFLOAT', key, ARGV[o + 4]))
     if v < 0 then redis.call('SET', key, '0', 'KEEPTTL') end
   elseif amt > 0 then
+    -- The admission's window has ended (or Redis lost it): extra usage goes to the current window; refunds are dropped.
     redis.call('INCRBYFLOAT', current, ARGV[o + 4])
     redis.call('PEXPIREAT', current, ARGV[o + 5])
   end
