@@ -49,7 +49,10 @@ export async function admitRequest(
   let input: { tokens: number; exact: boolean } | null = null;
   for (let hop = 0; ; hop++) {
     const applicable = quotas.applicable(consumer, current);
-    if (applicable.length === 0) return current;
+    if (applicable.length === 0) {
+      if (current !== model) ex.extraHeaders = [...ex.extraHeaders, ["x-tollgate-downgraded-from", model.name]];
+      return current;
+    }
     if (input === null && applicable.some((q) => q.needsInput)) input = await promptTokens(service, applicable, current, body);
     const now = service.clock();
     const result = await reserve(service, quotas, ex, consumer, current, applicable, body, input ?? { tokens: 0, exact: false }, now);
