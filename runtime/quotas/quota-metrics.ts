@@ -1,5 +1,6 @@
 /**
- * Metrics of accounting: tokens by kind, cost, quota rejections and store failures.
+ * Metrics of accounting: cost, quota rejections and store failures (tokens by kind
+ * are counted by the metrics observer, `tollgate_tokens_total`).
  * Labels are bounded: model names and quota names come from the plan, token kinds,
  * actions, stores and modes are closed sets; no consumer, team or key is a label.
  */
@@ -7,20 +8,13 @@ import type { Metric } from "prom-client";
 import { LightCounter, type CounterSeries } from "../observability/light-metrics.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 
-export type TokenKind = "input" | "output" | "cached_input" | "reasoning";
-
 export class QuotaMetrics {
-  readonly tokens: LightCounter;
   readonly cost: LightCounter;
   readonly rejections: LightCounter;
   readonly storeFailures: LightCounter;
   #series = new Map<string, CounterSeries>();
 
   constructor(metrics: GatewayMetrics | null) {
-    this.tokens = new LightCounter("tollgate_tokens_total", "Tokens used by served requests, by public model and kind (input includes cached_input; output includes reasoning).", [
-      "gen_ai_request_model",
-      "gen_ai_token_type",
-    ]);
     this.cost = new LightCounter("tollgate_cost_usd_total", "Spend in USD of served requests at the serving target's price, by public model.", ["gen_ai_request_model"]);
     this.rejections = new LightCounter("tollgate_quota_rejections_total", "Requests a quota refused, by quota and action (reject: 429; downgrade: served by a cheaper model).", ["quota", "action"]);
     this.storeFailures = new LightCounter(
@@ -28,7 +22,7 @@ export class QuotaMetrics {
       "Quota checks whose store could not answer, by store and mode (open: admitted uncounted; closed: refused with 503).",
       ["store", "mode"],
     );
-    for (const family of [this.tokens, this.cost, this.rejections, this.storeFailures]) metrics?.registry.registerMetric(family as unknown as Metric);
+    for (const family of [this.cost, this.rejections, this.storeFailures]) metrics?.registry.registerMetric(family as unknown as Metric);
   }
 
   #get(family: LightCounter, a: string, b?: string): CounterSeries {
@@ -39,10 +33,6 @@ export class QuotaMetrics {
       this.#series.set(key, s);
     }
     return s;
-  }
-
-  addTokens(model: string, kind: TokenKind, n: number): void {
-    if (n > 0) this.#get(this.tokens, model, kind).inc(n);
   }
 
   addCost(model: string, usd: number): void {

@@ -129,10 +129,6 @@ export class QuotaService implements RequestObserver {
     const model = record.model.name;
     const consumer = record.consumer ?? "";
     this.ledger.add(now, consumer, quotas.teamByName(consumer), model, used.target?.upstream.name ?? null, used);
-    this.metrics.addTokens(model, "input", used.inputTokens);
-    this.metrics.addTokens(model, "cached_input", used.cachedInputTokens);
-    this.metrics.addTokens(model, "output", used.outputTokens);
-    this.metrics.addTokens(model, "reasoning", used.reasoningTokens);
     this.metrics.addCost(model, used.costUsd);
   }
 

@@ -179,7 +179,7 @@ describe.each(["uws", "node"] as const)("quotas end to end (%s listener)", (serv
     const lines = (await jsonl.body.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string });
     expect(new Set(lines.map((l) => l.type))).toEqual(new Set(["ledger", "team", "quota"]));
     const metrics = await (await request(`${g.adminUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).body.text();
-    expect(metrics).toMatch(/tollgate_tokens_total\{gen_ai_request_model="pricey",gen_ai_token_type="input"\} \d+/);
+    expect(metrics).toMatch(/tollgate_tokens_total\{gen_ai_request_model="pricey",[^}]*gen_ai_token_type="input"\} \d+/);
     expect(metrics).toMatch(/tollgate_cost_usd_total\{gen_ai_request_model="pricey"\} [\d.e-]+/);
   });
 
