@@ -16,6 +16,9 @@ import type { ProviderKindName } from "../schemas/catalog/providers.js";
 import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
+import type { GuardrailSet } from "../schemas/policy/guardrail.js";
+import type { PlanGuardrails } from "../schemas/plan/guardrails.js";
+import type { NormalizedGuardrails } from "./guardrails/normalized-guardrails.js";
 import type { GatewayPolicy } from "../schemas/policy/gateway.js";
 import type { Limits } from "../schemas/policy/limits.js";
 import type { Listener } from "../schemas/policy/listener.js";
@@ -98,6 +101,7 @@ export interface MergedPolicy {
   readonly quotas: readonly Located<Quota>[];
   /** The `stores` block (set in at most one document). */
   readonly stores: Located<Stores> | null;
+  readonly guardrails: readonly Located<GuardrailSet>[];
   /** Every document, for analyses that look at the whole policy (e.g. every secret reference). */
   readonly documents: readonly ShapedDocument[];
   /** Where gateway-wide findings (e.g. "no consumers") point: the first document, if any. */
@@ -252,6 +256,7 @@ export interface NormalizedPolicy {
   /** Quotas as written (compiled by the compile-quotas pass, which needs the normalized models). */
   readonly quotas: readonly Located<Quota>[];
   readonly stores: Located<Stores> | null;
+  readonly guardrails: NormalizedGuardrails;
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
@@ -303,6 +308,8 @@ export interface LoweredPlan extends QuotaPlanParts {
   readonly models: readonly ModelDraft[];
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly PlanConsumer[];
+  /** Absent when no route has guardrails. */
+  readonly guardrails?: PlanGuardrails;
 }
 
 /** LoweredPlan plus the compiled route table. */

@@ -8,10 +8,11 @@
  */
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
+import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
 import type { LoweredPlan, ModelDraft, NormalizedPrice, QuotaPolicy } from "../ir.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
-export function lower(policy: QuotaPolicy, _ctx: CompileContext): LoweredPlan {
+export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
@@ -56,5 +57,6 @@ export function lower(policy: QuotaPolicy, _ctx: CompileContext): LoweredPlan {
     ...(c.team === null ? {} : { team: c.team }),
   }));
 
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, ...policy.compiledQuotas };
+  const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
 }

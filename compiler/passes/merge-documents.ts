@@ -6,6 +6,7 @@
  */
 import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
+import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { Quota } from "../../schemas/policy/quota.js";
@@ -23,6 +24,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const consumers: Located<Consumer>[] = [];
   const secrets: Located<SecretDeclaration>[] = [];
   const constraints: Located<Constraint>[] = [];
+  const guardrails: Located<GuardrailSet>[] = [];
   let limits: MergedPolicy["limits"] = null;
   const quotas: Located<Quota>[] = [];
   let stores: MergedPolicy["stores"] = null;
@@ -52,6 +54,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
       if (stores === null) stores = { value: policy.stores, at };
       else ctx.report("quota-duplicate-stores", {}, at, { part: "key", related: [{ at: stores.at, message: "the first `stores` is here", part: "key" }] });
     }
+    collect(guardrails, policy.guardrails, root, "guardrails");
     if (policy.limits !== undefined) {
       const at = child(root, "limits");
       if (limits === null) limits = { value: policy.limits, at };
@@ -60,7 +63,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, guardrails, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

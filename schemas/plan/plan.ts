@@ -6,6 +6,7 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
+import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 import { PlanQuota, PlanStores } from "./quota.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
@@ -163,6 +164,8 @@ export const Plan = z.strictObject({
   quotas: z.array(PlanQuota).optional(),
   /** External state stores; absent when the policy declares none. */
   stores: PlanStores.optional(),
+  /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
+  guardrails: PlanGuardrails.optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;
