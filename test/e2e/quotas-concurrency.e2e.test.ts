@@ -105,7 +105,7 @@ describe("token limit under 200 concurrent clients, one gateway", () => {
     console.log(
       `one gateway: ${admitted.length} of ${CLIENTS} admitted, reservation ${reservation} tokens, peak reserved ${LIMIT - Math.min(...admitted.map((o) => o.remaining!))} of ${LIMIT}, settled ${used} (overshoot ${Math.max(0, used - LIMIT)})`,
     );
-  });
+  }, 120_000);
 });
 
 describe("a stream cut by the client", () => {
@@ -168,7 +168,8 @@ describe("token limit under 200 concurrent clients, two gateway processes sharin
     const planFile = join(tmp, "plan.json");
     writeFileSync(planFile, JSON.stringify(compileYaml(quotaPolicy(mock.port, quotas, { stores }))));
     const env = { [ADMIN_TOKEN_ENV]: ADMIN_TOKEN, TOLLGATE_TEST_REDIS_URL: redis.url };
-    for (let i = 0; i < 2; i++) running.push(await startServing(["serve", "--plan", planFile, "--port", "0", "--admin-port", "0"], env));
+    // A long start-up allowance: on this shared machine a process can take many seconds to start under load.
+    for (let i = 0; i < 2; i++) running.push(await startServing(["serve", "--plan", planFile, "--port", "0", "--admin-port", "0"], env, undefined, 60_000));
     const urls = running.map((r) => r.url);
     const outcomes = await fire(urls, "slow");
     const admitted = outcomes.filter((o) => o.status === 200);
@@ -235,7 +236,7 @@ describe("token limit under 200 concurrent clients, two gateway processes sharin
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
-  });
+  }, 180_000);
 });
 
 function adminUrlOf(r: Running): string {
