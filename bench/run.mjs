@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
+import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -119,7 +120,10 @@ async function main() {
   } catch (err) {
     workers = `Worker threads: not measured (${message(err)}).`;
   }
-  print(compileSpeedLine(compile), workers);
+  // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
+  log("quotas: admission overhead, local and Redis stores");
+  // One report: every section goes into the same print.
+  print(compileSpeedLine(compile), [workers, ...quotaLines(await measureQuotas())]);
 }
 
 /**
@@ -172,8 +176,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine @param {string} workersTable */
-function print(compileLine, workersTable) {
+/** @param {string} compileLine @param {string[]} sections */
+function print(compileLine, sections) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -198,7 +202,8 @@ function print(compileLine, workersTable) {
       slowTable(results, options.only, options.streams),
     );
   }
-  out.push("", compileLine, "", workersTable);
+  out.push("", compileLine);
+  for (const section of sections) out.push("", section);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

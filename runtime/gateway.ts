@@ -24,6 +24,10 @@ import type { RequestObserver } from "./observability/request-record.js";
 import { startAdmin } from "./admin/start-admin.js";
 import { OpsHub } from "./ops/ops-hub.js";
 import { createTraceObserver } from "./tracing/trace-observer.js";
+import { QuotaService } from "./quotas/quota-service.js";
+import { usageReport } from "./quotas/usage-report.js";
+import type { Clock } from "./quotas/windows.js";
+import type { SharedState } from "./shared-state/index.js";
 
 export interface GatewayOptions {
   plan: Plan;
@@ -46,6 +50,15 @@ export interface GatewayOptions {
   observers?: readonly RequestObserver[];
   /** node:http in worker threads: accept on worker 0's listening descriptor. */
   sharedFd?: number;
+  /**
+   * The process's shared memory (quota counters, usage ledger). With several worker
+   * threads, the main thread creates it (`createSharedState()`) and passes
+   * `state.buffers` to each worker, which attaches (`attachSharedState`) and passes it
+   * here. Default: a new one (a single-threaded gateway).
+   */
+  sharedState?: SharedState;
+  /** The clock quotas and the ledger use (tests move it). Default Date.now. */
+  quotaClock?: Clock;
 }
 
 export interface Gateway {
@@ -83,13 +96,26 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   metricsObserver.attach(served);
   metrics.setPlan(linked.hash, linked.plan.compilerVersion);
   const audit = linked.listener.audit === null ? null : new AuditLog(linked.listener.audit);
-  const observers: RequestObserver[] = audit === null ? [metricsObserver] : [metricsObserver, audit];
+  const quotaService = new QuotaService({
+    metrics,
+    env,
+    ...(opts.sharedState === undefined ? {} : { sharedState: opts.sharedState }),
+    ...(opts.quotaClock === undefined ? {} : { clock: opts.quotaClock }),
+    ledger: linked.listener.admin !== null || opts.adminPort !== undefined,
+  });
+  try {
+    quotaService.attach(served);
+  } catch (err) {
+    await served.close();
+    throw err;
+  }
+  const observers: RequestObserver[] = audit === null ? [quotaService, metricsObserver] : [quotaService, metricsObserver, audit];
   const withOperations = opts.operations !== false;
   const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, true) : null;
   if (ops?.alerts) ops.alerts.planHash = () => store.current.hash;
   if (ops !== null) OpsHub.registerSections(store);
-  if (ops?.collector) observers.push(ops.collector);
   const traces = createTraceObserver(linked.listener, env);
+  if (ops?.collector) observers.push(ops.collector);
   if (traces !== null) observers.push(traces);
   observers.push(...(opts.observers ?? []));
 
@@ -100,7 +126,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           file: opts.planFile,
           store,
           env,
-          prepare: (next) => metricsObserver.attach(next),
+          prepare: (next) => {
+            quotaService.attach(next);
+            metricsObserver.attach(next);
+          },
           onResult: (r) => {
             metrics.reloads.inc({ result: r.ok ? "ok" : "failed" });
             if (r.ok && r.changed) metrics.setPlan(r.hash, store.current.plan.compilerVersion);
@@ -122,11 +151,24 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     audit?.close();
     ops?.close();
     await traces?.close();
+    await quotaService.close();
   };
   try {
+    await quotaService.ready();
     const handler = createRequestHandler(store, { observers, metrics, traceparent: traces !== null });
     listener = await listen(kind, { host, port: opts.port ?? 8080, handler, tls: linked.listener.tls ?? null, ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }) });
-    if (withOperations) admin = await startAdmin({ kind, store, metrics, env, portOverride: opts.adminPort, reload: reloader === null ? null : reload, ops });
+    if (withOperations) {
+      admin = await startAdmin({
+        kind,
+        store,
+        metrics,
+        env,
+        portOverride: opts.adminPort,
+        reload: reloader === null ? null : reload,
+        ops,
+        usage: () => usageReport(quotaService, store),
+      });
+    }
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
       watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));
     }
@@ -148,6 +190,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     reload,
     stage: (plan) => {
       const served = new ServedPlan(linkPlan(plan, env));
+      quotaService.attach(served);
       metricsObserver.attach(served);
       return served;
     },

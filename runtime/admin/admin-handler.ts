@@ -5,6 +5,8 @@
  *   GET  /admin/plan    the plan being served: hash, compiler version, load time,
  *                       upstream names and disabled notes (never a secret)
  *   GET  /metrics       Prometheus text (summed over worker threads)
+ *   GET  /admin/usage   the usage ledger, team totals, quota counters with projections (JSON)
+ *   GET  /admin/usage/export  the same rows as JSON lines
  *   GET  /admin/alerts  alert rules, their state and recent notifications
  *   GET  /admin/dashboard/data  the dashboard's JSON
  * One exception to the token rule: GET /admin/dashboard, the static page itself. It
@@ -22,6 +24,7 @@ import type { AdminToken } from "./admin-token.js";
 import type { OpsHub } from "../ops/ops-hub.js";
 import { dashboardData } from "./dashboard-data.js";
 import { DASHBOARD_HTML } from "./dashboard-page.js";
+import { usageJsonl, type UsageReport } from "../quotas/usage-report.js";
 
 export interface AdminDeps {
   store: PlanStore;
@@ -35,6 +38,8 @@ export interface AdminDeps {
   renderMetrics?: () => Promise<string>;
   /** Serving worker threads, for the dashboard. Default 1. */
   workers?: number;
+  /** The usage report; null when the gateway keeps none. */
+  usage?: (() => Promise<UsageReport>) | null;
 }
 
 /** The body of GET /admin/plan. */
@@ -72,6 +77,16 @@ export function createAdminHandler(deps: AdminDeps): ExchangeHandler {
     if (route === "GET /admin/alerts") return sendJson(ex, 200, requestId, JSON.stringify(deps.ops?.alerts?.view() ?? { configured: false }));
     if (route === "GET /admin/dashboard/data") return sendJson(ex, 200, requestId, dashboardData(deps.store, deps.ops ?? null, deps.workers ?? 1));
     if (route === "POST /admin/reload") return void reload(ex, requestId, deps);
+    if ((route === "GET /admin/usage" || route === "GET /admin/usage/export") && deps.usage != null) {
+      const usage = deps.usage;
+      return void usage().then(
+        (report) =>
+          route === "GET /admin/usage"
+            ? sendJson(ex, 200, requestId, JSON.stringify(report))
+            : ex.send(200, [["content-type", "application/x-ndjson"], ["x-request-id", requestId]], usageJsonl(report)),
+        (err: unknown) => sendError(ex, requestId, { code: "internal_error", message: `the usage report failed: ${err instanceof Error ? err.message : String(err)}` }),
+      );
+    }
     sendError(ex, requestId, { code: "not_found", message: `no such admin endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
   };
 }

@@ -13,6 +13,7 @@ import type { GatewayMetrics } from "../observability/metrics.js";
 import { createAdminHandler } from "./admin-handler.js";
 import { AdminToken } from "./admin-token.js";
 import type { OpsHub } from "../ops/ops-hub.js";
+import type { UsageReport } from "../quotas/usage-report.js";
 
 export interface StartAdminOptions {
   kind: ServerKind;
@@ -25,6 +26,8 @@ export interface StartAdminOptions {
   /** Worker mode: the summed exposition of every worker. */
   renderMetrics?: () => Promise<string>;
   workers?: number;
+  /** The usage ledger and quota report (GET /admin/usage). */
+  usage?: () => Promise<UsageReport>;
 }
 
 /** The running admin listener and its URL, or null when none is configured. */
@@ -47,6 +50,7 @@ export async function startAdmin(opts: StartAdminOptions): Promise<{ listener: L
     ops: opts.ops ?? null,
     ...(opts.renderMetrics === undefined ? {} : { renderMetrics: opts.renderMetrics }),
     workers: opts.workers ?? 1,
+    usage: opts.usage ?? null,
   });
   const listener = await listen(opts.kind, { host: settings.host, port, handler });
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;

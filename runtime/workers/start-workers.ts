@@ -25,6 +25,9 @@ import { startAdmin } from "../admin/start-admin.js";
 import { OpsHub, STATS_INTERVAL_MS } from "../ops/ops-hub.js";
 import type { Listener } from "../server/exchange.js";
 import { sharedState } from "./shared-state-handoff.js";
+import { createSharedState } from "../shared-state/index.js";
+import { QuotaService } from "../quotas/quota-service.js";
+import { usageReport } from "../quotas/usage-report.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface WorkerGatewayOptions extends GatewayOptions {
@@ -38,7 +41,20 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
   // Linking here first creates the shared state every worker then attaches to.
   const linked = linkPlan(opts.plan, env);
   for (const note of linked.notes) log("warn", note);
-  const store = new PlanStore(new ServedPlan(linked));
+  const mainServed = new ServedPlan(linked);
+  const store = new PlanStore(mainServed);
+  // Quota counters and the usage ledger: created here, attached by every worker. This
+  // thread's QuotaService only reads them (GET /admin/usage); its metrics are the workers'.
+  const quotaState = createSharedState();
+  const quotas = new QuotaService({ metrics: null, env, sharedState: quotaState, ledger: linked.listener.admin !== null || opts.adminPort !== undefined });
+  try {
+    quotas.attach(mainServed);
+    await quotas.ready();
+  } catch (err) {
+    await quotas.close();
+    await store.close();
+    throw err;
+  }
   const metrics = new GatewayMetrics(() => null);
   metrics.setPlan(linked.hash, linked.plan.compilerVersion);
   const ops = OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, false) : null;
@@ -52,6 +68,7 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
     count: opts.workers,
     planJson: JSON.stringify(opts.plan),
     shared: sharedState.snapshot(),
+    quotaState: quotaState.buffers,
     host,
     port: opts.port ?? 8080,
     server: kind,
@@ -65,6 +82,7 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
     },
   }).catch(async (err: unknown) => {
     ops?.close();
+    await quotas.close();
     await store.close();
     throw err;
   });
@@ -76,6 +94,7 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
           file: opts.planFile,
           store,
           env,
+          prepare: (next) => quotas.attach(next),
           stage: async (plan: Plan) => pool.stage(JSON.stringify(plan), sharedState.snapshot()),
           onResult: (r) => {
             metrics.reloads.inc({ result: r.ok ? "ok" : "failed" });
@@ -99,10 +118,22 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
     ops?.close();
     await pool.close();
     await admin?.listener.close();
+    await quotas.close();
     await store.close();
   };
   try {
-    admin = await startAdmin({ kind, store, metrics, env, portOverride: opts.adminPort, reload: reloader === null ? null : reload, ops, renderMetrics, workers: pool.size });
+    admin = await startAdmin({
+      kind,
+      store,
+      metrics,
+      env,
+      portOverride: opts.adminPort,
+      reload: reloader === null ? null : reload,
+      ops,
+      renderMetrics,
+      workers: pool.size,
+      usage: () => usageReport(quotas, store),
+    });
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
       watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));
     }

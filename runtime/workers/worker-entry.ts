@@ -16,6 +16,7 @@ import { drain } from "../server/drain.js";
 import { log, setQuietLogs } from "../observability/log.js";
 import { StatsCollector } from "../stats/stats-collector.js";
 import { sharedState } from "./shared-state-handoff.js";
+import { attachSharedState } from "../shared-state/index.js";
 import type { MainToWorker, WorkerStart, WorkerToMain } from "./worker-protocol.js";
 
 /** Metric families the main thread keeps itself (plan identity and reloads), not summed from workers. */
@@ -37,6 +38,7 @@ async function run(port: NonNullable<typeof parentPort>, start: WorkerStart): Pr
       server: start.server,
       env,
       operations: false,
+      sharedState: attachSharedState(start.quotaState),
       observers: collector === null ? [] : [collector],
       ...(start.listenFd === null ? {} : { sharedFd: start.listenFd }),
     });

@@ -20,12 +20,14 @@ import { Worker } from "node:worker_threads";
 import { log } from "../observability/log.js";
 import type { StatsDelta } from "../stats/stats-delta.js";
 import type { SharedStateSnapshot } from "./shared-state-handoff.js";
+import type { SharedStateBuffers } from "../shared-state/index.js";
 import type { MainToWorker, WorkerStart, WorkerToMain } from "./worker-protocol.js";
 
 export interface WorkerPoolOptions {
   count: number;
   planJson: string;
   shared: SharedStateSnapshot;
+  quotaState: SharedStateBuffers;
   host: string;
   port: number;
   server: "uws" | "node";
@@ -114,6 +116,7 @@ export class WorkerPool {
         index,
         planJson: opts.planJson,
         shared: opts.shared,
+        quotaState: opts.quotaState,
         host: opts.host,
         port,
         server: opts.server,

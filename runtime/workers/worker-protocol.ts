@@ -5,6 +5,7 @@
  */
 import type { SharedStateSnapshot } from "./shared-state-handoff.js";
 import type { StatsDelta } from "../stats/stats-delta.js";
+import type { SharedStateBuffers } from "../shared-state/index.js";
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerStart {
@@ -12,6 +13,8 @@ export interface WorkerStart {
   index: number;
   planJson: string;
   shared: SharedStateSnapshot;
+  /** The quota counters and usage ledger of this process (runtime/shared-state), created by the main thread. */
+  quotaState: SharedStateBuffers;
   host: string;
   port: number;
   server: "uws" | "node";

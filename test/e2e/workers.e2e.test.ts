@@ -99,6 +99,10 @@ describe.each(["uws", "node"] as const)("serve --workers 2 (%s listener)", (serv
     expect(samples.filter((s) => s.name === "tollgate_plan_info")).toHaveLength(1);
     const dashboard = JSON.parse((await admin("/admin/dashboard/data")).text) as { workers: number };
     expect(dashboard.workers).toBe(2);
+    // The usage ledger the workers write lives in shared memory: the main thread's admin reads it.
+    const usage = await admin("/admin/usage");
+    expect(usage.status).toBe(200);
+    expect(usage.text).toContain("team-a");
   });
 
   it("enforces a concurrency limit across both workers together (one shared counter)", async () => {
