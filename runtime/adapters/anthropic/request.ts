@@ -25,6 +25,7 @@ import {
   toolsOf,
   type Body,
   type Part,
+  type ToolChoice,
 } from "../shared/canonical-request.js";
 import { badRequest } from "../shared/provider-error.js";
 import type { AnthropicOptions } from "./options.js";
@@ -129,11 +130,7 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   if (isError(choice)) return choice;
   const noParallel = body["parallel_tool_calls"] === false;
   if (choice !== undefined || (noParallel && tools.length > 0)) {
-    const tc: Record<string, unknown> =
-      choice === undefined || choice.kind === "auto" ? { type: "auto" }
-      : choice.kind === "none" ? { type: "none" }
-      : choice.kind === "required" ? { type: "any" }
-      : { type: "tool", name: choice.name };
+    const tc: Record<string, unknown> = anthropicToolChoice(choice);
     if (noParallel && tc["type"] !== "none") tc["disable_parallel_tool_use"] = true;
     out["tool_choice"] = tc;
   }
@@ -155,3 +152,15 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   return out;
 }
 
+
+function anthropicToolChoice(choice: ToolChoice | undefined): Record<string, unknown> {
+  if (choice === undefined) return { type: "auto" };
+  switch (choice.kind) {
+    case "function":
+      return { type: "tool", name: choice.name };
+    case "required":
+      return { type: "any" };
+    default:
+      return { type: choice.kind };
+  }
+}
