@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { completionText, WORDS } from "../content.js";
-import { outputTokens, parseObject, positiveInt, sendJson, textChars, TOOL_ARGUMENT_FRAGMENTS, TOOL_ARGUMENTS, type MockAnswer, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
 
 function event(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -39,15 +39,14 @@ function errorType(status: number): string {
   }
 }
 
-function toolName(body: Record<string, unknown>): string | null {
-  const tools = Array.isArray(body["tools"]) ? (body["tools"] as { name?: unknown }[]) : [];
+function toolCall(body: Record<string, unknown>): MockToolCall | null {
+  const tools = Array.isArray(body["tools"]) ? (body["tools"] as { name?: unknown; input_schema?: unknown }[]) : [];
   const choice = body["tool_choice"] as { type?: unknown; name?: unknown } | undefined;
   if (tools.length === 0 || choice?.type === "none") return null;
   const messages = Array.isArray(body["messages"]) ? (body["messages"] as { content?: unknown }[]) : [];
   const last = messages[messages.length - 1]?.content;
   if (Array.isArray(last) && last.some((b) => (b as { type?: unknown }).type === "tool_result")) return null;
-  if (choice?.type === "tool" && typeof choice.name === "string") return choice.name;
-  return typeof tools[0]?.name === "string" ? tools[0].name : null;
+  return pickTool(tools.map((t) => ({ name: t.name, schema: t.input_schema })), choice?.type === "tool" ? choice.name : undefined);
 }
 
 function usage(a: MockAnswer, output: number): Record<string, number> {
@@ -55,7 +54,7 @@ function usage(a: MockAnswer, output: number): Record<string, number> {
 }
 
 function stopReason(a: MockAnswer): string {
-  return a.truncated ? "max_tokens" : a.toolName !== null ? "tool_use" : "end_turn";
+  return a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
 }
 
 export const ANTHROPIC_WIRE: ProtocolWire = {
@@ -74,13 +73,13 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
       stream: body["stream"] === true,
       maxTokens,
       promptChars: textChars(body["messages"]) + textChars({ system: body["system"] }),
-      toolName: toolName(body),
+      toolCall: toolCall(body),
     };
   },
 
   completion(a): string {
     const content: unknown[] = a.tokens > 0 ? [{ type: "text", text: completionText(a.tokens) }] : [];
-    if (a.toolName !== null && !a.truncated) content.push({ type: "tool_use", id: `toolu_${a.id}`, name: a.toolName, input: JSON.parse(TOOL_ARGUMENTS) });
+    if (a.toolCall !== null) content.push({ type: "tool_use", id: `toolu_${a.id}`, name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) });
     return JSON.stringify({
       id: `msg_${a.id}`,
       type: "message",
@@ -94,14 +93,12 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
   },
 
   streamStart(a): Buffer {
-    return Buffer.from(
-      event("message_start", {
-        type: "message_start",
-        message: { id: `msg_${a.id}`, type: "message", role: "assistant", model: a.model, content: [], stop_reason: null, stop_sequence: null, usage: usage(a, 1) },
-      }) +
-        event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) +
-        event("ping", { type: "ping" }),
-    );
+    const start = event("message_start", {
+      type: "message_start",
+      message: { id: `msg_${a.id}`, type: "message", role: "assistant", model: a.model, content: [], stop_reason: null, stop_sequence: null, usage: usage(a, 1) },
+    });
+    const block = a.toolCall === null ? event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) : "";
+    return Buffer.from(start + block + event("ping", { type: "ping" }));
   },
 
   token(_a, i): Buffer {
@@ -109,12 +106,13 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
   },
 
   streamEnd(a): Buffer {
-    let out = event("content_block_stop", { type: "content_block_stop", index: 0 });
-    if (a.toolName !== null && !a.truncated) {
-      out += event("content_block_start", { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: `toolu_${a.id}`, name: a.toolName, input: {} } });
-      out += event("content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: "" } });
-      for (const f of TOOL_ARGUMENT_FRAGMENTS) out += event("content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: f } });
-      out += event("content_block_stop", { type: "content_block_stop", index: 1 });
+    let out = "";
+    if (a.toolCall === null) out += event("content_block_stop", { type: "content_block_stop", index: 0 });
+    else {
+      out += event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: `toolu_${a.id}`, name: a.toolCall.name, input: {} } });
+      out += event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "" } });
+      for (const f of argumentFragments(a.toolCall)) out += event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: f } });
+      out += event("content_block_stop", { type: "content_block_stop", index: 0 });
     }
     out += event("message_delta", { type: "message_delta", delta: { stop_reason: stopReason(a), stop_sequence: null }, usage: { output_tokens: outputTokens(a) } });
     out += event("message_stop", { type: "message_stop" });

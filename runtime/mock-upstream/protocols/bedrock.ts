@@ -8,7 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { encodeFrame } from "../../adapters/bedrock/event-stream.js";
 import { completionText, WORDS } from "../content.js";
-import { outputTokens, parseObject, positiveInt, sendJson, textChars, TOOL_ARGUMENT_FRAGMENTS, TOOL_ARGUMENTS, type MockAnswer, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
 
 /** Bedrock's exception type for an HTTP status. */
 function errorType(status: number): string {
@@ -33,21 +33,18 @@ function errorType(status: number): string {
   }
 }
 
-function toolName(body: Record<string, unknown>): string | null {
-  const config = body["toolConfig"] as { tools?: { toolSpec?: { name?: unknown } }[]; toolChoice?: { tool?: { name?: unknown } } } | undefined;
+function toolCall(body: Record<string, unknown>): MockToolCall | null {
+  const config = body["toolConfig"] as { tools?: { toolSpec?: { name?: unknown; inputSchema?: { json?: unknown } } }[]; toolChoice?: { tool?: { name?: unknown } } } | undefined;
   const tools = Array.isArray(config?.tools) ? config.tools : [];
   if (tools.length === 0) return null;
   const messages = Array.isArray(body["messages"]) ? (body["messages"] as { content?: unknown }[]) : [];
   const last = messages[messages.length - 1]?.content;
   if (Array.isArray(last) && last.some((b) => typeof b === "object" && b !== null && "toolResult" in b)) return null;
-  const forced = config?.toolChoice?.tool?.name;
-  if (typeof forced === "string") return forced;
-  const first = tools[0]?.toolSpec?.name;
-  return typeof first === "string" ? first : null;
+  return pickTool(tools.map((t) => ({ name: t.toolSpec?.name, schema: t.toolSpec?.inputSchema?.json })), config?.toolChoice?.tool?.name);
 }
 
 function stopReason(a: MockAnswer): string {
-  return a.truncated ? "max_tokens" : a.toolName !== null ? "tool_use" : "end_turn";
+  return a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
 }
 
 function usage(a: MockAnswer): Record<string, number> {
@@ -74,13 +71,13 @@ export const BEDROCK_WIRE: ProtocolWire = {
       stream,
       maxTokens: positiveInt(inference.maxTokens),
       promptChars: textChars(body["messages"]) + textChars(body["system"]),
-      toolName: toolName(body),
+      toolCall: toolCall(body),
     };
   },
 
   completion(a): string {
     const content: unknown[] = a.tokens > 0 ? [{ text: completionText(a.tokens) }] : [];
-    if (a.toolName !== null && !a.truncated) content.push({ toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolName, input: JSON.parse(TOOL_ARGUMENTS) } });
+    if (a.toolCall !== null) content.push({ toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) } });
     return JSON.stringify({ output: { message: { role: "assistant", content } }, stopReason: stopReason(a), usage: usage(a), metrics: { latencyMs: 1 } });
   },
 
@@ -93,11 +90,12 @@ export const BEDROCK_WIRE: ProtocolWire = {
   },
 
   streamEnd(a): Buffer {
-    const frames = [frame("contentBlockStop", { contentBlockIndex: 0 })];
-    if (a.toolName !== null && !a.truncated) {
-      frames.push(frame("contentBlockStart", { contentBlockIndex: 1, start: { toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolName } } }));
-      for (const f of TOOL_ARGUMENT_FRAGMENTS) frames.push(frame("contentBlockDelta", { contentBlockIndex: 1, delta: { toolUse: { input: f } } }));
-      frames.push(frame("contentBlockStop", { contentBlockIndex: 1 }));
+    const frames: Buffer[] = [];
+    if (a.toolCall === null) frames.push(frame("contentBlockStop", { contentBlockIndex: 0 }));
+    else {
+      frames.push(frame("contentBlockStart", { contentBlockIndex: 0, start: { toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolCall.name } } }));
+      for (const f of argumentFragments(a.toolCall)) frames.push(frame("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input: f } } }));
+      frames.push(frame("contentBlockStop", { contentBlockIndex: 0 }));
     }
     frames.push(frame("messageStop", { stopReason: stopReason(a) }));
     frames.push(frame("metadata", { usage: usage(a), metrics: { latencyMs: 1 } }));

@@ -45,16 +45,17 @@ export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: Serv
   const choice = chooseBehaviour(ctx.defaults, req.headers, request.model);
   if (choice.error !== undefined) return wire.sendError(res, 400, choice.error);
   const b = choice.behaviour;
-  const tokens = request.maxTokens !== undefined && request.maxTokens < b.tokens ? request.maxTokens : b.tokens;
+  const capped = request.maxTokens !== undefined && request.maxTokens < b.tokens ? request.maxTokens : b.tokens;
+  const tokens = request.toolCall === null ? capped : 0;
   const promptTokens = Math.max(1, Math.ceil(request.promptChars / 4));
   const answer = {
     id: ctx.nextId().slice("chatcmpl-".length).replace(/-/g, "_"),
     model: choice.model,
     tokens,
-    truncated: tokens < b.tokens,
+    truncated: request.toolCall === null && capped < b.tokens,
     promptTokens,
     cachedTokens: Math.min(b.cachedTokens ?? 0, promptTokens),
-    toolName: request.toolName,
+    toolCall: request.toolCall,
   };
   new WireExchange(req, res, b, wire, answer, request.stream).start();
 }

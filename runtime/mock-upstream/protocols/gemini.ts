@@ -7,7 +7,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { completionText, WORDS } from "../content.js";
-import { outputTokens, parseObject, positiveInt, sendJson, textChars, TOOL_ARGUMENTS, type MockAnswer, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
 
 /** Google's canonical status name for an HTTP status. */
 function googleStatus(status: number): string {
@@ -35,17 +35,15 @@ function googleStatus(status: number): string {
 
 type GPart = { text?: unknown; functionResponse?: unknown };
 
-function toolName(body: Record<string, unknown>): string | null {
-  const tools = Array.isArray(body["tools"]) ? (body["tools"] as { functionDeclarations?: { name?: unknown }[] }[]) : [];
+function toolCall(body: Record<string, unknown>): MockToolCall | null {
+  const tools = Array.isArray(body["tools"]) ? (body["tools"] as { functionDeclarations?: { name?: unknown; parameters?: unknown; parametersJsonSchema?: unknown }[] }[]) : [];
   const declared = tools.flatMap((t) => (Array.isArray(t.functionDeclarations) ? t.functionDeclarations : []));
   const config = (body["toolConfig"] as { functionCallingConfig?: { mode?: unknown; allowedFunctionNames?: unknown[] } } | undefined)?.functionCallingConfig;
   if (declared.length === 0 || config?.mode === "NONE") return null;
   const contents = Array.isArray(body["contents"]) ? (body["contents"] as { parts?: GPart[] }[]) : [];
   const last = contents[contents.length - 1]?.parts;
   if (Array.isArray(last) && last.some((p) => p.functionResponse !== undefined)) return null;
-  const allowed = config?.allowedFunctionNames?.[0];
-  if (typeof allowed === "string") return allowed;
-  return typeof declared[0]?.name === "string" ? declared[0].name : null;
+  return pickTool(declared.map((d) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })), config?.allowedFunctionNames?.[0]);
 }
 
 function usage(a: MockAnswer, output: number): Record<string, unknown> {
@@ -61,12 +59,12 @@ function response(a: MockAnswer, parts: unknown[], finish: string | null, output
   return { candidates: [candidate], usageMetadata: usage(a, output), modelVersion: a.model, responseId: `mock-${a.id}` };
 }
 
-function toolPart(a: MockAnswer): unknown {
-  return { functionCall: { name: a.toolName, args: JSON.parse(TOOL_ARGUMENTS) } };
+function toolPart(call: MockToolCall): unknown {
+  return { functionCall: { name: call.name, args: JSON.parse(call.arguments) } };
 }
 
 function finishReason(a: MockAnswer): string {
-  return a.truncated ? "MAX_TOKENS" : "STOP";
+  return a.toolCall === null && a.truncated ? "MAX_TOKENS" : "STOP";
 }
 
 /** Streams either as SSE events (`alt=sse`) or as the pieces of one JSON array. */
@@ -92,13 +90,13 @@ export function geminiWire(sse: boolean): ProtocolWire {
         stream,
         maxTokens: positiveInt(config.maxOutputTokens),
         promptChars: textChars(body["contents"]) + textChars(body["systemInstruction"]),
-        toolName: toolName(body),
+        toolCall: toolCall(body),
       };
     },
 
     completion(a): string {
       const parts: unknown[] = a.tokens > 0 ? [{ text: completionText(a.tokens) }] : [];
-      if (a.toolName !== null && !a.truncated) parts.push(toolPart(a));
+      if (a.toolCall !== null) parts.push(toolPart(a.toolCall));
       return JSON.stringify(response(a, parts, finishReason(a), outputTokens(a)));
     },
 
@@ -111,7 +109,7 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     streamEnd(a): Buffer {
-      const parts: unknown[] = a.toolName !== null && !a.truncated ? [toolPart(a)] : [{ text: "" }];
+      const parts: unknown[] = a.toolCall !== null ? [toolPart(a.toolCall)] : [{ text: "" }];
       const last = piece(response(a, parts, finishReason(a), outputTokens(a)));
       return sse ? last : Buffer.concat([last, Buffer.from("]")]);
     },

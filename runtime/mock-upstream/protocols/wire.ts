@@ -18,9 +18,44 @@ export interface ProtocolRequest {
   promptChars: number;
   /**
    * The tool the answer calls: the forced one, else the first declared, when tools are
-   * declared, not switched off, and the last turn is not already a tool result.
+   * declared, not switched off, and the last turn is not already a tool result (the
+   * OpenAI path's rule, tool-calls.ts).
    */
-  toolName: string | null;
+  toolCall: MockToolCall | null;
+}
+
+/** A tool call of the mock: the tool's name and arguments filled from its JSON Schema. */
+export interface MockToolCall {
+  readonly name: string;
+  /** JSON text: `"mock"` for strings, 1 for numbers, true for booleans, an enum's first value. */
+  readonly arguments: string;
+}
+
+function record(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The call of tool `name` with arguments filled from its parameter schema. */
+export function toolCallFor(name: string, schema: unknown): MockToolCall {
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(record(record(schema)?.["properties"]) ?? {})) {
+    const type = record(prop)?.["type"];
+    const e = record(prop)?.["enum"];
+    out[key] = Array.isArray(e) && e.length > 0 ? e[0] : type === "number" || type === "integer" ? 1 : type === "boolean" ? true : type === "string" ? "mock" : null;
+  }
+  return { name, arguments: JSON.stringify(out) };
+}
+
+/** Picks the declared tool to call: the forced name, else the first. */
+export function pickTool(tools: readonly { name: unknown; schema: unknown }[], forced: unknown): MockToolCall | null {
+  const tool = tools.find((t) => t.name === forced) ?? tools[0];
+  return tool !== undefined && typeof tool.name === "string" ? toolCallFor(tool.name, tool.schema) : null;
+}
+
+/** The arguments streamed in two fragments, so clients must reassemble them. */
+export function argumentFragments(call: MockToolCall): [string, string] {
+  const half = call.arguments.length >> 1;
+  return [call.arguments.slice(0, half), call.arguments.slice(half)];
 }
 
 /** The answer the mock will give, decided before anything is written. */
@@ -28,26 +63,20 @@ export interface MockAnswer {
   id: string;
   /** The model name without directives. */
   model: string;
-  /** Text tokens (WORDS), after the max-tokens cap. */
+  /** Text tokens (WORDS), after the max-tokens cap; 0 when the answer is a tool call. */
   tokens: number;
   /** True when the cap cut the text short. */
   truncated: boolean;
   promptTokens: number;
   /** Part of promptTokens reported as cache reads. */
   cachedTokens: number;
-  /** The tool call that follows the text, when the request declared tools. */
-  toolName: string | null;
+  /** The answer is this tool call (and no text), when the request offered tools. */
+  toolCall: MockToolCall | null;
 }
 
-/** The arguments of every mock tool call, and how they are streamed (two fragments). */
-export const TOOL_ARGUMENTS = '{"query":"Tollgate mock"}';
-export const TOOL_ARGUMENT_FRAGMENTS = ['{"query":', '"Tollgate mock"}'] as const;
-/** Output tokens a tool call counts for. */
-export const TOOL_CALL_TOKENS = 5;
-
-/** Output tokens of an answer. */
+/** Output tokens of an answer: the text's, or a tool call's (name and arguments / 4, as the OpenAI path counts). */
 export function outputTokens(a: MockAnswer): number {
-  return a.tokens + (a.toolName === null || a.truncated ? 0 : TOOL_CALL_TOKENS);
+  return a.toolCall === null ? a.tokens : Math.max(1, Math.ceil((a.toolCall.name.length + a.toolCall.arguments.length) / 4));
 }
 
 /** A protocol: request reading and answer writing. Streams are written piece by piece. */
