@@ -2,12 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { ProviderError } from "../adapter.js";
 import { isError } from "../shared/canonical-request.js";
 import { classifyAnthropicError } from "./errors.js";
-import { DEFAULT_ANTHROPIC_OPTIONS } from "./options.js";
 import { anthropicRequestBody } from "./request.js";
 import { decodeAnthropicResponse } from "./response.js";
 import { AnthropicStreamDecoder } from "./stream.js";
 
-const opts = DEFAULT_ANTHROPIC_OPTIONS;
+const opts = 4096;
 
 function build(body: Record<string, unknown>, stream = false): Record<string, unknown> {
   const out = anthropicRequestBody(body, "claude-x", stream, opts);

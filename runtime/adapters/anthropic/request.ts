@@ -28,7 +28,6 @@ import {
   type ToolChoice,
 } from "../shared/canonical-request.js";
 import { badRequest } from "../shared/provider-error.js";
-import type { AnthropicOptions } from "./options.js";
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -101,8 +100,8 @@ export function anthropicMessages(body: Body): { system: Block[]; turns: Turn[] 
   return { system, turns };
 }
 
-/** The Anthropic request body for a canonical request. */
-export function anthropicRequestBody(body: Body, model: string, stream: boolean, opts: AnthropicOptions): Record<string, unknown> | ProviderError {
+/** The Anthropic request body for a canonical request; `defaultMaxTokens` when the client set none. */
+export function anthropicRequestBody(body: Body, model: string, stream: boolean, defaultMaxTokens: number): Record<string, unknown> | ProviderError {
   const refused = refuseOpenAIOnly(body, "Anthropic");
   if (refused !== null) return refused;
   const converted = anthropicMessages(body);
@@ -110,11 +109,11 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
 
   const out: Record<string, unknown> = { model, messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
-  const maxTokens = maxTokensOf(body) ?? opts.defaultMaxTokens;
+  const maxTokens = maxTokensOf(body) ?? defaultMaxTokens;
   out["max_tokens"] = maxTokens;
   const stop = stopOf(body);
   if (stop !== undefined && stop.length > 0) out["stop_sequences"] = stop;
-  for (const key of ["temperature", "top_p"] as const) {
+  for (const key of ["temperature", "top_p", "top_k"] as const) {
     const v = numberOf(body, key);
     if (v !== undefined) out[key] = v;
   }

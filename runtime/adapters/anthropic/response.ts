@@ -1,7 +1,7 @@
 /** Anthropic Messages response → canonical `chat.completion`. */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
 import { emptyUsage } from "../../usage/usage.js";
-import { completionBody, type CanonicalToolCall } from "../shared/canonical-response.js";
+import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../shared/canonical-response.js";
 import { isRecord, parseJson } from "../shared/provider-error.js";
 import { anthropicError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";
@@ -27,17 +27,15 @@ export function decodeAnthropicResponse(body: Buffer, model: string): DecodedRes
   const usage = emptyUsage();
   applyAnthropicUsage(usage, msg["usage"]);
   const hasUsage = isRecord(msg["usage"]);
-  return {
-    body: completionBody({
-      id: typeof msg["id"] === "string" ? msg["id"] : "msg",
-      model: typeof msg["model"] === "string" ? msg["model"] : model,
-      created: Math.floor(Date.now() / 1000),
-      text: text ?? (toolCalls.length > 0 ? null : ""),
-      reasoning,
-      toolCalls,
-      finishReason: finishReasonOf(msg["stop_reason"]),
-      usage: hasUsage ? usage : null,
-    }),
+  const answer: CanonicalAnswer = {
+    id: typeof msg["id"] === "string" ? msg["id"] : "msg",
+    model: typeof msg["model"] === "string" ? msg["model"] : model,
+    created: Math.floor(Date.now() / 1000),
+    text: text ?? (toolCalls.length > 0 ? null : ""),
+    reasoning,
+    toolCalls,
+    finishReason: finishReasonOf(msg["stop_reason"]),
     usage: hasUsage ? usage : null,
   };
+  return { body: completionBody(answer), usage: answer.usage, outputChars: answerChars(answer) };
 }

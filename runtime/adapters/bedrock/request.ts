@@ -105,8 +105,8 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
   return { system, turns, usesTools };
 }
 
-/** The Converse request body (the same for Converse and ConverseStream). */
-export function converseRequestBody(body: Body): Record<string, unknown> | ProviderError {
+/** The Converse request body (the same for Converse and ConverseStream); `defaultMaxTokens` when the client set none. */
+export function converseRequestBody(body: Body, defaultMaxTokens: number | null = null): Record<string, unknown> | ProviderError {
   const refused = refuseOpenAIOnly(body, "Bedrock");
   if (refused !== null) return refused;
   const format = responseFormatOf(body);
@@ -120,7 +120,7 @@ export function converseRequestBody(body: Body): Record<string, unknown> | Provi
   const out: Record<string, unknown> = { messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
   const inference: Record<string, unknown> = {};
-  const maxTokens = maxTokensOf(body);
+  const maxTokens = maxTokensOf(body) ?? defaultMaxTokens ?? undefined;
   if (maxTokens !== undefined) inference["maxTokens"] = maxTokens;
   const temperature = numberOf(body, "temperature");
   if (temperature !== undefined) inference["temperature"] = temperature;

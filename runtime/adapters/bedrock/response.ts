@@ -1,6 +1,6 @@
 /** Bedrock Converse response → canonical `chat.completion`. */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
-import { completionBody, type CanonicalToolCall } from "../shared/canonical-response.js";
+import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../shared/canonical-response.js";
 import { isRecord, parseJson } from "../shared/provider-error.js";
 import { finishReasonOf } from "./finish-reason.js";
 import { bedrockUsage } from "./usage.js";
@@ -27,17 +27,15 @@ export function decodeConverseResponse(body: Buffer, model: string, requestId: s
     }
   }
   const usage = bedrockUsage(res["usage"]);
-  return {
-    body: completionBody({
-      id: `chatcmpl-${requestId}`,
-      model,
-      created: Math.floor(Date.now() / 1000),
-      text: text ?? (toolCalls.length > 0 ? null : ""),
-      reasoning,
-      toolCalls,
-      finishReason: finishReasonOf(res["stopReason"]),
-      usage,
-    }),
+  const answer: CanonicalAnswer = {
+    id: `chatcmpl-${requestId}`,
+    model,
+    created: Math.floor(Date.now() / 1000),
+    text: text ?? (toolCalls.length > 0 ? null : ""),
+    reasoning,
+    toolCalls,
+    finishReason: finishReasonOf(res["stopReason"]),
     usage,
   };
+  return { body: completionBody(answer), usage: answer.usage, outputChars: answerChars(answer) };
 }

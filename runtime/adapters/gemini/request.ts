@@ -117,7 +117,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   const config: Record<string, unknown> = {};
   const maxTokens = maxTokensOf(body);
   if (maxTokens !== undefined) config["maxOutputTokens"] = maxTokens;
-  for (const [from, to] of [["temperature", "temperature"], ["top_p", "topP"], ["presence_penalty", "presencePenalty"], ["frequency_penalty", "frequencyPenalty"], ["seed", "seed"]] as const) {
+  for (const [from, to] of [["temperature", "temperature"], ["top_p", "topP"], ["top_k", "topK"], ["presence_penalty", "presencePenalty"], ["frequency_penalty", "frequencyPenalty"], ["seed", "seed"]] as const) {
     const v = numberOf(body, from);
     if (v !== undefined) config[to] = v;
   }

@@ -1,6 +1,6 @@
 /** Gemini / Vertex `generateContent` response → canonical `chat.completion`. */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
-import { completionBody, type CanonicalToolCall } from "../shared/canonical-response.js";
+import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../shared/canonical-response.js";
 import { isError } from "../shared/canonical-request.js";
 import { isRecord, parseJson } from "../shared/provider-error.js";
 import { readCandidate } from "./candidate.js";
@@ -23,17 +23,15 @@ export function decodeGeminiResponse(body: Buffer, model: string, requestId: str
   }
   const toolCalls: CanonicalToolCall[] = cand.calls.map((c, i) => ({ id: c.id ?? `call_${requestId}_${i}`, name: c.name, arguments: JSON.stringify(c.args) }));
   const usage = geminiUsage(res["usageMetadata"]);
-  return {
-    body: completionBody({
-      id: typeof res["responseId"] === "string" ? res["responseId"] : `chatcmpl-${requestId}`,
-      model: typeof res["modelVersion"] === "string" ? res["modelVersion"] : model,
-      created: Math.floor(Date.now() / 1000),
-      text: text ?? (toolCalls.length > 0 ? null : ""),
-      reasoning,
-      toolCalls,
-      finishReason: finishReasonOf(cand.finishReason, toolCalls.length > 0),
-      usage,
-    }),
+  const answer: CanonicalAnswer = {
+    id: typeof res["responseId"] === "string" ? res["responseId"] : `chatcmpl-${requestId}`,
+    model: typeof res["modelVersion"] === "string" ? res["modelVersion"] : model,
+    created: Math.floor(Date.now() / 1000),
+    text: text ?? (toolCalls.length > 0 ? null : ""),
+    reasoning,
+    toolCalls,
+    finishReason: finishReasonOf(cand.finishReason, toolCalls.length > 0),
     usage,
   };
+  return { body: completionBody(answer), usage: answer.usage, outputChars: answerChars(answer) };
 }
