@@ -25,6 +25,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   readonly #toolIndex = new Map<number, number>();
   #tools = 0;
   #usage: Usage | null = null;
+  /**
+   * The role chunk, held back until the first content: an `overloaded_error` right after
+   * `message_start` then reaches the gateway before anything reached the client, so it
+   * can still fall back to another target.
+   */
+  #held = "";
   error: ProviderError | null = null;
   complete = false;
   outputChars = 0;
@@ -53,7 +59,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       if (this.error !== null || this.complete) break;
       out += this.#event(e);
     }
-    return out === "" ? null : Buffer.from(out);
+    if (out === "") return null;
+    out = this.#held + out;
+    this.#held = "";
+    return Buffer.from(out);
   }
 
   #writerFor(id: string, model: string): ChunkWriter {
@@ -77,7 +86,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         this.#usage ??= emptyUsage();
         applyAnthropicUsage(this.#usage, msg["usage"]);
         const w = this.#writerFor(typeof msg["id"] === "string" ? msg["id"] : "msg", typeof msg["model"] === "string" ? msg["model"] : this.#model);
-        return w.role();
+        this.#held = w.role();
+        return "";
       }
       case "content_block_start": {
         const block = isRecord(data["content_block"]) ? data["content_block"] : {};

@@ -24,6 +24,8 @@ export class ConverseStreamDecoder implements StreamDecoder {
   #tools = 0;
   #stopped = false;
   #usage: Usage | null = null;
+  /** The role chunk, held back until the first content (see the Anthropic decoder: fallback stays possible). */
+  #held = "";
   error: ProviderError | null = null;
   complete = false;
   outputChars = 0;
@@ -51,7 +53,10 @@ export class ConverseStreamDecoder implements StreamDecoder {
       if (this.error !== null || this.complete) break;
       out += this.#frame(f);
     }
-    return out === "" ? null : Buffer.from(out);
+    if (out === "") return null;
+    out = this.#held + out;
+    this.#held = "";
+    return Buffer.from(out);
   }
 
   end(): Buffer | null {
@@ -76,7 +81,8 @@ export class ConverseStreamDecoder implements StreamDecoder {
     const w = this.#writer;
     switch (f.type) {
       case "messageStart":
-        return w.role();
+        this.#held = w.role();
+        return "";
       case "contentBlockStart": {
         const start = isRecord(d["start"]) ? d["start"] : {};
         if (!isRecord(start["toolUse"])) return "";
