@@ -32,6 +32,10 @@ export interface MockBehaviour {
   streamErrorAfter?: number;
   /** Prompt tokens reported as read from the provider's cache (Anthropic, Bedrock, Gemini usage). */
   cachedTokens?: number;
+  /** Answer with this text instead of the default words (`say=` is percent-decoded, so `%20` is a space). */
+  say?: string;
+  /** With `say`: characters per content chunk (default: one word per chunk). */
+  chunkChars?: number;
 }
 
 /** The behaviour of a mock started without options: 20 tokens, as fast as possible. */
@@ -120,6 +124,20 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     const n = integer(v, 0, MAX_TOKENS);
     if (n === undefined) return `cached must be an integer from 0 to ${MAX_TOKENS}`;
     b.cachedTokens = n;
+    return undefined;
+  },
+  say(b, v) {
+    try {
+      b.say = decodeURIComponent(v);
+    } catch {
+      return "say must be percent-encoded text (e.g. Call%20me)";
+    }
+    return undefined;
+  },
+  chunk(b, v) {
+    const n = integer(v, 1, 65_536);
+    if (n === undefined) return "chunk must be an integer number of characters from 1 to 65536";
+    b.chunkChars = n;
     return undefined;
   },
   retry(b, v) {
