@@ -16,6 +16,7 @@
  * validates and links the plan ("stage"); only when all succeeded do they "commit",
  * otherwise they drop it and the last good plan keeps serving everywhere.
  */
+import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
 import { log } from "../observability/log.js";
 import type { StatsDelta } from "../stats/stats-delta.js";
@@ -142,13 +143,18 @@ export class WorkerPool {
       await Promise.all(members.map((m) => m.worker.terminate()));
       throw new Error(error);
     };
-    const first = spawn(0, opts.port, null);
+    // uWS workers bind the port independently (SO_REUSEPORT), so they start together once
+    // the port is known; node:http workers need worker 0's descriptor, so it starts first.
+    const port = opts.server === "uws" && opts.port === 0 ? await freePort(opts.host) : opts.port;
+    const first = spawn(0, port, null);
+    const early = opts.server === "uws" ? Array.from({ length: opts.count - 1 }, (_, i) => spawn(i + 1, port, null).next("ready")) : [];
     const ready = await first.next("ready");
     if (ready.type !== "ready") return fail(ready.error);
+    for (const r of await Promise.all(early)) if (r.type !== "ready") return fail(r.error);
     const listenFd = opts.server === "node" ? ready.listenFd : null;
     if (opts.server === "node" && listenFd === null) return fail("node:http worker 0 did not report its listening descriptor");
     const rest = [];
-    for (let i = 1; i < opts.count; i++) rest.push(spawn(i, ready.port, listenFd).next("ready"));
+    if (opts.server === "node") for (let i = 1; i < opts.count; i++) rest.push(spawn(i, ready.port, listenFd).next("ready"));
     for (const r of await Promise.all(rest)) if (r.type !== "ready") return fail(r.error);
     pool = new WorkerPool(members, ready.port, `${ready.kind} × ${opts.count} worker threads`);
     return pool;
@@ -226,4 +232,17 @@ export class WorkerPool {
       }),
     );
   }
+}
+
+/** A port free right now on `host` (uWS binds it with SO_REUSEPORT in every worker). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

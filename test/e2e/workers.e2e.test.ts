@@ -14,7 +14,7 @@ import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstrea
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { planText, writeAtomically } from "../support/ops-policy.js";
 import { parsePrometheusText, type Sample } from "../support/prometheus-text.js";
-import { startServing, type Running } from "../support/spawn-cli.js";
+import { CLI, startServing, type Running } from "../support/spawn-cli.js";
 
 const KEY = "sk-tg-workers";
 const ADMIN = "admin-token-workers";
@@ -68,9 +68,9 @@ describe.each(["uws", "node"] as const)("serve --workers 2 (%s listener)", (serv
     dir = mkdtempSync(join(tmpdir(), "tollgate-workers-"));
     planFile = join(dir, "plan.json");
     writeAtomically(planFile, planText(compileYaml(policy(mock.port, "echo"))));
-    running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server, "--workers", "2"], { TG_WORKERS_ADMIN: ADMIN });
+    running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server, "--workers", "2"], { TG_WORKERS_ADMIN: ADMIN }, CLI, 55_000);
     adminUrl = /admin listener on (http:\/\/\S+)/.exec(running.stderr())![1]!;
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     if (running?.child.exitCode === null) running.child.kill("SIGKILL");
