@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { Name, Price } from "./common.js";
 import { Limits } from "./limits.js";
+import { ErrorClasses, ModelReliability } from "./reliability.js";
 
 export const Target = z
   .strictObject({
@@ -26,6 +27,9 @@ export const Fallback = z
       .optional()
       .describe("With `provider`: the model name sent upstream (default: the public model name). Without: a public model to fall back to."),
     price: Price.optional(),
+    on: ErrorClasses.optional().describe(
+      "The failures this fallback is tried after. Default: rate_limited, overloaded, server, timeout, connect, interrupted, auth. Name `context_too_long` for a model with a larger window, `content_filtered` for an alternative.",
+    ),
   })
   .describe("A target (or another model) tried, in order, when the chosen target fails before the response starts.");
 
@@ -35,6 +39,7 @@ export const Model = z
     targets: z.array(Target).min(1).describe("Targets chosen by weight."),
     fallbacks: z.array(Fallback).optional().describe("Tried in order after the targets, on connect errors, timeouts, 429 and 5xx."),
     limits: Limits.optional(),
+    ...ModelReliability.shape,
   })
   .describe("A public model name and where its traffic goes.");
 
