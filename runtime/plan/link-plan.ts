@@ -7,13 +7,17 @@
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
+import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
+import { linkReliability } from "../reliability/linked-reliability.js";
+import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
 import { resolveSecret } from "./resolve-secret.js";
 
 export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): LinkedPlan {
   const notes: string[] = [];
-  const upstreams: LinkedUpstream[] = plan.upstreams.map((u) => {
+  const { health, upstreams: reliability } = linkHealth(plan);
+  const upstreams: LinkedUpstream[] = plan.upstreams.map((u, slot) => {
     const authorizations: string[] = [];
     const problems: string[] = [];
     for (const ref of u.apiKeys) {
@@ -36,6 +40,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       authorizations,
       nextKey: 0,
       disabled,
+      reliability: reliability[slot]!,
     };
   });
   const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model }));
@@ -45,6 +50,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
     for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
   }
+  const probes = startProbes(plan.upstreams, upstreams, health);
   return {
     plan,
     hash: plan.hash,
@@ -53,8 +59,10 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     ...linkRouteTable(plan.routing, models),
     consumersByKeyHash,
     modelListCache: new Map(),
+    health,
     notes,
     close: async () => {
+      probes.stop();
       await Promise.all(upstreams.map((u) => u.pool.close()));
     },
   };
@@ -82,5 +90,5 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     weighted.length === 0
       ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
       : null;
-  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable };
+  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, fallbackMasks: fallbackMasks(m, enabled), reliability: linkReliability(m.reliability) };
 }
