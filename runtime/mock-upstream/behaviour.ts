@@ -24,6 +24,17 @@ export interface MockBehaviour {
   dropAfter?: number;
   /** The `retry-after` header (seconds) on error statuses; 429 sends 1 when unset. */
   retryAfterSeconds?: number;
+  /**
+   * Scripted sequences: the behaviour applies to the first N requests with this exact
+   * model string (directives included); later ones get the server's defaults.
+   */
+  firstCalls?: number;
+  /** 401 when the request's bearer token is this key (a revoked provider key). */
+  badKey?: string;
+  /** 429 (with `retry-after`) when the request's bearer token is this key (a rate-limited key). */
+  limitedKey?: string;
+  /** Streams with ttft or tps: an SSE comment of this many bytes after the role chunk, before the first token. */
+  padBytes?: number;
 }
 
 /** The behaviour of a mock started without options: 20 tokens, as fast as possible. */
@@ -100,6 +111,28 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     if (n === undefined) return "drop must be an integer number of content chunks >= 0";
     b.fail = "drop";
     b.dropAfter = n;
+    return undefined;
+  },
+  first(b, v) {
+    const n = integer(v, 0, 1_000_000);
+    if (n === undefined) return "first must be an integer number of requests >= 0";
+    b.firstCalls = n;
+    return undefined;
+  },
+  badkey(b, v) {
+    if (v === "") return "badkey must name a key";
+    b.badKey = v;
+    return undefined;
+  },
+  limitkey(b, v) {
+    if (v === "") return "limitkey must name a key";
+    b.limitedKey = v;
+    return undefined;
+  },
+  pad(b, v) {
+    const n = integer(v, 0, MAX_TOKENS);
+    if (n === undefined) return "pad must be an integer number of bytes >= 0";
+    b.padBytes = n;
     return undefined;
   },
   retry(b, v) {

@@ -105,7 +105,7 @@ export class ChatExchange {
     this.#head = chunkHead(this.#identity);
     const role = this.#head + roleTail(usage);
     if (this.#dropAt === 0) return this.#writeThenDrop(role);
-    res.write(role);
+    res.write(b.padBytes === undefined ? role : `${role}: ${"x".repeat(b.padBytes)}\n\n`);
     if (b.ttftMs > 0) this.#after(b.ttftMs, () => this.#emit());
     else this.#emit();
   }

@@ -100,8 +100,15 @@ function chatCompletions(ctx: MockContext, req: IncomingMessage, res: ServerResp
   if (typeof request === "string") return sendError(res, 400, request);
   const choice = chooseBehaviour(ctx.defaults, req.headers, request.model);
   if (choice.error !== undefined) return sendError(res, 400, choice.error, { code: "invalid_mock_directive" });
+  let behaviour = choice.behaviour;
+  if (behaviour.firstCalls !== undefined && ctx.callNumber(request.model) > behaviour.firstCalls) behaviour = ctx.defaults;
+  const bearer = req.headers.authorization;
+  if (behaviour.badKey !== undefined && bearer === `Bearer ${behaviour.badKey}`) return sendError(res, 401, "Incorrect API key provided.");
+  if (behaviour.limitedKey !== undefined && bearer === `Bearer ${behaviour.limitedKey}`) {
+    return sendError(res, 429, "Rate limit reached for this key.", { retryAfterSeconds: behaviour.retryAfterSeconds ?? 1 });
+  }
   const identity = { id: ctx.nextId(), created: Math.floor(Date.now() / 1000), modelJson: ctx.modelJson(choice.model) };
-  new ChatExchange(req, res, choice.behaviour, request, identity).start();
+  new ChatExchange(req, res, behaviour, request, identity).start();
 }
 
 const HEALTH = '{"status":"ok"}';
