@@ -9,6 +9,7 @@ import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan
 import type { ServedPlan } from "../plan/served-plan.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { Usage } from "../usage/usage.js";
+import type { ErrorClass } from "../adapters/error-class.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -70,6 +71,12 @@ export class RequestRecord {
   usage: Usage | null = null;
   /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
   outputChars = 0;
+  /** The error class behind each retry of the same target, in order; null when none. */
+  retried: ErrorClass[] | null = null;
+  /** True when the model's degraded answer was served. */
+  degraded = false;
+  /** 0: no hedge; 1: a hedge started and the primary answered first; 2: the hedge did. */
+  hedge: 0 | 1 | 2 = 0;
   #observers: readonly RequestObserver[];
   #finished = false;
 

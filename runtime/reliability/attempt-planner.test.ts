@@ -16,7 +16,11 @@ function setup(keysPerUpstream: number[], rel: LinkedReliability | null, masks: 
     const upstream = { name: `u${slot}`, reliability: { slot, keys: { first, count }, keyCooldownMs: 1000, maxCooldownMs: 1000, firstTokenMs: 0 } } as unknown as LinkedUpstream;
     return { upstream, model: `m${slot}` };
   });
-  const health: HealthState = { breakers: new BreakerTable(targets.map(() => breaker)), keys: new KeyRing(weights) };
+  const health: HealthState = {
+    breakers: new BreakerTable(targets.map(() => breaker)),
+    keys: new KeyRing(weights),
+    keyRanges: targets.map((t) => t.upstream.reliability.keys),
+  };
   const model = {
     index: 0,
     name: "m",

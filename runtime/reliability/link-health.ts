@@ -27,7 +27,7 @@ export function linkHealth(plan: Plan): { health: HealthState; upstreams: Upstre
     };
   });
   const breakers = new BreakerTable(plan.upstreams.map(breakerSettings));
-  return { health: { breakers, keys: new KeyRing(weights) }, upstreams };
+  return { health: { breakers, keys: new KeyRing(weights), keyRanges: upstreams.map((u) => u.keys) }, upstreams };
 }
 
 function breakerSettings(u: PlanUpstream): ConstructorParameters<typeof BreakerTable>[0][number] {

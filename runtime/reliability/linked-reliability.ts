@@ -35,6 +35,8 @@ export interface LinkedDegraded {
 export interface HealthState {
   readonly breakers: BreakerTable;
   readonly keys: KeyRing;
+  /** keyRanges[slot]: the key slots of upstream `slot`. */
+  readonly keyRanges: readonly KeyRange[];
 }
 
 /** Per-upstream reliability facts, linked. */
