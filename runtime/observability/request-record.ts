@@ -94,9 +94,9 @@ export class RequestRecord {
     return this.#finished;
   }
 
-  /** The attempt order moved to another target after a failure. */
+  /** The attempt order moved to another target after a failure (retries of the same target excluded). */
   get fallbacks(): number {
-    return this.attempts === null ? 0 : this.attempts.length - 1;
+    return this.attempts === null ? 0 : this.attempts.length - 1 - (this.retried?.length ?? 0);
   }
 
   /** The attempt that served (or last tried to serve) the request. */
