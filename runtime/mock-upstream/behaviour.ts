@@ -35,6 +35,8 @@ export interface MockBehaviour {
   limitedKey?: string;
   /** Streams with ttft or tps: an SSE comment of this many bytes after the role chunk, before the first token. */
   padBytes?: number;
+  /** The OpenAI error `code` of a scripted error status (e.g. `context_length_exceeded`, `content_filter`). */
+  errorCode?: string;
 }
 
 /** The behaviour of a mock started without options: 20 tokens, as fast as possible. */
@@ -117,6 +119,11 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     const n = integer(v, 0, 1_000_000);
     if (n === undefined) return "first must be an integer number of requests >= 0";
     b.firstCalls = n;
+    return undefined;
+  },
+  code(b, v) {
+    if (!/^[a-z_]{1,64}$/.test(v)) return "code must be an error code such as context_length_exceeded";
+    b.errorCode = v;
     return undefined;
   },
   badkey(b, v) {

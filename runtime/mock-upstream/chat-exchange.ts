@@ -22,6 +22,7 @@ import {
   type FinishReason,
 } from "./chat-wire.js";
 import type { ChatRequest } from "./chat-request.js";
+import type { RecordedRequest } from "./request-log.js";
 import { sendError } from "./openai-error.js";
 
 const SSE_HEADERS: OutgoingHttpHeaders = Object.freeze({ "content-type": "text/event-stream; charset=utf-8" });
@@ -44,8 +45,18 @@ export class ChatExchange {
   #head = "";
   #timer: NodeJS.Timeout | undefined = undefined;
   #closed = false;
+  /** The request's log entry: marked `closedEarly` when the client goes away mid-answer. */
+  readonly #entry: RecordedRequest | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse, b: Readonly<MockBehaviour>, request: ChatRequest, identity: CompletionIdentity) {
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    b: Readonly<MockBehaviour>,
+    request: ChatRequest,
+    identity: CompletionIdentity,
+    entry?: RecordedRequest,
+  ) {
+    this.#entry = entry;
     this.#req = req;
     this.#res = res;
     this.#b = b;
@@ -72,7 +83,10 @@ export class ChatExchange {
     }
     if (b.status !== undefined) {
       const retryAfterSeconds = b.retryAfterSeconds ?? (b.status === 429 ? 1 : undefined);
-      sendError(this.#res, b.status, `Mock upstream: scripted ${b.status} error.`, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
+      sendError(this.#res, b.status, `Mock upstream: scripted ${b.status} error.`, {
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+        ...(b.errorCode === undefined ? {} : { code: b.errorCode }),
+      });
       return;
     }
     if (this.#request.stream) this.#startStream();
@@ -142,6 +156,7 @@ export class ChatExchange {
     if (this.#timer === undefined) {
       this.#res.once("close", () => {
         this.#closed = true;
+        if (this.#entry !== undefined && !this.#res.writableFinished) this.#entry.closedEarly = true;
         clearTimeout(this.#timer);
       });
     }

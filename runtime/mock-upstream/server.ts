@@ -81,7 +81,8 @@ function readBody(ctx: MockContext, req: IncomingMessage, res: ServerResponse): 
 function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: string): void {
   const url = req.url ?? "/";
   const method = req.method ?? "GET";
-  recordRequest(ctx.requests, { method, path: url, headers: req.headers, body });
+  const entry: RecordedRequest = { method, path: url, headers: req.headers, body };
+  recordRequest(ctx.requests, entry);
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
 
@@ -89,13 +90,13 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, b
   if (ctx.expectedAuthorization !== undefined && req.headers.authorization !== ctx.expectedAuthorization) {
     return sendError(res, 401, "Incorrect API key provided.");
   }
-  if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body);
+  if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body, entry);
   if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);
   if (method === "GET" && path === "/v1/models") return sendModels(res);
   sendError(res, 404, `Invalid URL (${method} ${path})`, { code: "unknown_url" });
 }
 
-function chatCompletions(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: string): void {
+function chatCompletions(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: string, entry: RecordedRequest): void {
   const request = readChatRequest(body);
   if (typeof request === "string") return sendError(res, 400, request);
   const choice = chooseBehaviour(ctx.defaults, req.headers, request.model);
@@ -108,7 +109,7 @@ function chatCompletions(ctx: MockContext, req: IncomingMessage, res: ServerResp
     return sendError(res, 429, "Rate limit reached for this key.", { retryAfterSeconds: behaviour.retryAfterSeconds ?? 1 });
   }
   const identity = { id: ctx.nextId(), created: Math.floor(Date.now() / 1000), modelJson: ctx.modelJson(choice.model) };
-  new ChatExchange(req, res, behaviour, request, identity).start();
+  new ChatExchange(req, res, behaviour, request, identity, entry).start();
 }
 
 const HEALTH = '{"status":"ok"}';
