@@ -24,6 +24,7 @@ import {
 import type { ChatRequest } from "./chat-request.js";
 import type { RecordedRequest } from "./request-log.js";
 import { sendError } from "./openai-error.js";
+import { toolCallCompletion, toolCallStream } from "./tool-calls.js";
 
 const SSE_HEADERS: OutgoingHttpHeaders = Object.freeze({ "content-type": "text/event-stream; charset=utf-8" });
 
@@ -87,6 +88,16 @@ export class ChatExchange {
         ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
         ...(b.errorCode === undefined ? {} : { code: b.errorCode }),
       });
+      return;
+    }
+    const call = this.#request.toolCall;
+    if (call !== undefined) {
+      const callId = `call_${this.#identity.id.slice("chatcmpl-".length)}`;
+      const body = this.#request.stream
+        ? toolCallStream(this.#identity, call, callId, this.#request.promptTokens, this.#request.includeUsage)
+        : toolCallCompletion(this.#identity, call, callId, this.#request.promptTokens);
+      this.#res.writeHead(200, this.#request.stream ? SSE_HEADERS : { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      this.#res.end(body);
       return;
     }
     if (this.#request.stream) this.#startStream();
