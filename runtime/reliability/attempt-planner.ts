@@ -67,6 +67,15 @@ export class AttemptPlanner {
     }
   }
 
+  /** The hedge attempt on `target` (already counted) won the race: it is the current target now. */
+  switchTo(target: LinkedTarget, key: number): void {
+    this.current = target;
+    this.#retries = 0;
+    this.keySkip = 0;
+    const i = key - target.upstream.reliability.keys.first;
+    if (key >= 0 && i < 31) this.keySkip |= 1 << i;
+  }
+
   /** Milliseconds left before the deadline (Infinity without one). */
   remainingMs(now: number): number {
     const deadline = this.#model.reliability?.deadlineMs ?? 0;
@@ -85,8 +94,8 @@ export class AttemptPlanner {
 
     const target = this.current;
     const up = target.upstream.reliability;
-    // A rate-limited key: the same target at once with another key, each key once.
-    if (cls === "rate_limited" && up.keys.count > 1 && this.#health.keys.hasUsable(up.keys, this.keySkip, now)) {
+    // A rate-limited or rejected key: the same target at once with another key, each key once.
+    if ((cls === "rate_limited" || cls === "auth") && up.keys.count > 1 && this.#health.keys.hasUsable(up.keys, this.keySkip, now)) {
       return { action: "retry", target, delayMs: 0, rotateKey: true };
     }
     if (rel !== null && this.#retries < rel.retries && (rel.retryMask & bit) !== 0) {
