@@ -37,6 +37,10 @@ export interface MockBehaviour {
   padBytes?: number;
   /** The OpenAI error `code` of a scripted error status (e.g. `context_length_exceeded`, `content_filter`). */
   errorCode?: string;
+  /** Answer with this text instead of the default words (`say=` is percent-decoded, so `%20` is a space). */
+  say?: string;
+  /** With `say`: characters per content chunk (default: one word per chunk). */
+  chunkChars?: number;
 }
 
 /** The behaviour of a mock started without options: 20 tokens, as fast as possible. */
@@ -140,6 +144,20 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     const n = integer(v, 0, MAX_TOKENS);
     if (n === undefined) return "pad must be an integer number of bytes >= 0";
     b.padBytes = n;
+    return undefined;
+  },
+  say(b, v) {
+    try {
+      b.say = decodeURIComponent(v);
+    } catch {
+      return "say must be percent-encoded text (e.g. Call%20me)";
+    }
+    return undefined;
+  },
+  chunk(b, v) {
+    const n = integer(v, 1, 65_536);
+    if (n === undefined) return "chunk must be an integer number of characters from 1 to 65536";
+    b.chunkChars = n;
     return undefined;
   },
   retry(b, v) {

@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
+import type { GuardrailReport } from "../guardrails/guardrail-report.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { ErrorClass } from "../adapters/error-class.js";
 import type { Usage } from "../usage/usage.js";
@@ -79,6 +80,8 @@ export class RequestRecord {
   degraded = false;
   /** 0: no hedge; 1: a hedge started and the primary answered first; 2: the hedge did. */
   hedge: 0 | 1 | 2 = 0;
+  /** What the route's guardrails found (names and counts, never text); null when the route has none. */
+  guardrails: GuardrailReport | null = null;
   #observers: readonly RequestObserver[];
   #finished = false;
 

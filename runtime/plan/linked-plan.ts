@@ -8,6 +8,7 @@ import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.j
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
+import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 
@@ -99,6 +100,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly modelListCache: Map<LinkedConsumer, string>;
   /** Circuit breakers and API key state of this plan's upstreams. */
   readonly health: HealthState;
+  /** Guardrail chain per route index (null entries: none); null when no route has guardrails. */
+  readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
   /** Closes the upstream pools; called when the plan is retired. */
