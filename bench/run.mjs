@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -110,7 +111,9 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
+  const guardrails = guardrailLines(await measureGuardrails());
+  print(compileSpeedLine(compile), guardrails);
 }
 
 /**
@@ -163,8 +166,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine */
-function print(compileLine) {
+/** @param {string} compileLine @param {string[]} [extra] lines printed after it (other in-process figures) */
+function print(compileLine, extra = []) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -190,6 +193,7 @@ function print(compileLine) {
     );
   }
   out.push("", compileLine);
+  if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

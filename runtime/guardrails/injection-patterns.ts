@@ -34,8 +34,12 @@ export const INJECTION_PATTERNS: readonly InjectionPattern[] = [
   { id: "end-of-prompt", weight: 0.3, source: `\\bend${W}of${W}(?:the${W})?(?:system${W})?(?:prompt|instructions)\\b` },
   { id: "zh-ignore-instructions", weight: 0.65, source: "(?:忽略|无视|忘记|忽视|不要理会)(?:之前|以上|上面|前面|先前|所有|全部|你的)?(?:的)?(?:所有|全部)?(?:指令|指示|提示词?|规则|说明|设定)" },
   { id: "zh-reveal-system-prompt", weight: 0.55, source: "(?:显示|输出|告诉我|打印|重复|泄露)(?:你的|一下)?(?:系统提示词?|系统指令|初始指令|隐藏指令)" },
-  { id: "invisible-text", weight: 0.25, source: "[\\u200B-\\u200D\\u2060\\uFEFF\\u{E0000}-\\u{E007F}]{4}" },
+  { id: "invisible-text", weight: 0.25, source: "(?:[\\u200B-\\u200D\\u2060\\uFEFF]|\\uDB40[\\uDC00-\\uDC7F]){4}" },
 ];
 
-/** The flags the patterns are compiled with. */
-export const INJECTION_FLAGS = "giu";
+/**
+ * The flags the patterns are compiled with. No `u`: case-insensitive Unicode matching
+ * made the combined scan ~20× slower (bench/guardrails.mjs), and every pattern is
+ * written in BMP code units (tag characters as surrogate pairs).
+ */
+export const INJECTION_FLAGS = "gi";
