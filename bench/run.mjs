@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
+import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -113,7 +114,10 @@ async function main() {
   const compile = await measureCompileSpeed();
   log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
   const guardrails = guardrailLines(await measureGuardrails());
-  print(compileSpeedLine(compile), guardrails);
+  // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
+  log("quotas: admission overhead, local and Redis stores");
+  const quotas = quotaLines(await measureQuotas());
+  print(compileSpeedLine(compile), [...guardrails, "", ...quotas]);
 }
 
 /**
