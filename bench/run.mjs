@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
+import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
@@ -120,10 +121,12 @@ async function main() {
   } catch (err) {
     workers = `Worker threads: not measured (${message(err)}).`;
   }
+  log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
+  const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
   log("quotas: admission overhead, local and Redis stores");
-  // One report: every section goes into the same print.
-  print(compileSpeedLine(compile), [workers, ...quotaLines(await measureQuotas())]);
+  const quotas = quotaLines(await measureQuotas());
+  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas]);
 }
 
 /**
@@ -176,8 +179,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine @param {string[]} sections */
-function print(compileLine, sections) {
+/** @param {string} compileLine @param {string[]} [extra] lines printed after it (other in-process figures) */
+function print(compileLine, extra = []) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -203,7 +206,7 @@ function print(compileLine, sections) {
     );
   }
   out.push("", compileLine);
-  for (const section of sections) out.push("", section);
+  if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

@@ -4,11 +4,15 @@ import { PROVIDER_KIND_NAMES } from "../catalog/providers.js";
 import { Duration, Name, SecretRef, Tags } from "./common.js";
 import { Concurrency, UpstreamTls } from "./operations.js";
 import { AnthropicSettings, AzureSettings, BedrockSettings, CompatSettings, VertexSettings } from "./provider-settings.js";
+import { ProviderReliability } from "./reliability.js";
 
 export const Timeouts = z
   .strictObject({
     connect: Duration.optional().describe("TCP/TLS connect timeout. Default 5s."),
     firstByte: Duration.optional().describe("From sending the request to the response headers. Default 60s."),
+    firstToken: Duration.optional().describe(
+      "From sending the request to the first generated token. Before the response is committed it falls back; after, the stream ends with an error event. Default: none.",
+    ),
     idle: Duration.optional().describe("Longest silence between two response chunks, streams included. Default 60s."),
     total: Duration.optional().describe("Whole-attempt deadline. Default 10m."),
   })
@@ -48,6 +52,7 @@ export const Provider = z
     tags: Tags.optional(),
     tls: UpstreamTls.optional(),
     concurrency: Concurrency.optional(),
+    ...ProviderReliability.shape,
   })
   .describe("An upstream service that serves models.");
 
