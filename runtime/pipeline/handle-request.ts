@@ -15,11 +15,15 @@ import { RequestRecord, type EndpointLabel, type RequestObserver } from "../obse
 import { sendMetrics } from "../admin/admin-handler.js";
 import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
 import { modelBody, modelListBody } from "./list-models.js";
+import { handleEmbeddings, handleSpeech, handleTranscription } from "./relay-endpoints.js";
 
-type Endpoint = "chat" | "models" | "model" | "healthz" | "readyz" | "metrics";
+type Endpoint = "chat" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
 const ROUTES = new Map<string, Endpoint>([
   ["POST /v1/chat/completions", "chat"],
+  ["POST /v1/embeddings", "embeddings"],
+  ["POST /v1/audio/speech", "speech"],
+  ["POST /v1/audio/transcriptions", "transcription"],
   ["GET /v1/models", "models"],
   ["GET /healthz", "healthz"],
   // Kubernetes' name for liveness (/healthz is deprecated there); the same answer.
@@ -31,6 +35,9 @@ const ROUTES = new Map<string, Endpoint>([
 /** The metric label of each endpoint (a closed set). */
 const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", EndpointLabel>> = {
   chat: "chat_completions",
+  embeddings: "embeddings",
+  speech: "audio_speech",
+  transcription: "audio_transcriptions",
   models: "models",
   model: "models",
   healthz: "health",
@@ -115,6 +122,15 @@ function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "
     }
     case "chat":
       handleChatCompletions(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
+      return;
+    case "embeddings":
+      handleEmbeddings(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
+      return;
+    case "speech":
+      handleSpeech(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
+      return;
+    case "transcription":
+      handleTranscription(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
   }
 }
 
