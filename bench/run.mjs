@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -111,6 +112,7 @@ async function main() {
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
   print(compileSpeedLine(compile));
+  print(streamDecoderLine(await measureStreamDecoder()));
 }
 
 /**
