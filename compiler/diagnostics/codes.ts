@@ -15,6 +15,7 @@
 
 import type { CodeDefinition } from "./code-definition.js";
 import { analysisCodes } from "./codes/analyses.js";
+import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
 import { providerCodes } from "./codes/providers.js";
@@ -35,6 +36,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...guardrailCodes,
   ...providerCodes,
 } as const satisfies Record<string, CodeDefinition>;
 

@@ -15,6 +15,7 @@ import { MockContext } from "./context.js";
 import { chooseBehaviour } from "./directives.js";
 import { sendEmbeddings } from "./embeddings.js";
 import { sendModels } from "./models.js";
+import { sendModeration } from "./moderations.js";
 import { sendError } from "./openai-error.js";
 import { recordRequest, type RecordedRequest } from "./request-log.js";
 
@@ -104,6 +105,7 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
   if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);
   if (method === "POST" && path === "/v1/audio/transcriptions") return sendTranscription(res, ctx.defaults, req.headers, body);
   if (method === "POST" && path === "/v1/audio/speech") return sendSpeech(res, ctx.defaults, req.headers, body);
+  if (method === "POST" && path === "/v1/moderations") return sendModeration(ctx.defaults, req, res, body);
   if (method === "GET" && path === "/v1/models") return sendModels(res);
   sendError(res, 404, `Invalid URL (${method} ${path})`, { code: "unknown_url" });
 }

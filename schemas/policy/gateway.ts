@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Constraint } from "./constraint.js";
 import { Consumer } from "./consumer.js";
+import { GuardrailSet } from "./guardrail.js";
 import { Limits } from "./limits.js";
 import { Listener } from "./listener.js";
 import { Model } from "./model.js";
@@ -21,6 +22,7 @@ export const GatewayPolicy = z
     models: z.array(Model).optional(),
     routes: z.array(Route).optional(),
     consumers: z.array(Consumer).optional(),
+    guardrails: z.array(GuardrailSet).optional().describe("Named guardrail sets (PII, deny lists, injection heuristics, limits, moderation), attached by routes and models."),
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),
