@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
@@ -112,6 +113,9 @@ async function main() {
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
   print(compileSpeedLine(compile));
+  // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
+  log("quotas: admission overhead, local and Redis stores");
+  for (const line of quotaLines(await measureQuotas())) print(line);
   print(streamDecoderLine(await measureStreamDecoder()));
 }
 

@@ -12,15 +12,17 @@ import { log } from "../observability/log.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { ObservedExchange } from "../observability/observed-exchange.js";
 import { RequestRecord, type EndpointLabel, type RequestObserver } from "../observability/request-record.js";
+import { AnthropicMessagesExchange } from "../inbound/anthropic/messages-exchange.js";
 import { sendMetrics } from "../admin/admin-handler.js";
 import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
 import { modelBody, modelListBody } from "./list-models.js";
 import { handleEmbeddings, handleSpeech, handleTranscription } from "./relay-endpoints.js";
 
-type Endpoint = "chat" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
+type Endpoint = "chat" | "messages" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
 const ROUTES = new Map<string, Endpoint>([
   ["POST /v1/chat/completions", "chat"],
+  ["POST /v1/messages", "messages"],
   ["POST /v1/embeddings", "embeddings"],
   ["POST /v1/audio/speech", "speech"],
   ["POST /v1/audio/transcriptions", "transcription"],
@@ -35,6 +37,8 @@ const ROUTES = new Map<string, Endpoint>([
 /** The metric label of each endpoint (a closed set). */
 const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", EndpointLabel>> = {
   chat: "chat_completions",
+  // The Anthropic Messages API runs the chat pipeline: same metrics and audit lines.
+  messages: "chat_completions",
   embeddings: "embeddings",
   speech: "audio_speech",
   transcription: "audio_transcriptions",
@@ -57,7 +61,7 @@ export interface HandlerOptions {
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
-const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/livez", "/readyz"]);
+const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/messages", "/v1/embeddings", "/v1/audio/speech", "/v1/audio/transcriptions", "/v1/models", "/healthz", "/livez", "/readyz"]);
 const MODEL_PREFIX = "/v1/models/";
 
 function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
@@ -73,7 +77,9 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
     const endpoint = endpointOf(raw);
     // The plan snapshot is taken here, once; the record holds it (and counts it in flight) until the response ends.
     const record = new RequestRecord(store.served, requestId, ENDPOINT_LABELS[endpoint], opts.observers);
-    const ex = new ObservedExchange(raw, record, !store.ready);
+    const observed = new ObservedExchange(raw, record, !store.ready);
+    // /v1/messages speaks Anthropic's shapes on the wire, the chat pipeline's inside.
+    const ex = endpoint === "messages" ? new AnthropicMessagesExchange(observed, record.served.linked.listener.maxJsonDepth) : observed;
     try {
       dispatch(ex, store, endpoint, opts);
     } catch (err) {
@@ -82,7 +88,7 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
   };
 }
 
-function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "not-found" | "method", opts: HandlerOptions): void {
+function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanStore, endpoint: Endpoint | "not-found" | "method", opts: HandlerOptions): void {
   const { record } = ex;
   const { requestId } = record;
   const plan = record.served.linked;
@@ -106,7 +112,7 @@ function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "
   if (consumer === null) {
     return sendError(ex, requestId, {
       code: "invalid_api_key",
-      message: ex.headers.authorization === undefined ? "missing API key: send `Authorization: Bearer <key>`" : "invalid API key",
+      message: ex.headers.authorization === undefined ? `missing API key: send \`Authorization: Bearer <key>\`${endpoint === "messages" ? " or `x-api-key: <key>`" : ""}` : "invalid API key",
     });
   }
   record.consumer = consumer.name;
@@ -121,6 +127,7 @@ function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "
         : sendJson(ex, 200, requestId, body);
     }
     case "chat":
+    case "messages":
       handleChatCompletions(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
       return;
     case "embeddings":
