@@ -2,7 +2,7 @@
  * One OpenAI-shaped request besides chat (embeddings, audio) through the gateway: the
  * body goes to the target's upstream as it is (only the model name rewritten when the
  * target names another), the answer comes back as it is. Targets are tried in the
- * compiled order with the same class-based fallback decision as chat; a target whose
+ * compiled order, moving on after the default fallback classes; a target whose
  * adapter cannot relay the endpoint is skipped. Usage is read from the answer by the
  * endpoint's `usageOf` (or, for binary answers, known from the request).
  */
@@ -14,7 +14,7 @@ import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import type { Usage } from "../usage/usage.js";
-import { mayTryNextTarget } from "./fallback-decision.js";
+import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
 import { clientErrorOf, outcomeOf, transportError } from "./provider-failure.js";
 
 export interface RelayCallInput {
@@ -144,7 +144,8 @@ export class RelayCall implements AttemptOwner {
       this.#in.exchange.end();
       return;
     }
-    if (mayTryNextTarget(error, this.#in.model)) {
+    // The default fallback classes (the plan's per-route conditions govern chat; relays keep the defaults).
+    if ((classBit(error.class) & DEFAULT_FALLBACK_MASK) !== 0) {
       const next = this.#next();
       if (next !== null) return this.#try(next);
     }

@@ -86,7 +86,7 @@ consumers:
           if (typeof raw === "string") return;
           const body = JSON.parse(raw.toString()) as Record<string, unknown>;
           const model = served.linked.models.find((m) => m.name === body["model"])!;
-          new ChatCall({ exchange: ex, requestId, model, first: model.weighted[0]!, rawBody: raw, body, requestedModel: model.name, stream: body["stream"] === true, record, stages: stages() }).start();
+          new ChatCall({ exchange: ex, requestId, model, first: model.weighted[0]!, rawBody: raw, body, requestedModel: model.name, stream: body["stream"] === true, record, stages: stages(), health: served.linked.health }).start();
         });
       },
     });
