@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { chatBody } from "./lib/body.mjs";
@@ -112,11 +113,14 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
+  const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
   log("quotas: admission overhead, local and Redis stores");
-  for (const line of quotaLines(await measureQuotas())) print(line);
-  print(streamDecoderLine(await measureStreamDecoder()));
+  const quotas = quotaLines(await measureQuotas());
+  log("stream decoder: openai-compatible, pass-through and hiding the gateway's usage request");
+  const decoder = streamDecoderLine(await measureStreamDecoder());
+  print(compileSpeedLine(compile), [...guardrails, "", ...quotas, "", decoder]);
 }
 
 /**
@@ -169,8 +173,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine */
-function print(compileLine) {
+/** @param {string} compileLine @param {string[]} [extra] lines printed after it (other in-process figures) */
+function print(compileLine, extra = []) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -196,6 +200,7 @@ function print(compileLine) {
     );
   }
   out.push("", compileLine);
+  if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
