@@ -5,8 +5,8 @@
  * `{"type":"error","error":{"type","message"},"request_id"}` with a `request-id` header.
  */
 import type { ServerResponse } from "node:http";
-import { completionText, WORDS } from "../content.js";
 import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { answerText, piece } from "./wire.js";
 
 function event(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -78,7 +78,7 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
   },
 
   completion(a): string {
-    const content: unknown[] = a.tokens > 0 ? [{ type: "text", text: completionText(a.tokens) }] : [];
+    const content: unknown[] = a.tokens > 0 ? [{ type: "text", text: answerText(a) }] : [];
     if (a.toolCall !== null) content.push({ type: "tool_use", id: `toolu_${a.id}`, name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) });
     return JSON.stringify({
       id: `msg_${a.id}`,
@@ -101,8 +101,8 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
     return Buffer.from(start + block + event("ping", { type: "ping" }));
   },
 
-  token(_a, i): Buffer {
-    return Buffer.from(event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: WORDS[i % WORDS.length] } }));
+  token(a, i): Buffer {
+    return Buffer.from(event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece(a, i) } }));
   },
 
   streamEnd(a): Buffer {

@@ -6,8 +6,8 @@
  * Errors are `{"error":{"code","message","status"}}`.
  */
 import type { ServerResponse } from "node:http";
-import { completionText, WORDS } from "../content.js";
 import { outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { answerText, piece as chunkText } from "./wire.js";
 
 /** Google's canonical status name for an HTTP status. */
 function googleStatus(status: number): string {
@@ -95,7 +95,7 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     completion(a): string {
-      const parts: unknown[] = a.tokens > 0 ? [{ text: completionText(a.tokens) }] : [];
+      const parts: unknown[] = a.tokens > 0 ? [{ text: answerText(a) }] : [];
       if (a.toolCall !== null) parts.push(toolPart(a.toolCall));
       return JSON.stringify(response(a, parts, finishReason(a), outputTokens(a)));
     },
@@ -105,7 +105,7 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     token(a, i): Buffer {
-      return piece(response(a, [{ text: WORDS[i % WORDS.length] }], null, i + 1));
+      return piece(response(a, [{ text: chunkText(a, i) }], null, i + 1));
     },
 
     streamEnd(a): Buffer {
