@@ -44,7 +44,7 @@ function toolCall(body: Record<string, unknown>): MockToolCall | null {
 }
 
 function stopReason(a: MockAnswer): string {
-  return a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
+  return a.blocked ? "guardrail_intervened" : a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
 }
 
 function usage(a: MockAnswer): Record<string, number> {
@@ -91,7 +91,9 @@ export const BEDROCK_WIRE: ProtocolWire = {
 
   streamEnd(a): Buffer {
     const frames: Buffer[] = [];
-    if (a.toolCall === null) frames.push(frame("contentBlockStop", { contentBlockIndex: 0 }));
+    if (a.blocked) {
+      // No content: the guardrail stopped the answer before any.
+    } else if (a.toolCall === null) frames.push(frame("contentBlockStop", { contentBlockIndex: 0 }));
     else {
       frames.push(frame("contentBlockStart", { contentBlockIndex: 0, start: { toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolCall.name } } }));
       for (const f of argumentFragments(a.toolCall)) frames.push(frame("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input: f } } }));

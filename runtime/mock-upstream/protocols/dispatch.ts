@@ -49,17 +49,20 @@ export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: Serv
   const say = b.say === undefined ? null : sayPieces(b.say, b.chunkChars);
   const length = say?.length ?? b.tokens;
   const capped = request.maxTokens !== undefined && request.maxTokens < length ? request.maxTokens : length;
-  const tokens = request.toolCall === null ? capped : 0;
+  const blocked = b.safetyBlock === true;
+  const toolCall = blocked ? null : request.toolCall;
+  const tokens = toolCall === null && !blocked ? capped : 0;
   const promptTokens = Math.max(1, Math.ceil(request.promptChars / 4));
   const answer = {
     id: ctx.nextId().slice("chatcmpl-".length).replace(/-/g, "_"),
     model: choice.model,
     tokens,
     say,
-    truncated: request.toolCall === null && capped < length,
+    truncated: toolCall === null && !blocked && capped < length,
     promptTokens,
     cachedTokens: Math.min(b.cachedTokens ?? 0, promptTokens),
-    toolCall: request.toolCall,
+    toolCall,
+    blocked,
   };
   new WireExchange(req, res, b, wire, answer, request.stream).start();
 }

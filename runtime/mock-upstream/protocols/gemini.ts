@@ -59,6 +59,11 @@ function response(a: MockAnswer, parts: unknown[], finish: string | null, output
   return { candidates: [candidate], usageMetadata: usage(a, output), modelVersion: a.model, responseId: `mock-${a.id}` };
 }
 
+/** A prompt blocked by the safety filters: no candidates, the block reason, prompt usage only. */
+function blockedResponse(a: MockAnswer): Record<string, unknown> {
+  return { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: a.promptTokens, totalTokenCount: a.promptTokens }, modelVersion: a.model, responseId: `mock-${a.id}` };
+}
+
 function toolPart(call: MockToolCall): unknown {
   return { functionCall: { name: call.name, args: JSON.parse(call.arguments) } };
 }
@@ -95,6 +100,7 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     completion(a): string {
+      if (a.blocked) return JSON.stringify(blockedResponse(a));
       const parts: unknown[] = a.tokens > 0 ? [{ text: answerText(a) }] : [];
       if (a.toolCall !== null) parts.push(toolPart(a.toolCall));
       return JSON.stringify(response(a, parts, finishReason(a), outputTokens(a)));
@@ -109,6 +115,10 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     streamEnd(a): Buffer {
+      if (a.blocked) {
+        const only = piece(blockedResponse(a));
+        return sse ? only : Buffer.concat([only, Buffer.from("]")]);
+      }
       const parts: unknown[] = a.toolCall !== null ? [toolPart(a.toolCall)] : [{ text: "" }];
       const last = piece(response(a, parts, finishReason(a), outputTokens(a)));
       return sse ? last : Buffer.concat([last, Buffer.from("]")]);

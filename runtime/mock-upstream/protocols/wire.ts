@@ -75,6 +75,8 @@ export interface MockAnswer {
   cachedTokens: number;
   /** The answer is this tool call (and no text), when the request offered tools. */
   toolCall: MockToolCall | null;
+  /** The provider's safety system blocked it (the `safety=block` directive): no content. */
+  blocked: boolean;
 }
 
 /** Content chunk `i` of an answer. */
