@@ -13,6 +13,7 @@ import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
+import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -126,7 +127,9 @@ async function main() {
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
   log("quotas: admission overhead, local and Redis stores");
   const quotas = quotaLines(await measureQuotas());
-  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas]);
+  log("stream decoder: openai-compatible, pass-through and hiding the gateway's usage request");
+  const decoder = streamDecoderLine(await measureStreamDecoder());
+  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder]);
 }
 
 /**
