@@ -117,9 +117,12 @@ describe.each(ADAPTER_SETUPS.flatMap((setup) => (["uws", "node"] as const).map((
       expect(second.content).toEqual([expect.objectContaining({ type: "text", text: completionText(5) })]);
     });
 
-    it.runIf(IN_STREAM_ERRORS.has(name.split(" ")[0]!))("an error inside the provider's 200 stream, before any content, falls back to the next target", async () => {
-      const final = await client.messages.stream({ model: "shaky", max_tokens: 64, messages: [{ role: "user", content: USER }] }).finalMessage();
-      expect(final.content).toEqual([expect.objectContaining({ type: "text", text: completionText(3) })]);
-    });
+    // Only protocols with in-stream error events get this case (registered, not skipped, for the others).
+    if (IN_STREAM_ERRORS.has(name.split(" ")[0]!)) {
+      it("an error inside the provider's 200 stream, before any content, falls back to the next target", async () => {
+        const final = await client.messages.stream({ model: "shaky", max_tokens: 64, messages: [{ role: "user", content: USER }] }).finalMessage();
+        expect(final.content).toEqual([expect.objectContaining({ type: "text", text: completionText(3) })]);
+      });
+    }
   },
 );
