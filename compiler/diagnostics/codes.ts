@@ -17,6 +17,7 @@ import type { CodeDefinition } from "./code-definition.js";
 import { analysisCodes } from "./codes/analyses.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
+import { promptsCacheCodes } from "./codes/prompts-cache.js";
 import { referenceCodes } from "./codes/references.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
@@ -34,6 +35,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...promptsCacheCodes,
 } as const satisfies Record<string, CodeDefinition>;
 
 /** The kebab-case name of a diagnostic. */

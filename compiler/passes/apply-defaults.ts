@@ -10,6 +10,7 @@ import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider, Origin, ResolvedPolicy, TimeoutField } from "../ir.js";
+import { normalizeFeatures } from "../prompts/normalize-features.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
 import { normalizeRoutes } from "./normalize/routes.js";
@@ -62,6 +63,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     constraints: merged.constraints.map(normalizeConstraint),
     documents: merged.documents,
     anchor: merged.anchor,
+    features: normalizeFeatures(resolved, ctx),
   };
 }
 

@@ -52,5 +52,5 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
     allowedModels: [...c.allowedModels],
   }));
 
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features };
 }

@@ -15,6 +15,7 @@ import { sendError } from "../server/respond.js";
 import { isRetryable, type AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
 import { failureOutcome, type RequestRecord } from "../observability/request-record.js";
+import type { ResponseStage } from "./response-stage.js";
 import { StreamTail } from "./stream-tail.js";
 import { relayedClientErrorBody, upstreamFailureError } from "./upstream-failure-error.js";
 
@@ -23,8 +24,10 @@ export interface ChatCallInput {
   requestId: string;
   model: LinkedModel;
   first: LinkedTarget;
-  /** The client's body bytes, forwarded untouched when the model name needs no rewrite. */
-  rawBody: Buffer;
+  /** The client's body bytes, forwarded untouched when the model name needs no rewrite; null when a request stage changed the body (it is then serialized once). */
+  rawBody: Buffer | null;
+  /** Response stages run on the canonical answer, in order (usually none: bytes pass through). */
+  stages?: readonly ResponseStage[];
   /** The parsed body, re-serialized only when the upstream model name differs. */
   body: Record<string, unknown>;
   requestedModel: string;
@@ -39,6 +42,8 @@ export class ChatCall implements AttemptOwner {
   readonly streaming: boolean;
   clientGone = false;
   #in: ChatCallInput;
+  readonly #rawBody: Buffer;
+  readonly #stages: readonly ResponseStage[];
   #attempt: UpstreamAttempt | null = null;
   #attempts = 0;
   #fallbackCursor = 0;
@@ -48,10 +53,13 @@ export class ChatCall implements AttemptOwner {
   #flushScheduled = false;
 
   constructor(input: ChatCallInput) {
+    const rawBody = input.rawBody ?? Buffer.from(JSON.stringify(input.body));
     this.#in = input;
+    this.#rawBody = rawBody;
+    this.#stages = input.stages ?? [];
     this.streaming = input.stream;
     input.record.stream = input.stream;
-    input.record.body = input.rawBody;
+    input.record.body = rawBody;
     input.exchange.onAbort(() => {
       this.clientGone = true;
       this.#attempt?.abort(CLIENT_GONE);
@@ -75,7 +83,7 @@ export class ChatCall implements AttemptOwner {
     this.#attempts++;
     const upstream = target.upstream;
     const body =
-      target.model === this.#in.requestedModel ? this.#in.rawBody : Buffer.from(JSON.stringify({ ...this.#in.body, model: target.model }));
+      target.model === this.#in.requestedModel ? this.#rawBody : Buffer.from(JSON.stringify({ ...this.#in.body, model: target.model }));
     const headers: string[] = ["content-type", "application/json", "accept", this.streaming ? "text/event-stream" : "application/json", "x-request-id", this.#in.requestId];
     const keys = upstream.authorizations;
     if (keys.length > 0) {
@@ -105,11 +113,23 @@ export class ChatCall implements AttemptOwner {
       ]);
     }
     this.#tail!.push(chunk);
-    this.#pending.push(chunk);
+    const out = this.#stages.length === 0 ? chunk : this.#throughStages(chunk);
+    if (out === null) return;
+    this.#pending.push(out);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(this.#flush);
     }
+  }
+
+  /** Runs a stream chunk through the response stages; null when they hold everything back. */
+  #throughStages(chunk: Buffer): Buffer | null {
+    let out: Buffer | null = chunk;
+    for (const stage of this.#stages) {
+      out = stage.pushStream(out);
+      if (out === null) return null;
+    }
+    return out;
   }
 
   /** Writes the queued chunks; under backpressure pauses the upstream until the client drains. */
@@ -132,6 +152,7 @@ export class ChatCall implements AttemptOwner {
     // A streamed body without `[DONE]` is an interrupted attempt, not a success.
     this.#in.record.attemptEnded(body !== null || (this.#tail?.sawDone ?? true) ? "success" : "interrupted");
     if (body !== null) {
+      for (const stage of this.#stages) body = stage.transformBody(body);
       ex.send(200, [
         ["content-type", attempt.contentType],
         ["x-request-id", this.#in.requestId],
@@ -144,8 +165,13 @@ export class ChatCall implements AttemptOwner {
       this.onFailure(attempt, { kind: "interrupted", detail: "empty stream" });
       return;
     }
+    const complete = this.#tail!.sawDone;
+    for (const stage of this.#stages) {
+      const held = stage.endStream(complete);
+      if (held !== null) this.#pending.push(held);
+    }
     this.#flush();
-    if (!this.#tail!.sawDone) {
+    if (!complete) {
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream ended the stream before it was complete" });
       return;
     }

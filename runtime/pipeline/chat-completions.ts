@@ -10,7 +10,10 @@ import { sendError } from "../server/respond.js";
 import { matchRoute } from "../routing/match-route.js";
 import { pickWeighted } from "../routing/select-targets.js";
 import type { RequestRecord } from "../observability/request-record.js";
+import { runRequestFeatures } from "../features/request-features.js";
+import { TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
 import { ChatCall } from "./chat-call.js";
+import type { ResponseStage } from "./response-stage.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
@@ -32,7 +35,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "invalid_json", message: "request body is not valid JSON" });
     return;
   }
-  const checked = validateChatRequest(body);
+  const checked = validateChatRequest(body, ex.headers[TEMPLATE_HEADER] !== undefined);
   if (!checked.ok) {
     sendError(ex, requestId, { code: "invalid_request", message: checked.message, param: checked.param });
     return;
@@ -55,18 +58,37 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${model.name}\` has no available upstream right now`, retryAfter: 30 });
     return;
   }
+  let rawBody: Buffer | null = raw;
+  let stages: ResponseStage[] = NO_STAGES;
+  const features = plan.features;
+  if (features !== null) {
+    // Templates, decorators, memory, cache (runtime/features/request-features.ts).
+    const outcome = await runRequestFeatures({ ex, features, route, consumer, body: request.body, stream: request.stream, requestId });
+    if (outcome.kind === "answered" || ex.aborted) {
+      record.stream = request.stream;
+      return;
+    }
+    if (outcome.kind === "error") return sendError(ex, requestId, outcome.error);
+    if (outcome.changed) rawBody = null;
+    stages = outcome.stages;
+  } else if (request.body.template !== undefined || ex.headers[TEMPLATE_HEADER] !== undefined) {
+    return sendError(ex, requestId, { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" });
+  }
   new ChatCall({
     exchange: ex,
     requestId,
     model,
     first: pickWeighted(model),
-    rawBody: raw,
+    rawBody,
+    stages,
     body: request.body,
     requestedModel: request.model,
     stream: request.stream,
     record,
   }).start();
 }
+
+const NO_STAGES: ResponseStage[] = [];
 
 /** The client's request id when it is sane, else a new one. */
 export function requestIdOf(ex: Exchange): string {

@@ -5,6 +5,7 @@
  * A required secret that is missing fails the link with a message naming it.
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
+import { linkFeatures } from "../features/link-features.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
@@ -40,6 +41,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
   });
   const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model }));
   const models = plan.models.map((m, i) => linkModel(m, i, targets));
+  const features = linkFeatures(plan, env, upstreams);
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
   for (const c of plan.consumers) {
     const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
@@ -54,8 +56,9 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     consumersByKeyHash,
     modelListCache: new Map(),
     notes,
+    features,
     close: async () => {
-      await Promise.all(upstreams.map((u) => u.pool.close()));
+      await Promise.all([...upstreams.map((u) => u.pool.close()), features?.close()]);
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
+import type { LinkedFeatures } from "../features/link-features.js";
 
 export interface LinkedUpstream {
   readonly name: string;
@@ -77,6 +78,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly modelListCache: Map<LinkedConsumer, string>;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
+  /** Templates, decorators, caches and memory; null when the plan has none (the common case: one null check). */
+  readonly features: LinkedFeatures | null;
   /** Closes the upstream pools; called when the plan is retired. */
   close(): Promise<void>;
 }

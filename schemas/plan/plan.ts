@@ -7,6 +7,8 @@
  */
 import { z } from "zod";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
+import { PlanMemory, PlanRouteCache, PlanStore } from "./cache.js";
+import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
 
 const index = z.number().int().min(0);
 
@@ -90,6 +92,12 @@ export const PlanRoute = z.strictObject({
   model: index,
   /** Header conditions that must all hold, sorted by header; absent when the route has none. */
   headers: z.array(PlanHeaderCondition).min(1).optional(),
+  /** Decorators and accepted templates; absent when the route has none. */
+  prompts: PlanRoutePrompts.optional(),
+  /** The response cache; absent when the route caches nothing. */
+  cache: PlanRouteCache.optional(),
+  /** Conversation memory; absent when off. */
+  memory: PlanMemory.optional(),
 });
 
 /**
@@ -146,6 +154,10 @@ export const Plan = z.strictObject({
   consumers: z.array(PlanConsumer),
   /** Public names listed by GET /v1/models, each with the model index that serves it. */
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+  /** Prompt templates, by index; absent when the policy has none. */
+  templates: z.array(PlanTemplate).optional(),
+  /** Shared stores (Redis), by index; absent when the policy has none. */
+  stores: z.array(PlanStore).optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;
