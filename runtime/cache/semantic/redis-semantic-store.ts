@@ -40,11 +40,10 @@ export class RedisSemanticStore implements SemanticStore {
     const base = `${this.prefix}sc:${partition}:`;
     const mirror = this.#mirror(partition);
     try {
-      const fresh = (await this.redis.command(["ZRANGEBYSCORE", `${base}v`, `(${mirror.lastSeq}`, "+inf", "WITHSCORES"])) as string[];
-      for (let i = 0; i + 1 < fresh.length; i += 2) {
-        const seq = Number(fresh[i + 1]);
+      const fresh = await this.redis.command(["ZRANGEBYSCORE", `${base}v`, `(${mirror.lastSeq}`, "+inf", "WITHSCORES"]);
+      for (const [member, seq] of memberScorePairs(fresh)) {
         mirror.lastSeq = Math.max(mirror.lastSeq, seq);
-        const decoded = this.#decodeMember(fresh[i]!, `${partition}:${seq}`);
+        const decoded = this.#decodeMember(member, `${partition}:${seq}`);
         if (decoded !== null) mirror.index.add(decoded.vector, seq, decoded.expiresAt);
       }
       const match = mirror.index.best(vector, this.settings.threshold, this.settings.now());
@@ -103,4 +102,16 @@ export class RedisSemanticStore implements SemanticStore {
     for (let i = 0; i < vector.length; i++) vector[i] = bytes.readFloatLE(i * 4);
     return { vector, expiresAt };
   }
+}
+
+/** WITHSCORES replies: flat `[member, score, …]` (RESP2) or pairs `[[member, score], …]` (RESP3). */
+function memberScorePairs(reply: unknown): [string, number][] {
+  if (!Array.isArray(reply)) return [];
+  const out: [string, number][] = [];
+  if (reply.every((x) => Array.isArray(x))) {
+    for (const [member, score] of reply as unknown[][]) out.push([String(member), Number(score)]);
+  } else {
+    for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), Number(reply[i + 1])]);
+  }
+  return out.filter(([, score]) => Number.isFinite(score));
 }
