@@ -9,6 +9,7 @@ import { z } from "zod";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 import { PlanMemory, PlanRouteCache, PlanStore } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
+import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
 
@@ -31,7 +32,9 @@ export const PlanUpstream = z.strictObject({
   /** Policy name of the provider; for logs and errors only. */
   name: z.string(),
   /** The wire protocol adapter id. */
-  adapter: z.enum(["openai-compatible"]),
+  adapter: PlanAdapterId,
+  /** The adapter's settings (its `adapter` equals the field above): see protocols.ts. */
+  options: PlanAdapterOptions,
   /** scheme://host[:port], the key of the undici pool. */
   origin: z.string(),
   /** Path prefix in front of the API paths, without a trailing slash (e.g. "/v1"). */
