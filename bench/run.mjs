@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheReport, measureCache } from "./cache.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
@@ -110,7 +111,9 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
+  const cache = cacheReport(await measureCache());
+  print(`${compileSpeedLine(compile)}\n\n${cache}`);
 }
 
 /**
