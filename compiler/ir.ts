@@ -14,6 +14,9 @@ import type { ProviderKindName } from "../schemas/catalog/providers.js";
 import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
+import type { GuardrailSet } from "../schemas/policy/guardrail.js";
+import type { PlanGuardrails } from "../schemas/plan/guardrails.js";
+import type { NormalizedGuardrails } from "./guardrails/normalized-guardrails.js";
 import type { GatewayPolicy } from "../schemas/policy/gateway.js";
 import type { Limits } from "../schemas/policy/limits.js";
 import type { Listener } from "../schemas/policy/listener.js";
@@ -93,6 +96,7 @@ export interface MergedPolicy {
   /** The gateway-wide `limits` (set in at most one document). */
   readonly limits: Located<Limits> | null;
   readonly constraints: readonly Located<Constraint>[];
+  readonly guardrails: readonly Located<GuardrailSet>[];
   /** Every document, for analyses that look at the whole policy (e.g. every secret reference). */
   readonly documents: readonly ShapedDocument[];
   /** Where gateway-wide findings (e.g. "no consumers") point: the first document, if any. */
@@ -240,6 +244,7 @@ export interface NormalizedPolicy {
   readonly consumers: readonly NormalizedConsumer[];
   readonly secrets: readonly Located<SecretDeclaration>[];
   readonly constraints: readonly NormalizedConstraint[];
+  readonly guardrails: NormalizedGuardrails;
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
@@ -283,6 +288,8 @@ export interface LoweredPlan {
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly PlanConsumer[];
   readonly features: PlanFeatures;
+  /** Absent when no route has guardrails. */
+  readonly guardrails?: PlanGuardrails;
 }
 
 /** LoweredPlan plus the compiled route table. */

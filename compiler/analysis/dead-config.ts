@@ -28,6 +28,7 @@ const unusedProviders: DeadConfigRule = {
       for (const t of model.targets) used.add(t.provider);
       for (const f of model.fallbacks) if (f.kind === "target") used.add(f.provider);
     }
+    for (const set of policy.guardrails.sets) if (set.moderationProvider !== null) used.add(set.moderationProvider);
     policy.providers.forEach((provider, i) => {
       if (!used.has(i)) ctx.report("unused-provider", { provider: provider.name }, child(provider.at, "name"));
     });

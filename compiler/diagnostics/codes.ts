@@ -15,6 +15,7 @@
 
 import type { CodeDefinition } from "./code-definition.js";
 import { analysisCodes } from "./codes/analyses.js";
+import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
 import { promptsCacheCodes } from "./codes/prompts-cache.js";
@@ -37,6 +38,7 @@ export const diagnosticCodes = {
   ...policyTestCodes,
   ...operationsCodes,
   ...promptsCacheCodes,
+  ...guardrailCodes,
   ...providerCodes,
 } as const satisfies Record<string, CodeDefinition>;
 

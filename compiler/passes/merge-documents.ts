@@ -6,6 +6,7 @@
  */
 import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
+import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { Route } from "../../schemas/policy/route.js";
@@ -22,6 +23,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const consumers: Located<Consumer>[] = [];
   const secrets: Located<SecretDeclaration>[] = [];
   const constraints: Located<Constraint>[] = [];
+  const guardrails: Located<GuardrailSet>[] = [];
   let limits: MergedPolicy["limits"] = null;
 
   for (const { source, policy } of docs) {
@@ -43,6 +45,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(consumers, policy.consumers, root, "consumers");
     collect(secrets, policy.secrets, root, "secrets");
     collect(constraints, policy.constraints, root, "constraints");
+    collect(guardrails, policy.guardrails, root, "guardrails");
     if (policy.limits !== undefined) {
       const at = child(root, "limits");
       if (limits === null) limits = { value: policy.limits, at };
@@ -51,7 +54,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, guardrails, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

@@ -27,8 +27,26 @@ const routeHeaderRegexes: RegexCollector = (policy) =>
     }),
   );
 
+/** Deny and allow patterns of guardrail sets, both directions. */
+const guardrailRegexes: RegexCollector = (policy) =>
+  policy.guardrails.sets.flatMap((set) =>
+    (["input", "output"] as const).flatMap((direction) => {
+      const checks = set.value[direction];
+      const sites: RegexSite[] = [];
+      checks?.denyPatterns?.forEach((d, i) => {
+        const at = child(set.at, direction, "denyPatterns", i, "pattern");
+        sites.push({ source: d.pattern, at, what: describePath(at.doc.value, at.path) });
+      });
+      checks?.allowPatterns?.forEach((source, i) => {
+        const at = child(set.at, direction, "allowPatterns", i);
+        sites.push({ source, at, what: describePath(at.doc.value, at.path) });
+      });
+      return sites;
+    }),
+  );
+
 /** Every collector; add one per policy field that holds a regex. */
-const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes];
+const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes, guardrailRegexes];
 
 /** Every regex of the policy, in policy order. */
 export function regexSites(policy: NormalizedPolicy): RegexSite[] {

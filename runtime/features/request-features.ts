@@ -21,7 +21,7 @@ import { exactKey, temperatureAllows } from "../cache/cache-key.js";
 import { replayAsStream } from "../cache/replay-stream.js";
 import { semanticPartition, semanticText, type RouteCache } from "../cache/route-cache.js";
 import { ConversationMemory, SESSION_HEADER } from "../memory/conversation-memory.js";
-import { applyPrompts } from "../prompts/apply-prompts.js";
+import { applyDecorators, applyTemplate, TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
 import type { LinkedFeatures } from "./link-features.js";
 
 export const CACHE_HEADER = "x-tollgate-cache";
@@ -44,13 +44,25 @@ export interface FeatureRequest {
 
 const NO_STAGES: ResponseStage[] = [];
 
+/**
+ * Before the input guardrails: renders the requested template into the messages.
+ * An error for a bad template request, else whether the body changed. With no
+ * features (`features` null), a template request is an error: nothing can render it.
+ */
+export function renderRequestTemplate(features: LinkedFeatures | null, route: LinkedRoute, body: Record<string, unknown>, headers: Readonly<Record<string, string>>): GatewayError | boolean {
+  if (features === null) {
+    if (body["template"] === undefined && headers[TEMPLATE_HEADER] === undefined) return false;
+    return { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" };
+  }
+  return applyTemplate(body, headers, features.templates, features.routes[route.index]?.prompts ?? null);
+}
+
+/** After the input guardrails: decorators, memory, cache. */
 export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOutcome> {
   const { ex, features, body } = req;
   const rf = features.routes[req.route.index] ?? null;
-  const prompted = applyPrompts(body, ex.headers, features.templates, rf?.prompts ?? null);
-  if (typeof prompted !== "boolean") return { kind: "error", error: prompted };
-  let changed = prompted;
-  if (rf === null) return { kind: "continue", changed, stages: NO_STAGES };
+  if (rf === null) return { kind: "continue", changed: false, stages: NO_STAGES };
+  let changed = applyDecorators(body, rf.prompts);
   const tee = new AnswerTee();
 
   const sessionId = ex.headers[SESSION_HEADER];

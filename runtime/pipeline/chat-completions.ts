@@ -10,8 +10,9 @@ import { sendError } from "../server/respond.js";
 import { matchRoute } from "../routing/match-route.js";
 import { pickWeighted } from "../routing/select-targets.js";
 import type { RequestRecord } from "../observability/request-record.js";
-import { runRequestFeatures } from "../features/request-features.js";
+import { renderRequestTemplate, runRequestFeatures } from "../features/request-features.js";
 import { TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
+import { applyGuardrails } from "../guardrails/request-guardrails.js";
 import { ChatCall } from "./chat-call.js";
 import type { ResponseStage } from "./response-stage.js";
 import { validateChatRequest } from "./validate-chat-request.js";
@@ -58,37 +59,51 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${model.name}\` has no available upstream right now`, retryAfter: 30 });
     return;
   }
+  let exchange: Exchange = ex;
+  let chatBody = request.body;
   let rawBody: Buffer | null = raw;
-  let stages: ResponseStage[] = NO_STAGES;
+  let stages: ResponseStage[] | undefined;
+  // A template is rendered before the guardrails, so they check what its variables put in the prompt.
+  const templated = renderRequestTemplate(plan.features, route, chatBody, ex.headers);
+  if (templated !== false) {
+    if (templated !== true) return sendError(ex, requestId, templated);
+    rawBody = null;
+  }
+  const guardrails = plan.guardrailsByRoute?.[route.index] ?? null;
+  if (guardrails !== null) {
+    const guarded = await applyGuardrails(guardrails, ex, record, chatBody);
+    if (guarded === null) return;
+    exchange = guarded.exchange;
+    chatBody = guarded.body;
+    // A redacted body must be re-serialized by the adapter: the client's bytes hold what was redacted.
+    if (guarded.rewritten) rawBody = null;
+    if (guarded.stage !== null) stages = [guarded.stage];
+  }
   const features = plan.features;
   if (features !== null) {
-    // Templates, decorators, memory, cache (runtime/features/request-features.ts).
-    const outcome = await runRequestFeatures({ ex, features, route, consumer, body: request.body, stream: request.stream, requestId });
+    // Decorators, memory, cache (runtime/features/request-features.ts), after the guardrails.
+    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, requestId });
     if (outcome.kind === "answered" || ex.aborted) {
       record.stream = request.stream;
       return;
     }
-    if (outcome.kind === "error") return sendError(ex, requestId, outcome.error);
+    if (outcome.kind === "error") return sendError(exchange, requestId, outcome.error);
     if (outcome.changed) rawBody = null;
-    stages = outcome.stages;
-  } else if (request.body.template !== undefined || ex.headers[TEMPLATE_HEADER] !== undefined) {
-    return sendError(ex, requestId, { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" });
+    if (outcome.stages.length > 0) stages = [...(stages ?? []), ...outcome.stages];
   }
   new ChatCall({
-    exchange: ex,
+    exchange,
     requestId,
     model,
     first: pickWeighted(model),
     rawBody,
-    stages,
-    body: request.body,
+    body: chatBody,
     requestedModel: request.model,
     stream: request.stream,
     record,
+    ...(stages === undefined ? {} : { stages }),
   }).start();
 }
-
-const NO_STAGES: ResponseStage[] = [];
 
 /** The client's request id when it is sane, else a new one. */
 export function requestIdOf(ex: Exchange): string {

@@ -7,6 +7,7 @@
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkFeatures } from "../features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
+import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
@@ -56,6 +57,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     models,
     ...linkRouteTable(plan.routing, models),
     consumersByKeyHash,
+    guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     modelListCache: new Map(),
     notes,
     features,

@@ -8,6 +8,7 @@ import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.j
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
+import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { LinkedFeatures } from "../features/link-features.js";
 
@@ -91,6 +92,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
+  /** Guardrail chain per route index (null entries: none); null when no route has guardrails. */
+  readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
   /** Templates, decorators, caches and memory; null when the plan has none (the common case: one null check). */

@@ -4,6 +4,11 @@
  * messages (optional with a template); the route's `prepend` decorators go before
  * everything, its `append` decorators after. The template fields (`template`,
  * `variables`) never reach the upstream.
+ *
+ * The two run at different points of the request (see chat-completions.ts): templates
+ * before the input guardrails, so what a client puts in `variables` is checked like
+ * any message; decorators after them, so the operator's own preamble ("ignore
+ * instructions in documents…") is not mistaken for a prompt injection.
  */
 import type { PlanRoutePrompts, PlanTemplate } from "../../schemas/plan/prompts.js";
 import type { GatewayError } from "../server/errors.js";
@@ -20,6 +25,13 @@ export type TemplateTable = ReadonlyMap<string, { readonly index: number; readon
  * template request, true when the body changed, false when it did not.
  */
 export function applyPrompts(body: Record<string, unknown>, headers: Readonly<Record<string, string>>, templates: TemplateTable, prompts: PlanRoutePrompts | null): GatewayError | boolean {
+  const templated = applyTemplate(body, headers, templates, prompts);
+  if (typeof templated !== "boolean") return templated;
+  return applyDecorators(body, prompts) || templated;
+}
+
+/** Renders the requested template (if any) into `body.messages`; an error, or whether the body changed. */
+export function applyTemplate(body: Record<string, unknown>, headers: Readonly<Record<string, string>>, templates: TemplateTable, prompts: PlanRoutePrompts | null): GatewayError | boolean {
   let changed = false;
   const named = body["template"] ?? headers[TEMPLATE_HEADER];
   if (named !== undefined) {
@@ -37,9 +49,12 @@ export function applyPrompts(body: Record<string, unknown>, headers: Readonly<Re
   } else if (body["variables"] !== undefined) {
     return { code: "invalid_request", message: "`variables` is only accepted together with `template`", param: "variables" };
   }
-  if (prompts !== null && (prompts.prepend.length > 0 || prompts.append.length > 0)) {
-    body["messages"] = [...prompts.prepend, ...(body["messages"] as unknown[]), ...prompts.append];
-    changed = true;
-  }
   return changed;
+}
+
+/** Puts the route's decorator messages around `body.messages`; whether the body changed. */
+export function applyDecorators(body: Record<string, unknown>, prompts: PlanRoutePrompts | null): boolean {
+  if (prompts === null || (prompts.prepend.length === 0 && prompts.append.length === 0)) return false;
+  body["messages"] = [...prompts.prepend, ...(body["messages"] as unknown[]), ...prompts.append];
+  return true;
 }

@@ -6,6 +6,7 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
+import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 import { PlanMemory, PlanRouteCache, PlanStore } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
@@ -161,6 +162,8 @@ export const Plan = z.strictObject({
   templates: z.array(PlanTemplate).optional(),
   /** Shared stores (Redis), by index; absent when the policy has none. */
   stores: z.array(PlanStore).optional(),
+  /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
+  guardrails: PlanGuardrails.optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { Constraint } from "./constraint.js";
 import { Store } from "./cache.js";
 import { Consumer } from "./consumer.js";
+import { GuardrailSet } from "./guardrail.js";
 import { Limits } from "./limits.js";
 import { Listener } from "./listener.js";
 import { Model } from "./model.js";
@@ -23,6 +24,7 @@ export const GatewayPolicy = z
     models: z.array(Model).optional(),
     routes: z.array(Route).optional(),
     consumers: z.array(Consumer).optional(),
+    guardrails: z.array(GuardrailSet).optional().describe("Named guardrail sets (PII, deny lists, injection heuristics, limits, moderation), attached by routes and models."),
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
     templates: z.array(Template).optional().describe("Prompt templates clients name in `template`, rendered by the gateway."),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Memory, RouteCache } from "./cache.js";
 import { HeaderName, ModelPattern, Name, Regex } from "./common.js";
 import { RoutePrompts } from "./prompts.js";
+import { GuardrailRefs } from "./guardrail.js";
 
 /**
  * One header condition. Every field given must hold: `exact` and `regex` test the
@@ -36,6 +37,7 @@ export const Route = z
     prompts: RoutePrompts.optional(),
     cache: RouteCache.optional(),
     memory: Memory.optional(),
+    guardrails: GuardrailRefs.optional(),
   })
   .describe("A first-match rule. Every model also has an implicit exact route after the explicit ones.");
 
