@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheReport, measureCache } from "./cache.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -111,9 +112,12 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
+  print(compileSpeedLine(compile));
+  // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
+  log("quotas: admission overhead, local and Redis stores");
+  for (const line of quotaLines(await measureQuotas())) print(line);
   log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
-  const cache = cacheReport(await measureCache());
-  print(`${compileSpeedLine(compile)}\n\n${cache}`);
+  print(cacheReport(await measureCache()));
 }
 
 /**

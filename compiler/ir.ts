@@ -10,6 +10,8 @@
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
+import type { Quota, Stores } from "../schemas/policy/quota.js";
 import type { ProviderKindName } from "../schemas/catalog/providers.js";
 import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
@@ -96,6 +98,10 @@ export interface MergedPolicy {
   /** The gateway-wide `limits` (set in at most one document). */
   readonly limits: Located<Limits> | null;
   readonly constraints: readonly Located<Constraint>[];
+  /** Quotas, concatenated in file order. */
+  readonly quotas: readonly Located<Quota>[];
+  /** The `stores` block (set in at most one document). */
+  readonly stores: Located<Stores> | null;
   readonly guardrails: readonly Located<GuardrailSet>[];
   /** Every document, for analyses that look at the whole policy (e.g. every secret reference). */
   readonly documents: readonly ShapedDocument[];
@@ -142,6 +148,8 @@ export type Tags = ReadonlyMap<string, string>;
 export interface NormalizedPrice {
   readonly input: number;
   readonly output: number;
+  /** USD per million prompt-cache reads, when known. */
+  readonly cachedInput?: number;
   readonly source: "policy" | "catalog";
 }
 
@@ -225,6 +233,8 @@ export interface NormalizedConsumer {
   /** The `models` entries as written (null when omitted), for findings about the list itself. */
   readonly allowList: readonly Located<string>[] | null;
   readonly tags: Tags;
+  /** The consumer's team, or null. */
+  readonly team: string | null;
 }
 
 /** A compliance constraint with its tag selectors as text. */
@@ -244,6 +254,9 @@ export interface NormalizedPolicy {
   readonly consumers: readonly NormalizedConsumer[];
   readonly secrets: readonly Located<SecretDeclaration>[];
   readonly constraints: readonly NormalizedConstraint[];
+  /** Quotas as written (compiled by the compile-quotas pass, which needs the normalized models). */
+  readonly quotas: readonly Located<Quota>[];
+  readonly stores: Located<Stores> | null;
   readonly guardrails: NormalizedGuardrails;
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
@@ -279,8 +292,19 @@ export interface ModelDraft {
   readonly fallbacks: readonly number[];
 }
 
+/** The plan's quota and store entries, compiled by compile-quotas; absent when the policy has none. */
+export interface QuotaPlanParts {
+  readonly quotas?: PlanQuota[];
+  readonly stores?: PlanStores;
+}
+
+/** The expanded policy plus its compiled quotas. */
+export interface QuotaPolicy extends ExpandedPolicy {
+  readonly compiledQuotas: QuotaPlanParts;
+}
+
 /** Plan parts that map one-to-one from the policy; tables come next. */
-export interface LoweredPlan {
+export interface LoweredPlan extends QuotaPlanParts {
   readonly listener: PlanListener;
   readonly upstreams: readonly PlanUpstream[];
   readonly targets: readonly PlanTarget[];
@@ -297,7 +321,6 @@ export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "features"> {
   readonly routing: PlanRouteTable;
   readonly publicModels: Plan["publicModels"];
   readonly templates?: Plan["templates"];
-  readonly stores?: Plan["stores"];
 }
 
 /** Everything in the plan except the stamp (`planVersion`, `compilerVersion`, `hash`). */

@@ -30,6 +30,7 @@ import { mergeDocuments } from "./passes/merge-documents.js";
 import { resolveRefs } from "./passes/resolve-refs.js";
 import { validateShape } from "./passes/validate-shape.js";
 import { collectTests } from "./policy-tests/collect-tests.js";
+import { compileQuotas } from "./quotas/compile-quotas.js";
 import { runTests } from "./policy-tests/run-tests.js";
 import { recordSources } from "./sourcemap/source-facts.js";
 
@@ -105,6 +106,7 @@ export const compilerPipeline = Pipeline.start<readonly Source[]>()
   .then("check-worst-case", checkWorstCase)
   .then("check-compliance", checkCompliance)
   .then("check-dead-config", checkDeadConfig)
+  .then("compile-quotas", compileQuotas)
   .then("record-sources", recordSources)
   .then("lower", lower)
   .then("build-route-table", buildRouteTable)

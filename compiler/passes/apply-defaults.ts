@@ -52,6 +52,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
       allowedModels: models.map((m) => allowed === null || allowed.has(m.name)),
       allowList: consumer.models?.map((name, i): Located<string> => ({ value: name, at: child(at, "models", i) })) ?? null,
       tags: normalizeTags(consumer.tags),
+      team: consumer.team ?? null,
     };
   });
 
@@ -63,6 +64,8 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     consumers,
     secrets: merged.secrets,
     constraints: merged.constraints.map(normalizeConstraint),
+    quotas: merged.quotas,
+    stores: merged.stores,
     guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
     documents: merged.documents,
     anchor: merged.anchor,

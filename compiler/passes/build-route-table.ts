@@ -47,6 +47,5 @@ export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): Rou
     routing,
     publicModels,
     ...(features.templates.length > 0 ? { templates: [...features.templates] } : {}),
-    ...(features.stores.length > 0 ? { stores: [...features.stores] } : {}),
   };
 }

@@ -9,10 +9,10 @@
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
-import type { ExpandedPolicy, LoweredPlan, ModelDraft, NormalizedPrice } from "../ir.js";
+import type { LoweredPlan, ModelDraft, NormalizedPrice, QuotaPolicy } from "../ir.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
-export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan {
+export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
@@ -37,7 +37,9 @@ export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan 
       targetIndex.set(key, index);
     }
     const target = targets[index]!;
-    if (target.price === undefined && price !== null) target.price = { input: price.input, output: price.output };
+    if (target.price === undefined && price !== null) {
+      target.price = { input: price.input, output: price.output, ...(price.cachedInput === undefined ? {} : { cachedInput: price.cachedInput }) };
+    }
     return index;
   };
 
@@ -52,8 +54,9 @@ export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan 
     name: c.name,
     keySha256: c.keys.map((k) => k.value),
     allowedModels: [...c.allowedModels],
+    ...(c.team === null ? {} : { team: c.team }),
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, ...(guardrails === undefined ? {} : { guardrails }) };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
 }

@@ -9,6 +9,7 @@ import type { Consumer } from "../../schemas/policy/consumer.js";
 import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Provider } from "../../schemas/policy/provider.js";
+import type { Quota } from "../../schemas/policy/quota.js";
 import type { Route } from "../../schemas/policy/route.js";
 import type { SecretDeclaration } from "../../schemas/policy/secret.js";
 import { type CompileContext, child } from "../context.js";
@@ -25,6 +26,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const constraints: Located<Constraint>[] = [];
   const guardrails: Located<GuardrailSet>[] = [];
   let limits: MergedPolicy["limits"] = null;
+  const quotas: Located<Quota>[] = [];
+  let stores: MergedPolicy["stores"] = null;
 
   for (const { source, policy } of docs) {
     const root: Origin = { doc: source, path: [] };
@@ -45,6 +48,12 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(consumers, policy.consumers, root, "consumers");
     collect(secrets, policy.secrets, root, "secrets");
     collect(constraints, policy.constraints, root, "constraints");
+    collect(quotas, policy.quotas, root, "quotas");
+    if (policy.stores !== undefined) {
+      const at = child(root, "stores");
+      if (stores === null) stores = { value: policy.stores, at };
+      else ctx.report("quota-duplicate-stores", {}, at, { part: "key", related: [{ at: stores.at, message: "the first `stores` is here", part: "key" }] });
+    }
     collect(guardrails, policy.guardrails, root, "guardrails");
     if (policy.limits !== undefined) {
       const at = child(root, "limits");
@@ -54,7 +63,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, guardrails, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, guardrails, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

@@ -1,12 +1,12 @@
 /**
  * The prompt and cache features of a policy, checked and lowered in one step (they
- * feed no other analysis): templates (see normalize-templates.ts), stores, and each
+ * feed no other analysis): templates (see normalize-templates.ts), and each
  * explicit route's `prompts`, `cache` and `memory` blocks, with names resolved to
  * plan indices, durations and sizes converted and defaults applied.
  */
-import type { PlanMemory, PlanRouteCache, PlanStore } from "../../schemas/plan/cache.js";
+import type { PlanMemory, PlanRouteCache } from "../../schemas/plan/cache.js";
 import type { PlanRoutePrompts, PlanTemplate } from "../../schemas/plan/prompts.js";
-import type { Memory, RouteCache, Store } from "../../schemas/policy/cache.js";
+import type { Memory, RouteCache } from "../../schemas/policy/cache.js";
 import type { RoutePrompts, Template } from "../../schemas/policy/prompts.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
@@ -24,10 +24,9 @@ export interface RouteFeatures {
   memory?: PlanMemory;
 }
 
-/** The plan parts of the features: top-level lists, and per explicit route (by route index) its blocks. */
+/** The plan parts of the features: the templates, and per explicit route (by route index) its blocks. */
 export interface PlanFeatures {
   readonly templates: readonly PlanTemplate[];
-  readonly stores: readonly PlanStore[];
   readonly routes: readonly RouteFeatures[];
 }
 
@@ -37,7 +36,7 @@ export const FEATURE_DEFAULTS = {
   semantic: { threshold: 0.95, ttl: "1h", maxEntries: 10_000, timeout: "2s", maxTemperature: 0 },
   memory: { maxTurns: 20, maxTokens: 4000, contextWindow: 128_000, ttl: "1h", maxSessions: 10_000 },
   scope: "consumer",
-  keyPrefix: "tollgate:",
+  store: "memory",
 } as const;
 
 /** Below this, a semantic threshold is warned about (TG6610). */
@@ -46,25 +45,18 @@ const LOW_THRESHOLD = 0.8;
 export function normalizeFeatures(resolved: ResolvedPolicy, ctx: CompileContext): PlanFeatures {
   const { merged, providerIndex } = resolved;
   const templateList: Located<Template>[] = [];
-  const storeList: Located<Store>[] = [];
+  let redisConfigured = false;
   for (const { source, policy } of merged.documents) {
     policy.templates?.forEach((value, i) => templateList.push({ value, at: { doc: source, path: ["templates", i] } }));
-    policy.stores?.forEach((value, i) => storeList.push({ value, at: { doc: source, path: ["stores", i] } }));
+    if (policy.stores?.redis !== undefined) redisConfigured = true;
   }
   const templates = firstOfEachName("template", templateList, ctx);
-  const stores = firstOfEachName("store", storeList, ctx);
   const templateIndex = new Map(templates.map((t, i) => [t.value.name, i]));
-  const storeIndex = new Map(stores.map((s, i) => [s.value.name, i]));
   const describe = (at: Origin): string => describePath(at.doc.value, at.path);
 
-  const storeRef = (name: string | undefined, at: Origin): number | null => {
-    if (name === undefined) return null;
-    const index = storeIndex.get(name);
-    if (index === undefined) {
-      ctx.report("unknown-store", { what: describe(at), name }, at, { suggestion: suggestName(name, [...storeIndex.keys()], "stores") });
-      return null;
-    }
-    return index;
+  const storeRef = (store: "memory" | "redis" | undefined, at: Origin): "memory" | "redis" => {
+    if (store === "redis" && !redisConfigured) ctx.report("redis-store-missing", { what: describe(at) }, at);
+    return store ?? FEATURE_DEFAULTS.store;
   };
   const ms = (value: number | string | undefined, fallback: string, at: Origin): number => converted(parseDuration(value ?? fallback), at, "bad-duration", ctx);
   const bytes = (value: number | string | undefined, fallback: string, at: Origin): number => converted(parseSize(value ?? fallback), at, "bad-size", ctx);
@@ -150,11 +142,7 @@ export function normalizeFeatures(resolved: ResolvedPolicy, ctx: CompileContext)
     };
   }
 
-  return {
-    templates: normalizeTemplates(templates, ctx),
-    stores: stores.map(({ value: s }) => ({ name: s.name, kind: s.kind, url: s.url, keyPrefix: s.keyPrefix ?? FEATURE_DEFAULTS.keyPrefix })),
-    routes,
-  };
+  return { templates: normalizeTemplates(templates, ctx), routes };
 }
 
 /** The first definition of each name; later ones are reported as duplicates. */

@@ -1,8 +1,8 @@
 /**
  * Links the prompt and cache features of a plan: the template table, and per route
  * its decorators, response cache (exact LRU, semantic store, cipher, embedder) and
- * conversation memory; Redis connections are opened once per store and closed with
- * the plan. Returns null when the plan configures none of it, so requests on such a
+ * conversation memory; one Redis connection (to `stores.redis`) is opened when a
+ * route uses it and closed with the plan. Returns null when the plan configures none of it, so requests on such a
  * gateway pay one null check.
  */
 import type { Plan } from "../../schemas/plan/plan.js";
@@ -17,7 +17,8 @@ import { LocalSemanticStore, type SemanticStore } from "../cache/semantic/semant
 import { ConversationMemory } from "../memory/conversation-memory.js";
 import { LocalMemoryStore, RedisMemoryStore } from "../memory/memory-store.js";
 import type { TemplateTable } from "../prompts/apply-prompts.js";
-import { RedisConnection } from "../stores/redis-connection.js";
+import { RedisCommands } from "../cache/redis-commands.js";
+import { RedisConnection } from "../stores/redis-client.js";
 import type { PlanRoutePrompts } from "../../schemas/plan/prompts.js";
 
 export interface LinkedRouteFeatures {
@@ -47,15 +48,17 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
     if (!r.ok) throw new PlanError(`${what}: ${r.problem}`);
     return r.value;
   };
-  const connections = new Map<number, RedisConnection>();
-  const redis = (index: number): { connection: RedisConnection; prefix: string } => {
-    const store = plan.stores![index]!;
-    let connection = connections.get(index);
-    if (connection === undefined) {
-      connection = new RedisConnection(secret(store.url, `store ${store.name}`), store.name);
-      connections.set(index, connection);
-    }
-    return { connection, prefix: store.keyPrefix };
+  // One connection for all routes, opened on first use (the quota store keeps its own).
+  let connection: RedisConnection | null = null;
+  let commands: RedisCommands | null = null;
+  const redis = (): RedisCommands => {
+    if (commands !== null) return commands;
+    const store = plan.stores?.redis ?? null;
+    if (store === null) throw new PlanError("a cache or memory uses `store: redis`, but the plan has no `stores.redis`");
+    connection = new RedisConnection({ url: secret(store.url, "stores.redis.url"), prefix: store.prefix, timeoutMs: store.timeoutMs, label: "redis (caches, memory)" });
+    void connection.connect();
+    commands = new RedisCommands(connection);
+    return commands;
   };
 
   const routes = plan.routing.routes.map((r): LinkedRouteFeatures | null => {
@@ -69,11 +72,7 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
       if (c.semantic !== null) {
         const s = c.semantic;
         const settings = { threshold: s.threshold, ttlMs: s.ttlMs, maxEntries: s.maxEntries, cipher, now };
-        if (s.store === null) semantic = new LocalSemanticStore(settings);
-        else {
-          const { connection, prefix } = redis(s.store);
-          semantic = new RedisSemanticStore(settings, connection, prefix);
-        }
+        semantic = s.store === "memory" ? new LocalSemanticStore(settings) : new RedisSemanticStore(settings, redis());
         embedder = new UpstreamEmbedder(upstreams[s.upstream]!, `${plan.upstreams[s.upstream]!.basePath}/embeddings`, s.model, s.timeoutMs);
       }
       cache = new RouteCache(c, cipher, embedder, semantic, now);
@@ -81,11 +80,7 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
     let memory: ConversationMemory | null = null;
     if (r.memory !== undefined) {
       const m = r.memory;
-      if (m.store === null) memory = new ConversationMemory(m, new LocalMemoryStore(m.maxSessions, now));
-      else {
-        const { connection, prefix } = redis(m.store);
-        memory = new ConversationMemory(m, new RedisMemoryStore(connection, prefix));
-      }
+      memory = new ConversationMemory(m, m.store === "memory" ? new LocalMemoryStore(m.maxSessions, now) : new RedisMemoryStore(redis()));
     }
     return { prompts: r.prompts ?? null, cache, memory };
   });
@@ -94,7 +89,7 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
     templates: new Map(templates.map((template, index) => [template.name, { index, template }])),
     routes,
     close: async () => {
-      await Promise.all([...connections.values()].map((c) => c.close()));
+      await connection?.close();
     },
   };
 }

@@ -3,7 +3,7 @@
  * (one JSON value per session, with a TTL renewed on every turn). A Redis failure
  * reads as an empty conversation and a lost write: the request itself still works.
  */
-import type { RedisConnection } from "../stores/redis-connection.js";
+import type { RedisCommands } from "../cache/redis-commands.js";
 
 /** One exchange: the client's messages of one request and the answer. */
 export interface Turn {
@@ -48,14 +48,11 @@ export class LocalMemoryStore implements MemoryStore {
 }
 
 export class RedisMemoryStore implements MemoryStore {
-  constructor(
-    readonly redis: RedisConnection,
-    readonly prefix: string,
-  ) {}
+  constructor(readonly redis: RedisCommands) {}
 
   async load(key: string): Promise<Turn[]> {
     try {
-      const text = (await this.redis.command(["GET", `${this.prefix}mem:${key}`])) as string | null;
+      const text = (await this.redis.command(["GET", `${this.redis.prefix}mem:${key}`])) as string | null;
       const parsed: unknown = text === null ? [] : JSON.parse(text);
       return Array.isArray(parsed) ? (parsed as Turn[]) : [];
     } catch {
@@ -65,7 +62,7 @@ export class RedisMemoryStore implements MemoryStore {
 
   async save(key: string, turns: readonly Turn[], ttlMs: number): Promise<void> {
     try {
-      await this.redis.command(["SET", `${this.prefix}mem:${key}`, JSON.stringify(turns), "PX", String(ttlMs)]);
+      await this.redis.command(["SET", `${this.redis.prefix}mem:${key}`, JSON.stringify(turns), "PX", String(ttlMs)]);
     } catch {
       /* the conversation loses this turn; the answer was already delivered */
     }

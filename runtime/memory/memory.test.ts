@@ -3,7 +3,7 @@ import type { PlanMemory } from "../../schemas/plan/cache.js";
 import { ConversationMemory } from "./conversation-memory.js";
 import { LocalMemoryStore } from "./memory-store.js";
 
-const config: PlanMemory = { maxTurns: 10, maxTokens: 1000, contextWindow: 100_000, ttlMs: 60_000, store: null, maxSessions: 2 };
+const config: PlanMemory = { maxTurns: 10, maxTokens: 1000, contextWindow: 100_000, ttlMs: 60_000, store: "memory", maxSessions: 2 };
 const answer = (content: string) => ({ choices: [{ message: { role: "assistant", content } }] });
 
 describe("conversation memory", () => {

@@ -24,6 +24,14 @@ export interface MockBehaviour {
   dropAfter?: number;
   /** The `retry-after` header (seconds) on error statuses; 429 sends 1 when unset. */
   retryAfterSeconds?: number;
+  /**
+   * After this many content chunks, end a 200 stream with the protocol's in-stream error
+   * event (Anthropic `event: error` overloaded_error, a Bedrock exception frame, a Gemini
+   * error object). Anthropic, Bedrock and Gemini/Vertex protocols only.
+   */
+  streamErrorAfter?: number;
+  /** Prompt tokens reported as read from the provider's cache (Anthropic, Bedrock, Gemini usage). */
+  cachedTokens?: number;
   /** Answer with this text instead of the default words (`say=` is percent-decoded, so `%20` is a space). */
   say?: string;
   /** With `say`: characters per content chunk (default: one word per chunk). */
@@ -104,6 +112,18 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     if (n === undefined) return "drop must be an integer number of content chunks >= 0";
     b.fail = "drop";
     b.dropAfter = n;
+    return undefined;
+  },
+  streamerror(b, v) {
+    const n = integer(v, 0, MAX_TOKENS);
+    if (n === undefined) return "streamerror must be an integer number of content chunks >= 0";
+    b.streamErrorAfter = n;
+    return undefined;
+  },
+  cached(b, v) {
+    const n = integer(v, 0, MAX_TOKENS);
+    if (n === undefined) return `cached must be an integer from 0 to ${MAX_TOKENS}`;
+    b.cachedTokens = n;
     return undefined;
   },
   say(b, v) {

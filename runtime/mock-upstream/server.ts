@@ -16,6 +16,8 @@ import { sendEmbeddings } from "./embeddings.js";
 import { sendModels } from "./models.js";
 import { sendModeration } from "./moderations.js";
 import { sendError } from "./openai-error.js";
+import { answerProtocol } from "./protocols/dispatch.js";
+import { protocolRoute } from "./protocols/routes.js";
 import { recordRequest, type RecordedRequest } from "./request-log.js";
 
 /** Options for {@link startMockUpstream}. */
@@ -26,7 +28,11 @@ export interface MockUpstreamOptions {
   port?: number;
   /** The behaviour of requests that script nothing (merged over {@link DEFAULT_BEHAVIOUR}). */
   defaults?: Partial<MockBehaviour>;
-  /** When set, `/v1/*` requests without `Authorization: Bearer <requireApiKey>` get 401. */
+  /**
+   * When set, requests without this key get 401: OpenAI paths want `Authorization: Bearer
+   * <key>`, Anthropic `x-api-key`, Gemini `x-goog-api-key`, Vertex a bearer token, Bedrock
+   * a SigV4 signature made with access key id `<key>`.
+   */
   requireApiKey?: string;
 }
 
@@ -89,6 +95,9 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
   let path = q === -1 ? url : url.slice(0, q);
 
   if (path === "/healthz") return sendHealth(res);
+  // Provider protocols (Anthropic, Bedrock, Gemini/Vertex) check keys their own way.
+  const route = method === "POST" ? protocolRoute(path, q === -1 ? "" : url.slice(q + 1)) : null;
+  if (route !== null) return answerProtocol(ctx, req, res, route, path, body);
   if (ctx.expectedAuthorization !== undefined && req.headers.authorization !== ctx.expectedAuthorization && `Bearer ${req.headers["api-key"]}` !== ctx.expectedAuthorization) {
     return sendError(res, 401, "Incorrect API key provided.");
   }

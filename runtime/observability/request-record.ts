@@ -11,6 +11,7 @@ import type { GuardrailReport } from "../guardrails/guardrail-report.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { ErrorClass } from "../adapters/error-class.js";
 import type { Usage } from "../usage/usage.js";
+import type { QuotaTicket } from "../quotas/quota-ticket.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -74,6 +75,8 @@ export class RequestRecord {
   usage: Usage | null = null;
   /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
   outputChars = 0;
+  /** What quota admission reserved for this request (settled when it finishes); null when no quota applies. */
+  quota: QuotaTicket | null = null;
   /** What the route's guardrails found (names and counts, never text); null when the route has none. */
   guardrails: GuardrailReport | null = null;
   #observers: readonly RequestObserver[];

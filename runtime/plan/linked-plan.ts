@@ -4,7 +4,7 @@
  * the LinkedPlan it started with until it ends.
  */
 import type { Pool } from "undici";
-import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
+import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
@@ -42,6 +42,8 @@ export interface LinkedTarget {
   readonly upstream: LinkedUpstream;
   /** The model name sent upstream. */
   readonly model: string;
+  /** USD per 1M tokens (input, output, cached input), or null when unpriced; for spend accounting. */
+  readonly price?: PlanTarget["price"] | null;
 }
 
 export interface LinkedModel {

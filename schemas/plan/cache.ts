@@ -1,21 +1,12 @@
 /**
- * Plan form of the response caches, conversation memory and shared stores (see
+ * Plan form of the response caches and conversation memory (see
  * schemas/policy/cache.ts): durations in ms, sizes in bytes, defaults applied,
- * provider and store names resolved to indices, secrets still references.
+ * provider names resolved to indices, secrets still references.
  */
 import { z } from "zod";
 
 const SecretRef = z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/);
 const index = z.number().int().min(0);
-
-export const PlanStore = z.strictObject({
-  name: z.string(),
-  kind: z.enum(["redis"]),
-  /** Secret reference of the redis:// URL. */
-  url: SecretRef,
-  /** Prefix of every key written. */
-  keyPrefix: z.string(),
-});
 
 export const PlanRouteCache = z.strictObject({
   /** Who shares entries: each consumer its own, or every consumer. */
@@ -36,8 +27,8 @@ export const PlanRouteCache = z.strictObject({
       ttlMs: z.number().int().positive(),
       maxEntries: z.number().int().positive(),
       timeoutMs: z.number().int().positive(),
-      /** Index into `stores`; null: in-process. */
-      store: index.nullable(),
+      /** `redis`: the plan's `stores.redis`; `memory`: in-process. */
+      store: z.enum(["memory", "redis"]),
     })
     .nullable(),
 });
@@ -47,11 +38,10 @@ export const PlanMemory = z.strictObject({
   maxTokens: z.number().int().positive(),
   contextWindow: z.number().int().positive(),
   ttlMs: z.number().int().positive(),
-  /** Index into `stores`; null: in-process. */
-  store: index.nullable(),
+  /** `redis`: the plan's `stores.redis`; `memory`: in-process. */
+  store: z.enum(["memory", "redis"]),
   maxSessions: z.number().int().positive(),
 });
 
-export type PlanStore = z.infer<typeof PlanStore>;
 export type PlanRouteCache = z.infer<typeof PlanRouteCache>;
 export type PlanMemory = z.infer<typeof PlanMemory>;

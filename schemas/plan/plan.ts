@@ -8,8 +8,9 @@
 import { z } from "zod";
 import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
-import { PlanMemory, PlanRouteCache, PlanStore } from "./cache.js";
+import { PlanMemory, PlanRouteCache } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
+import { PlanQuota, PlanStores } from "./quota.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
@@ -58,7 +59,14 @@ export const PlanTarget = z.strictObject({
    * USD per 1M tokens, from the policy or the price catalog; absent when unknown.
    * Used for cost estimates (simulate) and, later, spend accounting.
    */
-  price: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }).optional(),
+  price: z
+    .strictObject({
+      input: z.number().nonnegative(),
+      output: z.number().nonnegative(),
+      /** USD per 1M input tokens read from the provider's prompt cache; absent: the input price. */
+      cachedInput: z.number().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /** A public model: how to pick a target and where to go when it fails. */
@@ -128,6 +136,8 @@ export const PlanConsumer = z.strictObject({
   keySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
   /** allowedModels[i] is true when the consumer may use models[i]. */
   allowedModels: z.array(z.boolean()),
+  /** The consumer's team (quotas, usage ledger); absent when it has none. */
+  team: z.string().optional(),
 });
 
 export const PlanListener = z.strictObject({
@@ -160,8 +170,10 @@ export const Plan = z.strictObject({
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
   /** Prompt templates, by index; absent when the policy has none. */
   templates: z.array(PlanTemplate).optional(),
-  /** Shared stores (Redis), by index; absent when the policy has none. */
-  stores: z.array(PlanStore).optional(),
+  /** Quotas and budgets, in policy order; absent when the policy has none (no per-request work). */
+  quotas: z.array(PlanQuota).optional(),
+  /** External state stores; absent when the policy declares none. */
+  stores: PlanStores.optional(),
   /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
   guardrails: PlanGuardrails.optional(),
 });

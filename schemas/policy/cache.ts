@@ -1,18 +1,12 @@
 /**
- * Caching and conversation memory of a route, and the shared stores (Redis) they
- * may keep their entries in.
+ * Caching and conversation memory of a route. Their shared state goes to the
+ * gateway's Redis (`stores.redis`, see quota.ts) when they say `store: redis`.
  */
 import { z } from "zod";
 import { Duration, Name, SecretRef, Size } from "./common.js";
 
-export const Store = z
-  .strictObject({
-    name: Name.describe("The store's name, used by `cache.semantic.store` and `memory.store`."),
-    kind: z.enum(["redis"]).describe("The store type."),
-    url: SecretRef.describe("The `redis://` URL as a secret reference (it may hold a password)."),
-    keyPrefix: z.string().max(64).optional().describe("Prefix of every key the gateway writes. Default `tollgate:`."),
-  })
-  .describe("A shared store, for state common to all replicas.");
+/** Where shared state lives: this process, or the gateway's Redis (`stores.redis`). */
+export const StateStore = z.enum(["memory", "redis"]);
 
 export const ExactCache = z
   .strictObject({
@@ -32,7 +26,7 @@ export const SemanticCache = z
     threshold: z.number().gt(0).max(1).optional().describe("Cosine similarity at or above which a cached answer is served. Default 0.95."),
     ttl: Duration.optional().describe("How long an entry is served. Default 1h."),
     maxEntries: z.number().int().positive().max(1_000_000).optional().describe("Entries kept per scope (oldest go first). Default 10000."),
-    store: Name.optional().describe("A `stores` entry to share entries across replicas. Default: in-process."),
+    store: StateStore.optional().describe("`redis` shares entries across replicas through `stores.redis`. Default `memory` (in-process)."),
     timeout: Duration.optional().describe("Longest wait for an embedding; on timeout the request goes upstream uncached. Default 2s."),
   })
   .describe("Serve requests whose last user message means the same as a cached one.");
@@ -59,11 +53,10 @@ export const Memory = z
     maxTokens: z.number().int().positive().optional().describe("Most estimated tokens of prior turns supplied. Default 4000."),
     contextWindow: z.number().int().positive().optional().describe("The target model's context window in tokens; prior turns are trimmed to fit the request within it. Default 128000."),
     ttl: Duration.optional().describe("How long a conversation is kept after its last turn. Default 1h."),
-    store: Name.optional().describe("A `stores` entry to share conversations across replicas. Default: in-process."),
+    store: StateStore.optional().describe("`redis` shares conversations across replicas through `stores.redis`. Default `memory` (in-process)."),
     maxSessions: z.number().int().positive().optional().describe("In-process only: most conversations kept (least recently used go first). Default 10000."),
   })
   .describe("Conversation memory: with an `x-tollgate-session` header, prior turns are kept per consumer and supplied to the model.");
 
-export type Store = z.infer<typeof Store>;
 export type RouteCache = z.infer<typeof RouteCache>;
 export type Memory = z.infer<typeof Memory>;

@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 import { Constraint } from "./constraint.js";
-import { Store } from "./cache.js";
 import { Consumer } from "./consumer.js";
 import { GuardrailSet } from "./guardrail.js";
 import { Limits } from "./limits.js";
@@ -12,6 +11,7 @@ import { Listener } from "./listener.js";
 import { Model } from "./model.js";
 import { PolicyTest } from "./policy-test.js";
 import { Template } from "./prompts.js";
+import { Quota, Stores } from "./quota.js";
 import { Provider } from "./provider.js";
 import { Route } from "./route.js";
 import { SecretDeclaration } from "./secret.js";
@@ -28,7 +28,8 @@ export const GatewayPolicy = z
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
     templates: z.array(Template).optional().describe("Prompt templates clients name in `template`, rendered by the gateway."),
-    stores: z.array(Store).optional().describe("Shared stores (Redis) for caches and conversation memory across replicas."),
+    quotas: z.array(Quota).optional().describe("Quotas and budgets: limits on requests, tokens or spend per window, enforced before the upstream call."),
+    stores: Stores.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),
     tests: z.array(PolicyTest).optional().describe("Policy unit tests, run by `tollgate test` and by `compile`; never part of the plan."),
   })

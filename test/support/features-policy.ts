@@ -35,7 +35,7 @@ templates:
         content: "Summarize in {{words}} words.{{ tone }}"
       - role: user
         content: "Text: {{text}}"
-${redis ? `stores:\n  - name: shared\n    kind: redis\n    url: env:${REDIS_URL_ENV}\n    keyPrefix: "tg-test:"\n` : ""}routes:
+${redis ? `stores:\n  redis: { url: env:${REDIS_URL_ENV}, prefix: tg-test }\n` : ""}routes:
   - name: decorated
     match: { model: decorated }
     model: echo
@@ -73,12 +73,12 @@ ${
     match: { model: shared }
     model: echo
     cache:
-      semantic: { embedding: { provider: mock, model: words }, threshold: 0.8, store: shared }
+      semantic: { embedding: { provider: mock, model: words }, threshold: 0.8, store: redis }
       encryptionKey: env:${CACHE_KEY_ENV}
   - name: shared-memory
     match: { model: shared-memory }
     model: echo
-    memory: { store: shared }
+    memory: { store: redis }
 `
     : ""
 }  - name: memory

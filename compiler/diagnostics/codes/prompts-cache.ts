@@ -33,10 +33,11 @@ export const promptsCacheCodes = {
     severity: "error",
     message: "{what} accepts unknown template `{name}`",
   },
-  "unknown-store": {
+  "redis-store-missing": {
     code: "TG6606",
     severity: "error",
-    message: "{what} uses unknown store `{name}`",
+    message: "{what} is `redis`, but the policy configures no `stores.redis`",
+    help: "configure the Redis server under `stores.redis` (its `url` as a secret reference), or use `store: memory` (in-process)",
   },
   "template-variable-option": {
     code: "TG6607",

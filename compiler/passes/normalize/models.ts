@@ -30,9 +30,12 @@ function normalizeModel(
 ): NormalizedModel {
   const { providerIndex, modelIndex } = resolved;
   const priceOf = (written: Price | undefined, provider: number, upstreamModel: string): NormalizedPrice | null => {
-    if (written !== undefined) return { input: written.input, output: written.output, source: "policy" };
+    if (written !== undefined) {
+      return { input: written.input, output: written.output, ...(written.cachedInput === undefined ? {} : { cachedInput: written.cachedInput }), source: "policy" };
+    }
     const listed = catalogPrice(providerHosts[provider] ?? "", upstreamModel);
-    return listed === undefined ? null : { input: listed.input, output: listed.output, source: "catalog" };
+    if (listed === undefined) return null;
+    return { input: listed.input, output: listed.output, ...(listed.cachedInput === undefined ? {} : { cachedInput: listed.cachedInput }), source: "catalog" };
   };
   const fallbacks = (model.fallbacks ?? []).map((f, i): NormalizedFallback => {
     const fallbackAt = child(at, "fallbacks", i);

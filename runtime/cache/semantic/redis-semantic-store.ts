@@ -15,7 +15,7 @@
  * trimmed to `maxEntries` and expires with the TTL, so Redis memory stays bounded.
  * Any Redis failure is a miss: the request goes upstream.
  */
-import type { RedisConnection } from "../../stores/redis-connection.js";
+import type { RedisCommands } from "../redis-commands.js";
 import { openWith, sealWith } from "../cipher.js";
 import type { SemanticHit, SemanticSettings, SemanticStore } from "./semantic-store.js";
 import { VectorPartition } from "./vector-partition.js";
@@ -32,12 +32,11 @@ export class RedisSemanticStore implements SemanticStore {
 
   constructor(
     readonly settings: SemanticSettings,
-    readonly redis: RedisConnection,
-    readonly prefix: string,
+    readonly redis: RedisCommands,
   ) {}
 
   async lookup(partition: string, vector: Float32Array): Promise<SemanticHit | null> {
-    const base = `${this.prefix}sc:${partition}:`;
+    const base = `${this.redis.prefix}sc:${partition}:`;
     const mirror = this.#mirror(partition);
     try {
       const fresh = await this.redis.command(["ZRANGEBYSCORE", `${base}v`, `(${mirror.lastSeq}`, "+inf", "WITHSCORES"]);
@@ -58,7 +57,7 @@ export class RedisSemanticStore implements SemanticStore {
   }
 
   async insert(partition: string, vector: Float32Array, answer: Buffer): Promise<void> {
-    const base = `${this.prefix}sc:${partition}:`;
+    const base = `${this.redis.prefix}sc:${partition}:`;
     const { ttlMs, maxEntries, cipher } = this.settings;
     try {
       const seq = Number(await this.redis.command(["INCR", `${base}seq`]));
