@@ -117,7 +117,8 @@ async function main() {
   log("quotas: admission overhead, local and Redis stores");
   for (const line of quotaLines(await measureQuotas())) print(line);
   log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
-  print(cacheReport(await measureCache()));
+  // Printed on its own (print() renders the whole load report around its argument).
+  process.stdout.write(`\n${cacheReport(await measureCache())}\n`);
 }
 
 /**
