@@ -9,6 +9,8 @@
  */
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
+import type { ErrorClassName } from "../schemas/plan/error-class.js";
+import type { PlanHealth, PlanReliability } from "../schemas/plan/reliability.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
 import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
 import type { Quota, Stores } from "../schemas/policy/quota.js";
@@ -139,6 +141,10 @@ export interface NormalizedProvider {
   readonly writtenTimeouts: readonly TimeoutField[];
   readonly connections: number;
   readonly tags: Tags;
+  /** Weights of `apiKeys`, or null when all keys weigh the same. */
+  readonly keyWeights: readonly number[] | null;
+  /** Circuit breaker settings, or null when the provider has no `health`. */
+  readonly health: PlanHealth | null;
 }
 
 /** Tags with their values as text (`zdr: true` → "true"). */
@@ -167,6 +173,8 @@ export interface NormalizedTarget {
   /** The policy's `price`, else the catalog's for the upstream model name, else null. */
   readonly price: NormalizedPrice | null;
   readonly at: Origin;
+  /** Fallbacks only: the error classes it is tried after (`on:`), or null for the default set. */
+  readonly on?: readonly ErrorClassName[] | null;
 }
 
 /** A fallback entry: a provider target, or another public model tried in its place. */
@@ -180,6 +188,8 @@ export interface ModelFallback {
   /** True when the entry also sets `price`, which a model fallback ignores. */
   readonly writtenPrice: boolean;
   readonly at: Origin;
+  /** The error classes the fallback is tried after (`on:`), or null for the default set. */
+  readonly on: readonly ErrorClassName[] | null;
 }
 
 /** A model with its targets and fallbacks resolved and defaulted. */
@@ -189,6 +199,8 @@ export interface NormalizedModel {
   readonly targets: readonly NormalizedTarget[];
   readonly fallbacks: readonly NormalizedFallback[];
   readonly limits: NormalizedLimits;
+  /** Retries, attempt budget, deadline, hedging, degraded answer; null when none is set (`maxAttempts` 0: not written). */
+  readonly reliability: PlanReliability | null;
 }
 
 /** A model's worst-case ceilings: the gateway's `limits` overridden field by field by the model's. */
@@ -270,6 +282,8 @@ export interface AttemptStep {
   readonly target: NormalizedTarget;
   /** The model-fallback edges followed from the requested model, in order (empty for its own entries). */
   readonly via: readonly ModelFallbackHop[];
+  /** The error classes after which this step is tried (a fallback's `on:`); absent or null for the default set. */
+  readonly on?: readonly ErrorClassName[] | null;
 }
 
 /** One model-fallback edge: `from` falls back to `to` at the fallback entry `at`. */
@@ -290,6 +304,9 @@ export interface ModelDraft {
   readonly name: string;
   readonly targets: readonly { readonly target: number; readonly weight: number }[];
   readonly fallbacks: readonly number[];
+  /** fallbackOn[i]: classes after which fallbacks[i] is tried, null for the default set. */
+  readonly fallbackOn?: readonly (readonly ErrorClassName[] | null)[];
+  readonly reliability?: PlanReliability | null;
 }
 
 /** The plan's quota and store entries, compiled by compile-quotas; absent when the policy has none. */

@@ -20,6 +20,7 @@ import { checkFallbacks } from "./passes/check-fallbacks.js";
 import { checkModels } from "./passes/check-models.js";
 import { checkOptions } from "./passes/check-options.js";
 import { checkProviders } from "./passes/check-providers.js";
+import { checkReliability } from "./passes/check-reliability.js";
 import { checkRegexes } from "./passes/check-regexes.js";
 import { checkRoutes } from "./passes/check-routes.js";
 import { checkSecrets } from "./passes/check-secrets.js";
@@ -103,6 +104,7 @@ export const compilerPipeline = Pipeline.start<readonly Source[]>()
   .then("check-options", checkOptions)
   // Adds every model's attempt order (model fallbacks flattened) for the passes below.
   .then("check-fallbacks", checkFallbacks)
+  .then("check-reliability", checkReliability)
   .then("check-worst-case", checkWorstCase)
   .then("check-compliance", checkCompliance)
   .then("check-dead-config", checkDeadConfig)

@@ -8,6 +8,7 @@ import { promptsCacheCodes } from "./codes/prompts-cache.js";
 import { providerCodes } from "./codes/providers.js";
 import { quotaCodes } from "./codes/quotas.js";
 import { referenceCodes } from "./codes/references.js";
+import { reliabilityCodes } from "./codes/reliability.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
@@ -38,7 +39,7 @@ describe("the diagnostics table", () => {
   });
 
   it("loses no row when the family files are merged (a name used in two families would)", () => {
-    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, promptsCacheCodes];
+    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, reliabilityCodes, promptsCacheCodes];
     expect(rows.length).toBe(families.reduce((n, f) => n + Object.keys(f).length, 0));
   });
 

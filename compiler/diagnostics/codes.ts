@@ -22,6 +22,7 @@ import { promptsCacheCodes } from "./codes/prompts-cache.js";
 import { quotaCodes } from "./codes/quotas.js";
 import { providerCodes } from "./codes/providers.js";
 import { referenceCodes } from "./codes/references.js";
+import { reliabilityCodes } from "./codes/reliability.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
@@ -42,6 +43,7 @@ export const diagnosticCodes = {
   ...quotaCodes,
   ...guardrailCodes,
   ...providerCodes,
+  ...reliabilityCodes,
 } as const satisfies Record<string, CodeDefinition>;
 
 /** The kebab-case name of a diagnostic. */

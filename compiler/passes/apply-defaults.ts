@@ -15,6 +15,7 @@ import { normalizeGuardrails } from "../guardrails/normalize-guardrails.js";
 import { resolveProtocol } from "../providers/resolve-protocol.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
+import { firstTokenMs, normalizeHealth } from "./normalize/reliability.js";
 import { normalizeRoutes } from "./normalize/routes.js";
 import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
@@ -105,6 +106,8 @@ function normalizeProvider(located: Located<Provider>, ctx: CompileContext): Nor
     writtenTimeouts: timeoutFields.filter((field) => p.timeouts?.[field] !== undefined),
     connections: p.connections ?? DEFAULTS.connections,
     tags: normalizeTags(p.tags),
+    keyWeights: p.keyWeights ?? null,
+    health: normalizeHealth(p, url.value.basePath, at, ctx),
   };
 }
 
@@ -121,7 +124,8 @@ function normalizeTimeouts(p: Provider, at: Origin, ctx: CompileContext): PlanTi
   const idleMs = ms("idle");
   const totalMs = ms("total");
   if (connectMs === undefined || firstByteMs === undefined || idleMs === undefined || totalMs === undefined) return undefined;
-  return { connectMs, firstByteMs, idleMs, totalMs };
+  const firstToken = firstTokenMs(p, at, ctx);
+  return firstToken === undefined ? { connectMs, firstByteMs, idleMs, totalMs } : { connectMs, firstByteMs, firstTokenMs: firstToken, idleMs, totalMs };
 }
 
 function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanListener {

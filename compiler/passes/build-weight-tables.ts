@@ -8,6 +8,7 @@
 import type { PlanModel } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import type { ModelDraft, PlanBody, RoutedPlan } from "../ir.js";
+import { fallbackConditions } from "../fallbacks/fallback-conditions.js";
 
 /** Compiles every model's pick table and attempt order. */
 export function buildWeightTables(routed: RoutedPlan, _ctx: CompileContext): PlanBody {
@@ -30,5 +31,13 @@ export function weightTable(model: ModelDraft): PlanModel {
   const standby = model.targets.filter((t) => t.weight === 0).map((t) => t.target);
   const fallbacks = [...new Set([...byWeight, ...standby, ...model.fallbacks])];
 
-  return { name: model.name, weighted, cumulativeWeights, fallbacks };
+  const fallbackOn = fallbackConditions(fallbacks, model);
+  return {
+    name: model.name,
+    weighted,
+    cumulativeWeights,
+    fallbacks,
+    ...(fallbackOn !== null ? { fallbackOn } : {}),
+    ...(model.reliability ? { reliability: model.reliability } : {}),
+  };
 }

@@ -10,6 +10,7 @@ import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/
 import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
 import type { LoweredPlan, ModelDraft, NormalizedPrice, QuotaPolicy } from "../ir.js";
+import { attemptSlots } from "../analysis/attempt-slots.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
 export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
@@ -23,6 +24,8 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     optional: p.optional,
     timeouts: { ...p.timeouts },
     connections: p.connections,
+    ...(p.keyWeights !== null ? { keyWeights: [...p.keyWeights] } : {}),
+    ...(p.health !== null ? { health: structuredClone(p.health) } : {}),
   }));
 
   const targets: PlanTarget[] = [];
@@ -48,6 +51,12 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price), weight: t.weight })),
     // The whole attempt order; build-weight-tables keeps its order and skips repeats.
     fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price)),
+    fallbackOn: (policy.attempts[i] ?? []).map((step) => step.on ?? null),
+    // An unwritten attempt budget (0) is every slot the attempt order has.
+    reliability:
+      m.reliability === null
+        ? null
+        : { ...m.reliability, maxAttempts: m.reliability.maxAttempts || attemptSlots(policy.attempts[i] ?? [], policy.providers, m.reliability).length },
   }));
 
   const consumers: PlanConsumer[] = policy.consumers.map((c) => ({

@@ -115,6 +115,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     requestedModel: request.model,
     stream: request.stream,
     record,
+    health: plan.health,
     ...(stages === undefined ? {} : { stages }),
   }).start();
 }

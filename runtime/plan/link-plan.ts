@@ -10,13 +10,17 @@ import { ADAPTERS } from "../adapters/registry.js";
 import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
+import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
+import { linkReliability } from "../reliability/linked-reliability.js";
+import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
 import { linkCredentials } from "./link-credentials.js";
 
 export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): LinkedPlan {
   const notes: string[] = [];
-  const upstreams: LinkedUpstream[] = plan.upstreams.map((u) => {
+  const { health, upstreams: reliability } = linkHealth(plan);
+  const upstreams: LinkedUpstream[] = plan.upstreams.map((u, slot) => {
     if (u.options.adapter !== u.adapter) throw new PlanError(`provider ${u.name}: options are for adapter ${u.options.adapter}, not ${u.adapter}`);
     const { authHeader, authorizations, credentials, problems } = linkCredentials(u, env);
     let disabled: string | null = null;
@@ -40,6 +44,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       nextKey: 0,
       credentials,
       disabled,
+      reliability: reliability[slot]!,
     };
   });
   const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model, price: t.price ?? null }));
@@ -50,6 +55,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
     for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
   }
+  const probes = startProbes(plan.upstreams, upstreams, health);
   return {
     plan,
     hash: plan.hash,
@@ -59,9 +65,11 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     consumersByKeyHash,
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     modelListCache: new Map(),
+    health,
     notes,
     features,
     close: async () => {
+      probes.stop();
       await Promise.all([...upstreams.map((u) => u.pool.close()), features?.close()]);
     },
   };
@@ -89,5 +97,5 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     weighted.length === 0
       ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
       : null;
-  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable };
+  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, fallbackMasks: fallbackMasks(m, enabled), reliability: linkReliability(m.reliability) };
 }

@@ -11,6 +11,7 @@ import type { LinkedCredentials } from "./link-credentials.js";
 import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { LinkedFeatures } from "../features/link-features.js";
+import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 
 export interface LinkedUpstream {
   readonly name: string;
@@ -36,6 +37,8 @@ export interface LinkedUpstream {
   readonly credentials: LinkedCredentials;
   /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
   readonly disabled: string | null;
+  /** Breaker slot, key slots and first-token timeout (runtime/reliability/). */
+  readonly reliability: UpstreamReliability;
 }
 
 export interface LinkedTarget {
@@ -57,6 +60,10 @@ export interface LinkedModel {
   readonly fallbacks: readonly LinkedTarget[];
   /** Why the model cannot be served at all, or null. */
   readonly unavailable: string | null;
+  /** fallbackMasks[i]: error-class bits after which fallbacks[i] is tried; null when all use the default. */
+  readonly fallbackMasks: Int32Array | null;
+  /** Retries, budget, deadline, hedging, degraded answer; null when none is configured. */
+  readonly reliability: LinkedReliability | null;
 }
 
 /** A route: where matching requests go, and the header conditions they must meet. */
@@ -94,6 +101,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
+  /** Circuit breakers and API key state of this plan's upstreams. */
+  readonly health: HealthState;
   /** Guardrail chain per route index (null entries: none); null when no route has guardrails. */
   readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
   /** Startup notes (disabled optional providers), for logs and /readyz. */

@@ -10,6 +10,8 @@ import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 import { PlanMemory, PlanRouteCache } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
+import { ErrorClassName } from "./error-class.js";
+import { PlanHealth, PlanReliability } from "./reliability.js";
 import { PlanQuota, PlanStores } from "./quota.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
@@ -23,6 +25,8 @@ export const PlanTimeouts = z.strictObject({
   connectMs: z.number().int().positive(),
   /** Time from sending the request to receiving response headers, in ms. */
   firstByteMs: z.number().int().positive(),
+  /** Time from sending the request to the first generated token, in ms; absent when not set. */
+  firstTokenMs: z.number().int().positive().optional(),
   /** Longest gap between two body chunks of the response, in ms (streams included). */
   idleMs: z.number().int().positive(),
   /** Whole-attempt deadline in ms, from send to the last byte. */
@@ -48,6 +52,10 @@ export const PlanUpstream = z.strictObject({
   timeouts: PlanTimeouts,
   /** Most concurrent connections to this origin. */
   connections: z.number().int().positive(),
+  /** Weights of `apiKeys` (same length); absent when all keys weigh the same. */
+  keyWeights: z.array(z.number().nonnegative()).optional(),
+  /** Circuit breaker and probe settings; absent when the policy sets no `health`. */
+  health: PlanHealth.optional(),
 });
 
 /** A (provider, upstream model name) pair that a public model can be served by. */
@@ -83,6 +91,13 @@ export const PlanModel = z.strictObject({
    * the policy's fallbacks, each target at most once.
    */
   fallbacks: z.array(index),
+  /**
+   * fallbackOn[i]: the error classes after which `fallbacks[i]` is tried. Absent when
+   * every entry uses the default set (DEFAULT_FALLBACK_ON in error-class.ts).
+   */
+  fallbackOn: z.array(z.array(ErrorClassName)).optional(),
+  /** Retries, attempt budget, deadline, hedging, degraded answer; absent when none is set. */
+  reliability: PlanReliability.optional(),
 });
 
 /**

@@ -11,6 +11,7 @@ import { type CompileContext, child } from "../../context.js";
 import type { Located, NormalizedFallback, NormalizedModel, NormalizedPrice, ResolvedPolicy } from "../../ir.js";
 import { type LimitsLayer, limitsLayer, mergeLimits } from "./limits.js";
 import { resolvedIndex } from "./lookup.js";
+import { normalizeModelReliability } from "./reliability.js";
 
 /** The weight of a target that does not say. */
 export const DEFAULT_TARGET_WEIGHT = 1;
@@ -41,7 +42,7 @@ function normalizeModel(
     const fallbackAt = child(at, "fallbacks", i);
     if (f.provider === undefined) {
       // resolve-refs has made sure `model` names a public model.
-      return { kind: "model", model: resolvedIndex(modelIndex, f.model ?? ""), writtenPrice: f.price !== undefined, at: fallbackAt };
+      return { kind: "model", model: resolvedIndex(modelIndex, f.model ?? ""), writtenPrice: f.price !== undefined, at: fallbackAt, on: f.on ?? null };
     }
     const upstreamModel = f.model ?? model.name;
     const provider = resolvedIndex(providerIndex, f.provider);
@@ -53,6 +54,7 @@ function normalizeModel(
       writtenWeight: false,
       price: priceOf(f.price, provider, upstreamModel),
       at: fallbackAt,
+      on: f.on ?? null,
     };
   });
   return {
@@ -72,5 +74,6 @@ function normalizeModel(
     }),
     fallbacks,
     limits: mergeLimits(gatewayLimits, limitsLayer(model.limits === undefined ? null : { value: model.limits, at: child(at, "limits") }, ctx)),
+    reliability: normalizeModelReliability(model, at, ctx),
   };
 }

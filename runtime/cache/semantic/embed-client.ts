@@ -22,7 +22,7 @@ export class UpstreamEmbedder implements Embedder {
   async embed(text: string): Promise<Float32Array | null> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     const keys = this.upstream.authorizations;
-    if (keys.length > 0) headers["authorization"] = keys[this.upstream.nextKey++ % keys.length]!;
+    if (keys.length > 0 && this.upstream.authHeader !== null) headers[this.upstream.authHeader] = keys[this.upstream.nextKey++ % keys.length]!;
     try {
       const res = await this.upstream.pool.request({
         method: "POST",
