@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheReport, measureCache } from "./cache.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
+import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -112,13 +114,16 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
+  const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
   log("quotas: admission overhead, local and Redis stores");
-  for (const line of quotaLines(await measureQuotas())) print(line);
+  const quotas = quotaLines(await measureQuotas());
+  log("stream decoder: openai-compatible, pass-through and hiding the gateway's usage request");
+  const decoder = streamDecoderLine(await measureStreamDecoder());
   log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
-  // Printed on its own (print() renders the whole load report around its argument).
-  process.stdout.write(`\n${cacheReport(await measureCache())}\n`);
+  const cache = cacheReport(await measureCache());
+  print(compileSpeedLine(compile), [...guardrails, "", ...quotas, "", decoder, "", cache]);
 }
 
 /**
@@ -171,8 +176,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine */
-function print(compileLine) {
+/** @param {string} compileLine @param {string[]} [extra] lines printed after it (other in-process figures) */
+function print(compileLine, extra = []) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -198,6 +203,7 @@ function print(compileLine) {
     );
   }
   out.push("", compileLine);
+  if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
