@@ -12,6 +12,7 @@ import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { ErrorClassName } from "../schemas/plan/error-class.js";
 import type { PlanHealth, PlanReliability } from "../schemas/plan/reliability.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { PlanConcurrency, PlanUpstreamTls } from "../schemas/plan/operations.js";
 import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
 import type { Quota, Stores } from "../schemas/policy/quota.js";
 import type { ProviderKindName } from "../schemas/catalog/providers.js";
@@ -141,6 +142,10 @@ export interface NormalizedProvider {
   readonly writtenTimeouts: readonly TimeoutField[];
   readonly connections: number;
   readonly tags: Tags;
+  /** Upstream certificate verification (https only), or null. */
+  readonly tls: PlanUpstreamTls | null;
+  /** Concurrent request limit, or null. */
+  readonly concurrency: PlanConcurrency | null;
   /** Weights of `apiKeys`, or null when all keys weigh the same. */
   readonly keyWeights: readonly number[] | null;
   /** Circuit breaker settings, or null when the provider has no `health`. */

@@ -18,6 +18,7 @@ import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
 import { firstTokenMs, normalizeHealth } from "./normalize/reliability.js";
 import { normalizeRoutes } from "./normalize/routes.js";
 import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
+import { normalizeListenerOperations, normalizeProviderOperations } from "./normalize/operations.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
 import { parseDuration } from "./values/duration.js";
 import type { ValueResult } from "./values/result.js";
@@ -106,6 +107,7 @@ function normalizeProvider(located: Located<Provider>, ctx: CompileContext): Nor
     writtenTimeouts: timeoutFields.filter((field) => p.timeouts?.[field] !== undefined),
     connections: p.connections ?? DEFAULTS.connections,
     tags: normalizeTags(p.tags),
+    ...normalizeProviderOperations(p, url.value.protocol, at, ctx),
     keyWeights: p.keyWeights ?? null,
     health: normalizeHealth(p, url.value.basePath, at, ctx),
   };
@@ -168,6 +170,7 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
       audit === undefined
         ? null
         : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+    ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
   };
 }
 

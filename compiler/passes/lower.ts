@@ -24,6 +24,8 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     optional: p.optional,
     timeouts: { ...p.timeouts },
     connections: p.connections,
+    ...(p.tls === null ? {} : { tls: { ...p.tls } }),
+    ...(p.concurrency === null ? {} : { concurrency: { ...p.concurrency } }),
     ...(p.keyWeights !== null ? { keyWeights: [...p.keyWeights] } : {}),
     ...(p.health !== null ? { health: structuredClone(p.health) } : {}),
   }));

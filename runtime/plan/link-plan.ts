@@ -10,6 +10,7 @@ import { ADAPTERS } from "../adapters/registry.js";
 import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { createUpstreamPool } from "../upstream/pool.js";
+import { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
 import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
@@ -44,6 +45,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       nextKey: 0,
       credentials,
       disabled,
+      limiter: u.concurrency === undefined ? null : new ConcurrencyLimiter(u.name, u.concurrency),
       reliability: reliability[slot]!,
     };
   });

@@ -11,6 +11,7 @@ import type { LinkedCredentials } from "./link-credentials.js";
 import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { LinkedFeatures } from "../features/link-features.js";
+import type { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 
 export interface LinkedUpstream {
@@ -37,6 +38,8 @@ export interface LinkedUpstream {
   readonly credentials: LinkedCredentials;
   /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
   readonly disabled: string | null;
+  /** The concurrent-request limit, or null when the plan sets none. */
+  readonly limiter: ConcurrencyLimiter | null;
   /** Breaker slot, key slots and first-token timeout (runtime/reliability/). */
   readonly reliability: UpstreamReliability;
 }

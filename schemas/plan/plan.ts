@@ -6,8 +6,8 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
+import { PlanAdmin, PlanAlerts, PlanAudit, PlanConcurrency, PlanShutdown, PlanTls, PlanTraces, PlanUpstreamTls } from "./operations.js";
 import { PlanGuardrails } from "./guardrails.js";
-import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 import { PlanMemory, PlanRouteCache } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
 import { ErrorClassName } from "./error-class.js";
@@ -52,6 +52,10 @@ export const PlanUpstream = z.strictObject({
   timeouts: PlanTimeouts,
   /** Most concurrent connections to this origin. */
   connections: z.number().int().positive(),
+  /** Certificate verification settings for an https origin; absent: the system CA store. */
+  tls: PlanUpstreamTls.optional(),
+  /** Concurrent request limit; absent: none (no per-request cost). */
+  concurrency: PlanConcurrency.optional(),
   /** Weights of `apiKeys` (same length); absent when all keys weigh the same. */
   keyWeights: z.array(z.number().nonnegative()).optional(),
   /** Circuit breaker and probe settings; absent when the policy sets no `health`. */
@@ -170,6 +174,12 @@ export const PlanListener = z.strictObject({
   admin: PlanAdmin.nullable(),
   /** The audit log, or null when it is off. */
   audit: PlanAudit.nullable(),
+  /** TLS of the client listener; absent: plain HTTP. */
+  tls: PlanTls.optional(),
+  /** OTLP trace export; absent: off. */
+  traces: PlanTraces.optional(),
+  /** Alert rules; absent: none. */
+  alerts: PlanAlerts.optional(),
 });
 
 export const Plan = z.strictObject({
