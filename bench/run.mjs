@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheReport, measureCache } from "./cache.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
@@ -129,7 +130,9 @@ async function main() {
   const quotas = quotaLines(await measureQuotas());
   log("stream decoder: openai-compatible, pass-through and hiding the gateway's usage request");
   const decoder = streamDecoderLine(await measureStreamDecoder());
-  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder]);
+  log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
+  const cache = cacheReport(await measureCache());
+  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache]);
 }
 
 /**

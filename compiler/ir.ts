@@ -29,6 +29,7 @@ import type { Model } from "../schemas/policy/model.js";
 import type { Provider } from "../schemas/policy/provider.js";
 import type { Route } from "../schemas/policy/route.js";
 import type { SecretDeclaration } from "../schemas/policy/secret.js";
+import type { PlanFeatures } from "./prompts/normalize-features.js";
 
 /** A policy file handed to the compiler. `path` is how diagnostics name the file. */
 export interface Source {
@@ -277,6 +278,8 @@ export interface NormalizedPolicy {
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
+  /** Templates, stores, and each explicit route's prompts/cache/memory, already in plan form. */
+  readonly features: PlanFeatures;
 }
 
 /** One attempt a request for a model may make, and the model fallbacks that led to it. */
@@ -330,14 +333,16 @@ export interface LoweredPlan extends QuotaPlanParts {
   readonly models: readonly ModelDraft[];
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly PlanConsumer[];
+  readonly features: PlanFeatures;
   /** Absent when no route has guardrails. */
   readonly guardrails?: PlanGuardrails;
 }
 
 /** LoweredPlan plus the compiled route table. */
-export interface RoutedPlan extends Omit<LoweredPlan, "routes"> {
+export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "features"> {
   readonly routing: PlanRouteTable;
   readonly publicModels: Plan["publicModels"];
+  readonly templates?: Plan["templates"];
 }
 
 /** Everything in the plan except the stamp (`planVersion`, `compilerVersion`, `hash`). */

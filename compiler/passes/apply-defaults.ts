@@ -10,6 +10,7 @@ import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider, Origin, ResolvedPolicy, TimeoutField } from "../ir.js";
+import { normalizeFeatures } from "../prompts/normalize-features.js";
 import { normalizeGuardrails } from "../guardrails/normalize-guardrails.js";
 import { resolveProtocol } from "../providers/resolve-protocol.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
@@ -70,6 +71,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
     documents: merged.documents,
     anchor: merged.anchor,
+    features: normalizeFeatures(resolved, ctx),
   };
 }
 

@@ -15,10 +15,12 @@ import { planConditions } from "../routing/plan-conditions.js";
 
 /** Compiles the route table and the public model list. */
 export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): RoutedPlan {
-  const { routes: policyRoutes, ...rest } = lowered;
-  const routes = policyRoutes.map((r): PlanRoute => {
+  const { routes: policyRoutes, features, ...rest } = lowered;
+  const routes = policyRoutes.map((r, i): PlanRoute => {
     const headers = planConditions(r.headers);
-    return headers.length === 0 ? { name: r.name, model: r.model } : { name: r.name, model: r.model, headers };
+    // Explicit routes come first, so route i's prompt/cache/memory blocks are features.routes[i].
+    const extra = features.routes[i] ?? {};
+    return headers.length === 0 ? { name: r.name, model: r.model, ...extra } : { name: r.name, model: r.model, headers, ...extra };
   });
   const candidates = exactTable(policyRoutes);
 
@@ -40,5 +42,10 @@ export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): Rou
   });
 
   const routing: PlanRouteTable = Object.keys(guarded).length === 0 ? { routes, exact, globs } : { routes, exact, guarded, globs };
-  return { ...rest, routing, publicModels };
+  return {
+    ...rest,
+    routing,
+    publicModels,
+    ...(features.templates.length > 0 ? { templates: [...features.templates] } : {}),
+  };
 }

@@ -69,5 +69,5 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
 }

@@ -5,6 +5,7 @@
  * A required secret that is missing fails the link with a message naming it.
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
+import { linkFeatures } from "../features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
 import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
@@ -50,6 +51,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
   });
   const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model, price: t.price ?? null }));
   const models = plan.models.map((m, i) => linkModel(m, i, targets));
+  const features = linkFeatures(plan, env, upstreams);
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
   for (const c of plan.consumers) {
     const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
@@ -67,9 +69,10 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     modelListCache: new Map(),
     health,
     notes,
+    features,
     close: async () => {
       probes.stop();
-      await Promise.all(upstreams.map((u) => u.pool.close()));
+      await Promise.all([...upstreams.map((u) => u.pool.close()), features?.close()]);
     },
   };
 }

@@ -10,6 +10,7 @@ import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
 import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
+import type { LinkedFeatures } from "../features/link-features.js";
 import type { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 
@@ -109,6 +110,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
+  /** Templates, decorators, caches and memory; null when the plan has none (the common case: one null check). */
+  readonly features: LinkedFeatures | null;
   /** Closes the upstream pools; called when the plan is retired. */
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { PlanAdmin, PlanAlerts, PlanAudit, PlanConcurrency, PlanShutdown, PlanTls, PlanTraces, PlanUpstreamTls } from "./operations.js";
 import { PlanGuardrails } from "./guardrails.js";
+import { PlanMemory, PlanRouteCache } from "./cache.js";
+import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
 import { ErrorClassName } from "./error-class.js";
 import { PlanHealth, PlanReliability } from "./reliability.js";
 import { PlanQuota, PlanStores } from "./quota.js";
@@ -121,6 +123,12 @@ export const PlanRoute = z.strictObject({
   model: index,
   /** Header conditions that must all hold, sorted by header; absent when the route has none. */
   headers: z.array(PlanHeaderCondition).min(1).optional(),
+  /** Decorators and accepted templates; absent when the route has none. */
+  prompts: PlanRoutePrompts.optional(),
+  /** The response cache; absent when the route caches nothing. */
+  cache: PlanRouteCache.optional(),
+  /** Conversation memory; absent when off. */
+  memory: PlanMemory.optional(),
 });
 
 /**
@@ -187,6 +195,8 @@ export const Plan = z.strictObject({
   consumers: z.array(PlanConsumer),
   /** Public names listed by GET /v1/models, each with the model index that serves it. */
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+  /** Prompt templates, by index; absent when the policy has none. */
+  templates: z.array(PlanTemplate).optional(),
   /** Quotas and budgets, in policy order; absent when the policy has none (no per-request work). */
   quotas: z.array(PlanQuota).optional(),
   /** External state stores; absent when the policy declares none. */
