@@ -9,7 +9,9 @@
  */
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
-import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanSelection, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { Classifier } from "../schemas/policy/classifier.js";
+import type { Pool } from "../schemas/policy/pool.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
 import type { GatewayPolicy } from "../schemas/policy/gateway.js";
@@ -90,6 +92,9 @@ export interface MergedPolicy {
   /** The gateway-wide `limits` (set in at most one document). */
   readonly limits: Located<Limits> | null;
   readonly constraints: readonly Located<Constraint>[];
+  /** GPU pools; their names share the provider namespace. */
+  readonly pools: readonly Located<Pool>[];
+  readonly classifiers: readonly Located<Classifier>[];
   /** Every document, for analyses that look at the whole policy (e.g. every secret reference). */
   readonly documents: readonly ShapedDocument[];
   /** Where gateway-wide findings (e.g. "no consumers") point: the first document, if any. */
@@ -101,6 +106,8 @@ export interface ResolvedPolicy {
   readonly merged: MergedPolicy;
   readonly providerIndex: ReadonlyMap<string, number>;
   readonly modelIndex: ReadonlyMap<string, number>;
+  /** Pool name → index in `merged.pools`. */
+  readonly poolIndex: ReadonlyMap<string, number>;
 }
 
 /** A provider with defaults applied and its base URL split. */
@@ -144,6 +151,8 @@ export interface NormalizedTarget {
   readonly writtenWeight: boolean;
   /** The policy's `price`, else the catalog's for the upstream model name, else null. */
   readonly price: NormalizedPrice | null;
+  /** Context window in tokens (policy, else catalog), or null when unknown. */
+  readonly contextWindow?: number | null;
   readonly at: Origin;
 }
 
@@ -167,6 +176,8 @@ export interface NormalizedModel {
   readonly targets: readonly NormalizedTarget[];
   readonly fallbacks: readonly NormalizedFallback[];
   readonly limits: NormalizedLimits;
+  /** The compiled selection program, or null for a plain weighted draw. */
+  readonly selection?: PlanSelection | null;
 }
 
 /** A model's worst-case ceilings: the gateway's `limits` overridden field by field by the model's. */
@@ -188,7 +199,39 @@ export interface NormalizedRoute {
   readonly headers: readonly NormalizedHeaderMatch[];
   readonly model: number;
   readonly implicit: boolean;
+  /** Conditions beyond model name and headers (path, consumer, prompt size, classifier); null for most routes. */
+  readonly extra?: RouteExtraConditions | null;
   readonly at: Origin;
+}
+
+/** A route's conditions beyond model name and headers, resolved; each non-null part must hold. */
+export interface RouteExtraConditions {
+  readonly paths: readonly string[] | null;
+  /** Consumer indices the consumer/team/tag matchers allow. */
+  readonly consumers: readonly number[] | null;
+  /** Inclusive bounds on estimated prompt tokens. */
+  readonly promptTokens: { readonly min: number; readonly max: number | null } | null;
+  /** Classifier indices (any must match). */
+  readonly classifiers: readonly number[] | null;
+}
+
+/** A GPU pool after expansion: its endpoints are providers `firstProvider …` in `providers`. */
+export interface NormalizedPool {
+  readonly name: string;
+  readonly at: Origin;
+  /** Provider index of each endpoint, and its share of the pool's traffic (shares add up to 1). */
+  readonly endpoints: readonly { readonly provider: number; readonly gpu: string; readonly gpus: number; readonly weight: number; readonly share: number }[];
+  readonly loadBound: number;
+}
+
+/** A content classifier with its defaults applied. */
+export interface NormalizedClassifier {
+  readonly name: string;
+  readonly at: Origin;
+  readonly keywords: readonly string[];
+  readonly patterns: readonly Located<string>[];
+  readonly caseSensitive: boolean;
+  readonly wholeWords: boolean;
 }
 
 /** The condition on one header: each non-null part must hold. */
@@ -211,6 +254,7 @@ export interface NormalizedConsumer {
   /** The `models` entries as written (null when omitted), for findings about the list itself. */
   readonly allowList: readonly Located<string>[] | null;
   readonly tags: Tags;
+  readonly team?: string | null;
 }
 
 /** A compliance constraint with its tag selectors as text. */
@@ -230,6 +274,8 @@ export interface NormalizedPolicy {
   readonly consumers: readonly NormalizedConsumer[];
   readonly secrets: readonly Located<SecretDeclaration>[];
   readonly constraints: readonly NormalizedConstraint[];
+  readonly pools?: readonly NormalizedPool[];
+  readonly classifiers?: readonly NormalizedClassifier[];
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
@@ -260,6 +306,7 @@ export interface ModelDraft {
   readonly name: string;
   readonly targets: readonly { readonly target: number; readonly weight: number }[];
   readonly fallbacks: readonly number[];
+  readonly selection?: PlanSelection | null;
 }
 
 /** Plan parts that map one-to-one from the policy; tables come next. */
@@ -270,10 +317,12 @@ export interface LoweredPlan {
   readonly models: readonly ModelDraft[];
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly PlanConsumer[];
+  /** Content classifiers; the route table compiles the ones routes use. */
+  readonly classifiers?: readonly NormalizedClassifier[];
 }
 
 /** LoweredPlan plus the compiled route table. */
-export interface RoutedPlan extends Omit<LoweredPlan, "routes"> {
+export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "classifiers"> {
   readonly routing: PlanRouteTable;
   readonly publicModels: Plan["publicModels"];
 }

@@ -22,6 +22,7 @@ import { checkOptions } from "./passes/check-options.js";
 import { checkProviders } from "./passes/check-providers.js";
 import { checkRegexes } from "./passes/check-regexes.js";
 import { checkRoutes } from "./passes/check-routes.js";
+import { checkRouting } from "./passes/check-routing.js";
 import { checkSecrets } from "./passes/check-secrets.js";
 import { checkWorstCase } from "./passes/check-worst-case.js";
 import { finalize } from "./passes/finalize.js";
@@ -100,6 +101,7 @@ export const compilerPipeline = Pipeline.start<readonly Source[]>()
   .then("check-consumers", checkConsumers)
   .then("check-secrets", checkSecrets)
   .then("check-options", checkOptions)
+  .then("check-routing", checkRouting)
   // Adds every model's attempt order (model fallbacks flattened) for the passes below.
   .then("check-fallbacks", checkFallbacks)
   .then("check-worst-case", checkWorstCase)

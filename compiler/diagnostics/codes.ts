@@ -18,6 +18,7 @@ import { analysisCodes } from "./codes/analyses.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
 import { referenceCodes } from "./codes/references.js";
+import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
@@ -34,6 +35,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...routingCodes,
 } as const satisfies Record<string, CodeDefinition>;
 
 /** The kebab-case name of a diagnostic. */

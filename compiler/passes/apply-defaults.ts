@@ -13,6 +13,9 @@ import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider,
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
 import { normalizeRoutes } from "./normalize/routes.js";
+import { normalizeClassifiers } from "./normalize/classifiers.js";
+import { normalizePools } from "./normalize/pools.js";
+import { withExtraConditions } from "./normalize/route-conditions.js";
 import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
 import { parseDuration } from "./values/duration.js";
@@ -35,10 +38,12 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
 
   // A provider that cannot be normalized has reported an error, so the pipeline stops
   // after this pass and the shifted indices are never used.
-  const providers = merged.providers.flatMap((p) => normalizeProvider(p, ctx) ?? []);
+  const explicitProviders = merged.providers.flatMap((p) => normalizeProvider(p, ctx) ?? []);
+  // GPU pool endpoints become providers after the policy's own.
+  const pooled = normalizePools(merged.pools ?? [], explicitProviders.length, normalizeProvider, ctx);
+  const providers = [...explicitProviders, ...pooled.providers];
 
-  const models = normalizeModels(resolved, providers.map((p) => p.hostname), ctx);
-  const routes = normalizeRoutes(merged.routes, models, modelIndex);
+  const models = normalizeModels(resolved, providers.map((p) => p.hostname), ctx, pooled.pools);
 
   const consumers: NormalizedConsumer[] = merged.consumers.map(({ value: consumer, at }) => {
     const allowed = consumer.models === undefined || consumer.models.includes("*") ? null : new Set(consumer.models);
@@ -49,8 +54,11 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
       allowedModels: models.map((m) => allowed === null || allowed.has(m.name)),
       allowList: consumer.models?.map((name, i): Located<string> => ({ value: name, at: child(at, "models", i) })) ?? null,
       tags: normalizeTags(consumer.tags),
+      team: consumer.team ?? null,
     };
   });
+  const classifierIndex = new Map((merged.classifiers ?? []).map((c, i) => [c.value.name, i]));
+  const routes = withExtraConditions(normalizeRoutes(merged.routes, models, modelIndex), merged.routes, consumers, classifierIndex, ctx);
 
   return {
     listener: normalizeListener(resolved, ctx),
@@ -60,13 +68,15 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     consumers,
     secrets: merged.secrets,
     constraints: merged.constraints.map(normalizeConstraint),
+    pools: pooled.pools,
+    classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),
     documents: merged.documents,
     anchor: merged.anchor,
   };
 }
 
 /** A provider with defaults, or undefined after reporting why it cannot be used. */
-function normalizeProvider({ value: p, at }: Located<Provider>, ctx: CompileContext): NormalizedProvider | undefined {
+export function normalizeProvider({ value: p, at }: Located<Provider>, ctx: CompileContext): NormalizedProvider | undefined {
   const urlAt = child(at, "baseUrl");
   if (hasCredentials(p.baseUrl)) {
     ctx.report("url-credentials", { what: describePath(urlAt.doc.value, urlAt.path) }, urlAt);

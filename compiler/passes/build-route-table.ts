@@ -12,13 +12,15 @@ import type { LoweredPlan, RoutedPlan } from "../ir.js";
 import { defaultRoute, exactTable } from "../routing/exact-table.js";
 import { globToRegexSource } from "../routing/glob.js";
 import { planConditions } from "../routing/plan-conditions.js";
+import { classifierTable, planRouteExtras } from "../routing/route-extras.js";
 
 /** Compiles the route table and the public model list. */
 export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): RoutedPlan {
-  const { routes: policyRoutes, ...rest } = lowered;
+  const { routes: policyRoutes, classifiers = [], ...rest } = lowered;
   const routes = policyRoutes.map((r): PlanRoute => {
     const headers = planConditions(r.headers);
-    return headers.length === 0 ? { name: r.name, model: r.model } : { name: r.name, model: r.model, headers };
+    const base: PlanRoute = headers.length === 0 ? { name: r.name, model: r.model } : { name: r.name, model: r.model, headers };
+    return { ...base, ...planRouteExtras(r) };
   });
   const candidates = exactTable(policyRoutes);
 
@@ -40,5 +42,7 @@ export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): Rou
   });
 
   const routing: PlanRouteTable = Object.keys(guarded).length === 0 ? { routes, exact, globs } : { routes, exact, guarded, globs };
+  const table = classifierTable(policyRoutes, classifiers);
+  if (table !== undefined) routing.classifiers = table;
   return { ...rest, routing, publicModels };
 }

@@ -21,7 +21,8 @@ export function weightTable(model: ModelDraft): PlanModel {
   const cumulativeWeights: number[] = [];
   let sum = 0;
   for (const t of weightedTargets) {
-    sum += t.weight;
+    // Rounded to 12 significant digits: GPU-pool shares are fractions, and 0.3 + 0.6 should read 0.9.
+    sum = Number((sum + t.weight).toPrecision(12));
     cumulativeWeights.push(sum);
   }
 
@@ -30,5 +31,7 @@ export function weightTable(model: ModelDraft): PlanModel {
   const standby = model.targets.filter((t) => t.weight === 0).map((t) => t.target);
   const fallbacks = [...new Set([...byWeight, ...standby, ...model.fallbacks])];
 
-  return { name: model.name, weighted, cumulativeWeights, fallbacks };
+  return model.selection == null
+    ? { name: model.name, weighted, cumulativeWeights, fallbacks }
+    : { name: model.name, weighted, cumulativeWeights, fallbacks, selection: model.selection };
 }

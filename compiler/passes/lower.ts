@@ -26,7 +26,7 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
   const targets: PlanTarget[] = [];
   const targetIndex = new Map<string, number>();
   // One plan target per (upstream, upstream model); the first entry that knows a price gives it.
-  const intern = (upstream: number, model: string, price: NormalizedPrice | null): number => {
+  const intern = (upstream: number, model: string, price: NormalizedPrice | null, contextWindow?: number | null): number => {
     const key = JSON.stringify([upstream, model]);
     let index = targetIndex.get(key);
     if (index === undefined) {
@@ -36,14 +36,16 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
     }
     const target = targets[index]!;
     if (target.price === undefined && price !== null) target.price = { input: price.input, output: price.output };
+    if (target.contextWindow === undefined && contextWindow != null) target.contextWindow = contextWindow;
     return index;
   };
 
   const models: ModelDraft[] = policy.models.map((m, i) => ({
     name: m.name,
-    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price), weight: t.weight })),
+    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price, t.contextWindow), weight: t.weight })),
     // The whole attempt order; build-weight-tables keeps its order and skips repeats.
-    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price)),
+    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price, step.target.contextWindow)),
+    ...(m.selection != null ? { selection: m.selection } : {}),
   }));
 
   const consumers: PlanConsumer[] = policy.consumers.map((c) => ({
@@ -52,5 +54,5 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
     allowedModels: [...c.allowedModels],
   }));
 
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, classifiers: policy.classifiers ?? [] };
 }

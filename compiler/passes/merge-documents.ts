@@ -4,9 +4,11 @@
  * each be set once.
  * Duplicate names are found later, by resolve-refs, from the merged lists.
  */
+import type { Classifier } from "../../schemas/policy/classifier.js";
 import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
 import type { Model } from "../../schemas/policy/model.js";
+import type { Pool } from "../../schemas/policy/pool.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { Route } from "../../schemas/policy/route.js";
 import type { SecretDeclaration } from "../../schemas/policy/secret.js";
@@ -22,6 +24,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const consumers: Located<Consumer>[] = [];
   const secrets: Located<SecretDeclaration>[] = [];
   const constraints: Located<Constraint>[] = [];
+  const pools: Located<Pool>[] = [];
+  const classifiers: Located<Classifier>[] = [];
   let limits: MergedPolicy["limits"] = null;
 
   for (const { source, policy } of docs) {
@@ -43,6 +47,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(consumers, policy.consumers, root, "consumers");
     collect(secrets, policy.secrets, root, "secrets");
     collect(constraints, policy.constraints, root, "constraints");
+    collect(pools, policy.pools, root, "pools");
+    collect(classifiers, policy.classifiers, root, "classifiers");
     if (policy.limits !== undefined) {
       const at = child(root, "limits");
       if (limits === null) limits = { value: policy.limits, at };
@@ -51,7 +57,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

@@ -6,6 +6,7 @@
 import { describePath } from "../diagnostics/describe-path.js";
 import type { NormalizedPolicy, Origin } from "../ir.js";
 import { child } from "../context.js";
+import { combinedPattern } from "../routing/route-extras.js";
 
 /** One regex in the policy. */
 export interface RegexSite {
@@ -27,8 +28,21 @@ const routeHeaderRegexes: RegexCollector = (policy) =>
     }),
   );
 
+/**
+ * Classifier patterns, each on its own and, when a classifier has several, the one
+ * expression the runtime runs (alternation can make safe parts ambiguous together).
+ */
+const classifierRegexes: RegexCollector = (policy) =>
+  (policy.classifiers ?? []).flatMap((c) => {
+    const own = c.patterns.map((p) => ({ source: p.value, at: p.at, what: describePath(p.at.doc.value, p.at.path) }));
+    const combined = combinedPattern(c.patterns.map((p) => p.value));
+    if (c.patterns.length < 2 || combined === null) return own;
+    const at = child(c.at, "patterns");
+    return [...own, { source: combined, at, what: `the combined \`patterns\` of classifier \`${c.name}\`` }];
+  });
+
 /** Every collector; add one per policy field that holds a regex. */
-const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes];
+const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes, classifierRegexes];
 
 /** Every regex of the policy, in policy order. */
 export function regexSites(policy: NormalizedPolicy): RegexSite[] {

@@ -6,6 +6,8 @@
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkRouteTable } from "../routing/link-routes.js";
+import { AvailabilityRef } from "../routing/selection/availability.js";
+import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
 import { createUpstreamPool } from "../upstream/pool.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
@@ -38,11 +40,24 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       disabled,
     };
   });
-  const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model }));
-  const models = plan.models.map((m, i) => linkModel(m, i, targets));
+  // Load and latency are tracked only for targets a selection program reads.
+  const tracked = statsFor(plan);
+  const targets: LinkedTarget[] = plan.targets.map((t, i) => ({
+    upstream: upstreams[t.upstream]!,
+    model: t.model,
+    stats: tracked[i] ?? null,
+    price: t.price ?? null,
+    contextWindow: t.contextWindow ?? 0,
+  }));
+  const availability = new AvailabilityRef();
+  const models = linkSelectors(
+    plan.models,
+    plan.models.map((m, i) => linkModel(m, i, targets)),
+    availability,
+  );
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
-  for (const c of plan.consumers) {
-    const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
+  for (const [index, c] of plan.consumers.entries()) {
+    const consumer: LinkedConsumer = { index, name: c.name, allowed: c.allowedModels };
     for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
   }
   return {
@@ -50,8 +65,9 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     hash: plan.hash,
     listener: plan.listener,
     models,
-    ...linkRouteTable(plan.routing, models),
+    ...linkRouteTable(plan.routing, models, plan.consumers.length),
     consumersByKeyHash,
+    availability,
     modelListCache: new Map(),
     notes,
     close: async () => {
@@ -82,5 +98,5 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     weighted.length === 0
       ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
       : null;
-  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable };
+  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, selector: null };
 }

@@ -6,6 +6,11 @@
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
+import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";
+import type { LinkedRouteExtras } from "../routing/route-extras.js";
+import type { AvailabilityRef } from "../routing/selection/availability.js";
+import type { Selector } from "../routing/selection/selector.js";
+import type { TargetStats } from "../routing/selection/target-stats.js";
 
 export interface LinkedUpstream {
   readonly name: string;
@@ -25,6 +30,12 @@ export interface LinkedTarget {
   readonly upstream: LinkedUpstream;
   /** The model name sent upstream. */
   readonly model: string;
+  /** Live load and latency of this target, kept only when a selection program reads them; else null. */
+  readonly stats?: TargetStats | null;
+  /** USD per 1M tokens, for the `cost` scorer; null when unknown. */
+  readonly price?: { readonly input: number; readonly output: number } | null;
+  /** Context window in tokens, for the `cost` scorer; 0 when unknown (no limit assumed). */
+  readonly contextWindow?: number;
 }
 
 export interface LinkedModel {
@@ -38,6 +49,8 @@ export interface LinkedModel {
   readonly fallbacks: readonly LinkedTarget[];
   /** Why the model cannot be served at all, or null. */
   readonly unavailable: string | null;
+  /** The selection program (filter → score → pick), or null for one weighted draw. */
+  readonly selector?: Selector | null;
 }
 
 /** A route: where matching requests go, and the header conditions they must meet. */
@@ -48,6 +61,8 @@ export interface LinkedRoute {
   readonly model: LinkedModel;
   /** All must hold; null for a route without header conditions (most routes). */
   readonly conditions: readonly LinkedHeaderCondition[] | null;
+  /** Path, consumer, prompt-size and classifier conditions; null for most routes. */
+  readonly extras: LinkedRouteExtras | null;
 }
 
 /** The route table, linked (see routing/link-routes.ts). */
@@ -58,9 +73,13 @@ export interface LinkedRouteTable {
   readonly exactRoutes: ReadonlyMap<string, readonly LinkedRoute[]>;
   /** Glob routes in policy order, regexes compiled. */
   readonly globRoutes: readonly { readonly regex: RegExp; readonly route: LinkedRoute }[];
+  /** What RouteFacts need when some route has extra conditions; null otherwise (no per-request facts). */
+  readonly routeFacts: { readonly tokenCap: number; readonly classifiers: LinkedClassifiers | null } | null;
 }
 
 export interface LinkedConsumer {
+  /** Index in the plan's `consumers` (route consumer conditions test it). */
+  readonly index?: number;
   readonly name: string;
   /** allowed[i]: may use models[i]. */
   readonly allowed: readonly boolean[];
@@ -75,6 +94,11 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
+  /**
+   * The availability filter every selection applies (health state plugs in here by
+   * setting `availability.current`); always-available by default.
+   */
+  readonly availability: AvailabilityRef;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
   /** Closes the upstream pools; called when the plan is retired. */
