@@ -58,7 +58,7 @@ export function normalizePools(
       if (provider === undefined) return [];
       const unit = perGpu.get(e.gpu);
       if (unit === undefined) {
-        const table = pool.throughput !== undefined ? "throughput" : "gpuWeights";
+        const table = pool.gpuWeights !== undefined ? "gpuWeights" : "throughput";
         ctx.report("pool-gpu-unweighted", { endpoint: `\`${name}\``, pool: pool.name, gpu: e.gpu, table }, child(epAt, "gpu"), {
           suggestion: suggestName(e.gpu, [...perGpu.keys()], "GPU types"),
         });

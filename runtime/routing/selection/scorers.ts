@@ -33,7 +33,8 @@ const weighted: ScorerFn = (ctx, out) => {
 
 /**
  * Lowest latency: min/EWMA, on time to first byte for streams and total latency
- * otherwise. A target without samples scores 1, so new targets get tried.
+ * otherwise. A target without samples scores 1 and measured ones at most 0.99, so a
+ * new target gets tried before the measured ones are compared.
  */
 const latency: ScorerFn = (ctx, out) => {
   const cands = ctx.selector.candidates;
@@ -46,7 +47,7 @@ const latency: ScorerFn = (ctx, out) => {
   }
   for (let i = 0; i < cands.length; i++) {
     const v = out[i]!;
-    out[i] = v < 0 ? 1 : v <= 0 || !Number.isFinite(min) ? 1 : Math.min(1, Math.max(min, 0.001) / v);
+    out[i] = v < 0 ? 1 : v <= 0 || !Number.isFinite(min) ? 0.99 : 0.99 * Math.min(1, Math.max(min, 0.001) / v);
   }
 };
 
