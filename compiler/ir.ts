@@ -10,6 +10,8 @@
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanSelection, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { ProviderKindName } from "../schemas/catalog/providers.js";
+import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
 import type { Classifier } from "../schemas/policy/classifier.js";
 import type { Pool } from "../schemas/policy/pool.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
@@ -114,7 +116,14 @@ export interface ResolvedPolicy {
 export interface NormalizedProvider {
   readonly name: string;
   readonly at: Origin;
+  /** The adapter id (the wire protocol). */
   readonly kind: PlanUpstream["adapter"];
+  /** The policy's `kind`: a protocol or a catalog vendor. */
+  readonly vendor: ProviderKindName;
+  /** The adapter's settings, defaults filled. */
+  readonly options: PlanAdapterOptions;
+  /** Every secret reference the provider's calls need (`apiKeys` and per-kind credentials). */
+  readonly credentialRefs: readonly string[];
   readonly origin: string;
   readonly basePath: string;
   readonly protocol: "http:" | "https:";

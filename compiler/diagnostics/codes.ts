@@ -7,7 +7,7 @@
  *
  * Code ranges: TG1xxx syntax and shape (TG11xx: TypeScript policies), TG2xxx
  * references and duplicates, TG3xxx analyses of the whole gateway (mostly warnings),
- * TG4xxx policy tests.
+ * TG4xxx policy tests, TG6xxx provider kinds and protocol settings.
  *
  * `redact: true` marks codes whose source span may hold a secret: renderers mask
  * that span in every code frame of the file, and the message never quotes it.
@@ -17,6 +17,7 @@ import type { CodeDefinition } from "./code-definition.js";
 import { analysisCodes } from "./codes/analyses.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
+import { providerCodes } from "./codes/providers.js";
 import { referenceCodes } from "./codes/references.js";
 import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
@@ -35,6 +36,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...providerCodes,
   ...routingCodes,
 } as const satisfies Record<string, CodeDefinition>;
 

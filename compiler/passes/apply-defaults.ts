@@ -10,6 +10,7 @@ import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider, Origin, ResolvedPolicy, TimeoutField } from "../ir.js";
+import { resolveProtocol } from "../providers/resolve-protocol.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
 import { normalizeRoutes } from "./normalize/routes.js";
@@ -76,24 +77,29 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
 }
 
 /** A provider with defaults, or undefined after reporting why it cannot be used. */
-export function normalizeProvider({ value: p, at }: Located<Provider>, ctx: CompileContext): NormalizedProvider | undefined {
+export function normalizeProvider(located: Located<Provider>, ctx: CompileContext): NormalizedProvider | undefined {
+  const { value: p, at } = located;
   const urlAt = child(at, "baseUrl");
-  if (hasCredentials(p.baseUrl)) {
+  if (p.baseUrl !== undefined && hasCredentials(p.baseUrl)) {
     ctx.report("url-credentials", { what: describePath(urlAt.doc.value, urlAt.path) }, urlAt);
     return undefined;
   }
-  const url = parseBaseUrl(p.baseUrl);
-  if (!url.ok) {
+  const protocol = resolveProtocol(located, ctx);
+  const url = protocol === undefined ? undefined : parseBaseUrl(protocol.baseUrl);
+  if (url !== undefined && !url.ok) {
     ctx.report("bad-base-url", { provider: p.name, reason: url.reason }, urlAt);
   }
   const timeouts = normalizeTimeouts(p, at, ctx);
-  if (!url.ok || timeouts === undefined) return undefined;
+  if (protocol === undefined || url === undefined || !url.ok || timeouts === undefined) return undefined;
   return {
     name: p.name,
     at,
-    kind: p.kind,
+    kind: protocol.adapter,
+    vendor: protocol.vendor,
+    options: protocol.options,
+    credentialRefs: protocol.credentialRefs,
     origin: url.value.origin,
-    basePath: url.value.basePath,
+    basePath: protocol.adapter === "azure-openai" ? url.value.basePath.replace(/\/openai$/, "") : url.value.basePath,
     protocol: url.value.protocol,
     hostname: url.value.hostname,
     apiKeys: p.apiKeys ?? [],

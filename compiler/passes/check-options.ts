@@ -17,7 +17,7 @@ const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "proxy
 /** Reports ignored options and contradictions; returns its input unchanged. */
 export function checkOptions(policy: NormalizedPolicy, ctx: CompileContext): NormalizedPolicy {
   for (const provider of policy.providers) {
-    if (provider.optional && provider.apiKeys.length === 0) {
+    if (provider.optional && provider.credentialRefs.length === 0) {
       ctx.report("optional-without-keys", { provider: provider.name }, child(provider.at, "optional"), { part: "key" });
     }
   }

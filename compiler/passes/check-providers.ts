@@ -1,17 +1,22 @@
 /**
  * Pass: check-providers. Warns about API keys sent in clear over http to another
- * machine, and per-attempt timeouts that can never fire because the total deadline
+ * machine, a vendor API called without a key, and per-attempt timeouts that can never fire because the total deadline
  * is shorter. (Providers no model uses are dead config: see check-dead-config.)
  */
 import { type CompileContext, child } from "../context.js";
 import type { NormalizedPolicy, NormalizedProvider } from "../ir.js";
+import { PROVIDER_KINDS } from "../../schemas/catalog/providers.js";
 import { isLoopback } from "./values/base-url.js";
 
 /** Reports provider findings; returns its input unchanged. */
 export function checkProviders(policy: NormalizedPolicy, ctx: CompileContext): NormalizedPolicy {
   policy.providers.forEach((provider) => {
-    if (provider.protocol === "http:" && provider.apiKeys.length > 0 && !isLoopback(provider.hostname)) {
+    if (provider.protocol === "http:" && provider.credentialRefs.length > 0 && !isLoopback(provider.hostname)) {
       ctx.report("key-in-cleartext", { provider: provider.name, host: provider.hostname }, child(provider.at, "baseUrl"));
+    }
+    // Only on the vendor's own API: a self-hosted or loopback server may need no key.
+    if (PROVIDER_KINDS[provider.vendor].needsKey && provider.apiKeys.length === 0 && provider.protocol === "https:" && !isLoopback(provider.hostname)) {
+      ctx.report("provider-without-key", { provider: provider.name, kind: provider.vendor, host: provider.hostname }, child(provider.at, "kind"));
     }
     checkTimeoutOrder(provider, ctx);
   });

@@ -15,6 +15,7 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
+    options: structuredClone(p.options),
     origin: p.origin,
     basePath: p.basePath,
     apiKeys: [...p.apiKeys],

@@ -13,12 +13,13 @@
  * (`rawBody`) untouched when nothing must change, and its stream decoder passes bytes
  * through, only watching the tail for usage and the end marker.
  */
+import type { PlanAdapterId } from "../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { Usage } from "../usage/usage.js";
 import type { ErrorClass } from "./error-class.js";
 
-/** The wire protocols (the plan's `upstreams[].adapter`). */
-export type AdapterId = "openai-compatible" | "azure-openai" | "anthropic" | "bedrock" | "gemini" | "vertex";
+/** The wire protocols (the plan's `upstreams[].adapter`; the list is schemas/plan/protocols.ts `ADAPTER_IDS`). */
+export type AdapterId = PlanAdapterId;
 
 /** What to send upstream for one attempt. `headers` are flat [name, value, name, value, …] pairs. */
 export interface UpstreamRequest {
@@ -40,6 +41,8 @@ export interface ProviderError {
   readonly code: string | null;
   /** From `retry-after` (or the provider's equivalent), in ms. */
   readonly retryAfterMs: number | null;
+  /** The request parameter at fault, when the provider named one (OpenAI's `param`). */
+  readonly param?: string | null;
 }
 
 /** Everything an adapter needs to build one attempt's request. */
@@ -64,6 +67,8 @@ export interface DecodedResponse {
   /** A canonical `chat.completion` JSON body. */
   readonly body: Buffer;
   readonly usage: Usage | null;
+  /** Characters of generated content (text, tool-call arguments), as StreamDecoder.outputChars; set it. */
+  readonly outputChars?: number;
 }
 
 /**
@@ -91,6 +96,14 @@ export interface StreamDecoder {
 
 export interface ChatAdapter {
   readonly id: AdapterId;
+  /**
+   * True when the adapter relays the upstream's own body bytes (OpenAI-compatible):
+   * the client then also gets the upstream's `content-type`. Otherwise the gateway
+   * sends the canonical `application/json` / `text/event-stream; charset=utf-8`.
+   */
+  readonly relaysContentType?: boolean;
+  /** OpenAI-shaped endpoints other than chat (embeddings, audio), for adapters that offer them. */
+  readonly relay?: RelayCapability;
   /** Builds the upstream request, or refuses a request the provider cannot serve (a `bad_request`). */
   buildChatRequest(ctx: ChatRequestContext): UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
   /** Translates a 2xx non-streamed body; a provider error hidden in a 2xx body is returned as such. */
@@ -98,4 +111,20 @@ export interface ChatAdapter {
   createStreamDecoder(ctx: ChatRequestContext): StreamDecoder;
   /** Classifies a non-2xx answer. */
   classifyError(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, body: Buffer): ProviderError;
+}
+
+/** The OpenAI endpoints besides chat that an adapter can relay (the body is OpenAI-shaped on both sides). */
+export type RelayEndpoint = "embeddings" | "audio/transcriptions" | "audio/speech";
+
+/**
+ * An optional capability: relaying OpenAI-shaped requests (embeddings, audio) to an
+ * upstream that speaks them natively. Only the path and the auth headers differ
+ * between such upstreams; bodies pass through (the model name rewritten when needed).
+ */
+export interface RelayCapability {
+  readonly endpoints: readonly RelayEndpoint[];
+  /** Path (and query) of `endpoint` for the upstream model `model` on this target's upstream. */
+  path(target: LinkedTarget, endpoint: RelayEndpoint): string;
+  /** Appends the auth headers of the next key to `headers` (flat pairs). */
+  addAuth(target: LinkedTarget, headers: string[]): void;
 }

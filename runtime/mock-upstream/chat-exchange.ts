@@ -23,6 +23,7 @@ import {
 } from "./chat-wire.js";
 import type { ChatRequest } from "./chat-request.js";
 import { sendError } from "./openai-error.js";
+import { toolCallCompletion, toolCallStream } from "./tool-calls.js";
 
 const SSE_HEADERS: OutgoingHttpHeaders = Object.freeze({ "content-type": "text/event-stream; charset=utf-8" });
 
@@ -73,6 +74,16 @@ export class ChatExchange {
     if (b.status !== undefined) {
       const retryAfterSeconds = b.retryAfterSeconds ?? (b.status === 429 ? 1 : undefined);
       sendError(this.#res, b.status, `Mock upstream: scripted ${b.status} error.`, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
+      return;
+    }
+    const call = this.#request.toolCall;
+    if (call !== undefined) {
+      const callId = `call_${this.#identity.id.slice("chatcmpl-".length)}`;
+      const body = this.#request.stream
+        ? toolCallStream(this.#identity, call, callId, this.#request.promptTokens, this.#request.includeUsage)
+        : toolCallCompletion(this.#identity, call, callId, this.#request.promptTokens);
+      this.#res.writeHead(200, this.#request.stream ? SSE_HEADERS : { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      this.#res.end(body);
       return;
     }
     if (this.#request.stream) this.#startStream();

@@ -1,5 +1,6 @@
 /** Reads the few fields of a chat request the mock acts on, from one JSON.parse of the body. */
 import { estimatePromptTokens } from "./content.js";
+import { chooseToolCall, type ToolCall } from "./tool-calls.js";
 
 /** What the mock needs from a `POST /v1/chat/completions` body. */
 export interface ChatRequest {
@@ -12,6 +13,8 @@ export interface ChatRequest {
   maxTokens: number | undefined;
   /** Estimated from the message contents (see content.ts). */
   promptTokens: number;
+  /** The tool the mock calls instead of answering with text (see tool-calls.ts). */
+  toolCall: ToolCall | undefined;
 }
 
 /** Parses and checks a chat body; returns a client-facing message when it is not acceptable. */
@@ -37,6 +40,7 @@ export function readChatRequest(text: string): ChatRequest | string {
       typeof streamOptions === "object" && streamOptions !== null && (streamOptions as Record<string, unknown>)["include_usage"] === true,
     maxTokens: tokenCap(body["max_completion_tokens"]) ?? tokenCap(body["max_tokens"]),
     promptTokens: estimatePromptTokens(messages as unknown[]),
+    toolCall: body["tools"] === undefined ? undefined : chooseToolCall(body),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { azureRoute, withDeployment } from "./azure.js";
 import { DEFAULT_BEHAVIOUR, type MockBehaviour } from "./behaviour.js";
 import { ChatExchange } from "./chat-exchange.js";
 import { readChatRequest } from "./chat-request.js";
@@ -78,16 +79,23 @@ function readBody(ctx: MockContext, req: IncomingMessage, res: ServerResponse): 
   });
 }
 
-function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: string): void {
+function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, text: string): void {
+  let body = text;
   const url = req.url ?? "/";
   const method = req.method ?? "GET";
   recordRequest(ctx.requests, { method, path: url, headers: req.headers, body });
   const q = url.indexOf("?");
-  const path = q === -1 ? url : url.slice(0, q);
+  let path = q === -1 ? url : url.slice(0, q);
 
   if (path === "/healthz") return sendHealth(res);
-  if (ctx.expectedAuthorization !== undefined && req.headers.authorization !== ctx.expectedAuthorization) {
+  if (ctx.expectedAuthorization !== undefined && req.headers.authorization !== ctx.expectedAuthorization && `Bearer ${req.headers["api-key"]}` !== ctx.expectedAuthorization) {
     return sendError(res, 401, "Incorrect API key provided.");
+  }
+  if (path.startsWith("/openai/")) {
+    const azure = azureRoute(path, q === -1 ? "" : url.slice(q + 1));
+    if (!azure.ok) return sendError(res, azure.status, azure.message, { code: azure.code });
+    path = azure.path;
+    body = withDeployment(body, azure.deployment);
   }
   if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body);
   if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);

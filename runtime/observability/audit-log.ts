@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { pino, type Logger } from "pino";
 import type { PlanAudit } from "../../schemas/plan/operations.js";
+import type { Usage } from "../usage/usage.js";
 import type { RequestObserver, RequestRecord } from "./request-record.js";
 
 /** Bytes SonicBoom gathers before a write: batches lines under load. */
@@ -31,6 +32,10 @@ export interface AuditLine {
   ttfbMs: number | null;
   plan: string;
   content: string | null;
+  /** Normalized usage of the serving attempt (runtime/usage/usage.ts), or null when the provider reported none. */
+  usage: Usage | null;
+  /** Characters of generated content relayed (charged from when `usage` is null). */
+  outputChars: number;
 }
 
 /** Longest requested-model string kept (it is client input). */
@@ -88,6 +93,8 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     ttfbMs: r.firstByteMs < 0 ? null : round(r.firstByteMs),
     plan: r.served.linked.hash,
     content: content === "hash" && r.body !== null ? `sha256:${createHash("sha256").update(r.body).digest("hex")}` : null,
+    usage: r.usage,
+    outputChars: r.outputChars,
   };
 }
 

@@ -17,6 +17,12 @@ interface Observe {
 
 const OUTCOMES: readonly AttemptOutcome[] = ["success", "4xx", "5xx", "timeout", "connect", "interrupted", "aborted"];
 
+/** The `gen_ai_token_type` label values, in the order of TokenChildren. */
+export const TOKEN_TYPES = ["input", "output", "cached_input", "cache_creation", "reasoning"] as const;
+
+/** Token counters of one (model, provider) pair, in TOKEN_TYPES order. */
+type TokenChildren = readonly Inc[];
+
 /** Children for one public model (chat completions is the only endpoint with a model). */
 class ModelChildren {
   readonly requests: readonly Inc[];
@@ -38,10 +44,19 @@ class PlanMetrics implements PlanAttachment {
   readonly models: readonly ModelChildren[];
   /** Per upstream: attempt counters by outcome. */
   readonly attempts = new Map<LinkedUpstream, ReadonlyMap<AttemptOutcome, Inc>>();
+  /** Per model index, per upstream: token counters. */
+  readonly tokens: readonly Map<LinkedUpstream, TokenChildren>[];
 
   constructor(m: GatewayMetrics, served: ServedPlan) {
     const linked = served.linked;
     this.models = linked.models.map((model) => new ModelChildren(m, model.name));
+    this.tokens = linked.models.map((model) => {
+      const byUpstream = new Map<LinkedUpstream, TokenChildren>();
+      for (const t of [...model.weighted, ...model.fallbacks]) {
+        if (!byUpstream.has(t.upstream)) byUpstream.set(t.upstream, TOKEN_TYPES.map((type) => m.tokens.labels(model.name, t.upstream.name, type)));
+      }
+      return byUpstream;
+    });
     for (const model of linked.models) {
       for (const t of [...model.weighted, ...model.fallbacks]) {
         if (this.attempts.has(t.upstream)) continue;
@@ -84,6 +99,18 @@ export class MetricsObserver implements RequestObserver {
     }
     if (r.attempts !== null && plan !== undefined) {
       for (const a of r.attempts) plan.attempts.get(a.target.upstream)?.get(a.outcome)?.inc();
+    }
+    const usage = r.usage;
+    const last = r.lastAttempt;
+    if (usage !== null && last !== null && r.model !== null && plan !== undefined) {
+      const t = plan.tokens[r.model.index]?.get(last.target.upstream);
+      if (t !== undefined) {
+        t[0]!.inc(usage.inputTokens);
+        t[1]!.inc(usage.outputTokens);
+        t[2]!.inc(usage.cachedInputTokens);
+        t[3]!.inc(usage.cacheCreationTokens);
+        t[4]!.inc(usage.reasoningTokens);
+      }
     }
   }
 }

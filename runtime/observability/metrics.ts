@@ -39,6 +39,7 @@ export class GatewayMetrics {
   readonly firstByte: LightHistogram;
   readonly attempts: LightCounter;
   readonly fallbacks: LightCounter;
+  readonly tokens: LightCounter;
   readonly reloads: Counter<"result">;
   readonly planInfo: Gauge<"hash" | "compiler_version">;
   /** Children for requests without a plan model, by `${endpoint}` then no-model label then status class. */
@@ -70,7 +71,12 @@ export class GatewayMetrics {
       ["gen_ai_operation_name", "gen_ai_provider_name", "outcome"],
     );
     this.fallbacks = new LightCounter("tollgate_fallbacks_total", "Times a request moved on to another target after a failed attempt.", ["gen_ai_request_model"]);
-    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks]) {
+    this.tokens = new LightCounter(
+      "tollgate_tokens_total",
+      "Tokens of answered requests by public model, provider and type (input, output; cached_input, cache_creation and reasoning are parts of those), as the provider reported them.",
+      ["gen_ai_request_model", "gen_ai_provider_name", "gen_ai_token_type"],
+    );
+    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks, this.tokens]) {
       this.registry.registerMetric(family as unknown as Metric);
     }
     this.reloads = new Counter({

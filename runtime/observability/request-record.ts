@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import type { ErrorClass } from "../adapters/error-class.js";
 import type { Usage } from "../usage/usage.js";
 import { log } from "./log.js";
 
@@ -24,6 +25,8 @@ export const CLIENT_CLOSED = 499;
 export class AttemptRecord {
   readonly target: LinkedTarget;
   outcome: AttemptOutcome = "aborted";
+  /** The failure's class (runtime/adapters/error-class.ts), or null when it succeeded or was aborted. */
+  errorClass: ErrorClass | null = null;
   /** Milliseconds from dispatch to the outcome; -1 while it runs. */
   ms = -1;
   readonly startedAt: number;
@@ -106,10 +109,11 @@ export class RequestRecord {
     target.stats?.started();
   }
 
-  attemptEnded(outcome: AttemptOutcome): void {
+  attemptEnded(outcome: AttemptOutcome, errorClass: ErrorClass | null = null): void {
     const attempt = this.lastAttempt;
     if (attempt === null || attempt.ms >= 0) return;
     attempt.outcome = outcome;
+    attempt.errorClass = errorClass;
     attempt.ms = performance.now() - attempt.startedAt;
     const stats = attempt.target.stats;
     if (stats == null || !attempt.holdsSlot) return;

@@ -22,6 +22,8 @@ const ROUTES = new Map<string, Endpoint>([
   ["POST /v1/chat/completions", "chat"],
   ["GET /v1/models", "models"],
   ["GET /healthz", "healthz"],
+  // Kubernetes' name for liveness (/healthz is deprecated there); the same answer.
+  ["GET /livez", "healthz"],
   ["GET /readyz", "readyz"],
   ["GET /metrics", "metrics"],
 ]);
@@ -48,7 +50,7 @@ export interface HandlerOptions {
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
-const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/readyz"]);
+const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/livez", "/readyz"]);
 const MODEL_PREFIX = "/v1/models/";
 
 function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {

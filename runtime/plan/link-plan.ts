@@ -5,24 +5,20 @@
  * A required secret that is missing fails the link with a message naming it.
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
+import { ADAPTERS } from "../adapters/registry.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { AvailabilityRef } from "../routing/selection/availability.js";
 import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
 import { createUpstreamPool } from "../upstream/pool.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
-import { resolveSecret } from "./resolve-secret.js";
+import { linkCredentials } from "./link-credentials.js";
 
 export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): LinkedPlan {
   const notes: string[] = [];
   const upstreams: LinkedUpstream[] = plan.upstreams.map((u) => {
-    const authorizations: string[] = [];
-    const problems: string[] = [];
-    for (const ref of u.apiKeys) {
-      const secret = resolveSecret(ref, env);
-      if (secret.ok) authorizations.push(`Bearer ${secret.value}`);
-      else problems.push(secret.problem);
-    }
+    if (u.options.adapter !== u.adapter) throw new PlanError(`provider ${u.name}: options are for adapter ${u.options.adapter}, not ${u.adapter}`);
+    const { authHeader, authorizations, credentials, problems } = linkCredentials(u, env);
     let disabled: string | null = null;
     if (problems.length > 0) {
       const why = `provider ${u.name}: ${problems.join("; ")}`;
@@ -33,10 +29,16 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     return {
       name: u.name,
       pool: createUpstreamPool(u),
+      adapter: ADAPTERS[u.adapter],
+      options: u.options,
+      origin: u.origin,
+      basePath: u.basePath,
       chatPath: `${u.basePath}/chat/completions`,
       timeouts: u.timeouts,
+      authHeader,
       authorizations,
       nextKey: 0,
+      credentials,
       disabled,
     };
   });

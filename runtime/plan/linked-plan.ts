@@ -5,6 +5,9 @@
  */
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
+import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
+import type { ChatAdapter } from "../adapters/adapter.js";
+import type { LinkedCredentials } from "./link-credentials.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";
 import type { LinkedRouteExtras } from "../routing/route-extras.js";
@@ -15,13 +18,25 @@ import type { TargetStats } from "../routing/selection/target-stats.js";
 export interface LinkedUpstream {
   readonly name: string;
   readonly pool: Pool;
-  /** Path of the chat completions endpoint on this upstream. */
+  /** The wire protocol's adapter (runtime/adapters/registry.ts). */
+  readonly adapter: ChatAdapter;
+  /** The adapter's settings, from the plan. */
+  readonly options: PlanAdapterOptions;
+  /** scheme://host[:port] (the pool's origin), for adapters that sign requests. */
+  readonly origin: string;
+  /** Path prefix in front of the API paths, without a trailing slash. */
+  readonly basePath: string;
+  /** Path of the OpenAI chat completions endpoint on this upstream (OpenAI-compatible adapters). */
   readonly chatPath: string;
   readonly timeouts: PlanTimeouts;
-  /** `Bearer <key>` values used in turn; empty when the upstream needs no key. */
+  /** Lower-case name of the header that carries the key (`authorization`, `api-key`, `x-api-key`, …), or null. */
+  readonly authHeader: string | null;
+  /** Full values of `authHeader` (`Bearer <key>`, or the bare key), used in turn; empty when the upstream needs no key. */
   readonly authorizations: readonly string[];
   /** Round-robin cursor over `authorizations`. */
   nextKey: number;
+  /** Per-protocol credentials (AWS keys, an access token), resolved; never logged. */
+  readonly credentials: LinkedCredentials;
   /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
   readonly disabled: string | null;
 }

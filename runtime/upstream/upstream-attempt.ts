@@ -8,6 +8,8 @@ import type { Dispatcher } from "undici";
 import type { IncomingHttpHeaders } from "node:http";
 import { classifyError, deadlineError, parseRetryAfter, type AttemptFailure } from "./attempt-failure.js";
 
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
+
 /** Largest error body kept from an upstream (enough for any JSON error object). */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -28,6 +30,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   status = 0;
   contentType = "application/json";
   retryAfter: number | undefined = undefined;
+  /** Response headers of an error status (≥ 400), for the adapter's classification; empty otherwise. */
+  headers: IncomingHttpHeaders = NO_HEADERS;
   /** True once any 2xx body byte was handed to the owner. */
   relayed = false;
   #chunks: Buffer[] = [];
@@ -57,6 +61,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     const type = headers["content-type"];
     if (typeof type === "string") this.contentType = type;
     if (statusCode === 429 || statusCode === 503) this.retryAfter = parseRetryAfter(headers["retry-after"]);
+    if (statusCode >= 400) this.headers = headers;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
+import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
 
@@ -29,7 +30,9 @@ export const PlanUpstream = z.strictObject({
   /** Policy name of the provider; for logs and errors only. */
   name: z.string(),
   /** The wire protocol adapter id. */
-  adapter: z.enum(["openai-compatible"]),
+  adapter: PlanAdapterId,
+  /** The adapter's settings (its `adapter` equals the field above): see protocols.ts. */
+  options: PlanAdapterOptions,
   /** scheme://host[:port], the key of the undici pool. */
   origin: z.string(),
   /** Path prefix in front of the API paths, without a trailing slash (e.g. "/v1"). */

@@ -27,7 +27,10 @@ export const PoolEndpoint = z
 export const Pool = z
   .strictObject({
     name: Name.describe("The pool's name; model targets refer to it as `provider`."),
-    kind: z.enum(["openai-compatible"]).optional().describe("The wire protocol the endpoints speak. Default openai-compatible."),
+    kind: z
+      .enum(["openai-compatible", "vllm", "sglang", "tgi", "ollama"])
+      .optional()
+      .describe("What the endpoints run: an OpenAI-compatible server (`vllm`, `sglang`, `tgi`, `ollama` or plain `openai-compatible`). Default openai-compatible."),
     endpoints: z.array(PoolEndpoint).min(1).max(256).describe("The endpoints of the pool."),
     gpuWeights: z
       .record(GpuType, z.number().positive().finite())

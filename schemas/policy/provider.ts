@@ -1,6 +1,8 @@
 /** Providers: the upstream services that serve models. */
 import { z } from "zod";
+import { PROVIDER_KIND_NAMES } from "../catalog/providers.js";
 import { Duration, Name, SecretRef, Tags } from "./common.js";
+import { AnthropicSettings, AzureSettings, BedrockSettings, CompatSettings, VertexSettings } from "./provider-settings.js";
 
 export const Timeouts = z
   .strictObject({
@@ -14,14 +16,28 @@ export const Timeouts = z
 export const Provider = z
   .strictObject({
     name: Name.describe("The provider's name, used by model targets."),
-    kind: z.enum(["openai-compatible"]).describe("The wire protocol the provider speaks."),
+    kind: z
+      .enum(PROVIDER_KIND_NAMES)
+      .describe(
+        "The provider's protocol (`openai-compatible`, `azure-openai`, `anthropic`, `bedrock`, `gemini`, `vertex`) or a catalog vendor speaking the OpenAI protocol (`openai`, `vllm`, `sglang`, `ollama`, `tgi`, `deepseek`, `groq`, `together`, `mistral`, `openrouter`).",
+      ),
     baseUrl: z
       .string()
-      .describe("Base URL including the API path prefix, e.g. `https://api.openai.com/v1`."),
+      .optional()
+      .describe(
+        "Base URL including the API path prefix, e.g. `https://api.openai.com/v1`. Optional for kinds with a catalog default; for `azure-openai` the resource endpoint (`https://<resource>.openai.azure.com`); for `bedrock` and `vertex` it overrides the regional endpoint.",
+      ),
     apiKeys: z
       .array(SecretRef)
       .optional()
-      .describe("API keys as secret references, sent as `Authorization: Bearer`; used in turn. Omit for servers that need none."),
+      .describe(
+        "API keys as secret references, used in turn. Sent the way the kind expects: `Authorization: Bearer` (OpenAI-compatible), `api-key` (Azure), `x-api-key` (Anthropic), `x-goog-api-key` (Gemini). Omit for servers that need none; not used by `bedrock` and `vertex`.",
+      ),
+    compat: CompatSettings.optional(),
+    azure: AzureSettings.optional(),
+    anthropic: AnthropicSettings.optional(),
+    bedrock: BedrockSettings.optional(),
+    vertex: VertexSettings.optional(),
     optional: z
       .boolean()
       .optional()

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { OpenAIStreamDecoder } from "./stream.js";
+
+const head = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":null,';
+const plain = [
+  `${head}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
+  `${head}"choices":[{"index":0,"delta":{"content":"héllo \\"x\\""},"finish_reason":null}]}\n\n`,
+  `${head}"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`,
+].join("");
+const withUsage =
+  plain.replaceAll("]}\n\n", '],"usage":null}\n\n') +
+  `${head}"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3,"total_tokens":10,"prompt_tokens_details":{"cached_tokens":2},"completion_tokens_details":{"reasoning_tokens":1}}}\n\n` +
+  "data: [DONE]\n\n";
+
+/** Feeds `text` in pieces of `size` bytes; returns what the decoder let through. */
+function run(decoder: OpenAIStreamDecoder, text: string, size: number): string {
+  const bytes = Buffer.from(text);
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) {
+    const o = decoder.push(bytes.subarray(i, i + size));
+    if (o !== null) out.push(o);
+  }
+  const tail = decoder.end();
+  if (tail !== null) out.push(tail);
+  return Buffer.concat(out).toString();
+}
+
+describe("OpenAIStreamDecoder", () => {
+  for (const size of [1, 7, 64, 100_000]) {
+    it(`hides the usage the gateway asked for, byte-identical otherwise (pieces of ${size})`, () => {
+      const d = new OpenAIStreamDecoder(true);
+      expect(run(d, withUsage, size)).toBe(plain + "data: [DONE]\n\n");
+      expect(d.complete).toBe(true);
+      expect(d.usage).toEqual({ inputTokens: 7, outputTokens: 3, cachedInputTokens: 2, cacheCreationTokens: 0, reasoningTokens: 1, source: "upstream" });
+      expect(d.outputChars).toBe(9);
+    });
+
+    it(`passes everything through when the client asked for usage (pieces of ${size})`, () => {
+      const d = new OpenAIStreamDecoder(false);
+      expect(run(d, withUsage, size)).toBe(withUsage);
+      expect(d.usage?.inputTokens).toBe(7);
+      expect(d.complete).toBe(true);
+    });
+  }
+
+  it("reports a cut stream as incomplete, without usage, with the characters produced", () => {
+    const d = new OpenAIStreamDecoder(true);
+    const cut = withUsage.slice(0, withUsage.indexOf("finish_reason\":\"stop") - 40);
+    run(d, cut, 13);
+    expect(d.complete).toBe(false);
+    expect(d.usage).toBeNull();
+    expect(d.outputChars).toBe(9);
+  });
+
+  it("classifies an error event inside the stream", () => {
+    const d = new OpenAIStreamDecoder(true);
+    run(d, `${plain}data: {"error":{"message":"Overloaded","type":"overloaded_error","code":null}}\n\n`, 50);
+    expect(d.error?.class).toBe("overloaded");
+    expect(d.complete).toBe(false);
+  });
+
+  it("keeps comments, CRLF framing and unknown fields", () => {
+    const text = `: keep-alive\r\n\r\n${head}"choices":[],"x":{"k":[1]}}\r\n\r\ndata: [DONE]\n\n`;
+    const d = new OpenAIStreamDecoder(true);
+    expect(run(d, text, 5)).toBe(text);
+    expect(d.complete).toBe(true);
+  });
+});
