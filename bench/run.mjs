@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureRouting, routingSection } from "./routing.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -110,7 +111,9 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  log("routing: affinity hit rate, share error, cost of selection");
+  const routing = await measureRouting();
+  print(compileSpeedLine(compile), routingSection(routing));
 }
 
 /**
@@ -163,8 +166,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine */
-function print(compileLine) {
+/** @param {string} compileLine @param {string} routingText */
+function print(compileLine, routingText) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -189,7 +192,7 @@ function print(compileLine) {
       slowTable(results, options.only, options.streams),
     );
   }
-  out.push("", compileLine);
+  out.push("", compileLine, "", routingText);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

@@ -144,7 +144,7 @@ export const PlanRoute = z.strictObject({
 export const PlanClassifiers = z.strictObject({
   names: z.array(z.string()).min(1),
   /** Keywords (lower-cased unless case-sensitive), each with the classifier it belongs to. */
-  keywords: z.array(z.strictObject({ text: z.string().min(1), classifier: index, caseSensitive: z.boolean(), wholeWord: z.boolean() })),
+  keywords: z.array(z.strictObject({ text: z.string(), classifier: index, caseSensitive: z.boolean(), wholeWord: z.boolean() })),
   /** patterns[c]: classifier c's patterns as one expression (`u` flag), or null. */
   patterns: z.array(z.string().nullable()),
   /** Characters of the last user message scanned at most. */
