@@ -7,7 +7,7 @@
  * it, so two prompts share the hash of block i exactly when they share that prefix.
  * The text is each message's role and text content, in order.
  */
-import { eachContentText, messagesOf } from "../content/message-text.js";
+import { messagesOf } from "../content/message-text.js";
 import { FNV_OFFSET, mix32 } from "./hash.js";
 
 /** The chain: `hashes[i]` covers blocks 0..i; `key` is the first block's hash (or of the whole text when shorter). */
@@ -16,29 +16,53 @@ export interface PrefixChain {
   readonly key: number;
 }
 
-export function prefixChain(body: Readonly<Record<string, unknown>>, blockChars: number, maxBlocks: number): PrefixChain {
-  const hashes: number[] = [];
-  let h = FNV_OFFSET;
-  let inBlock = 0;
-  const limit = blockChars * maxBlocks;
-  let seen = 0;
-  const feed = (text: string): boolean => {
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 16777619);
+/** The FNV state and block position while hashing, kept in one object so the per-character loop has no closure. */
+class ChainState {
+  h = FNV_OFFSET;
+  inBlock = 0;
+  left: number;
+  readonly hashes: number[] = [];
+  readonly blockChars: number;
+
+  constructor(blockChars: number, maxBlocks: number) {
+    this.blockChars = blockChars;
+    this.left = blockChars * maxBlocks;
+  }
+
+  /** Hashes `text`; false once the character budget is spent. */
+  feed(text: string): boolean {
+    let h = this.h;
+    let inBlock = this.inBlock;
+    const n = Math.min(text.length, this.left);
+    const blockChars = this.blockChars;
+    for (let i = 0; i < n; i++) {
+      h = Math.imul(h ^ text.charCodeAt(i), 16777619);
       if (++inBlock === blockChars) {
-        hashes.push(mix32(h >>> 0));
+        this.hashes.push(mix32(h >>> 0));
         inBlock = 0;
       }
-      if (++seen >= limit) return false;
     }
-    return true;
-  };
-  for (const m of messagesOf(body)) {
-    if (m === null || typeof m !== "object") continue;
-    const role = (m as { role?: unknown }).role;
-    if (!feed(typeof role === "string" ? `\u0000${role}\u0000` : "\u0000")) break;
-    if (!eachContentText((m as { content?: unknown }).content, feed)) break;
+    this.h = h;
+    this.inBlock = inBlock;
+    this.left -= n;
+    return this.left > 0;
   }
-  return { hashes, key: hashes[0] ?? mix32(h >>> 0) };
+}
+
+export function prefixChain(body: Readonly<Record<string, unknown>>, blockChars: number, maxBlocks: number): PrefixChain {
+  const s = new ChainState(blockChars, maxBlocks);
+  outer: for (const m of messagesOf(body)) {
+    if (m === null || typeof m !== "object") continue;
+    const { role, content } = m as { role?: unknown; content?: unknown };
+    if (!s.feed(typeof role === "string" ? `\u0000${role}\u0000` : "\u0000")) break;
+    if (typeof content === "string") {
+      if (!s.feed(content)) break;
+    } else if (Array.isArray(content)) {
+      for (const part of content) {
+        const text = part !== null && typeof part === "object" ? (part as { text?: unknown }).text : undefined;
+        if (typeof text === "string" && !s.feed(text)) break outer;
+      }
+    }
+  }
+  return { hashes: s.hashes, key: s.hashes[0] ?? mix32(s.h >>> 0) };
 }

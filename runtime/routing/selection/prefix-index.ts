@@ -20,10 +20,16 @@ export class PrefixIndex {
     return { candidate: -1, blocks: 0 };
   }
 
-  /** Records that `candidate` now holds every block of `hashes`. */
-  record(hashes: readonly number[], candidate: number): void {
+  /**
+   * Records that `candidate` now holds every block of `hashes`. When it already held the
+   * first `held` of them, only the deepest held block is refreshed (lookups start from
+   * the deepest block) and the new ones added: a request then costs its new blocks, not
+   * its whole prompt.
+   */
+  record(hashes: readonly number[], candidate: number, held = 0): void {
     const map = this.#owner;
-    for (const h of hashes) {
+    for (let i = Math.max(0, held - 1); i < hashes.length; i++) {
+      const h = hashes[i]!;
       map.delete(h);
       map.set(h, candidate);
     }

@@ -17,6 +17,9 @@ export interface ScoreContext {
   /** The affinity candidate (session ring, prefix index or prefix ring), or -1. */
   preferred: number;
   chain: PrefixChain | null;
+  /** The candidate holding the longest known prefix, and how many blocks of it (prefix affinity). */
+  hitCandidate: number;
+  hitBlocks: number;
   readonly eligible: readonly boolean[];
   readonly scratch: Float64Array;
 }

@@ -91,6 +91,8 @@ export class Selector {
       promptTokens: this.#usesTokens ? this.#promptTokens(input) : -1,
       preferred: -1,
       chain: null,
+      hitCandidate: -1,
+      hitBlocks: 0,
       eligible,
       scratch: this.#scratch,
     };
@@ -102,7 +104,9 @@ export class Selector {
       for (let i = 0; i < n; i++) scores[i]! += s.weight * this.#scratch[i]!;
     }
     const picked = p.picker === "weighted-random" ? this.#drawProportional(scores, eligible, random) : this.#best(scores, eligible, random);
-    if (this.#prefixIndex !== null && ctx.chain !== null && ctx.chain.hashes.length > 0) this.#prefixIndex.record(ctx.chain.hashes, picked);
+    if (this.#prefixIndex !== null && ctx.chain !== null && ctx.chain.hashes.length > 0) {
+      this.#prefixIndex.record(ctx.chain.hashes, picked, picked === ctx.hitCandidate ? ctx.hitBlocks : 0);
+    }
     return this.candidates[picked]!;
   }
 
@@ -149,6 +153,8 @@ export class Selector {
       const chain: PrefixChain = prefixChain(ctx.input.body, p.blockChars, p.maxBlocks);
       ctx.chain = chain;
       const hit = this.#prefixIndex.longest(chain.hashes);
+      ctx.hitCandidate = hit.candidate;
+      ctx.hitBlocks = hit.blocks;
       if (key === -1 && hit.candidate >= 0 && eligible[hit.candidate]) {
         ctx.preferred = hit.candidate;
         return;
