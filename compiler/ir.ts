@@ -16,6 +16,9 @@ import type { Classifier } from "../schemas/policy/classifier.js";
 import type { Pool } from "../schemas/policy/pool.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
+import type { GuardrailSet } from "../schemas/policy/guardrail.js";
+import type { PlanGuardrails } from "../schemas/plan/guardrails.js";
+import type { NormalizedGuardrails } from "./guardrails/normalized-guardrails.js";
 import type { GatewayPolicy } from "../schemas/policy/gateway.js";
 import type { Limits } from "../schemas/policy/limits.js";
 import type { Listener } from "../schemas/policy/listener.js";
@@ -94,6 +97,7 @@ export interface MergedPolicy {
   /** The gateway-wide `limits` (set in at most one document). */
   readonly limits: Located<Limits> | null;
   readonly constraints: readonly Located<Constraint>[];
+  readonly guardrails: readonly Located<GuardrailSet>[];
   /** GPU pools; their names share the provider namespace. */
   readonly pools: readonly Located<Pool>[];
   readonly classifiers: readonly Located<Classifier>[];
@@ -283,6 +287,7 @@ export interface NormalizedPolicy {
   readonly consumers: readonly NormalizedConsumer[];
   readonly secrets: readonly Located<SecretDeclaration>[];
   readonly constraints: readonly NormalizedConstraint[];
+  readonly guardrails: NormalizedGuardrails;
   readonly pools?: readonly NormalizedPool[];
   readonly classifiers?: readonly NormalizedClassifier[];
   /** Every policy document, for whole-policy scans. */
@@ -326,6 +331,8 @@ export interface LoweredPlan {
   readonly models: readonly ModelDraft[];
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly PlanConsumer[];
+  /** Absent when no route has guardrails. */
+  readonly guardrails?: PlanGuardrails;
   /** Content classifiers; the route table compiles the ones routes use. */
   readonly classifiers?: readonly NormalizedClassifier[];
 }

@@ -28,6 +28,7 @@ const unusedProviders: DeadConfigRule = {
       for (const t of model.targets) used.add(t.provider);
       for (const f of model.fallbacks) if (f.kind === "target") used.add(f.provider);
     }
+    for (const set of policy.guardrails.sets) if (set.moderationProvider !== null) used.add(set.moderationProvider);
     // A pool's endpoints are reported once, as the pool (check-routing: unused-pool).
     const pooled = new Set((policy.pools ?? []).flatMap((p) => p.endpoints.map((e) => e.provider)));
     policy.providers.forEach((provider, i) => {

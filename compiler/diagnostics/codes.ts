@@ -15,6 +15,7 @@
 
 import type { CodeDefinition } from "./code-definition.js";
 import { analysisCodes } from "./codes/analyses.js";
+import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
 import { providerCodes } from "./codes/providers.js";
@@ -36,6 +37,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...guardrailCodes,
   ...providerCodes,
   ...routingCodes,
 } as const satisfies Record<string, CodeDefinition>;

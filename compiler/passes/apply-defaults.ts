@@ -10,6 +10,7 @@ import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider, Origin, ResolvedPolicy, TimeoutField } from "../ir.js";
+import { normalizeGuardrails } from "../guardrails/normalize-guardrails.js";
 import { resolveProtocol } from "../providers/resolve-protocol.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
@@ -69,6 +70,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     consumers,
     secrets: merged.secrets,
     constraints: merged.constraints.map(normalizeConstraint),
+    guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
     pools: pooled.pools,
     classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),
     documents: merged.documents,

@@ -8,10 +8,11 @@
  */
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
+import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
 import type { ExpandedPolicy, LoweredPlan, ModelDraft, NormalizedPrice } from "../ir.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
-export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan {
+export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan {
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
@@ -55,5 +56,6 @@ export function lower(policy: ExpandedPolicy, _ctx: CompileContext): LoweredPlan
     allowedModels: [...c.allowedModels],
   }));
 
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, classifiers: policy.classifiers ?? [] };
+  const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }) };
 }

@@ -7,6 +7,7 @@
 import type { Classifier } from "../../schemas/policy/classifier.js";
 import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
+import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Pool } from "../../schemas/policy/pool.js";
 import type { Provider } from "../../schemas/policy/provider.js";
@@ -24,6 +25,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const consumers: Located<Consumer>[] = [];
   const secrets: Located<SecretDeclaration>[] = [];
   const constraints: Located<Constraint>[] = [];
+  const guardrails: Located<GuardrailSet>[] = [];
   const pools: Located<Pool>[] = [];
   const classifiers: Located<Classifier>[] = [];
   let limits: MergedPolicy["limits"] = null;
@@ -47,6 +49,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(consumers, policy.consumers, root, "consumers");
     collect(secrets, policy.secrets, root, "secrets");
     collect(constraints, policy.constraints, root, "constraints");
+    collect(guardrails, policy.guardrails, root, "guardrails");
     collect(pools, policy.pools, root, "pools");
     collect(classifiers, policy.classifiers, root, "classifiers");
     if (policy.limits !== undefined) {
@@ -57,7 +60,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, guardrails, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

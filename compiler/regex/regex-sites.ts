@@ -41,8 +41,26 @@ const classifierRegexes: RegexCollector = (policy) =>
     return [...own, { source: combined, at, what: `the combined \`patterns\` of classifier \`${c.name}\`` }];
   });
 
+/** Deny and allow patterns of guardrail sets, both directions. */
+const guardrailRegexes: RegexCollector = (policy) =>
+  policy.guardrails.sets.flatMap((set) =>
+    (["input", "output"] as const).flatMap((direction) => {
+      const checks = set.value[direction];
+      const sites: RegexSite[] = [];
+      checks?.denyPatterns?.forEach((d, i) => {
+        const at = child(set.at, direction, "denyPatterns", i, "pattern");
+        sites.push({ source: d.pattern, at, what: describePath(at.doc.value, at.path) });
+      });
+      checks?.allowPatterns?.forEach((source, i) => {
+        const at = child(set.at, direction, "allowPatterns", i);
+        sites.push({ source, at, what: describePath(at.doc.value, at.path) });
+      });
+      return sites;
+    }),
+  );
+
 /** Every collector; add one per policy field that holds a regex. */
-const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes, classifierRegexes];
+const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes, guardrailRegexes, classifierRegexes];
 
 /** Every regex of the policy, in policy order. */
 export function regexSites(policy: NormalizedPolicy): RegexSite[] {

@@ -24,6 +24,10 @@ export interface MockBehaviour {
   dropAfter?: number;
   /** The `retry-after` header (seconds) on error statuses; 429 sends 1 when unset. */
   retryAfterSeconds?: number;
+  /** Answer with this text instead of the default words (`say=` is percent-decoded, so `%20` is a space). */
+  say?: string;
+  /** With `say`: characters per content chunk (default: one word per chunk). */
+  chunkChars?: number;
 }
 
 /** The behaviour of a mock started without options: 20 tokens, as fast as possible. */
@@ -100,6 +104,20 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     if (n === undefined) return "drop must be an integer number of content chunks >= 0";
     b.fail = "drop";
     b.dropAfter = n;
+    return undefined;
+  },
+  say(b, v) {
+    try {
+      b.say = decodeURIComponent(v);
+    } catch {
+      return "say must be percent-encoded text (e.g. Call%20me)";
+    }
+    return undefined;
+  },
+  chunk(b, v) {
+    const n = integer(v, 1, 65_536);
+    if (n === undefined) return "chunk must be an integer number of characters from 1 to 65536";
+    b.chunkChars = n;
     return undefined;
   },
   retry(b, v) {

@@ -11,6 +11,8 @@ import type { MockBehaviour } from "./behaviour.js";
 import {
   chunkHead,
   completionBody,
+  contentTail,
+  sayCompletionBody,
   DONE,
   finishTailFor,
   roleTail,
@@ -45,6 +47,8 @@ export class ChatExchange {
   #head = "";
   #timer: NodeJS.Timeout | undefined = undefined;
   #closed = false;
+  /** The content chunks of a `say` answer, or null for the default words. */
+  readonly #pieces: readonly string[] | null;
 
   constructor(req: IncomingMessage, res: ServerResponse, b: Readonly<MockBehaviour>, request: ChatRequest, identity: CompletionIdentity) {
     this.#req = req;
@@ -53,8 +57,10 @@ export class ChatExchange {
     this.#request = request;
     this.#identity = identity;
     const cap = request.maxTokens;
-    this.#tokens = cap !== undefined && cap < b.tokens ? cap : b.tokens;
-    this.#finish = this.#tokens < b.tokens ? "length" : "stop";
+    this.#pieces = b.say === undefined ? null : sayPieces(b.say, b.chunkChars);
+    const tokens = this.#pieces?.length ?? b.tokens;
+    this.#tokens = cap !== undefined && cap < tokens ? cap : tokens;
+    this.#finish = this.#tokens < tokens ? "length" : "stop";
     this.#dropAt = b.fail === "drop" ? Math.min(b.dropAfter ?? 0, this.#tokens) : -1;
   }
 
@@ -96,7 +102,10 @@ export class ChatExchange {
   }
 
   #sendCompletion(): void {
-    const body = completionBody(this.#identity, this.#tokens, this.#finish, this.#request.promptTokens);
+    const body =
+      this.#pieces === null
+        ? completionBody(this.#identity, this.#tokens, this.#finish, this.#request.promptTokens)
+        : sayCompletionBody(this.#identity, this.#pieces.slice(0, this.#tokens).join(""), this.#tokens, this.#finish, this.#request.promptTokens);
     this.#res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     if (this.#dropAt < 0) this.#res.end(body);
     // The promised content-length is never met, so every client sees a truncated body.
@@ -108,7 +117,7 @@ export class ChatExchange {
     const b = this.#b;
     const usage = this.#request.includeUsage;
     res.writeHead(200, SSE_HEADERS);
-    if (b.ttftMs === 0 && b.tokensPerSecond === 0) {
+    if (b.ttftMs === 0 && b.tokensPerSecond === 0 && this.#pieces === null) {
       if (this.#dropAt < 0) res.end(streamBody(this.#identity, this.#tokens, this.#finish, usage ? this.#request.promptTokens : undefined));
       else this.#writeThenDrop(truncatedStreamBody(this.#identity, this.#dropAt, usage));
       return;
@@ -127,9 +136,9 @@ export class ChatExchange {
     const last = this.#dropAt >= 0 ? this.#dropAt : this.#tokens;
     let data = "";
     if (this.#b.tokensPerSecond === 0) {
-      while (this.#sent < last) data += this.#head + tokenTail(this.#sent++, usage);
+      while (this.#sent < last) data += this.#head + this.#tokenTail(this.#sent++, usage);
     } else if (this.#sent < last) {
-      data = this.#head + tokenTail(this.#sent++, usage);
+      data = this.#head + this.#tokenTail(this.#sent++, usage);
     }
     if (this.#sent === this.#dropAt) return this.#writeThenDrop(data);
     if (this.#sent < last) {
@@ -140,6 +149,10 @@ export class ChatExchange {
     let end = data + this.#head + finishTailFor(this.#finish, usage);
     if (usage) end += this.#head + usageTail(this.#request.promptTokens, this.#tokens);
     this.#res.end(end + DONE);
+  }
+
+  #tokenTail(i: number, usage: boolean): string {
+    return this.#pieces === null ? tokenTail(i, usage) : contentTail(this.#pieces[i] ?? "", usage);
   }
 
   /** Sends `data`, then destroys the socket once it is flushed: a mid-body connection loss. */
@@ -160,4 +173,12 @@ export class ChatExchange {
       if (!this.#closed) step();
     }, ms);
   }
+}
+
+/** A `say` text as content chunks: `chunkChars` characters each, or one word (with its trailing space) each. */
+function sayPieces(text: string, chunkChars: number | undefined): string[] {
+  if (chunkChars === undefined) return text.match(/\S+\s*|\s+/g) ?? [];
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += chunkChars) pieces.push(text.slice(i, i + chunkChars));
+  return pieces;
 }

@@ -50,6 +50,20 @@ function finishTail(reason: FinishReason, usage: boolean): string {
   return tail(`{"index":0,"delta":{},"logprobs":null,"finish_reason":"${reason}"}`, usage);
 }
 
+/** The tail of a content chunk carrying `text` (the `say` directive; JSON-escaped here). */
+export function contentTail(text: string, usage: boolean): string {
+  return tail(`{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}`, usage);
+}
+
+/** A non-streaming `chat.completion` whose content is `text` (the `say` directive). */
+export function sayCompletionBody(c: CompletionIdentity, text: string, tokens: number, finish: FinishReason, promptTokens: number): string {
+  return (
+    `{"id":"${c.id}","object":"chat.completion","created":${c.created},"model":${c.modelJson},` +
+    `"choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(text)},"refusal":null,"annotations":[]},` +
+    `"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(promptTokens, tokens)},"system_fingerprint":null}`
+  );
+}
+
 /** The role chunk's tail (the first event of a stream). */
 export function roleTail(usage: boolean): string {
   return ROLE_TAIL[usage ? 1 : 0];

@@ -14,6 +14,7 @@ import { MockContext } from "./context.js";
 import { chooseBehaviour } from "./directives.js";
 import { sendEmbeddings } from "./embeddings.js";
 import { sendModels } from "./models.js";
+import { sendModeration } from "./moderations.js";
 import { sendError } from "./openai-error.js";
 import { recordRequest, type RecordedRequest } from "./request-log.js";
 
@@ -99,6 +100,7 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
   }
   if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body);
   if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);
+  if (method === "POST" && path === "/v1/moderations") return sendModeration(ctx.defaults, req, res, body);
   if (method === "GET" && path === "/v1/models") return sendModels(res);
   sendError(res, 404, `Invalid URL (${method} ${path})`, { code: "unknown_url" });
 }

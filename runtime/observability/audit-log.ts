@@ -36,6 +36,8 @@ export interface AuditLine {
   usage: Usage | null;
   /** Characters of generated content relayed (charged from when `usage` is null). */
   outputChars: number;
+  /** Guardrail findings: check, action, rule and count per direction; never the text found. */
+  guardrails: object | null;
 }
 
 /** Longest requested-model string kept (it is client input). */
@@ -95,6 +97,7 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     content: content === "hash" && r.body !== null ? `sha256:${createHash("sha256").update(r.body).digest("hex")}` : null,
     usage: r.usage,
     outputChars: r.outputChars,
+    guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
   };
 }
 

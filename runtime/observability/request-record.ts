@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import type { LinkedModel, LinkedRoute, LinkedTarget } from "../plan/linked-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
+import type { GuardrailReport } from "../guardrails/guardrail-report.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { ErrorClass } from "../adapters/error-class.js";
 import type { Usage } from "../usage/usage.js";
@@ -76,6 +77,8 @@ export class RequestRecord {
   usage: Usage | null = null;
   /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
   outputChars = 0;
+  /** What the route's guardrails found (names and counts, never text); null when the route has none. */
+  guardrails: GuardrailReport | null = null;
   #observers: readonly RequestObserver[];
   #finished = false;
 

@@ -11,7 +11,9 @@ import { matchRoute } from "../routing/match-route.js";
 import { RouteFacts } from "../routing/route-facts.js";
 import { selectFirst } from "../routing/select-first.js";
 import type { RequestRecord } from "../observability/request-record.js";
+import { applyGuardrails } from "../guardrails/request-guardrails.js";
 import { ChatCall } from "./chat-call.js";
+import type { ResponseStage } from "./response-stage.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
@@ -58,16 +60,31 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${model.name}\` has no available upstream right now`, retryAfter: 30 });
     return;
   }
+  let exchange: Exchange = ex;
+  let chatBody = request.body;
+  let rawBody: Buffer | null = raw;
+  let stages: ResponseStage[] | undefined;
+  const guardrails = plan.guardrailsByRoute?.[route.index] ?? null;
+  if (guardrails !== null) {
+    const guarded = await applyGuardrails(guardrails, ex, record, chatBody);
+    if (guarded === null) return;
+    exchange = guarded.exchange;
+    chatBody = guarded.body;
+    // A redacted body must be re-serialized by the adapter: the client's bytes hold what was redacted.
+    if (guarded.rewritten) rawBody = null;
+    if (guarded.stage !== null) stages = [guarded.stage];
+  }
   new ChatCall({
-    exchange: ex,
+    exchange,
     requestId,
     model,
-    first: selectFirst(plan, model, ex.headers, request.body, request.stream, facts),
-    rawBody: raw,
-    body: request.body,
+    first: selectFirst(plan, model, ex.headers, chatBody, request.stream, facts),
+    rawBody,
+    body: chatBody,
     requestedModel: request.model,
     stream: request.stream,
     record,
+    ...(stages === undefined ? {} : { stages }),
   }).start();
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { ADAPTERS } from "../adapters/registry.js";
+import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { AvailabilityRef } from "../routing/selection/availability.js";
 import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
@@ -69,6 +70,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     models,
     ...linkRouteTable(plan.routing, models, plan.consumers.length),
     consumersByKeyHash,
+    guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     availability,
     modelListCache: new Map(),
     notes,

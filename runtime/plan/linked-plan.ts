@@ -8,6 +8,7 @@ import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.j
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
+import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";
 import type { LinkedRouteExtras } from "../routing/route-extras.js";
@@ -109,6 +110,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
+  /** Guardrail chain per route index (null entries: none); null when no route has guardrails. */
+  readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
   /**
    * The availability filter every selection applies (health state plugs in here by
    * setting `availability.current`); always-available by default.

@@ -9,6 +9,7 @@ export const GATEWAY_ERRORS = {
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
   json_too_deep: { status: 400, type: "invalid_request_error" },
+  content_blocked: { status: 400, type: "invalid_request_error" },
   invalid_api_key: { status: 401, type: "invalid_request_error" },
   model_not_allowed: { status: 403, type: "invalid_request_error" },
   model_not_found: { status: 404, type: "invalid_request_error" },
@@ -21,6 +22,7 @@ export const GATEWAY_ERRORS = {
   upstream_unavailable: { status: 502, type: "server_error" },
   upstream_auth_failed: { status: 502, type: "server_error" },
   no_upstream_available: { status: 503, type: "server_error" },
+  moderation_unavailable: { status: 503, type: "server_error" },
   upstream_timeout: { status: 504, type: "server_error" },
   upstream_stream_interrupted: { status: 502, type: "server_error" },
 } as const satisfies Record<string, { status: number; type: string }>;

@@ -6,6 +6,7 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
+import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
@@ -207,6 +208,8 @@ export const Plan = z.strictObject({
   consumers: z.array(PlanConsumer),
   /** Public names listed by GET /v1/models, each with the model index that serves it. */
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+  /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
+  guardrails: PlanGuardrails.optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { Classifier } from "./classifier.js";
 import { Constraint } from "./constraint.js";
 import { Consumer } from "./consumer.js";
+import { GuardrailSet } from "./guardrail.js";
 import { Limits } from "./limits.js";
 import { Listener } from "./listener.js";
 import { Model } from "./model.js";
@@ -25,6 +26,7 @@ export const GatewayPolicy = z
     routes: z.array(Route).optional(),
     classifiers: z.array(Classifier).optional().describe("Content classifiers that routes match on (`match.classifier`)."),
     consumers: z.array(Consumer).optional(),
+    guardrails: z.array(GuardrailSet).optional().describe("Named guardrail sets (PII, deny lists, injection heuristics, limits, moderation), attached by routes and models."),
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),

@@ -1,5 +1,6 @@
 /** Models: the public names clients send, mapped to weighted targets and fallbacks. */
 import { z } from "zod";
+import { GuardrailRefs } from "./guardrail.js";
 import { Name, Price } from "./common.js";
 import { Limits } from "./limits.js";
 import { Strategy } from "./strategy.js";
@@ -43,6 +44,7 @@ export const Model = z
     strategy: Strategy.optional(),
     fallbacks: z.array(Fallback).optional().describe("Tried in order after the targets, on connect errors, timeouts, 429 and 5xx."),
     limits: Limits.optional(),
+    guardrails: GuardrailRefs.optional().describe("Guardrail sets applied to every route that serves this model (its implicit route included), before the route's own."),
   })
   .describe("A public model name and where its traffic goes.");
 

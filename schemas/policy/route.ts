@@ -1,6 +1,7 @@
 /** Routes: first-match rules from a requested model name (and headers) to a public model. */
 import { z } from "zod";
 import { HeaderName, ModelPattern, Name, Regex, Tags } from "./common.js";
+import { GuardrailRefs } from "./guardrail.js";
 
 /**
  * One header condition. Every field given must hold: `exact` and `regex` test the
@@ -54,6 +55,7 @@ export const Route = z
     name: Name.optional().describe("A name for logs and diagnostics."),
     match: RouteMatch,
     model: Name.describe("The public model that serves requests matching this route."),
+    guardrails: GuardrailRefs.optional(),
   })
   .describe("A first-match rule. Every model also has an implicit exact route after the explicit ones.");
 

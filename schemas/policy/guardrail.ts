@@ -1,0 +1,101 @@
+/**
+ * Guardrail sets: named bundles of input and output checks that routes and models
+ * attach by name. Several sets on one route merge (the strictest action per check,
+ * the lowest limit), so a company-wide set and a team's set compose.
+ */
+import { z } from "zod";
+import { GUARDRAIL_ACTIONS } from "../catalog/guardrails.js";
+import { Duration, Name, Regex } from "./common.js";
+
+const Action = z.enum(GUARDRAIL_ACTIONS).describe("`block` refuses (400 `content_blocked`), `redact` replaces with a typed placeholder such as `[EMAIL_1]`, `mask` hides all but a few characters, `flag` only records the finding in the audit log.");
+
+export const PiiActions = z
+  .strictObject({
+    email: Action.optional().describe("E-mail addresses (file names such as `icon@2x.png` excluded)."),
+    phone: Action.optional().describe("Phone numbers: international (`+` and 8–15 digits), mainland China mobile, North American."),
+    card: Action.optional().describe("Payment card numbers: a known brand prefix and length, and a valid Luhn check digit."),
+    iban: Action.optional().describe("IBANs: the country's length and a valid mod-97 checksum."),
+    us_ssn: Action.optional().describe("US social security numbers (never-issued areas, groups and serials excluded)."),
+    cn_id: Action.optional().describe("Mainland China resident IDs: province code, a real birth date, the ISO 7064 check character."),
+    ip: Action.optional().describe("IPv4 and IPv6 addresses (version strings such as `v1.2.3.4` excluded)."),
+    credential: Action.optional().describe("API keys and tokens (OpenAI, Anthropic, AWS, GitHub, Slack, Google, Stripe, JWTs) and PEM private key blocks."),
+  })
+  .describe("PII detectors to run, each with its action.");
+
+export const DenyTerms = z
+  .strictObject({
+    terms: z.array(z.string().min(1).max(256)).min(1).max(100_000).describe("Words or phrases; all terms of a route are matched in one pass."),
+    action: Action.optional().describe("Default `block`."),
+    caseSensitive: z.boolean().optional().describe("Default false."),
+    wholeWords: z.boolean().optional().describe("A term must not be part of a longer word (ASCII letters and digits). Default true."),
+  })
+  .describe("A list of denied terms.");
+
+export const DenyPattern = z
+  .strictObject({
+    pattern: Regex.describe("A regular expression; proven free of catastrophic backtracking by `tollgate check`."),
+    action: Action.optional().describe("Default `block`."),
+  })
+  .describe("A denied regular expression.");
+
+const TextChecks = {
+  pii: PiiActions.optional(),
+  denyTerms: z.array(DenyTerms).optional().describe("Denied terms, matched with one Aho–Corasick automaton per route."),
+  denyPatterns: z.array(DenyPattern).optional().describe("Denied regular expressions, matched as one combined expression per route."),
+  allowPatterns: z.array(Regex).optional().describe("Text matching one of these is exempt from the checks above (e.g. your own domain's e-mail addresses)."),
+};
+
+export const Moderation = z
+  .strictObject({
+    provider: Name.describe("The provider whose `<baseUrl>/moderations` endpoint (OpenAI moderation API) is called, with its API keys."),
+    model: z.string().min(1).optional().describe("The moderation model. Default `omni-moderation-latest`."),
+    timeout: Duration.optional().describe("Deadline of the moderation call. Default 2s."),
+    onError: z.enum(["open", "closed"]).describe("When the call times out or fails: `open` lets the request through, `closed` refuses it (503)."),
+    parallel: z.boolean().optional().describe("Call moderation alongside the upstream request; the answer is held until the verdict. Default false (moderation first)."),
+    categories: z.array(z.string().min(1)).optional().describe("Only these categories count (e.g. `violence`, `self-harm`); default: the endpoint's `flagged`."),
+    action: z.enum(["block", "flag"]).optional().describe("Default `block`."),
+  })
+  .describe("An external moderation check of the request.");
+
+export const Injection = z
+  .strictObject({
+    threshold: z.number().min(0.05).max(1).optional().describe("Score (0–1, noisy-or of the matched patterns' weights) at which the action applies. Default 0.5."),
+    action: z.enum(["block", "flag"]).optional().describe("Default `block`."),
+  })
+  .describe("Prompt-injection heuristics: a maintained, weighted pattern set (English and Chinese).");
+
+export const InputChecks = z
+  .strictObject({
+    ...TextChecks,
+    injection: Injection.optional(),
+    maxMessages: z.number().int().positive().optional().describe("Most messages a request may have."),
+    maxPromptTokens: z.number().int().positive().optional().describe("Most prompt tokens, by a cheap estimate (¼ token per ASCII character, 1 per other character, 4 per message)."),
+    moderation: Moderation.optional(),
+  })
+  .describe("Checks on the request (the messages sent upstream).");
+
+export const OutputChecks = z
+  .strictObject({
+    ...TextChecks,
+    window: z.number().int().min(8).max(4096).optional().describe("Streams: characters held back so a finding split across chunks is seen whole. Default 48 (or the longest deny term)."),
+  })
+  .describe("Checks on the answer, streamed or not.");
+
+export const GuardrailSet = z
+  .strictObject({
+    name: Name.describe("The name routes and models attach it by."),
+    input: InputChecks.optional(),
+    output: OutputChecks.optional(),
+  })
+  .describe("A named set of guardrails.");
+
+/** Names of guardrail sets, on a route or a model. */
+export const GuardrailRefs = z.array(Name).min(1).describe("Guardrail sets to apply, by name; several merge (the strictest action wins).");
+
+export type PiiActions = z.infer<typeof PiiActions>;
+export type DenyTerms = z.infer<typeof DenyTerms>;
+export type DenyPattern = z.infer<typeof DenyPattern>;
+export type Moderation = z.infer<typeof Moderation>;
+export type InputChecks = z.infer<typeof InputChecks>;
+export type OutputChecks = z.infer<typeof OutputChecks>;
+export type GuardrailSet = z.infer<typeof GuardrailSet>;
