@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureRouting, routingSection } from "./routing.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
@@ -111,9 +112,13 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
+  print(compileSpeedLine(compile));
+  // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
+  log("quotas: admission overhead, local and Redis stores");
+  for (const line of quotaLines(await measureQuotas())) print(line);
   log("routing: affinity hit rate, share error, cost of selection");
-  const routing = await measureRouting();
-  print(compileSpeedLine(compile), routingSection(routing));
+  // Affinity hit rate, share error and selection cost: its own Markdown section after the report.
+  process.stdout.write(`\n${routingSection(await measureRouting())}\n`);
 }
 
 /**
@@ -166,8 +171,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine @param {string} routingText */
-function print(compileLine, routingText) {
+/** @param {string} compileLine */
+function print(compileLine) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -192,7 +197,7 @@ function print(compileLine, routingText) {
       slowTable(results, options.only, options.streams),
     );
   }
-  out.push("", compileLine, "", routingText);
+  out.push("", compileLine);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

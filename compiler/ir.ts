@@ -9,7 +9,11 @@
  */
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
+import type { ErrorClassName } from "../schemas/plan/error-class.js";
+import type { PlanHealth, PlanReliability } from "../schemas/plan/reliability.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanSelection, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
+import type { Quota, Stores } from "../schemas/policy/quota.js";
 import type { ProviderKindName } from "../schemas/catalog/providers.js";
 import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
 import type { Classifier } from "../schemas/policy/classifier.js";
@@ -97,6 +101,10 @@ export interface MergedPolicy {
   /** The gateway-wide `limits` (set in at most one document). */
   readonly limits: Located<Limits> | null;
   readonly constraints: readonly Located<Constraint>[];
+  /** Quotas, concatenated in file order. */
+  readonly quotas: readonly Located<Quota>[];
+  /** The `stores` block (set in at most one document). */
+  readonly stores: Located<Stores> | null;
   readonly guardrails: readonly Located<GuardrailSet>[];
   /** GPU pools; their names share the provider namespace. */
   readonly pools: readonly Located<Pool>[];
@@ -139,6 +147,10 @@ export interface NormalizedProvider {
   readonly writtenTimeouts: readonly TimeoutField[];
   readonly connections: number;
   readonly tags: Tags;
+  /** Weights of `apiKeys`, or null when all keys weigh the same. */
+  readonly keyWeights: readonly number[] | null;
+  /** Circuit breaker settings, or null when the provider has no `health`. */
+  readonly health: PlanHealth | null;
 }
 
 /** Tags with their values as text (`zdr: true` → "true"). */
@@ -148,6 +160,8 @@ export type Tags = ReadonlyMap<string, string>;
 export interface NormalizedPrice {
   readonly input: number;
   readonly output: number;
+  /** USD per million prompt-cache reads, when known. */
+  readonly cachedInput?: number;
   readonly source: "policy" | "catalog";
 }
 
@@ -167,6 +181,8 @@ export interface NormalizedTarget {
   /** Context window in tokens (policy, else catalog), or null when unknown. */
   readonly contextWindow?: number | null;
   readonly at: Origin;
+  /** Fallbacks only: the error classes it is tried after (`on:`), or null for the default set. */
+  readonly on?: readonly ErrorClassName[] | null;
 }
 
 /** A fallback entry: a provider target, or another public model tried in its place. */
@@ -180,6 +196,8 @@ export interface ModelFallback {
   /** True when the entry also sets `price`, which a model fallback ignores. */
   readonly writtenPrice: boolean;
   readonly at: Origin;
+  /** The error classes the fallback is tried after (`on:`), or null for the default set. */
+  readonly on: readonly ErrorClassName[] | null;
 }
 
 /** A model with its targets and fallbacks resolved and defaulted. */
@@ -189,6 +207,8 @@ export interface NormalizedModel {
   readonly targets: readonly NormalizedTarget[];
   readonly fallbacks: readonly NormalizedFallback[];
   readonly limits: NormalizedLimits;
+  /** Retries, attempt budget, deadline, hedging, degraded answer; null when none is set (`maxAttempts` 0: not written). */
+  readonly reliability: PlanReliability | null;
   /** The compiled selection program, or null for a plain weighted draw. */
   readonly selection?: PlanSelection | null;
 }
@@ -267,7 +287,8 @@ export interface NormalizedConsumer {
   /** The `models` entries as written (null when omitted), for findings about the list itself. */
   readonly allowList: readonly Located<string>[] | null;
   readonly tags: Tags;
-  readonly team?: string | null;
+  /** The consumer's team, or null. */
+  readonly team: string | null;
 }
 
 /** A compliance constraint with its tag selectors as text. */
@@ -287,6 +308,9 @@ export interface NormalizedPolicy {
   readonly consumers: readonly NormalizedConsumer[];
   readonly secrets: readonly Located<SecretDeclaration>[];
   readonly constraints: readonly NormalizedConstraint[];
+  /** Quotas as written (compiled by the compile-quotas pass, which needs the normalized models). */
+  readonly quotas: readonly Located<Quota>[];
+  readonly stores: Located<Stores> | null;
   readonly guardrails: NormalizedGuardrails;
   readonly pools?: readonly NormalizedPool[];
   readonly classifiers?: readonly NormalizedClassifier[];
@@ -300,6 +324,8 @@ export interface AttemptStep {
   readonly target: NormalizedTarget;
   /** The model-fallback edges followed from the requested model, in order (empty for its own entries). */
   readonly via: readonly ModelFallbackHop[];
+  /** The error classes after which this step is tried (a fallback's `on:`); absent or null for the default set. */
+  readonly on?: readonly ErrorClassName[] | null;
 }
 
 /** One model-fallback edge: `from` falls back to `to` at the fallback entry `at`. */
@@ -321,10 +347,24 @@ export interface ModelDraft {
   readonly targets: readonly { readonly target: number; readonly weight: number }[];
   readonly fallbacks: readonly number[];
   readonly selection?: PlanSelection | null;
+  /** fallbackOn[i]: classes after which fallbacks[i] is tried, null for the default set. */
+  readonly fallbackOn?: readonly (readonly ErrorClassName[] | null)[];
+  readonly reliability?: PlanReliability | null;
+}
+
+/** The plan's quota and store entries, compiled by compile-quotas; absent when the policy has none. */
+export interface QuotaPlanParts {
+  readonly quotas?: PlanQuota[];
+  readonly stores?: PlanStores;
+}
+
+/** The expanded policy plus its compiled quotas. */
+export interface QuotaPolicy extends ExpandedPolicy {
+  readonly compiledQuotas: QuotaPlanParts;
 }
 
 /** Plan parts that map one-to-one from the policy; tables come next. */
-export interface LoweredPlan {
+export interface LoweredPlan extends QuotaPlanParts {
   readonly listener: PlanListener;
   readonly upstreams: readonly PlanUpstream[];
   readonly targets: readonly PlanTarget[];

@@ -20,6 +20,7 @@ import { checkFallbacks } from "./passes/check-fallbacks.js";
 import { checkModels } from "./passes/check-models.js";
 import { checkOptions } from "./passes/check-options.js";
 import { checkProviders } from "./passes/check-providers.js";
+import { checkReliability } from "./passes/check-reliability.js";
 import { checkRegexes } from "./passes/check-regexes.js";
 import { checkRoutes } from "./passes/check-routes.js";
 import { checkRouting } from "./passes/check-routing.js";
@@ -31,6 +32,7 @@ import { mergeDocuments } from "./passes/merge-documents.js";
 import { resolveRefs } from "./passes/resolve-refs.js";
 import { validateShape } from "./passes/validate-shape.js";
 import { collectTests } from "./policy-tests/collect-tests.js";
+import { compileQuotas } from "./quotas/compile-quotas.js";
 import { runTests } from "./policy-tests/run-tests.js";
 import { recordSources } from "./sourcemap/source-facts.js";
 
@@ -104,9 +106,11 @@ export const compilerPipeline = Pipeline.start<readonly Source[]>()
   .then("check-routing", checkRouting)
   // Adds every model's attempt order (model fallbacks flattened) for the passes below.
   .then("check-fallbacks", checkFallbacks)
+  .then("check-reliability", checkReliability)
   .then("check-worst-case", checkWorstCase)
   .then("check-compliance", checkCompliance)
   .then("check-dead-config", checkDeadConfig)
+  .then("compile-quotas", compileQuotas)
   .then("record-sources", recordSources)
   .then("lower", lower)
   .then("build-route-table", buildRouteTable)

@@ -22,6 +22,10 @@ import { MetricsObserver } from "./observability/metrics-observer.js";
 import { AuditLog } from "./observability/audit-log.js";
 import type { RequestObserver } from "./observability/request-record.js";
 import { startAdmin } from "./admin/start-admin.js";
+import { QuotaService } from "./quotas/quota-service.js";
+import { usageReport } from "./quotas/usage-report.js";
+import type { Clock } from "./quotas/windows.js";
+import type { SharedState } from "./shared-state/index.js";
 
 export interface GatewayOptions {
   plan: Plan;
@@ -35,6 +39,15 @@ export interface GatewayOptions {
   watch?: boolean;
   /** Overrides the admin port of the plan (and enables the admin listener). */
   adminPort?: number;
+  /**
+   * The process's shared memory (quota counters, usage ledger). With several worker
+   * threads, the main thread creates it (`createSharedState()`) and passes
+   * `state.buffers` to each worker, which attaches (`attachSharedState`) and passes it
+   * here. Default: a new one (a single-threaded gateway).
+   */
+  sharedState?: SharedState;
+  /** The clock quotas and the ledger use (tests move it). Default Date.now. */
+  quotaClock?: Clock;
 }
 
 export interface Gateway {
@@ -65,7 +78,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   metricsObserver.attach(served);
   metrics.setPlan(linked.hash, linked.plan.compilerVersion);
   const audit = linked.listener.audit === null ? null : new AuditLog(linked.listener.audit);
-  const observers: RequestObserver[] = audit === null ? [metricsObserver] : [metricsObserver, audit];
+  const quotaService = new QuotaService({
+    metrics,
+    env,
+    ...(opts.sharedState === undefined ? {} : { sharedState: opts.sharedState }),
+    ...(opts.quotaClock === undefined ? {} : { clock: opts.quotaClock }),
+    ledger: linked.listener.admin !== null || opts.adminPort !== undefined,
+  });
+  try {
+    quotaService.attach(served);
+  } catch (err) {
+    await served.close();
+    throw err;
+  }
+  const observers: RequestObserver[] = audit === null ? [quotaService, metricsObserver] : [quotaService, metricsObserver, audit];
 
   const reloader =
     opts.planFile === undefined
@@ -74,7 +100,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           file: opts.planFile,
           store,
           env,
-          prepare: (next) => metricsObserver.attach(next),
+          prepare: (next) => {
+            quotaService.attach(next);
+            metricsObserver.attach(next);
+          },
           onResult: (r) => {
             metrics.reloads.inc({ result: r.ok ? "ok" : "failed" });
             if (r.ok && r.changed) metrics.setPlan(r.hash, store.current.plan.compilerVersion);
@@ -94,10 +123,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await admin?.listener.close();
     await store.close();
     audit?.close();
+    await quotaService.close();
   };
   try {
+    await quotaService.ready();
     listener = await listen(kind, { host, port: opts.port ?? 8080, handler: createRequestHandler(store, { observers, metrics }) });
-    admin = await startAdmin({ kind, store, metrics, env, portOverride: opts.adminPort, reload: reloader === null ? null : reload });
+    admin = await startAdmin({
+      kind,
+      store,
+      metrics,
+      env,
+      portOverride: opts.adminPort,
+      reload: reloader === null ? null : reload,
+      usage: () => usageReport(quotaService, store),
+    });
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
       watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));
     }

@@ -12,6 +12,7 @@ export { SecretDeclaration } from "./policy/secret.js";
 export { Price, Tags } from "./policy/common.js";
 export { Consumer, ConsumerKey } from "./policy/consumer.js";
 export { Listener } from "./policy/listener.js";
+export { Quota, QuotaMatch, QuotaAction, Stores, RedisStore } from "./policy/quota.js";
 export { PolicyTest } from "./policy/policy-test.js";
 export { defineGateway } from "./define.js";
 export type {

@@ -26,7 +26,10 @@ export function renderWorstCaseTable(rows: readonly WorstCase[]): string {
       .map((cell, i) => (i === cells.length - 1 ? cell : right.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
-  const notes = rows.filter((r) => r.costUsd === null).map((r) => `? ${r.model}: no price for ${r.unpriced.join(", ")}`);
+  const notes = [
+    ...rows.filter((r) => r.costUsd === null).map((r) => `? ${r.model}: no price for ${r.unpriced.join(", ")}`),
+    ...rows.filter((r) => r.backoffMs !== undefined).map(reliabilityNote),
+  ];
   return [
     "Worst case per request (every attempt fails but the last; each attempt runs to its timeouts.total and is billed in full):",
     "",
@@ -35,6 +38,12 @@ export function renderWorstCaseTable(rows: readonly WorstCase[]): string {
     ...(notes.length > 0 ? ["", ...notes] : []),
     "",
   ].join("\n");
+}
+
+/** "chat: retries and key rotations included, up to 2s of backoff; deadline 30s". */
+function reliabilityNote(r: WorstCase): string {
+  const deadline = r.deadlineMs === null || r.deadlineMs === undefined ? "" : `; deadline ${formatDuration(r.deadlineMs)}`;
+  return `+ ${r.model}: retries, key rotations and the attempt budget included, up to ${formatDuration(r.backoffMs ?? 0)} of backoff${deadline}`;
 }
 
 /** "latency ≤ 30s ✓, cost ≤ $0.0500 ✗", or "-". */

@@ -20,6 +20,13 @@ export interface WorstCase {
   /** The ceilings that apply, if any. */
   readonly maxLatencyMs: number | null;
   readonly maxCostUsd: number | null;
+  /**
+   * Set when retries, key rotations, a budget or a deadline shape the worst case: the part
+   * of `latencyMs` spent waiting between retries (backoff, retry-after), and the model's
+   * `deadline` (which caps `latencyMs`), or null.
+   */
+  readonly backoffMs?: number;
+  readonly deadlineMs?: number | null;
 }
 
 /** The traffic share of one GPU-pool endpoint, as compiled. */

@@ -7,7 +7,7 @@
  *
  * Code ranges: TG1xxx syntax and shape (TG11xx: TypeScript policies), TG2xxx
  * references and duplicates, TG3xxx analyses of the whole gateway (mostly warnings),
- * TG4xxx policy tests, TG6xxx provider kinds and protocol settings.
+ * TG4xxx policy tests, TG5xxx operations, TG60xx provider kinds and protocol settings, TG64xx quotas.
  *
  * `redact: true` marks codes whose source span may hold a secret: renderers mask
  * that span in every code frame of the file, and the message never quotes it.
@@ -18,8 +18,10 @@ import { analysisCodes } from "./codes/analyses.js";
 import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
+import { quotaCodes } from "./codes/quotas.js";
 import { providerCodes } from "./codes/providers.js";
 import { referenceCodes } from "./codes/references.js";
+import { reliabilityCodes } from "./codes/reliability.js";
 import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
@@ -37,8 +39,10 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...quotaCodes,
   ...guardrailCodes,
   ...providerCodes,
+  ...reliabilityCodes,
   ...routingCodes,
 } as const satisfies Record<string, CodeDefinition>;
 

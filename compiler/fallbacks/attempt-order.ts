@@ -7,6 +7,7 @@
  */
 import type { AttemptStep, NormalizedModel, NormalizedTarget } from "../ir.js";
 import { targetOrder } from "./target-order.js";
+import { intersectOn, unionOn } from "./fallback-conditions.js";
 
 /** What a model fallback entry contributed: used to find fallbacks that add nothing. */
 export interface ModelFallbackYield {
@@ -27,23 +28,29 @@ export function attemptOrders(models: readonly NormalizedModel[]): { attempts: A
     const model = models[m];
     if (model === undefined) throw new Error(`internal: no model ${m}`);
     const steps: AttemptStep[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     const add = (step: AttemptStep): boolean => {
       const key = targetKey(step.target);
-      if (seen.has(key)) return false;
-      seen.add(key);
+      const at = seen.get(key);
+      if (at !== undefined) {
+        // Tried once, at its first place, after any failure class either entry names.
+        const first = steps[at]!;
+        if (step.on !== undefined && step.on !== null) steps[at] = { ...first, on: unionOn(first.on ?? null, step.on) };
+        return false;
+      }
+      seen.set(key, steps.length);
       steps.push(step);
       return true;
     };
     for (const target of targetOrder(model.targets)) add({ target, via: [] });
     model.fallbacks.forEach((f, entry) => {
       if (f.kind === "target") {
-        add({ target: f, via: [] });
+        add({ target: f, via: [], on: f.on ?? null });
         return;
       }
       const hop = { from: m, to: f.model, at: f.at };
       let added = 0;
-      for (const step of orderOf(f.model)) if (add({ target: step.target, via: [hop, ...step.via] })) added++;
+      for (const step of orderOf(f.model)) if (add({ target: step.target, via: [hop, ...step.via], on: intersectOn(f.on, step.on ?? null) })) added++;
       yields.push({ model: m, entry, added });
     });
     memo.set(m, steps);

@@ -14,6 +14,7 @@ import { normalizeGuardrails } from "../guardrails/normalize-guardrails.js";
 import { resolveProtocol } from "../providers/resolve-protocol.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
+import { firstTokenMs, normalizeHealth } from "./normalize/reliability.js";
 import { normalizeRoutes } from "./normalize/routes.js";
 import { normalizeClassifiers } from "./normalize/classifiers.js";
 import { normalizePools } from "./normalize/pools.js";
@@ -70,6 +71,8 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     consumers,
     secrets: merged.secrets,
     constraints: merged.constraints.map(normalizeConstraint),
+    quotas: merged.quotas,
+    stores: merged.stores,
     guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
     pools: pooled.pools,
     classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),
@@ -110,6 +113,8 @@ export function normalizeProvider(located: Located<Provider>, ctx: CompileContex
     writtenTimeouts: timeoutFields.filter((field) => p.timeouts?.[field] !== undefined),
     connections: p.connections ?? DEFAULTS.connections,
     tags: normalizeTags(p.tags),
+    keyWeights: p.keyWeights ?? null,
+    health: normalizeHealth(p, url.value.basePath, at, ctx),
   };
 }
 
@@ -126,7 +131,8 @@ function normalizeTimeouts(p: Provider, at: Origin, ctx: CompileContext): PlanTi
   const idleMs = ms("idle");
   const totalMs = ms("total");
   if (connectMs === undefined || firstByteMs === undefined || idleMs === undefined || totalMs === undefined) return undefined;
-  return { connectMs, firstByteMs, idleMs, totalMs };
+  const firstToken = firstTokenMs(p, at, ctx);
+  return firstToken === undefined ? { connectMs, firstByteMs, idleMs, totalMs } : { connectMs, firstByteMs, firstTokenMs: firstToken, idleMs, totalMs };
 }
 
 function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanListener {

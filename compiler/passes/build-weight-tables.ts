@@ -8,6 +8,7 @@
 import type { PlanModel } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import type { ModelDraft, PlanBody, RoutedPlan } from "../ir.js";
+import { fallbackConditions } from "../fallbacks/fallback-conditions.js";
 
 /** Compiles every model's pick table and attempt order. */
 export function buildWeightTables(routed: RoutedPlan, _ctx: CompileContext): PlanBody {
@@ -31,7 +32,14 @@ export function weightTable(model: ModelDraft): PlanModel {
   const standby = model.targets.filter((t) => t.weight === 0).map((t) => t.target);
   const fallbacks = [...new Set([...byWeight, ...standby, ...model.fallbacks])];
 
-  return model.selection == null
-    ? { name: model.name, weighted, cumulativeWeights, fallbacks }
-    : { name: model.name, weighted, cumulativeWeights, fallbacks, selection: model.selection };
+  const fallbackOn = fallbackConditions(fallbacks, model);
+  return {
+    name: model.name,
+    weighted,
+    cumulativeWeights,
+    fallbacks,
+    ...(fallbackOn !== null ? { fallbackOn } : {}),
+    ...(model.reliability ? { reliability: model.reliability } : {}),
+    ...(model.selection != null ? { selection: model.selection } : {}),
+  };
 }

@@ -9,10 +9,11 @@
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
-import type { ExpandedPolicy, LoweredPlan, ModelDraft, NormalizedPrice } from "../ir.js";
+import type { LoweredPlan, ModelDraft, NormalizedPrice, QuotaPolicy } from "../ir.js";
+import { attemptSlots } from "../analysis/attempt-slots.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
-export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan {
+export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   const upstreams: PlanUpstream[] = policy.providers.map((p) => ({
     name: p.name,
     adapter: p.kind,
@@ -23,6 +24,8 @@ export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan 
     optional: p.optional,
     timeouts: { ...p.timeouts },
     connections: p.connections,
+    ...(p.keyWeights !== null ? { keyWeights: [...p.keyWeights] } : {}),
+    ...(p.health !== null ? { health: structuredClone(p.health) } : {}),
   }));
 
   const targets: PlanTarget[] = [];
@@ -37,7 +40,9 @@ export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan 
       targetIndex.set(key, index);
     }
     const target = targets[index]!;
-    if (target.price === undefined && price !== null) target.price = { input: price.input, output: price.output };
+    if (target.price === undefined && price !== null) {
+      target.price = { input: price.input, output: price.output, ...(price.cachedInput === undefined ? {} : { cachedInput: price.cachedInput }) };
+    }
     if (target.contextWindow === undefined && contextWindow != null) target.contextWindow = contextWindow;
     return index;
   };
@@ -47,6 +52,12 @@ export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan 
     targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price, t.contextWindow), weight: t.weight })),
     // The whole attempt order; build-weight-tables keeps its order and skips repeats.
     fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price, step.target.contextWindow)),
+    fallbackOn: (policy.attempts[i] ?? []).map((step) => step.on ?? null),
+    // An unwritten attempt budget (0) is every slot the attempt order has.
+    reliability:
+      m.reliability === null
+        ? null
+        : { ...m.reliability, maxAttempts: m.reliability.maxAttempts || attemptSlots(policy.attempts[i] ?? [], policy.providers, m.reliability).length },
     ...(m.selection != null ? { selection: m.selection } : {}),
   }));
 
@@ -54,8 +65,9 @@ export function lower(policy: ExpandedPolicy, ctx: CompileContext): LoweredPlan 
     name: c.name,
     keySha256: c.keys.map((k) => k.value),
     allowedModels: [...c.allowedModels],
+    ...(c.team === null ? {} : { team: c.team }),
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }) };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
 }

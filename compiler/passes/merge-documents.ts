@@ -11,6 +11,7 @@ import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
 import type { Model } from "../../schemas/policy/model.js";
 import type { Pool } from "../../schemas/policy/pool.js";
 import type { Provider } from "../../schemas/policy/provider.js";
+import type { Quota } from "../../schemas/policy/quota.js";
 import type { Route } from "../../schemas/policy/route.js";
 import type { SecretDeclaration } from "../../schemas/policy/secret.js";
 import { type CompileContext, child } from "../context.js";
@@ -29,6 +30,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const pools: Located<Pool>[] = [];
   const classifiers: Located<Classifier>[] = [];
   let limits: MergedPolicy["limits"] = null;
+  const quotas: Located<Quota>[] = [];
+  let stores: MergedPolicy["stores"] = null;
 
   for (const { source, policy } of docs) {
     const root: Origin = { doc: source, path: [] };
@@ -49,6 +52,12 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     collect(consumers, policy.consumers, root, "consumers");
     collect(secrets, policy.secrets, root, "secrets");
     collect(constraints, policy.constraints, root, "constraints");
+    collect(quotas, policy.quotas, root, "quotas");
+    if (policy.stores !== undefined) {
+      const at = child(root, "stores");
+      if (stores === null) stores = { value: policy.stores, at };
+      else ctx.report("quota-duplicate-stores", {}, at, { part: "key", related: [{ at: stores.at, message: "the first `stores` is here", part: "key" }] });
+    }
     collect(guardrails, policy.guardrails, root, "guardrails");
     collect(pools, policy.pools, root, "pools");
     collect(classifiers, policy.classifiers, root, "classifiers");
@@ -60,7 +69,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, guardrails, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, guardrails, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

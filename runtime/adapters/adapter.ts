@@ -60,6 +60,11 @@ export interface ChatRequestContext {
   readonly requestId: string;
   /** True when the client itself asked for a usage chunk (`stream_options.include_usage`). */
   readonly clientWantsStreamUsage: boolean;
+  /**
+   * The API key for this attempt (index into the upstream's keys), chosen by weight and
+   * health (runtime/reliability/key-ring.ts); absent or -1: the adapter's own rotation.
+   */
+  readonly key?: number;
 }
 
 /** A non-streamed answer, translated. */

@@ -4,15 +4,18 @@
  * catalog data over `openai-compatible` (schemas/catalog/providers.ts).
  */
 import type { AdapterId, ChatAdapter } from "./adapter.js";
+import { anthropicAdapter } from "./anthropic/index.js";
 import { azureOpenAIAdapter } from "./azure-openai/index.js";
-import { notImplementedAdapter } from "./not-implemented.js";
+import { bedrockAdapter } from "./bedrock/index.js";
+import { geminiAdapter } from "./gemini/index.js";
 import { openAICompatibleAdapter } from "./openai-compatible/index.js";
+import { vertexAdapter } from "./vertex/index.js";
 
 export const ADAPTERS = Object.freeze({
   "openai-compatible": openAICompatibleAdapter,
   "azure-openai": azureOpenAIAdapter,
-  anthropic: notImplementedAdapter("anthropic"),
-  bedrock: notImplementedAdapter("bedrock"),
-  gemini: notImplementedAdapter("gemini"),
-  vertex: notImplementedAdapter("vertex"),
+  anthropic: anthropicAdapter,
+  bedrock: bedrockAdapter,
+  gemini: geminiAdapter,
+  vertex: vertexAdapter,
 } satisfies Record<AdapterId, ChatAdapter>);

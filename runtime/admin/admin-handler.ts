@@ -5,6 +5,8 @@
  *   GET  /admin/plan    the plan being served: hash, compiler version, load time,
  *                       upstream names and disabled notes (never a secret)
  *   GET  /metrics       Prometheus text
+ *   GET  /admin/usage   the usage ledger, team totals, quota counters with projections (JSON)
+ *   GET  /admin/usage/export  the same rows as JSON lines
  */
 import type { PlanStore } from "../plan/plan-store.js";
 import type { ReloadResult } from "../plan/reload-plan.js";
@@ -14,6 +16,7 @@ import type { GatewayMetrics } from "../observability/metrics.js";
 import { log } from "../observability/log.js";
 import { requestIdOf } from "../pipeline/chat-completions.js";
 import type { AdminToken } from "./admin-token.js";
+import { usageJsonl, type UsageReport } from "../quotas/usage-report.js";
 
 export interface AdminDeps {
   store: PlanStore;
@@ -21,6 +24,8 @@ export interface AdminDeps {
   metrics: GatewayMetrics;
   /** Null when the gateway was not started from a plan file (nothing to reload). */
   reload: ((reason: string) => Promise<ReloadResult>) | null;
+  /** The usage report; null when the gateway keeps none. */
+  usage?: (() => Promise<UsageReport>) | null;
 }
 
 /** The body of GET /admin/plan. */
@@ -49,6 +54,16 @@ export function createAdminHandler(deps: AdminDeps): ExchangeHandler {
     if (route === "GET /admin/plan") return sendJson(ex, 200, requestId, planInfo(deps.store));
     if (route === "GET /metrics") return void sendMetrics(ex, deps.metrics);
     if (route === "POST /admin/reload") return void reload(ex, requestId, deps);
+    if ((route === "GET /admin/usage" || route === "GET /admin/usage/export") && deps.usage != null) {
+      const usage = deps.usage;
+      return void usage().then(
+        (report) =>
+          route === "GET /admin/usage"
+            ? sendJson(ex, 200, requestId, JSON.stringify(report))
+            : ex.send(200, [["content-type", "application/x-ndjson"], ["x-request-id", requestId]], usageJsonl(report)),
+        (err: unknown) => sendError(ex, requestId, { code: "internal_error", message: `the usage report failed: ${err instanceof Error ? err.message : String(err)}` }),
+      );
+    }
     sendError(ex, requestId, { code: "not_found", message: `no such admin endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
   };
 }

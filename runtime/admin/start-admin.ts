@@ -12,6 +12,7 @@ import { listen } from "../server/listen.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { createAdminHandler } from "./admin-handler.js";
 import { AdminToken } from "./admin-token.js";
+import type { UsageReport } from "../quotas/usage-report.js";
 
 export interface StartAdminOptions {
   kind: ServerKind;
@@ -20,6 +21,8 @@ export interface StartAdminOptions {
   env: NodeJS.ProcessEnv;
   portOverride: number | undefined;
   reload: ((reason: string) => Promise<ReloadResult>) | null;
+  /** The usage ledger and quota report (GET /admin/usage). */
+  usage?: () => Promise<UsageReport>;
 }
 
 /** The running admin listener and its URL, or null when none is configured. */
@@ -34,7 +37,7 @@ export async function startAdmin(opts: StartAdminOptions): Promise<{ listener: L
   const secret = resolveSecret(settings.token, opts.env);
   if (!secret.ok) throw new Error(`admin listener: ${secret.problem} (listener.admin.token)`);
   const port = opts.portOverride ?? settings.port;
-  const handler = createAdminHandler({ store: opts.store, metrics: opts.metrics, token: new AdminToken(secret.value), reload: opts.reload });
+  const handler = createAdminHandler({ store: opts.store, metrics: opts.metrics, token: new AdminToken(secret.value), reload: opts.reload, usage: opts.usage ?? null });
   const listener = await listen(opts.kind, { host: settings.host, port, handler });
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   return { listener, url: `http://${host}:${listener.port}` };

@@ -24,6 +24,27 @@ export interface MockBehaviour {
   dropAfter?: number;
   /** The `retry-after` header (seconds) on error statuses; 429 sends 1 when unset. */
   retryAfterSeconds?: number;
+  /**
+   * Scripted sequences: the behaviour applies to the first N requests with this exact
+   * model string (directives included); later ones get the server's defaults.
+   */
+  firstCalls?: number;
+  /** 401 when the request's bearer token is this key (a revoked provider key). */
+  badKey?: string;
+  /** 429 (with `retry-after`) when the request's bearer token is this key (a rate-limited key). */
+  limitedKey?: string;
+  /** Streams with ttft or tps: an SSE comment of this many bytes after the role chunk, before the first token. */
+  padBytes?: number;
+  /** The OpenAI error `code` of a scripted error status (e.g. `context_length_exceeded`, `content_filter`). */
+  errorCode?: string;
+  /**
+   * After this many content chunks, end a 200 stream with the protocol's in-stream error
+   * event (Anthropic `event: error` overloaded_error, a Bedrock exception frame, a Gemini
+   * error object). Anthropic, Bedrock and Gemini/Vertex protocols only.
+   */
+  streamErrorAfter?: number;
+  /** Prompt tokens reported as read from the provider's cache (Anthropic, Bedrock, Gemini usage). */
+  cachedTokens?: number;
   /** Answer with this text instead of the default words (`say=` is percent-decoded, so `%20` is a space). */
   say?: string;
   /** With `say`: characters per content chunk (default: one word per chunk). */
@@ -104,6 +125,45 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     if (n === undefined) return "drop must be an integer number of content chunks >= 0";
     b.fail = "drop";
     b.dropAfter = n;
+    return undefined;
+  },
+  first(b, v) {
+    const n = integer(v, 0, 1_000_000);
+    if (n === undefined) return "first must be an integer number of requests >= 0";
+    b.firstCalls = n;
+    return undefined;
+  },
+  code(b, v) {
+    if (!/^[a-z_]{1,64}$/.test(v)) return "code must be an error code such as context_length_exceeded";
+    b.errorCode = v;
+    return undefined;
+  },
+  badkey(b, v) {
+    if (v === "") return "badkey must name a key";
+    b.badKey = v;
+    return undefined;
+  },
+  limitkey(b, v) {
+    if (v === "") return "limitkey must name a key";
+    b.limitedKey = v;
+    return undefined;
+  },
+  pad(b, v) {
+    const n = integer(v, 0, MAX_TOKENS);
+    if (n === undefined) return "pad must be an integer number of bytes >= 0";
+    b.padBytes = n;
+    return undefined;
+  },
+  streamerror(b, v) {
+    const n = integer(v, 0, MAX_TOKENS);
+    if (n === undefined) return "streamerror must be an integer number of content chunks >= 0";
+    b.streamErrorAfter = n;
+    return undefined;
+  },
+  cached(b, v) {
+    const n = integer(v, 0, MAX_TOKENS);
+    if (n === undefined) return `cached must be an integer from 0 to ${MAX_TOKENS}`;
+    b.cachedTokens = n;
     return undefined;
   },
   say(b, v) {

@@ -24,6 +24,7 @@ import {
   type FinishReason,
 } from "./chat-wire.js";
 import type { ChatRequest } from "./chat-request.js";
+import type { RecordedRequest } from "./request-log.js";
 import { sendError } from "./openai-error.js";
 import { toolCallCompletion, toolCallStream } from "./tool-calls.js";
 
@@ -47,10 +48,20 @@ export class ChatExchange {
   #head = "";
   #timer: NodeJS.Timeout | undefined = undefined;
   #closed = false;
+  /** The request's log entry: marked `closedEarly` when the client goes away mid-answer. */
+  readonly #entry: RecordedRequest | undefined;
   /** The content chunks of a `say` answer, or null for the default words. */
   readonly #pieces: readonly string[] | null;
 
-  constructor(req: IncomingMessage, res: ServerResponse, b: Readonly<MockBehaviour>, request: ChatRequest, identity: CompletionIdentity) {
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    b: Readonly<MockBehaviour>,
+    request: ChatRequest,
+    identity: CompletionIdentity,
+    entry?: RecordedRequest,
+  ) {
+    this.#entry = entry;
     this.#req = req;
     this.#res = res;
     this.#b = b;
@@ -79,7 +90,10 @@ export class ChatExchange {
     }
     if (b.status !== undefined) {
       const retryAfterSeconds = b.retryAfterSeconds ?? (b.status === 429 ? 1 : undefined);
-      sendError(this.#res, b.status, `Mock upstream: scripted ${b.status} error.`, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
+      sendError(this.#res, b.status, `Mock upstream: scripted ${b.status} error.`, {
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+        ...(b.errorCode === undefined ? {} : { code: b.errorCode }),
+      });
       return;
     }
     const call = this.#request.toolCall;
@@ -125,7 +139,7 @@ export class ChatExchange {
     this.#head = chunkHead(this.#identity);
     const role = this.#head + roleTail(usage);
     if (this.#dropAt === 0) return this.#writeThenDrop(role);
-    res.write(role);
+    res.write(b.padBytes === undefined ? role : `${role}: ${"x".repeat(b.padBytes)}\n\n`);
     if (b.ttftMs > 0) this.#after(b.ttftMs, () => this.#emit());
     else this.#emit();
   }
@@ -166,6 +180,7 @@ export class ChatExchange {
     if (this.#timer === undefined) {
       this.#res.once("close", () => {
         this.#closed = true;
+        if (this.#entry !== undefined && !this.#res.writableFinished) this.#entry.closedEarly = true;
         clearTimeout(this.#timer);
       });
     }

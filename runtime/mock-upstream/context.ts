@@ -20,6 +20,15 @@ export class MockContext {
     readonly requests: RecordedRequest[],
   ) {}
 
+  readonly #calls = new Map<string, number>();
+
+  /** Requests seen so far with this exact model string, this one included (for `first=N`). */
+  callNumber(model: string): number {
+    const n = (this.#calls.get(model) ?? 0) + 1;
+    if (this.#calls.size < MODEL_JSON_CACHE_MAX || this.#calls.has(model)) this.#calls.set(model, n);
+    return n;
+  }
+
   /** The next completion id. */
   nextId(): string {
     return `chatcmpl-mock-${++this.#nextId}`;

@@ -24,6 +24,8 @@ const HEADER_KNOBS: ReadonlyArray<readonly [header: string, knob: string]> = [
   ["x-mock-fail", "fail"],
   ["x-mock-drop-after", "drop"],
   ["x-mock-retry-after", "retry"],
+  ["x-mock-stream-error-after", "streamerror"],
+  ["x-mock-cached-tokens", "cached"],
   ["x-mock-say", "say"],
   ["x-mock-chunk", "chunk"],
 ];

@@ -10,6 +10,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The body as UTF-8 text, cut to the first {@link MAX_RECORDED_BODY_CHARS} characters. */
   body: string;
+  /** Set when a delayed answer (latency, ttft, tps) was cut short because the client went away. */
+  closedEarly?: boolean;
 }
 
 /** How many requests are kept: enough for any test, bounded for a long benchmark. */

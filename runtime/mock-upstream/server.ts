@@ -16,6 +16,8 @@ import { sendEmbeddings } from "./embeddings.js";
 import { sendModels } from "./models.js";
 import { sendModeration } from "./moderations.js";
 import { sendError } from "./openai-error.js";
+import { answerProtocol } from "./protocols/dispatch.js";
+import { protocolRoute } from "./protocols/routes.js";
 import { recordRequest, type RecordedRequest } from "./request-log.js";
 
 /** Options for {@link startMockUpstream}. */
@@ -26,7 +28,11 @@ export interface MockUpstreamOptions {
   port?: number;
   /** The behaviour of requests that script nothing (merged over {@link DEFAULT_BEHAVIOUR}). */
   defaults?: Partial<MockBehaviour>;
-  /** When set, `/v1/*` requests without `Authorization: Bearer <requireApiKey>` get 401. */
+  /**
+   * When set, requests without this key get 401: OpenAI paths want `Authorization: Bearer
+   * <key>`, Anthropic `x-api-key`, Gemini `x-goog-api-key`, Vertex a bearer token, Bedrock
+   * a SigV4 signature made with access key id `<key>`.
+   */
   requireApiKey?: string;
 }
 
@@ -84,11 +90,15 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
   let body = text;
   const url = req.url ?? "/";
   const method = req.method ?? "GET";
-  recordRequest(ctx.requests, { method, path: url, headers: req.headers, body });
+  const entry: RecordedRequest = { method, path: url, headers: req.headers, body };
+  recordRequest(ctx.requests, entry);
   const q = url.indexOf("?");
   let path = q === -1 ? url : url.slice(0, q);
 
   if (path === "/healthz") return sendHealth(res);
+  // Provider protocols (Anthropic, Bedrock, Gemini/Vertex) check keys their own way.
+  const route = method === "POST" ? protocolRoute(path, q === -1 ? "" : url.slice(q + 1)) : null;
+  if (route !== null) return answerProtocol(ctx, req, res, route, path, body);
   if (ctx.expectedAuthorization !== undefined && req.headers.authorization !== ctx.expectedAuthorization && `Bearer ${req.headers["api-key"]}` !== ctx.expectedAuthorization) {
     return sendError(res, 401, "Incorrect API key provided.");
   }
@@ -98,20 +108,27 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
     path = azure.path;
     body = withDeployment(body, azure.deployment);
   }
-  if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body);
+  if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body, entry);
   if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);
   if (method === "POST" && path === "/v1/moderations") return sendModeration(ctx.defaults, req, res, body);
   if (method === "GET" && path === "/v1/models") return sendModels(res);
   sendError(res, 404, `Invalid URL (${method} ${path})`, { code: "unknown_url" });
 }
 
-function chatCompletions(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: string): void {
+function chatCompletions(ctx: MockContext, req: IncomingMessage, res: ServerResponse, body: string, entry: RecordedRequest): void {
   const request = readChatRequest(body);
   if (typeof request === "string") return sendError(res, 400, request);
   const choice = chooseBehaviour(ctx.defaults, req.headers, request.model);
   if (choice.error !== undefined) return sendError(res, 400, choice.error, { code: "invalid_mock_directive" });
+  let behaviour = choice.behaviour;
+  if (behaviour.firstCalls !== undefined && ctx.callNumber(request.model) > behaviour.firstCalls) behaviour = ctx.defaults;
+  const bearer = req.headers.authorization;
+  if (behaviour.badKey !== undefined && bearer === `Bearer ${behaviour.badKey}`) return sendError(res, 401, "Incorrect API key provided.");
+  if (behaviour.limitedKey !== undefined && bearer === `Bearer ${behaviour.limitedKey}`) {
+    return sendError(res, 429, "Rate limit reached for this key.", { retryAfterSeconds: behaviour.retryAfterSeconds ?? 1 });
+  }
   const identity = { id: ctx.nextId(), created: Math.floor(Date.now() / 1000), modelJson: ctx.modelJson(choice.model) };
-  new ChatExchange(req, res, choice.behaviour, request, identity).start();
+  new ChatExchange(req, res, behaviour, request, identity, entry).start();
 }
 
 const HEALTH = '{"status":"ok"}';

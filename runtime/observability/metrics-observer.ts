@@ -96,6 +96,7 @@ export class MetricsObserver implements RequestObserver {
       model.duration.observe(seconds);
       if (r.stream && r.firstByteMs >= 0) model.firstByte.observe(r.firstByteMs / 1000);
       if (r.fallbacks > 0) model.fallbacks.inc(r.fallbacks);
+      if (r.retried !== null || r.degraded || r.hedge !== 0) this.metrics.reliability.observe(r);
     }
     if (r.attempts !== null && plan !== undefined) {
       for (const a of r.attempts) plan.attempts.get(a.target.upstream)?.get(a.outcome)?.inc();

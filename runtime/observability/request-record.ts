@@ -11,6 +11,7 @@ import type { GuardrailReport } from "../guardrails/guardrail-report.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { ErrorClass } from "../adapters/error-class.js";
 import type { Usage } from "../usage/usage.js";
+import type { QuotaTicket } from "../quotas/quota-ticket.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -77,6 +78,14 @@ export class RequestRecord {
   usage: Usage | null = null;
   /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
   outputChars = 0;
+  /** The error class behind each retry of the same target, in order; null when none. */
+  retried: ErrorClass[] | null = null;
+  /** True when the model's degraded answer was served. */
+  degraded = false;
+  /** 0: no hedge; 1: a hedge started and the primary answered first; 2: the hedge did. */
+  hedge: 0 | 1 | 2 = 0;
+  /** What quota admission reserved for this request (settled when it finishes); null when no quota applies. */
+  quota: QuotaTicket | null = null;
   /** What the route's guardrails found (names and counts, never text); null when the route has none. */
   guardrails: GuardrailReport | null = null;
   #observers: readonly RequestObserver[];
@@ -96,9 +105,9 @@ export class RequestRecord {
     return this.#finished;
   }
 
-  /** The attempt order moved to another target after a failure. */
+  /** The attempt order moved to another target after a failure (retries of the same target excluded). */
   get fallbacks(): number {
-    return this.attempts === null ? 0 : this.attempts.length - 1;
+    return this.attempts === null ? 0 : this.attempts.length - 1 - (this.retried?.length ?? 0);
   }
 
   /** The attempt that served (or last tried to serve) the request. */

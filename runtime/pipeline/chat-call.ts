@@ -6,7 +6,7 @@
  * canonical OpenAI shape with normalized usage, and classifies failures.
  *
  * The commit point is the first byte written to the client. Before it, a failure whose
- * class allows it (fallback-decision.ts) moves to the next target; a target whose
+ * class allows it (the AttemptPlanner, below) moves on; a target whose
  * adapter refuses the request is skipped. After it (streams only), a failure ends the
  * stream with a `data: {"error":…}` event and no `[DONE]`, so clients see an error,
  * never a clean end. Non-streamed answers are buffered whole, so they never commit
@@ -14,6 +14,13 @@
  *
  * Response stages (output guardrails, cache recorders) see the canonical answer in
  * order; with none (the common case) the decoder's bytes go straight to the client.
+ *
+ * Reliability (runtime/reliability/): after a failure the AttemptPlanner decides
+ * (retry the target after a backoff or with another key, the next target whose
+ * conditions name the class, the degraded answer, or the error); every outcome feeds
+ * the plan's health state. With a first-token timeout or a hedge (streams), bytes before
+ * the first token are held back, so the request stays uncommitted until a token comes:
+ * a late first token then falls back, and a hedge attempt can race the first one.
  */
 import type { ChatRequestContext, ProviderError, StreamDecoder, UpstreamRequest } from "../adapters/adapter.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
@@ -24,9 +31,15 @@ import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
 import { log } from "../observability/log.js";
 import type { RequestRecord } from "../observability/request-record.js";
-import { mayTryNextTarget } from "./fallback-decision.js";
 import { clientErrorOf, outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
 import type { ResponseStage } from "./response-stage.js";
+import type { AttemptRecord } from "../observability/request-record.js";
+import { AttemptPlanner } from "../reliability/attempt-planner.js";
+import { sendDegraded } from "../reliability/degraded-answer.js";
+import { DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
+import { FirstTokenWatch } from "../reliability/first-token.js";
+import { attemptFailed, attemptSucceeded, firstTokenTimeoutError, pickKey, targetAdmitted } from "../reliability/health-feedback.js";
+import type { HealthState } from "../reliability/linked-reliability.js";
 
 export interface ChatCallInput {
   exchange: Exchange;
@@ -43,6 +56,22 @@ export interface ChatCallInput {
   record: RequestRecord;
   /** The request's response stages, in order; empty (the default) means a plain relay. */
   stages?: readonly ResponseStage[];
+  /** The plan's health state (breakers, keys). */
+  health: HealthState;
+}
+
+/** Most bytes held back before the first token; beyond it the response commits (and a late token ends it with an error event). */
+const MAX_HELD_BYTES = 8 * 1024;
+
+/** A hedge attempt racing the current one before the first token. */
+interface Rival {
+  readonly attempt: UpstreamAttempt;
+  readonly ctx: ChatRequestContext;
+  readonly decoder: StreamDecoder | null;
+  readonly key: number;
+  readonly rec: AttemptRecord;
+  readonly watch: FirstTokenWatch | null;
+  readonly held: Buffer[];
 }
 
 const NO_STAGES: readonly ResponseStage[] = Object.freeze([]);
@@ -71,7 +100,6 @@ export class ChatCall implements AttemptOwner {
   #ctx: ChatRequestContext | null = null;
   #decoder: StreamDecoder | null = null;
   #attempts = 0;
-  #fallbackCursor = 0;
   /** The last adapter refusal, answered when no target could take the request. */
   #refusal: ProviderError | null = null;
   #committed = false;
@@ -79,6 +107,20 @@ export class ChatCall implements AttemptOwner {
   #done = false;
   #pending: Buffer[] = [];
   #flushScheduled = false;
+  /** Created on the first failure (or at start when the model has a deadline or hedges). */
+  #planner: AttemptPlanner | null = null;
+  /** Key slot of the current attempt, -1 when none. */
+  #key = -1;
+  /** The current attempt's entry in the record. */
+  #rec: AttemptRecord | null = null;
+  /** Until the first token (streams with a first-token timeout or hedge): the watch and the held bytes. */
+  #watch: FirstTokenWatch | null = null;
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  #ttftTimer: NodeJS.Timeout | null = null;
+  #hedgeTimer: NodeJS.Timeout | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #rival: Rival | null = null;
 
   constructor(input: ChatCallInput) {
     this.#in = input;
@@ -91,24 +133,40 @@ export class ChatCall implements AttemptOwner {
       this.clientGone = true;
       this.#done = true;
       this.#noteOutput();
+      this.#clearTimers();
       this.#attempt?.abort(CLIENT_GONE);
+      this.#rival?.attempt.abort(CLIENT_GONE);
     });
   }
 
   start(): void {
-    this.#tryTarget(this.#in.first);
+    const rel = this.#in.model.reliability;
+    let first = this.#in.first;
+    const admitted = targetAdmitted(this.#in.health, first, performance.now());
+    if ((rel !== null && (rel.deadlineMs > 0 || rel.hedgeDelayMs > 0)) || !admitted) {
+      const planner = this.#plannerOf();
+      // The weighted pick is ejected: the next healthy candidate instead (or it, when all are).
+      if (!admitted) first = planner.nextCandidate(DEFAULT_FALLBACK_MASK, performance.now()) ?? first;
+    }
+    this.#tryTarget(first);
+  }
+
+  /** The planner, created on first use; a late one learns the attempts already made. */
+  #plannerOf(): AttemptPlanner {
+    if (this.#planner !== null) return this.#planner;
+    const planner = new AttemptPlanner(this.#in.model, this.#in.first, this.#in.health, performance.now());
+    if (this.#ctx !== null) {
+      planner.started(this.#ctx.target, this.#key);
+      planner.attempts = this.#attempts;
+    }
+    return (this.#planner = planner);
   }
 
   #nextTarget(): LinkedTarget | null {
-    const order = this.#in.model.fallbacks;
-    while (this.#fallbackCursor < order.length) {
-      const candidate = order[this.#fallbackCursor++]!;
-      if (candidate !== this.#in.first) return candidate;
-    }
-    return null;
+    return this.#plannerOf().nextCandidate(-1, performance.now());
   }
 
-  #tryTarget(target: LinkedTarget): void {
+  #tryTarget(target: LinkedTarget, rival = false): void {
     const input = this.#in;
     const ctx: ChatRequestContext = {
       target,
@@ -117,7 +175,10 @@ export class ChatCall implements AttemptOwner {
       stream: input.stream,
       requestId: input.requestId,
       clientWantsStreamUsage: this.#clientWantsUsage,
+      key: -1,
     };
+    const keySlot = pickKey(input.health, target, this.#planner !== null && this.#planner.current === target ? this.#planner.keySkip : 0, performance.now());
+    (ctx as { key: number }).key = keySlot < 0 ? -1 : keySlot - target.upstream.reliability.keys.first;
     let built: UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
     try {
       built = target.upstream.adapter.buildChatRequest(ctx);
@@ -127,16 +188,17 @@ export class ChatCall implements AttemptOwner {
     }
     if (built instanceof Promise) {
       built.then(
-        (request) => this.#dispatch(ctx, request),
+        (request) => this.#dispatch(ctx, request, keySlot, rival),
         (err: unknown) => this.#internalError(err),
       );
     } else {
-      this.#dispatch(ctx, built);
+      this.#dispatch(ctx, built, keySlot, rival);
     }
   }
 
-  #dispatch(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError): void {
+  #dispatch(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number, rival: boolean): void {
     if (this.#done) return;
+    if (rival) return this.#dispatchRival(ctx, request, keySlot);
     if (isProviderError(request)) {
       // This target cannot serve the request (e.g. no tools): another one may.
       this.#refusal = request;
@@ -147,12 +209,178 @@ export class ChatCall implements AttemptOwner {
     }
     const upstream = ctx.target.upstream;
     this.#attempts++;
-    const attempt = new UpstreamAttempt(this, upstream.timeouts.totalMs);
+    const now = performance.now();
+    const planner = this.#planner;
+    planner?.started(ctx.target, keySlot);
+    this.#in.health.breakers.attemptStarted(upstream.reliability.slot, now);
+    const left = planner === null ? Infinity : planner.remainingMs(now);
+    const attempt = new UpstreamAttempt(this, Math.max(1, Math.min(upstream.timeouts.totalMs, left)));
     this.#attempt = attempt;
     this.#ctx = ctx;
+    this.#key = keySlot;
     this.#decoder = this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null;
     this.#in.record.attemptStarted(ctx.target);
+    this.#rec = this.#in.record.lastAttempt;
+    this.#watchFirstToken(attempt, ctx);
     upstream.pool.dispatch({ method: request.method, path: request.path, headers: request.headers, body: request.body }, attempt);
+  }
+
+  /** Arms the first-token timeout and the hedge of a streamed attempt, when the plan asks for them. */
+  #watchFirstToken(attempt: UpstreamAttempt, ctx: ChatRequestContext): void {
+    const ttft = this.streaming ? ctx.target.upstream.reliability.firstTokenMs : 0;
+    const hedge = this.#attempts === 1 ? (this.#in.model.reliability?.hedgeDelayMs ?? 0) : 0;
+    if (this.#committed || (ttft === 0 && hedge === 0)) return;
+    if (this.streaming) {
+      this.#watch = new FirstTokenWatch();
+      this.#held = [];
+      this.#heldBytes = 0;
+    }
+    if (ttft > 0) this.#ttftTimer = setTimeout(() => this.#firstTokenLate(attempt), ttft);
+    if (hedge > 0) this.#hedgeTimer = setTimeout(() => this.#startHedge(), hedge);
+  }
+
+  /** The first-token timeout fired: before the commit point a timeout (falls back); after it, an error event. */
+  #firstTokenLate(attempt: UpstreamAttempt): void {
+    this.#ttftTimer = null;
+    if (attempt !== this.#attempt || this.#done) return;
+    if (!this.#committed) {
+      attempt.abort(firstTokenTimeoutError());
+      return;
+    }
+    this.#noteOutput();
+    this.#in.record.attemptEnded("timeout", "timeout");
+    this.#attempt = null;
+    this.#endStreamWithError({ code: "upstream_timeout", message: "the upstream produced no token in time after the response started" });
+    attempt.abort(SUPERSEDED);
+  }
+
+  /** Routes an attempt's canonical output: held back until its first token, then relayed. */
+  #relay(attempt: UpstreamAttempt, out: Buffer): void {
+    const watch = this.#watch;
+    if (watch === null) return this.#emit(attempt, out);
+    const token = watch.push(out);
+    if (token) {
+      this.#watch = null;
+      this.#firstTokenSeen();
+    }
+    // Committed early (a preamble over the limit): still watching, for the first-token timeout only.
+    if (this.#committed) return this.#emit(attempt, out);
+    this.#held.push(out);
+    this.#heldBytes += out.length;
+    if (!token && this.#heldBytes <= MAX_HELD_BYTES) return;
+    // Committing ends any race: after the first byte the answer cannot change hands.
+    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
+    this.#hedgeTimer = null;
+    if (this.#rival !== null) this.#dropRival("aborted", null);
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#emit(attempt, held.length === 1 ? held[0]! : Buffer.concat(held));
+  }
+
+  /** The current attempt produced its first token: the race (if any) is over. */
+  #firstTokenSeen(): void {
+    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
+    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
+    this.#ttftTimer = this.#hedgeTimer = null;
+    if (this.#rival !== null) {
+      this.#in.record.hedge = 1;
+      this.#dropRival("aborted", null);
+    }
+  }
+
+  /** Ends the hedge attempt's part in the race; the current attempt's record becomes the last again. */
+  #dropRival(outcome: AttemptRecord["outcome"], cls: AttemptRecord["errorClass"]): void {
+    const rival = this.#rival;
+    if (rival === null) return;
+    this.#rival = null;
+    endRecord(rival.rec, outcome, cls);
+    const attempts = this.#in.record.attempts;
+    if (attempts !== null && this.#rec !== null) {
+      attempts.splice(attempts.indexOf(this.#rec), 1);
+      attempts.push(this.#rec);
+    }
+    rival.attempt.abort(SUPERSEDED);
+  }
+
+  /** The hedge delay passed without a first token: the next candidate races the current attempt. */
+  #startHedge(): void {
+    this.#hedgeTimer = null;
+    if (this.#done || this.#committed || this.#rival !== null || (this.streaming && this.#watch === null)) return;
+    const planner = this.#plannerOf();
+    const rel = this.#in.model.reliability;
+    if (rel !== null && planner.attempts >= rel.maxAttempts) return;
+    const next = planner.nextCandidate(DEFAULT_FALLBACK_MASK, performance.now());
+    if (next !== null) this.#tryTarget(next, true);
+  }
+
+  #dispatchRival(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number): void {
+    if (isProviderError(request) || this.#done || this.#committed || (this.streaming && this.#watch === null)) return;
+    const upstream = ctx.target.upstream;
+    this.#attempts++;
+    this.#planner!.attempts++;
+    this.#in.health.breakers.attemptStarted(upstream.reliability.slot, performance.now());
+    const attempt = new UpstreamAttempt(this, Math.max(1, Math.min(upstream.timeouts.totalMs, this.#planner!.remainingMs(performance.now()))));
+    this.#in.record.attemptStarted(ctx.target);
+    this.#rival = {
+      attempt,
+      ctx,
+      decoder: this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null,
+      key: keySlot,
+      rec: this.#in.record.lastAttempt!,
+      watch: this.streaming ? new FirstTokenWatch() : null,
+      held: [],
+    };
+    upstream.pool.dispatch({ method: request.method, path: request.path, headers: request.headers, body: request.body }, attempt);
+  }
+
+  /** Output of the hedge attempt: held until its first token, which makes it the current attempt. */
+  #rivalChunk(rival: Rival, chunk: Buffer): void {
+    const out = rival.decoder!.push(chunk);
+    if (rival.decoder!.error !== null) return this.#rivalFailed(rival, rival.decoder!.error.class, rival.decoder!.error.retryAfterMs);
+    if (out === null) return;
+    rival.held.push(out);
+    if (!rival.watch!.push(out)) return;
+    this.#promoteRival(rival);
+    const held = rival.held;
+    this.#emit(rival.attempt, held.length === 1 ? held[0]! : Buffer.concat(held));
+  }
+
+  /** The hedge won: the first attempt is cancelled and the hedge carries on as the current one. */
+  #promoteRival(rival: Rival): void {
+    const loser = this.#attempt;
+    if (this.#rec !== null) endRecord(this.#rec, "aborted");
+    this.#rival = null;
+    this.#attempt = rival.attempt;
+    this.#ctx = rival.ctx;
+    this.#decoder = rival.decoder;
+    this.#key = rival.key;
+    this.#rec = rival.rec;
+    this.#watch = null;
+    this.#held = [];
+    this.#in.record.hedge = 2;
+    // The record ends the last attempt: make it the winner's.
+    const attempts = this.#in.record.attempts!;
+    attempts.splice(attempts.indexOf(rival.rec), 1);
+    attempts.push(rival.rec);
+    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
+    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
+    this.#ttftTimer = this.#hedgeTimer = null;
+    this.#planner?.switchTo(rival.ctx.target, rival.key);
+    loser?.abort(SUPERSEDED);
+  }
+
+  /** The hedge attempt failed: it only drops out of the race (its failure still counts for health). */
+  #rivalFailed(rival: Rival, cls: ProviderError["class"], retryAfterMs: number | null): void {
+    this.#dropRival(outcomeOf({ class: cls, status: 0, message: "", code: null, retryAfterMs }), cls);
+    attemptFailed(this.#in.health, rival.ctx.target, rival.key, cls, retryAfterMs, performance.now());
+  }
+
+  #clearTimers(): void {
+    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
+    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#ttftTimer = this.#hedgeTimer = this.#retryTimer = null;
   }
 
   /**
@@ -161,14 +389,18 @@ export class ChatCall implements AttemptOwner {
    * read, so output is queued and flushed in one write (one cork, one syscall) per tick.
    */
   onStreamChunk(attempt: UpstreamAttempt, chunk: Buffer): void {
-    if (attempt !== this.#attempt || this.#done) return;
+    if (this.#done) return;
+    if (attempt !== this.#attempt) {
+      if (this.#rival?.attempt === attempt) this.#rivalChunk(this.#rival, chunk);
+      return;
+    }
     const decoder = this.#decoder!;
     const out = decoder.push(chunk);
     if (decoder.error !== null) {
       this.#streamFailed(attempt, decoder.error, out);
       return;
     }
-    if (out !== null) this.#emit(attempt, out);
+    if (out !== null) this.#relay(attempt, out);
   }
 
   /** Passes canonical bytes through the stages and queues what comes out for the client. */
@@ -220,12 +452,19 @@ export class ChatCall implements AttemptOwner {
 
   /** Implements {@link AttemptOwner.onSuccess}. */
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
-    if (attempt !== this.#attempt || this.#done) return;
+    if (this.#done) return;
+    if (attempt !== this.#attempt) {
+      const rival = this.#rival;
+      if (rival?.attempt !== attempt) return;
+      // Non-streamed hedge answered first; a streamed one that ends before its first token failed.
+      if (body === null) return this.#rivalFailed(rival, "interrupted", null);
+      this.#promoteRival(rival);
+    }
     if (body !== null) return this.#answer(attempt, body);
     const decoder = this.#decoder!;
     const tail = decoder.end();
     if (decoder.error !== null) return this.#streamFailed(attempt, decoder.error, tail);
-    if (tail !== null) this.#emit(attempt, tail);
+    if (tail !== null) this.#relay(attempt, tail);
     if (this.#done) return;
     if (!decoder.complete && !this.#committed) {
       // Ended before anything reached the client: as good as a failed connection.
@@ -235,6 +474,8 @@ export class ChatCall implements AttemptOwner {
     if (this.#done) return;
     if (held !== null) this.#queue(attempt, held);
     this.#noteOutput();
+    this.#clearTimers();
+    if (decoder.complete) attemptSucceeded(this.#in.health, this.#ctx!.target, this.#key, performance.now());
     this.#in.record.attemptEnded(decoder.complete ? "success" : "interrupted", decoder.complete ? null : "interrupted");
     if (!decoder.complete) {
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream ended the stream before it was complete" });
@@ -255,7 +496,13 @@ export class ChatCall implements AttemptOwner {
     const record = this.#in.record;
     record.usage = decoded.usage;
     record.outputChars = decoded.outputChars ?? 0;
+    this.#clearTimers();
+    if (this.#rival !== null) {
+      record.hedge = 1;
+      this.#dropRival("aborted", null);
+    }
     record.attemptEnded("success");
+    attemptSucceeded(this.#in.health, ctx.target, this.#key, performance.now());
     let body = decoded.body;
     for (const stage of this.#stages) {
       body = stage.transformBody(body);
@@ -271,7 +518,13 @@ export class ChatCall implements AttemptOwner {
 
   /** Implements {@link AttemptOwner.onFailure}. */
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
-    if (attempt !== this.#attempt || this.#done) return;
+    if (this.#done) return;
+    if (attempt !== this.#attempt) {
+      const rival = this.#rival;
+      if (rival?.attempt !== attempt) return;
+      const e = failure.kind === "status" ? rival.ctx.target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
+      return this.#rivalFailed(rival, e.class, e.retryAfterMs);
+    }
     const error =
       failure.kind === "status"
         ? this.#ctx!.target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body)
@@ -279,6 +532,7 @@ export class ChatCall implements AttemptOwner {
     if (this.#committed) {
       this.#noteOutput();
       this.#in.record.attemptEnded(outcomeOf(error), error.class);
+      attemptFailed(this.#in.health, this.#ctx!.target, this.#key, error.class, error.retryAfterMs, performance.now());
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream connection failed in the middle of the stream" });
       return;
     }
@@ -301,17 +555,54 @@ export class ChatCall implements AttemptOwner {
     attempt.abort(SUPERSEDED);
   }
 
-  /** A failure before the commit point: the next target, or the client's error. */
+  /**
+   * A failure before the commit point: the planner decides (retry, next target,
+   * degraded answer, or the client's error). A hedge still racing simply carries on.
+   */
   #attemptFailed(error: ProviderError): void {
-    this.#in.record.attemptEnded(outcomeOf(error), error.class);
-    if (mayTryNextTarget(error, this.#in.model)) {
-      const next = this.#nextTarget();
-      if (next !== null) {
-        this.#tryTarget(next);
+    const record = this.#in.record;
+    const now = performance.now();
+    // Not record.attemptEnded: with a hedge racing, the last record is the hedge's.
+    if (this.#rec !== null) endRecord(this.#rec, outcomeOf(error), error.class);
+    else record.attemptEnded(outcomeOf(error), error.class);
+    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
+    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
+    this.#ttftTimer = this.#hedgeTimer = null;
+    this.#watch = null;
+    attemptFailed(this.#in.health, this.#ctx!.target, this.#key, error.class, error.retryAfterMs, now);
+    const rival = this.#rival;
+    if (rival !== null) {
+      this.#promoteRival(rival);
+      this.#watch = rival.watch;
+      this.#held = rival.held;
+      this.#heldBytes = rival.held.reduce((n, b) => n + b.length, 0);
+      return;
+    }
+    const decision = this.#plannerOf().decide(error.class, error.retryAfterMs, now);
+    switch (decision.action) {
+      case "retry": {
+        (record.retried ??= []).push(error.class);
+        const target = decision.target;
+        if (decision.delayMs === 0) return this.#tryTarget(target);
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = null;
+          if (!this.#done) this.#tryTarget(target);
+        }, decision.delayMs);
         return;
       }
+      case "next":
+        return this.#tryTarget(decision.target);
+      case "degraded": {
+        const degraded = this.#in.model.reliability!.degraded!;
+        this.#done = true;
+        record.degraded = true;
+        this.#noteOutput();
+        sendDegraded(this.#in.exchange, degraded, this.#in.requestId, this.#in.requestedModel, this.streaming, this.#attempts);
+        return;
+      }
+      default:
+        this.#respondWithError(error);
     }
-    this.#respondWithError(error);
   }
 
   #respondWithError(error: ProviderError): void {
@@ -388,4 +679,12 @@ export class ChatCall implements AttemptOwner {
     this.#done = true;
     sendError(this.#in.exchange, this.#in.requestId, { code: "internal_error", message: "the gateway failed to handle this request; it has been logged" });
   }
+}
+
+/** Ends an attempt's record that is not the last one (a hedge race's loser or dropped rival). */
+function endRecord(rec: AttemptRecord, outcome: AttemptRecord["outcome"], cls: AttemptRecord["errorClass"] = null): void {
+  if (rec.ms >= 0) return;
+  rec.outcome = outcome;
+  rec.errorClass = cls;
+  rec.ms = performance.now() - rec.startedAt;
 }

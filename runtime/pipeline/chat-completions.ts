@@ -13,6 +13,9 @@ import { selectFirst } from "../routing/select-first.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import { applyGuardrails } from "../guardrails/request-guardrails.js";
 import { ChatCall } from "./chat-call.js";
+import { admitRequest } from "../quotas/admit.js";
+import type { PlanQuotas } from "../quotas/plan-quotas.js";
+import { QUOTA_ATTACHMENT } from "../quotas/quota-service.js";
 import type { ResponseStage } from "./response-stage.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
@@ -49,7 +52,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "model_not_found", message: `the model \`${request.model.slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" });
     return;
   }
-  const model = route.model;
+  let model = route.model;
   record.route = route;
   record.model = model;
   if (!consumer.allowed[model.index]) {
@@ -74,6 +77,17 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     if (guarded.rewritten) rawBody = null;
     if (guarded.stage !== null) stages = [guarded.stage];
   }
+  // Quotas and budgets: reserve now, settled when the request finishes. No work when the plan has none.
+  const quotas = record.served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;
+  if (quotas !== undefined && quotas.quotas.length > 0) {
+    const admitted = await admitRequest(quotas.service, quotas, exchange, requestId, consumer, model, chatBody, record);
+    if (admitted === null) return;
+    if (admitted.unavailable !== null) {
+      sendError(exchange, requestId, { code: "no_upstream_available", message: `the model \`${admitted.name}\` has no available upstream right now`, retryAfter: 30 });
+      return;
+    }
+    model = admitted;
+  }
   new ChatCall({
     exchange,
     requestId,
@@ -84,6 +98,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     requestedModel: request.model,
     stream: request.stream,
     record,
+    health: plan.health,
     ...(stages === undefined ? {} : { stages }),
   }).start();
 }

@@ -12,14 +12,16 @@ import { log } from "../observability/log.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { ObservedExchange } from "../observability/observed-exchange.js";
 import { RequestRecord, type EndpointLabel, type RequestObserver } from "../observability/request-record.js";
+import { AnthropicMessagesExchange } from "../inbound/anthropic/messages-exchange.js";
 import { sendMetrics } from "../admin/admin-handler.js";
 import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
 import { modelBody, modelListBody } from "./list-models.js";
 
-type Endpoint = "chat" | "models" | "model" | "healthz" | "readyz" | "metrics";
+type Endpoint = "chat" | "messages" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
 const ROUTES = new Map<string, Endpoint>([
   ["POST /v1/chat/completions", "chat"],
+  ["POST /v1/messages", "messages"],
   ["GET /v1/models", "models"],
   ["GET /healthz", "healthz"],
   // Kubernetes' name for liveness (/healthz is deprecated there); the same answer.
@@ -31,6 +33,8 @@ const ROUTES = new Map<string, Endpoint>([
 /** The metric label of each endpoint (a closed set). */
 const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", EndpointLabel>> = {
   chat: "chat_completions",
+  // The Anthropic Messages API runs the chat pipeline: same metrics and audit lines.
+  messages: "chat_completions",
   models: "models",
   model: "models",
   healthz: "health",
@@ -50,7 +54,7 @@ export interface HandlerOptions {
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
-const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/livez", "/readyz"]);
+const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/livez", "/readyz"]);
 const MODEL_PREFIX = "/v1/models/";
 
 function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
@@ -66,7 +70,9 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
     const endpoint = endpointOf(raw);
     // The plan snapshot is taken here, once; the record holds it (and counts it in flight) until the response ends.
     const record = new RequestRecord(store.served, requestId, ENDPOINT_LABELS[endpoint], opts.observers);
-    const ex = new ObservedExchange(raw, record, !store.ready);
+    const observed = new ObservedExchange(raw, record, !store.ready);
+    // /v1/messages speaks Anthropic's shapes on the wire, the chat pipeline's inside.
+    const ex = endpoint === "messages" ? new AnthropicMessagesExchange(observed, record.served.linked.listener.maxJsonDepth) : observed;
     try {
       dispatch(ex, store, endpoint, opts);
     } catch (err) {
@@ -75,7 +81,7 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
   };
 }
 
-function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "not-found" | "method", opts: HandlerOptions): void {
+function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanStore, endpoint: Endpoint | "not-found" | "method", opts: HandlerOptions): void {
   const { record } = ex;
   const { requestId } = record;
   const plan = record.served.linked;
@@ -99,7 +105,7 @@ function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "
   if (consumer === null) {
     return sendError(ex, requestId, {
       code: "invalid_api_key",
-      message: ex.headers.authorization === undefined ? "missing API key: send `Authorization: Bearer <key>`" : "invalid API key",
+      message: ex.headers.authorization === undefined ? `missing API key: send \`Authorization: Bearer <key>\`${endpoint === "messages" ? " or `x-api-key: <key>`" : ""}` : "invalid API key",
     });
   }
   record.consumer = consumer.name;
@@ -114,6 +120,7 @@ function dispatch(ex: ObservedExchange, store: PlanStore, endpoint: Endpoint | "
         : sendJson(ex, 200, requestId, body);
     }
     case "chat":
+    case "messages":
       handleChatCompletions(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
   }
 }

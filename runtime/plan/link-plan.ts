@@ -11,13 +11,17 @@ import { linkRouteTable } from "../routing/link-routes.js";
 import { AvailabilityRef } from "../routing/selection/availability.js";
 import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
 import { createUpstreamPool } from "../upstream/pool.js";
+import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
+import { linkReliability } from "../reliability/linked-reliability.js";
+import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
 import { linkCredentials } from "./link-credentials.js";
 
 export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): LinkedPlan {
   const notes: string[] = [];
-  const upstreams: LinkedUpstream[] = plan.upstreams.map((u) => {
+  const { health, upstreams: reliability } = linkHealth(plan);
+  const upstreams: LinkedUpstream[] = plan.upstreams.map((u, slot) => {
     if (u.options.adapter !== u.adapter) throw new PlanError(`provider ${u.name}: options are for adapter ${u.options.adapter}, not ${u.adapter}`);
     const { authHeader, authorizations, credentials, problems } = linkCredentials(u, env);
     let disabled: string | null = null;
@@ -41,6 +45,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       nextKey: 0,
       credentials,
       disabled,
+      reliability: reliability[slot]!,
     };
   });
   // Load and latency are tracked only for targets a selection program reads.
@@ -63,6 +68,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     const consumer: LinkedConsumer = { index, name: c.name, allowed: c.allowedModels };
     for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
   }
+  const probes = startProbes(plan.upstreams, upstreams, health);
   return {
     plan,
     hash: plan.hash,
@@ -73,8 +79,10 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     availability,
     modelListCache: new Map(),
+    health,
     notes,
     close: async () => {
+      probes.stop();
       await Promise.all(upstreams.map((u) => u.pool.close()));
     },
   };
@@ -102,5 +110,5 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     weighted.length === 0
       ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
       : null;
-  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, selector: null };
+  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, fallbackMasks: fallbackMasks(m, enabled), reliability: linkReliability(m.reliability), selector: null };
 }

@@ -4,12 +4,13 @@
  * the LinkedPlan it started with until it ends.
  */
 import type { Pool } from "undici";
-import type { Plan, PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
+import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
 import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
+import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";
 import type { LinkedRouteExtras } from "../routing/route-extras.js";
 import type { AvailabilityRef } from "../routing/selection/availability.js";
@@ -40,6 +41,8 @@ export interface LinkedUpstream {
   readonly credentials: LinkedCredentials;
   /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
   readonly disabled: string | null;
+  /** Breaker slot, key slots and first-token timeout (runtime/reliability/). */
+  readonly reliability: UpstreamReliability;
 }
 
 export interface LinkedTarget {
@@ -48,8 +51,8 @@ export interface LinkedTarget {
   readonly model: string;
   /** Live load and latency of this target, kept only when a selection program reads them; else null. */
   readonly stats?: TargetStats | null;
-  /** USD per 1M tokens, for the `cost` scorer; null when unknown. */
-  readonly price?: { readonly input: number; readonly output: number } | null;
+  /** USD per 1M tokens (input, output, cached input), or null when unpriced; for spend accounting and the `cost` scorer. */
+  readonly price?: PlanTarget["price"] | null;
   /** Context window in tokens, for the `cost` scorer; 0 when unknown (no limit assumed). */
   readonly contextWindow?: number;
 }
@@ -65,6 +68,10 @@ export interface LinkedModel {
   readonly fallbacks: readonly LinkedTarget[];
   /** Why the model cannot be served at all, or null. */
   readonly unavailable: string | null;
+  /** fallbackMasks[i]: error-class bits after which fallbacks[i] is tried; null when all use the default. */
+  readonly fallbackMasks: Int32Array | null;
+  /** Retries, budget, deadline, hedging, degraded answer; null when none is configured. */
+  readonly reliability: LinkedReliability | null;
   /** The selection program (filter → score → pick), or null for one weighted draw. */
   readonly selector?: Selector | null;
 }
@@ -110,6 +117,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
+  /** Circuit breakers and API key state of this plan's upstreams. */
+  readonly health: HealthState;
   /** Guardrail chain per route index (null entries: none); null when no route has guardrails. */
   readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
   /**

@@ -7,7 +7,7 @@ const target = (model: string): LinkedTarget => ({ model, upstream: {} as Linked
 describe("pickWeighted", () => {
   const a = target("a");
   const b = target("b");
-  const model: LinkedModel = { index: 0, name: "m", weighted: [a, b], cumulativeWeights: [3, 4], fallbacks: [a, b], unavailable: null };
+  const model: LinkedModel = { index: 0, name: "m", weighted: [a, b], cumulativeWeights: [3, 4], fallbacks: [a, b], unavailable: null, fallbackMasks: null, reliability: null };
 
   it("maps the random draw onto the cumulative weights", () => {
     expect(pickWeighted(model, 0)).toBe(a);

@@ -19,7 +19,7 @@ export function isRetryable(failure: AttemptFailure): boolean {
   return failure.kind !== "status" || isRetryableStatus(failure.status);
 }
 
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "TOLLGATE_ATTEMPT_DEADLINE"]);
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "TOLLGATE_ATTEMPT_DEADLINE", "TOLLGATE_FIRST_TOKEN_TIMEOUT"]);
 const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT"]);
 
 /** Classifies an undici error; `gotResponse` tells a lost connection mid-body from a refused one. */

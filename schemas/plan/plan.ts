@@ -8,6 +8,9 @@
 import { z } from "zod";
 import { PlanGuardrails } from "./guardrails.js";
 import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
+import { ErrorClassName } from "./error-class.js";
+import { PlanHealth, PlanReliability } from "./reliability.js";
+import { PlanQuota, PlanStores } from "./quota.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
@@ -20,6 +23,8 @@ export const PlanTimeouts = z.strictObject({
   connectMs: z.number().int().positive(),
   /** Time from sending the request to receiving response headers, in ms. */
   firstByteMs: z.number().int().positive(),
+  /** Time from sending the request to the first generated token, in ms; absent when not set. */
+  firstTokenMs: z.number().int().positive().optional(),
   /** Longest gap between two body chunks of the response, in ms (streams included). */
   idleMs: z.number().int().positive(),
   /** Whole-attempt deadline in ms, from send to the last byte. */
@@ -45,6 +50,10 @@ export const PlanUpstream = z.strictObject({
   timeouts: PlanTimeouts,
   /** Most concurrent connections to this origin. */
   connections: z.number().int().positive(),
+  /** Weights of `apiKeys` (same length); absent when all keys weigh the same. */
+  keyWeights: z.array(z.number().nonnegative()).optional(),
+  /** Circuit breaker and probe settings; absent when the policy sets no `health`. */
+  health: PlanHealth.optional(),
 });
 
 /** A (provider, upstream model name) pair that a public model can be served by. */
@@ -56,7 +65,14 @@ export const PlanTarget = z.strictObject({
    * USD per 1M tokens, from the policy or the price catalog; absent when unknown.
    * Used for cost estimates (simulate) and, later, spend accounting.
    */
-  price: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }).optional(),
+  price: z
+    .strictObject({
+      input: z.number().nonnegative(),
+      output: z.number().nonnegative(),
+      /** USD per 1M input tokens read from the provider's prompt cache; absent: the input price. */
+      cachedInput: z.number().nonnegative().optional(),
+    })
+    .optional(),
   /** The upstream model's context window in tokens (policy or catalog); absent when unknown. Used by the `cost` strategy. */
   contextWindow: z.number().int().positive().optional(),
 });
@@ -104,6 +120,13 @@ export const PlanModel = z.strictObject({
    * the policy's fallbacks, each target at most once.
    */
   fallbacks: z.array(index),
+  /**
+   * fallbackOn[i]: the error classes after which `fallbacks[i]` is tried. Absent when
+   * every entry uses the default set (DEFAULT_FALLBACK_ON in error-class.ts).
+   */
+  fallbackOn: z.array(z.array(ErrorClassName)).optional(),
+  /** Retries, attempt budget, deadline, hedging, degraded answer; absent when none is set. */
+  reliability: PlanReliability.optional(),
   /** The selection program; absent: one weighted draw over `cumulativeWeights`. */
   selection: PlanSelection.optional(),
 });
@@ -178,6 +201,8 @@ export const PlanConsumer = z.strictObject({
   keySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
   /** allowedModels[i] is true when the consumer may use models[i]. */
   allowedModels: z.array(z.boolean()),
+  /** The consumer's team (quotas, usage ledger); absent when it has none. */
+  team: z.string().optional(),
 });
 
 export const PlanListener = z.strictObject({
@@ -208,6 +233,10 @@ export const Plan = z.strictObject({
   consumers: z.array(PlanConsumer),
   /** Public names listed by GET /v1/models, each with the model index that serves it. */
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+  /** Quotas and budgets, in policy order; absent when the policy has none (no per-request work). */
+  quotas: z.array(PlanQuota).optional(),
+  /** External state stores; absent when the policy declares none. */
+  stores: PlanStores.optional(),
   /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
   guardrails: PlanGuardrails.optional(),
 });

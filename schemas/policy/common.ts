@@ -53,6 +53,7 @@ export const Price = z
   .strictObject({
     input: z.number().nonnegative().finite().describe("USD per 1M input (prompt) tokens."),
     output: z.number().nonnegative().finite().describe("USD per 1M output (completion) tokens."),
+    cachedInput: z.number().nonnegative().finite().optional().describe("USD per 1M input tokens read from the provider's prompt cache. Default: the input price."),
   })
   .describe("USD per million tokens; overrides the built-in catalog (`schemas/catalog/prices.ts`).");
 

@@ -11,6 +11,7 @@ import { Limits } from "./limits.js";
 import { Listener } from "./listener.js";
 import { Model } from "./model.js";
 import { PolicyTest } from "./policy-test.js";
+import { Quota, Stores } from "./quota.js";
 import { Pool } from "./pool.js";
 import { Provider } from "./provider.js";
 import { Route } from "./route.js";
@@ -29,6 +30,8 @@ export const GatewayPolicy = z
     guardrails: z.array(GuardrailSet).optional().describe("Named guardrail sets (PII, deny lists, injection heuristics, limits, moderation), attached by routes and models."),
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
+    quotas: z.array(Quota).optional().describe("Quotas and budgets: limits on requests, tokens or spend per window, enforced before the upstream call."),
+    stores: Stores.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),
     tests: z.array(PolicyTest).optional().describe("Policy unit tests, run by `tollgate test` and by `compile`; never part of the plan."),
   })

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { GuardrailRefs } from "./guardrail.js";
 import { Name, Price } from "./common.js";
 import { Limits } from "./limits.js";
+import { ErrorClasses, ModelReliability } from "./reliability.js";
 import { Strategy } from "./strategy.js";
 
 export const Target = z
@@ -34,6 +35,9 @@ export const Fallback = z
       .optional()
       .describe("With `provider`: the model name sent upstream (default: the public model name). Without: a public model to fall back to."),
     price: Price.optional(),
+    on: ErrorClasses.optional().describe(
+      "The failures this fallback is tried after. Default: rate_limited, overloaded, server, timeout, connect, interrupted, auth. Name `context_too_long` for a model with a larger window, `content_filtered` for an alternative.",
+    ),
   })
   .describe("A target (or another model) tried, in order, when the chosen target fails before the response starts.");
 
@@ -45,6 +49,7 @@ export const Model = z
     fallbacks: z.array(Fallback).optional().describe("Tried in order after the targets, on connect errors, timeouts, 429 and 5xx."),
     limits: Limits.optional(),
     guardrails: GuardrailRefs.optional().describe("Guardrail sets applied to every route that serves this model (its implicit route included), before the route's own."),
+    ...ModelReliability.shape,
   })
   .describe("A public model name and where its traffic goes.");
 

@@ -3,11 +3,15 @@ import { z } from "zod";
 import { PROVIDER_KIND_NAMES } from "../catalog/providers.js";
 import { Duration, Name, SecretRef, Tags } from "./common.js";
 import { AnthropicSettings, AzureSettings, BedrockSettings, CompatSettings, VertexSettings } from "./provider-settings.js";
+import { ProviderReliability } from "./reliability.js";
 
 export const Timeouts = z
   .strictObject({
     connect: Duration.optional().describe("TCP/TLS connect timeout. Default 5s."),
     firstByte: Duration.optional().describe("From sending the request to the response headers. Default 60s."),
+    firstToken: Duration.optional().describe(
+      "From sending the request to the first generated token. Before the response is committed it falls back; after, the stream ends with an error event. Default: none.",
+    ),
     idle: Duration.optional().describe("Longest silence between two response chunks, streams included. Default 60s."),
     total: Duration.optional().describe("Whole-attempt deadline. Default 10m."),
   })
@@ -45,6 +49,7 @@ export const Provider = z
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
     tags: Tags.optional(),
+    ...ProviderReliability.shape,
   })
   .describe("An upstream service that serves models.");
 

@@ -52,4 +52,30 @@ export const ADAPTER_SETUPS: readonly AdapterSetup[] = [
     env: { UP_KEY: KEY },
     mockKey: KEY,
   },
+  {
+    name: "anthropic",
+    provider: (mock) => `  - name: up\n    kind: anthropic\n    baseUrl: ${mock.url}\n    apiKeys: [env:UP_KEY]\n`,
+    env: { UP_KEY: KEY },
+    mockKey: KEY,
+  },
+  {
+    name: "bedrock (SigV4, event-stream frames)",
+    provider: (mock) =>
+      `  - name: up\n    kind: bedrock\n    baseUrl: ${mockRoot(mock)}\n    bedrock: { region: us-east-1, accessKeyId: env:UP_AKID, secretAccessKey: env:UP_SECRET }\n`,
+    env: { UP_AKID: KEY, UP_SECRET: "conformance-secret" },
+    mockKey: KEY,
+  },
+  {
+    name: "gemini",
+    provider: (mock) => `  - name: up\n    kind: gemini\n    baseUrl: ${mockRoot(mock)}/v1beta\n    apiKeys: [env:UP_KEY]\n`,
+    env: { UP_KEY: KEY },
+    mockKey: KEY,
+  },
+  {
+    name: "vertex",
+    provider: (mock) =>
+      `  - name: up\n    kind: vertex\n    baseUrl: ${mock.url}\n    vertex: { project: tollgate-test, location: us-central1, accessToken: env:UP_TOKEN }\n`,
+    env: { UP_TOKEN: KEY },
+    mockKey: KEY,
+  },
 ];

@@ -14,11 +14,11 @@ export interface Running {
 }
 
 /** Starts a long-running command and resolves once its stderr names the URL it serves on. */
-export function startServing(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI): Promise<Running> {
+export function startServing(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI, timeoutMs = 15_000): Promise<Running> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let err = "";
-    const timer = setTimeout(() => reject(new Error(`no URL within 15 s; stderr:\n${err}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs / 1000} s; stderr:\n${err}`)), timeoutMs);
     child.stderr!.on("data", (d: Buffer) => {
       err += d.toString();
       const m = / on (http:\/\/[^\s]+) \(/.exec(err);

@@ -64,3 +64,31 @@ describe("diffPlans", () => {
     });
   });
 });
+
+describe("diffPlans: quotas and budgets", () => {
+  const withQuotas = (quotas: string) => compileYaml(`${base}quotas:\n${quotas}`);
+
+  it("reports quotas added, removed and changed, by name, in text and markdown", () => {
+    const a = withQuotas(`  - { name: team-day, limit: 1000000, per: day, scope: consumer }
+  - { name: old, unit: requests, limit: 10, per: minute }`);
+    const b = withQuotas(`  - { name: team-day, limit: 500000, per: day, scope: consumer, match: { consumers: [a] } }
+  - { name: spend, unit: requests, limit: 5, per: second, action: { downgrade: chat } }`);
+    const diff = diffPlans(a, b);
+    expect(diff.quotas.added).toEqual(["spend"]);
+    expect(diff.quotas.removed).toEqual(["old"]);
+    expect(diff.quotas.changed).toEqual([
+      {
+        quota: "team-day",
+        fields: [
+          { field: "limit", before: "1000000", after: "500000" },
+          { field: "consumers", before: '"all"', after: '["a"]' },
+        ],
+      },
+    ]);
+    expect(countChanges(diff)).toBe(3);
+    expect(renderDiffText(diff, { before: "a", after: "b" })).toMatch(/Quotas and budgets\n {2}\+ quota `spend`\n {2}- quota `old`\n {2}~ quota `team-day`: limit 1000000 → 500000; consumers "all" → \["a"\]/);
+    expect(renderDiffMarkdown(diff, { before: "a", after: "b" })).toMatch(/#### Quotas and budgets/);
+    expect(countChanges(diffPlans(a, withQuotas(`  - { name: team-day, limit: 1000000, per: day, scope: consumer }
+  - { name: old, unit: requests, limit: 10, per: minute }`)))).toBe(0);
+  });
+});

@@ -10,6 +10,7 @@ import type { Plan } from "../../../schemas/plan/plan.js";
 import { canonicalJson } from "../../../schemas/plan/canonical.js";
 import { pickShares } from "../../decision/decide.js";
 import { matchRoute } from "../../decision/match-route.js";
+import { diffQuotas, quotaChangeCount, type QuotaDiff } from "./quota-diff.js";
 
 /** A value before and after; null on the side where it does not exist. */
 export interface Change<T> {
@@ -52,6 +53,8 @@ export interface PlanDiff {
   };
   readonly upstreams: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly UpstreamDiff[] };
   readonly listener: readonly ({ readonly field: string } & Change<string>)[];
+  /** Quotas and budgets added, removed or changed. */
+  readonly quotas: QuotaDiff;
 }
 
 /** Compares two plans. */
@@ -63,6 +66,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     consumers: diffConsumers(before, after),
     upstreams: diffUpstreams(before, after),
     listener: diffFields(before.listener, after.listener, ""),
+    quotas: diffQuotas(before, after),
   };
 }
 
@@ -75,7 +79,8 @@ export function countChanges(diff: PlanDiff): number {
     names.length +
     consumers.added.length + consumers.removed.length + consumers.access.length + consumers.keys.length +
     upstreams.added.length + upstreams.removed.length + upstreams.changed.length +
-    listener.length
+    listener.length +
+    quotaChangeCount(diff.quotas)
   );
 }
 

@@ -6,6 +6,7 @@
 import { formatDuration } from "../../analysis/format.js";
 import { percent } from "../../policy-tests/evaluate-test.js";
 import { type Change, type PlanDiff, countChanges } from "./plan-diff.js";
+import { quotaDiffLines, quotaDiffRows } from "./quota-diff.js";
 
 /** What is compared, for the heading. */
 export interface DiffLabels {
@@ -73,6 +74,7 @@ export function renderDiffText(diff: PlanDiff, labels: DiffLabels): string {
   ];
   section("Upstreams", ups);
   section("Listener", listener.map((f) => `~ ${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`));
+  section("Quotas and budgets", quotaDiffLines(diff.quotas));
 
   const count = countChanges(diff);
   out.push(count === 0 ? "no change in behaviour" : `${count} ${count === 1 ? "change" : "changes"} in behaviour`);
@@ -118,6 +120,7 @@ export function renderDiffMarkdown(diff: PlanDiff, labels: DiffLabels): string {
     ...upstreams.changed.flatMap((u) => u.fields.map((f) => [`\`${u.upstream}\``, `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)])),
     ...listener.map((f) => ["(listener)", `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)]),
   ]);
+  table("Quotas and budgets", ["quota", "setting", "before", "after"], quotaDiffRows(diff.quotas));
   return out.join("\n") + "\n";
 }
 

@@ -1,0 +1,17 @@
+/** Bedrock `stopReason` → OpenAI `finish_reason` (REFERENCE.md §A.1.3). */
+import type { FinishReason } from "../shared/canonical-stream.js";
+
+export function finishReasonOf(stopReason: unknown): FinishReason {
+  switch (stopReason) {
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "content_filtered":
+    case "guardrail_intervened":
+      return "content_filter";
+    default:
+      return "stop";
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The Bedrock adapter: OpenAI-shaped requests to Converse / ConverseStream
+ * (`POST {base}/model/{modelId}/converse[-stream]`), signed with SigV4 (service
+ * `bedrock`) from the upstream's linked AWS credentials; answers and event-stream frames
+ * back into canonical bytes.
+ */
+import type { PlanBedrockOptions } from "../../../schemas/plan/protocols.js";
+import type { LinkedTarget } from "../../plan/linked-plan.js";
+import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
+import { isError } from "../shared/canonical-request.js";
+import { classifyBedrockError } from "./errors.js";
+import { conversePath, converseRequestBody } from "./request.js";
+import { decodeConverseResponse } from "./response.js";
+import { signBedrockRequest } from "./sigv4.js";
+import { ConverseStreamDecoder } from "./stream.js";
+
+function optionsOf(target: LinkedTarget): PlanBedrockOptions {
+  const o = target.upstream.options;
+  if (o.adapter !== "bedrock") throw new Error(`internal: ${target.upstream.name} is not a bedrock upstream`);
+  return o;
+}
+
+/** host[:port] of each origin, parsed once. */
+const hosts = new Map<string, string>();
+function hostOf(origin: string): string {
+  let host = hosts.get(origin);
+  if (host === undefined) hosts.set(origin, (host = new URL(origin).host));
+  return host;
+}
+
+export const bedrockAdapter: ChatAdapter = {
+  id: "bedrock",
+
+  buildChatRequest(ctx): Promise<UpstreamRequest> | ProviderError {
+    const upstream = ctx.target.upstream;
+    const o = optionsOf(ctx.target);
+    const body = converseRequestBody(ctx.body, o.defaultMaxTokens);
+    if (isError(body)) return body;
+    const aws = upstream.credentials.aws;
+    if (aws === null) throw new Error(`internal: ${upstream.name} has no AWS credentials linked`);
+    const path = `${upstream.basePath}${conversePath(ctx.target.model, ctx.stream)}`;
+    const json = JSON.stringify(body);
+    const unsigned = { "content-type": "application/json", accept: ctx.stream ? "application/vnd.amazon.eventstream" : "application/json" };
+    return signBedrockRequest({ host: hostOf(upstream.origin), path, headers: unsigned, body: json }, o.region, aws.current(), upstream).then((signed) => {
+      const headers: string[] = [];
+      // undici sends Host from the origin itself (the value signed above).
+      for (const [name, value] of Object.entries(signed)) if (name !== "host") headers.push(name, value);
+      headers.push("x-request-id", ctx.requestId);
+      return { method: "POST", path, headers, body: json };
+    });
+  },
+
+  decodeChatResponse: (body, ctx) => decodeConverseResponse(body, ctx.target.model, ctx.requestId),
+
+  createStreamDecoder: (ctx) => new ConverseStreamDecoder(ctx.target.model, ctx.requestId, ctx.clientWantsStreamUsage),
+
+  classifyError: classifyBedrockError,
+};

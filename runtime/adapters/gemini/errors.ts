@@ -1,0 +1,55 @@
+/**
+ * Gemini / Vertex errors → classes. The body is Google's `{"error":{"code","message",
+ * "status","details"}}` (Vertex may wrap it in an array); the same object can arrive as a
+ * data event inside a 200 stream. An invalid API key is a 400 with reason API_KEY_INVALID.
+ */
+import type { ProviderError } from "../adapter.js";
+import type { ErrorClass } from "../error-class.js";
+import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../shared/provider-error.js";
+
+function classOf(status: string, reasons: string, message: string, httpStatus: number): ErrorClass {
+  if (/API_KEY_INVALID|API_KEY_EXPIRED|ACCESS_TOKEN_EXPIRED/.test(reasons)) return "auth";
+  switch (status) {
+    case "RESOURCE_EXHAUSTED":
+      return "rate_limited";
+    case "UNAVAILABLE":
+      return "overloaded";
+    case "UNAUTHENTICATED":
+    case "PERMISSION_DENIED":
+      return "auth";
+    case "DEADLINE_EXCEEDED":
+      return "timeout";
+    case "INTERNAL":
+    case "UNKNOWN":
+      return "server";
+    case "INVALID_ARGUMENT":
+    case "FAILED_PRECONDITION":
+    case "OUT_OF_RANGE":
+      return mentionsContextLimit(message) ? "context_too_long" : "bad_request";
+    case "NOT_FOUND":
+      return "bad_request";
+    default:
+      return classOfStatus(httpStatus === 200 ? 500 : httpStatus);
+  }
+}
+
+/** Classifies a Google error object (the value of `error`). */
+export function geminiError(error: unknown, httpStatus: number, retryMs: number | null, provider: string): ProviderError {
+  const e = isRecord(error) ? error : {};
+  const status = typeof e["status"] === "string" ? e["status"] : "";
+  const details = Array.isArray(e["details"]) ? (e["details"] as unknown[]) : [];
+  const reasons = details.map((d) => (isRecord(d) && typeof d["reason"] === "string" ? d["reason"] : "")).join(" ");
+  const message = shortMessage(e["message"], `${provider} answered ${httpStatus}`);
+  return { class: classOf(status, reasons, message, httpStatus), status: httpStatus, message: `${provider}: ${message}`, code: status === "" ? null : status, retryAfterMs: retryMs };
+}
+
+/** The `error` object of a Google error body (plain or wrapped in an array), or undefined. */
+export function errorObjectOf(parsed: unknown): unknown {
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  return isRecord(first) ? first["error"] : undefined;
+}
+
+/** Implements {@link ChatAdapter.classifyError} for Gemini and Vertex. */
+export function classifyGeminiError(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, body: Buffer, provider = "gemini"): ProviderError {
+  return geminiError(errorObjectOf(parseJson(body)), status, retryAfterMs(headers), provider);
+}

@@ -1,0 +1,11 @@
+/** Gemini `finishReason` → OpenAI `finish_reason`, inside the OpenAI enum (REFERENCE.md §A.1.4). */
+import type { FinishReason } from "../shared/canonical-stream.js";
+
+const FILTERED = new Set(["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"]);
+
+export function finishReasonOf(reason: unknown, hasToolCalls: boolean): FinishReason {
+  if (reason === "MAX_TOKENS") return "length";
+  if (typeof reason === "string" && FILTERED.has(reason)) return "content_filter";
+  // STOP, MALFORMED_FUNCTION_CALL, OTHER, and reasons added after this was written.
+  return hasToolCalls ? "tool_calls" : "stop";
+}

@@ -1,0 +1,45 @@
+/**
+ * The Vertex AI adapter: the Gemini codec (same request, response and stream bodies) on
+ * Vertex's resource path `{base}/projects/{p}/locations/{l}/publishers/{pub}/models/{m}`,
+ * authenticated with an OAuth2 access token (`Authorization: Bearer`), re-read when its
+ * file is refreshed (runtime/plan/link-credentials.ts).
+ */
+import type { PlanVertexOptions } from "../../../schemas/plan/protocols.js";
+import type { LinkedTarget } from "../../plan/linked-plan.js";
+import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
+import { isError } from "../shared/canonical-request.js";
+import { classifyGeminiError } from "../gemini/errors.js";
+import { geminiRequestBody, generateMethod } from "../gemini/request.js";
+import { decodeGeminiResponse } from "../gemini/response.js";
+import { GeminiStreamDecoder } from "../gemini/stream.js";
+
+function optionsOf(target: LinkedTarget): PlanVertexOptions {
+  const o = target.upstream.options;
+  if (o.adapter !== "vertex") throw new Error(`internal: ${target.upstream.name} is not a vertex upstream`);
+  return o;
+}
+
+/** The model's resource path on Vertex. */
+export function vertexModelPath(o: PlanVertexOptions, model: string): string {
+  return `/projects/${encodeURIComponent(o.project)}/locations/${encodeURIComponent(o.location)}/publishers/${encodeURIComponent(o.publisher)}/models/${encodeURIComponent(model)}`;
+}
+
+export const vertexAdapter: ChatAdapter = {
+  id: "vertex",
+
+  buildChatRequest(ctx): UpstreamRequest | ProviderError {
+    const upstream = ctx.target.upstream;
+    const o = optionsOf(ctx.target);
+    const body = geminiRequestBody(ctx.body, "Vertex AI");
+    if (isError(body)) return body;
+    const token = upstream.credentials.accessToken?.current() ?? "";
+    const headers = ["content-type", "application/json", "accept", ctx.stream ? "text/event-stream" : "application/json", "x-request-id", ctx.requestId, "authorization", `Bearer ${token}`];
+    return { method: "POST", path: `${upstream.basePath}${vertexModelPath(o, ctx.target.model)}${generateMethod(ctx.stream)}`, headers, body: JSON.stringify(body) };
+  },
+
+  decodeChatResponse: (body, ctx) => decodeGeminiResponse(body, ctx.target.model, ctx.requestId, "vertex"),
+
+  createStreamDecoder: (ctx) => new GeminiStreamDecoder(ctx.target.model, ctx.requestId, ctx.clientWantsStreamUsage, "vertex"),
+
+  classifyError: (status, headers, body) => classifyGeminiError(status, headers, body, "vertex"),
+};

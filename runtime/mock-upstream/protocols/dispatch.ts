@@ -1,0 +1,81 @@
+/** Answers a request on one of the provider-protocol paths (routes.ts). */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { MockContext } from "../context.js";
+import { chooseBehaviour } from "../directives.js";
+import { embed } from "../embeddings.js";
+import { ANTHROPIC_WIRE } from "./anthropic.js";
+import { BEDROCK_WIRE } from "./bedrock.js";
+import { geminiWire } from "./gemini.js";
+import type { ProtocolRoute } from "./routes.js";
+import { WireExchange } from "./wire-exchange.js";
+import { parseObject, sendJson, type ProtocolWire } from "./wire.js";
+
+const GEMINI_SSE = geminiWire(true);
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Whether the request carries the mock's key the way its protocol sends keys: Anthropic
+ * `x-api-key`, Gemini `x-goog-api-key`, Vertex a bearer token, Bedrock a SigV4
+ * `authorization` whose access key id is the key (the signature itself is not checked).
+ */
+function authorized(req: IncomingMessage, route: ProtocolRoute, path: string, key: string): boolean {
+  const auth = header(req, "authorization");
+  switch (route.protocol) {
+    case "anthropic":
+      return header(req, "x-api-key") === key || auth === `Bearer ${key}`;
+    case "bedrock":
+      return auth !== undefined && auth.startsWith(`AWS4-HMAC-SHA256 Credential=${key}/`) && header(req, "x-amz-date") !== undefined;
+    default:
+      return path.includes("/projects/") ? auth === `Bearer ${key}` : header(req, "x-goog-api-key") === key;
+  }
+}
+
+export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: ServerResponse, route: ProtocolRoute, path: string, body: string): void {
+  const wire: ProtocolWire = route.protocol === "anthropic" ? ANTHROPIC_WIRE : route.protocol === "bedrock" ? BEDROCK_WIRE : route.protocol === "gemini" && !route.sse && route.stream ? geminiWire(false) : GEMINI_SSE;
+  const key = ctx.expectedAuthorization?.slice("Bearer ".length);
+  if (key !== undefined && !authorized(req, route, path, key)) return wire.sendError(res, route.protocol === "bedrock" ? 403 : 401, "Mock upstream: invalid credentials.");
+  if (route.protocol === "gemini-embed") return embedContent(res, route.batch, body, wire);
+
+  const request = wire.readRequest(body, route.model, route.stream ?? false);
+  if (typeof request === "string") return wire.sendError(res, 400, request);
+  const choice = chooseBehaviour(ctx.defaults, req.headers, request.model);
+  if (choice.error !== undefined) return wire.sendError(res, 400, choice.error);
+  const b = choice.behaviour;
+  const capped = request.maxTokens !== undefined && request.maxTokens < b.tokens ? request.maxTokens : b.tokens;
+  const tokens = request.toolCall === null ? capped : 0;
+  const promptTokens = Math.max(1, Math.ceil(request.promptChars / 4));
+  const answer = {
+    id: ctx.nextId().slice("chatcmpl-".length).replace(/-/g, "_"),
+    model: choice.model,
+    tokens,
+    truncated: request.toolCall === null && capped < b.tokens,
+    promptTokens,
+    cachedTokens: Math.min(b.cachedTokens ?? 0, promptTokens),
+    toolCall: request.toolCall,
+  };
+  new WireExchange(req, res, b, wire, answer, request.stream).start();
+}
+
+/** Gemini `:embedContent` / `:batchEmbedContents`: the same vectors as `/v1/embeddings`. */
+function embedContent(res: ServerResponse, batch: boolean, text: string, wire: ProtocolWire): void {
+  const body = parseObject(text);
+  if (typeof body === "string") return wire.sendError(res, 400, body);
+  const textOf = (content: unknown): string | null => {
+    const parts = (content as { parts?: { text?: unknown }[] } | undefined)?.parts;
+    if (!Array.isArray(parts)) return null;
+    return parts.map((p) => (typeof p.text === "string" ? p.text : "")).join("");
+  };
+  if (!batch) {
+    const t = textOf(body["content"]);
+    if (t === null) return wire.sendError(res, 400, "* EmbedContentRequest.content: contents is not specified");
+    return sendJson(res, 200, JSON.stringify({ embedding: { values: embed(t) } }));
+  }
+  const requests = Array.isArray(body["requests"]) ? (body["requests"] as { content?: unknown }[]) : null;
+  const texts = requests?.map((r) => textOf(r.content));
+  if (texts === undefined || texts.length === 0 || texts.some((t) => t === null)) return wire.sendError(res, 400, "* BatchEmbedContentsRequest.requests: requests is not specified");
+  sendJson(res, 200, JSON.stringify({ embeddings: texts.map((t) => ({ values: embed(t ?? "") })) }));
+}

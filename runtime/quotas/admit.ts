@@ -1,0 +1,284 @@
+/**
+ * Admission: the one call the chat pipeline makes into quotas, after routing and the
+ * allow-list, before a target is picked. It reserves, on every quota that applies,
+ * what the request may use (prompt tokens estimated, output tokens from `max_tokens`
+ * or the quota's default, spend at the model's dearest target), all-or-nothing: the
+ * in-process counters first (synchronous, exact across threads), then the shared
+ * ones in one Redis round trip (refunding the local ones if Redis refuses). When a
+ * quota refuses, the request is downgraded to the quota's model, or answered 429 with
+ * `retry-after` and the rate-limit headers. The reservation is settled with the real
+ * usage when the request finishes (settle.ts).
+ */
+import { createHash } from "node:crypto";
+import type { LinkedConsumer, LinkedModel } from "../plan/linked-plan.js";
+import type { Exchange } from "../server/exchange.js";
+import { errorBody, type GatewayError } from "../server/errors.js";
+import type { RequestRecord } from "../observability/request-record.js";
+import { StoreUnavailable, type AdmitOutcome, type CounterSpec, type CounterStore } from "./counter-spec.js";
+import { estimatePromptTokens, promptTexts, promptTokensFromCounts } from "./estimate-tokens.js";
+import { encodingFor } from "./exact-count.js";
+import type { LinkedQuota, PlanQuotas } from "./plan-quotas.js";
+import { QuotaTicket, type ReservedCounter } from "./quota-ticket.js";
+import { keepTightest, rateLimitHeaders, type HeaderFigures, type HeaderKind } from "./rate-limit-headers.js";
+import type { QuotaService } from "./quota-service.js";
+import { windowEnd, windowStart } from "./windows.js";
+
+/** Exact counts get this long in the worker before admission falls back to the estimate. */
+const EXACT_BUDGET_MS = 50;
+/** A request is downgraded at most this many times (the compiler warns about loops). */
+const MAX_DOWNGRADES = 3;
+
+/** Scope values longer than this are hashed, so a header value cannot blow up keys. */
+const MAX_SCOPE_VALUE = 96;
+
+/**
+ * Admits the request or answers it. Returns the model to serve (the routed one, or
+ * the one it was downgraded to), or null when a response was sent.
+ */
+export async function admitRequest(
+  service: QuotaService,
+  quotas: PlanQuotas,
+  ex: Exchange,
+  requestId: string,
+  consumer: LinkedConsumer,
+  model: LinkedModel,
+  body: Readonly<Record<string, unknown>>,
+  record: RequestRecord,
+): Promise<LinkedModel | null> {
+  let current = model;
+  let input: { tokens: number; exact: boolean } | null = null;
+  for (let hop = 0; ; hop++) {
+    const applicable = quotas.applicable(consumer, current);
+    if (applicable.length === 0) {
+      if (current !== model) ex.extraHeaders = [...ex.extraHeaders, ["x-tollgate-downgraded-from", model.name]];
+      return current;
+    }
+    if (input === null && applicable.some((q) => q.needsInput)) input = await promptTokens(service, applicable, current, body);
+    const now = service.clock();
+    const result = await reserve(service, quotas, ex, consumer, current, applicable, body, input ?? { tokens: 0, exact: false }, now);
+    if (result.kind === "unavailable") {
+      sendError(ex, requestId, { code: "quota_store_unavailable", message: `quota \`${result.quota.name}\` cannot be checked right now (its store is unavailable)`, retryAfter: 1 }, []);
+      return null;
+    }
+    if (result.kind === "admitted") {
+      if (ex.aborted) {
+        // The client left while the shared store answered: its record is already finished, so give the reservation back now.
+        for (const c of result.ticket.counters) refund([c], now);
+        return null;
+      }
+      record.quota = result.ticket;
+      const extra = rateLimitHeaders(result.figures);
+      if (current !== model) extra.push(["x-tollgate-downgraded-from", model.name]);
+      if (extra.length > 0) ex.extraHeaders = [...ex.extraHeaders, ...extra];
+      return current;
+    }
+    const q = result.quota;
+    if (q.downgrade !== null && hop < MAX_DOWNGRADES && q.downgrade !== current) {
+      service.metrics.rejection(q.label, "downgrade");
+      current = q.downgrade;
+      record.model = current;
+      continue;
+    }
+    service.metrics.rejection(q.label, "reject");
+    const retryAfterMs = Math.max(1, Math.ceil(result.retryMs));
+    const unitText = q.plan.unit === "usd" ? "USD" : q.plan.unit;
+    const err: GatewayError = {
+      code: q.plan.unit === "usd" ? "insufficient_quota" : "rate_limit_exceeded",
+      message: `quota \`${q.name}\` is exhausted: ${formatLimit(q)} ${unitText} per ${q.plan.per}${q.bucket ? ` (burst ${q.capacity})` : ""}; this request needs ${formatAmount(result.needed, q)}, ${formatAmount(Math.max(0, result.remaining), q)} left. Retry after ${Math.ceil(retryAfterMs / 1000)}s.`,
+      retryAfter: Math.ceil(retryAfterMs / 1000),
+    };
+    sendError(ex, requestId, err, [["retry-after-ms", String(retryAfterMs)], ...rateLimitHeaders(result.figures)]);
+    return null;
+  }
+}
+
+type ReserveResult =
+  | { kind: "admitted"; ticket: QuotaTicket; figures: Map<HeaderKind, HeaderFigures> }
+  | { kind: "refused"; quota: LinkedQuota; needed: number; remaining: number; retryMs: number; figures: Map<HeaderKind, HeaderFigures> }
+  | { kind: "unavailable"; quota: LinkedQuota };
+
+async function reserve(
+  service: QuotaService,
+  quotas: PlanQuotas,
+  ex: Exchange,
+  consumer: LinkedConsumer,
+  model: LinkedModel,
+  applicable: readonly LinkedQuota[],
+  body: Readonly<Record<string, unknown>>,
+  input: { tokens: number; exact: boolean },
+  now: number,
+): Promise<ReserveResult> {
+  const facts = quotas.facts(consumer);
+  const maxOutput = requestedOutputTokens(body);
+  const outputs: number[] = [];
+  const local: ReservedCounter[] = [];
+  const shared: ReservedCounter[] = [];
+  for (const q of applicable) {
+    const output = maxOutput ?? q.plan.outputTokens;
+    outputs.push(output);
+    const amount = reservation(q, input.tokens, output, model);
+    const start = q.bucket ? 0 : windowStart(q.plan.per, now);
+    const end = q.bucket ? 0 : windowEnd(q.plan.per, start);
+    for (const [value, provider] of scopeValues(q, consumer.name, facts?.team ?? null, model, ex)) {
+      const spec: CounterSpec = { key: `${q.name}|${value}`, bucket: q.bucket, capacity: q.capacity, window: start, windowEnd: end, ratePerMs: q.ratePerMs, amount };
+      (q.plan.consistency === "shared" ? shared : local).push({ quota: q, spec, provider, store: q.store });
+    }
+  }
+  const figures = new Map<HeaderKind, HeaderFigures>();
+  const localOutcome = local.length === 0 ? null : admitOn(local[0]!.store, now, local);
+  if (localOutcome instanceof StoreUnavailable) {
+    service.metrics.storeFailure("local", "closed");
+    service.noteStoreFailure(localOutcome.message, "closed");
+    return { kind: "unavailable", quota: local[0]!.quota };
+  }
+  if (localOutcome !== null) {
+    collectFigures(figures, local, localOutcome);
+    if (localOutcome.refused >= 0) return refusal(local, localOutcome, figures);
+  }
+  let sharedOk = shared;
+  if (shared.length > 0) {
+    let outcome: AdmitOutcome | StoreUnavailable;
+    try {
+      outcome = await shared[0]!.store.admit(now, shared.map((c) => c.spec));
+    } catch (err) {
+      outcome = err instanceof StoreUnavailable ? err : new StoreUnavailable(String(err));
+    }
+    if (outcome instanceof StoreUnavailable) {
+      const closed = shared.find((c) => !c.quota.plan.failOpen);
+      service.metrics.storeFailure("redis", closed === undefined ? "open" : "closed");
+      service.noteStoreFailure(outcome.message, closed === undefined ? "open" : "closed");
+      if (closed !== undefined) {
+        refund(local, now);
+        return { kind: "unavailable", quota: closed.quota };
+      }
+      sharedOk = [];
+    } else {
+      collectFigures(figures, shared, outcome);
+      if (outcome.refused >= 0) {
+        refund(local, now);
+        return refusal(shared, outcome, figures);
+      }
+    }
+  }
+  return { kind: "admitted", ticket: new QuotaTicket([...local, ...sharedOk], input.tokens, input.exact, outputs), figures };
+}
+
+function admitOn(store: CounterStore, now: number, counters: readonly ReservedCounter[]): AdmitOutcome | StoreUnavailable {
+  try {
+    return store.admit(now, counters.map((c) => c.spec)) as AdmitOutcome;
+  } catch (err) {
+    if (err instanceof StoreUnavailable) return err;
+    throw err;
+  }
+}
+
+function refusal(counters: readonly ReservedCounter[], outcome: AdmitOutcome, figures: Map<HeaderKind, HeaderFigures>): ReserveResult {
+  const refused = counters[outcome.refused]!;
+  return { kind: "refused", quota: refused.quota, needed: refused.spec.amount, remaining: outcome.remaining[outcome.refused]!, retryMs: outcome.retryMs, figures };
+}
+
+/** Gives back what an admission reserved (another store refused the request). */
+function refund(counters: readonly ReservedCounter[], now: number): void {
+  if (counters.length === 0) return;
+  void Promise.resolve(counters[0]!.store.settle(now, counters.map((c) => ({ ...c.spec, amount: -c.spec.amount })))).catch(() => undefined);
+}
+
+function collectFigures(figures: Map<HeaderKind, HeaderFigures>, counters: readonly ReservedCounter[], outcome: AdmitOutcome): void {
+  counters.forEach((c, i) => {
+    const unit = c.quota.plan.unit;
+    const kind: HeaderKind = unit === "requests" ? "requests" : unit === "usd" ? "usd" : "tokens";
+    keepTightest(figures, kind, { limit: c.quota.capacity, remaining: outcome.remaining[i]!, resetMs: outcome.resetMs[i]! });
+  });
+}
+
+/** What one quota reserves for this request, in its unit. */
+export function reservation(q: LinkedQuota, inputTokens: number, outputTokens: number, model: LinkedModel): number {
+  switch (q.plan.unit) {
+    case "requests":
+      return 1;
+    case "input-tokens":
+      return inputTokens;
+    case "output-tokens":
+      return outputTokens;
+    case "tokens":
+      return inputTokens + outputTokens;
+    case "usd": {
+      const price = dearestPrice(model);
+      return (inputTokens * price.input + outputTokens * price.output) / 1e6;
+    }
+  }
+}
+
+const priceCache = new WeakMap<LinkedModel, { input: number; output: number }>();
+
+/** The highest input and output prices among the targets a model can be served by (the reservation must cover any of them). */
+export function dearestPrice(model: LinkedModel): { input: number; output: number } {
+  let price = priceCache.get(model);
+  if (price === undefined) {
+    price = { input: 0, output: 0 };
+    for (const t of [...model.weighted, ...model.fallbacks]) {
+      price.input = Math.max(price.input, t.price?.input ?? 0);
+      price.output = Math.max(price.output, t.price?.output ?? 0);
+    }
+    priceCache.set(model, price);
+  }
+  return price;
+}
+
+/** The counters of one quota for this request: [scope value, provider]. Empty when the request has no value for the scope. */
+function scopeValues(q: LinkedQuota, consumer: string, team: string | null, model: LinkedModel, ex: Exchange): [string, string | null][] {
+  switch (q.plan.scope) {
+    case "global":
+      return [["*", null]];
+    case "team":
+      return team === null ? [] : [[team, null]];
+    case "consumer":
+      return [[consumer, null]];
+    case "key": {
+      const auth = ex.headers.authorization ?? "";
+      return [[createHash("sha256").update(auth.slice(7)).digest("hex").slice(0, 16), null]];
+    }
+    case "model":
+      return [[model.name, null]];
+    case "provider": {
+      // The request may go to any of the model's weighted targets: reserve on each provider, settle on the one that served.
+      const names = [...new Set(model.weighted.map((t) => t.upstream.name))];
+      return names.map((n) => [n, n]);
+    }
+    case "header": {
+      const value = ex.headers[q.plan.header ?? ""];
+      if (value === undefined) return [];
+      return [[value.length > MAX_SCOPE_VALUE ? `#${createHash("sha256").update(value).digest("hex").slice(0, 32)}` : value, null]];
+    }
+  }
+}
+
+/** `max_completion_tokens` or `max_tokens` when the client sent a sane one. */
+function requestedOutputTokens(body: Readonly<Record<string, unknown>>): number | null {
+  const value = body["max_completion_tokens"] ?? body["max_tokens"];
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+async function promptTokens(service: QuotaService, applicable: readonly LinkedQuota[], model: LinkedModel, body: Readonly<Record<string, unknown>>): Promise<{ tokens: number; exact: boolean }> {
+  if (applicable.some((q) => q.plan.exact && q.needsInput)) {
+    const { texts, messages, mediaParts } = promptTexts(body);
+    const counted = await service.exactCounter.count(encodingFor(model.weighted[0]?.model ?? model.name), texts, EXACT_BUDGET_MS);
+    if (counted !== null) return { tokens: promptTokensFromCounts(counted, messages, mediaParts), exact: true };
+  }
+  return { tokens: estimatePromptTokens(body), exact: false };
+}
+
+function formatLimit(q: LinkedQuota): string {
+  return q.plan.unit === "usd" ? `$${q.plan.limit}` : String(q.plan.limit);
+}
+
+function formatAmount(value: number, q: LinkedQuota): string {
+  return q.plan.unit === "usd" ? `$${value.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}` : String(Math.floor(value));
+}
+
+function sendError(ex: Exchange, requestId: string, err: GatewayError, extra: [string, string][]): void {
+  const headers: [string, string][] = [["content-type", "application/json"], ["x-request-id", requestId]];
+  if (err.retryAfter !== undefined) headers.push(["retry-after", String(err.retryAfter)]);
+  headers.push(...extra);
+  ex.send(err.code === "quota_store_unavailable" ? 503 : 429, headers, errorBody(err));
+}
