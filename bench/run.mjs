@@ -10,7 +10,9 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
+import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { measureRouting, routingSection } from "./routing.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
@@ -112,13 +114,16 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
-  print(compileSpeedLine(compile));
+  log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
+  const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
   log("quotas: admission overhead, local and Redis stores");
-  for (const line of quotaLines(await measureQuotas())) print(line);
+  const quotas = quotaLines(await measureQuotas());
+  log("stream decoder: openai-compatible, pass-through and hiding the gateway's usage request");
+  const decoder = streamDecoderLine(await measureStreamDecoder());
   log("routing: affinity hit rate, share error, cost of selection");
-  // Affinity hit rate, share error and selection cost: its own Markdown section after the report.
-  process.stdout.write(`\n${routingSection(await measureRouting())}\n`);
+  const routing = routingSection(await measureRouting());
+  print(compileSpeedLine(compile), [...guardrails, "", ...quotas, "", decoder, "", routing]);
 }
 
 /**
@@ -171,8 +176,8 @@ async function slowStreams() {
   }
 }
 
-/** @param {string} compileLine */
-function print(compileLine) {
+/** @param {string} compileLine @param {string[]} [extra] lines printed after it (other in-process figures) */
+function print(compileLine, extra = []) {
   const foreign = results.foreignLoads();
   const noisy = results.noisyCells();
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -198,6 +203,7 @@ function print(compileLine) {
     );
   }
   out.push("", compileLine);
+  if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

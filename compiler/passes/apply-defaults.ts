@@ -29,7 +29,7 @@ import { parseSize } from "./values/size.js";
 export const DEFAULTS = {
   timeouts: { connect: "5s", firstByte: "60s", idle: "60s", total: "10m" },
   connections: 128,
-  listener: { maxBodyBytes: "4MiB", maxJsonDepth: 64, shutdown: { grace: "5s", deadline: "30s" }, adminHost: "127.0.0.1", auditContent: "none" },
+  listener: { maxBodyBytes: "4MiB", maxAudioBytes: "25MiB", maxJsonDepth: 64, shutdown: { grace: "5s", deadline: "30s" }, adminHost: "127.0.0.1", auditContent: "none" },
   targetWeight: DEFAULT_TARGET_WEIGHT,
   assumedTokens: DEFAULT_ASSUMED_TOKENS,
   optional: false,
@@ -142,15 +142,21 @@ function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanL
     size === undefined || listener === null
       ? unwrapDefault(parseSize(DEFAULTS.listener.maxBodyBytes))
       : (converted(parseSize(size), child(listener.at, "maxBodyBytes"), "bad-size", ctx) ?? 0);
+  const audio = listener?.value.maxAudioBytes;
+  const maxAudioBytes =
+    audio === undefined || listener === null
+      ? unwrapDefault(parseSize(DEFAULTS.listener.maxAudioBytes))
+      : (converted(parseSize(audio), child(listener.at, "maxAudioBytes"), "bad-size", ctx) ?? 0);
   return {
     maxBodyBytes,
+    maxAudioBytes,
     maxJsonDepth: listener?.value.maxJsonDepth ?? DEFAULTS.listener.maxJsonDepth,
     ...normalizeOperations(listener, ctx),
   };
 }
 
 /** The listener's operational settings (shutdown, metrics, admin, audit) with defaults. */
-function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx: CompileContext): Omit<PlanListener, "maxBodyBytes" | "maxJsonDepth"> {
+function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx: CompileContext): Omit<PlanListener, "maxBodyBytes" | "maxAudioBytes" | "maxJsonDepth"> {
   const value = listener?.value;
   const ms = (field: "grace" | "deadline"): number => {
     const given = value?.shutdown?.[field];

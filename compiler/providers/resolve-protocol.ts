@@ -63,7 +63,8 @@ export function resolveProtocol({ value: p, at }: Located<Provider>, ctx: Compil
     ok = false;
   }
   const baseUrl = p.baseUrl ?? defaultBaseUrl(p);
-  if (baseUrl === undefined) {
+  // Bedrock and Vertex derive it from their block; a missing block is reported above.
+  if (baseUrl === undefined && options !== undefined) {
     const why =
       adapter === "azure-openai"
         ? "the Azure resource endpoint, e.g. `https://<resource>.openai.azure.com`"

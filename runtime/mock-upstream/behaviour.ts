@@ -45,6 +45,12 @@ export interface MockBehaviour {
   streamErrorAfter?: number;
   /** Prompt tokens reported as read from the provider's cache (Anthropic, Bedrock, Gemini usage). */
   cachedTokens?: number;
+  /**
+   * The provider's safety system blocks the request: Gemini answers a prompt blocked by
+   * `promptFeedback.blockReason`, Anthropic stops with `refusal`, Bedrock with
+   * `guardrail_intervened`. Provider protocols only.
+   */
+  safetyBlock?: boolean;
   /** Answer with this text instead of the default words (`say=` is percent-decoded, so `%20` is a space). */
   say?: string;
   /** With `say`: characters per content chunk (default: one word per chunk). */
@@ -158,6 +164,11 @@ export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.e
     const n = integer(v, 0, MAX_TOKENS);
     if (n === undefined) return "streamerror must be an integer number of content chunks >= 0";
     b.streamErrorAfter = n;
+    return undefined;
+  },
+  safety(b, v) {
+    if (v !== "block" && v !== "none") return "safety must be block or none";
+    b.safetyBlock = v === "block";
     return undefined;
   },
   cached(b, v) {

@@ -191,7 +191,7 @@ export class ChatExchange {
 }
 
 /** A `say` text as content chunks: `chunkChars` characters each, or one word (with its trailing space) each. */
-function sayPieces(text: string, chunkChars: number | undefined): string[] {
+export function sayPieces(text: string, chunkChars: number | undefined): string[] {
   if (chunkChars === undefined) return text.match(/\S+\s*|\s+/g) ?? [];
   const pieces: string[] = [];
   for (let i = 0; i < text.length; i += chunkChars) pieces.push(text.slice(i, i + chunkChars));

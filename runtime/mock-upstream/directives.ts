@@ -26,6 +26,7 @@ const HEADER_KNOBS: ReadonlyArray<readonly [header: string, knob: string]> = [
   ["x-mock-retry-after", "retry"],
   ["x-mock-stream-error-after", "streamerror"],
   ["x-mock-cached-tokens", "cached"],
+  ["x-mock-safety", "safety"],
   ["x-mock-say", "say"],
   ["x-mock-chunk", "chunk"],
 ];

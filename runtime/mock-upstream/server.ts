@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sendSpeech, sendTranscription } from "./audio.js";
 import { azureRoute, withDeployment } from "./azure.js";
 import { DEFAULT_BEHAVIOUR, type MockBehaviour } from "./behaviour.js";
 import { ChatExchange } from "./chat-exchange.js";
@@ -81,7 +82,9 @@ function readBody(ctx: MockContext, req: IncomingMessage, res: ServerResponse): 
   });
   req.on("end", () => {
     if (size > MAX_BODY_BYTES) return sendError(res, 413, "Request body too large.");
-    const text = chunks.length === 1 ? (chunks[0] as Buffer).toString() : Buffer.concat(chunks).toString();
+    const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    // Multipart uploads are read one char per byte, so binary parts keep their length.
+    const text = bytes.toString(req.headers["content-type"]?.startsWith("multipart/") === true ? "latin1" : "utf8");
     dispatch(ctx, req, res, text);
   });
 }
@@ -110,6 +113,8 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
   }
   if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body, entry);
   if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);
+  if (method === "POST" && path === "/v1/audio/transcriptions") return sendTranscription(res, ctx.defaults, req.headers, body);
+  if (method === "POST" && path === "/v1/audio/speech") return sendSpeech(res, ctx.defaults, req.headers, body);
   if (method === "POST" && path === "/v1/moderations") return sendModeration(ctx.defaults, req, res, body);
   if (method === "GET" && path === "/v1/models") return sendModels(res);
   sendError(res, 404, `Invalid URL (${method} ${path})`, { code: "unknown_url" });

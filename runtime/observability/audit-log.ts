@@ -20,6 +20,7 @@ const BUFFER_BYTES = 4096;
 export interface AuditLine {
   time: string;
   requestId: string;
+  endpoint: string;
   consumer: string | null;
   route: string | null;
   requestedModel: string | null;
@@ -58,7 +59,7 @@ export class AuditLog implements RequestObserver {
   }
 
   observe(r: RequestRecord): void {
-    if (r.endpoint !== "chat_completions" && r.endpoint !== "models") return;
+    if (r.endpoint === "health" || r.endpoint === "readiness" || r.endpoint === "metrics" || r.endpoint === "other") return;
     this.#logger.info(auditLine(r, this.#content));
   }
 
@@ -83,6 +84,7 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
   return {
     time: new Date(r.time).toISOString(),
     requestId: r.requestId,
+    endpoint: r.endpoint,
     consumer: r.consumer,
     route: r.route?.name ?? null,
     requestedModel: r.requestedModel === null ? null : r.requestedModel.slice(0, MAX_MODEL_CHARS),

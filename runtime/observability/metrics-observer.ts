@@ -6,7 +6,15 @@
 import type { LinkedUpstream } from "../plan/linked-plan.js";
 import type { PlanAttachment, ServedPlan } from "../plan/served-plan.js";
 import { STATUS_CLASSES, statusClassIndex, type GatewayMetrics } from "./metrics.js";
-import type { AttemptOutcome, RequestObserver, RequestRecord } from "./request-record.js";
+import type { AttemptOutcome, EndpointLabel, RequestObserver, RequestRecord } from "./request-record.js";
+
+/** The `gen_ai_operation_name` of each endpoint with upstream attempts. */
+const OPERATIONS: Partial<Record<EndpointLabel, string>> = {
+  chat_completions: "chat",
+  embeddings: "embeddings",
+  audio_speech: "speech",
+  audio_transcriptions: "transcription",
+};
 
 interface Inc {
   inc(value?: number): void;
@@ -23,16 +31,16 @@ export const TOKEN_TYPES = ["input", "output", "cached_input", "cache_creation",
 /** Token counters of one (model, provider) pair, in TOKEN_TYPES order. */
 type TokenChildren = readonly Inc[];
 
-/** Children for one public model (chat completions is the only endpoint with a model). */
+/** Children for one public model on one endpoint (built up front for chat, on first use for the others). */
 class ModelChildren {
   readonly requests: readonly Inc[];
   readonly duration: Observe;
   readonly firstByte: Observe;
   readonly fallbacks: Inc;
 
-  constructor(m: GatewayMetrics, model: string) {
-    this.requests = STATUS_CLASSES.map((c) => m.requests.labels("chat_completions", model, c));
-    this.duration = m.duration.labels("chat_completions", model);
+  constructor(m: GatewayMetrics, model: string, endpoint: EndpointLabel = "chat_completions") {
+    this.requests = STATUS_CLASSES.map((c) => m.requests.labels(endpoint, model, c));
+    this.duration = m.duration.labels(endpoint, model);
     this.firstByte = m.firstByte.labels(model);
     this.fallbacks = m.fallbacks.labels(model);
   }
@@ -44,6 +52,10 @@ class PlanMetrics implements PlanAttachment {
   readonly models: readonly ModelChildren[];
   /** Per upstream: attempt counters by outcome. */
   readonly attempts = new Map<LinkedUpstream, ReadonlyMap<AttemptOutcome, Inc>>();
+  /** Children of the other endpoints, by `${endpoint} ${model index}`, made on first use. */
+  readonly otherEndpoints = new Map<string, ModelChildren>();
+  /** Attempt counters of the other endpoints, by `${operation} ${upstream} ${outcome}`, made on first use. */
+  readonly otherAttempts = new Map<string, Inc>();
   /** Per model index, per upstream: token counters. */
   readonly tokens: readonly Map<LinkedUpstream, TokenChildren>[];
 
@@ -86,7 +98,7 @@ export class MetricsObserver implements RequestObserver {
     const seconds = r.durationMs / 1000;
     const cls = statusClassIndex(r.status);
     const plan = r.served.attachments.get(this) as PlanMetrics | undefined;
-    const model = r.model === null || plan === undefined ? undefined : plan.models[r.model.index];
+    const model = r.model === null || plan === undefined ? undefined : r.endpoint === "chat_completions" ? plan.models[r.model.index] : this.#endpointChildren(plan, r);
     if (model === undefined) {
       const label = r.requestedModel === null ? "none" : "unmatched";
       this.metrics.noModelRequests(r.endpoint, label, cls).inc();
@@ -99,7 +111,8 @@ export class MetricsObserver implements RequestObserver {
       if (r.retried !== null || r.degraded || r.hedge !== 0) this.metrics.reliability.observe(r);
     }
     if (r.attempts !== null && plan !== undefined) {
-      for (const a of r.attempts) plan.attempts.get(a.target.upstream)?.get(a.outcome)?.inc();
+      if (r.endpoint === "chat_completions") for (const a of r.attempts) plan.attempts.get(a.target.upstream)?.get(a.outcome)?.inc();
+      else for (const a of r.attempts) this.#otherAttempt(plan, OPERATIONS[r.endpoint] ?? r.endpoint, a.target.upstream.name, a.outcome).inc();
     }
     const usage = r.usage;
     const last = r.lastAttempt;
@@ -113,5 +126,25 @@ export class MetricsObserver implements RequestObserver {
         t[4]!.inc(usage.reasoningTokens);
       }
     }
+  }
+
+  #endpointChildren(plan: PlanMetrics, r: RequestRecord): ModelChildren {
+    const key = `${r.endpoint} ${r.model!.index}`;
+    let children = plan.otherEndpoints.get(key);
+    if (children === undefined) {
+      children = new ModelChildren(this.metrics, r.model!.name, r.endpoint);
+      plan.otherEndpoints.set(key, children);
+    }
+    return children;
+  }
+
+  #otherAttempt(plan: PlanMetrics, operation: string, upstream: string, outcome: AttemptOutcome): Inc {
+    const key = `${operation} ${upstream} ${outcome}`;
+    let child = plan.otherAttempts.get(key);
+    if (child === undefined) {
+      child = this.metrics.attempts.labels(operation, upstream, outcome);
+      plan.otherAttempts.set(key, child);
+    }
+    return child;
   }
 }

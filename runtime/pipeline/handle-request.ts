@@ -16,12 +16,16 @@ import { AnthropicMessagesExchange } from "../inbound/anthropic/messages-exchang
 import { sendMetrics } from "../admin/admin-handler.js";
 import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
 import { modelBody, modelListBody } from "./list-models.js";
+import { handleEmbeddings, handleSpeech, handleTranscription } from "./relay-endpoints.js";
 
-type Endpoint = "chat" | "messages" | "models" | "model" | "healthz" | "readyz" | "metrics";
+type Endpoint = "chat" | "messages" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
 const ROUTES = new Map<string, Endpoint>([
   ["POST /v1/chat/completions", "chat"],
   ["POST /v1/messages", "messages"],
+  ["POST /v1/embeddings", "embeddings"],
+  ["POST /v1/audio/speech", "speech"],
+  ["POST /v1/audio/transcriptions", "transcription"],
   ["GET /v1/models", "models"],
   ["GET /healthz", "healthz"],
   // Kubernetes' name for liveness (/healthz is deprecated there); the same answer.
@@ -35,6 +39,9 @@ const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", Endpoi
   chat: "chat_completions",
   // The Anthropic Messages API runs the chat pipeline: same metrics and audit lines.
   messages: "chat_completions",
+  embeddings: "embeddings",
+  speech: "audio_speech",
+  transcription: "audio_transcriptions",
   models: "models",
   model: "models",
   healthz: "health",
@@ -54,7 +61,7 @@ export interface HandlerOptions {
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
-const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/messages", "/v1/models", "/healthz", "/livez", "/readyz"]);
+const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/messages", "/v1/embeddings", "/v1/audio/speech", "/v1/audio/transcriptions", "/v1/models", "/healthz", "/livez", "/readyz"]);
 const MODEL_PREFIX = "/v1/models/";
 
 function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
@@ -122,6 +129,15 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
     case "chat":
     case "messages":
       handleChatCompletions(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
+      return;
+    case "embeddings":
+      handleEmbeddings(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
+      return;
+    case "speech":
+      handleSpeech(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
+      return;
+    case "transcription":
+      handleTranscription(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
   }
 }
 

@@ -234,10 +234,8 @@ function scopeValues(q: LinkedQuota, consumer: string, team: string | null, mode
       return team === null ? [] : [[team, null]];
     case "consumer":
       return [[consumer, null]];
-    case "key": {
-      const auth = ex.headers.authorization ?? "";
-      return [[createHash("sha256").update(auth.slice(7)).digest("hex").slice(0, 16), null]];
-    }
+    case "key":
+      return [[keyDigest(ex.headers.authorization ?? ""), null]];
     case "model":
       return [[model.name, null]];
     case "provider": {
@@ -251,6 +249,22 @@ function scopeValues(q: LinkedQuota, consumer: string, team: string | null, mode
       return [[value.length > MAX_SCOPE_VALUE ? `#${createHash("sha256").update(value).digest("hex").slice(0, 32)}` : value, null]];
     }
   }
+}
+
+/** Authorization header → the key's digest prefix (the counter's scope value), for the keys seen recently. */
+const keyDigests = new Map<string, string>();
+const KEY_DIGEST_CACHE = 4096;
+
+/** A key's counter name: a SHA-256 prefix, never the key itself (counters are listed on the admin side). */
+function keyDigest(authorization: string): string {
+  let digest = keyDigests.get(authorization);
+  if (digest === undefined) {
+    digest = createHash("sha256").update(authorization.slice(7)).digest("hex").slice(0, 16);
+    // Bounded: an unbounded map keyed by client input would be a memory leak; starting over is cheap.
+    if (keyDigests.size >= KEY_DIGEST_CACHE) keyDigests.clear();
+    keyDigests.set(authorization, digest);
+  }
+  return digest;
 }
 
 /** `max_completion_tokens` or `max_tokens` when the client sent a sane one. */

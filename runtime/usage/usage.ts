@@ -20,6 +20,13 @@ export interface Usage {
   reasoningTokens: number;
   /** `upstream`: reported by the provider; `counted`: counted by the gateway from the text. */
   source: "upstream" | "counted";
+  /**
+   * Units where tokens do not apply (audio), set only by those endpoints: characters of
+   * input text turned into speech (`/v1/audio/speech`) …
+   */
+  inputCharacters?: number;
+  /** … and seconds of audio transcribed (`/v1/audio/transcriptions`, from the provider's `usage.seconds` or `duration`). */
+  audioSeconds?: number;
 }
 
 export function emptyUsage(source: Usage["source"] = "upstream"): Usage {

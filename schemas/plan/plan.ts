@@ -208,6 +208,8 @@ export const PlanConsumer = z.strictObject({
 export const PlanListener = z.strictObject({
   /** Largest request body accepted, in bytes (413 above). */
   maxBodyBytes: z.number().int().positive(),
+  /** Largest multipart audio upload accepted (POST /v1/audio/transcriptions), in bytes; absent in plans from before audio (then `maxBodyBytes`). */
+  maxAudioBytes: z.number().int().positive().optional(),
   /** Deepest JSON nesting accepted in a request body (400 above), checked before parsing. */
   maxJsonDepth: z.number().int().positive(),
   /** Graceful shutdown timing. */

@@ -6,6 +6,7 @@ import { Admin, Audit, Shutdown } from "./operations.js";
 export const Listener = z
   .strictObject({
     maxBodyBytes: Size.optional().describe("Largest request body accepted (413 above). Default 4MiB."),
+    maxAudioBytes: Size.optional().describe("Largest audio upload accepted by /v1/audio/transcriptions (413 above). Default 25MiB, OpenAI's own limit."),
     maxJsonDepth: z.number().int().min(2).max(1024).optional().describe("Deepest JSON nesting accepted (400 above), checked before parsing. Default 64."),
     shutdown: Shutdown.optional(),
     metrics: z.boolean().optional().describe("Also serve GET /metrics on this listener (it is always served on the admin listener). Default false."),

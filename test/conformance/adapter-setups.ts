@@ -10,6 +10,7 @@
  * prompt included); `+key=value` directives in the upstream model name script it
  * (`echo+tokens=5`, `echo+status=429`); offered tools get one call (tool-calls.ts).
  */
+import type { RelayEndpoint } from "../../runtime/adapters/adapter.js";
 import type { MockUpstream } from "../../runtime/mock-upstream/index.js";
 
 export interface AdapterSetup {
@@ -21,7 +22,11 @@ export interface AdapterSetup {
   readonly env: Readonly<Record<string, string>>;
   /** The key the mock requires (`requireApiKey`), proving the adapter sends credentials its way. */
   readonly mockKey: string | undefined;
+  /** The OpenAI endpoints besides chat this setup relays (relay.conformance.test.ts); none when absent. */
+  readonly endpoints?: readonly RelayEndpoint[];
 }
+
+const ALL_RELAYED: readonly RelayEndpoint[] = ["embeddings", "audio/transcriptions", "audio/speech"];
 
 const KEY = "sk-upstream-conformance";
 /** The mock's root (`http://host:port`), for protocols whose base URL is not OpenAI's `/v1`. */
@@ -33,24 +38,28 @@ export const ADAPTER_SETUPS: readonly AdapterSetup[] = [
     provider: (mock) => `  - name: up\n    kind: openai-compatible\n    baseUrl: ${mock.url}\n    apiKeys: [env:UP_KEY]\n`,
     env: { UP_KEY: KEY },
     mockKey: KEY,
+    endpoints: ALL_RELAYED,
   },
   {
     name: "openai (catalog vendor, base URL overridden)",
     provider: (mock) => `  - name: up\n    kind: openai\n    baseUrl: ${mock.url}\n    apiKeys: [env:UP_KEY]\n`,
     env: { UP_KEY: KEY },
     mockKey: KEY,
+    endpoints: ALL_RELAYED,
   },
   {
     name: "azure-openai (dated api-version)",
     provider: (mock) => `  - name: up\n    kind: azure-openai\n    baseUrl: ${mockRoot(mock)}\n    apiKeys: [env:UP_KEY]\n    azure: { apiVersion: "2024-10-21" }\n`,
     env: { UP_KEY: KEY },
     mockKey: KEY,
+    endpoints: ALL_RELAYED,
   },
   {
     name: "azure-openai (v1 API)",
     provider: (mock) => `  - name: up\n    kind: azure-openai\n    baseUrl: ${mockRoot(mock)}\n    apiKeys: [env:UP_KEY]\n    azure: { apiVersion: v1 }\n`,
     env: { UP_KEY: KEY },
     mockKey: KEY,
+    endpoints: ALL_RELAYED,
   },
   {
     name: "anthropic",

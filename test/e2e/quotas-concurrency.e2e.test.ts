@@ -178,12 +178,11 @@ describe("token limit under 200 concurrent clients, two gateway processes sharin
     expect(Math.min(...admitted.map((o) => o.remaining!))).toBeGreaterThanOrEqual(0);
     expect(admitted.length).toBeGreaterThanOrEqual(Math.floor(LIMIT / reservation));
     const adminUrls = running.map((r) => adminUrlOf(r));
-    // Both processes served some of them, and both read the same shared counter.
+    // Both processes answered half the clients against the one shared counter: together they admitted no more than it allows.
+    // (How the admissions split between them depends on which process reached Redis first, so no share is asserted.)
     const perProcess = await Promise.all(adminUrls.map((u) => settledUsed(u, "team-day", "team-a", 1)));
     const served = perProcess.map((p) => p.report.ledger.reduce((n, r) => n + r.total.requests, 0));
     expect(served[0]! + served[1]!).toBe(admitted.length);
-    expect(served[0]).toBeGreaterThan(0);
-    expect(served[1]).toBeGreaterThan(0);
     const deadline = Date.now() + 10_000;
     let used = 0;
     let reported = 0;

@@ -191,6 +191,17 @@ describe.each(["uws", "node"] as const)("quotas end to end (%s listener)", (serv
     expect(metrics).toMatch(/tollgate_quota_rejections_total\{quota="one",action="reject"\} 1/);
   });
 
+  it("keys a provider-scoped quota by the provider that serves, across models", async () => {
+    const g = await start(`  - { name: per-provider, unit: requests, limit: 2, per: minute, scope: provider }`);
+    expect((await post(g, { model: "pricey", messages: HELLO })).statusCode).toBe(200);
+    expect((await post(g, { model: "cheap", messages: HELLO })).statusCode).toBe(200);
+    const refused = await post(g, { model: "pricey", messages: HELLO }, KEY_B);
+    expect(refused.statusCode).toBe(429);
+    await refused.body.text();
+    const report = await usage(g);
+    expect(report.quotas.map((q) => [q.key, q.used])).toEqual([["mock", 2]]);
+  });
+
   it("keys a header-scoped quota by the header's value and skips requests without it", async () => {
     const g = await start(`  - { name: per-tenant, unit: requests, limit: 1, per: minute, scope: header, header: x-tenant }`);
     expect((await post(g, { model: "pricey", messages: HELLO }, KEY_A, { "x-tenant": "t1" })).statusCode).toBe(200);

@@ -29,6 +29,10 @@ providers:
     kind: openai-compatible
     baseUrl: "${base}"
     health: { consecutiveFailures: 2, cooldown: 700ms, maxCooldown: 10s }
+  - name: probed
+    kind: openai-compatible
+    baseUrl: "${base}"
+    health: { consecutiveFailures: 1, cooldown: 30s, maxCooldown: 1m, probe: { interval: 150ms, timeout: 100ms } }
   - { name: quick, kind: openai-compatible, baseUrl: "${base}", timeouts: { firstToken: 400ms, total: 10s } }
 models:
   - name: retrying
@@ -58,6 +62,9 @@ models:
   - name: breaker
     targets: [{ provider: sick, model: "b+status=500" }]
     fallbacks: [{ provider: mock, model: b-ok }]
+  - name: probed-model
+    targets: [{ provider: probed, model: "p+status=500+first=1" }]
+    fallbacks: [{ provider: mock, model: p-ok }]
   - name: budget
     targets: [{ provider: mock, model: "bu1+status=500" }]
     fallbacks: [{ provider: mock, model: "bu2+status=500" }, { provider: mock, model: bu3 }]
@@ -108,10 +115,10 @@ describe.each(["uws", "node"] as const)("reliability (%s listener)", (server) =>
     mock.requests.length = 0;
   });
 
-  /** Upstream requests per model string, from the mock's log. */
-  const sent = (model: string): number => mock.requests.filter((r) => (JSON.parse(r.body) as { model: string }).model === model).length;
-  const keysUsed = (model: string): string[] =>
-    mock.requests.filter((r) => (JSON.parse(r.body) as { model: string }).model === model).map((r) => String(r.headers.authorization));
+  /** The chat requests the mock received for a model string (probes and other GETs have no body). */
+  const chats = (model: string) => mock.requests.filter((r) => r.method === "POST" && (JSON.parse(r.body) as { model: string }).model === model);
+  const sent = (model: string): number => chats(model).length;
+  const keysUsed = (model: string): string[] => chats(model).map((r) => String(r.headers.authorization));
 
   it("retries the same target with backoff until it answers, exactly as often as the plan says", async () => {
     const res = await client.chat.completions.create({ model: "retrying", messages }).withResponse();
@@ -182,6 +189,16 @@ describe.each(["uws", "node"] as const)("reliability (%s listener)", (server) =>
     expect(await gw.metrics.render()).toMatch(/tollgate_upstream_ejections_total\{gen_ai_provider_name="sick",scope="endpoint"\} 2/);
   });
 
+  it("an active probe brings an ejected endpoint back before its cool-down ends", async () => {
+    const model = "p+status=500+first=1";
+    expect((await client.chat.completions.create({ model: "probed-model", messages })).model).toBe("p-ok");
+    expect(sent(model)).toBe(1); // failed once: ejected for 30 s
+    await expect.poll(() => mock.requests.filter((r) => r.method === "GET" && r.path === "/v1/models").length, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await gw.metrics.render()).includes('tollgate_upstream_health{gen_ai_provider_name="probed"} 1'), { timeout: 5000 }).toBe(true);
+    expect((await client.chat.completions.create({ model: "probed-model", messages })).model).toBe("p");
+    expect(sent(model)).toBe(2);
+  });
+
   it("stops at the attempt budget", async () => {
     const error = await client.chat.completions.create({ model: "budget", messages }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIError);
@@ -232,7 +249,7 @@ describe.each(["uws", "node"] as const)("reliability (%s listener)", (server) =>
     let model = "";
     for await (const chunk of stream) model = chunk.model;
     expect(model).toBe("h-fast");
-    const slow = mock.requests.find((r) => (JSON.parse(r.body) as { model: string }).model === "h-slow+ttft=5000");
+    const slow = chats("h-slow+ttft=5000")[0];
     expect(slow).toBeDefined();
     await expect.poll(() => slow?.closedEarly === true).toBe(true);
   });
@@ -240,7 +257,7 @@ describe.each(["uws", "node"] as const)("reliability (%s listener)", (server) =>
   it("hedges a slow non-streamed request the same way", async () => {
     const res = await client.chat.completions.create({ model: "hedged-json", messages });
     expect(res.model).toBe("hj-fast");
-    const slow = mock.requests.find((r) => (JSON.parse(r.body) as { model: string }).model === "hj-slow+latency=5000");
+    const slow = chats("hj-slow+latency=5000")[0];
     await expect.poll(() => slow?.closedEarly === true).toBe(true);
     expect(await gw.metrics.render()).toMatch(/tollgate_hedged_requests_total\{gen_ai_request_model="hedged-json",winner="hedge"\} 1/);
   });

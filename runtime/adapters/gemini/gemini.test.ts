@@ -78,7 +78,7 @@ describe("gemini response", () => {
 
   it("turns a blocked prompt into content_filtered and SAFETY into content_filter", () => {
     const blocked = decodeGeminiResponse(Buffer.from(JSON.stringify({ promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 3 } })), "m", "r", "gemini");
-    expect(isError(blocked) && blocked.class === "content_filtered").toBe(true);
+    expect(isError(blocked) && blocked.class === "content_filtered" && blocked.code === "content_filter").toBe(true);
     const safety = decodeGeminiResponse(Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [] }, finishReason: "SAFETY" }] })), "m", "r", "gemini");
     if (isError(safety)) throw new Error(safety.message);
     expect(JSON.parse(safety.body.toString()).choices[0].finish_reason).toBe("content_filter");

@@ -6,17 +6,17 @@
  */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
 import { classifyEmbeddedError } from "./errors.js";
-import { generatedChars, usageOfBody } from "./usage.js";
-
-const ERROR_KEY = Buffer.from('"error"');
+import { newJsonFacts, scanJson } from "./json-scan.js";
+import { usageAt } from "./usage.js";
 
 /** Implements {@link ChatAdapter.decodeChatResponse} for OpenAI-compatible upstreams. */
 export function decodeOpenAIResponse(body: Buffer): DecodedResponse | ProviderError {
   let first = 0;
   while (first < body.length && body[first] !== 0x7b) first++;
-  if (body.indexOf(ERROR_KEY, first) === first + 1) {
+  if (body[first + 1] === 0x22 && body[first + 2] === 0x65 && body.toString("latin1", first + 1, first + 8) === '"error"') {
     const error = classifyEmbeddedError(body);
     if (error !== null) return error;
   }
-  return { body, usage: usageOfBody(body), outputChars: generatedChars(body, 0, body.length) };
+  const facts = scanJson(body, first, body.length, newJsonFacts());
+  return { body, usage: facts.usageAt === -1 ? null : usageAt(body, facts.usageAt, body.length), outputChars: facts.chars };
 }

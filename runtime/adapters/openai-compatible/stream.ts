@@ -15,14 +15,14 @@
 import type { ProviderError, StreamDecoder } from "../adapter.js";
 import type { Usage } from "../../usage/usage.js";
 import { classifyEmbeddedError } from "./errors.js";
-import { generatedChars, usageOfBody } from "./usage.js";
+import { newJsonFacts, scanJson } from "./json-scan.js";
+import { usageAt } from "./usage.js";
 
-const DATA = Buffer.from("data:");
-const DONE = Buffer.from("[DONE]");
-const USAGE_OBJECT = Buffer.from('"usage":{');
-const USAGE_NULL = Buffer.from(',"usage":null');
-const EMPTY_CHOICES = Buffer.from('"choices":[]');
-const ERROR_KEY = Buffer.from('{"error"');
+/** `,"usage":null`: the bytes cut from every event when hiding. */
+const USAGE_NULL_LENGTH = 13;
+/** Verdicts of #event besides a cut offset (which is always ≥ 0). */
+const KEEP = -1;
+const DROP = -2;
 
 /** Index just past the blank line that ends the event starting at or before `from`, or -1. */
 function eventEnd(buf: Buffer, from: number): number {
@@ -36,6 +36,12 @@ function eventEnd(buf: Buffer, from: number): number {
   return -1;
 }
 
+/** True when `buf` holds `ascii` at `at`. */
+function startsWith(buf: Buffer, at: number, ascii: string): boolean {
+  for (let k = 0; k < ascii.length; k++) if (buf[at + k] !== ascii.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Implements {@link StreamDecoder} for OpenAI-compatible upstreams. */
 export class OpenAIStreamDecoder implements StreamDecoder {
   usage: Usage | null = null;
@@ -45,6 +51,7 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   readonly #hide: boolean;
   /** The start of an event not yet ended by a blank line. */
   #carry: Buffer | null = null;
+  readonly #facts = newJsonFacts();
 
   constructor(hideUsage: boolean) {
     this.#hide = hideUsage;
@@ -56,16 +63,22 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       return chunk;
     }
     const data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
+    // Pieces of `data` to send, gathered only once an event must change; one concat per chunk.
     let out: Buffer[] | null = null;
     let pos = 0;
     let copied = 0;
     for (let end = eventEnd(data, 0); end !== -1; end = eventEnd(data, pos)) {
-      const keep = this.#event(data, pos, end);
-      if (keep !== true) {
+      const verdict = this.#event(data, pos, end);
+      if (verdict !== KEEP) {
         out ??= [];
-        if (pos > copied) out.push(data.subarray(copied, pos));
-        if (keep !== false) out.push(keep);
-        copied = end;
+        if (verdict === DROP) {
+          if (pos > copied) out.push(data.subarray(copied, pos));
+          copied = end;
+        } else {
+          // `verdict` is where `,"usage":null` starts: send around it.
+          out.push(data.subarray(copied, verdict));
+          copied = verdict + USAGE_NULL_LENGTH;
+        }
       }
       pos = end;
     }
@@ -92,33 +105,32 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     this.#carry = pos < data.length ? Buffer.from(data.subarray(pos)) : null;
   }
 
-  /** Looks at one event; returns true to keep it, false to drop it, or its replacement bytes. */
-  #event(buf: Buffer, start: number, end: number): boolean | Buffer {
-    const data = buf.indexOf(DATA, start);
-    if (data === -1 || data >= end) return true;
-    let payload = data + DATA.length;
+  /** Looks at the event `buf[start, end)`: KEEP it, DROP it, or the offset of a `,"usage":null` to cut out of it. */
+  #event(buf: Buffer, start: number, end: number): number {
+    // `data:` opens the event's line (comments and other fields are relayed as they are).
+    let payload = start;
+    while (payload < end && !startsWith(buf, payload, "data:")) {
+      const eol = buf.indexOf(0x0a, payload);
+      if (eol === -1 || eol >= end) return KEEP;
+      payload = eol + 1;
+    }
+    if (payload >= end) return KEEP;
+    payload += 5;
     if (buf[payload] === 0x20) payload++;
-    if (buf.indexOf(DONE, payload) === payload) {
+    if (startsWith(buf, payload, "[DONE]")) {
       this.complete = true;
-      return true;
+      return KEEP;
     }
-    if (buf.indexOf(ERROR_KEY, payload) === payload) {
+    if (startsWith(buf, payload, '{"error"')) {
       this.error = classifyEmbeddedError(buf.subarray(payload, end)) ?? this.error;
-      return true;
+      return KEEP;
     }
-    this.outputChars += generatedChars(buf, payload, end);
-    const usageAt = buf.indexOf(USAGE_OBJECT, payload);
-    if (usageAt !== -1 && usageAt < end) {
-      this.usage = usageOfBody(buf.subarray(payload, end)) ?? this.usage;
-      if (this.#hide) {
-        const empty = buf.indexOf(EMPTY_CHOICES, payload);
-        if (empty !== -1 && empty < end) return false;
-      }
-      return true;
+    const facts = scanJson(buf, payload, end, this.#facts);
+    this.outputChars += facts.chars;
+    if (facts.usageAt !== -1) {
+      this.usage = usageAt(buf, facts.usageAt, end) ?? this.usage;
+      return this.#hide && facts.emptyChoices ? DROP : KEEP;
     }
-    if (!this.#hide) return true;
-    const nullAt = buf.indexOf(USAGE_NULL, payload);
-    if (nullAt === -1 || nullAt >= end) return true;
-    return Buffer.concat([buf.subarray(start, nullAt), buf.subarray(nullAt + USAGE_NULL.length, end)]);
+    return this.#hide && facts.usageNullAt !== -1 ? facts.usageNullAt : KEEP;
   }
 }

@@ -232,7 +232,7 @@ const ip: Detector = {
       while (value.endsWith(".") || (value.endsWith(":") && !value.endsWith("::"))) value = value.slice(0, -1);
       if (!isIPv6(value) || !/[0-9A-Fa-f]/.test(value)) return -1;
       // Times (12:30:45) fail isIPv6; a bare `::` or `1::` is too weak to call an address.
-      if (value.replace(/[^0-9A-Fa-f]/g, "").length < 2) return -1;
+      if (value.replace(/[^0-9A-Fa-f]/g, "").length < 1) return -1;
       return start + value.length;
     }
     if (!isIPv4(value)) return -1; // octets > 255, leading zeros

@@ -103,7 +103,7 @@ export function encodeError(status: number, openAIBody: unknown, requestId: stri
 /** The error event that ends an Anthropic stream, from a canonical in-stream error object. */
 export function errorEvent(error: unknown): string {
   const e = isObj(error) ? error : {};
-  const code = typeof e["code"] === "string" ? e["code"] : "";
-  const type = code.includes("rate_limited") ? "rate_limit_error" : code.includes("overloaded") || code.includes("interrupted") ? "overloaded_error" : "api_error";
+  const code = typeof e["code"] === "string" ? e["code"].toLowerCase() : "";
+  const type = /rate_limit|throttl|resource_exhausted/.test(code) ? "rate_limit_error" : /overloaded|unavailable|interrupted/.test(code) ? "overloaded_error" : "api_error";
   return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type, message: typeof e["message"] === "string" ? e["message"] : "the upstream failed" } })}\n\n`;
 }

@@ -5,8 +5,8 @@
  * `{"type":"error","error":{"type","message"},"request_id"}` with a `request-id` header.
  */
 import type { ServerResponse } from "node:http";
-import { completionText, WORDS } from "../content.js";
 import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { answerText, piece } from "./wire.js";
 
 function event(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -54,7 +54,7 @@ function usage(a: MockAnswer, output: number): Record<string, number> {
 }
 
 function stopReason(a: MockAnswer): string {
-  return a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
+  return a.blocked ? "refusal" : a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
 }
 
 export const ANTHROPIC_WIRE: ProtocolWire = {
@@ -78,7 +78,7 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
   },
 
   completion(a): string {
-    const content: unknown[] = a.tokens > 0 ? [{ type: "text", text: completionText(a.tokens) }] : [];
+    const content: unknown[] = a.tokens > 0 ? [{ type: "text", text: answerText(a) }] : [];
     if (a.toolCall !== null) content.push({ type: "tool_use", id: `toolu_${a.id}`, name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) });
     return JSON.stringify({
       id: `msg_${a.id}`,
@@ -97,17 +97,19 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
       type: "message_start",
       message: { id: `msg_${a.id}`, type: "message", role: "assistant", model: a.model, content: [], stop_reason: null, stop_sequence: null, usage: usage(a, 1) },
     });
-    const block = a.toolCall === null ? event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) : "";
+    const block = a.toolCall === null && !a.blocked ? event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) : "";
     return Buffer.from(start + block + event("ping", { type: "ping" }));
   },
 
-  token(_a, i): Buffer {
-    return Buffer.from(event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: WORDS[i % WORDS.length] } }));
+  token(a, i): Buffer {
+    return Buffer.from(event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece(a, i) } }));
   },
 
   streamEnd(a): Buffer {
     let out = "";
-    if (a.toolCall === null) out += event("content_block_stop", { type: "content_block_stop", index: 0 });
+    if (a.blocked) {
+      // No content block: the model refused.
+    } else if (a.toolCall === null) out += event("content_block_stop", { type: "content_block_stop", index: 0 });
     else {
       out += event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: `toolu_${a.id}`, name: a.toolCall.name, input: {} } });
       out += event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "" } });

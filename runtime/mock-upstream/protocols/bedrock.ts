@@ -7,8 +7,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { encodeFrame } from "../../adapters/bedrock/event-stream.js";
-import { completionText, WORDS } from "../content.js";
 import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { answerText, piece } from "./wire.js";
 
 /** Bedrock's exception type for an HTTP status. */
 function errorType(status: number): string {
@@ -44,7 +44,7 @@ function toolCall(body: Record<string, unknown>): MockToolCall | null {
 }
 
 function stopReason(a: MockAnswer): string {
-  return a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
+  return a.blocked ? "guardrail_intervened" : a.toolCall !== null ? "tool_use" : a.truncated ? "max_tokens" : "end_turn";
 }
 
 function usage(a: MockAnswer): Record<string, number> {
@@ -76,7 +76,7 @@ export const BEDROCK_WIRE: ProtocolWire = {
   },
 
   completion(a): string {
-    const content: unknown[] = a.tokens > 0 ? [{ text: completionText(a.tokens) }] : [];
+    const content: unknown[] = a.tokens > 0 ? [{ text: answerText(a) }] : [];
     if (a.toolCall !== null) content.push({ toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) } });
     return JSON.stringify({ output: { message: { role: "assistant", content } }, stopReason: stopReason(a), usage: usage(a), metrics: { latencyMs: 1 } });
   },
@@ -85,13 +85,15 @@ export const BEDROCK_WIRE: ProtocolWire = {
     return frame("messageStart", { p: "abcdefgh", role: "assistant" });
   },
 
-  token(_a, i): Buffer {
-    return frame("contentBlockDelta", { contentBlockIndex: 0, delta: { text: WORDS[i % WORDS.length] }, p: "abcd" });
+  token(a, i): Buffer {
+    return frame("contentBlockDelta", { contentBlockIndex: 0, delta: { text: piece(a, i) }, p: "abcd" });
   },
 
   streamEnd(a): Buffer {
     const frames: Buffer[] = [];
-    if (a.toolCall === null) frames.push(frame("contentBlockStop", { contentBlockIndex: 0 }));
+    if (a.blocked) {
+      // No content: the guardrail stopped the answer before any.
+    } else if (a.toolCall === null) frames.push(frame("contentBlockStop", { contentBlockIndex: 0 }));
     else {
       frames.push(frame("contentBlockStart", { contentBlockIndex: 0, start: { toolUse: { toolUseId: `tooluse_${a.id}`, name: a.toolCall.name } } }));
       for (const f of argumentFragments(a.toolCall)) frames.push(frame("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input: f } } }));

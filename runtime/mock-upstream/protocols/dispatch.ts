@@ -1,6 +1,7 @@
 /** Answers a request on one of the provider-protocol paths (routes.ts). */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { MockContext } from "../context.js";
+import { sayPieces } from "../chat-exchange.js";
 import { chooseBehaviour } from "../directives.js";
 import { embed } from "../embeddings.js";
 import { ANTHROPIC_WIRE } from "./anthropic.js";
@@ -45,17 +46,23 @@ export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: Serv
   const choice = chooseBehaviour(ctx.defaults, req.headers, request.model);
   if (choice.error !== undefined) return wire.sendError(res, 400, choice.error);
   const b = choice.behaviour;
-  const capped = request.maxTokens !== undefined && request.maxTokens < b.tokens ? request.maxTokens : b.tokens;
-  const tokens = request.toolCall === null ? capped : 0;
+  const say = b.say === undefined ? null : sayPieces(b.say, b.chunkChars);
+  const length = say?.length ?? b.tokens;
+  const capped = request.maxTokens !== undefined && request.maxTokens < length ? request.maxTokens : length;
+  const blocked = b.safetyBlock === true;
+  const toolCall = blocked ? null : request.toolCall;
+  const tokens = toolCall === null && !blocked ? capped : 0;
   const promptTokens = Math.max(1, Math.ceil(request.promptChars / 4));
   const answer = {
     id: ctx.nextId().slice("chatcmpl-".length).replace(/-/g, "_"),
     model: choice.model,
     tokens,
-    truncated: request.toolCall === null && capped < b.tokens,
+    say,
+    truncated: toolCall === null && !blocked && capped < length,
     promptTokens,
     cachedTokens: Math.min(b.cachedTokens ?? 0, promptTokens),
-    toolCall: request.toolCall,
+    toolCall,
+    blocked,
   };
   new WireExchange(req, res, b, wire, answer, request.stream).start();
 }

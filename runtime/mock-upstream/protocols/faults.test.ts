@@ -38,3 +38,14 @@ describe.each(cases)("$name: directives", (c) => {
     expect((await post(c.path("echo+bogus=1"), c.body("echo+bogus=1"))).status).toBe(400);
   });
 });
+
+describe("say directive on the provider protocols", () => {
+  it("answers the scripted text, chunked as asked", async () => {
+    const res = await fetch(`${origin}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "echo+say=Call%20me%20now+chunk=4", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }) });
+    const text = await res.text();
+    const deltas = [...text.matchAll(/"text_delta","text":"([^"]*)"/g)].map((m) => m[1]);
+    expect(deltas).toEqual(["Call", " me ", "now"]);
+    const g = await fetch(`${origin}/v1beta/models/${encodeURIComponent("echo+say=Hello%20there")}:generateContent`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }) });
+    expect(((await g.json()) as { candidates: { content: { parts: { text: string }[] } }[] }).candidates[0]!.content.parts[0]!.text).toBe("Hello there");
+  });
+});

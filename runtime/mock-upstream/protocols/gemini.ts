@@ -6,8 +6,8 @@
  * Errors are `{"error":{"code","message","status"}}`.
  */
 import type { ServerResponse } from "node:http";
-import { completionText, WORDS } from "../content.js";
 import { outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import { answerText, piece as chunkText } from "./wire.js";
 
 /** Google's canonical status name for an HTTP status. */
 function googleStatus(status: number): string {
@@ -59,6 +59,11 @@ function response(a: MockAnswer, parts: unknown[], finish: string | null, output
   return { candidates: [candidate], usageMetadata: usage(a, output), modelVersion: a.model, responseId: `mock-${a.id}` };
 }
 
+/** A prompt blocked by the safety filters: no candidates, the block reason, prompt usage only. */
+function blockedResponse(a: MockAnswer): Record<string, unknown> {
+  return { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: a.promptTokens, totalTokenCount: a.promptTokens }, modelVersion: a.model, responseId: `mock-${a.id}` };
+}
+
 function toolPart(call: MockToolCall): unknown {
   return { functionCall: { name: call.name, args: JSON.parse(call.arguments) } };
 }
@@ -95,7 +100,8 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     completion(a): string {
-      const parts: unknown[] = a.tokens > 0 ? [{ text: completionText(a.tokens) }] : [];
+      if (a.blocked) return JSON.stringify(blockedResponse(a));
+      const parts: unknown[] = a.tokens > 0 ? [{ text: answerText(a) }] : [];
       if (a.toolCall !== null) parts.push(toolPart(a.toolCall));
       return JSON.stringify(response(a, parts, finishReason(a), outputTokens(a)));
     },
@@ -105,10 +111,14 @@ export function geminiWire(sse: boolean): ProtocolWire {
     },
 
     token(a, i): Buffer {
-      return piece(response(a, [{ text: WORDS[i % WORDS.length] }], null, i + 1));
+      return piece(response(a, [{ text: chunkText(a, i) }], null, i + 1));
     },
 
     streamEnd(a): Buffer {
+      if (a.blocked) {
+        const only = piece(blockedResponse(a));
+        return sse ? only : Buffer.concat([only, Buffer.from("]")]);
+      }
       const parts: unknown[] = a.toolCall !== null ? [toolPart(a.toolCall)] : [{ text: "" }];
       const last = piece(response(a, parts, finishReason(a), outputTokens(a)));
       return sse ? last : Buffer.concat([last, Buffer.from("]")]);

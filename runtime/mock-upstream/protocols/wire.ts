@@ -6,6 +6,7 @@
  * means the same thing whatever the protocol.
  */
 import type { ServerResponse } from "node:http";
+import { completionText, WORDS } from "../content.js";
 
 /** What the mock needs from a provider request. */
 export interface ProtocolRequest {
@@ -63,8 +64,10 @@ export interface MockAnswer {
   id: string;
   /** The model name without directives. */
   model: string;
-  /** Text tokens (WORDS), after the max-tokens cap; 0 when the answer is a tool call. */
+  /** Text tokens (content chunks), after the max-tokens cap; 0 when the answer is a tool call. */
   tokens: number;
+  /** The `say` text as content chunks, or null for the default words (content.ts). */
+  say: readonly string[] | null;
   /** True when the cap cut the text short. */
   truncated: boolean;
   promptTokens: number;
@@ -72,6 +75,18 @@ export interface MockAnswer {
   cachedTokens: number;
   /** The answer is this tool call (and no text), when the request offered tools. */
   toolCall: MockToolCall | null;
+  /** The provider's safety system blocked it (the `safety=block` directive): no content. */
+  blocked: boolean;
+}
+
+/** Content chunk `i` of an answer. */
+export function piece(a: MockAnswer, i: number): string {
+  return a.say !== null ? (a.say[i] ?? "") : (WORDS[i % WORDS.length] ?? "");
+}
+
+/** The whole text of an answer (its first `tokens` chunks). */
+export function answerText(a: MockAnswer): string {
+  return a.say !== null ? a.say.slice(0, a.tokens).join("") : completionText(a.tokens);
 }
 
 /** Output tokens of an answer: the text's, or a tool call's (name and arguments / 4, as the OpenAI path counts). */

@@ -1,0 +1,162 @@
+/**
+ * One OpenAI-shaped request besides chat (embeddings, audio) through the gateway: the
+ * body goes to the target's upstream as it is (only the model name rewritten when the
+ * target names another), the answer comes back as it is. Targets are tried in the
+ * compiled order, moving on after the default fallback classes; a target whose
+ * adapter cannot relay the endpoint is skipped. Usage is read from the answer by the
+ * endpoint's `usageOf` (or, for binary answers, known from the request).
+ */
+import type { ProviderError, RelayEndpoint } from "../adapters/adapter.js";
+import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
+import type { Exchange } from "../server/exchange.js";
+import { sendError } from "../server/respond.js";
+import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import type { RequestRecord } from "../observability/request-record.js";
+import type { Usage } from "../usage/usage.js";
+import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
+import { clientErrorOf, outcomeOf, transportError } from "./provider-failure.js";
+
+export interface RelayCallInput {
+  exchange: Exchange;
+  requestId: string;
+  model: LinkedModel;
+  first: LinkedTarget;
+  endpoint: RelayEndpoint;
+  /** The request's content-type, sent upstream as is (JSON, or multipart with its boundary). */
+  contentType: string;
+  /** The body for a target: the client's bytes, or a copy naming the target's model. */
+  bodyFor(target: LinkedTarget): Buffer | string;
+  /** True to relay a 2xx answer as it arrives (binary audio); false to buffer it (JSON, read for usage). */
+  streamAnswer: boolean;
+  /** Usage from a buffered answer; or, for streamed answers, from the request (called with null). */
+  usageOf(body: Buffer | null): Usage | null;
+  record: RequestRecord;
+}
+
+const CLIENT_GONE = new Error("client disconnected");
+
+/** The answer to a client whose request no target could relay. */
+function unsupported(endpoint: RelayEndpoint, model: LinkedModel): ProviderError {
+  return { class: "bad_request", status: 400, message: `the model \`${model.name}\` is not served by a provider that offers /v1/${endpoint}`, code: "unsupported_endpoint", retryAfterMs: null, param: "model" };
+}
+
+export class RelayCall implements AttemptOwner {
+  readonly streaming: boolean;
+  clientGone = false;
+  #in: RelayCallInput;
+  #attempt: UpstreamAttempt | null = null;
+  #target: LinkedTarget | null = null;
+  #attempts = 0;
+  #cursor = 0;
+  #committed = false;
+  #done = false;
+
+  constructor(input: RelayCallInput) {
+    this.#in = input;
+    this.streaming = input.streamAnswer;
+    input.exchange.onAbort(() => {
+      this.clientGone = true;
+      this.#done = true;
+      this.#attempt?.abort(CLIENT_GONE);
+    });
+  }
+
+  start(): void {
+    this.#try(this.#in.first);
+  }
+
+  #next(): LinkedTarget | null {
+    const order = this.#in.model.fallbacks;
+    while (this.#cursor < order.length) {
+      const candidate = order[this.#cursor++]!;
+      if (candidate !== this.#in.first) return candidate;
+    }
+    return null;
+  }
+
+  #try(target: LinkedTarget | null): void {
+    const input = this.#in;
+    // Skip targets whose protocol has no such endpoint (e.g. embeddings on Anthropic).
+    while (target !== null && target.upstream.adapter.relay?.endpoints.includes(input.endpoint) !== true) target = this.#next();
+    if (target === null) {
+      this.#fail(unsupported(input.endpoint, input.model));
+      return;
+    }
+    const relay = target.upstream.adapter.relay!;
+    const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
+    relay.addAuth(target, headers);
+    this.#attempts++;
+    this.#target = target;
+    const attempt = new UpstreamAttempt(this, target.upstream.timeouts.totalMs);
+    this.#attempt = attempt;
+    input.record.attemptStarted(target);
+    target.upstream.pool.dispatch({ method: "POST", path: relay.path(target, input.endpoint), headers, body: input.bodyFor(target) }, attempt);
+  }
+
+  /** Implements {@link AttemptOwner.onStreamChunk}: binary answers are relayed as they arrive. */
+  onStreamChunk(attempt: UpstreamAttempt, chunk: Buffer): void {
+    if (attempt !== this.#attempt || this.#done) return;
+    const ex = this.#in.exchange;
+    if (!this.#committed) {
+      this.#committed = true;
+      ex.beginStream(200, [
+        ["content-type", attempt.contentType],
+        ["x-request-id", this.#in.requestId],
+        ["x-tollgate-attempts", String(this.#attempts)],
+      ]);
+    }
+    if (!ex.write(chunk)) {
+      const controller = attempt.controller;
+      controller?.pause();
+      ex.onDrain(() => controller?.resume());
+    }
+  }
+
+  /** Implements {@link AttemptOwner.onSuccess}. */
+  onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
+    if (attempt !== this.#attempt || this.#done) return;
+    const record = this.#in.record;
+    record.attemptEnded("success");
+    record.usage = this.#in.usageOf(body);
+    this.#done = true;
+    const ex = this.#in.exchange;
+    if (body === null) {
+      if (!this.#committed) ex.send(200, [["content-type", attempt.contentType], ["x-request-id", this.#in.requestId]], "");
+      else ex.end();
+      return;
+    }
+    ex.send(200, [
+      ["content-type", attempt.contentType],
+      ["x-request-id", this.#in.requestId],
+      ["x-tollgate-attempts", String(this.#attempts)],
+    ], body);
+  }
+
+  /** Implements {@link AttemptOwner.onFailure}. */
+  onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
+    if (attempt !== this.#attempt || this.#done) return;
+    const error = failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
+    this.#in.record.attemptEnded(outcomeOf(error), error.class);
+    if (this.#committed) {
+      // A binary answer cut half-way: nothing to append that a client could read; end it short.
+      this.#done = true;
+      this.#in.exchange.end();
+      return;
+    }
+    // The default fallback classes (the plan's per-route conditions govern chat; relays keep the defaults).
+    if ((classBit(error.class) & DEFAULT_FALLBACK_MASK) !== 0) {
+      const next = this.#next();
+      if (next !== null) return this.#try(next);
+    }
+    this.#fail(error);
+  }
+
+  #fail(error: ProviderError): void {
+    if (this.#done) return;
+    this.#done = true;
+    const response = clientErrorOf(error, this.#attempts);
+    if ("code" in response) return sendError(this.#in.exchange, this.#in.requestId, response);
+    this.#in.exchange.send(response.status, [["content-type", "application/json"], ["x-request-id", this.#in.requestId]], response.body);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * POST /v1/embeddings, /v1/audio/speech and /v1/audio/transcriptions: admitted like
+ * chat (body limit, JSON depth, a `model` to route on), routed and authorized like chat,
+ * then relayed by RelayCall to the first target whose protocol offers the endpoint.
+ *
+ * Transcriptions are `multipart/form-data`: the body is read up to the listener's
+ * `maxAudioBytes` (kept whole, so a fallback can resend it), routed by its `model`
+ * field found by a byte scan, and relayed byte for byte (only that field rewritten when
+ * a target names another model). Speech answers (audio) are relayed as they arrive.
+ */
+import type { LinkedConsumer, LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";
+import type { Exchange } from "../server/exchange.js";
+import { jsonDepthWithin } from "../server/json-depth.js";
+import { sendError } from "../server/respond.js";
+import { pickWeighted } from "../routing/select-targets.js";
+import type { RequestRecord } from "../observability/request-record.js";
+import { findField, multipartBoundary, replaceField } from "./multipart-field.js";
+import { RelayCall } from "./relay-call.js";
+import { embeddingsUsage, speechUsage, transcriptionUsage } from "./relay-usage.js";
+import { routeModel } from "./route-model.js";
+
+/** Longest model name accepted (as for chat). */
+const MAX_MODEL_NAME = 256;
+/** Default audio upload limit for plans compiled before `maxAudioBytes` existed. */
+const DEFAULT_MAX_AUDIO_BYTES = 25 * 1024 * 1024;
+
+type Admitted = { raw: Buffer; body: Record<string, unknown>; model: string } | null;
+
+/** Reads and checks a JSON body with a `model`; null after answering the client's error. */
+async function admitJson(ex: Exchange, plan: LinkedPlan, requestId: string): Promise<Admitted> {
+  const limits = plan.listener;
+  const raw = await ex.readBody(limits.maxBodyBytes);
+  if (raw === "aborted") return null;
+  if (raw === "too-large") {
+    sendError(ex, requestId, { code: "request_too_large", message: `request body is larger than the limit of ${limits.maxBodyBytes} bytes` }, true);
+    return null;
+  }
+  if (!jsonDepthWithin(raw, limits.maxJsonDepth)) {
+    sendError(ex, requestId, { code: "json_too_deep", message: `request JSON is nested deeper than the limit of ${limits.maxJsonDepth} levels` });
+    return null;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch {
+    sendError(ex, requestId, { code: "invalid_json", message: "request body is not valid JSON" });
+    return null;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    sendError(ex, requestId, { code: "invalid_request", message: "request body must be a JSON object" });
+    return null;
+  }
+  const body = parsed as Record<string, unknown>;
+  const model = body["model"];
+  if (typeof model !== "string" || model.length === 0 || model.length > MAX_MODEL_NAME) {
+    sendError(ex, requestId, { code: "invalid_request", message: "`model` is required and must be a non-empty string", param: "model" });
+    return null;
+  }
+  return { raw, body, model };
+}
+
+function renamed(raw: Buffer, body: Record<string, unknown>, requested: string): (t: LinkedTarget) => Buffer | string {
+  return (t) => (t.model === requested ? raw : JSON.stringify({ ...body, model: t.model }));
+}
+
+/** POST /v1/embeddings. */
+export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
+  const admitted = await admitJson(ex, plan, requestId);
+  if (admitted === null) return;
+  const { raw, body, model: requested } = admitted;
+  const input = body["input"];
+  if (input === undefined || input === null || (typeof input !== "string" && !Array.isArray(input))) {
+    return sendError(ex, requestId, { code: "invalid_request", message: "`input` is required: a string, an array of strings, or token arrays", param: "input" });
+  }
+  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  if (model === null) return;
+  record.body = raw;
+  new RelayCall({
+    exchange: ex,
+    requestId,
+    model,
+    first: pickWeighted(model),
+    endpoint: "embeddings",
+    contentType: "application/json",
+    bodyFor: renamed(raw, body, requested),
+    streamAnswer: false,
+    usageOf: embeddingsUsage,
+    record,
+  }).start();
+}
+
+/** POST /v1/audio/speech: text in, audio out (relayed as it arrives). */
+export async function handleSpeech(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
+  const admitted = await admitJson(ex, plan, requestId);
+  if (admitted === null) return;
+  const { raw, body, model: requested } = admitted;
+  const input = body["input"];
+  if (typeof input !== "string" || input.length === 0) {
+    return sendError(ex, requestId, { code: "invalid_request", message: "`input` is required: the text to speak", param: "input" });
+  }
+  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  if (model === null) return;
+  record.body = raw;
+  record.stream = true;
+  const usage = speechUsage(input.length);
+  new RelayCall({
+    exchange: ex,
+    requestId,
+    model,
+    first: pickWeighted(model),
+    endpoint: "audio/speech",
+    contentType: "application/json",
+    bodyFor: renamed(raw, body, requested),
+    streamAnswer: true,
+    usageOf: () => usage,
+    record,
+  }).start();
+}
+
+/** POST /v1/audio/transcriptions: a multipart upload, relayed byte for byte. */
+export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
+  const contentType = ex.headers["content-type"];
+  const boundary = multipartBoundary(contentType);
+  const limit = plan.listener.maxAudioBytes ?? DEFAULT_MAX_AUDIO_BYTES;
+  // Read before answering anything: uWS delivers the body only to a reader registered now.
+  const raw = await ex.readBody(limit);
+  if (raw === "aborted") return;
+  if (raw === "too-large") {
+    return sendError(ex, requestId, { code: "request_too_large", message: `audio upload is larger than the limit of ${limit} bytes` }, true);
+  }
+  if (boundary === null || contentType === undefined) {
+    return sendError(ex, requestId, { code: "invalid_request", message: "send the audio as `multipart/form-data` with `file` and `model` fields" });
+  }
+  const span = findField(raw, boundary, "model");
+  const requested = span === null ? "" : raw.toString("utf8", span.start, span.end).trim();
+  if (requested.length === 0 || requested.length > MAX_MODEL_NAME) {
+    return sendError(ex, requestId, { code: "invalid_request", message: "the `model` form field is required", param: "model" });
+  }
+  if (findField(raw, boundary, "file") === null) {
+    return sendError(ex, requestId, { code: "invalid_request", message: "the `file` form field (the audio) is required", param: "file" });
+  }
+  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  if (model === null) return;
+  new RelayCall({
+    exchange: ex,
+    requestId,
+    model,
+    first: pickWeighted(model),
+    endpoint: "audio/transcriptions",
+    contentType,
+    bodyFor: (t) => (t.model === requested ? raw : replaceField(raw, span!, t.model)),
+    streamAnswer: false,
+    usageOf: transcriptionUsage,
+    record,
+  }).start();
+}

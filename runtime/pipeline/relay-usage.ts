@@ -1,0 +1,53 @@
+/**
+ * Usage of the relayed endpoints, from their OpenAI-shaped answers: embeddings report
+ * `usage.prompt_tokens`; transcriptions report `usage` as tokens (`input_tokens`,
+ * `output_tokens`: gpt-4o-transcribe) or as `{"type":"duration","seconds"}` (whisper),
+ * and `verbose_json` answers carry `duration`. Speech answers are audio: their unit is
+ * the input's characters, known from the request.
+ */
+import { emptyUsage, type Usage } from "../usage/usage.js";
+
+function parse(body: Buffer | null): Record<string, unknown> | null {
+  if (body === null || body.length === 0 || body.length > 16 * 1024 * 1024) return null;
+  try {
+    const v = JSON.parse(body.toString("utf8")) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
+}
+
+/** `/v1/embeddings`: input tokens. */
+export function embeddingsUsage(body: Buffer | null): Usage | null {
+  const usage = obj(parse(body)?.["usage"]);
+  const input = num(usage?.["prompt_tokens"]) ?? num(usage?.["total_tokens"]);
+  if (input === undefined) return null;
+  return { ...emptyUsage(), inputTokens: input };
+}
+
+/** `/v1/audio/transcriptions`: seconds of audio, and tokens when the model reports them. */
+export function transcriptionUsage(body: Buffer | null): Usage | null {
+  const answer = parse(body);
+  if (answer === null) return null;
+  const usage = obj(answer["usage"]);
+  const seconds = num(usage?.["seconds"]) ?? num(answer["duration"]);
+  const input = num(usage?.["input_tokens"]);
+  const output = num(usage?.["output_tokens"]);
+  if (seconds === undefined && input === undefined && output === undefined) return null;
+  const u: Usage = { ...emptyUsage(), inputTokens: input ?? 0, outputTokens: output ?? 0 };
+  if (seconds !== undefined) u.audioSeconds = seconds;
+  return u;
+}
+
+/** `/v1/audio/speech`: characters of input text. */
+export function speechUsage(inputCharacters: number): Usage {
+  return { ...emptyUsage(), inputCharacters };
+}
