@@ -9,7 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheReport, measureCache } from "./cache.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
+import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
@@ -114,6 +116,14 @@ async function main() {
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
+  // Then worker-thread scaling (1 vs 2 workers), unpinned: it needs every core.
+  log("worker threads: 1 vs 2 workers");
+  let workers;
+  try {
+    workers = workerScalingTable(await measureWorkerScaling({ seconds: options.seconds, runs: options.runs, connections: 64, warmup: options.warmupSeconds }, log));
+  } catch (err) {
+    workers = `Worker threads: not measured (${message(err)}).`;
+  }
   log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
   const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
@@ -121,9 +131,11 @@ async function main() {
   const quotas = quotaLines(await measureQuotas());
   log("stream decoder: openai-compatible, pass-through and hiding the gateway's usage request");
   const decoder = streamDecoderLine(await measureStreamDecoder());
+  log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
+  const cache = cacheReport(await measureCache());
   log("routing: affinity hit rate, share error, cost of selection");
   const routing = routingSection(await measureRouting());
-  print(compileSpeedLine(compile), [...guardrails, "", ...quotas, "", decoder, "", routing]);
+  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing]);
 }
 
 /**

@@ -102,7 +102,8 @@ program
   .option("--port <port>", "listen port", process.env.PORT ?? "8080")
   .option("--server <kind>", "uws | node", "uws")
   .option("--admin-port <port>", "admin listener port (overrides listener.admin.port; the token comes from the policy)")
-  .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string }) => {
+  .option("--workers <n>", "serving worker threads sharing the port (default: the number of CPUs; 1: no worker threads)", process.env.TOLLGATE_WORKERS)
+  .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string; workers?: string }) => {
     const { serveCommand } = await import("./serve.js");
     process.exitCode = await serveCommand(opts);
   });

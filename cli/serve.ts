@@ -2,12 +2,14 @@
  * `tollgate serve`: serves a compiled plan (production) or compiles policy files in
  * memory first (development). Stops cleanly on SIGINT/SIGTERM.
  */
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
 import { loadPlanFile, parsePlan } from "../runtime/plan/load-plan.js";
 import type { CompileReply } from "./compile-worker.js";
 import type { ServerKind } from "../runtime/server/exchange.js";
+import { startWorkerGateway } from "../runtime/workers/start-workers.js";
 
 export interface ServeOptions {
   plan?: string;
@@ -16,6 +18,7 @@ export interface ServeOptions {
   port: string;
   server: string;
   adminPort?: string;
+  workers?: string;
 }
 
 /**
@@ -45,12 +48,32 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) {
     return usage(`--admin-port must be a port number, not ${opts.adminPort}`);
   }
+  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) return usage(`--workers must be a whole number from 1 to 256, not ${opts.workers}`);
   const plan = opts.plan !== undefined ? await loadPlanFile(opts.plan) : await compileInMemory(opts.policy!);
   if (plan === null) return 1;
-  const gateway = await startGateway({ plan, host: opts.host, port, server, planFile: opts.plan, adminPort });
+  let fatal: string | null = null;
+  let stopNow: (() => void) | null = null;
+  const settings = { plan, host: opts.host, port, server, planFile: opts.plan, adminPort };
+  // --workers 1 is the single-thread gateway (no worker threads at all).
+  const gateway =
+    workers === 1
+      ? await startGateway(settings)
+      : await startWorkerGateway({
+          ...settings,
+          workers,
+          onFatal: (error) => {
+            fatal = error;
+            stopNow?.();
+          },
+        });
   if (gateway.adminUrl !== null) process.stderr.write(`tollgate admin listener on ${gateway.adminUrl}\n`);
   process.stderr.write(`tollgate serving plan ${plan.hash.slice(0, 19)}… on ${gateway.url} (${gateway.listener.kind})\n`);
-  await untilSignal(gateway);
+  await untilSignal(gateway, undefined, (stop) => (stopNow = stop));
+  if (fatal !== null) {
+    process.stderr.write(`tollgate: stopped because ${fatal}\n`);
+    return 1;
+  }
   return 0;
 }
 
@@ -64,7 +87,12 @@ function usage(message: string): number {
  * grace, in-flight requests up to the policy's deadline), SIGINT closes at once (a
  * developer's Ctrl-C), and SIGHUP reloads the plan file.
  */
-export function untilSignal(gateway: Gateway, onStop?: () => Promise<void>): Promise<void> {
+export function untilSignal(
+  gateway: Pick<Gateway, "reload" | "shutdown" | "close">,
+  onStop?: () => Promise<void>,
+  /** Receives a function that stops the gateway gracefully, as SIGTERM does. */
+  expose?: (stop: () => void) => void,
+): Promise<void> {
   return new Promise((resolve) => {
     const hangup = (): void => {
       gateway.reload("SIGHUP").catch((err: unknown) => process.stderr.write(`tollgate: SIGHUP: ${err instanceof Error ? err.message : String(err)}\n`));
@@ -79,6 +107,7 @@ export function untilSignal(gateway: Gateway, onStop?: () => Promise<void>): Pro
     };
     const interrupt = (): void => stop(false);
     const terminate = (): void => stop(true);
+    expose?.(terminate);
     process.on("SIGINT", interrupt);
     process.on("SIGTERM", terminate);
     process.on("SIGHUP", hangup);

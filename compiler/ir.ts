@@ -12,6 +12,7 @@ import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { ErrorClassName } from "../schemas/plan/error-class.js";
 import type { PlanHealth, PlanReliability } from "../schemas/plan/reliability.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanSelection, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { PlanConcurrency, PlanUpstreamTls } from "../schemas/plan/operations.js";
 import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
 import type { Quota, Stores } from "../schemas/policy/quota.js";
 import type { ProviderKindName } from "../schemas/catalog/providers.js";
@@ -30,6 +31,7 @@ import type { Model } from "../schemas/policy/model.js";
 import type { Provider } from "../schemas/policy/provider.js";
 import type { Route } from "../schemas/policy/route.js";
 import type { SecretDeclaration } from "../schemas/policy/secret.js";
+import type { PlanFeatures } from "./prompts/normalize-features.js";
 
 /** A policy file handed to the compiler. `path` is how diagnostics name the file. */
 export interface Source {
@@ -147,6 +149,10 @@ export interface NormalizedProvider {
   readonly writtenTimeouts: readonly TimeoutField[];
   readonly connections: number;
   readonly tags: Tags;
+  /** Upstream certificate verification (https only), or null. */
+  readonly tls: PlanUpstreamTls | null;
+  /** Concurrent request limit, or null. */
+  readonly concurrency: PlanConcurrency | null;
   /** Weights of `apiKeys`, or null when all keys weigh the same. */
   readonly keyWeights: readonly number[] | null;
   /** Circuit breaker settings, or null when the provider has no `health`. */
@@ -317,6 +323,8 @@ export interface NormalizedPolicy {
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
+  /** Templates, stores, and each explicit route's prompts/cache/memory, already in plan form. */
+  readonly features: PlanFeatures;
 }
 
 /** One attempt a request for a model may make, and the model fallbacks that led to it. */
@@ -371,6 +379,7 @@ export interface LoweredPlan extends QuotaPlanParts {
   readonly models: readonly ModelDraft[];
   readonly routes: readonly NormalizedRoute[];
   readonly consumers: readonly PlanConsumer[];
+  readonly features: PlanFeatures;
   /** Absent when no route has guardrails. */
   readonly guardrails?: PlanGuardrails;
   /** Content classifiers; the route table compiles the ones routes use. */
@@ -378,9 +387,10 @@ export interface LoweredPlan extends QuotaPlanParts {
 }
 
 /** LoweredPlan plus the compiled route table. */
-export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "classifiers"> {
+export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "features" | "classifiers"> {
   readonly routing: PlanRouteTable;
   readonly publicModels: Plan["publicModels"];
+  readonly templates?: Plan["templates"];
 }
 
 /** Everything in the plan except the stamp (`planVersion`, `compilerVersion`, `hash`). */

@@ -22,6 +22,8 @@ import { MetricsObserver } from "./observability/metrics-observer.js";
 import { AuditLog } from "./observability/audit-log.js";
 import type { RequestObserver } from "./observability/request-record.js";
 import { startAdmin } from "./admin/start-admin.js";
+import { OpsHub } from "./ops/ops-hub.js";
+import { createTraceObserver } from "./tracing/trace-observer.js";
 import { QuotaService } from "./quotas/quota-service.js";
 import { usageReport } from "./quotas/usage-report.js";
 import type { Clock } from "./quotas/windows.js";
@@ -39,6 +41,15 @@ export interface GatewayOptions {
   watch?: boolean;
   /** Overrides the admin port of the plan (and enables the admin listener). */
   adminPort?: number;
+  /**
+   * Start the admin listener, alerts and the statistics window when the plan asks for
+   * them. Default true; false in worker threads (the main thread runs them).
+   */
+  operations?: boolean;
+  /** More observers of every finished request (a worker thread's statistics collector). */
+  observers?: readonly RequestObserver[];
+  /** node:http in worker threads: accept on worker 0's listening descriptor. */
+  sharedFd?: number;
   /**
    * The process's shared memory (quota counters, usage ledger). With several worker
    * threads, the main thread creates it (`createSharedState()`) and passes
@@ -59,8 +70,14 @@ export interface Gateway {
   readonly adminUrl: string | null;
   readonly store: PlanStore;
   readonly metrics: GatewayMetrics;
+  /** Live statistics and alerts, or null when nothing reads them (no admin listener, no alert rules). */
+  readonly ops: OpsHub | null;
   /** Reloads the plan file; rejects when there is none. */
   reload(reason: string): Promise<ReloadResult>;
+  /** Links a plan and prepares it to serve without swapping it in (a worker's half of a reload). */
+  stage(plan: Plan): ServedPlan;
+  /** Swaps in a staged plan. */
+  commit(served: ServedPlan): void;
   /** Graceful shutdown (readiness off, grace, drain up to the deadline), then close. */
   shutdown(): Promise<void>;
   /** Stops listening and closes upstream pools at once. */
@@ -70,7 +87,8 @@ export interface Gateway {
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const env = opts.env ?? process.env;
   const linked = linkPlan(opts.plan, env);
-  for (const note of linked.notes) log("warn", note);
+  // Worker threads link the same plan as the main thread, which logs its notes once.
+  if (opts.operations !== false) for (const note of linked.notes) log("warn", note);
   const served = new ServedPlan(linked);
   const store = new PlanStore(served);
   const metrics = new GatewayMetrics(() => store);
@@ -92,6 +110,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     throw err;
   }
   const observers: RequestObserver[] = audit === null ? [quotaService, metricsObserver] : [quotaService, metricsObserver, audit];
+  const withOperations = opts.operations !== false;
+  const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, true) : null;
+  if (ops?.alerts) ops.alerts.planHash = () => store.current.hash;
+  if (ops !== null) OpsHub.registerSections(store);
+  const traces = createTraceObserver(linked.listener, env);
+  if (ops?.collector) observers.push(ops.collector);
+  if (traces !== null) observers.push(traces);
+  observers.push(...(opts.observers ?? []));
 
   const reloader =
     opts.planFile === undefined
@@ -123,20 +149,26 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await admin?.listener.close();
     await store.close();
     audit?.close();
+    ops?.close();
+    await traces?.close();
     await quotaService.close();
   };
   try {
     await quotaService.ready();
-    listener = await listen(kind, { host, port: opts.port ?? 8080, handler: createRequestHandler(store, { observers, metrics }) });
-    admin = await startAdmin({
-      kind,
-      store,
-      metrics,
-      env,
-      portOverride: opts.adminPort,
-      reload: reloader === null ? null : reload,
-      usage: () => usageReport(quotaService, store),
-    });
+    const handler = createRequestHandler(store, { observers, metrics, traceparent: traces !== null });
+    listener = await listen(kind, { host, port: opts.port ?? 8080, handler, tls: linked.listener.tls ?? null, ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }) });
+    if (withOperations) {
+      admin = await startAdmin({
+        kind,
+        store,
+        metrics,
+        env,
+        portOverride: opts.adminPort,
+        reload: reloader === null ? null : reload,
+        ops,
+        usage: () => usageReport(quotaService, store),
+      });
+    }
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
       watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));
     }
@@ -148,13 +180,25 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let stopping: Promise<void> | null = null;
   return {
     port: main.port,
-    url: urlOf(host, main.port),
+    url: urlOf(host, main.port, linked.listener.tls !== undefined),
     listener: main,
     admin: admin?.listener ?? null,
     adminUrl: admin?.url ?? null,
     store,
     metrics,
+    ops,
     reload,
+    stage: (plan) => {
+      const served = new ServedPlan(linkPlan(plan, env));
+      quotaService.attach(served);
+      metricsObserver.attach(served);
+      return served;
+    },
+    commit: (served) => {
+      store.replace(served);
+      metrics.setPlan(served.linked.hash, served.linked.plan.compilerVersion);
+      for (const note of served.linked.notes) log("warn", note, { plan: served.linked.hash });
+    },
     shutdown: () =>
       (stopping ??= (async () => {
         watcher?.close();
@@ -168,7 +212,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 }
 
-/** `http://host:port`, with IPv6 hosts in brackets. */
-export function urlOf(host: string, port: number): string {
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+/** `http://host:port` (`https` with TLS), with IPv6 hosts in brackets. */
+export function urlOf(host: string, port: number, tls = false): string {
+  return `${tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }

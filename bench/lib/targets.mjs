@@ -47,7 +47,7 @@ export async function startTarget(name) {
   const args =
     name === "bare"
       ? [root("bench/bare-proxy.mjs"), "--port", String(port), "--upstream", `http://127.0.0.1:${PORTS.mock}`]
-      : [root("dist/cli/main.js"), "serve", "--policy", root("bench/bench-policy.yaml"), "--port", String(port), "--server", "uws"];
+      : [root("dist/cli/main.js"), "serve", "--policy", root("bench/bench-policy.yaml"), "--port", String(port), "--server", "uws", "--workers", "1"];
   if (!existsSync(args[0] ?? "")) throw new Error(`${args[0]} is missing (run npm run build)`);
   await ensurePortFree(port);
   const child = startPinned(name, { core: SERVER_CORE, command: process.execPath, args });

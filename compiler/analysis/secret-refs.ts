@@ -52,6 +52,9 @@ function walk(schema: z.ZodType, value: unknown, path: PolicyPath, found: (ref: 
     }
   } else if (current instanceof z.ZodArray && Array.isArray(value)) {
     value.forEach((item, i) => walk(current.element as z.ZodType, item, [...path, i], found));
+  } else if (current instanceof z.ZodUnion && typeof value === "string") {
+    // A field that takes a secret reference or a plain value (an alert webhook): a reference when it looks like one.
+    if ((current.options as z.ZodType[]).some(isSecretRef) && SECRET_REF_PATTERN.test(value)) found(value, path);
   } else if (current instanceof z.ZodRecord && isRecord(value)) {
     for (const [key, item] of Object.entries(value)) walk(current.valueType as z.ZodType, item, [...path, key], found);
   }

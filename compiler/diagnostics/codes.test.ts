@@ -4,6 +4,7 @@ import { analysisCodes } from "./codes/analyses.js";
 import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
+import { promptsCacheCodes } from "./codes/prompts-cache.js";
 import { providerCodes } from "./codes/providers.js";
 import { quotaCodes } from "./codes/quotas.js";
 import { referenceCodes } from "./codes/references.js";
@@ -39,7 +40,7 @@ describe("the diagnostics table", () => {
   });
 
   it("loses no row when the family files are merged (a name used in two families would)", () => {
-    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, reliabilityCodes, routingCodes];
+    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, reliabilityCodes, promptsCacheCodes, routingCodes];
     expect(rows.length).toBe(families.reduce((n, f) => n + Object.keys(f).length, 0));
   });
 

@@ -18,6 +18,7 @@ import { analysisCodes } from "./codes/analyses.js";
 import { guardrailCodes } from "./codes/guardrails.js";
 import { operationsCodes } from "./codes/operations.js";
 import { policyTestCodes } from "./codes/policy-tests.js";
+import { promptsCacheCodes } from "./codes/prompts-cache.js";
 import { quotaCodes } from "./codes/quotas.js";
 import { providerCodes } from "./codes/providers.js";
 import { referenceCodes } from "./codes/references.js";
@@ -39,6 +40,7 @@ export const diagnosticCodes = {
   ...analysisCodes,
   ...policyTestCodes,
   ...operationsCodes,
+  ...promptsCacheCodes,
   ...quotaCodes,
   ...guardrailCodes,
   ...providerCodes,

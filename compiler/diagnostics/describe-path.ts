@@ -14,6 +14,8 @@ const entityKinds: Readonly<Record<string, string>> = {
   consumers: "consumer",
   secrets: "secret",
   constraints: "constraint",
+  templates: "template",
+  stores: "store",
 };
 
 const MAX_NAME_CHARS = 60;

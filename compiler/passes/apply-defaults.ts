@@ -10,6 +10,7 @@ import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import type { Located, NormalizedConsumer, NormalizedPolicy, NormalizedProvider, Origin, ResolvedPolicy, TimeoutField } from "../ir.js";
+import { normalizeFeatures } from "../prompts/normalize-features.js";
 import { normalizeGuardrails } from "../guardrails/normalize-guardrails.js";
 import { resolveProtocol } from "../providers/resolve-protocol.js";
 import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
@@ -20,6 +21,7 @@ import { normalizeClassifiers } from "./normalize/classifiers.js";
 import { normalizePools } from "./normalize/pools.js";
 import { withExtraConditions } from "./normalize/route-conditions.js";
 import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
+import { normalizeListenerOperations, normalizeProviderOperations } from "./normalize/operations.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
 import { parseDuration } from "./values/duration.js";
 import type { ValueResult } from "./values/result.js";
@@ -78,6 +80,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),
     documents: merged.documents,
     anchor: merged.anchor,
+    features: normalizeFeatures(resolved, ctx),
   };
 }
 
@@ -113,6 +116,7 @@ export function normalizeProvider(located: Located<Provider>, ctx: CompileContex
     writtenTimeouts: timeoutFields.filter((field) => p.timeouts?.[field] !== undefined),
     connections: p.connections ?? DEFAULTS.connections,
     tags: normalizeTags(p.tags),
+    ...normalizeProviderOperations(p, url.value.protocol, at, ctx),
     keyWeights: p.keyWeights ?? null,
     health: normalizeHealth(p, url.value.basePath, at, ctx),
   };
@@ -175,6 +179,7 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
       audit === undefined
         ? null
         : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+    ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
   };
 }
 

@@ -16,10 +16,12 @@ import { classifierTable, planRouteExtras } from "../routing/route-extras.js";
 
 /** Compiles the route table and the public model list. */
 export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): RoutedPlan {
-  const { routes: policyRoutes, classifiers = [], ...rest } = lowered;
-  const routes = policyRoutes.map((r): PlanRoute => {
+  const { routes: policyRoutes, features, classifiers = [], ...rest } = lowered;
+  const routes = policyRoutes.map((r, i): PlanRoute => {
     const headers = planConditions(r.headers);
-    const base: PlanRoute = headers.length === 0 ? { name: r.name, model: r.model } : { name: r.name, model: r.model, headers };
+    // Explicit routes come first, so route i's prompt/cache/memory blocks are features.routes[i].
+    const extra = features.routes[i] ?? {};
+    const base: PlanRoute = headers.length === 0 ? { name: r.name, model: r.model, ...extra } : { name: r.name, model: r.model, headers, ...extra };
     return { ...base, ...planRouteExtras(r) };
   });
   const candidates = exactTable(policyRoutes);
@@ -44,5 +46,10 @@ export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): Rou
   const routing: PlanRouteTable = Object.keys(guarded).length === 0 ? { routes, exact, globs } : { routes, exact, guarded, globs };
   const table = classifierTable(policyRoutes, classifiers);
   if (table !== undefined) routing.classifiers = table;
-  return { ...rest, routing, publicModels };
+  return {
+    ...rest,
+    routing,
+    publicModels,
+    ...(features.templates.length > 0 ? { templates: [...features.templates] } : {}),
+  };
 }

@@ -24,6 +24,8 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     optional: p.optional,
     timeouts: { ...p.timeouts },
     connections: p.connections,
+    ...(p.tls === null ? {} : { tls: { ...p.tls } }),
+    ...(p.concurrency === null ? {} : { concurrency: { ...p.concurrency } }),
     ...(p.keyWeights !== null ? { keyWeights: [...p.keyWeights] } : {}),
     ...(p.health !== null ? { health: structuredClone(p.health) } : {}),
   }));
@@ -69,5 +71,5 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
 }

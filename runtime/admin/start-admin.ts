@@ -12,6 +12,7 @@ import { listen } from "../server/listen.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { createAdminHandler } from "./admin-handler.js";
 import { AdminToken } from "./admin-token.js";
+import type { OpsHub } from "../ops/ops-hub.js";
 import type { UsageReport } from "../quotas/usage-report.js";
 
 export interface StartAdminOptions {
@@ -21,6 +22,10 @@ export interface StartAdminOptions {
   env: NodeJS.ProcessEnv;
   portOverride: number | undefined;
   reload: ((reason: string) => Promise<ReloadResult>) | null;
+  ops?: OpsHub | null;
+  /** Worker mode: the summed exposition of every worker. */
+  renderMetrics?: () => Promise<string>;
+  workers?: number;
   /** The usage ledger and quota report (GET /admin/usage). */
   usage?: () => Promise<UsageReport>;
 }
@@ -37,7 +42,16 @@ export async function startAdmin(opts: StartAdminOptions): Promise<{ listener: L
   const secret = resolveSecret(settings.token, opts.env);
   if (!secret.ok) throw new Error(`admin listener: ${secret.problem} (listener.admin.token)`);
   const port = opts.portOverride ?? settings.port;
-  const handler = createAdminHandler({ store: opts.store, metrics: opts.metrics, token: new AdminToken(secret.value), reload: opts.reload, usage: opts.usage ?? null });
+  const handler = createAdminHandler({
+    store: opts.store,
+    metrics: opts.metrics,
+    token: new AdminToken(secret.value),
+    reload: opts.reload,
+    ops: opts.ops ?? null,
+    ...(opts.renderMetrics === undefined ? {} : { renderMetrics: opts.renderMetrics }),
+    workers: opts.workers ?? 1,
+    usage: opts.usage ?? null,
+  });
   const listener = await listen(opts.kind, { host: settings.host, port, handler });
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   return { listener, url: `http://${host}:${listener.port}` };

@@ -1,9 +1,12 @@
 /**
  * `POST /v1/embeddings`: deterministic 8-dimensional unit vectors, so tests can compare
- * exact values and a gateway's embedding cache can be checked for hits.
+ * exact values and a gateway's embedding cache can be checked for hits. Models `words`
+ * and `words-<n>` return bag-of-words vectors instead (word-embedding.ts), close for
+ * paraphrases, for semantic-cache tests.
  */
 import type { ServerResponse } from "node:http";
 import { sendError } from "./openai-error.js";
+import { wordEmbedding, wordModelDimensions } from "./word-embedding.js";
 
 /** Dimensions of every vector. */
 export const EMBEDDING_DIMENSIONS = 8;
@@ -62,11 +65,13 @@ export function sendEmbeddings(res: ServerResponse, text: string): void {
     return sendError(res, 400, "'model' (string) and 'input' (string, string[] or token arrays) are required.");
   }
   const base64 = body["encoding_format"] === "base64";
+  const wordDims = wordModelDimensions(model.split("+")[0] ?? model);
+  const vector = (t: string): number[] => (wordDims === null ? embed(t) : wordEmbedding(t, wordDims));
   const chars = texts.reduce((n, t) => n + t.length, 0);
   const promptTokens = Math.max(1, Math.ceil(chars / 4));
   const json = JSON.stringify({
     object: "list",
-    data: texts.map((t, index) => ({ object: "embedding", index, embedding: base64 ? toBase64(embed(t)) : embed(t) })),
+    data: texts.map((t, index) => ({ object: "embedding", index, embedding: base64 ? toBase64(vector(t)) : vector(t) })),
     model: model.split("+")[0],
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   });

@@ -14,6 +14,7 @@ import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { LightCounter, LightHistogram } from "./light-metrics.js";
 import type { PlanStore } from "../plan/plan-store.js";
 import type { EndpointLabel } from "./request-record.js";
+import { limiterMetrics } from "./limiter-metrics.js";
 import { ReliabilityMetrics } from "./reliability-metrics.js";
 
 /** Request duration buckets (s): the GenAI duration buckets (0.01 … 81.92, doubling) plus sub-10 ms for gateway-only answers. */
@@ -94,6 +95,8 @@ export class GatewayMetrics {
       help: "The plan being served (value 1).",
       labelNames: ["hash", "compiler_version"],
       registers,
+      // Worker threads serve the same plan: their expositions merge into one series, not a sum.
+      aggregator: "max",
     });
     new Gauge({
       name: "tollgate_inflight_requests",
@@ -104,6 +107,7 @@ export class GatewayMetrics {
         this.set(store()?.inflight ?? 0);
       },
     });
+    for (const family of limiterMetrics(store)) this.registry.registerMetric(family);
     this.reloads.inc({ result: "ok" }, 0);
     this.reloads.inc({ result: "failed" }, 0);
   }

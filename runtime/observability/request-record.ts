@@ -87,6 +87,8 @@ export class RequestRecord {
   usage: Usage | null = null;
   /** Characters of generated content relayed (see StreamDecoder.outputChars); for charging when `usage` is null. */
   outputChars = 0;
+  /** The client's W3C `traceparent`, read only when traces are on (see tracing/trace-observer.ts). */
+  traceparent: string | null = null;
   /** The error class behind each retry of the same target, in order; null when none. */
   retried: ErrorClass[] | null = null;
   /** True when the model's degraded answer was served. */

@@ -167,6 +167,37 @@ export class ChatCall implements AttemptOwner {
   }
 
   #tryTarget(target: LinkedTarget, rival = false): void {
+    const limiter = target.upstream.limiter;
+    if (limiter === null) {
+      this.#build(target, rival, null);
+      return;
+    }
+    limiter.acquire((refusal) => {
+      if (refusal !== null) return rival ? undefined : this.#busy(target, limiter.settings.queueTimeoutMs);
+      if (this.#done) return limiter.release();
+      this.#build(target, rival, limiter);
+    });
+  }
+
+  /** The target's concurrency limit refused the request: the next target, else 503 with `retry-after`. */
+  #busy(target: LinkedTarget, queueTimeoutMs: number): void {
+    if (this.#done) return;
+    const next = this.#nextTarget();
+    if (next !== null) {
+      this.#tryTarget(next);
+      return;
+    }
+    this.#done = true;
+    this.#noteOutput();
+    sendError(this.#in.exchange, this.#in.requestId, {
+      code: "upstream_busy",
+      message: `the upstream \`${target.upstream.name}\` is at its concurrency limit; retry shortly`,
+      retryAfter: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
+    });
+  }
+
+  /** Builds the upstream request for a target; `slot` is its concurrency slot, given back if no attempt takes it. */
+  #build(target: LinkedTarget, rival: boolean, slot: { release(): void } | null): void {
     const input = this.#in;
     const ctx: ChatRequestContext = {
       target,
@@ -183,22 +214,31 @@ export class ChatCall implements AttemptOwner {
     try {
       built = target.upstream.adapter.buildChatRequest(ctx);
     } catch (err) {
+      slot?.release();
       this.#internalError(err);
       return;
     }
     if (built instanceof Promise) {
       built.then(
-        (request) => this.#dispatch(ctx, request, keySlot, rival),
-        (err: unknown) => this.#internalError(err),
+        (request) => this.#dispatch(ctx, request, keySlot, rival, slot),
+        (err: unknown) => {
+          slot?.release();
+          this.#internalError(err);
+        },
       );
     } else {
-      this.#dispatch(ctx, built, keySlot, rival);
+      this.#dispatch(ctx, built, keySlot, rival, slot);
     }
   }
 
-  #dispatch(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number, rival: boolean): void {
+  #dispatch(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number, rival: boolean, slot: { release(): void } | null = null): void {
+    // A slot no attempt takes goes back at once.
+    if (slot !== null && (this.#done || isProviderError(request) || (rival && (this.#committed || (this.streaming && this.#watch === null))))) {
+      slot.release();
+      slot = null;
+    }
     if (this.#done) return;
-    if (rival) return this.#dispatchRival(ctx, request, keySlot);
+    if (rival) return this.#dispatchRival(ctx, request, keySlot, slot);
     if (isProviderError(request)) {
       // This target cannot serve the request (e.g. no tools): another one may.
       this.#refusal = request;
@@ -215,6 +255,7 @@ export class ChatCall implements AttemptOwner {
     this.#in.health.breakers.attemptStarted(upstream.reliability.slot, now);
     const left = planner === null ? Infinity : planner.remainingMs(now);
     const attempt = new UpstreamAttempt(this, Math.max(1, Math.min(upstream.timeouts.totalMs, left)));
+    attempt.slot = slot;
     this.#attempt = attempt;
     this.#ctx = ctx;
     this.#key = keySlot;
@@ -314,13 +355,14 @@ export class ChatCall implements AttemptOwner {
     if (next !== null) this.#tryTarget(next, true);
   }
 
-  #dispatchRival(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number): void {
+  #dispatchRival(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number, slot: { release(): void } | null = null): void {
     if (isProviderError(request) || this.#done || this.#committed || (this.streaming && this.#watch === null)) return;
     const upstream = ctx.target.upstream;
     this.#attempts++;
     this.#planner!.attempts++;
     this.#in.health.breakers.attemptStarted(upstream.reliability.slot, performance.now());
     const attempt = new UpstreamAttempt(this, Math.max(1, Math.min(upstream.timeouts.totalMs, this.#planner!.remainingMs(performance.now()))));
+    attempt.slot = slot;
     this.#in.record.attemptStarted(ctx.target);
     this.#rival = {
       attempt,

@@ -11,6 +11,8 @@ import { matchRoute } from "../routing/match-route.js";
 import { RouteFacts } from "../routing/route-facts.js";
 import { selectFirst } from "../routing/select-first.js";
 import type { RequestRecord } from "../observability/request-record.js";
+import { renderRequestTemplate, runRequestFeatures } from "../features/request-features.js";
+import { TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
 import { applyGuardrails } from "../guardrails/request-guardrails.js";
 import { ChatCall } from "./chat-call.js";
 import { admitRequest } from "../quotas/admit.js";
@@ -38,7 +40,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     sendError(ex, requestId, { code: "invalid_json", message: "request body is not valid JSON" });
     return;
   }
-  const checked = validateChatRequest(body);
+  const checked = validateChatRequest(body, ex.headers[TEMPLATE_HEADER] !== undefined);
   if (!checked.ok) {
     sendError(ex, requestId, { code: "invalid_request", message: checked.message, param: checked.param });
     return;
@@ -67,6 +69,12 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   let chatBody = request.body;
   let rawBody: Buffer | null = raw;
   let stages: ResponseStage[] | undefined;
+  // A template is rendered before the guardrails, so they check what its variables put in the prompt.
+  const templated = renderRequestTemplate(plan.features, route, chatBody, ex.headers);
+  if (templated !== false) {
+    if (templated !== true) return sendError(ex, requestId, templated);
+    rawBody = null;
+  }
   const guardrails = plan.guardrailsByRoute?.[route.index] ?? null;
   if (guardrails !== null) {
     const guarded = await applyGuardrails(guardrails, ex, record, chatBody);
@@ -76,6 +84,18 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     // A redacted body must be re-serialized by the adapter: the client's bytes hold what was redacted.
     if (guarded.rewritten) rawBody = null;
     if (guarded.stage !== null) stages = [guarded.stage];
+  }
+  const features = plan.features;
+  if (features !== null) {
+    // Decorators, memory, cache (runtime/features/request-features.ts), after the guardrails.
+    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, requestId });
+    if (outcome.kind === "answered" || ex.aborted) {
+      record.stream = request.stream;
+      return;
+    }
+    if (outcome.kind === "error") return sendError(exchange, requestId, outcome.error);
+    if (outcome.changed) rawBody = null;
+    if (outcome.stages.length > 0) stages = [...(stages ?? []), ...outcome.stages];
   }
   // Quotas and budgets: reserve now, settled when the request finishes. No work when the plan has none.
   const quotas = record.served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;

@@ -57,6 +57,8 @@ export interface HandlerOptions {
   readonly observers: readonly RequestObserver[];
   /** Served on GET /metrics when the plan's `listener.metrics` is true. */
   readonly metrics: GatewayMetrics | null;
+  /** Keep the client's `traceparent` on the record (traces are on). */
+  readonly traceparent?: boolean;
 }
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
@@ -77,6 +79,7 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
     const endpoint = endpointOf(raw);
     // The plan snapshot is taken here, once; the record holds it (and counts it in flight) until the response ends.
     const record = new RequestRecord(store.served, requestId, ENDPOINT_LABELS[endpoint], opts.observers);
+    if (opts.traceparent === true) record.traceparent = raw.headers.traceparent ?? null;
     const observed = new ObservedExchange(raw, record, !store.ready);
     // /v1/messages speaks Anthropic's shapes on the wire, the chat pipeline's inside.
     const ex = endpoint === "messages" ? new AnthropicMessagesExchange(observed, record.served.linked.listener.maxJsonDepth) : observed;

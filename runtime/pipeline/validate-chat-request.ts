@@ -14,7 +14,8 @@ export type ChatCheck = { ok: true; request: ChatRequest } | { ok: false; messag
 /** Longest model name accepted; real ones are under 100 characters. */
 const MAX_MODEL_NAME = 256;
 
-export function validateChatRequest(value: unknown): ChatCheck {
+/** `templated`: the request names a template in a header, so `messages` may be omitted (the template supplies them). */
+export function validateChatRequest(value: unknown, templated = false): ChatCheck {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { ok: false, message: "request body must be a JSON object", param: null };
   }
@@ -25,11 +26,13 @@ export function validateChatRequest(value: unknown): ChatCheck {
   }
   if (model.length > MAX_MODEL_NAME) return { ok: false, message: `\`model\` is longer than ${MAX_MODEL_NAME} characters`, param: "model" };
   const messages = body.messages;
-  if (!Array.isArray(messages) || messages.length === 0) {
+  if (messages === undefined && (templated || typeof body.template === "string")) body.messages = [];
+  else if (!Array.isArray(messages) || messages.length === 0) {
     return { ok: false, message: "`messages` is required and must be a non-empty array", param: "messages" };
   }
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i] as { role?: unknown } | null;
+  const list = body.messages as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i] as { role?: unknown } | null;
     if (m === null || typeof m !== "object" || typeof m.role !== "string") {
       return { ok: false, message: `\`messages[${i}]\` must be an object with a string \`role\``, param: `messages[${i}]` };
     }

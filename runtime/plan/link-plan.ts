@@ -5,12 +5,14 @@
  * A required secret that is missing fails the link with a message naming it.
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
+import { linkFeatures } from "../features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
 import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { AvailabilityRef } from "../routing/selection/availability.js";
 import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
 import { createUpstreamPool } from "../upstream/pool.js";
+import { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
 import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
@@ -45,6 +47,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       nextKey: 0,
       credentials,
       disabled,
+      limiter: u.concurrency === undefined ? null : new ConcurrencyLimiter(u.name, u.concurrency),
       reliability: reliability[slot]!,
     };
   });
@@ -63,6 +66,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     plan.models.map((m, i) => linkModel(m, i, targets)),
     availability,
   );
+  const features = linkFeatures(plan, env, upstreams);
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
   for (const [index, c] of plan.consumers.entries()) {
     const consumer: LinkedConsumer = { index, name: c.name, allowed: c.allowedModels };
@@ -81,9 +85,10 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     modelListCache: new Map(),
     health,
     notes,
+    features,
     close: async () => {
       probes.stop();
-      await Promise.all(upstreams.map((u) => u.pool.close()));
+      await Promise.all([...upstreams.map((u) => u.pool.close()), features?.close()]);
     },
   };
 }

@@ -10,6 +10,8 @@ import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
 import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
+import type { LinkedFeatures } from "../features/link-features.js";
+import type { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";
 import type { LinkedRouteExtras } from "../routing/route-extras.js";
@@ -41,6 +43,8 @@ export interface LinkedUpstream {
   readonly credentials: LinkedCredentials;
   /** Why the upstream is disabled (an optional provider with unset secrets), or null. */
   readonly disabled: string | null;
+  /** The concurrent-request limit, or null when the plan sets none. */
+  readonly limiter: ConcurrencyLimiter | null;
   /** Breaker slot, key slots and first-token timeout (runtime/reliability/). */
   readonly reliability: UpstreamReliability;
 }
@@ -128,6 +132,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly availability: AvailabilityRef;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
+  /** Templates, decorators, caches and memory; null when the plan has none (the common case: one null check). */
+  readonly features: LinkedFeatures | null;
   /** Closes the upstream pools; called when the plan is retired. */
   close(): Promise<void>;
 }

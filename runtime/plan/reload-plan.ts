@@ -9,6 +9,7 @@ import { linkPlan } from "./link-plan.js";
 import { loadPlanFile } from "./load-plan.js";
 import type { PlanStore } from "./plan-store.js";
 import { ServedPlan } from "./served-plan.js";
+import type { Plan } from "../../schemas/plan/plan.js";
 
 /** The result of one reload, as the admin endpoint reports it. */
 export type ReloadResult =
@@ -23,6 +24,11 @@ export interface ReloaderOptions {
   prepare?: (served: ServedPlan) => void;
   /** Told about every reload outcome (metrics). */
   onResult?: (result: ReloadResult) => void;
+  /**
+   * Worker threads: after this thread linked the plan, every worker stages it too;
+   * a rejection rejects the reload. `commit` runs right after this thread's swap.
+   */
+  stage?: (plan: Plan) => Promise<{ commit(): Promise<void>; abort(): void }>;
 }
 
 export class PlanReloader {
@@ -63,7 +69,12 @@ export class PlanReloader {
       } else {
         const served = new ServedPlan(linkPlan(plan, this.#opts.env));
         this.#opts.prepare?.(served);
+        const staged = this.#opts.stage === undefined ? null : await this.#opts.stage(plan).catch(async (err: unknown) => {
+          await served.close();
+          throw err;
+        });
         store.replace(served);
+        await staged?.commit();
         for (const note of served.linked.notes) log("warn", note, { plan: plan.hash });
         warnRestartOnly(before, store);
         log("info", "plan reloaded", { reason, plan: plan.hash, previous: before });

@@ -24,6 +24,7 @@ export const GATEWAY_ERRORS = {
   upstream_unavailable: { status: 502, type: "server_error" },
   upstream_auth_failed: { status: 502, type: "server_error" },
   no_upstream_available: { status: 503, type: "server_error" },
+  upstream_busy: { status: 503, type: "server_error" },
   quota_store_unavailable: { status: 503, type: "server_error" },
   moderation_unavailable: { status: 503, type: "server_error" },
   upstream_timeout: { status: 504, type: "server_error" },

@@ -7,6 +7,7 @@
  * first await), because uWS delivers body chunks only to a handler registered in
  * the same tick as the request callback.
  */
+import type { PlanTls } from "../../schemas/plan/operations.js";
 
 /** Response headers as ordered pairs; names lower-case. */
 export type HeaderList = readonly (readonly [string, string])[];
@@ -61,12 +62,21 @@ export interface Listener {
   stopAccepting(): void;
   /** Stops accepting connections; open connections are closed. */
   close(): Promise<void>;
+  /** node:http: the listening descriptor, for other worker threads to share (see runtime/workers). */
+  readonly fd?: number;
 }
 
 export interface ListenOptions {
   host: string;
   port: number;
   handler: ExchangeHandler;
+  /** Serve HTTPS with this certificate and key (files re-read when they change); null or absent: HTTP. */
+  tls?: PlanTls | null;
+  /**
+   * node:http in worker threads: accept on this already-listening descriptor (worker
+   * 0's) instead of binding; `host`/`port` are then only for the report.
+   */
+  sharedFd?: number;
 }
 
 export type ServerKind = "uws" | "node";

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 /** The subset of the uWS.js API the gateway uses, typed here so nothing else touches `any`. */
 export interface UwsModule {
   App(options?: Record<string, unknown>): UwsApp;
+  SSLApp(options: { cert_file_name: string; key_file_name: string; passphrase?: string }): UwsApp;
   us_listen_socket_close(socket: unknown): void;
   us_socket_local_port(socket: unknown): number;
 }

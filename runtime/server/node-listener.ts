@@ -4,6 +4,9 @@
  * `--server node`; every server test runs against both.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { readTlsPair, watchTlsPair } from "./tls-files.js";
+import { log } from "../observability/log.js";
 import type { Socket } from "node:net";
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 
@@ -116,32 +119,61 @@ class NodeExchange implements Exchange {
 /** Starts a node:http listener. */
 export function listenNode(opts: ListenOptions): Promise<Listener> {
   const sockets = new Set<Socket>();
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     opts.handler(new NodeExchange(req, res));
-  });
+  };
+  const tls = opts.tls ?? null;
+  const server = tls === null ? createServer(settings, onRequest) : createHttpsServer({ ...settings, ...readTlsPair(tls) }, onRequest);
+  // Certificate rotation: new handshakes use the new pair; open connections keep theirs.
+  const watcher =
+    tls === null
+      ? null
+      : watchTlsPair(tls, () => {
+          try {
+            (server as ReturnType<typeof createHttpsServer>).setSecureContext(readTlsPair(tls));
+            log("info", "TLS certificate reloaded", { cert: tls.certFile });
+          } catch (err) {
+            log("error", "TLS certificate reload rejected; the previous certificate keeps serving", { error: (err as Error).message });
+          }
+        });
+  server.on("close", () => watcher?.close());
   server.on("connection", (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
+  const shared = opts.sharedFd !== undefined;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
+    const onListening = (): void => {
       server.off("error", reject);
       const address = server.address();
+      const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd;
       resolve({
         port: typeof address === "object" && address !== null ? address.port : opts.port,
-        kind: "node:http",
+        kind: tls === null ? "node:http" : "node:https",
+        ...(typeof fd === "number" && fd >= 0 ? { fd } : {}),
         // server.close() stops accepting and closes idle keep-alive sockets; busy ones finish.
+        // A worker sharing another's descriptor must not close it early: that would close it
+        // for every thread (one descriptor, one socket). The owner's close refuses new
+        // connections for all; this worker's copy is released with the worker at the end.
         stopAccepting: () => {
+          if (shared) {
+            server.closeIdleConnections();
+            return;
+          }
           if (server.listening) server.close();
         },
         close: () =>
           new Promise<void>((done) => {
+            watcher?.close();
             if (server.listening) server.close(() => done());
             else done();
             for (const s of sockets) s.destroy();
           }),
       });
-    });
+    };
+    if (shared) server.listen({ fd: opts.sharedFd }, onListening);
+    else server.listen(opts.port, opts.host, onListening);
   });
 }

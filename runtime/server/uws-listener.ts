@@ -16,7 +16,10 @@
  * such requests and no front proxy enforces header limits.
  */
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
-import { loadUws, type UwsRequest, type UwsResponse } from "./load-uws.js";
+import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from "./load-uws.js";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { readTlsPair, watchTlsPair } from "./tls-files.js";
+import { log } from "../observability/log.js";
 import { statusLine } from "./status-text.js";
 
 class UwsExchange implements Exchange {
@@ -147,34 +150,101 @@ class UwsExchange implements Exchange {
   }
 }
 
-/** Starts a uWS listener; throws when uWS cannot be loaded natively. */
-export function listenUws(opts: ListenOptions): Promise<Listener> {
-  const { uws, source } = loadUws();
-  const app = uws.App();
-  const handler = opts.handler;
-  app.any("/*", (res, req) => {
-    handler(new UwsExchange(res, req));
-  });
+/**
+ * uSockets sets SO_REUSEPORT only on an explicit port (port 0 gets a random, exclusive
+ * one). Worker threads and certificate rotation need a second socket on the same port,
+ * so for port 0 a free port is found first and bound explicitly (retried if taken meanwhile).
+ */
+async function bindReusable(app: UwsApp, port: number, bind: (app: UwsApp, port: number) => Promise<unknown>): Promise<unknown> {
+  if (port !== 0) return bind(app, port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bind(app, await freePort());
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+/** A port the kernel considers free right now. */
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    app.listen(opts.host, opts.port, (socket) => {
-      if (!socket) {
-        reject(new Error(`cannot listen on ${opts.host}:${opts.port} (address in use or not available)`));
-        return;
-      }
-      let listening = true;
-      resolve({
-        port: uws.us_socket_local_port(socket),
-        kind: `uws (${source})`,
-        stopAccepting: () => {
-          if (listening) uws.us_listen_socket_close(socket);
-          listening = false;
-        },
-        close: async () => {
-          if (listening) uws.us_listen_socket_close(socket);
-          listening = false;
-          app.close?.();
-        },
-      });
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
     });
   });
+}
+
+/** Starts a uWS listener; throws when uWS cannot be loaded natively. */
+export async function listenUws(opts: ListenOptions): Promise<Listener> {
+  const { uws, source } = loadUws();
+  const handler = opts.handler;
+  const tls = opts.tls ?? null;
+  const makeApp = (): UwsApp => {
+    // uWS reads the files itself; readTlsPair first proves they form a usable pair, so a
+    // bad renewal is refused with a message instead of failing every handshake.
+    const app = tls === null ? uws.App() : (readTlsPair(tls), uws.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile }));
+    app.any("/*", (res, req) => {
+      handler(new UwsExchange(res, req));
+    });
+    return app;
+  };
+  const bind = (app: UwsApp, port: number): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      app.listen(opts.host, port, (socket) => {
+        if (!socket) reject(new Error(`cannot listen on ${opts.host}:${port} (address in use or not available)`));
+        else resolve(socket);
+      });
+    });
+  const apps: UwsApp[] = [makeApp()];
+  let socket: unknown = await bindReusable(apps[0]!, opts.port, bind);
+  const port = uws.us_socket_local_port(socket);
+  let listening = true;
+  // Certificate rotation: uWS cannot swap the certificate of a listening app, so a new
+  // SSLApp binds the same port beside it (uWS sets SO_REUSEPORT), then the old listen
+  // socket closes. Open connections finish on the old app; new ones get the new pair.
+  const watcher =
+    tls === null
+      ? null
+      : watchTlsPair(tls, () => {
+          if (!listening) return;
+          let next: UwsApp;
+          try {
+            next = makeApp();
+          } catch (err) {
+            log("error", "TLS certificate reload rejected; the previous certificate keeps serving", { error: (err as Error).message });
+            return;
+          }
+          bind(next, port).then(
+            (fresh) => {
+              if (!listening) {
+                uws.us_listen_socket_close(fresh);
+                return;
+              }
+              const old = socket;
+              socket = fresh;
+              apps.push(next);
+              uws.us_listen_socket_close(old);
+              log("info", "TLS certificate reloaded", { cert: tls.certFile });
+            },
+            (err: Error) => log("error", "TLS certificate reload failed", { error: err.message }),
+          );
+        });
+  const stop = (): void => {
+    watcher?.close();
+    if (listening) uws.us_listen_socket_close(socket);
+    listening = false;
+  };
+  return {
+    port,
+    kind: `uws (${source})${tls === null ? "" : " TLS"}`,
+    stopAccepting: stop,
+    close: async () => {
+      stop();
+      for (const app of apps) app.close?.();
+    },
+  };
 }

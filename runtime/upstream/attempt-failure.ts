@@ -20,7 +20,12 @@ export function isRetryable(failure: AttemptFailure): boolean {
 }
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "TOLLGATE_ATTEMPT_DEADLINE", "TOLLGATE_FIRST_TOKEN_TIMEOUT"]);
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT"]);
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT",
+  // A certificate that does not verify: this target cannot be reached safely, the next may.
+  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID", "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
 
 /** Classifies an undici error; `gotResponse` tells a lost connection mid-body from a refused one. */
 export function classifyError(err: Error, gotResponse: boolean): AttemptFailure {

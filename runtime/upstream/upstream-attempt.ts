@@ -34,6 +34,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   headers: IncomingHttpHeaders = NO_HEADERS;
   /** True once any 2xx body byte was handed to the owner. */
   relayed = false;
+  /** A concurrency slot this attempt holds (see concurrency-limiter.ts), given back when it settles. */
+  slot: { release(): void } | null = null;
   #chunks: Buffer[] = [];
   #size = 0;
   #settled = false;
@@ -80,6 +82,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#deadline);
+    this.#releaseSlot();
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size);
     this.#chunks = [];
     if (this.status >= 200 && this.status < 300) {
@@ -97,7 +100,14 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#deadline);
+    this.#releaseSlot();
     this.#chunks = [];
     this.owner.onFailure(this, failure);
+  }
+
+  #releaseSlot(): void {
+    const slot = this.slot;
+    this.slot = null;
+    slot?.release();
   }
 }

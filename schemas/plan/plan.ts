@@ -6,8 +6,10 @@
  * the runtime imports only the types (`import type`) and the generated validator.
  */
 import { z } from "zod";
+import { PlanAdmin, PlanAlerts, PlanAudit, PlanConcurrency, PlanShutdown, PlanTls, PlanTraces, PlanUpstreamTls } from "./operations.js";
 import { PlanGuardrails } from "./guardrails.js";
-import { PlanAdmin, PlanAudit, PlanShutdown } from "./operations.js";
+import { PlanMemory, PlanRouteCache } from "./cache.js";
+import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
 import { ErrorClassName } from "./error-class.js";
 import { PlanHealth, PlanReliability } from "./reliability.js";
 import { PlanQuota, PlanStores } from "./quota.js";
@@ -50,6 +52,10 @@ export const PlanUpstream = z.strictObject({
   timeouts: PlanTimeouts,
   /** Most concurrent connections to this origin. */
   connections: z.number().int().positive(),
+  /** Certificate verification settings for an https origin; absent: the system CA store. */
+  tls: PlanUpstreamTls.optional(),
+  /** Concurrent request limit; absent: none (no per-request cost). */
+  concurrency: PlanConcurrency.optional(),
   /** Weights of `apiKeys` (same length); absent when all keys weigh the same. */
   keyWeights: z.array(z.number().nonnegative()).optional(),
   /** Circuit breaker and probe settings; absent when the policy sets no `health`. */
@@ -150,6 +156,12 @@ export const PlanRoute = z.strictObject({
   model: index,
   /** Header conditions that must all hold, sorted by header; absent when the route has none. */
   headers: z.array(PlanHeaderCondition).min(1).optional(),
+  /** Decorators and accepted templates; absent when the route has none. */
+  prompts: PlanRoutePrompts.optional(),
+  /** The response cache; absent when the route caches nothing. */
+  cache: PlanRouteCache.optional(),
+  /** Conversation memory; absent when off. */
+  memory: PlanMemory.optional(),
   /** The request path must be one of these; absent: any path. */
   paths: z.array(z.string()).min(1).optional(),
   /** The calling consumer must be one of these (consumer/team/tag matchers, resolved); absent: anyone. */
@@ -220,6 +232,12 @@ export const PlanListener = z.strictObject({
   admin: PlanAdmin.nullable(),
   /** The audit log, or null when it is off. */
   audit: PlanAudit.nullable(),
+  /** TLS of the client listener; absent: plain HTTP. */
+  tls: PlanTls.optional(),
+  /** OTLP trace export; absent: off. */
+  traces: PlanTraces.optional(),
+  /** Alert rules; absent: none. */
+  alerts: PlanAlerts.optional(),
 });
 
 export const Plan = z.strictObject({
@@ -235,6 +253,8 @@ export const Plan = z.strictObject({
   consumers: z.array(PlanConsumer),
   /** Public names listed by GET /v1/models, each with the model index that serves it. */
   publicModels: z.array(z.strictObject({ id: z.string(), model: index })),
+  /** Prompt templates, by index; absent when the policy has none. */
+  templates: z.array(PlanTemplate).optional(),
   /** Quotas and budgets, in policy order; absent when the policy has none (no per-request work). */
   quotas: z.array(PlanQuota).optional(),
   /** External state stores; absent when the policy declares none. */

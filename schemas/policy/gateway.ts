@@ -11,6 +11,7 @@ import { Limits } from "./limits.js";
 import { Listener } from "./listener.js";
 import { Model } from "./model.js";
 import { PolicyTest } from "./policy-test.js";
+import { Template } from "./prompts.js";
 import { Quota, Stores } from "./quota.js";
 import { Pool } from "./pool.js";
 import { Provider } from "./provider.js";
@@ -30,6 +31,7 @@ export const GatewayPolicy = z
     guardrails: z.array(GuardrailSet).optional().describe("Named guardrail sets (PII, deny lists, injection heuristics, limits, moderation), attached by routes and models."),
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
+    templates: z.array(Template).optional().describe("Prompt templates clients name in `template`, rendered by the gateway."),
     quotas: z.array(Quota).optional().describe("Quotas and budgets: limits on requests, tokens or spend per window, enforced before the upstream call."),
     stores: Stores.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),

@@ -1,7 +1,7 @@
 /** Listener settings: limits applied to every request before it is routed. */
 import { z } from "zod";
 import { Size } from "./common.js";
-import { Admin, Audit, Shutdown } from "./operations.js";
+import { Admin, Alerts, Audit, Shutdown, Tls, Traces } from "./operations.js";
 
 export const Listener = z
   .strictObject({
@@ -12,6 +12,9 @@ export const Listener = z
     metrics: z.boolean().optional().describe("Also serve GET /metrics on this listener (it is always served on the admin listener). Default false."),
     admin: Admin.optional(),
     audit: Audit.optional(),
+    tls: Tls.optional(),
+    traces: Traces.optional(),
+    alerts: Alerts.optional(),
   })
   .describe("Limits applied to every request.");
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { PROVIDER_KIND_NAMES } from "../catalog/providers.js";
 import { Duration, Name, SecretRef, Tags } from "./common.js";
+import { Concurrency, UpstreamTls } from "./operations.js";
 import { AnthropicSettings, AzureSettings, BedrockSettings, CompatSettings, VertexSettings } from "./provider-settings.js";
 import { ProviderReliability } from "./reliability.js";
 
@@ -49,6 +50,8 @@ export const Provider = z
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
     tags: Tags.optional(),
+    tls: UpstreamTls.optional(),
+    concurrency: Concurrency.optional(),
     ...ProviderReliability.shape,
   })
   .describe("An upstream service that serves models.");

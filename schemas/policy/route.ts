@@ -1,6 +1,8 @@
 /** Routes: first-match rules from a requested model name (and headers) to a public model. */
 import { z } from "zod";
+import { Memory, RouteCache } from "./cache.js";
 import { HeaderName, ModelPattern, Name, Regex, Tags } from "./common.js";
+import { RoutePrompts } from "./prompts.js";
 import { GuardrailRefs } from "./guardrail.js";
 
 /**
@@ -55,6 +57,9 @@ export const Route = z
     name: Name.optional().describe("A name for logs and diagnostics."),
     match: RouteMatch,
     model: Name.describe("The public model that serves requests matching this route."),
+    prompts: RoutePrompts.optional(),
+    cache: RouteCache.optional(),
+    memory: Memory.optional(),
     guardrails: GuardrailRefs.optional(),
   })
   .describe("A first-match rule. Every model also has an implicit exact route after the explicit ones.");

@@ -106,8 +106,9 @@ describe("the image's entry command, run as a process", () => {
     expect(compiled.code, compiled.stderr).toBe(0);
     // The Dockerfile's CMD with the plan path, host and port swapped for this machine.
     const args = dockerInstruction("CMD").map((a) => (a === "/etc/tollgate/plan.json" ? planFile : a === "0.0.0.0" ? "127.0.0.1" : a === "8080" ? "0" : a));
-    serving = await startServing(args, { OPENAI_API_KEY: "sk-test-not-real", TOLLGATE_ADMIN_TOKEN: "admin-test-token" });
-  });
+    // The CMD starts one worker thread per CPU (serve --workers default): allow a loaded machine time for that.
+    serving = await startServing(args, { OPENAI_API_KEY: "sk-test-not-real", TOLLGATE_ADMIN_TOKEN: "admin-test-token" }, CLI, 50_000);
+  }, 90_000);
 
   afterAll(async () => {
     if (serving !== undefined && serving.child.exitCode === null) await serving.stop();

@@ -35,7 +35,8 @@ describe.each(["uws", "node"] as const)("graceful shutdown on SIGTERM (%s listen
   });
 
   it("finishes 100 in-flight streams, answers 503 on /readyz meanwhile, and exits 0", async () => {
-    const gw = await startServing(["serve", "--plan", file, "--port", "0", "--server", server], { [PROVIDER_KEY_ENV]: PROVIDER_KEY });
+    // The single-thread gateway (worker threads drain the same way: test/e2e/workers.e2e.test.ts).
+    const gw = await startServing(["serve", "--plan", file, "--port", "0", "--server", server, "--workers", "1"], { [PROVIDER_KEY_ENV]: PROVIDER_KEY });
     const agent = new Agent({ connections: STREAMS + 10 });
     try {
       const streams = Array.from({ length: STREAMS }, () =>

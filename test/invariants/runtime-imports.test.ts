@@ -9,7 +9,7 @@ import { dirname, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/shared-path.js";
 
-const ENTRIES = ["runtime/gateway.ts", "runtime/mock-upstream/index.ts"];
+const ENTRIES = ["runtime/gateway.ts", "runtime/mock-upstream/index.ts", "runtime/workers/worker-entry.ts", "runtime/workers/start-workers.ts"];
 const FORBIDDEN_PACKAGES = ["zod", "yaml", "typescript", "ajv"];
 const FORBIDDEN_DIRS = ["compiler/", "schemas/policy/", "cli/", "scripts/"];
 
