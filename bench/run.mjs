@@ -15,6 +15,7 @@ import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
+import { measureRouting, routingSection } from "./routing.mjs";
 import { chatBody } from "./lib/body.mjs";
 import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
@@ -132,7 +133,9 @@ async function main() {
   const decoder = streamDecoderLine(await measureStreamDecoder());
   log("semantic cache: paraphrase set, index lookup latency (1k, 10k, 100k)");
   const cache = cacheReport(await measureCache());
-  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache]);
+  log("routing: affinity hit rate, share error, cost of selection");
+  const routing = routingSection(await measureRouting());
+  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing]);
 }
 
 /**

@@ -11,12 +11,14 @@ import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { ErrorClassName } from "../schemas/plan/error-class.js";
 import type { PlanHealth, PlanReliability } from "../schemas/plan/reliability.js";
-import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
+import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanSelection, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
 import type { PlanConcurrency, PlanUpstreamTls } from "../schemas/plan/operations.js";
 import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
 import type { Quota, Stores } from "../schemas/policy/quota.js";
 import type { ProviderKindName } from "../schemas/catalog/providers.js";
 import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
+import type { Classifier } from "../schemas/policy/classifier.js";
+import type { Pool } from "../schemas/policy/pool.js";
 import type { Constraint } from "../schemas/policy/constraint.js";
 import type { Consumer } from "../schemas/policy/consumer.js";
 import type { GuardrailSet } from "../schemas/policy/guardrail.js";
@@ -106,6 +108,9 @@ export interface MergedPolicy {
   /** The `stores` block (set in at most one document). */
   readonly stores: Located<Stores> | null;
   readonly guardrails: readonly Located<GuardrailSet>[];
+  /** GPU pools; their names share the provider namespace. */
+  readonly pools: readonly Located<Pool>[];
+  readonly classifiers: readonly Located<Classifier>[];
   /** Every document, for analyses that look at the whole policy (e.g. every secret reference). */
   readonly documents: readonly ShapedDocument[];
   /** Where gateway-wide findings (e.g. "no consumers") point: the first document, if any. */
@@ -117,6 +122,8 @@ export interface ResolvedPolicy {
   readonly merged: MergedPolicy;
   readonly providerIndex: ReadonlyMap<string, number>;
   readonly modelIndex: ReadonlyMap<string, number>;
+  /** Pool name → index in `merged.pools`. */
+  readonly poolIndex: ReadonlyMap<string, number>;
 }
 
 /** A provider with defaults applied and its base URL split. */
@@ -177,6 +184,8 @@ export interface NormalizedTarget {
   readonly writtenWeight: boolean;
   /** The policy's `price`, else the catalog's for the upstream model name, else null. */
   readonly price: NormalizedPrice | null;
+  /** Context window in tokens (policy, else catalog), or null when unknown. */
+  readonly contextWindow?: number | null;
   readonly at: Origin;
   /** Fallbacks only: the error classes it is tried after (`on:`), or null for the default set. */
   readonly on?: readonly ErrorClassName[] | null;
@@ -206,6 +215,8 @@ export interface NormalizedModel {
   readonly limits: NormalizedLimits;
   /** Retries, attempt budget, deadline, hedging, degraded answer; null when none is set (`maxAttempts` 0: not written). */
   readonly reliability: PlanReliability | null;
+  /** The compiled selection program, or null for a plain weighted draw. */
+  readonly selection?: PlanSelection | null;
 }
 
 /** A model's worst-case ceilings: the gateway's `limits` overridden field by field by the model's. */
@@ -227,7 +238,39 @@ export interface NormalizedRoute {
   readonly headers: readonly NormalizedHeaderMatch[];
   readonly model: number;
   readonly implicit: boolean;
+  /** Conditions beyond model name and headers (path, consumer, prompt size, classifier); null for most routes. */
+  readonly extra?: RouteExtraConditions | null;
   readonly at: Origin;
+}
+
+/** A route's conditions beyond model name and headers, resolved; each non-null part must hold. */
+export interface RouteExtraConditions {
+  readonly paths: readonly string[] | null;
+  /** Consumer indices the consumer/team/tag matchers allow. */
+  readonly consumers: readonly number[] | null;
+  /** Inclusive bounds on estimated prompt tokens. */
+  readonly promptTokens: { readonly min: number; readonly max: number | null } | null;
+  /** Classifier indices (any must match). */
+  readonly classifiers: readonly number[] | null;
+}
+
+/** A GPU pool after expansion: its endpoints are providers `firstProvider …` in `providers`. */
+export interface NormalizedPool {
+  readonly name: string;
+  readonly at: Origin;
+  /** Provider index of each endpoint, and its share of the pool's traffic (shares add up to 1). */
+  readonly endpoints: readonly { readonly provider: number; readonly gpu: string; readonly gpus: number; readonly weight: number; readonly share: number }[];
+  readonly loadBound: number;
+}
+
+/** A content classifier with its defaults applied. */
+export interface NormalizedClassifier {
+  readonly name: string;
+  readonly at: Origin;
+  readonly keywords: readonly string[];
+  readonly patterns: readonly Located<string>[];
+  readonly caseSensitive: boolean;
+  readonly wholeWords: boolean;
 }
 
 /** The condition on one header: each non-null part must hold. */
@@ -275,6 +318,8 @@ export interface NormalizedPolicy {
   readonly quotas: readonly Located<Quota>[];
   readonly stores: Located<Stores> | null;
   readonly guardrails: NormalizedGuardrails;
+  readonly pools?: readonly NormalizedPool[];
+  readonly classifiers?: readonly NormalizedClassifier[];
   /** Every policy document, for whole-policy scans. */
   readonly documents: readonly ShapedDocument[];
   readonly anchor: Origin | null;
@@ -309,6 +354,7 @@ export interface ModelDraft {
   readonly name: string;
   readonly targets: readonly { readonly target: number; readonly weight: number }[];
   readonly fallbacks: readonly number[];
+  readonly selection?: PlanSelection | null;
   /** fallbackOn[i]: classes after which fallbacks[i] is tried, null for the default set. */
   readonly fallbackOn?: readonly (readonly ErrorClassName[] | null)[];
   readonly reliability?: PlanReliability | null;
@@ -336,10 +382,12 @@ export interface LoweredPlan extends QuotaPlanParts {
   readonly features: PlanFeatures;
   /** Absent when no route has guardrails. */
   readonly guardrails?: PlanGuardrails;
+  /** Content classifiers; the route table compiles the ones routes use. */
+  readonly classifiers?: readonly NormalizedClassifier[];
 }
 
 /** LoweredPlan plus the compiled route table. */
-export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "features"> {
+export interface RoutedPlan extends Omit<LoweredPlan, "routes" | "features" | "classifiers"> {
   readonly routing: PlanRouteTable;
   readonly publicModels: Plan["publicModels"];
   readonly templates?: Plan["templates"];

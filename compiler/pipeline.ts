@@ -23,6 +23,7 @@ import { checkProviders } from "./passes/check-providers.js";
 import { checkReliability } from "./passes/check-reliability.js";
 import { checkRegexes } from "./passes/check-regexes.js";
 import { checkRoutes } from "./passes/check-routes.js";
+import { checkRouting } from "./passes/check-routing.js";
 import { checkSecrets } from "./passes/check-secrets.js";
 import { checkWorstCase } from "./passes/check-worst-case.js";
 import { finalize } from "./passes/finalize.js";
@@ -102,6 +103,7 @@ export const compilerPipeline = Pipeline.start<readonly Source[]>()
   .then("check-consumers", checkConsumers)
   .then("check-secrets", checkSecrets)
   .then("check-options", checkOptions)
+  .then("check-routing", checkRouting)
   // Adds every model's attempt order (model fallbacks flattened) for the passes below.
   .then("check-fallbacks", checkFallbacks)
   .then("check-reliability", checkReliability)

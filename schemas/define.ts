@@ -22,6 +22,7 @@ import type { Consumer } from "./policy/consumer.js";
 import type { GatewayPolicy } from "./policy/gateway.js";
 import type { Fallback, Model, Target } from "./policy/model.js";
 import type { PolicyTest } from "./policy/policy-test.js";
+import type { Pool } from "./policy/pool.js";
 import type { Provider } from "./policy/provider.js";
 import type { Route } from "./policy/route.js";
 
@@ -36,6 +37,9 @@ export type SecretReference = `env:${string}` | `file:/${string}`;
 
 /** A provider whose name is the literal `P`. */
 export type ProviderDefinition<P extends string> = Override<Provider, { name: P; apiKeys?: readonly SecretReference[] }>;
+
+/** A GPU pool whose name (like a provider's) is the literal `P`: targets refer to it as `provider`. */
+export type PoolDefinition<P extends string> = Override<Pool, { name: P; apiKeys?: readonly SecretReference[] }>;
 
 /** A model target on one of the declared providers. */
 export type TargetDefinition<P extends string> = Override<Target, { provider: NoInfer<P> }>;
@@ -76,6 +80,7 @@ export type GatewayDefinition<P extends string, M extends string> = Override<
   GatewayPolicy,
   {
     providers?: readonly ProviderDefinition<P>[];
+    pools?: readonly PoolDefinition<P>[];
     models?: readonly ModelDefinition<P, M>[];
     routes?: readonly RouteDefinition<M>[];
     consumers?: readonly ConsumerDefinition<M>[];

@@ -4,6 +4,9 @@ export { Provider, Timeouts } from "./policy/provider.js";
 export { Model, Target, Fallback } from "./policy/model.js";
 export { Route, RouteMatch, HeaderMatch } from "./policy/route.js";
 export { Limits, AssumedTokens } from "./policy/limits.js";
+export { Pool, PoolEndpoint, GpuType } from "./policy/pool.js";
+export { Strategy, StrategyKind, Scorer } from "./policy/strategy.js";
+export { Classifier } from "./policy/classifier.js";
 export { Constraint } from "./policy/constraint.js";
 export { SecretDeclaration } from "./policy/secret.js";
 export { Price, Tags } from "./policy/common.js";
@@ -17,6 +20,7 @@ export type {
   FallbackDefinition,
   GatewayDefinition,
   ModelDefinition,
+  PoolDefinition,
   PolicyTestDefinition,
   ProviderDefinition,
   RouteDefinition,

@@ -29,8 +29,10 @@ const unusedProviders: DeadConfigRule = {
       for (const f of model.fallbacks) if (f.kind === "target") used.add(f.provider);
     }
     for (const set of policy.guardrails.sets) if (set.moderationProvider !== null) used.add(set.moderationProvider);
+    // A pool's endpoints are reported once, as the pool (check-routing: unused-pool).
+    const pooled = new Set((policy.pools ?? []).flatMap((p) => p.endpoints.map((e) => e.provider)));
     policy.providers.forEach((provider, i) => {
-      if (!used.has(i)) ctx.report("unused-provider", { provider: provider.name }, child(provider.at, "name"));
+      if (!used.has(i) && !pooled.has(i)) ctx.report("unused-provider", { provider: provider.name }, child(provider.at, "name"));
     });
   },
 };

@@ -29,7 +29,19 @@ export interface WorstCase {
   readonly deadlineMs?: number | null;
 }
 
+/** The traffic share of one GPU-pool endpoint, as compiled. */
+export interface PoolShare {
+  readonly pool: string;
+  readonly endpoint: string;
+  readonly gpu: string;
+  readonly gpus: number;
+  readonly weight: number;
+  /** In [0, 1]; the shares of one pool add up to 1. */
+  readonly share: number;
+}
+
 /** Every published analysis result, by name. */
 export interface AnalysisReports {
   readonly worstCase?: readonly WorstCase[];
+  readonly poolShares?: readonly PoolShare[];
 }

@@ -73,7 +73,7 @@ async function readRequest(opts: ExplainOptions): Promise<ExplainInput | string>
         : { kind: "none" };
   const callerLabel =
     caller.kind === "key-digest" ? `key sha256:${caller.sha256.slice(0, 8)}…` : caller.kind === "consumer" ? `--consumer ${caller.name}` : "no API key";
-  return { model: body.model, caller, callerLabel, headers: normalizeHeaders(headers) };
+  return { model: body.model, caller, callerLabel, headers: normalizeHeaders(headers), body };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -22,6 +22,10 @@ export interface DecisionRequest {
   readonly caller: Caller;
   /** Header names lower-case (see normalizeHeaders). */
   readonly headers?: RequestHeaders;
+  /** The endpoint path (default /v1/chat/completions), for routes that match on it. */
+  readonly path?: string;
+  /** The request body, for routes on prompt size or content classifiers. */
+  readonly body?: Readonly<Record<string, unknown>>;
 }
 
 /** The gateway's refusals before any upstream is tried. */
@@ -65,7 +69,11 @@ export type Decision =
 export function decide(plan: Plan, request: DecisionRequest): Decision {
   const consumer = authenticate(plan, request.caller);
   if (consumer === null) return rejected("invalid_api_key", null, null, null);
-  const route = matchRoute(plan, request.model, request.headers);
+  const route = matchRoute(plan, request.model, request.headers, {
+    consumer,
+    ...(request.path !== undefined ? { path: request.path } : {}),
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  });
   if (route === null) return rejected("model_not_found", consumer, null, null);
   const model = plan.routing.routes[route.route]?.model ?? -1;
   if (plan.consumers[consumer]?.allowedModels[model] !== true) return rejected("model_not_allowed", consumer, route, model);

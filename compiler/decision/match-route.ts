@@ -4,6 +4,7 @@
  * header conditions, or a glob), for explain, policy tests and simulate.
  */
 import type { Plan, PlanHeaderCondition } from "../../schemas/plan/plan.js";
+import { type RequestFacts, extrasHold } from "./route-extras.js";
 
 /** How a route was found. */
 export type MatchKind = "exact" | "guarded" | "glob";
@@ -21,19 +22,20 @@ export interface RouteMatch {
 export type RequestHeaders = Readonly<Record<string, string>>;
 
 /** The route a request for `model` with `headers` takes, or null (404). */
-export function matchRoute(plan: Plan, model: string, headers: RequestHeaders = {}): RouteMatch | null {
+export function matchRoute(plan: Plan, model: string, headers: RequestHeaders = {}, facts: RequestFacts = {}): RouteMatch | null {
   const { routing } = plan;
+  const holds = (route: number): boolean => conditionsHold(routing.routes[route]?.headers, headers) && extrasHold(plan, routing.routes[route], facts);
   const exact = Object.prototype.hasOwnProperty.call(routing.exact, model) ? routing.exact[model] : undefined;
   if (exact !== undefined) return { route: exact, kind: "exact" };
   const guarded = routing.guarded !== undefined && Object.prototype.hasOwnProperty.call(routing.guarded, model) ? routing.guarded[model] : undefined;
   if (guarded !== undefined) {
-    const route = guarded.find((r) => conditionsHold(routing.routes[r]?.headers, headers));
+    const route = guarded.find(holds);
     return route === undefined ? null : { route, kind: "guarded" };
   }
   for (let g = 0; g < routing.globs.length; g++) {
     const glob = routing.globs[g];
     if (glob === undefined || !new RegExp(glob.regex).test(model)) continue;
-    if (conditionsHold(routing.routes[glob.route]?.headers, headers)) return { route: glob.route, kind: "glob", glob: g };
+    if (holds(glob.route)) return { route: glob.route, kind: "glob", glob: g };
   }
   return null;
 }

@@ -9,6 +9,7 @@ import { providerCodes } from "./codes/providers.js";
 import { quotaCodes } from "./codes/quotas.js";
 import { referenceCodes } from "./codes/references.js";
 import { reliabilityCodes } from "./codes/reliability.js";
+import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
@@ -39,7 +40,7 @@ describe("the diagnostics table", () => {
   });
 
   it("loses no row when the family files are merged (a name used in two families would)", () => {
-    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, reliabilityCodes, promptsCacheCodes];
+    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, reliabilityCodes, promptsCacheCodes, routingCodes];
     expect(rows.length).toBe(families.reduce((n, f) => n + Object.keys(f).length, 0));
   });
 

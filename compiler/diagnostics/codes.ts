@@ -23,6 +23,7 @@ import { quotaCodes } from "./codes/quotas.js";
 import { providerCodes } from "./codes/providers.js";
 import { referenceCodes } from "./codes/references.js";
 import { reliabilityCodes } from "./codes/reliability.js";
+import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
@@ -44,6 +45,7 @@ export const diagnosticCodes = {
   ...guardrailCodes,
   ...providerCodes,
   ...reliabilityCodes,
+  ...routingCodes,
 } as const satisfies Record<string, CodeDefinition>;
 
 /** The kebab-case name of a diagnostic. */

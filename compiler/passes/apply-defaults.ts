@@ -17,6 +17,9 @@ import { DEFAULT_ASSUMED_TOKENS } from "./normalize/limits.js";
 import { DEFAULT_TARGET_WEIGHT, normalizeModels } from "./normalize/models.js";
 import { firstTokenMs, normalizeHealth } from "./normalize/reliability.js";
 import { normalizeRoutes } from "./normalize/routes.js";
+import { normalizeClassifiers } from "./normalize/classifiers.js";
+import { normalizePools } from "./normalize/pools.js";
+import { withExtraConditions } from "./normalize/route-conditions.js";
 import { normalizeConstraint, normalizeTags } from "./normalize/tags.js";
 import { normalizeListenerOperations, normalizeProviderOperations } from "./normalize/operations.js";
 import { hasCredentials, parseBaseUrl } from "./values/base-url.js";
@@ -40,10 +43,12 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
 
   // A provider that cannot be normalized has reported an error, so the pipeline stops
   // after this pass and the shifted indices are never used.
-  const providers = merged.providers.flatMap((p) => normalizeProvider(p, ctx) ?? []);
+  const explicitProviders = merged.providers.flatMap((p) => normalizeProvider(p, ctx) ?? []);
+  // GPU pool endpoints become providers after the policy's own.
+  const pooled = normalizePools(merged.pools ?? [], explicitProviders.length, normalizeProvider, ctx);
+  const providers = [...explicitProviders, ...pooled.providers];
 
-  const models = normalizeModels(resolved, providers.map((p) => p.hostname), ctx);
-  const routes = normalizeRoutes(merged.routes, models, modelIndex);
+  const models = normalizeModels(resolved, providers.map((p) => p.hostname), ctx, pooled.pools);
 
   const consumers: NormalizedConsumer[] = merged.consumers.map(({ value: consumer, at }) => {
     const allowed = consumer.models === undefined || consumer.models.includes("*") ? null : new Set(consumer.models);
@@ -57,6 +62,8 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
       team: consumer.team ?? null,
     };
   });
+  const classifierIndex = new Map((merged.classifiers ?? []).map((c, i) => [c.value.name, i]));
+  const routes = withExtraConditions(normalizeRoutes(merged.routes, models, modelIndex), merged.routes, consumers, classifierIndex, ctx);
 
   return {
     listener: normalizeListener(resolved, ctx),
@@ -69,6 +76,8 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     quotas: merged.quotas,
     stores: merged.stores,
     guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
+    pools: pooled.pools,
+    classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),
     documents: merged.documents,
     anchor: merged.anchor,
     features: normalizeFeatures(resolved, ctx),
@@ -76,7 +85,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
 }
 
 /** A provider with defaults, or undefined after reporting why it cannot be used. */
-function normalizeProvider(located: Located<Provider>, ctx: CompileContext): NormalizedProvider | undefined {
+export function normalizeProvider(located: Located<Provider>, ctx: CompileContext): NormalizedProvider | undefined {
   const { value: p, at } = located;
   const urlAt = child(at, "baseUrl");
   if (p.baseUrl !== undefined && hasCredentials(p.baseUrl)) {

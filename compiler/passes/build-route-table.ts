@@ -12,15 +12,17 @@ import type { LoweredPlan, RoutedPlan } from "../ir.js";
 import { defaultRoute, exactTable } from "../routing/exact-table.js";
 import { globToRegexSource } from "../routing/glob.js";
 import { planConditions } from "../routing/plan-conditions.js";
+import { classifierTable, planRouteExtras } from "../routing/route-extras.js";
 
 /** Compiles the route table and the public model list. */
 export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): RoutedPlan {
-  const { routes: policyRoutes, features, ...rest } = lowered;
+  const { routes: policyRoutes, features, classifiers = [], ...rest } = lowered;
   const routes = policyRoutes.map((r, i): PlanRoute => {
     const headers = planConditions(r.headers);
     // Explicit routes come first, so route i's prompt/cache/memory blocks are features.routes[i].
     const extra = features.routes[i] ?? {};
-    return headers.length === 0 ? { name: r.name, model: r.model, ...extra } : { name: r.name, model: r.model, headers, ...extra };
+    const base: PlanRoute = headers.length === 0 ? { name: r.name, model: r.model, ...extra } : { name: r.name, model: r.model, headers, ...extra };
+    return { ...base, ...planRouteExtras(r) };
   });
   const candidates = exactTable(policyRoutes);
 
@@ -42,6 +44,8 @@ export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): Rou
   });
 
   const routing: PlanRouteTable = Object.keys(guarded).length === 0 ? { routes, exact, globs } : { routes, exact, guarded, globs };
+  const table = classifierTable(policyRoutes, classifiers);
+  if (table !== undefined) routing.classifiers = table;
   return {
     ...rest,
     routing,

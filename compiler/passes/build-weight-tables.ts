@@ -22,7 +22,8 @@ export function weightTable(model: ModelDraft): PlanModel {
   const cumulativeWeights: number[] = [];
   let sum = 0;
   for (const t of weightedTargets) {
-    sum += t.weight;
+    // Rounded to 12 significant digits: GPU-pool shares are fractions, and 0.3 + 0.6 should read 0.9.
+    sum = Number((sum + t.weight).toPrecision(12));
     cumulativeWeights.push(sum);
   }
 
@@ -39,5 +40,6 @@ export function weightTable(model: ModelDraft): PlanModel {
     fallbacks,
     ...(fallbackOn !== null ? { fallbackOn } : {}),
     ...(model.reliability ? { reliability: model.reliability } : {}),
+    ...(model.selection != null ? { selection: model.selection } : {}),
   };
 }

@@ -33,7 +33,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   const targets: PlanTarget[] = [];
   const targetIndex = new Map<string, number>();
   // One plan target per (upstream, upstream model); the first entry that knows a price gives it.
-  const intern = (upstream: number, model: string, price: NormalizedPrice | null): number => {
+  const intern = (upstream: number, model: string, price: NormalizedPrice | null, contextWindow?: number | null): number => {
     const key = JSON.stringify([upstream, model]);
     let index = targetIndex.get(key);
     if (index === undefined) {
@@ -45,20 +45,22 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     if (target.price === undefined && price !== null) {
       target.price = { input: price.input, output: price.output, ...(price.cachedInput === undefined ? {} : { cachedInput: price.cachedInput }) };
     }
+    if (target.contextWindow === undefined && contextWindow != null) target.contextWindow = contextWindow;
     return index;
   };
 
   const models: ModelDraft[] = policy.models.map((m, i) => ({
     name: m.name,
-    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price), weight: t.weight })),
+    targets: m.targets.map((t) => ({ target: intern(t.provider, t.model, t.price, t.contextWindow), weight: t.weight })),
     // The whole attempt order; build-weight-tables keeps its order and skips repeats.
-    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price)),
+    fallbacks: (policy.attempts[i] ?? []).map((step) => intern(step.target.provider, step.target.model, step.target.price, step.target.contextWindow)),
     fallbackOn: (policy.attempts[i] ?? []).map((step) => step.on ?? null),
     // An unwritten attempt budget (0) is every slot the attempt order has.
     reliability:
       m.reliability === null
         ? null
         : { ...m.reliability, maxAttempts: m.reliability.maxAttempts || attemptSlots(policy.attempts[i] ?? [], policy.providers, m.reliability).length },
+    ...(m.selection != null ? { selection: m.selection } : {}),
   }));
 
   const consumers: PlanConsumer[] = policy.consumers.map((c) => ({
@@ -69,5 +71,5 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
+  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
 }

@@ -4,10 +4,12 @@
  * each be set once.
  * Duplicate names are found later, by resolve-refs, from the merged lists.
  */
+import type { Classifier } from "../../schemas/policy/classifier.js";
 import type { Constraint } from "../../schemas/policy/constraint.js";
 import type { Consumer } from "../../schemas/policy/consumer.js";
 import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
 import type { Model } from "../../schemas/policy/model.js";
+import type { Pool } from "../../schemas/policy/pool.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { Quota } from "../../schemas/policy/quota.js";
 import type { Route } from "../../schemas/policy/route.js";
@@ -25,6 +27,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   const secrets: Located<SecretDeclaration>[] = [];
   const constraints: Located<Constraint>[] = [];
   const guardrails: Located<GuardrailSet>[] = [];
+  const pools: Located<Pool>[] = [];
+  const classifiers: Located<Classifier>[] = [];
   let limits: MergedPolicy["limits"] = null;
   const quotas: Located<Quota>[] = [];
   let stores: MergedPolicy["stores"] = null;
@@ -55,6 +59,8 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
       else ctx.report("quota-duplicate-stores", {}, at, { part: "key", related: [{ at: stores.at, message: "the first `stores` is here", part: "key" }] });
     }
     collect(guardrails, policy.guardrails, root, "guardrails");
+    collect(pools, policy.pools, root, "pools");
+    collect(classifiers, policy.classifiers, root, "classifiers");
     if (policy.limits !== undefined) {
       const at = child(root, "limits");
       if (limits === null) limits = { value: policy.limits, at };
@@ -63,7 +69,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, guardrails, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, guardrails, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

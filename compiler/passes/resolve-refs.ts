@@ -8,6 +8,7 @@ import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { Located, MergedPolicy, Origin, ResolvedPolicy } from "../ir.js";
+import { resolveRoutingRefs } from "../routing/resolve-routing-refs.js";
 
 /** Implicit routes are named `model:<name>`; explicit routes may not take such a name. */
 export const IMPLICIT_ROUTE_PREFIX = "model:";
@@ -21,8 +22,10 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
   nameTable("secret", merged.secrets, ctx);
   nameTable("constraint", merged.constraints, ctx);
   checkReservedNames(merged, ctx);
+  // Pools share the provider namespace: a target names a pool as its `provider`.
+  const { poolIndex } = resolveRoutingRefs(merged, providerIndex, ctx);
 
-  const providerNames = [...providerIndex.keys()];
+  const providerNames = [...providerIndex.keys(), ...poolIndex.keys()];
   const modelNames = [...modelIndex.keys()];
   const describe = (at: Origin): string => describePath(at.doc.value, at.path);
 
@@ -32,7 +35,7 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
       ...(model.fallbacks ?? []).flatMap((f, i) => (f.provider === undefined ? [] : [{ name: f.provider, at: child(at, "fallbacks", i) }])),
     ];
     for (const ref of refs) {
-      if (providerIndex.has(ref.name)) continue;
+      if (providerIndex.has(ref.name) || poolIndex.has(ref.name)) continue;
       ctx.report("unknown-provider", { what: describe(ref.at), name: ref.name }, child(ref.at, "provider"), {
         suggestion: suggestName(ref.name, providerNames, "providers"),
       });
@@ -66,7 +69,7 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
       });
     });
   }
-  return { merged, providerIndex, modelIndex };
+  return { merged, providerIndex, modelIndex, poolIndex };
 }
 
 /** Header names ignore case, so `X-Team` and `x-team` in one route are the same header twice. */

@@ -21,7 +21,12 @@ export function evaluateTest(plan: Plan, test: PolicyTest): { decision: Decision
       : given.key !== undefined
         ? { kind: "key-digest", sha256: given.key.sha256 }
         : { kind: "none" };
-  const decision = decide(plan, { model: given.model, caller, headers: normalizeHeaders(given.headers) });
+  const decision = decide(plan, {
+    model: given.model,
+    caller,
+    headers: normalizeHeaders(given.headers),
+    ...(given.body !== undefined ? { body: { ...given.body, model: given.model } } : {}),
+  });
   const failures: TestFailure[] = [];
   const outcome = describeOutcome(plan, decision, given.model, caller);
 

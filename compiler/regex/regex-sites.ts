@@ -6,6 +6,7 @@
 import { describePath } from "../diagnostics/describe-path.js";
 import type { NormalizedPolicy, Origin } from "../ir.js";
 import { child } from "../context.js";
+import { combinedPattern } from "../routing/route-extras.js";
 
 /** One regex in the policy. */
 export interface RegexSite {
@@ -27,6 +28,19 @@ const routeHeaderRegexes: RegexCollector = (policy) =>
     }),
   );
 
+/**
+ * Classifier patterns, each on its own and, when a classifier has several, the one
+ * expression the runtime runs (alternation can make safe parts ambiguous together).
+ */
+const classifierRegexes: RegexCollector = (policy) =>
+  (policy.classifiers ?? []).flatMap((c) => {
+    const own = c.patterns.map((p) => ({ source: p.value, at: p.at, what: describePath(p.at.doc.value, p.at.path) }));
+    const combined = combinedPattern(c.patterns.map((p) => p.value));
+    if (c.patterns.length < 2 || combined === null) return own;
+    const at = child(c.at, "patterns");
+    return [...own, { source: combined, at, what: `the combined \`patterns\` of classifier \`${c.name}\`` }];
+  });
+
 /** Deny and allow patterns of guardrail sets, both directions. */
 const guardrailRegexes: RegexCollector = (policy) =>
   policy.guardrails.sets.flatMap((set) =>
@@ -46,7 +60,7 @@ const guardrailRegexes: RegexCollector = (policy) =>
   );
 
 /** Every collector; add one per policy field that holds a regex. */
-const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes, guardrailRegexes];
+const COLLECTORS: readonly RegexCollector[] = [routeHeaderRegexes, guardrailRegexes, classifierRegexes];
 
 /** Every regex of the policy, in policy order. */
 export function regexSites(policy: NormalizedPolicy): RegexSite[] {

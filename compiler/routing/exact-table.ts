@@ -11,12 +11,15 @@
  * route list (memoized on the array: IR values are never mutated).
  */
 import { GlobIndex } from "./glob-index.js";
+import { isConditional } from "./route-extras.js";
 
 /** The part of a route that matching looks at; a route with header conditions is conditional. */
 export interface RoutePattern {
   readonly pattern: string;
   readonly glob: boolean;
   readonly headers: readonly unknown[];
+  /** Conditions beyond headers (path, consumer, prompt size, classifier); a route with them is conditional too. */
+  readonly extra?: unknown;
 }
 
 const memo = new WeakMap<readonly RoutePattern[], ReadonlyMap<string, readonly number[]>>();
@@ -44,7 +47,7 @@ export function exactTable(routes: readonly RoutePattern[]): ReadonlyMap<string,
     while (e < exact.length || g < matchingGlobs.length) {
       const next = g >= matchingGlobs.length || (e < exact.length && exact[e]! < matchingGlobs[g]!) ? exact[e++]! : matchingGlobs[g++]!;
       candidates.push(next);
-      if ((routes[next]?.headers.length ?? 0) === 0) break;
+      if (!isConditional(routes[next]!)) break;
     }
     table.set(name, candidates);
   }
@@ -55,5 +58,5 @@ export function exactTable(routes: readonly RoutePattern[]): ReadonlyMap<string,
 /** The route a name resolves to when no header condition holds: its last candidate if unconditional. */
 export function defaultRoute(candidates: readonly number[], routes: readonly RoutePattern[]): number | undefined {
   const last = candidates.at(-1);
-  return last !== undefined && routes[last]?.headers.length === 0 ? last : undefined;
+  return last !== undefined && routes[last] !== undefined && !isConditional(routes[last]) ? last : undefined;
 }

@@ -40,7 +40,10 @@ export function routeReach(routes: readonly NormalizedRoute[]): RouteReach {
   });
 
   const shadowedBy = routes.map((route, j) => {
-    const coversHeaders = (i: number): boolean => i < j && !contradictory[i] && headersImply(route.headers, routes[i]?.headers ?? []);
+    // An earlier route with extra conditions (path, consumer, prompt size, classifier) covers
+    // this one only when both have exactly the same extras: sound, never a false warning.
+    const coversHeaders = (i: number): boolean =>
+      i < j && !contradictory[i] && headersImply(route.headers, routes[i]?.headers ?? []) && extrasCover(routes[i]?.extra, route.extra);
     // Earlier routes whose pattern covers this one: globs that cover it (or match the exact
     // name), and, for an exact route, earlier exact routes with the same name.
     const earlier = route.glob
@@ -51,4 +54,10 @@ export function routeReach(routes: readonly NormalizedRoute[]): RouteReach {
   const reach = { shadowedBy, contradictory, live: routes.map((_, j) => shadowedBy[j] === -1 && !contradictory[j]) };
   memo.set(routes, reach);
   return reach;
+}
+
+/** True when an earlier route's extra conditions hold whenever the later route's do (here: none, or identical). */
+function extrasCover(earlier: NormalizedRoute["extra"], later: NormalizedRoute["extra"]): boolean {
+  if (earlier == null) return true;
+  return later != null && JSON.stringify(earlier) === JSON.stringify(later);
 }

@@ -41,10 +41,13 @@ export class AttemptRecord {
   /** Milliseconds from dispatch to the outcome; -1 while it runs. */
   ms = -1;
   readonly startedAt: number;
+  /** True while this attempt holds an in-flight slot in its target's selection stats. */
+  holdsSlot: boolean;
 
   constructor(target: LinkedTarget, startedAt: number) {
     this.target = target;
     this.startedAt = startedAt;
+    this.holdsSlot = target.stats != null;
   }
 }
 
@@ -125,6 +128,8 @@ export class RequestRecord {
 
   attemptStarted(target: LinkedTarget): void {
     (this.attempts ??= []).push(new AttemptRecord(target, performance.now()));
+    // Load feedback for selection (least-busy, bounded load); null unless a program reads it.
+    target.stats?.started();
   }
 
   attemptEnded(outcome: AttemptOutcome, errorClass: ErrorClass | null = null): void {
@@ -133,6 +138,14 @@ export class RequestRecord {
     attempt.outcome = outcome;
     attempt.errorClass = errorClass;
     attempt.ms = performance.now() - attempt.startedAt;
+    const stats = attempt.target.stats;
+    if (stats == null || !attempt.holdsSlot) return;
+    attempt.holdsSlot = false;
+    // Latency feedback: successes, and timeouts (which must count as slow); fast failures are health's business.
+    if (outcome === "success" || outcome === "timeout") {
+      const ttft = this.firstByteMs >= 0 ? this.firstByteMs - (attempt.startedAt - this.start) : attempt.ms;
+      stats.ended(ttft >= 0 ? ttft : attempt.ms, attempt.ms);
+    } else stats.released();
   }
 
   /** Marks the first response byte (called by the observed exchange). */
@@ -146,6 +159,14 @@ export class RequestRecord {
     this.#finished = true;
     this.status = status;
     this.durationMs = performance.now() - this.start;
+    // Attempts never ended (client gone, shutdown) still release their in-flight slot.
+    if (this.attempts !== null) {
+      for (const a of this.attempts) {
+        if (!a.holdsSlot) continue;
+        a.holdsSlot = false;
+        a.target.stats?.released();
+      }
+    }
     for (const o of this.#observers) {
       try {
         o.observe(this);

@@ -8,7 +8,8 @@ import type { Exchange } from "../server/exchange.js";
 import { jsonDepthWithin } from "../server/json-depth.js";
 import { sendError } from "../server/respond.js";
 import { matchRoute } from "../routing/match-route.js";
-import { pickWeighted } from "../routing/select-targets.js";
+import { RouteFacts } from "../routing/route-facts.js";
+import { selectFirst } from "../routing/select-first.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import { renderRequestTemplate, runRequestFeatures } from "../features/request-features.js";
 import { TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
@@ -46,7 +47,9 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   }
   const { request } = checked;
   record.requestedModel = request.model;
-  const route = matchRoute(plan, request.model, ex.headers);
+  // Only plans with path/consumer/prompt-size/classifier conditions pay for route facts.
+  const facts = plan.routeFacts === null ? null : new RouteFacts(ex.path, consumer.index ?? -1, request.body, plan.routeFacts.tokenCap, plan.routeFacts.classifiers);
+  const route = matchRoute(plan, request.model, ex.headers, facts);
   if (route === null) {
     sendError(ex, requestId, { code: "model_not_found", message: `the model \`${request.model.slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" });
     return;
@@ -109,7 +112,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     exchange,
     requestId,
     model,
-    first: pickWeighted(model),
+    first: selectFirst(plan, model, ex.headers, chatBody, request.stream, facts),
     rawBody,
     body: chatBody,
     requestedModel: request.model,

@@ -9,6 +9,8 @@ import { linkFeatures } from "../features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
 import { linkGuardrails } from "../guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
+import { AvailabilityRef } from "../routing/selection/availability.js";
+import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
 import { createUpstreamPool } from "../upstream/pool.js";
 import { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
@@ -49,12 +51,25 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
       reliability: reliability[slot]!,
     };
   });
-  const targets: LinkedTarget[] = plan.targets.map((t) => ({ upstream: upstreams[t.upstream]!, model: t.model, price: t.price ?? null }));
-  const models = plan.models.map((m, i) => linkModel(m, i, targets));
+  // Load and latency are tracked only for targets a selection program reads.
+  const tracked = statsFor(plan);
+  const targets: LinkedTarget[] = plan.targets.map((t, i) => ({
+    upstream: upstreams[t.upstream]!,
+    model: t.model,
+    stats: tracked[i] ?? null,
+    price: t.price ?? null,
+    contextWindow: t.contextWindow ?? 0,
+  }));
+  const availability = new AvailabilityRef();
+  const models = linkSelectors(
+    plan.models,
+    plan.models.map((m, i) => linkModel(m, i, targets)),
+    availability,
+  );
   const features = linkFeatures(plan, env, upstreams);
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
-  for (const c of plan.consumers) {
-    const consumer: LinkedConsumer = { name: c.name, allowed: c.allowedModels };
+  for (const [index, c] of plan.consumers.entries()) {
+    const consumer: LinkedConsumer = { index, name: c.name, allowed: c.allowedModels };
     for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
   }
   const probes = startProbes(plan.upstreams, upstreams, health);
@@ -63,9 +78,10 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     hash: plan.hash,
     listener: plan.listener,
     models,
-    ...linkRouteTable(plan.routing, models),
+    ...linkRouteTable(plan.routing, models, plan.consumers.length),
     consumersByKeyHash,
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
+    availability,
     modelListCache: new Map(),
     health,
     notes,
@@ -99,5 +115,5 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     weighted.length === 0
       ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
       : null;
-  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, fallbackMasks: fallbackMasks(m, enabled), reliability: linkReliability(m.reliability) };
+  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, fallbackMasks: fallbackMasks(m, enabled), reliability: linkReliability(m.reliability), selector: null };
 }

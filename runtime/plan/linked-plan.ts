@@ -13,6 +13,11 @@ import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
 import type { LinkedFeatures } from "../features/link-features.js";
 import type { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
+import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";
+import type { LinkedRouteExtras } from "../routing/route-extras.js";
+import type { AvailabilityRef } from "../routing/selection/availability.js";
+import type { Selector } from "../routing/selection/selector.js";
+import type { TargetStats } from "../routing/selection/target-stats.js";
 
 export interface LinkedUpstream {
   readonly name: string;
@@ -48,8 +53,12 @@ export interface LinkedTarget {
   readonly upstream: LinkedUpstream;
   /** The model name sent upstream. */
   readonly model: string;
-  /** USD per 1M tokens (input, output, cached input), or null when unpriced; for spend accounting. */
+  /** Live load and latency of this target, kept only when a selection program reads them; else null. */
+  readonly stats?: TargetStats | null;
+  /** USD per 1M tokens (input, output, cached input), or null when unpriced; for spend accounting and the `cost` scorer. */
   readonly price?: PlanTarget["price"] | null;
+  /** Context window in tokens, for the `cost` scorer; 0 when unknown (no limit assumed). */
+  readonly contextWindow?: number;
 }
 
 export interface LinkedModel {
@@ -67,6 +76,8 @@ export interface LinkedModel {
   readonly fallbackMasks: Int32Array | null;
   /** Retries, budget, deadline, hedging, degraded answer; null when none is configured. */
   readonly reliability: LinkedReliability | null;
+  /** The selection program (filter → score → pick), or null for one weighted draw. */
+  readonly selector?: Selector | null;
 }
 
 /** A route: where matching requests go, and the header conditions they must meet. */
@@ -77,6 +88,8 @@ export interface LinkedRoute {
   readonly model: LinkedModel;
   /** All must hold; null for a route without header conditions (most routes). */
   readonly conditions: readonly LinkedHeaderCondition[] | null;
+  /** Path, consumer, prompt-size and classifier conditions; null for most routes. */
+  readonly extras: LinkedRouteExtras | null;
 }
 
 /** The route table, linked (see routing/link-routes.ts). */
@@ -87,9 +100,13 @@ export interface LinkedRouteTable {
   readonly exactRoutes: ReadonlyMap<string, readonly LinkedRoute[]>;
   /** Glob routes in policy order, regexes compiled. */
   readonly globRoutes: readonly { readonly regex: RegExp; readonly route: LinkedRoute }[];
+  /** What RouteFacts need when some route has extra conditions; null otherwise (no per-request facts). */
+  readonly routeFacts: { readonly tokenCap: number; readonly classifiers: LinkedClassifiers | null } | null;
 }
 
 export interface LinkedConsumer {
+  /** Index in the plan's `consumers` (route consumer conditions test it). */
+  readonly index?: number;
   readonly name: string;
   /** allowed[i]: may use models[i]. */
   readonly allowed: readonly boolean[];
@@ -108,6 +125,11 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly health: HealthState;
   /** Guardrail chain per route index (null entries: none); null when no route has guardrails. */
   readonly guardrailsByRoute: readonly (LinkedGuardrails | null)[] | null;
+  /**
+   * The availability filter every selection applies (health state plugs in here by
+   * setting `availability.current`); always-available by default.
+   */
+  readonly availability: AvailabilityRef;
   /** Startup notes (disabled optional providers), for logs and /readyz. */
   readonly notes: readonly string[];
   /** Templates, decorators, caches and memory; null when the plan has none (the common case: one null check). */

@@ -79,6 +79,37 @@ export const PlanTarget = z.strictObject({
       cachedInput: z.number().nonnegative().optional(),
     })
     .optional(),
+  /** The upstream model's context window in tokens (policy or catalog); absent when unknown. Used by the `cost` strategy. */
+  contextWindow: z.number().int().positive().optional(),
+});
+
+/** The scorer kinds of a selection program (see runtime/routing/selection/). */
+export const PlanScorerKind = z.enum(["weighted", "latency", "cost", "least-busy", "session-affinity", "prefix-affinity"]);
+
+/**
+ * A model's selection program: filter (availability) → score (each scorer gives every
+ * candidate a score in [0, 1]; the weighted sum counts) → pick. Absent on a model
+ * picked by weight alone, which keeps the one-draw fast path.
+ */
+export const PlanSelection = z.strictObject({
+  /** Scorers with their weights in the sum; at least one. */
+  scorers: z.array(z.strictObject({ kind: PlanScorerKind, weight: z.number().positive() })).min(1),
+  /** `weighted-random`: draw proportionally to the summed score; `max-score`: the best (ties drawn at random). */
+  picker: z.enum(["weighted-random", "max-score"]),
+  /** Bounded-load factor c: a candidate is skipped while in-flight + 1 > ceil(c × share × (total in-flight + 1)); 0 = off. */
+  loadBound: z.number().nonnegative(),
+  /** Share of picks sent to a uniformly random candidate (latency exploration); 0 = none. */
+  exploration: z.number().min(0).max(1),
+  /** EWMA smoothing factor of the latency scorer, from the half-life: 1 - 2^(-1/halfLife). */
+  ewmaAlpha: z.number().gt(0).max(1),
+  /** Session-affinity header (lower-case). */
+  sessionHeader: z.string(),
+  /** Prefix-affinity block size in characters (block tokens × 4). */
+  blockChars: z.number().int().positive(),
+  /** Prefix-affinity: prompt blocks hashed at most. */
+  maxBlocks: z.number().int().positive(),
+  /** Cost scorer: completion tokens assumed when the request sets no max_tokens. */
+  outputTokens: z.number().int().positive(),
 });
 
 /** A public model: how to pick a target and where to go when it fails. */
@@ -102,6 +133,8 @@ export const PlanModel = z.strictObject({
   fallbackOn: z.array(z.array(ErrorClassName)).optional(),
   /** Retries, attempt budget, deadline, hedging, degraded answer; absent when none is set. */
   reliability: PlanReliability.optional(),
+  /** The selection program; absent: one weighted draw over `cumulativeWeights`. */
+  selection: PlanSelection.optional(),
 });
 
 /**
@@ -129,6 +162,29 @@ export const PlanRoute = z.strictObject({
   cache: PlanRouteCache.optional(),
   /** Conversation memory; absent when off. */
   memory: PlanMemory.optional(),
+  /** The request path must be one of these; absent: any path. */
+  paths: z.array(z.string()).min(1).optional(),
+  /** The calling consumer must be one of these (consumer/team/tag matchers, resolved); absent: anyone. */
+  consumers: z.array(index).optional(),
+  /** Estimated prompt tokens must lie in [min, max] (inclusive); absent: any size. */
+  promptTokens: z.strictObject({ min: z.number().int().nonnegative(), max: z.number().int().nonnegative().optional() }).optional(),
+  /** The last user message must match one of these classifiers (indices into `routing.classifiers.names`). */
+  classifiers: z.array(index).min(1).optional(),
+});
+
+/**
+ * Content classifiers, compiled: every keyword of every classifier (the runtime builds
+ * one Aho-Corasick automaton per case mode at link time), and per classifier one
+ * combined expression of its patterns (proven safe by the compiler), or null.
+ */
+export const PlanClassifiers = z.strictObject({
+  names: z.array(z.string()).min(1),
+  /** Keywords (lower-cased unless case-sensitive), each with the classifier it belongs to. */
+  keywords: z.array(z.strictObject({ text: z.string(), classifier: index, caseSensitive: z.boolean(), wholeWord: z.boolean() })),
+  /** patterns[c]: classifier c's patterns as one expression (`u` flag), or null. */
+  patterns: z.array(z.string().nullable()),
+  /** Characters of the last user message scanned at most. */
+  maxChars: z.number().int().positive(),
 });
 
 /**
@@ -146,6 +202,8 @@ export const PlanRouteTable = z.strictObject({
   guarded: z.record(z.string(), z.array(index).min(1)).optional(),
   /** Glob routes in policy order, as anchored regular expression sources. */
   globs: z.array(z.strictObject({ pattern: z.string(), regex: z.string(), route: index })),
+  /** Content classifiers that routes use; absent when none does. */
+  classifiers: PlanClassifiers.optional(),
 });
 
 /** A consumer: who may call, identified by key hashes, allowed to reach some models. */
@@ -215,3 +273,6 @@ export type PlanHeaderCondition = z.infer<typeof PlanHeaderCondition>;
 export type PlanConsumer = z.infer<typeof PlanConsumer>;
 export type PlanListener = z.infer<typeof PlanListener>;
 export type PlanTimeouts = z.infer<typeof PlanTimeouts>;
+export type PlanSelection = z.infer<typeof PlanSelection>;
+export type PlanScorerKind = z.infer<typeof PlanScorerKind>;
+export type PlanClassifiers = z.infer<typeof PlanClassifiers>;

@@ -20,7 +20,7 @@ export const Consumer = z
       .array(z.union([Name, z.literal("*")]))
       .optional()
       .describe("Public models this consumer may use; `*` or omitted: all."),
-    team: Name.optional().describe("The team the consumer belongs to, for team-scoped quotas and the usage ledger."),
+    team: Name.optional().describe("The consumer's team: matched by routes (`match.team`), and for team-scoped quotas and the usage ledger."),
     tags: Tags.optional(),
   })
   .describe("A caller identified by API key.");

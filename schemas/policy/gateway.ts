@@ -3,6 +3,7 @@
  * each list concatenates, and a name defined twice is an error.
  */
 import { z } from "zod";
+import { Classifier } from "./classifier.js";
 import { Constraint } from "./constraint.js";
 import { Consumer } from "./consumer.js";
 import { GuardrailSet } from "./guardrail.js";
@@ -12,6 +13,7 @@ import { Model } from "./model.js";
 import { PolicyTest } from "./policy-test.js";
 import { Template } from "./prompts.js";
 import { Quota, Stores } from "./quota.js";
+import { Pool } from "./pool.js";
 import { Provider } from "./provider.js";
 import { Route } from "./route.js";
 import { SecretDeclaration } from "./secret.js";
@@ -21,8 +23,10 @@ export const GatewayPolicy = z
     apiVersion: z.literal("tollgate/v1").describe("The policy language version."),
     listener: Listener.optional(),
     providers: z.array(Provider).optional(),
+    pools: z.array(Pool).optional().describe("Pools of self-hosted GPU endpoints; model targets name a pool like a provider."),
     models: z.array(Model).optional(),
     routes: z.array(Route).optional(),
+    classifiers: z.array(Classifier).optional().describe("Content classifiers that routes match on (`match.classifier`)."),
     consumers: z.array(Consumer).optional(),
     guardrails: z.array(GuardrailSet).optional().describe("Named guardrail sets (PII, deny lists, injection heuristics, limits, moderation), attached by routes and models."),
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),

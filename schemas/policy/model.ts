@@ -4,6 +4,7 @@ import { GuardrailRefs } from "./guardrail.js";
 import { Name, Price } from "./common.js";
 import { Limits } from "./limits.js";
 import { ErrorClasses, ModelReliability } from "./reliability.js";
+import { Strategy } from "./strategy.js";
 
 export const Target = z
   .strictObject({
@@ -11,6 +12,12 @@ export const Target = z
     model: z.string().min(1).optional().describe("The model name sent upstream. Default: the public model name."),
     weight: z.number().nonnegative().optional().describe("Share of traffic relative to the other targets. Default 1."),
     price: Price.optional(),
+    contextWindow: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("The upstream model's context window in tokens, for the `cost` strategy. Default: the built-in catalog, else unlimited."),
   })
   .describe("A provider and the upstream model name it serves.");
 
@@ -38,6 +45,7 @@ export const Model = z
   .strictObject({
     name: Name.describe("The public model name clients send."),
     targets: z.array(Target).min(1).describe("Targets chosen by weight."),
+    strategy: Strategy.optional(),
     fallbacks: z.array(Fallback).optional().describe("Tried in order after the targets, on connect errors, timeouts, 429 and 5xx."),
     limits: Limits.optional(),
     guardrails: GuardrailRefs.optional().describe("Guardrail sets applied to every route that serves this model (its implicit route included), before the route's own."),

@@ -1,7 +1,7 @@
 /** Routes: first-match rules from a requested model name (and headers) to a public model. */
 import { z } from "zod";
 import { Memory, RouteCache } from "./cache.js";
-import { HeaderName, ModelPattern, Name, Regex } from "./common.js";
+import { HeaderName, ModelPattern, Name, Regex, Tags } from "./common.js";
 import { RoutePrompts } from "./prompts.js";
 import { GuardrailRefs } from "./guardrail.js";
 
@@ -18,6 +18,20 @@ export const HeaderMatch = z
   .refine((m) => m.exact !== undefined || m.regex !== undefined || m.present !== undefined, "give `exact`, `regex` or `present`")
   .describe("A condition on one request header.");
 
+/** A bound on the prompt size, in (estimated) tokens; every bound given must hold. */
+export const TokenBound = z
+  .strictObject({
+    gt: z.number().int().nonnegative().optional().describe("More than this many tokens."),
+    gte: z.number().int().nonnegative().optional().describe("At least this many tokens."),
+    lt: z.number().int().positive().optional().describe("Fewer than this many tokens."),
+    lte: z.number().int().nonnegative().optional().describe("At most this many tokens."),
+  })
+  .refine((b) => b.gt !== undefined || b.gte !== undefined || b.lt !== undefined || b.lte !== undefined, "give `gt`, `gte`, `lt` or `lte`")
+  .describe("A bound on the prompt size in tokens, estimated cheaply from the message text (about 4 characters per token, 1 per CJK character).");
+
+/** One name or a list of names. */
+const OneOrMore = z.union([Name, z.array(Name).min(1)]);
+
 export const RouteMatch = z
   .strictObject({
     model: ModelPattern.optional().describe("The requested model name: exact, or a glob. Default: any name (`*`)."),
@@ -25,8 +39,17 @@ export const RouteMatch = z
       .record(HeaderName, HeaderMatch)
       .optional()
       .describe("Request headers that must match, by name (case-insensitive); all must hold."),
+    path: z
+      .union([z.string().regex(/^\//, "a path starts with `/`"), z.array(z.string().regex(/^\//, "a path starts with `/`")).min(1)])
+      .optional()
+      .describe("The endpoint path(s), e.g. `/v1/chat/completions`; any one must equal the request path."),
+    consumer: OneOrMore.optional().describe("The calling consumer, or one of these consumers."),
+    team: OneOrMore.optional().describe("The calling consumer's `team`, or one of these teams."),
+    consumerTags: Tags.optional().describe("Tags the calling consumer must carry (all of them)."),
+    promptTokens: TokenBound.optional(),
+    classifier: OneOrMore.optional().describe("A content classifier (or any of these) the last user message must match."),
   })
-  .refine((m) => m.model !== undefined || m.headers !== undefined, "give `model`, `headers` or both")
+  .refine((m) => Object.values(m).some((v) => v !== undefined), "give at least one condition, e.g. `model`")
   .describe("What a request must look like to take this route.");
 
 export const Route = z
@@ -42,5 +65,6 @@ export const Route = z
   .describe("A first-match rule. Every model also has an implicit exact route after the explicit ones.");
 
 export type HeaderMatch = z.infer<typeof HeaderMatch>;
+export type TokenBound = z.infer<typeof TokenBound>;
 export type RouteMatch = z.infer<typeof RouteMatch>;
 export type Route = z.infer<typeof Route>;

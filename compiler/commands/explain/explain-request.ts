@@ -40,12 +40,14 @@ export interface ExplainInput {
   readonly caller: Caller;
   readonly callerLabel: string;
   readonly headers: RequestHeaders;
+  /** The request body, for routes on prompt size and content. */
+  readonly body?: Readonly<Record<string, unknown>>;
 }
 
 /** Explains one request against `plan`. */
 export function explainRequest(plan: Plan, sourceMap: PlanSourceMap | null, input: ExplainInput): Explanation {
   const at = (...path: (string | number)[]): SourceLocation | null => sourceMap?.mappings[pointer(...path)] ?? null;
-  const decision = decide(plan, { model: input.model, caller: input.caller, headers: input.headers });
+  const decision = decide(plan, { model: input.model, caller: input.caller, headers: input.headers, ...(input.body !== undefined ? { body: input.body } : {}) });
   const steps: ExplainStep[] = [];
   const step = (name: ExplainStep["step"], text: string, where: SourceLocation | null, details: ExplainLine[] = []): void => {
     steps.push({ step: name, line: { text, at: where }, details });

@@ -71,7 +71,7 @@ export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rul
   let failed = 0;
 
   for (const request of requests) {
-    const decision = decide(plan, { model: request.model, caller: request.caller, headers: request.headers });
+    const decision = decide(plan, { model: request.model, caller: request.caller, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}) });
     if (decision.outcome === "rejected") {
       const key = `${decision.status} ${decision.code}`;
       rejected[key] = (rejected[key] ?? 0) + 1;

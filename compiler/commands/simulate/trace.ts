@@ -25,6 +25,8 @@ export interface TraceRequest {
   readonly outputTokens: number;
   /** True when `outputTokens` is `max_tokens` (an upper bound) or unknown (0). */
   readonly outputEstimated: boolean;
+  /** The request body (for routes on prompt size and content). */
+  readonly body?: Readonly<Record<string, unknown>>;
 }
 
 /** Parses a trace; a string names the first bad line (its content is never echoed: it may hold a key). */
@@ -76,6 +78,8 @@ function toRequest(value: unknown, line: number): TraceRequest | string {
     inputEstimated: givenInput === undefined,
     outputTokens: givenOutput ?? maxTokens ?? 0,
     outputEstimated: givenOutput === undefined,
+    // Chat bodies only: routes on prompt size and content read the messages.
+    ...(Array.isArray(body.messages) ? { body } : {}),
   };
 }
 

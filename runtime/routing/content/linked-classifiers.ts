@@ -1,0 +1,50 @@
+/**
+ * The plan's content classifiers, linked: one Aho-Corasick automaton for the
+ * case-insensitive keywords (run on the lower-cased text) and one for the
+ * case-sensitive ones, and one compiled expression per classifier. `classify` runs
+ * once per request, on the last user message cut to the plan's `maxChars`, and only
+ * when a route being tried needs a classifier.
+ */
+import type { PlanClassifiers } from "../../../schemas/plan/plan.js";
+import { PlanError } from "../../plan/load-plan.js";
+import { AhoCorasick } from "./aho-corasick.js";
+import { lastUserText } from "./message-text.js";
+
+export class LinkedClassifiers {
+  readonly names: readonly string[];
+  readonly #folded: AhoCorasick | null;
+  readonly #exact: AhoCorasick | null;
+  readonly #patterns: readonly (RegExp | null)[];
+  readonly #maxChars: number;
+
+  constructor(table: PlanClassifiers) {
+    this.names = table.names;
+    const folded = table.keywords.filter((k) => !k.caseSensitive);
+    const exact = table.keywords.filter((k) => k.caseSensitive);
+    this.#folded = folded.length === 0 ? null : new AhoCorasick(folded.map((k) => ({ text: k.text.toLowerCase(), classifier: k.classifier, wholeWord: k.wholeWord })));
+    this.#exact = exact.length === 0 ? null : new AhoCorasick(exact);
+    this.#patterns = table.patterns.map((source, i) => {
+      if (source === null) return null;
+      try {
+        // Proven free of catastrophic backtracking by the compiler; `u` as it was proven with.
+        return new RegExp(source, "u");
+      } catch (err) {
+        throw new PlanError(`classifier ${table.names[i] ?? i}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    this.#maxChars = table.maxChars;
+  }
+
+  /** hits[c]: classifier c matches the request's last user message. */
+  classify(body: Readonly<Record<string, unknown>>): boolean[] {
+    const hits: boolean[] = new Array<boolean>(this.names.length).fill(false);
+    const text = lastUserText(body, this.#maxChars);
+    if (text.length === 0) return hits;
+    this.#folded?.scan(text.toLowerCase(), hits);
+    this.#exact?.scan(text, hits);
+    for (let c = 0; c < this.#patterns.length; c++) {
+      if (!hits[c] && this.#patterns[c]?.test(text) === true) hits[c] = true;
+    }
+    return hits;
+  }
+}
