@@ -14,6 +14,7 @@ import { linkSelectors, statsFor } from "../routing/selection/link-selection.js"
 import { createUpstreamPool } from "../upstream/pool.js";
 import { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import { fallbackMasks, linkHealth } from "../reliability/link-health.js";
+import { healthAvailability } from "../reliability/health-availability.js";
 import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
@@ -61,6 +62,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     contextWindow: t.contextWindow ?? 0,
   }));
   const availability = new AvailabilityRef();
+  availability.current = healthAvailability(plan, health) ?? availability.current;
   const models = linkSelectors(
     plan.models,
     plan.models.map((m, i) => linkModel(m, i, targets)),

@@ -29,6 +29,10 @@ providers:
     kind: openai-compatible
     baseUrl: "${base}"
     health: { consecutiveFailures: 2, cooldown: 700ms, maxCooldown: 10s }
+  - name: sick2
+    kind: openai-compatible
+    baseUrl: "${base}"
+    health: { consecutiveFailures: 1, cooldown: 30s, maxCooldown: 1m }
   - name: probed
     kind: openai-compatible
     baseUrl: "${base}"
@@ -62,6 +66,8 @@ models:
   - name: breaker
     targets: [{ provider: sick, model: "b+status=500" }]
     fallbacks: [{ provider: mock, model: b-ok }]
+  - name: split
+    targets: [{ provider: sick2, model: "sp+status=500", weight: 1 }, { provider: mock, model: sp-ok, weight: 1 }]
   - name: probed-model
     targets: [{ provider: probed, model: "p+status=500+first=1" }]
     fallbacks: [{ provider: mock, model: p-ok }]
@@ -187,6 +193,19 @@ describe.each(["uws", "node"] as const)("reliability (%s listener)", (server) =>
     for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: "breaker", messages });
     expect(sent(sick)).toBe(3); // open again, for twice as long
     expect(await gw.metrics.render()).toMatch(/tollgate_upstream_ejections_total\{gen_ai_provider_name="sick",scope="endpoint"\} 2/);
+  });
+
+  it("an ejected target leaves the first pick: its weight goes to the healthy target, with no failed attempt first", async () => {
+    const sick = "sp+status=500";
+    // Draw until the sick target has been picked once and ejected (1 failure).
+    for (let i = 0; i < 40 && sent(sick) === 0; i++) await client.chat.completions.create({ model: "split", messages });
+    expect(sent(sick)).toBe(1);
+    for (let i = 0; i < 20; i++) {
+      const res = await client.chat.completions.create({ model: "split", messages }).withResponse();
+      expect(res.data.model).toBe("sp-ok");
+      expect(res.response.headers.get("x-tollgate-attempts")).toBe("1");
+    }
+    expect(sent(sick)).toBe(1);
   });
 
   it("an active probe brings an ejected endpoint back before its cool-down ends", async () => {
