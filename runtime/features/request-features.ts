@@ -12,6 +12,7 @@
  * `hit`, `miss`, `bypass`, `refresh` or `skip` (this request is not cacheable), with
  * `x-tollgate-cache-kind: exact|semantic` (and `x-tollgate-cache-similarity`) on hits.
  */
+import type { RequestRecord } from "../observability/request-record.js";
 import type { LinkedConsumer, LinkedRoute } from "../plan/linked-plan.js";
 import type { ResponseStage } from "../pipeline/response-stage.js";
 import type { GatewayError } from "../server/errors.js";
@@ -40,6 +41,8 @@ export interface FeatureRequest {
   readonly body: Record<string, unknown>;
   readonly stream: boolean;
   readonly requestId: string;
+  /** Where the cache outcome is noted for metrics and audit. */
+  readonly record: RequestRecord;
 }
 
 const NO_STAGES: ResponseStage[] = [];
@@ -92,8 +95,8 @@ async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTe
   const mode = ex.headers[CACHE_HEADER];
   const exact = config.exact !== null && temperatureAllows(body, config.exactMaxTemperature);
   const text = config.semantic !== null && temperatureAllows(body, config.semanticMaxTemperature) ? semanticText(body) : null;
-  if (!exact && text === null) return tag(ex, "skip");
-  if (mode === "bypass") return tag(ex, "bypass");
+  if (!exact && text === null) return tag(req, "skip");
+  if (mode === "bypass") return tag(req, "bypass");
 
   const scope = config.scope === "consumer" ? req.consumer.name : "*";
   const model = req.route.model.name;
@@ -102,17 +105,14 @@ async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTe
   let vector: Float32Array | null = null;
   if (mode !== "refresh") {
     const hit = key === null ? null : cache.getExact(key);
-    if (hit !== null) return reply(req, hit, [["x-tollgate-cache-kind", "exact"]]);
+    if (hit !== null) return reply(req, hit, "exact");
     if (text !== null && partition !== null && cache.embedder !== null && cache.semantic !== null) {
       vector = await cache.embedder.embed(text);
       if (ex.aborted) return true;
       const similar = vector === null ? null : await cache.semantic.lookup(partition, vector);
       if (ex.aborted) return true;
       if (similar !== null) {
-        return reply(req, similar.answer, [
-          ["x-tollgate-cache-kind", "semantic"],
-          ["x-tollgate-cache-similarity", similar.score.toFixed(4)],
-        ]);
+        return reply(req, similar.answer, "semantic", [["x-tollgate-cache-similarity", similar.score.toFixed(4)]]);
       }
     }
   }
@@ -124,19 +124,21 @@ async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTe
     if (vector !== null) void semantic.insert(partition, vector, bytes);
     else void cache.embedder.embed(text).then((v) => (v === null ? undefined : semantic.insert(partition, v, bytes)));
   });
-  return tag(ex, mode === "refresh" ? "refresh" : "miss");
+  return tag(req, mode === "refresh" ? "refresh" : "miss");
 }
 
-/** Adds the cache status to the response headers; false: not answered. */
-function tag(ex: Exchange, status: string): false {
-  ex.extraHeaders = [...ex.extraHeaders, [CACHE_HEADER, status]];
+/** Adds the cache status to the response headers and the record; false: not answered. */
+function tag(req: FeatureRequest, status: "miss" | "bypass" | "refresh" | "skip"): false {
+  req.ex.extraHeaders = [...req.ex.extraHeaders, [CACHE_HEADER, status]];
+  req.record.cache = status;
   return false;
 }
 
 /** Answers from a stored completion: the JSON as stored, or replayed as a stream. */
-function reply(req: FeatureRequest, stored: Buffer, extra: HeaderList): true {
+function reply(req: FeatureRequest, stored: Buffer, kind: "exact" | "semantic", extra: HeaderList = []): true {
   const { ex, requestId } = req;
-  const headers: (readonly [string, string])[] = [["x-request-id", requestId], [CACHE_HEADER, "hit"], ...extra];
+  req.record.cache = kind === "exact" ? "hit_exact" : "hit_semantic";
+  const headers: (readonly [string, string])[] = [["x-request-id", requestId], [CACHE_HEADER, "hit"], ["x-tollgate-cache-kind", kind], ...extra];
   if (!req.stream) {
     ex.send(200, [["content-type", "application/json"], ...headers], stored);
     return true;

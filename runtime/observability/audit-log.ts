@@ -39,6 +39,8 @@ export interface AuditLine {
   outputChars: number;
   /** Guardrail findings: check, action, rule and count per direction; never the text found. */
   guardrails: object | null;
+  /** How the response cache met the request (hit_exact, hit_semantic, miss, …), or null without a cache. */
+  cache: string | null;
 }
 
 /** Longest requested-model string kept (it is client input). */
@@ -100,6 +102,7 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     usage: r.usage,
     outputChars: r.outputChars,
     guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
+    cache: r.cache,
   };
 }
 

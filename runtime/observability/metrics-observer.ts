@@ -110,6 +110,7 @@ export class MetricsObserver implements RequestObserver {
       if (r.fallbacks > 0) model.fallbacks.inc(r.fallbacks);
       if (r.retried !== null || r.degraded || r.hedge !== 0) this.metrics.reliability.observe(r);
     }
+    if (r.cache !== null || r.guardrails !== null) this.metrics.features.observe(r);
     if (r.attempts !== null && plan !== undefined) {
       if (r.endpoint === "chat_completions") for (const a of r.attempts) plan.attempts.get(a.target.upstream)?.get(a.outcome)?.inc();
       else for (const a of r.attempts) this.#otherAttempt(plan, OPERATIONS[r.endpoint] ?? r.endpoint, a.target.upstream.name, a.outcome).inc();

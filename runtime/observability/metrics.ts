@@ -16,6 +16,7 @@ import type { PlanStore } from "../plan/plan-store.js";
 import type { EndpointLabel } from "./request-record.js";
 import { limiterMetrics } from "./limiter-metrics.js";
 import { ReliabilityMetrics } from "./reliability-metrics.js";
+import { FeatureMetrics } from "./feature-metrics.js";
 
 /** Request duration buckets (s): the GenAI duration buckets (0.01 … 81.92, doubling) plus sub-10 ms for gateway-only answers. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -46,6 +47,7 @@ export class GatewayMetrics {
   readonly planInfo: Gauge<"hash" | "compiler_version">;
   /** Retries, degraded answers, hedges, ejections and breaker states. */
   readonly reliability: ReliabilityMetrics;
+  readonly features: FeatureMetrics;
   /** Children for requests without a plan model, by `${endpoint}` then no-model label then status class. */
   #noModel = new Map<string, { inc(): void }[]>();
   #noModelDuration = new Map<string, { observe(v: number): void }>();
@@ -84,6 +86,7 @@ export class GatewayMetrics {
       this.registry.registerMetric(family as unknown as Metric);
     }
     this.reliability = new ReliabilityMetrics(this.registry, store);
+    this.features = new FeatureMetrics(this.registry);
     this.reloads = new Counter({
       name: "tollgate_plan_reloads_total",
       help: "Plan reloads by result (ok, failed).",

@@ -11,6 +11,7 @@ import type { GuardrailReport } from "../guardrails/guardrail-report.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import type { ErrorClass } from "../adapters/error-class.js";
 import type { Usage } from "../usage/usage.js";
+import type { CacheOutcome } from "./feature-metrics.js";
 import type { QuotaTicket } from "../quotas/quota-ticket.js";
 import { log } from "./log.js";
 
@@ -99,6 +100,8 @@ export class RequestRecord {
   quota: QuotaTicket | null = null;
   /** What the route's guardrails found (names and counts, never text); null when the route has none. */
   guardrails: GuardrailReport | null = null;
+  /** How the response cache met the request (null: the route has no cache). */
+  cache: CacheOutcome | null = null;
   #observers: readonly RequestObserver[];
   #finished = false;
 

@@ -88,7 +88,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   const features = plan.features;
   if (features !== null) {
     // Decorators, memory, cache (runtime/features/request-features.ts), after the guardrails.
-    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, requestId });
+    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, requestId, record });
     if (outcome.kind === "answered" || ex.aborted) {
       record.stream = request.stream;
       return;

@@ -180,6 +180,11 @@ describe.each(["uws", "node"] as const)("guardrails end to end (%s listener)", (
       }
       expect(mock.requests.length, "a blocked request never reaches the upstream").toBe(before);
     }
+    // Counted by direction, detector and action; never by the text found.
+    const metrics = await gw.metrics.render();
+    expect(metrics).toMatch(/tollgate_guardrail_blocks_total\{direction="input"\} [1-9]/);
+    expect(metrics).toMatch(/tollgate_guardrail_findings_total\{direction="input",detector="[a-z_-]+",action="block"\} [1-9]/);
+    expect(metrics).not.toContain("Falcon");
   });
 
   it("lets tricky negatives through: a number failing Luhn, a version string, prose about instructions", async () => {
