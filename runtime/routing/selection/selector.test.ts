@@ -105,11 +105,13 @@ describe("selection programs", () => {
     const m = model(plan("{ scorers: [{ kind: weighted, weight: 1 }, { kind: least-busy, weight: 2 }] }", "[{ provider: p, model: a, weight: 3 }, { provider: p, model: b, weight: 1 }]"));
     const share = (): number => {
       let a = 0;
-      for (let i = 0; i < 2000; i++) if (pick(m) === "a") a++;
-      return a / 2000;
+      for (let i = 0; i < 4000; i++) if (pick(m) === "a") a++;
+      return a / 4000;
     };
     const idle = share();
     m.weighted[0]!.stats!.inflight = 20;
-    expect(share()).toBeLessThan(idle - 0.2);
+    // The busy target loses about 0.19 of the share; the bound leaves room for the draws'
+    // noise (σ of the difference ≈ 0.011 at 4,000 draws) so the test is not a coin toss.
+    expect(share()).toBeLessThan(idle - 0.1);
   });
 });
