@@ -26,6 +26,7 @@ import { OpsHub } from "./ops/ops-hub.js";
 import { createTraceObserver } from "./tracing/trace-observer.js";
 import { QuotaService } from "./quotas/quota-service.js";
 import { usageReport } from "./quotas/usage-report.js";
+import { registerFeatureSections } from "./admin/feature-sections.js";
 import type { Clock } from "./quotas/windows.js";
 import type { SharedState } from "./shared-state/index.js";
 
@@ -113,7 +114,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const withOperations = opts.operations !== false;
   const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, true) : null;
   if (ops?.alerts) ops.alerts.planHash = () => store.current.hash;
-  if (ops !== null) OpsHub.registerSections(store);
+  if (ops !== null) {
+    OpsHub.registerSections(store);
+    registerFeatureSections(store, quotaService);
+  }
   const traces = createTraceObserver(linked.listener, env);
   if (ops?.collector) observers.push(ops.collector);
   if (traces !== null) observers.push(traces);

@@ -37,17 +37,25 @@ providers:
   - name: secondary
     kind: openai-compatible
     baseUrl: http://127.0.0.1:${mockPort}/v1
+  - name: fragile
+    kind: openai-compatible
+    baseUrl: http://127.0.0.1:${mockPort}/v1
+    health: { consecutiveFailures: 2, cooldown: 1m, maxCooldown: 2m }
 models:
   - name: chat
     targets: [{ provider: primary, model: "echo+latency=40", weight: 3 }, { provider: secondary, model: "echo+latency=120", weight: 1 }]
   - name: stream
     targets: [{ provider: primary, model: "echo+ttft=60+tokens=10" }]
   - name: broken
-    targets: [{ provider: secondary, model: "echo+status=500" }]
+    targets: [{ provider: fragile, model: "echo+status=500" }]
+quotas:
+  - { name: team-requests, unit: requests, limit: 10000, per: day, scope: team }
 consumers:
   - name: team-a
+    team: team-a
     keys: [{ sha256: ${sha256Hex(KEY_A)} }]
   - name: team-b
+    team: team-b
     keys: [{ sha256: ${sha256Hex(KEY_B)} }]
 `;
 }
@@ -125,11 +133,16 @@ describe.each(["uws", "node"] as const)("dashboard in Chromium (%s listener)", (
     const cells = (table: string) =>
       page.evaluate<(string | null)[][]>(`[...document.querySelectorAll("${table} tbody tr")].map((r) => [...r.querySelectorAll("td")].slice(0, 2).map((td) => td.textContent))`);
     const targets = await cells("#targets");
-    expect(targets).toEqual(expect.arrayContaining([["primary", "echo+latency=40"], ["secondary", "echo+latency=120"], ["secondary", "echo+status=500"]]));
+    expect(targets).toEqual(expect.arrayContaining([["primary", "echo+latency=40"], ["secondary", "echo+latency=120"], ["fragile", "echo+status=500"]]));
     const usage = await cells("#usage");
     expect(usage).toEqual(expect.arrayContaining([["team-a", "chat"], ["team-b", "chat"], ["team-a", "stream"], ["team-b", "broken"]]));
-    expect(await page.textContent("#quotas")).toBe("not configured");
-    expect(await page.textContent("#ejected")).toBe("not configured");
+    // Quota counters per team, and the endpoint whose breaker opened after two failures.
+    // The quota report is read asynchronously: the first poll shows "reading counters…".
+    for (let i = 0; i < 50 && !((await page.textContent("#quotas")) ?? "").includes("team-requests"); i++) await sleep(200);
+    expect(await page.textContent("#quotas")).toContain("team-requests");
+    expect(await page.textContent("#quotas")).toContain("team-a");
+    expect(await page.textContent("#ejected")).toContain("fragile");
+    expect(await page.textContent("#ejected")).toContain("open");
     expect(await page.textContent("#alert-rules")).toContain("not configured");
     expect(await page.textContent("#concurrency")).toContain("primary");
     expect(await page.textContent("#success")).toMatch(/^\d+\.\d%$/);
