@@ -17,6 +17,7 @@ export function registerFeatureSections(store: PlanStore, quotas: QuotaService):
   let last: UsageReport | null = null;
   let pending = false;
   registerDashboardSection("quotas", () => {
+    if ((store.current.plan.quotas?.length ?? 0) === 0) return { configured: false };
     if (!pending) {
       pending = true;
       usageReport(quotas, store)
@@ -24,7 +25,6 @@ export function registerFeatureSections(store: PlanStore, quotas: QuotaService):
         .catch(() => undefined)
         .finally(() => (pending = false));
     }
-    if ((store.current.plan.quotas?.length ?? 0) === 0) return { configured: false };
     if (last === null) return { configured: true, items: [], note: "reading counters…" };
     return {
       configured: true,
