@@ -2,6 +2,7 @@
  * POST /v1/embeddings, /v1/audio/speech and /v1/audio/transcriptions: admitted like
  * chat (body limit, JSON depth, a `model` to route on), routed and authorized like chat,
  * then relayed by RelayCall to the first target whose protocol offers the endpoint.
+ * Embeddings also reach Gemini and Vertex AI, whose adapters translate them.
  *
  * Transcriptions are `multipart/form-data`: the body is read up to the listener's
  * `maxAudioBytes` (kept whole, so a fallback can resend it), routed by its `model`
@@ -86,6 +87,9 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
     streamAnswer: false,
     usageOf: embeddingsUsage,
     record,
+    // For adapters that translate embeddings (Gemini, Vertex); OpenAI-shaped ones relay `raw`.
+    json: body,
+    requestedModel: requested,
   }).start();
 }
 
