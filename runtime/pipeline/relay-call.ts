@@ -5,8 +5,15 @@
  * compiled order, moving on after the default fallback classes; a target whose
  * adapter cannot relay the endpoint is skipped. Usage is read from the answer by the
  * endpoint's `usageOf` (or, for binary answers, known from the request).
+ *
+ * An adapter whose provider speaks another shape for the endpoint translates it
+ * (RelayCapability.translate): the request is built from the parsed JSON body, the
+ * answer mapped back to OpenAI's shape with its usage. A target that refuses the
+ * request (e.g. token arrays to a text-only provider) is skipped like one without the
+ * endpoint; when no target is left, the refusal is the answer.
  */
-import type { ProviderError, RelayEndpoint } from "../adapters/adapter.js";
+import type { ProviderError, RelayEndpoint, RelayTranslation } from "../adapters/adapter.js";
+import { isError } from "../adapters/shared/canonical-request.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
 import { sendError } from "../server/respond.js";
@@ -32,6 +39,10 @@ export interface RelayCallInput {
   /** Usage from a buffered answer; or, for streamed answers, from the request (called with null). */
   usageOf(body: Buffer | null): Usage | null;
   record: RequestRecord;
+  /** The parsed JSON body, for adapters that translate the endpoint; absent (multipart): such targets are skipped. */
+  json?: Readonly<Record<string, unknown>>;
+  /** The model name the client sent, with `json`. */
+  requestedModel?: string;
 }
 
 const CLIENT_GONE = new Error("client disconnected");
@@ -47,6 +58,11 @@ export class RelayCall implements AttemptOwner {
   #in: RelayCallInput;
   #attempt: UpstreamAttempt | null = null;
   #target: LinkedTarget | null = null;
+  /** The current attempt's translation, when its adapter translates the endpoint. */
+  #translation: RelayTranslation | null = null;
+  /** The last target's refusal of the request, and the last failed attempt's error. */
+  #refusal: ProviderError | null = null;
+  #lastError: ProviderError | null = null;
   #attempts = 0;
   #cursor = 0;
   #committed = false;
@@ -78,20 +94,34 @@ export class RelayCall implements AttemptOwner {
   #try(target: LinkedTarget | null): void {
     const input = this.#in;
     // Skip targets whose protocol has no such endpoint (e.g. embeddings on Anthropic).
-    while (target !== null && target.upstream.adapter.relay?.endpoints.includes(input.endpoint) !== true) target = this.#next();
+    let translation: RelayTranslation | null = null;
+    for (; target !== null; target = this.#next()) {
+      const relay = target.upstream.adapter.relay;
+      if (relay?.endpoints.includes(input.endpoint) !== true) continue;
+      if (relay.translate === undefined) break;
+      if (input.json === undefined) continue;
+      const translated = relay.translate({ target, endpoint: input.endpoint, body: input.json, requestedModel: input.requestedModel ?? input.model.name });
+      if (!isError(translated)) {
+        translation = translated;
+        break;
+      }
+      this.#refusal = translated;
+    }
     if (target === null) {
-      this.#fail(unsupported(input.endpoint, input.model));
+      this.#fail(this.#lastError ?? this.#refusal ?? unsupported(input.endpoint, input.model));
       return;
     }
     const relay = target.upstream.adapter.relay!;
-    const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
+    const headers = ["content-type", translation === null ? input.contentType : "application/json", "x-request-id", input.requestId];
     relay.addAuth(target, headers);
     this.#attempts++;
     this.#target = target;
+    this.#translation = translation;
     const attempt = new UpstreamAttempt(this, target.upstream.timeouts.totalMs);
     this.#attempt = attempt;
     input.record.attemptStarted(target);
-    target.upstream.pool.dispatch({ method: "POST", path: relay.path(target, input.endpoint), headers, body: input.bodyFor(target) }, attempt);
+    const path = translation === null ? relay.path(target, input.endpoint) : translation.path;
+    target.upstream.pool.dispatch({ method: "POST", path, headers, body: translation === null ? input.bodyFor(target) : translation.body }, attempt);
   }
 
   /** Implements {@link AttemptOwner.onStreamChunk}: binary answers are relayed as they arrive. */
@@ -116,6 +146,7 @@ export class RelayCall implements AttemptOwner {
   /** Implements {@link AttemptOwner.onSuccess}. */
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
     if (attempt !== this.#attempt || this.#done) return;
+    if (this.#translation !== null) return this.#translated(this.#translation, body ?? Buffer.alloc(0));
     const record = this.#in.record;
     record.attemptEnded("success");
     record.usage = this.#in.usageOf(body);
@@ -133,10 +164,28 @@ export class RelayCall implements AttemptOwner {
     ], body);
   }
 
+  /** A translated answer: mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
+  #translated(translation: RelayTranslation, body: Buffer): void {
+    const answer = translation.answer(body);
+    if (isError(answer)) return this.#failed(answer);
+    const record = this.#in.record;
+    record.attemptEnded("success");
+    record.usage = answer.usage;
+    this.#done = true;
+    this.#in.exchange.send(200, [
+      ["content-type", "application/json"],
+      ["x-request-id", this.#in.requestId],
+      ["x-tollgate-attempts", String(this.#attempts)],
+    ], answer.body);
+  }
+
   /** Implements {@link AttemptOwner.onFailure}. */
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
     if (attempt !== this.#attempt || this.#done) return;
-    const error = failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
+    this.#failed(failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure));
+  }
+
+  #failed(error: ProviderError): void {
     this.#in.record.attemptEnded(outcomeOf(error), error.class);
     if (this.#committed) {
       // A binary answer cut half-way: nothing to append that a client could read; end it short.
@@ -147,6 +196,7 @@ export class RelayCall implements AttemptOwner {
     // The default fallback classes (the plan's per-route conditions govern chat; relays keep the defaults).
     if ((classBit(error.class) & DEFAULT_FALLBACK_MASK) !== 0) {
       const next = this.#next();
+      this.#lastError = error;
       if (next !== null) return this.#try(next);
     }
     this.#fail(error);

@@ -3,7 +3,8 @@
  * chat (body limit, JSON depth, a `model` to route on), routed and authorized like chat,
  * counted by the same quotas (embeddings in tokens, speech in characters and tokens,
  * transcriptions in seconds of audio read from the file's header), then relayed by
- * RelayCall to the first target whose protocol offers the endpoint.
+ * RelayCall to the first target whose protocol offers the endpoint. Embeddings also
+ * reach Gemini and Vertex AI, whose adapters translate them.
  *
  * Transcriptions are `multipart/form-data`: the body is read up to the listener's
  * `maxAudioBytes` (kept whole, so a fallback can resend it), routed by its `model`
@@ -102,6 +103,9 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
     streamAnswer: false,
     usageOf: embeddingsUsage,
     record,
+    // For adapters that translate embeddings (Gemini, Vertex); OpenAI-shaped ones relay `raw`.
+    json: body,
+    requestedModel: requested,
   }).start();
 }
 
