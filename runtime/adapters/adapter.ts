@@ -155,14 +155,24 @@ export interface RelayRequest {
   readonly requestedModel: string;
 }
 
-/** One translated relay request, and how to read its answer. */
+/**
+ * One translated relay request, and how to read its answer. It may take several
+ * upstream calls when the provider caps the inputs of one call (Gemini: 100 per batch;
+ * Vertex's `gemini-embedding-001`: one): the relay sends them a few at a time and
+ * joins their answers in order; one failing fails the attempt.
+ */
 export interface RelayTranslation {
+  readonly calls: readonly RelayUpstreamCall[];
+  /** Maps the calls' 2xx bodies (in `calls` order) to OpenAI's JSON answer and its usage; a ProviderError when they cannot be read. */
+  answer(bodies: readonly Buffer[]): RelayAnswer | ProviderError;
+}
+
+/** One upstream call of a translated relay request. */
+export interface RelayUpstreamCall {
   /** Path (and query) on the upstream's origin. */
   readonly path: string;
   /** The JSON body to send. */
   readonly body: string;
-  /** Maps the upstream's 2xx body to OpenAI's JSON answer and its usage; a ProviderError when it cannot be read. */
-  answer(body: Buffer): RelayAnswer | ProviderError;
 }
 
 /** A translated answer: OpenAI's JSON body, and the usage to record (the provider's, or an estimate marked `counted`). */

@@ -19,6 +19,7 @@ import type { Exchange } from "../server/exchange.js";
 import { sendError } from "../server/respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import type { Usage } from "../usage/usage.js";
 import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
@@ -52,14 +53,15 @@ function unsupported(endpoint: RelayEndpoint, model: LinkedModel): ProviderError
   return { class: "bad_request", status: 400, message: `the model \`${model.name}\` is not served by a provider that offers /v1/${endpoint}`, code: "unsupported_endpoint", retryAfterMs: null, param: "model" };
 }
 
-export class RelayCall implements AttemptOwner {
+export class RelayCall implements AttemptOwner, RelayCallsOwner {
   readonly streaming: boolean;
   clientGone = false;
   #in: RelayCallInput;
   #attempt: UpstreamAttempt | null = null;
   #target: LinkedTarget | null = null;
-  /** The current attempt's translation, when its adapter translates the endpoint. */
+  /** The current attempt's translation and its upstream calls, when its adapter translates the endpoint. */
   #translation: RelayTranslation | null = null;
+  #calls: RelayCalls | null = null;
   /** The last target's refusal of the request, and the last failed attempt's error. */
   #refusal: ProviderError | null = null;
   #lastError: ProviderError | null = null;
@@ -75,6 +77,7 @@ export class RelayCall implements AttemptOwner {
       this.clientGone = true;
       this.#done = true;
       this.#attempt?.abort(CLIENT_GONE);
+      this.#calls?.abort(CLIENT_GONE);
     });
   }
 
@@ -112,16 +115,27 @@ export class RelayCall implements AttemptOwner {
       return;
     }
     const relay = target.upstream.adapter.relay!;
-    const headers = ["content-type", translation === null ? input.contentType : "application/json", "x-request-id", input.requestId];
-    relay.addAuth(target, headers);
     this.#attempts++;
     this.#target = target;
-    this.#translation = translation;
+    input.record.attemptStarted(target);
+    if (translation !== null) {
+      const auth = (): string[] => {
+        const headers = ["content-type", "application/json", "x-request-id", input.requestId];
+        relay.addAuth(target, headers);
+        return headers;
+      };
+      this.#attempt = null;
+      this.#translation = translation;
+      this.#calls = new RelayCalls(this, target, translation.calls, auth);
+      this.#calls.start();
+      return;
+    }
+    this.#calls = null;
+    const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
+    relay.addAuth(target, headers);
     const attempt = new UpstreamAttempt(this, target.upstream.timeouts.totalMs);
     this.#attempt = attempt;
-    input.record.attemptStarted(target);
-    const path = translation === null ? relay.path(target, input.endpoint) : translation.path;
-    target.upstream.pool.dispatch({ method: "POST", path, headers, body: translation === null ? input.bodyFor(target) : translation.body }, attempt);
+    target.upstream.pool.dispatch({ method: "POST", path: relay.path(target, input.endpoint), headers, body: input.bodyFor(target) }, attempt);
   }
 
   /** Implements {@link AttemptOwner.onStreamChunk}: binary answers are relayed as they arrive. */
@@ -146,7 +160,6 @@ export class RelayCall implements AttemptOwner {
   /** Implements {@link AttemptOwner.onSuccess}. */
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
     if (attempt !== this.#attempt || this.#done) return;
-    if (this.#translation !== null) return this.#translated(this.#translation, body ?? Buffer.alloc(0));
     const record = this.#in.record;
     record.attemptEnded("success");
     record.usage = this.#in.usageOf(body);
@@ -164,9 +177,10 @@ export class RelayCall implements AttemptOwner {
     ], body);
   }
 
-  /** A translated answer: mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
-  #translated(translation: RelayTranslation, body: Buffer): void {
-    const answer = translation.answer(body);
+  /** Implements {@link RelayCallsOwner.onCallsDone}: the translated answer, mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
+  onCallsDone(calls: RelayCalls, bodies: readonly Buffer[]): void {
+    if (calls !== this.#calls || this.#done) return;
+    const answer = this.#translation!.answer(bodies);
     if (isError(answer)) return this.#failed(answer);
     const record = this.#in.record;
     record.attemptEnded("success");
@@ -177,6 +191,12 @@ export class RelayCall implements AttemptOwner {
       ["x-request-id", this.#in.requestId],
       ["x-tollgate-attempts", String(this.#attempts)],
     ], answer.body);
+  }
+
+  /** Implements {@link RelayCallsOwner.onCallsFailed}. */
+  onCallsFailed(calls: RelayCalls, failed: UpstreamAttempt, failure: AttemptFailure): void {
+    if (calls !== this.#calls || this.#done) return;
+    this.#failed(failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, failed.headers, failure.body) : transportError(failure));
   }
 
   /** Implements {@link AttemptOwner.onFailure}. */

@@ -6,9 +6,13 @@
  * provider, token arrays get a clear 400 (or go to a target that takes them), provider
  * errors are classified (429 → the next target), and the usage the client sees is the
  * usage the gateway records (`tollgate_tokens_total`, the audit line): estimated from the
- * text for Gemini (it reports none), Vertex's `token_count` otherwise.
+ * text for Gemini (it reports none), Vertex's `token_count` otherwise. Inputs beyond
+ * Google's per-call limits are split into several calls (at most 8 in flight), joined in
+ * order; one failing call fails the attempt, and the next target serves the request.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -26,7 +30,46 @@ import { parsePrometheusText } from "../support/prometheus-text.js";
 const CLIENT_KEY = "sk-tg-google-embed";
 const UPSTREAM_KEY = "sk-upstream-google-embed";
 
-function policy(mock: MockUpstream, auditFile: string): string {
+/**
+ * A Vertex `:predict` upstream that answers 429 at once for a call holding the input
+ * "boom", and records how many calls it held at once (the others are answered a few ms
+ * later; with `holdUntilBoom`, only after a "boom" call was refused, so the failure
+ * always comes first, whatever the machine's timing).
+ */
+function flakyVertex(): { server: Server; maxInFlight: () => number; calls: () => number; holdUntilBoom: (on: boolean) => void } {
+  let inFlight = 0;
+  let max = 0;
+  let calls = 0;
+  let hold = false;
+  let held: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (c: Buffer) => (text += c.toString("utf8")));
+    req.on("end", () => {
+      calls++;
+      max = Math.max(max, ++inFlight);
+      const instances = (JSON.parse(text) as { instances: { content: string }[] }).instances;
+      if (instances.some((i) => i.content === "boom")) {
+        inFlight--;
+        res.writeHead(429, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: 429, message: "Quota exceeded.", status: "RESOURCE_EXHAUSTED" } }));
+        for (const release of held.splice(0)) release();
+        return;
+      }
+      const answer = (): void => {
+        inFlight--;
+        const predictions = instances.map((i) => ({ embeddings: { values: embed(i.content), statistics: { truncated: false, token_count: 2 } } }));
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ predictions }));
+      };
+      if (hold) held.push(answer);
+      else setTimeout(answer, 3);
+    });
+  });
+  return { server, maxInFlight: () => max, calls: () => calls, holdUntilBoom: (on) => void (hold = on) };
+}
+
+function policy(mock: MockUpstream, auditFile: string, flakyPort: number): string {
   const root = mock.url.replace(/\/v1$/, "");
   return `apiVersion: tollgate/v1
 listener:
@@ -39,7 +82,16 @@ providers:
     baseUrl: "${mock.url}"
     vertex: { project: tollgate-test, location: us-central1, accessToken: env:UP_KEY }
   - { name: oai, kind: openai-compatible, baseUrl: "${mock.url}", apiKeys: [env:UP_KEY] }
+  - name: vflaky
+    kind: vertex
+    baseUrl: "http://127.0.0.1:${flakyPort}/v1"
+    vertex: { project: flaky-project, location: us-central1, accessToken: env:UP_KEY }
 models:
+  - { name: vtx-gemini, targets: [{ provider: vtx, model: gemini-embedding-001 }] }
+  - { name: flaky, targets: [{ provider: vflaky, model: gemini-embedding-001 }] }
+  - name: flaky-then-gem
+    targets: [{ provider: vflaky, model: gemini-embedding-001 }]
+    fallbacks: [{ provider: gem, model: gemini-embedding-001 }]
   - { name: gem-embed, targets: [{ provider: gem, model: gemini-embedding-001 }] }
   - { name: vtx-embed, targets: [{ provider: vtx, model: text-embedding-005 }] }
   - name: gem-then-vtx
@@ -68,18 +120,24 @@ describe.each(["uws", "node"] as const)("embeddings to Gemini and Vertex AI (%s 
   let client: OpenAI;
   let dir: string;
   let auditFile: string;
+  let flaky: ReturnType<typeof flakyVertex>;
 
   beforeAll(async () => {
     setQuietLogs(true);
     dir = mkdtempSync(join(tmpdir(), "tollgate-google-embed-"));
     auditFile = join(dir, "audit.jsonl");
     mock = await startMockUpstream({ requireApiKey: UPSTREAM_KEY });
-    gw = await startGateway({ plan: compileYaml(policy(mock, auditFile)), port: 0, server, env: { UP_KEY: UPSTREAM_KEY } });
+    flaky = flakyVertex();
+    await new Promise<void>((r) => flaky.server.listen(0, "127.0.0.1", r));
+    const flakyPort = (flaky.server.address() as AddressInfo).port;
+    gw = await startGateway({ plan: compileYaml(policy(mock, auditFile, flakyPort)), port: 0, server, env: { UP_KEY: UPSTREAM_KEY } });
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
   });
   afterAll(async () => {
     await gw?.close();
     await mock?.close();
+    flaky?.server.closeAllConnections();
+    flaky?.server.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -200,12 +258,57 @@ describe.each(["uws", "node"] as const)("embeddings to Gemini and Vertex AI (%s 
     expect((tooWide as Error).message).toMatch(/outputDimensionality/);
   });
 
+  it("more than 100 inputs to Gemini go as batches of 100 (Google's limit), joined in order", async () => {
+    const input = Array.from({ length: 250 }, (_, i) => `input number ${i}`);
+    const before = mock.requests.length;
+    const { result, recorded } = await accounted("gem-embed", () => client.embeddings.create({ model: "gem-embed", input }));
+    expect(result.data.map((d) => d.index)).toEqual(input.map((_, i) => i));
+    expect(result.data.map((d) => d.embedding)).toEqual(input.map((t) => embed(t)));
+    expect(result.usage.prompt_tokens).toBe(tokens(input));
+    expect(recorded).toBe(tokens(input));
+    const calls = mock.requests.slice(before).map((r) => (JSON.parse(r.body) as { requests: unknown[] }).requests.length);
+    expect(calls.sort((a, b) => b - a)).toEqual([100, 100, 50]);
+  });
+
+  it("Vertex gemini-embedding-001 takes one instance per call: one :predict per input, token counts summed", async () => {
+    const input = ["first", "second one", "third input here"];
+    const before = mock.requests.length;
+    const { result, recorded } = await accounted("vtx-gemini", () => client.embeddings.create({ model: "vtx-gemini", input }));
+    expect(result.data.map((d) => d.embedding)).toEqual(input.map((t) => embed(t)));
+    expect(result.usage.prompt_tokens).toBe(vertexTokens(input));
+    expect(recorded).toBe(vertexTokens(input));
+    expect(mock.requests.slice(before).map((r) => (JSON.parse(r.body) as { instances: unknown[] }).instances.length)).toEqual([1, 1, 1]);
+  });
+
+  it("split calls go at most 8 at a time; one failing call fails the attempt and the next target serves the request", async () => {
+    const input = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const ok = await client.embeddings.create({ model: "flaky", input, encoding_format: "float" });
+    expect(ok.data.map((d) => d.embedding)).toEqual(input.map((t) => embed(t)));
+    expect(ok.usage.prompt_tokens).toBe(40);
+    expect(flaky.maxInFlight()).toBeLessThanOrEqual(8);
+    const withBoom = input.map((t, i) => (i === 3 ? "boom" : t));
+    flaky.holdUntilBoom(true);
+    try {
+      const callsBefore = flaky.calls();
+      const { data, response } = await client.embeddings.create({ model: "flaky-then-gem", input: withBoom, encoding_format: "float" }).withResponse();
+      expect(data.data.map((d) => d.embedding)).toEqual(withBoom.map((t) => embed(t)));
+      expect(response.headers.get("x-tollgate-attempts")).toBe("2");
+      // The failure stopped the split: only the first window of calls was sent.
+      expect(flaky.calls() - callsBefore).toBeLessThanOrEqual(8);
+      const limited = await client.embeddings.create({ model: "flaky", input: withBoom }).catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+    } finally {
+      flaky.holdUntilBoom(false);
+    }
+  });
+
   it("the audit line records the usage: counted (estimated) for Gemini, the provider's for Vertex (after close)", async () => {
     await gw.close();
     const lines = readFileSync(auditFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
     const last = (model: string): AuditLine | undefined => lines.filter((l) => l.requestedModel === model && l.status === 200).at(-1);
-    expect(last("gem-embed")).toMatchObject({ endpoint: "embeddings", target: { provider: "gem" }, usage: { inputTokens: tokens(["one", "two"]), outputTokens: 0, source: "counted" } });
+    expect(last("gem-embed")).toMatchObject({ endpoint: "embeddings", target: { provider: "gem" }, usage: { inputTokens: tokens(Array.from({ length: 250 }, (_, i) => `input number ${i}`)), outputTokens: 0, source: "counted" } });
     expect(last("vtx-embed")).toMatchObject({ endpoint: "embeddings", target: { provider: "vtx" }, usage: { inputTokens: vertexTokens(["first input", "second, longer input text"]), source: "upstream" } });
     expect(last("gem-then-vtx")).toMatchObject({ target: { provider: "vtx" }, attempts: [{ provider: "gem", outcome: "4xx" }, { provider: "vtx", outcome: "success" }] });
+    expect(last("flaky-then-gem")).toMatchObject({ target: { provider: "gem" }, attempts: [{ provider: "vflaky", outcome: "4xx" }, { provider: "gem", outcome: "success" }] });
   });
 });

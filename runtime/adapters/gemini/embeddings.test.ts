@@ -40,7 +40,7 @@ function ok(body: Record<string, unknown>, model?: string): RelayTranslation {
 }
 
 function answer(t: RelayTranslation, upstream: unknown): RelayAnswer {
-  const a = t.answer(Buffer.from(JSON.stringify(upstream)));
+  const a = t.answer([Buffer.from(JSON.stringify(upstream))]);
   if (isError(a)) throw new Error(a.message);
   return a;
 }
@@ -48,14 +48,14 @@ function answer(t: RelayTranslation, upstream: unknown): RelayAnswer {
 describe("gemini embeddings: request", () => {
   it("a string goes to :embedContent with one content; dimensions and task_type map; user is dropped", () => {
     const t = ok({ model: "my-embed", input: "hello world", dimensions: 256, task_type: "RETRIEVAL_QUERY", user: "u-1" });
-    expect(t.path).toBe("/v1beta/models/gemini-embedding-001:embedContent");
-    expect(JSON.parse(t.body)).toEqual({ content: { parts: [{ text: "hello world" }] }, taskType: "RETRIEVAL_QUERY", outputDimensionality: 256 });
+    expect(t.calls[0]!.path).toBe("/v1beta/models/gemini-embedding-001:embedContent");
+    expect(JSON.parse(t.calls[0]!.body)).toEqual({ content: { parts: [{ text: "hello world" }] }, taskType: "RETRIEVAL_QUERY", outputDimensionality: 256 });
   });
 
   it("an array goes to :batchEmbedContents, one request per input, each naming models/<m>", () => {
     const t = ok({ model: "my-embed", input: ["a", "b c"], dimensions: 8 });
-    expect(t.path).toBe("/v1beta/models/gemini-embedding-001:batchEmbedContents");
-    expect(JSON.parse(t.body)).toEqual({
+    expect(t.calls[0]!.path).toBe("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+    expect(JSON.parse(t.calls[0]!.body)).toEqual({
       requests: [
         { model: "models/gemini-embedding-001", content: { parts: [{ text: "a" }] }, outputDimensionality: 8 },
         { model: "models/gemini-embedding-001", content: { parts: [{ text: "b c" }] }, outputDimensionality: 8 },
@@ -65,8 +65,26 @@ describe("gemini embeddings: request", () => {
 
   it("a model with a name needing escapes is encoded in the path, plain in the body", () => {
     const t = ok({ input: ["x"] }, "echo+status=429");
-    expect(t.path).toBe("/v1beta/models/echo%2Bstatus%3D429:batchEmbedContents");
-    expect(JSON.parse(t.body).requests[0].model).toBe("models/echo+status=429");
+    expect(t.calls[0]!.path).toBe("/v1beta/models/echo%2Bstatus%3D429:batchEmbedContents");
+    expect(JSON.parse(t.calls[0]!.body).requests[0].model).toBe("models/echo+status=429");
+  });
+
+  it("more than 100 inputs go as several batches of at most 100 (Google's limit), answers joined in order", () => {
+    const texts = Array.from({ length: 250 }, (_, i) => `text ${i}`);
+    const t = ok({ input: texts });
+    const batches = t.calls.map((c) => (JSON.parse(c.body) as { requests: { content: { parts: { text: string }[] } }[] }).requests.map((r) => r.content.parts[0]!.text));
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(batches.flat()).toEqual(texts);
+    const bodies = batches.map((b) => Buffer.from(JSON.stringify({ embeddings: b.map((text) => ({ values: [Number(text.slice(5))] })) })));
+    const a = t.answer(bodies);
+    if (isError(a)) throw new Error(a.message);
+    const data = (JSON.parse(a.body) as { data: { index: number; embedding: number[] }[] }).data;
+    expect(data.map((d) => d.index)).toEqual(texts.map((_, i) => i));
+    expect(data.map((d) => d.embedding[0])).toEqual(texts.map((_, i) => i));
+  });
+
+  it("more than 2048 inputs (OpenAI's limit) are refused", () => {
+    expect(translate({ input: Array.from({ length: 2049 }, () => "x") })).toMatchObject({ status: 400, param: "input" });
   });
 
   it("token arrays are refused with a 400 naming `input` (Gemini takes text only)", () => {
@@ -132,7 +150,7 @@ describe("gemini embeddings: answer", () => {
   it("an answer that is not the promised shape is a server fault (the next target may serve it)", () => {
     const t = ok({ input: ["a", "b"] });
     for (const bad of ["not json", JSON.stringify({ embeddings: [{ values: v1 }] }), JSON.stringify({ embeddings: [{ values: v1 }, { values: ["x"] }] }), JSON.stringify({ embedding: { values: v1 } })]) {
-      expect(t.answer(Buffer.from(bad))).toMatchObject({ class: "server" });
+      expect(t.answer([Buffer.from(bad)])).toMatchObject({ class: "server" });
     }
   });
 });

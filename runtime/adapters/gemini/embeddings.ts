@@ -4,7 +4,8 @@
  *   answered `{embedding:{values}}`;
  * - an array of strings → `:batchEmbedContents` `{requests:[{model:"models/{m}", content}, …]}`
  *   (one request per input, each naming the model, as Google requires), answered
- *   `{embeddings:[{values}, …]}` in input order;
+ *   `{embeddings:[{values}, …]}` in input order; Google takes at most 100 requests per
+ *   batch, so a longer array is sent as several batches, joined in order;
  * - `dimensions` → `outputDimensionality`, `task_type` → `taskType` (in each request).
  *
  * The Gemini API reports no token usage for embeddings: the prompt tokens recorded and
@@ -14,10 +15,13 @@
  */
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import { emptyUsage, type Usage } from "../../usage/usage.js";
-import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation } from "../adapter.js";
-import { estimatedEmbeddingsUsage, malformedAnswer, openAIEmbeddingsAnswer, readEmbeddingsRequest, vectorOf, type EmbeddingsRequest } from "../shared/openai-embeddings.js";
+import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import { estimatedEmbeddingsUsage, groupSizes, malformedAnswer, openAIEmbeddingsAnswer, readEmbeddingsRequest, vectorOf, type EmbeddingsRequest } from "../shared/openai-embeddings.js";
 import { isRecord, parseJson } from "../shared/provider-error.js";
 import { geminiModelPath } from "./request.js";
+
+/** Requests per `batchEmbedContents` call (Google's limit). */
+export const GEMINI_BATCH_MAX = 100;
 
 /** The path of a Gemini embeddings method (`embedContent` or `batchEmbedContents`) for the target's model. */
 export function geminiEmbedPath(target: LinkedTarget, batch: boolean): string {
@@ -38,11 +42,23 @@ function embedRequest(text: string, req: EmbeddingsRequest, model: string | null
   return r;
 }
 
-/** The Gemini body for a read OpenAI request: one `embedContent` request, or a batch. */
-export function geminiEmbedBody(req: EmbeddingsRequest, model: string): Record<string, unknown> {
-  if (req.single) return embedRequest(req.texts[0]!, req, null);
-  const name = resourceName(model);
-  return { requests: req.texts.map((t) => embedRequest(t, req, name)) };
+/** How many inputs each call carries: 1 for `embedContent`, at most 100 per `batchEmbedContents`. */
+export function geminiCallSizes(req: EmbeddingsRequest): number[] {
+  return req.single ? [1] : groupSizes(req.texts, GEMINI_BATCH_MAX);
+}
+
+/** The Gemini calls for a read OpenAI request and its call sizes: one `embedContent`, or batches. */
+export function geminiEmbedCalls(target: LinkedTarget, req: EmbeddingsRequest, sizes: readonly number[]): RelayUpstreamCall[] {
+  if (req.single) return [{ path: geminiEmbedPath(target, false), body: JSON.stringify(embedRequest(req.texts[0]!, req, null)) }];
+  const path = geminiEmbedPath(target, true);
+  const name = resourceName(target.model);
+  const calls: RelayUpstreamCall[] = [];
+  let start = 0;
+  for (const size of sizes) {
+    calls.push({ path, body: JSON.stringify({ requests: req.texts.slice(start, start + size).map((t) => embedRequest(t, req, name)) }) });
+    start += size;
+  }
+  return calls;
 }
 
 /** The vectors of a Gemini embeddings answer, in input order, or why they cannot be read. */
@@ -60,28 +76,33 @@ export function geminiVectors(parsed: unknown, single: boolean, expected: number
   return vectors;
 }
 
-/** The provider's own count, when the answer reports one. */
-function reportedUsage(parsed: Record<string, unknown>): Usage | null {
+/** The provider's own count, when the answer reports one (null when it does not). */
+function reportedTokens(parsed: Record<string, unknown>): number | null {
   const meta = parsed["usageMetadata"];
   const n = isRecord(meta) ? meta["promptTokenCount"] : undefined;
-  if (typeof n !== "number" || !Number.isFinite(n) || n < 0) return null;
-  return { ...emptyUsage(), inputTokens: n };
+  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 /** Implements {@link RelayCapability.translate} for the Gemini API (embeddings only). */
 export function translateGeminiEmbeddings(request: RelayRequest): RelayTranslation | ProviderError {
   const req = readEmbeddingsRequest(request.body, "Gemini");
   if ("class" in req) return req;
-  const { target, requestedModel } = request;
+  const sizes = geminiCallSizes(req);
   return {
-    path: geminiEmbedPath(target, !req.single),
-    body: JSON.stringify(geminiEmbedBody(req, target.model)),
-    answer(body: Buffer): RelayAnswer | ProviderError {
-      const parsed = parseJson(body);
-      const vectors = geminiVectors(parsed, req.single, req.texts.length);
-      if (typeof vectors === "string") return malformedAnswer("gemini", vectors);
-      const usage = reportedUsage(parsed as Record<string, unknown>) ?? estimatedEmbeddingsUsage(req.texts);
-      return { body: openAIEmbeddingsAnswer(vectors, req, requestedModel, usage), usage };
+    calls: geminiEmbedCalls(request.target, req, sizes),
+    answer(bodies: readonly Buffer[]): RelayAnswer | ProviderError {
+      const vectors: number[][] = [];
+      let reported: number | null = 0;
+      for (const [i, body] of bodies.entries()) {
+        const parsed = parseJson(body);
+        const read = geminiVectors(parsed, req.single, sizes[i]!);
+        if (typeof read === "string") return malformedAnswer("gemini", read);
+        for (const v of read) vectors.push(v);
+        const n = reportedTokens(parsed as Record<string, unknown>);
+        reported = reported !== null && n !== null ? reported + n : null;
+      }
+      const usage: Usage = reported === null ? estimatedEmbeddingsUsage(req.texts) : { ...emptyUsage(), inputTokens: reported };
+      return { body: openAIEmbeddingsAnswer(vectors, req, request.requestedModel, usage), usage };
     },
   };
 }

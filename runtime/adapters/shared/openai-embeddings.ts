@@ -44,6 +44,7 @@ export function readEmbeddingsRequest(body: Readonly<Record<string, unknown>>, p
     single = true;
   } else if (Array.isArray(input)) {
     if (input.length === 0) return refuse("`input` must not be an empty array", "input");
+    if (input.length > MAX_INPUTS) return refuse(`\`input\` holds ${input.length} items; at most ${MAX_INPUTS} are accepted in one request`, "input");
     texts = [];
     for (const item of input as unknown[]) {
       if (typeof item === "string") texts.push(item);
@@ -72,6 +73,32 @@ export function readEmbeddingsRequest(body: Readonly<Record<string, unknown>>, p
     base64: format === "base64",
     taskType: typeof task === "string" ? task : undefined,
   };
+}
+
+/** Most inputs OpenAI accepts in one request; more gets a 400 (it also bounds the upstream calls of one request). */
+export const MAX_INPUTS = 2048;
+
+/**
+ * Splits `texts` into consecutive groups for providers that cap one call: at most
+ * `maxItems` texts, and (when `maxTokens` is set) at most that many estimated tokens,
+ * a longer single text going alone. Returns the groups' sizes, in order.
+ */
+export function groupSizes(texts: readonly string[], maxItems: number, maxTokens = Infinity): number[] {
+  const sizes: number[] = [];
+  let items = 0;
+  let tokens = 0;
+  for (const t of texts) {
+    const n = maxTokens === Infinity ? 0 : estimateTextTokens(t);
+    if (items > 0 && (items === maxItems || tokens + n > maxTokens)) {
+      sizes.push(items);
+      items = 0;
+      tokens = 0;
+    }
+    items++;
+    tokens += n;
+  }
+  if (items > 0) sizes.push(items);
+  return sizes;
 }
 
 /** A vector as OpenAI's `base64` encoding: the float32 values, little-endian, base64. */

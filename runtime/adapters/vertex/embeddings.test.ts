@@ -13,7 +13,7 @@ import type { ProviderError, RelayAnswer, RelayTranslation } from "../adapter.js
 import { isError } from "../shared/canonical-request.js";
 import { vertexAdapter } from "./index.js";
 
-function target(): LinkedTarget {
+function target(model = "text-embedding-005"): LinkedTarget {
   const plan = linkPlan(
     compileYaml(`apiVersion: tollgate/v1
 providers:
@@ -22,7 +22,7 @@ providers:
     baseUrl: "http://127.0.0.1:9/v1"
     vertex: { project: my-proj, location: europe-west4, accessToken: env:TOKEN }
 models:
-  - { name: embed, targets: [{ provider: v, model: text-embedding-005 }] }
+  - { name: embed, targets: [{ provider: v, model: "${model}" }] }
 consumers:
   - { name: c, keys: [{ sha256: 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 }] }
 `),
@@ -31,18 +31,18 @@ consumers:
   return plan.models[0]!.weighted[0]!;
 }
 
-function translate(body: Record<string, unknown>): RelayTranslation | ProviderError {
-  return vertexAdapter.relay!.translate!({ target: target(), endpoint: "embeddings", body, requestedModel: "my-embed" });
+function translate(body: Record<string, unknown>, model?: string): RelayTranslation | ProviderError {
+  return vertexAdapter.relay!.translate!({ target: target(model), endpoint: "embeddings", body, requestedModel: "my-embed" });
 }
 
-function ok(body: Record<string, unknown>): RelayTranslation {
-  const t = translate(body);
+function ok(body: Record<string, unknown>, model?: string): RelayTranslation {
+  const t = translate(body, model);
   if (isError(t)) throw new Error(t.message);
   return t;
 }
 
 function answer(t: RelayTranslation, upstream: unknown): RelayAnswer {
-  const a = t.answer(Buffer.from(JSON.stringify(upstream)));
+  const a = t.answer([Buffer.from(JSON.stringify(upstream))]);
   if (isError(a)) throw new Error(a.message);
   return a;
 }
@@ -52,15 +52,37 @@ const prediction = (values: number[], tokens?: number): unknown => ({ embeddings
 describe("vertex embeddings: request", () => {
   it("every input is an instance of one :predict call; dimensions → parameters.outputDimensionality", () => {
     const t = ok({ model: "my-embed", input: ["a", "b"], dimensions: 256, task_type: "RETRIEVAL_DOCUMENT", user: "u" });
-    expect(t.path).toBe("/v1/projects/my-proj/locations/europe-west4/publishers/google/models/text-embedding-005:predict");
-    expect(JSON.parse(t.body)).toEqual({
+    expect(t.calls[0]!.path).toBe("/v1/projects/my-proj/locations/europe-west4/publishers/google/models/text-embedding-005:predict");
+    expect(JSON.parse(t.calls[0]!.body)).toEqual({
       instances: [
         { content: "a", task_type: "RETRIEVAL_DOCUMENT" },
         { content: "b", task_type: "RETRIEVAL_DOCUMENT" },
       ],
       parameters: { outputDimensionality: 256 },
     });
-    expect(JSON.parse(ok({ input: "one" }).body)).toEqual({ instances: [{ content: "one" }] });
+    expect(JSON.parse(ok({ input: "one" }).calls[0]!.body)).toEqual({ instances: [{ content: "one" }] });
+  });
+
+  it("gemini-embedding-001 takes one instance per call (Google's limit): one call per input, joined in order, token counts summed", () => {
+    const t = ok({ input: ["a", "b", "c"] }, "gemini-embedding-001");
+    expect(t.calls.map((c) => JSON.parse(c.body))).toEqual([{ instances: [{ content: "a" }] }, { instances: [{ content: "b" }] }, { instances: [{ content: "c" }] }]);
+    const a = t.answer([1, 2, 3].map((n) => Buffer.from(JSON.stringify({ predictions: [prediction([n], n)] }))));
+    if (isError(a)) throw new Error(a.message);
+    expect((JSON.parse(a.body) as { data: { embedding: number[] }[] }).data.map((d) => d.embedding)).toEqual([[1], [2], [3]]);
+    expect(a.usage).toMatchObject({ inputTokens: 6, source: "upstream" });
+  });
+
+  it("other models: at most 250 instances and about 16,000 estimated tokens per call", () => {
+    const many = ok({ input: Array.from({ length: 600 }, (_, i) => `t${i}`) });
+    expect(many.calls.map((c) => (JSON.parse(c.body) as { instances: unknown[] }).instances.length)).toEqual([250, 250, 100]);
+    const long = "word ".repeat(5000);
+    const texts = [long, long, long, long, "short"];
+    const calls = ok({ input: texts }).calls.map((c) => (JSON.parse(c.body) as { instances: { content: string }[] }).instances.map((i) => i.content));
+    expect(calls.flat()).toEqual(texts);
+    expect(calls.length).toBeGreaterThan(1);
+    for (const call of calls) expect(call.reduce((n, t) => n + estimateTextTokens(t), 0)).toBeLessThanOrEqual(16_000);
+    // A single text above the budget still goes (alone): Vertex truncates or refuses it.
+    expect(ok({ input: ["x ".repeat(40_000), "y"] }).calls).toHaveLength(2);
   });
 
   it("authenticates with the access token; token arrays are refused", () => {
@@ -92,7 +114,7 @@ describe("vertex embeddings: answer", () => {
   });
 
   it("a prediction count that does not match the inputs is a server fault", () => {
-    expect(ok({ input: ["a", "b"] }).answer(Buffer.from(JSON.stringify({ predictions: [prediction([1], 1)] })))).toMatchObject({ class: "server" });
-    expect(ok({ input: "a" }).answer(Buffer.from("{}"))).toMatchObject({ class: "server" });
+    expect(ok({ input: ["a", "b"] }).answer([Buffer.from(JSON.stringify({ predictions: [prediction([1], 1)] }))])).toMatchObject({ class: "server" });
+    expect(ok({ input: "a" }).answer([Buffer.from("{}")])).toMatchObject({ class: "server" });
   });
 });

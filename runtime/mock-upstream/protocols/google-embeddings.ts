@@ -9,6 +9,10 @@
  *   `{instances:[{content, task_type?, title?}], parameters:{outputDimensionality?, autoTruncate?}}`
  *   → `{predictions:[{embeddings:{values, statistics:{truncated, token_count}}}], metadata:{billableCharacterCount}}`.
  *
+ * Google's per-call limits are enforced as documented, so a client that splits wrongly
+ * sees Google's 400: at most 100 requests per batch (Gemini); one instance per call for
+ * `gemini-embedding-*`, else at most 250 instances and 20,000 tokens (Vertex).
+ *
  * Vectors are the `/v1/embeddings` ones (embeddings.ts: 8 dimensions, or the `words`
  * models'), truncated to `outputDimensionality` from the end as Google does (a value
  * above the model's dimensions is an INVALID_ARGUMENT). Token counts are chars / 4, the
@@ -69,6 +73,7 @@ export function geminiEmbed(ctx: MockContext, req: IncomingMessage, res: ServerR
   }
   const requests = Array.isArray(body["requests"]) ? (body["requests"] as unknown[]) : null;
   if (requests === null || requests.length === 0) return wire.sendError(res, 400, "* BatchEmbedContentsRequest.requests: requests is not specified");
+  if (requests.length > 100) return wire.sendError(res, 400, "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch");
   const embeddings: { values: number[] }[] = [];
   for (const [i, r] of requests.entries()) {
     const request = record(r) ?? {};
@@ -92,6 +97,8 @@ export function vertexPredict(ctx: MockContext, req: IncomingMessage, res: Serve
   if (chosen === null) return;
   const instances = Array.isArray(body["instances"]) ? (body["instances"] as unknown[]) : null;
   if (instances === null || instances.length === 0) return wire.sendError(res, 400, "Invalid JSON payload: `instances` must be a non-empty list.");
+  if (chosen.model.startsWith("gemini-embedding") && instances.length > 1) return wire.sendError(res, 400, `Unable to submit request because ${chosen.model} supports only one instance per request.`);
+  if (instances.length > 250) return wire.sendError(res, 400, "Unable to submit request because the number of instances exceeds the limit of 250.");
   const dims = record(body["parameters"])?.["outputDimensionality"];
   const predictions: unknown[] = [];
   let chars = 0;
@@ -103,5 +110,6 @@ export function vertexPredict(ctx: MockContext, req: IncomingMessage, res: Serve
     chars += content.length;
     predictions.push({ embeddings: { statistics: { truncated: false, token_count: Math.max(1, Math.ceil(content.length / 4)) }, values: v } });
   }
+  if (Math.ceil(chars / 4) > 20_000) return wire.sendError(res, 400, "Unable to submit request because the input token count exceeds the limit of 20,000 tokens per request.");
   sendJson(res, 200, JSON.stringify({ predictions, metadata: { billableCharacterCount: chars } }));
 }
