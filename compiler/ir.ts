@@ -168,6 +168,10 @@ export interface NormalizedPrice {
   readonly output: number;
   /** USD per million prompt-cache reads, when known. */
   readonly cachedInput?: number;
+  /** USD per minute of audio transcribed, when given. */
+  readonly audioMinute?: number;
+  /** USD per million characters spoken, when given. */
+  readonly characters?: number;
   readonly source: "policy" | "catalog";
 }
 

@@ -154,7 +154,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await listener?.close();
     await admin?.listener.close();
     await store.close();
-    audit?.close();
+    await audit?.close();
     ops?.close();
     await traces?.close();
     await quotaService.close();

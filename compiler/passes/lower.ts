@@ -43,7 +43,8 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     }
     const target = targets[index]!;
     if (target.price === undefined && price !== null) {
-      target.price = { input: price.input, output: price.output, ...(price.cachedInput === undefined ? {} : { cachedInput: price.cachedInput }) };
+      const { source: _source, ...figures } = price;
+      target.price = figures;
     }
     if (target.contextWindow === undefined && contextWindow != null) target.contextWindow = contextWindow;
     return index;

@@ -7,6 +7,7 @@
  */
 import type { PlanQuota, PlanStores } from "../../schemas/plan/quota.js";
 import type { Quota } from "../../schemas/policy/quota.js";
+import { AUDIO_ADAPTER_IDS } from "../../schemas/plan/protocols.js";
 import { type CompileContext, child } from "../context.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";
@@ -95,6 +96,11 @@ function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, 
   const modelMask = models === null ? null : policy.models.map((_, i) => models.has(i));
 
   if (unit === "usd") checkPriced(q.name, modelMask, policy, ctx, at);
+  if (unit === "audio-seconds" || unit === "characters") checkAudioReachable(q.name, unit, modelMask, policy, ctx, at);
+  if (unit !== "tokens" && unit !== "input-tokens" && unit !== "output-tokens" && unit !== "usd") {
+    if (q.outputTokens !== undefined) ctx.report("quota-token-option-unused", { quota: q.name, option: "outputTokens", unit }, child(at, "outputTokens"), { part: "key" });
+    if (q.count !== undefined) ctx.report("quota-token-option-unused", { quota: q.name, option: "count", unit }, child(at, "count"), { part: "key" });
+  }
   const outputTokens = q.outputTokens ?? QUOTA_DEFAULTS.outputTokens;
   const capacity = q.burst ?? q.limit;
   if (unit === "requests" && capacity < 1) {
@@ -138,6 +144,14 @@ function checkPriced(quota: string, modelMask: readonly boolean[] | null, policy
       return;
     }
   });
+}
+
+/** An audio unit counts only requests to the audio endpoints, which only some protocols offer. */
+function checkAudioReachable(quota: string, unit: "audio-seconds" | "characters", modelMask: readonly boolean[] | null, policy: ExpandedPolicy, ctx: CompileContext, at: Located<Quota>["at"]): void {
+  const reachable = policy.models.some(
+    (_, m) => (modelMask === null || modelMask[m] === true) && (policy.attempts[m] ?? []).some((step) => AUDIO_ADAPTER_IDS.includes(policy.providers[step.target.provider]?.kind ?? "anthropic")),
+  );
+  if (!reachable) ctx.report("quota-audio-unit-unreachable", { quota, unit: unit === "audio-seconds" ? "seconds of audio" : "characters of speech", endpoint: unit === "audio-seconds" ? "transcriptions" : "speech" }, child(at, "unit"));
 }
 
 function checkDuplicates(quotas: readonly Located<Quota>[], ctx: CompileContext): void {

@@ -125,6 +125,10 @@ export type RelayEndpoint = "embeddings" | "audio/transcriptions" | "audio/speec
  * An optional capability: relaying OpenAI-shaped requests (embeddings, audio) to an
  * upstream that speaks them natively. Only the path and the auth headers differ
  * between such upstreams; bodies pass through (the model name rewritten when needed).
+ *
+ * An upstream that speaks another shape for the endpoint (Gemini `:embedContent`,
+ * Vertex `:predict`) sets `translate`: the relay then sends the translated request and
+ * maps the answer back to OpenAI's shape. Adapters without it relay bytes as they are.
  */
 export interface RelayCapability {
   readonly endpoints: readonly RelayEndpoint[];
@@ -132,4 +136,47 @@ export interface RelayCapability {
   path(target: LinkedTarget, endpoint: RelayEndpoint): string;
   /** Appends the auth headers of the next key to `headers` (flat pairs). */
   addAuth(target: LinkedTarget, headers: string[]): void;
+  /**
+   * Translates one OpenAI-shaped JSON request for this target (its `path` is then not
+   * used), or refuses it with a `bad_request` the provider could not serve (e.g. token
+   * arrays): the relay moves on to the next target, and answers the refusal when none
+   * is left. Called once per attempt; never mutates `request.body`.
+   */
+  translate?(request: RelayRequest): RelayTranslation | ProviderError;
+}
+
+/** An OpenAI-shaped JSON relay request, for {@link RelayCapability.translate}. */
+export interface RelayRequest {
+  readonly target: LinkedTarget;
+  readonly endpoint: RelayEndpoint;
+  /** The client's parsed JSON body. Never mutate it. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The model name the client sent (OpenAI answers name it in `model`). */
+  readonly requestedModel: string;
+}
+
+/**
+ * One translated relay request, and how to read its answer. It may take several
+ * upstream calls when the provider caps the inputs of one call (Gemini: 100 per batch;
+ * Vertex's `gemini-embedding-001`: one): the relay sends them a few at a time and
+ * joins their answers in order; one failing fails the attempt.
+ */
+export interface RelayTranslation {
+  readonly calls: readonly RelayUpstreamCall[];
+  /** Maps the calls' 2xx bodies (in `calls` order) to OpenAI's JSON answer and its usage; a ProviderError when they cannot be read. */
+  answer(bodies: readonly Buffer[]): RelayAnswer | ProviderError;
+}
+
+/** One upstream call of a translated relay request. */
+export interface RelayUpstreamCall {
+  /** Path (and query) on the upstream's origin. */
+  readonly path: string;
+  /** The JSON body to send. */
+  readonly body: string;
+}
+
+/** A translated answer: OpenAI's JSON body, and the usage to record (the provider's, or an estimate marked `counted`). */
+export interface RelayAnswer {
+  readonly body: string;
+  readonly usage: Usage | null;
 }

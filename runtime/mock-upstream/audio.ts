@@ -3,7 +3,8 @@
  *
  * - a transcription answers `{"text", "usage":{"type":"duration","seconds"}}` (whisper's
  *   shape; `verbose_json` adds `duration`, `language`, `segments`; `text` is plain text),
- *   the seconds being the audio's size at 16 kB/s, rounded up;
+ *   the seconds being the duration its header says (as a provider that decodes it would
+ *   find), else its size at 16 kB/s, rounded up to whole seconds either way;
  * - speech answers audio bytes (100 per input character, `audio/mpeg` unless
  *   `response_format` says otherwise), written in 4 KiB chunks like a streaming TTS.
  *
@@ -13,11 +14,10 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { MockBehaviour } from "./behaviour.js";
 import { chooseBehaviour } from "./directives.js";
 import { sendError } from "./openai-error.js";
+import { audioDuration } from "../audio/duration.js";
 
 /** The transcript every upload gets. */
 export const MOCK_TRANSCRIPT = "Tollgate mock transcript.";
-/** Bytes of audio per second, for the reported duration. */
-const BYTES_PER_SECOND = 16_000;
 /** Bytes of speech per input character. */
 export const SPEECH_BYTES_PER_CHAR = 100;
 
@@ -31,12 +31,12 @@ const SPEECH_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The text fields and the file size of a multipart body (read as latin1: one char per byte). */
-function formFields(body: string, contentType: string | undefined): { fields: Map<string, string>; fileBytes: number } | null {
+function formFields(body: string, contentType: string | undefined): { fields: Map<string, string>; file: Buffer | null } | null {
   const m = /boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType ?? "");
   const boundary = m?.[1] ?? m?.[2];
   if (boundary === undefined) return null;
   const fields = new Map<string, string>();
-  let fileBytes = -1;
+  let file: Buffer | null = null;
   for (const part of body.split(`--${boundary}`).slice(1)) {
     const split = part.indexOf("\r\n\r\n");
     if (split === -1) continue;
@@ -44,10 +44,10 @@ function formFields(body: string, contentType: string | undefined): { fields: Ma
     const value = part.slice(split + 4).replace(/\r\n$/, "");
     const name = /name="([^"]*)"/i.exec(headers)?.[1];
     if (name === undefined) continue;
-    if (/filename="/i.test(headers)) fileBytes = value.length;
+    if (/filename="/i.test(headers)) file = Buffer.from(value, "latin1");
     else fields.set(name, value);
   }
-  return { fields, fileBytes };
+  return { fields, file };
 }
 
 function behaviourFor(res: ServerResponse, defaults: Readonly<MockBehaviour>, headers: IncomingHttpHeaders, model: string): boolean {
@@ -69,9 +69,9 @@ export function sendTranscription(res: ServerResponse, defaults: Readonly<MockBe
   const form = formFields(body, headers["content-type"]);
   if (form === null) return sendError(res, 400, "Expected a multipart/form-data body.");
   const model = form.fields.get("model");
-  if (model === undefined || form.fileBytes < 0) return sendError(res, 400, "'file' and 'model' are required.");
+  if (model === undefined || form.file === null) return sendError(res, 400, "'file' and 'model' are required.");
   if (!behaviourFor(res, defaults, headers, model)) return;
-  const seconds = Math.max(1, Math.ceil(form.fileBytes / BYTES_PER_SECOND));
+  const seconds = Math.max(1, Math.ceil(audioDuration(form.file).seconds));
   const format = form.fields.get("response_format") ?? "json";
   let out: string;
   let type = "application/json";

@@ -29,6 +29,12 @@ export function embed(text: string): number[] {
   return v.map((x) => Math.fround(x * scale));
 }
 
+/** The vector of `text` for `model` (directives stripped): `words` models' bag-of-words vectors, else {@link embed}'s. */
+export function embedFor(model: string, text: string): number[] {
+  const dims = wordModelDimensions(model);
+  return dims === null ? embed(text) : wordEmbedding(text, dims);
+}
+
 /** `encoding_format: "base64"`: little-endian float32, as OpenAI sends it. */
 function toBase64(v: readonly number[]): string {
   const buf = Buffer.alloc(v.length * 4);

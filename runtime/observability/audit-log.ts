@@ -43,6 +43,9 @@ export interface AuditLine {
   cache: string | null;
 }
 
+/** Longest shutdown waits for the audit file to close. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
 /** Longest requested-model string kept (it is client input). */
 const MAX_MODEL_CHARS = 200;
 
@@ -74,9 +77,24 @@ export class AuditLog implements RequestObserver {
     }
   }
 
-  close(): void {
+  /**
+   * Flushes and closes the destination. Resolves once the file is closed: a write the
+   * destination had in flight when `flush` ran lands only then, and a reader of the file
+   * after shutdown must see every line. Bounded, so a stuck disk cannot hold shutdown.
+   */
+  close(): Promise<void> {
     this.flush();
-    this.#destination.end();
+    const destination = this.#destination;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      destination.once("close", done);
+      destination.once("error", done);
+      destination.end();
+    });
   }
 }
 

@@ -126,6 +126,9 @@ export class MetricsObserver implements RequestObserver {
         t[3]!.inc(usage.cacheCreationTokens);
         t[4]!.inc(usage.reasoningTokens);
       }
+      // Audio endpoints only (rare next to chat): their children are looked up by label.
+      if (usage.audioSeconds !== undefined) this.metrics.audio.labels(r.model.name, last.target.upstream.name, "seconds").inc(usage.audioSeconds);
+      if (usage.inputCharacters !== undefined) this.metrics.audio.labels(r.model.name, last.target.upstream.name, "characters").inc(usage.inputCharacters);
     }
   }
 

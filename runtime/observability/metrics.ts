@@ -43,6 +43,8 @@ export class GatewayMetrics {
   readonly attempts: LightCounter;
   readonly fallbacks: LightCounter;
   readonly tokens: LightCounter;
+  /** Audio units (seconds transcribed, characters spoken), where tokens do not apply. */
+  readonly audio: LightCounter;
   readonly reloads: Counter<"result">;
   readonly planInfo: Gauge<"hash" | "compiler_version">;
   /** Retries, degraded answers, hedges, ejections and breaker states. */
@@ -82,7 +84,12 @@ export class GatewayMetrics {
       "Tokens of answered requests by public model, provider and type (input, output; cached_input, cache_creation and reasoning are parts of those), as the provider reported them.",
       ["gen_ai_request_model", "gen_ai_provider_name", "gen_ai_token_type"],
     );
-    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks, this.tokens]) {
+    this.audio = new LightCounter(
+      "tollgate_audio_usage_total",
+      "Audio endpoints' usage by public model, provider and unit: `seconds` of audio transcribed, `characters` turned into speech.",
+      ["gen_ai_request_model", "gen_ai_provider_name", "unit"],
+    );
+    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks, this.tokens, this.audio]) {
       this.registry.registerMetric(family as unknown as Metric);
     }
     this.reliability = new ReliabilityMetrics(this.registry, store);

@@ -15,9 +15,8 @@ import { renderRequestTemplate, runRequestFeatures } from "../features/request-f
 import { TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
 import { applyGuardrails } from "../guardrails/request-guardrails.js";
 import { ChatCall } from "./chat-call.js";
-import { admitRequest } from "../quotas/admit.js";
-import type { PlanQuotas } from "../quotas/plan-quotas.js";
-import { QUOTA_ATTACHMENT } from "../quotas/quota-service.js";
+import { chatDemand } from "../quotas/demand.js";
+import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import type { ResponseStage } from "./response-stage.js";
 import { validateChatRequest } from "./validate-chat-request.js";
 
@@ -98,14 +97,10 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     if (outcome.stages.length > 0) stages = [...(stages ?? []), ...outcome.stages];
   }
   // Quotas and budgets: reserve now, settled when the request finishes. No work when the plan has none.
-  const quotas = record.served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;
-  if (quotas !== undefined && quotas.quotas.length > 0) {
-    const admitted = await admitRequest(quotas.service, quotas, exchange, requestId, consumer, model, chatBody, record);
+  const quotas = planQuotasOf(record);
+  if (quotas !== null) {
+    const admitted = await admitQuotas(quotas, exchange, requestId, consumer, model, chatDemand(chatBody), record);
     if (admitted === null) return;
-    if (admitted.unavailable !== null) {
-      sendError(exchange, requestId, { code: "no_upstream_available", message: `the model \`${admitted.name}\` has no available upstream right now`, retryAfter: 30 });
-      return;
-    }
     model = admitted;
   }
   new ChatCall({

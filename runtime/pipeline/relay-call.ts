@@ -5,13 +5,21 @@
  * compiled order, moving on after the default fallback classes; a target whose
  * adapter cannot relay the endpoint is skipped. Usage is read from the answer by the
  * endpoint's `usageOf` (or, for binary answers, known from the request).
+ *
+ * An adapter whose provider speaks another shape for the endpoint translates it
+ * (RelayCapability.translate): the request is built from the parsed JSON body, the
+ * answer mapped back to OpenAI's shape with its usage. A target that refuses the
+ * request (e.g. token arrays to a text-only provider) is skipped like one without the
+ * endpoint; when no target is left, the refusal is the answer.
  */
-import type { ProviderError, RelayEndpoint } from "../adapters/adapter.js";
+import type { ProviderError, RelayEndpoint, RelayTranslation } from "../adapters/adapter.js";
+import { isError } from "../adapters/shared/canonical-request.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
 import { sendError } from "../server/respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import type { Usage } from "../usage/usage.js";
 import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
@@ -32,6 +40,10 @@ export interface RelayCallInput {
   /** Usage from a buffered answer; or, for streamed answers, from the request (called with null). */
   usageOf(body: Buffer | null): Usage | null;
   record: RequestRecord;
+  /** The parsed JSON body, for adapters that translate the endpoint; absent (multipart): such targets are skipped. */
+  json?: Readonly<Record<string, unknown>>;
+  /** The model name the client sent, with `json`. */
+  requestedModel?: string;
 }
 
 const CLIENT_GONE = new Error("client disconnected");
@@ -41,12 +53,18 @@ function unsupported(endpoint: RelayEndpoint, model: LinkedModel): ProviderError
   return { class: "bad_request", status: 400, message: `the model \`${model.name}\` is not served by a provider that offers /v1/${endpoint}`, code: "unsupported_endpoint", retryAfterMs: null, param: "model" };
 }
 
-export class RelayCall implements AttemptOwner {
+export class RelayCall implements AttemptOwner, RelayCallsOwner {
   readonly streaming: boolean;
   clientGone = false;
   #in: RelayCallInput;
   #attempt: UpstreamAttempt | null = null;
   #target: LinkedTarget | null = null;
+  /** The current attempt's translation and its upstream calls, when its adapter translates the endpoint. */
+  #translation: RelayTranslation | null = null;
+  #calls: RelayCalls | null = null;
+  /** The last target's refusal of the request, and the last failed attempt's error. */
+  #refusal: ProviderError | null = null;
+  #lastError: ProviderError | null = null;
   #attempts = 0;
   #cursor = 0;
   #committed = false;
@@ -59,6 +77,7 @@ export class RelayCall implements AttemptOwner {
       this.clientGone = true;
       this.#done = true;
       this.#attempt?.abort(CLIENT_GONE);
+      this.#calls?.abort(CLIENT_GONE);
     });
   }
 
@@ -78,19 +97,44 @@ export class RelayCall implements AttemptOwner {
   #try(target: LinkedTarget | null): void {
     const input = this.#in;
     // Skip targets whose protocol has no such endpoint (e.g. embeddings on Anthropic).
-    while (target !== null && target.upstream.adapter.relay?.endpoints.includes(input.endpoint) !== true) target = this.#next();
+    let translation: RelayTranslation | null = null;
+    for (; target !== null; target = this.#next()) {
+      const relay = target.upstream.adapter.relay;
+      if (relay?.endpoints.includes(input.endpoint) !== true) continue;
+      if (relay.translate === undefined) break;
+      if (input.json === undefined) continue;
+      const translated = relay.translate({ target, endpoint: input.endpoint, body: input.json, requestedModel: input.requestedModel ?? input.model.name });
+      if (!isError(translated)) {
+        translation = translated;
+        break;
+      }
+      this.#refusal = translated;
+    }
     if (target === null) {
-      this.#fail(unsupported(input.endpoint, input.model));
+      this.#fail(this.#lastError ?? this.#refusal ?? unsupported(input.endpoint, input.model));
       return;
     }
     const relay = target.upstream.adapter.relay!;
-    const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
-    relay.addAuth(target, headers);
     this.#attempts++;
     this.#target = target;
+    input.record.attemptStarted(target);
+    if (translation !== null) {
+      const auth = (): string[] => {
+        const headers = ["content-type", "application/json", "x-request-id", input.requestId];
+        relay.addAuth(target, headers);
+        return headers;
+      };
+      this.#attempt = null;
+      this.#translation = translation;
+      this.#calls = new RelayCalls(this, target, translation.calls, auth);
+      this.#calls.start();
+      return;
+    }
+    this.#calls = null;
+    const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
+    relay.addAuth(target, headers);
     const attempt = new UpstreamAttempt(this, target.upstream.timeouts.totalMs);
     this.#attempt = attempt;
-    input.record.attemptStarted(target);
     target.upstream.pool.dispatch({ method: "POST", path: relay.path(target, input.endpoint), headers, body: input.bodyFor(target) }, attempt);
   }
 
@@ -133,10 +177,35 @@ export class RelayCall implements AttemptOwner {
     ], body);
   }
 
+  /** Implements {@link RelayCallsOwner.onCallsDone}: the translated answer, mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
+  onCallsDone(calls: RelayCalls, bodies: readonly Buffer[]): void {
+    if (calls !== this.#calls || this.#done) return;
+    const answer = this.#translation!.answer(bodies);
+    if (isError(answer)) return this.#failed(answer);
+    const record = this.#in.record;
+    record.attemptEnded("success");
+    record.usage = answer.usage;
+    this.#done = true;
+    this.#in.exchange.send(200, [
+      ["content-type", "application/json"],
+      ["x-request-id", this.#in.requestId],
+      ["x-tollgate-attempts", String(this.#attempts)],
+    ], answer.body);
+  }
+
+  /** Implements {@link RelayCallsOwner.onCallsFailed}. */
+  onCallsFailed(calls: RelayCalls, failed: UpstreamAttempt, failure: AttemptFailure): void {
+    if (calls !== this.#calls || this.#done) return;
+    this.#failed(failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, failed.headers, failure.body) : transportError(failure));
+  }
+
   /** Implements {@link AttemptOwner.onFailure}. */
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
     if (attempt !== this.#attempt || this.#done) return;
-    const error = failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
+    this.#failed(failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure));
+  }
+
+  #failed(error: ProviderError): void {
     this.#in.record.attemptEnded(outcomeOf(error), error.class);
     if (this.#committed) {
       // A binary answer cut half-way: nothing to append that a client could read; end it short.
@@ -147,6 +216,7 @@ export class RelayCall implements AttemptOwner {
     // The default fallback classes (the plan's per-route conditions govern chat; relays keep the defaults).
     if ((classBit(error.class) & DEFAULT_FALLBACK_MASK) !== 0) {
       const next = this.#next();
+      this.#lastError = error;
       if (next !== null) return this.#try(next);
     }
     this.#fail(error);

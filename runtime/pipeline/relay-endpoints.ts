@@ -1,14 +1,17 @@
 /**
  * POST /v1/embeddings, /v1/audio/speech and /v1/audio/transcriptions: admitted like
  * chat (body limit, JSON depth, a `model` to route on), routed and authorized like chat,
- * then relayed by RelayCall to the first target whose protocol offers the endpoint.
+ * counted by the same quotas (embeddings in tokens, speech in characters and tokens,
+ * transcriptions in seconds of audio read from the file's header), then relayed by
+ * RelayCall to the first target whose protocol offers the endpoint. Embeddings also
+ * reach Gemini and Vertex AI, whose adapters translate them.
  *
  * Transcriptions are `multipart/form-data`: the body is read up to the listener's
  * `maxAudioBytes` (kept whole, so a fallback can resend it), routed by its `model`
  * field found by a byte scan, and relayed byte for byte (only that field rewritten when
  * a target names another model). Speech answers (audio) are relayed as they arrive.
  */
-import type { LinkedConsumer, LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";
+import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
 import { jsonDepthWithin } from "../server/json-depth.js";
 import { sendError } from "../server/respond.js";
@@ -18,6 +21,9 @@ import { findField, multipartBoundary, replaceField } from "./multipart-field.js
 import { RelayCall } from "./relay-call.js";
 import { embeddingsUsage, speechUsage, transcriptionUsage } from "./relay-usage.js";
 import { routeModel } from "./route-model.js";
+import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
+import { embeddingsDemand, speechDemand, transcriptionDemand, type Demand } from "../quotas/demand.js";
+import { audioDuration } from "../audio/duration.js";
 
 /** Longest model name accepted (as for chat). */
 const MAX_MODEL_NAME = 256;
@@ -59,6 +65,17 @@ async function admitJson(ex: Exchange, plan: LinkedPlan, requestId: string): Pro
   return { raw, body, model };
 }
 
+/** Routes and admits on the plan's quotas: the model to serve, or null after answering. */
+async function routeAndAdmit(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requested: string, requestId: string, record: RequestRecord, demand: () => Demand): Promise<LinkedModel | null> {
+  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  if (model === null) return null;
+  const quotas = planQuotasOf(record);
+  if (quotas === null) return model;
+  const admitted = await admitQuotas(quotas, ex, requestId, consumer, model, demand(), record);
+  // The client may have left while a shared store answered.
+  return admitted === null || ex.aborted ? null : admitted;
+}
+
 function renamed(raw: Buffer, body: Record<string, unknown>, requested: string): (t: LinkedTarget) => Buffer | string {
   return (t) => (t.model === requested ? raw : JSON.stringify({ ...body, model: t.model }));
 }
@@ -72,7 +89,7 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
   if (input === undefined || input === null || (typeof input !== "string" && !Array.isArray(input))) {
     return sendError(ex, requestId, { code: "invalid_request", message: "`input` is required: a string, an array of strings, or token arrays", param: "input" });
   }
-  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => embeddingsDemand(input));
   if (model === null) return;
   record.body = raw;
   new RelayCall({
@@ -86,6 +103,9 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
     streamAnswer: false,
     usageOf: embeddingsUsage,
     record,
+    // For adapters that translate embeddings (Gemini, Vertex); OpenAI-shaped ones relay `raw`.
+    json: body,
+    requestedModel: requested,
   }).start();
 }
 
@@ -98,7 +118,7 @@ export async function handleSpeech(ex: Exchange, plan: LinkedPlan, consumer: Lin
   if (typeof input !== "string" || input.length === 0) {
     return sendError(ex, requestId, { code: "invalid_request", message: "`input` is required: the text to speak", param: "input" });
   }
-  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => speechDemand(input));
   if (model === null) return;
   record.body = raw;
   record.stream = true;
@@ -136,10 +156,12 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
   if (requested.length === 0 || requested.length > MAX_MODEL_NAME) {
     return sendError(ex, requestId, { code: "invalid_request", message: "the `model` form field is required", param: "model" });
   }
-  if (findField(raw, boundary, "file") === null) {
+  const file = findField(raw, boundary, "file");
+  if (file === null) {
     return sendError(ex, requestId, { code: "invalid_request", message: "the `file` form field (the audio) is required", param: "file" });
   }
-  const model = routeModel(ex, plan, consumer, requested, requestId, record);
+  // The duration is read only when a quota is there to count it.
+  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => transcriptionDemand(audioDuration(raw.subarray(file.start, file.end)).seconds));
   if (model === null) return;
   new RelayCall({
     exchange: ex,

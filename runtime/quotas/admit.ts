@@ -1,8 +1,9 @@
 /**
- * Admission: the one call the chat pipeline makes into quotas, after routing and the
- * allow-list, before a target is picked. It reserves, on every quota that applies,
- * what the request may use (prompt tokens estimated, output tokens from `max_tokens`
- * or the quota's default, spend at the model's dearest target), all-or-nothing: the
+ * Admission: the one call every model endpoint (chat, embeddings, audio) makes into
+ * quotas, after routing and the allow-list, before a target is picked. It reserves, on
+ * every quota that applies, what the request may use (its Demand: prompt tokens
+ * estimated, output tokens from `max_tokens` or the quota's default, seconds of audio,
+ * characters to speak; spend at the model's dearest target), all-or-nothing: the
  * in-process counters first (synchronous, exact across threads), then the shared
  * ones in one Redis round trip (refunding the local ones if Redis refuses). When a
  * quota refuses, the request is downgraded to the quota's model, or answered 429 with
@@ -15,18 +16,42 @@ import type { Exchange } from "../server/exchange.js";
 import { errorBody, type GatewayError } from "../server/errors.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import { StoreUnavailable, type AdmitOutcome, type CounterSpec, type CounterStore } from "./counter-spec.js";
-import { estimatePromptTokens, promptTexts, promptTokensFromCounts } from "./estimate-tokens.js";
-import { encodingFor } from "./exact-count.js";
+import type { Demand, PromptCount } from "./demand.js";
 import type { LinkedQuota, PlanQuotas } from "./plan-quotas.js";
 import { QuotaTicket, type ReservedCounter } from "./quota-ticket.js";
 import { keepTightest, rateLimitHeaders, type HeaderFigures, type HeaderKind } from "./rate-limit-headers.js";
 import type { QuotaService } from "./quota-service.js";
 import { windowEnd, windowStart } from "./windows.js";
+import type { PlanQuota } from "../../schemas/plan/quota.js";
+import { costUsd, type Price } from "../usage/cost.js";
 
-/** Exact counts get this long in the worker before admission falls back to the estimate. */
-const EXACT_BUDGET_MS = 50;
 /** A request is downgraded at most this many times (the compiler warns about loops). */
 const MAX_DOWNGRADES = 3;
+
+/** The least a counter is asked for: so that an exhausted quota refuses even a request that may use nothing measurable. */
+const LEAST_RESERVATION = 1e-9;
+
+/** How each unit is named in a 429's message. */
+const UNIT_TEXT: Readonly<Record<PlanQuota["unit"], string>> = {
+  requests: "requests",
+  tokens: "tokens",
+  "input-tokens": "input tokens",
+  "output-tokens": "output tokens",
+  usd: "USD",
+  "audio-seconds": "seconds of audio",
+  characters: "characters",
+};
+
+/** The rate-limit header family each unit reports in (null: none; there is no convention for audio units). */
+const HEADER_KIND: Readonly<Record<PlanQuota["unit"], HeaderKind | null>> = {
+  requests: "requests",
+  tokens: "tokens",
+  "input-tokens": "tokens",
+  "output-tokens": "tokens",
+  usd: "usd",
+  "audio-seconds": null,
+  characters: null,
+};
 
 /** Scope values longer than this are hashed, so a header value cannot blow up keys. */
 const MAX_SCOPE_VALUE = 96;
@@ -42,20 +67,20 @@ export async function admitRequest(
   requestId: string,
   consumer: LinkedConsumer,
   model: LinkedModel,
-  body: Readonly<Record<string, unknown>>,
+  demand: Demand,
   record: RequestRecord,
 ): Promise<LinkedModel | null> {
   let current = model;
-  let input: { tokens: number; exact: boolean } | null = null;
+  let input: PromptCount | null = null;
   for (let hop = 0; ; hop++) {
     const applicable = quotas.applicable(consumer, current);
     if (applicable.length === 0) {
       if (current !== model) ex.extraHeaders = [...ex.extraHeaders, ["x-tollgate-downgraded-from", model.name]];
       return current;
     }
-    if (input === null && applicable.some((q) => q.needsInput)) input = await promptTokens(service, applicable, current, body);
+    if (input === null && applicable.some((q) => q.needsInput)) input = await demand.inputTokens(service, applicable, current);
     const now = service.clock();
-    const result = await reserve(service, quotas, ex, consumer, current, applicable, body, input ?? { tokens: 0, exact: false }, now);
+    const result = await reserve(service, quotas, ex, consumer, current, applicable, demand, input ?? { tokens: 0, exact: false }, now);
     if (result.kind === "unavailable") {
       sendError(ex, requestId, { code: "quota_store_unavailable", message: `quota \`${result.quota.name}\` cannot be checked right now (its store is unavailable)`, retryAfter: 1 }, []);
       return null;
@@ -81,7 +106,7 @@ export async function admitRequest(
     }
     service.metrics.rejection(q.label, "reject");
     const retryAfterMs = Math.max(1, Math.ceil(result.retryMs));
-    const unitText = q.plan.unit === "usd" ? "USD" : q.plan.unit;
+    const unitText = UNIT_TEXT[q.plan.unit];
     const err: GatewayError = {
       code: q.plan.unit === "usd" ? "insufficient_quota" : "rate_limit_exceeded",
       message: `quota \`${q.name}\` is exhausted: ${formatLimit(q)} ${unitText} per ${q.plan.per}${q.bucket ? ` (burst ${q.capacity})` : ""}; this request needs ${formatAmount(result.needed, q)}, ${formatAmount(Math.max(0, result.remaining), q)} left. Retry after ${Math.ceil(retryAfterMs / 1000)}s.`,
@@ -104,19 +129,19 @@ async function reserve(
   consumer: LinkedConsumer,
   model: LinkedModel,
   applicable: readonly LinkedQuota[],
-  body: Readonly<Record<string, unknown>>,
-  input: { tokens: number; exact: boolean },
+  demand: Demand,
+  input: PromptCount,
   now: number,
 ): Promise<ReserveResult> {
   const facts = quotas.facts(consumer);
-  const maxOutput = requestedOutputTokens(body);
   const outputs: number[] = [];
   const local: ReservedCounter[] = [];
   const shared: ReservedCounter[] = [];
   for (const q of applicable) {
-    const output = maxOutput ?? q.plan.outputTokens;
+    const output = demand.outputTokens(q);
     outputs.push(output);
-    const amount = reservation(q, input.tokens, output, model);
+    // A request that may use nothing measurable (a transcription on a token quota) still needs room left.
+    const amount = Math.max(reservation(q, input.tokens, output, demand, model), LEAST_RESERVATION);
     const start = q.bucket ? 0 : windowStart(q.plan.per, now);
     const end = q.bucket ? 0 : windowEnd(q.plan.per, start);
     for (const [value, provider] of scopeValues(q, consumer.name, facts?.team ?? null, model, ex)) {
@@ -160,7 +185,7 @@ async function reserve(
       }
     }
   }
-  return { kind: "admitted", ticket: new QuotaTicket([...local, ...sharedOk], input.tokens, input.exact, outputs), figures };
+  return { kind: "admitted", ticket: new QuotaTicket([...local, ...sharedOk], input.tokens, input.exact, outputs, demand.audioSeconds, demand.characters), figures };
 }
 
 function admitOn(store: CounterStore, now: number, counters: readonly ReservedCounter[]): AdmitOutcome | StoreUnavailable {
@@ -186,13 +211,14 @@ function refund(counters: readonly ReservedCounter[], now: number): void {
 function collectFigures(figures: Map<HeaderKind, HeaderFigures>, counters: readonly ReservedCounter[], outcome: AdmitOutcome): void {
   counters.forEach((c, i) => {
     const unit = c.quota.plan.unit;
-    const kind: HeaderKind = unit === "requests" ? "requests" : unit === "usd" ? "usd" : "tokens";
+    const kind = HEADER_KIND[unit];
+    if (kind === null) return;
     keepTightest(figures, kind, { limit: c.quota.capacity, remaining: outcome.remaining[i]!, resetMs: outcome.resetMs[i]! });
   });
 }
 
 /** What one quota reserves for this request, in its unit. */
-export function reservation(q: LinkedQuota, inputTokens: number, outputTokens: number, model: LinkedModel): number {
+export function reservation(q: LinkedQuota, inputTokens: number, outputTokens: number, demand: Pick<Demand, "audioSeconds" | "characters">, model: LinkedModel): number {
   switch (q.plan.unit) {
     case "requests":
       return 1;
@@ -202,24 +228,29 @@ export function reservation(q: LinkedQuota, inputTokens: number, outputTokens: n
       return outputTokens;
     case "tokens":
       return inputTokens + outputTokens;
-    case "usd": {
-      const price = dearestPrice(model);
-      return (inputTokens * price.input + outputTokens * price.output) / 1e6;
-    }
+    case "audio-seconds":
+      return demand.audioSeconds;
+    case "characters":
+      return demand.characters;
+    case "usd":
+      return costUsd(dearestPrice(model), { inputTokens, cachedInputTokens: 0, outputTokens, audioSeconds: demand.audioSeconds, characters: demand.characters });
   }
 }
 
-const priceCache = new WeakMap<LinkedModel, { input: number; output: number }>();
+const priceCache = new WeakMap<LinkedModel, Required<Price>>();
 
-/** The highest input and output prices among the targets a model can be served by (the reservation must cover any of them). */
-export function dearestPrice(model: LinkedModel): { input: number; output: number } {
+/** The highest prices among the targets a model can be served by (the reservation must cover any of them). */
+export function dearestPrice(model: LinkedModel): Required<Price> {
   let price = priceCache.get(model);
   if (price === undefined) {
-    price = { input: 0, output: 0 };
+    price = { input: 0, output: 0, cachedInput: 0, audioMinute: 0, characters: 0 };
     for (const t of [...model.weighted, ...model.fallbacks]) {
       price.input = Math.max(price.input, t.price?.input ?? 0);
       price.output = Math.max(price.output, t.price?.output ?? 0);
+      price.audioMinute = Math.max(price.audioMinute, t.price?.audioMinute ?? 0);
+      price.characters = Math.max(price.characters, t.price?.characters ?? 0);
     }
+    price.cachedInput = price.input;
     priceCache.set(model, price);
   }
   return price;
@@ -267,27 +298,14 @@ function keyDigest(authorization: string): string {
   return digest;
 }
 
-/** `max_completion_tokens` or `max_tokens` when the client sent a sane one. */
-function requestedOutputTokens(body: Readonly<Record<string, unknown>>): number | null {
-  const value = body["max_completion_tokens"] ?? body["max_tokens"];
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
-}
-
-async function promptTokens(service: QuotaService, applicable: readonly LinkedQuota[], model: LinkedModel, body: Readonly<Record<string, unknown>>): Promise<{ tokens: number; exact: boolean }> {
-  if (applicable.some((q) => q.plan.exact && q.needsInput)) {
-    const { texts, messages, mediaParts } = promptTexts(body);
-    const counted = await service.exactCounter.count(encodingFor(model.weighted[0]?.model ?? model.name), texts, EXACT_BUDGET_MS);
-    if (counted !== null) return { tokens: promptTokensFromCounts(counted, messages, mediaParts), exact: true };
-  }
-  return { tokens: estimatePromptTokens(body), exact: false };
-}
-
 function formatLimit(q: LinkedQuota): string {
   return q.plan.unit === "usd" ? `$${q.plan.limit}` : String(q.plan.limit);
 }
 
 function formatAmount(value: number, q: LinkedQuota): string {
-  return q.plan.unit === "usd" ? `$${value.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}` : String(Math.floor(value));
+  if (q.plan.unit === "usd") return `$${value.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}`;
+  // Seconds of audio keep a decimal (a 2.4 s clip against 2 s left); the other units are whole.
+  return q.plan.unit === "audio-seconds" ? String(Math.floor(value * 10) / 10) : String(Math.floor(value));
 }
 
 function sendError(ex: Exchange, requestId: string, err: GatewayError, extra: [string, string][]): void {

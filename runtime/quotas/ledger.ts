@@ -1,6 +1,6 @@
 /**
  * The usage ledger: per (consumer, team, public model, provider), requests, tokens by
- * kind and cost, for the current hour, day (UTC), calendar month and since the
+ * kind, seconds of audio transcribed, characters spoken and cost, for the current hour, day (UTC), calendar month and since the
  * process started. Rows live in the process's shared table, so every worker thread
  * adds to the same numbers and the admin endpoint reads them all.
  *
@@ -12,7 +12,7 @@ import { windowStart } from "./windows.js";
 export const LEDGER_WINDOWS = ["hour", "day", "month", "total"] as const;
 export type LedgerWindow = (typeof LEDGER_WINDOWS)[number];
 
-const SPAN = 7;
+export const SPAN = 9;
 const START = 0;
 const REQUESTS = 1;
 const INPUT = 2;
@@ -20,6 +20,8 @@ const CACHED = 3;
 const OUTPUT = 4;
 const REASONING = 5;
 const COST = 6;
+const AUDIO_SECONDS = 7;
+const CHARACTERS = 8;
 
 export interface LedgerEntry {
   readonly inputTokens: number;
@@ -27,6 +29,8 @@ export interface LedgerEntry {
   readonly outputTokens: number;
   readonly reasoningTokens: number;
   readonly costUsd: number;
+  readonly audioSeconds?: number;
+  readonly characters?: number;
 }
 
 export interface LedgerFigures {
@@ -37,6 +41,8 @@ export interface LedgerFigures {
   outputTokens: number;
   reasoningTokens: number;
   costUsd: number;
+  audioSeconds: number;
+  characters: number;
 }
 
 export interface LedgerRow {
@@ -78,6 +84,8 @@ export class UsageLedger {
         t.set(slot, base + OUTPUT, t.get(slot, base + OUTPUT) + e.outputTokens);
         t.set(slot, base + REASONING, t.get(slot, base + REASONING) + e.reasoningTokens);
         t.set(slot, base + COST, t.get(slot, base + COST) + e.costUsd);
+        if (e.audioSeconds) t.set(slot, base + AUDIO_SECONDS, t.get(slot, base + AUDIO_SECONDS) + e.audioSeconds);
+        if (e.characters) t.set(slot, base + CHARACTERS, t.get(slot, base + CHARACTERS) + e.characters);
       }
       return true;
     } finally {
@@ -103,6 +111,8 @@ export class UsageLedger {
           outputTokens: v(OUTPUT),
           reasoningTokens: v(REASONING),
           costUsd: round6(v(COST)),
+          audioSeconds: round6(v(AUDIO_SECONDS)),
+          characters: v(CHARACTERS),
         };
       };
       return { consumer, team: team === "" ? null : team, model, provider: provider === "" ? null : provider, hour: figures(0), day: figures(1), month: figures(2), total: figures(3) };

@@ -25,7 +25,7 @@ export interface LinkedQuota {
   /** The plan's consumer mask and model mask. */
   readonly consumers: readonly boolean[] | null;
   readonly models: readonly boolean[] | null;
-  /** True when the quota needs the prompt's token count (every unit but `requests`). */
+  /** True when the quota needs the prompt's token count (tokens, input tokens, spend). */
   readonly needsInput: boolean;
   /** Bounded label for metrics. */
   readonly label: string;
@@ -71,7 +71,7 @@ export class PlanQuotas implements PlanAttachment {
         store,
         consumers: q.consumers,
         models: q.models,
-        needsInput: q.unit !== "requests" && q.unit !== "output-tokens",
+        needsInput: q.unit === "tokens" || q.unit === "input-tokens" || q.unit === "usd",
         label: q.name,
       };
     });

@@ -21,12 +21,18 @@ export class QuotaTicket {
   readonly inputExact: boolean;
   /** Output tokens reserved per quota (max_tokens or the quota's default). */
   readonly outputTokens: readonly number[];
+  /** Seconds of audio admission reserved for (read from the upload, or estimated from its size). */
+  readonly audioSeconds: number;
+  /** Characters to speak. */
+  readonly characters: number;
   settled = false;
 
-  constructor(counters: readonly ReservedCounter[], inputTokens: number, inputExact: boolean, outputTokens: readonly number[]) {
+  constructor(counters: readonly ReservedCounter[], inputTokens: number, inputExact: boolean, outputTokens: readonly number[], audioSeconds = 0, characters = 0) {
     this.counters = counters;
     this.inputTokens = inputTokens;
     this.inputExact = inputExact;
     this.outputTokens = outputTokens;
+    this.audioSeconds = audioSeconds;
+    this.characters = characters;
   }
 }

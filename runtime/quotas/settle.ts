@@ -15,8 +15,13 @@ import type { LedgerEntry } from "./ledger.js";
 import type { LinkedQuota } from "./plan-quotas.js";
 import type { QuotaTicket } from "./quota-ticket.js";
 import { windowEnd, windowStart } from "./windows.js";
+import { costUsd } from "../usage/cost.js";
 
 export interface ActualUsage extends LedgerEntry {
+  /** Seconds of audio transcribed (the upstream's figure, else admission's estimate from the upload). */
+  readonly audioSeconds: number;
+  /** Characters turned into speech. */
+  readonly characters: number;
   /** False when the request failed and nothing is charged. */
   readonly charged: boolean;
   /** The target that served (or last tried to serve) the request. */
@@ -24,7 +29,18 @@ export interface ActualUsage extends LedgerEntry {
   readonly source: "upstream" | "counted" | "none";
 }
 
-const NOTHING: ActualUsage = { charged: false, target: null, source: "none", inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0 };
+const NOTHING: ActualUsage = {
+  charged: false,
+  target: null,
+  source: "none",
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  costUsd: 0,
+  audioSeconds: 0,
+  characters: 0,
+};
 
 export function actualUsage(record: RequestRecord, ticket: QuotaTicket | null): ActualUsage {
   const attempt = record.lastAttempt;
@@ -49,9 +65,12 @@ export function actualUsage(record: RequestRecord, ticket: QuotaTicket | null): 
     output = tokensFromChars(record.outputChars);
     source = "counted";
   }
+  // Audio units: the upstream's figure when it reports one, else what admission knew from the request.
+  const audioSeconds = usage?.audioSeconds ?? ticket?.audioSeconds ?? 0;
+  const characters = usage?.inputCharacters ?? ticket?.characters ?? 0;
   const price = target.price ?? null;
-  const costUsd = price === null ? 0 : ((input - cached) * price.input + cached * (price.cachedInput ?? price.input) + output * price.output) / 1e6;
-  return { charged: true, target, source, inputTokens: input, cachedInputTokens: cached, outputTokens: output, reasoningTokens: reasoning, costUsd };
+  const cost = price === null ? 0 : costUsd(price, { inputTokens: input, cachedInputTokens: cached, outputTokens: output, audioSeconds, characters });
+  return { charged: true, target, source, inputTokens: input, cachedInputTokens: cached, outputTokens: output, reasoningTokens: reasoning, costUsd: cost, audioSeconds, characters };
 }
 
 /** What a quota's counter really used, in its unit. */
@@ -67,6 +86,10 @@ export function actualAmount(q: LinkedQuota, used: ActualUsage): number {
       return used.inputTokens + used.outputTokens;
     case "usd":
       return used.costUsd;
+    case "audio-seconds":
+      return used.audioSeconds;
+    case "characters":
+      return used.characters;
   }
 }
 

@@ -7,6 +7,7 @@
  * Worker thread: const state = attachSharedState(msg.sharedState);
  * Then pass `state` to `startGateway({ sharedState: state, … })` in every thread.
  */
+import { SPAN as LEDGER_SPAN } from "../quotas/ledger.js";
 import { SharedTable, type SharedTableBuffers } from "./shared-table.js";
 
 /** Sizes of the shared tables. */
@@ -33,8 +34,8 @@ export interface SharedState {
 
 /** Fields per quota counter row (see quotas/local-store.ts). */
 export const QUOTA_FIELDS = 2;
-/** Fields per ledger row (see quotas/ledger.ts). */
-export const LEDGER_FIELDS = 32;
+/** Fields per ledger row: four windows (see quotas/ledger.ts). */
+export const LEDGER_FIELDS = 4 * LEDGER_SPAN;
 
 export function createSharedState(opts: SharedStateOptions = {}): SharedState {
   const quotaCounters = opts.quotaCounters ?? 65_536;

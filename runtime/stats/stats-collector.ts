@@ -7,6 +7,7 @@
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
 import type { RequestObserver, RequestRecord } from "../observability/request-record.js";
+import { costUsd } from "../usage/cost.js";
 import { emptyDelta, latencyBucket, type StatsDelta, type TargetCell, type UsageCell } from "./stats-delta.js";
 
 /** USD per 1M tokens. */
@@ -47,7 +48,7 @@ export class StatsCollector implements RequestObserver {
     cell.outputTokens += usage.outputTokens;
     const price = this.#priceOf(r.served, last.target);
     if (price === null) return;
-    const usd = (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1e6;
+    const usd = costUsd(price, usage);
     cell.spendUsd += usd;
     d.spendUsd += usd;
   }

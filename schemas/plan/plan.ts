@@ -77,6 +77,10 @@ export const PlanTarget = z.strictObject({
       output: z.number().nonnegative(),
       /** USD per 1M input tokens read from the provider's prompt cache; absent: the input price. */
       cachedInput: z.number().nonnegative().optional(),
+      /** USD per minute of audio transcribed; absent: 0. */
+      audioMinute: z.number().nonnegative().optional(),
+      /** USD per 1M characters turned into speech; absent: 0. */
+      characters: z.number().nonnegative().optional(),
     })
     .optional(),
   /** The upstream model's context window in tokens (policy or catalog); absent when unknown. Used by the `cost` strategy. */

@@ -10,7 +10,7 @@ const SecretRef = z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/);
 export const PlanQuota = z.strictObject({
   /** The policy name; counters are keyed by it (they survive reloads that keep it). */
   name: z.string(),
-  unit: z.enum(["requests", "tokens", "input-tokens", "output-tokens", "usd"]),
+  unit: z.enum(["requests", "tokens", "input-tokens", "output-tokens", "usd", "audio-seconds", "characters"]),
   /** Amount per window (USD for `usd`). */
   limit: z.number().positive(),
   per: z.enum(["second", "minute", "hour", "day", "month"]),

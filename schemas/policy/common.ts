@@ -51,11 +51,14 @@ export const Tags = z
 /** A price in US dollars per million tokens, input and output separately. */
 export const Price = z
   .strictObject({
-    input: z.number().nonnegative().finite().describe("USD per 1M input (prompt) tokens."),
-    output: z.number().nonnegative().finite().describe("USD per 1M output (completion) tokens."),
+    input: z.number().nonnegative().finite().optional().describe("USD per 1M input (prompt) tokens. Default 0."),
+    output: z.number().nonnegative().finite().optional().describe("USD per 1M output (completion) tokens. Default 0."),
     cachedInput: z.number().nonnegative().finite().optional().describe("USD per 1M input tokens read from the provider's prompt cache. Default: the input price."),
+    audioMinute: z.number().nonnegative().finite().optional().describe("USD per minute of audio transcribed (`/v1/audio/transcriptions`, e.g. 0.006 for whisper-1). Default 0."),
+    characters: z.number().nonnegative().finite().optional().describe("USD per 1M characters of text turned into speech (`/v1/audio/speech`, e.g. 15 for tts-1). Default 0."),
   })
-  .describe("USD per million tokens; overrides the built-in catalog (`schemas/catalog/prices.ts`).");
+  .refine((p) => Object.keys(p).length > 0, "give at least one price: `input`, `output`, `cachedInput`, `audioMinute` or `characters`")
+  .describe("USD per million tokens (and, for audio models, per minute of audio or per million characters); overrides the built-in catalog (`schemas/catalog/prices.ts`).");
 
 /** An HTTP header name (a token, RFC 9110); compared case-insensitively. */
 export const HeaderName = z

@@ -1,12 +1,13 @@
 /**
- * Quotas and budgets: limits on requests, tokens or USD spend per window, per scope,
+ * Quotas and budgets: limits on requests, tokens, USD spend, seconds of audio or
+ * characters of speech per window, per scope,
  * enforced before the upstream call (reserve an estimate) and settled after it with
  * the real usage. And the stores that hold their counters.
  */
 import { z } from "zod";
 import { HeaderName, Name, SecretRef } from "./common.js";
 
-export const QUOTA_UNITS = ["requests", "tokens", "input-tokens", "output-tokens", "usd"] as const;
+export const QUOTA_UNITS = ["requests", "tokens", "input-tokens", "output-tokens", "usd", "audio-seconds", "characters"] as const;
 export const QUOTA_WINDOWS = ["second", "minute", "hour", "day", "month"] as const;
 export const QUOTA_SCOPES = ["global", "team", "consumer", "key", "model", "provider", "header"] as const;
 
@@ -28,8 +29,13 @@ export const QuotaAction = z
 export const Quota = z
   .strictObject({
     name: Name.describe("The quota's name: in 429 messages, headers, metrics, the usage ledger. Counters are kept by it, so they survive reloads."),
-    limit: z.number().positive().finite().describe("How much may be used per window (requests, tokens, or USD)."),
-    unit: z.enum(QUOTA_UNITS).optional().describe("What is counted: `requests`, `tokens` (input + output), `input-tokens`, `output-tokens` or `usd` (spend at the targets' prices). Default `tokens`."),
+    limit: z.number().positive().finite().describe("How much may be used per window, in the quota's unit (requests, tokens, USD, seconds of audio, characters)."),
+    unit: z
+      .enum(QUOTA_UNITS)
+      .optional()
+      .describe(
+        "What is counted: `requests`, `tokens` (input + output), `input-tokens`, `output-tokens`, `usd` (spend at the targets' prices), `audio-seconds` (audio transcribed: `/v1/audio/transcriptions`) or `characters` (text turned into speech: `/v1/audio/speech`). Default `tokens`.",
+      ),
     per: z.enum(QUOTA_WINDOWS).describe("The window: `second`, `minute`, `hour`, `day` (UTC) or `month` (calendar month, UTC)."),
     burst: z
       .number()

@@ -89,4 +89,16 @@ export const quotaCodes = {
     message: "quota downgrades loop: {cycle}",
     help: "a request is downgraded at most 3 times; break the loop so the last model is refused or served",
   },
+  "quota-audio-unit-unreachable": {
+    code: "TG6415",
+    severity: "warning",
+    message: "quota `{quota}` counts {unit}, but no model it matches is served by a provider that offers `/v1/audio/{endpoint}` (kinds `openai`, `openai-compatible`, `azure-openai` and their catalog vendors): it never counts anything",
+    help: "match the audio models with `match.models`, or use a unit that these models' requests use (`tokens`, `requests`, `usd`)",
+  },
+  "quota-token-option-unused": {
+    code: "TG6416",
+    severity: "warning",
+    message: "quota `{quota}` sets `{option}`, which only affects token counting; this quota counts {unit}",
+    help: "remove `{option}`",
+  },
 } as const satisfies Record<string, CodeDefinition>;

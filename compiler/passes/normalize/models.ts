@@ -41,7 +41,14 @@ function normalizeModel(
   const poolOf = (name: string): NormalizedPool | undefined => pools[resolved.poolIndex?.get(name) ?? -1];
   const priceOf = (written: Price | undefined, provider: number, upstreamModel: string): NormalizedPrice | null => {
     if (written !== undefined) {
-      return { input: written.input, output: written.output, ...(written.cachedInput === undefined ? {} : { cachedInput: written.cachedInput }), source: "policy" };
+      return {
+        input: written.input ?? 0,
+        output: written.output ?? 0,
+        ...(written.cachedInput === undefined ? {} : { cachedInput: written.cachedInput }),
+        ...(written.audioMinute === undefined ? {} : { audioMinute: written.audioMinute }),
+        ...(written.characters === undefined ? {} : { characters: written.characters }),
+        source: "policy",
+      };
     }
     const listed = catalogPrice(providerHosts[provider] ?? "", upstreamModel);
     if (listed === undefined) return null;

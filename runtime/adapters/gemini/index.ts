@@ -1,11 +1,14 @@
 /**
  * The Gemini (Google AI) adapter: OpenAI-shaped requests to `generateContent` /
  * `streamGenerateContent?alt=sse` under `{base}/models/{model}`, the key in the
- * `x-goog-api-key` header (never `?key=`, which leaks into URLs and logs).
+ * `x-goog-api-key` header (never `?key=`, which leaks into URLs and logs). OpenAI
+ * `/v1/embeddings` requests are translated to `:embedContent` / `:batchEmbedContents`
+ * (embeddings.ts).
  */
 import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
 import { addKeyHeader } from "../credentials.js";
 import { isError } from "../shared/canonical-request.js";
+import { geminiEmbedPath, translateGeminiEmbeddings } from "./embeddings.js";
 import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";
 import { decodeGeminiResponse } from "./response.js";
@@ -27,4 +30,11 @@ export const geminiAdapter: ChatAdapter = {
   createStreamDecoder: (ctx) => new GeminiStreamDecoder(ctx.target.model, ctx.requestId, ctx.clientWantsStreamUsage, "gemini"),
 
   classifyError: (status, headers, body) => classifyGeminiError(status, headers, body, "gemini"),
+
+  relay: {
+    endpoints: ["embeddings"],
+    path: (target) => geminiEmbedPath(target, true),
+    addAuth: (target, headers) => addKeyHeader(target.upstream, headers),
+    translate: translateGeminiEmbeddings,
+  },
 };

@@ -2,7 +2,8 @@
  * The Vertex AI adapter: the Gemini codec (same request, response and stream bodies) on
  * Vertex's resource path `{base}/projects/{p}/locations/{l}/publishers/{pub}/models/{m}`,
  * authenticated with an OAuth2 access token (`Authorization: Bearer`), re-read when its
- * file is refreshed (runtime/plan/link-credentials.ts).
+ * file is refreshed (runtime/plan/link-credentials.ts). OpenAI `/v1/embeddings`
+ * requests are translated to the text-embeddings `:predict` method (embeddings.ts).
  */
 import type { PlanVertexOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
@@ -12,11 +13,17 @@ import { classifyGeminiError } from "../gemini/errors.js";
 import { geminiRequestBody, generateMethod } from "../gemini/request.js";
 import { decodeGeminiResponse } from "../gemini/response.js";
 import { GeminiStreamDecoder } from "../gemini/stream.js";
+import { translateVertexEmbeddings } from "./embeddings.js";
 
 function optionsOf(target: LinkedTarget): PlanVertexOptions {
   const o = target.upstream.options;
   if (o.adapter !== "vertex") throw new Error(`internal: ${target.upstream.name} is not a vertex upstream`);
   return o;
+}
+
+/** The `:predict` path of the target's model (text embeddings). */
+function predictPath(target: LinkedTarget): string {
+  return `${target.upstream.basePath}${vertexModelPath(optionsOf(target), target.model)}:predict`;
 }
 
 /** The model's resource path on Vertex. */
@@ -42,4 +49,11 @@ export const vertexAdapter: ChatAdapter = {
   createStreamDecoder: (ctx) => new GeminiStreamDecoder(ctx.target.model, ctx.requestId, ctx.clientWantsStreamUsage, "vertex"),
 
   classifyError: (status, headers, body) => classifyGeminiError(status, headers, body, "vertex"),
+
+  relay: {
+    endpoints: ["embeddings"],
+    path: predictPath,
+    addAuth: (target, headers) => void headers.push("authorization", `Bearer ${target.upstream.credentials.accessToken?.current() ?? ""}`),
+    translate: (request) => translateVertexEmbeddings(request, predictPath(request.target)),
+  },
 };

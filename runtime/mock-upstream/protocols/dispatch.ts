@@ -3,13 +3,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { MockContext } from "../context.js";
 import { sayPieces } from "../chat-exchange.js";
 import { chooseBehaviour } from "../directives.js";
-import { embed } from "../embeddings.js";
 import { ANTHROPIC_WIRE } from "./anthropic.js";
 import { BEDROCK_WIRE } from "./bedrock.js";
 import { geminiWire } from "./gemini.js";
+import { geminiEmbed, vertexPredict } from "./google-embeddings.js";
 import type { ProtocolRoute } from "./routes.js";
 import { WireExchange } from "./wire-exchange.js";
-import { parseObject, sendJson, type ProtocolWire } from "./wire.js";
+import type { ProtocolWire } from "./wire.js";
 
 const GEMINI_SSE = geminiWire(true);
 
@@ -39,7 +39,8 @@ export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: Serv
   const wire: ProtocolWire = route.protocol === "anthropic" ? ANTHROPIC_WIRE : route.protocol === "bedrock" ? BEDROCK_WIRE : route.protocol === "gemini" && !route.sse && route.stream ? geminiWire(false) : GEMINI_SSE;
   const key = ctx.expectedAuthorization?.slice("Bearer ".length);
   if (key !== undefined && !authorized(req, route, path, key)) return wire.sendError(res, route.protocol === "bedrock" ? 403 : 401, "Mock upstream: invalid credentials.");
-  if (route.protocol === "gemini-embed") return embedContent(res, route.batch, body, wire);
+  if (route.protocol === "gemini-embed") return geminiEmbed(ctx, req, res, route.model, route.batch, body, wire);
+  if (route.protocol === "vertex-predict") return vertexPredict(ctx, req, res, route.model, body, wire);
 
   const request = wire.readRequest(body, route.model, route.stream ?? false);
   if (typeof request === "string") return wire.sendError(res, 400, request);
@@ -65,24 +66,4 @@ export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: Serv
     blocked,
   };
   new WireExchange(req, res, b, wire, answer, request.stream).start();
-}
-
-/** Gemini `:embedContent` / `:batchEmbedContents`: the same vectors as `/v1/embeddings`. */
-function embedContent(res: ServerResponse, batch: boolean, text: string, wire: ProtocolWire): void {
-  const body = parseObject(text);
-  if (typeof body === "string") return wire.sendError(res, 400, body);
-  const textOf = (content: unknown): string | null => {
-    const parts = (content as { parts?: { text?: unknown }[] } | undefined)?.parts;
-    if (!Array.isArray(parts)) return null;
-    return parts.map((p) => (typeof p.text === "string" ? p.text : "")).join("");
-  };
-  if (!batch) {
-    const t = textOf(body["content"]);
-    if (t === null) return wire.sendError(res, 400, "* EmbedContentRequest.content: contents is not specified");
-    return sendJson(res, 200, JSON.stringify({ embedding: { values: embed(t) } }));
-  }
-  const requests = Array.isArray(body["requests"]) ? (body["requests"] as { content?: unknown }[]) : null;
-  const texts = requests?.map((r) => textOf(r.content));
-  if (texts === undefined || texts.length === 0 || texts.some((t) => t === null)) return wire.sendError(res, 400, "* BatchEmbedContentsRequest.requests: requests is not specified");
-  sendJson(res, 200, JSON.stringify({ embeddings: texts.map((t) => ({ values: embed(t ?? "") })) }));
 }

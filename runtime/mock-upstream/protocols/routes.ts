@@ -4,14 +4,17 @@
  * - `/model/{modelId}/converse` and `/converse-stream` → Bedrock;
  * - `/{v1beta|v1}/models/{model}:generateContent|:streamGenerateContent` → Gemini;
  * - `/v1/projects/{p}/locations/{l}/publishers/{pub}/models/{model}:…` → Vertex (Gemini bodies).
- * `:embedContent` / `:batchEmbedContents` on the Gemini paths are embeddings.
+ * `:embedContent` / `:batchEmbedContents` on the Gemini paths are embeddings, and so is
+ * `:predict` on the Vertex path (Vertex's text-embeddings method).
  */
 export type ProtocolRoute =
   | { protocol: "anthropic"; model: null; stream: null }
   | { protocol: "bedrock"; model: string; stream: boolean }
   | { protocol: "gemini"; model: string; stream: boolean; sse: boolean }
-  | { protocol: "gemini-embed"; model: string; batch: boolean };
+  | { protocol: "gemini-embed"; model: string; batch: boolean }
+  | { protocol: "vertex-predict"; model: string };
 
+const VERTEX_PREDICT = /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\/([^/:]+):predict$/;
 const BEDROCK = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 const GEMINI = /^\/(?:v1beta|v1|v1alpha)\/(?:models|tunedModels|projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models)\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
 
@@ -30,6 +33,11 @@ export function protocolRoute(path: string, query: string): ProtocolRoute | null
   if (b !== null) {
     const model = decode(b[1]!);
     return model === null ? null : { protocol: "bedrock", model, stream: b[2] === "converse-stream" };
+  }
+  const p = VERTEX_PREDICT.exec(path);
+  if (p !== null) {
+    const model = decode(p[1]!);
+    return model === null ? null : { protocol: "vertex-predict", model };
   }
   const g = GEMINI.exec(path);
   if (g !== null) {

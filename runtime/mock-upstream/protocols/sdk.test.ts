@@ -10,6 +10,7 @@ import { ApiError, GoogleGenAI } from "@google/genai";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completionText } from "../content.js";
+import { embed } from "../embeddings.js";
 import { startMockUpstream, type MockUpstream } from "../index.js";
 
 let mock: MockUpstream;
@@ -181,5 +182,40 @@ describe("gemini protocol (@google/genai)", () => {
     const r = await gemini.models.embedContent({ model: "text-embedding-004", contents: ["a", "b"] });
     expect(r.embeddings).toHaveLength(2);
     expect(r.embeddings?.[0]?.values).toHaveLength(8);
+    expect(r.embeddings?.map((e) => e.values)).toEqual([embed("a"), embed("b")]);
+  });
+
+  it("embeddings: outputDimensionality truncates from the end; scripted errors are Google errors", async () => {
+    const r = await gemini.models.embedContent({ model: "gemini-embedding-001", contents: "hello", config: { outputDimensionality: 3, taskType: "RETRIEVAL_QUERY" } });
+    expect(r.embeddings?.[0]?.values).toEqual(embed("hello").slice(0, 3));
+    const limited = await gemini.models.embedContent({ model: "gemini-embedding-001+status=429", contents: "x" }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(ApiError);
+    expect((limited as ApiError).status).toBe(429);
+    expect(String((limited as ApiError).message)).toMatch(/RESOURCE_EXHAUSTED/);
+  });
+});
+
+describe("vertex text embeddings :predict (@google/genai in Vertex mode)", () => {
+  let vertex: GoogleGenAI;
+  beforeAll(() => {
+    // A fixed bearer token instead of Application Default Credentials (the mock checks the token).
+    const authClient = { getRequestHeaders: async () => new Headers({ authorization: "Bearer k-test" }) };
+    vertex = new GoogleGenAI({ vertexai: true, project: "p", location: "us-central1", httpOptions: { baseUrl: origin }, googleAuthOptions: { authClient } as never });
+  });
+
+  it("answers predictions with values and statistics.token_count, read by the SDK", async () => {
+    const r = await vertex.models.embedContent({ model: "text-embedding-005", contents: ["alpha", "beta gamma"], config: { outputDimensionality: 4 } });
+    expect(r.embeddings?.map((e) => e.values)).toEqual([embed("alpha").slice(0, 4), embed("beta gamma").slice(0, 4)]);
+    expect(r.embeddings?.map((e) => e.statistics?.tokenCount)).toEqual([2, 3]);
+    expect(r.metadata?.billableCharacterCount).toBe(15);
+  });
+
+  it("refuses a wrong token, and scripts errors in Google's shape", async () => {
+    const bad = new GoogleGenAI({ vertexai: true, project: "p", location: "us-central1", httpOptions: { baseUrl: origin }, googleAuthOptions: { authClient: { getRequestHeaders: async () => new Headers({ authorization: "Bearer nope" }) } } as never });
+    const denied = await bad.models.embedContent({ model: "text-embedding-005", contents: "x" }).catch((e: unknown) => e);
+    expect((denied as ApiError).status).toBe(401);
+    const down = await vertex.models.embedContent({ model: "text-embedding-005+status=503", contents: "x" }).catch((e: unknown) => e);
+    expect((down as ApiError).status).toBe(503);
+    expect(String((down as ApiError).message)).toMatch(/UNAVAILABLE/);
   });
 });
