@@ -29,6 +29,7 @@ import { usageReport } from "./quotas/usage-report.js";
 import { registerFeatureSections } from "./admin/feature-sections.js";
 import type { Clock } from "./quotas/windows.js";
 import type { SharedState } from "./shared-state/index.js";
+import { tuneGarbageCollector } from "./server/gc-tuning.js";
 
 export interface GatewayOptions {
   plan: Plan;
@@ -86,6 +87,7 @@ export interface Gateway {
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  tuneGarbageCollector();
   const env = opts.env ?? process.env;
   const linked = linkPlan(opts.plan, env);
   // Worker threads link the same plan as the main thread, which logs its notes once.

@@ -86,4 +86,13 @@ export class ObservedExchange implements Exchange {
     this.#inner.end();
     this.record.finish(this.#status);
   }
+
+  writeAndEnd(chunk: string | Uint8Array): void {
+    if (this.#inner.aborted) return;
+    if (this.#inner.writeAndEnd === undefined) {
+      this.#inner.write(chunk);
+      this.#inner.end();
+    } else this.#inner.writeAndEnd(chunk);
+    this.record.finish(this.#status);
+  }
 }

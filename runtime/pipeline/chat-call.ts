@@ -103,6 +103,8 @@ export class ChatCall implements AttemptOwner {
   /** The last adapter refusal, answered when no target could take the request. */
   #refusal: ProviderError | null = null;
   #committed = false;
+  /** The committed stream's content type until its head is sent, then null. */
+  #headType: string | null = null;
   /** The response is over (sent, ended, or the client left): nothing more may happen. */
   #done = false;
   #pending: Buffer[] = [];
@@ -466,10 +468,22 @@ export class ChatCall implements AttemptOwner {
     }
   }
 
+  /**
+   * The commit point: from here the answer belongs to this attempt. The stream's head
+   * is only noted; it is sent with the first flush, so head and first bytes leave in
+   * one write.
+   */
   #commit(attempt: UpstreamAttempt | null): void {
     this.#committed = true;
     const ctx = this.#ctx!;
-    const type = ctx.target.upstream.adapter.relaysContentType === true && attempt !== null ? attempt.contentType : SSE_CONTENT_TYPE;
+    this.#headType = ctx.target.upstream.adapter.relaysContentType === true && attempt !== null ? attempt.contentType : SSE_CONTENT_TYPE;
+  }
+
+  /** Sends the stream's head if it is not out yet. */
+  #sendHead(): void {
+    const type = this.#headType;
+    if (type === null) return;
+    this.#headType = null;
     this.#in.exchange.beginStream(200, [
       ["content-type", type],
       ["cache-control", "no-cache"],
@@ -482,8 +496,10 @@ export class ChatCall implements AttemptOwner {
   /** Writes the queued output; under backpressure pauses the upstream until the client drains. */
   #flush = (): void => {
     this.#flushScheduled = false;
+    if (this.clientGone) return;
+    this.#sendHead();
     const pending = this.#pending;
-    if (pending.length === 0 || this.clientGone) return;
+    if (pending.length === 0) return;
     this.#pending = [];
     const ex = this.#in.exchange;
     if (ex.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending))) return;
@@ -491,6 +507,22 @@ export class ChatCall implements AttemptOwner {
     controller?.pause();
     ex.onDrain(() => controller?.resume());
   };
+
+  /** Writes what is queued (and `last`) and ends the stream, in one write when the exchange can. */
+  #finishStream(last: string | Buffer | null): void {
+    this.#flushScheduled = false;
+    const ex = this.#in.exchange;
+    if (this.clientGone) return;
+    this.#sendHead();
+    const pending = this.#pending;
+    this.#pending = [];
+    if (last !== null) pending.push(typeof last === "string" ? Buffer.from(last) : last);
+    if (pending.length === 0) return ex.end();
+    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    if (ex.writeAndEnd !== undefined) return ex.writeAndEnd(out);
+    ex.write(out);
+    ex.end();
+  }
 
   /** Implements {@link AttemptOwner.onSuccess}. */
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
@@ -525,8 +557,7 @@ export class ChatCall implements AttemptOwner {
     }
     this.#done = true;
     if (!this.#committed) this.#commit(attempt);
-    this.#flush();
-    this.#in.exchange.end();
+    this.#finishStream(null);
   }
 
   /** A complete non-streamed 2xx body: decode, run the stages, send. */
@@ -709,10 +740,7 @@ export class ChatCall implements AttemptOwner {
 
   #endStreamWithError(err: GatewayError | ProviderError): void {
     this.#done = true;
-    this.#flush();
-    const ex = this.#in.exchange;
-    ex.write(streamErrorEvent(err));
-    ex.end();
+    this.#finishStream(streamErrorEvent(err));
   }
 
   #internalError(err: unknown): void {

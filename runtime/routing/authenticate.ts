@@ -3,7 +3,7 @@
  * is hashed and looked up by digest, so no plaintext key is ever compared; the final
  * equality check is constant-time on the fixed-length digests.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { LinkedConsumer, LinkedPlan } from "../plan/linked-plan.js";
 
 /** Longest key we hash; anything longer is not a key we issued. */
@@ -21,7 +21,8 @@ export function bearerToken(header: string | undefined): string | null {
 export function authenticate(plan: LinkedPlan, authorization: string | undefined): LinkedConsumer | null {
   const token = bearerToken(authorization);
   if (token === null) return null;
-  const digest = createHash("sha256").update(token).digest();
+  // One-shot hash: no Hash object per request (half the cost of createHash().update().digest()).
+  const digest = hash("sha256", token, "buffer");
   const hex = digest.toString("hex");
   const consumer = plan.consumersByKeyHash.get(hex);
   if (consumer === undefined) return null;

@@ -45,6 +45,12 @@ export interface Exchange {
   onDrain(cb: () => void): void;
   /** Ends a streamed response. */
   end(): void;
+  /**
+   * Optional: writes a last stream chunk and ends the response, as `write(chunk)` then
+   * `end()` but in one syscall. Callers fall back to write + end when it is absent, so
+   * a wrapper that does not forward it only loses the saving.
+   */
+  writeAndEnd?(chunk: string | Uint8Array): void;
 }
 
 /** The empty header list, shared. */

@@ -22,6 +22,13 @@ import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../observability/log.js";
 import { statusLine } from "./status-text.js";
 
+/** A copy of uWS's transient body chunk in Node's buffer pool. */
+function copyOut(chunk: ArrayBuffer): Buffer {
+  const copy = Buffer.allocUnsafe(chunk.byteLength);
+  copy.set(new Uint8Array(chunk));
+  return copy;
+}
+
 class UwsExchange implements Exchange {
   readonly method: string;
   readonly path: string;
@@ -33,6 +40,9 @@ class UwsExchange implements Exchange {
   #res: UwsResponse;
   #abortCb: (() => void) | null = null;
   #drainCb: (() => void) | null = null;
+  /** A started stream's status and headers, not yet written: they leave with the first write (one syscall). */
+  #headStatus = 0;
+  #head: HeaderList | null = null;
 
   constructor(res: UwsResponse, req: UwsRequest) {
     this.#res = res;
@@ -78,13 +88,15 @@ class UwsExchange implements Exchange {
           resolve("too-large");
           return;
         }
-        // The ArrayBuffer is only valid during this callback: copy it out.
+        // The ArrayBuffer is only valid during this callback: copy it out, into Node's pooled
+        // slab (allocUnsafe) rather than a new ArrayBuffer per request, which the scavenger
+        // must track and free one by one.
         if (isLast && chunks.length === 0) {
           done = true;
-          resolve(Buffer.copyBytesFrom(new Uint8Array(chunk)));
+          resolve(copyOut(chunk));
           return;
         }
-        chunks.push(Buffer.copyBytesFrom(new Uint8Array(chunk)));
+        chunks.push(copyOut(chunk));
         if (isLast) {
           done = true;
           resolve(Buffer.concat(chunks, size));
@@ -104,10 +116,29 @@ class UwsExchange implements Exchange {
     });
   }
 
+  /**
+   * Starts a stream. The head is held until the first write or the end in this tick
+   * (a cork writes head and bytes in one syscall), and written alone at the end of
+   * the tick when nothing followed, so a stream's headers are never delayed.
+   */
   beginStream(status: number, headers: HeaderList): void {
     if (this.aborted || this.#ended) return;
     this.started = true;
-    this.#res.cork(() => this.#writeHead(status, headers));
+    this.#headStatus = status;
+    this.#head = headers;
+    queueMicrotask(() => {
+      if (this.#head === null || this.aborted || this.#ended) return;
+      const res = this.#res;
+      res.cork(() => this.#writePendingHead());
+    });
+  }
+
+  /** Writes the held stream head, if any; call inside a cork. */
+  #writePendingHead(): void {
+    const head = this.#head;
+    if (head === null) return;
+    this.#head = null;
+    this.#writeHead(this.#headStatus, head);
   }
 
   /** Writes the status line and headers (the plan's extra headers first); call inside a cork. */
@@ -123,6 +154,7 @@ class UwsExchange implements Exchange {
     let ok = true;
     const res = this.#res;
     res.cork(() => {
+      this.#writePendingHead();
       ok = res.write(chunk);
     });
     if (!ok) {
@@ -145,6 +177,19 @@ class UwsExchange implements Exchange {
     this.#ended = true;
     const res = this.#res;
     res.cork(() => {
+      this.#writePendingHead();
+      res.end();
+    });
+  }
+
+  writeAndEnd(chunk: string | Uint8Array): void {
+    if (this.aborted || this.#ended) return;
+    this.#ended = true;
+    const res = this.#res;
+    // Still chunked (write, then end): the same bytes as write() + end(), in one syscall.
+    res.cork(() => {
+      this.#writePendingHead();
+      res.write(chunk);
       res.end();
     });
   }

@@ -3,6 +3,11 @@
  * just callbacks into its owner. Error responses (status ≥ 400) and non-streamed
  * bodies are collected here; streamed 2xx bodies are handed over chunk by chunk so
  * the owner can relay them with backpressure.
+ *
+ * It implements undici's original handler callbacks (onConnect … onComplete), the ones
+ * undici's core calls natively. The newer controller callbacks are a wrapper around
+ * them that costs two objects per attempt and a string copy of every response header,
+ * for headers that are only read on errors. The attempt is its own controller.
  */
 import type { Dispatcher } from "undici";
 import type { IncomingHttpHeaders } from "node:http";
@@ -12,6 +17,12 @@ const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
 
 /** Largest error body kept from an upstream (enough for any JSON error object). */
 const MAX_ERROR_BODY = 64 * 1024;
+
+/** What the owner may do to a running attempt: hold the upstream body (backpressure) and release it. */
+export interface AttemptController {
+  pause(): void;
+  resume(): void;
+}
 
 /** The owner of an attempt: receives its outcome. */
 export interface AttemptOwner {
@@ -24,9 +35,8 @@ export interface AttemptOwner {
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void;
 }
 
-export class UpstreamAttempt implements Dispatcher.DispatchHandler {
+export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptController {
   readonly owner: AttemptOwner;
-  controller: Dispatcher.DispatchController | null = null;
   status = 0;
   contentType = "application/json";
   retryAfter: number | undefined = undefined;
@@ -40,45 +50,76 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   #size = 0;
   #settled = false;
   #deadline: NodeJS.Timeout;
+  /** undici's abort for this request, once it is on a connection. */
+  #abort: ((err?: Error) => void) | null = null;
+  #resume: (() => void) | null = null;
+  #paused = false;
 
   constructor(owner: AttemptOwner, totalMs: number) {
     this.owner = owner;
     this.#deadline = setTimeout(() => this.abort(deadlineError()), totalMs);
   }
 
-  /** Aborts the attempt (client gone, deadline); reported through onResponseError. */
+  /** The attempt's controller once it runs on a connection (pause/resume its body), else null. */
+  get controller(): AttemptController | null {
+    return this.#abort === null ? null : this;
+  }
+
+  /** Aborts the attempt (client gone, deadline); reported through onError. */
   abort(reason: Error): void {
-    if (this.controller !== null) this.controller.abort(reason);
+    if (this.#abort !== null) this.#abort(reason);
     else this.#fail(classifyError(reason, false));
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.#settled) controller.abort(new Error("attempt already settled"));
-    else if (this.owner.clientGone) controller.abort(new Error("client disconnected"));
+  pause(): void {
+    this.#paused = true;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#resume?.();
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    if (this.#settled) abort(new Error("attempt already settled"));
+    else if (this.owner.clientGone) abort(new Error("client disconnected"));
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[], resume: () => void): boolean {
     this.status = statusCode;
-    const type = headers["content-type"];
-    if (typeof type === "string") this.contentType = type;
-    if (statusCode === 429 || statusCode === 503) this.retryAfter = parseRetryAfter(headers["retry-after"]);
-    if (statusCode >= 400) this.headers = headers;
+    this.#resume = resume;
+    if (statusCode >= 400) {
+      const headers = headersOf(raw);
+      this.headers = headers;
+      const type = headers["content-type"];
+      if (typeof type === "string") this.contentType = type;
+      if (statusCode === 429 || statusCode === 503) this.retryAfter = parseRetryAfter(headers["retry-after"]);
+    } else {
+      // Only the content type of a success matters (it is relayed): no header object.
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!;
+        if (name.length === 12 && name.toString("latin1").toLowerCase() === "content-type") this.contentType = raw[i + 1]!.toString("latin1");
+      }
+    }
+    return !this.#paused;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#settled) return;
+  onData(chunk: Buffer): boolean {
+    if (this.#settled) return true;
     if (this.status >= 200 && this.status < 300 && this.owner.streaming) {
       this.relayed = true;
       this.owner.onStreamChunk(this, chunk);
-      return;
+      return !this.#paused;
     }
-    if (this.status >= 400 && this.#size >= MAX_ERROR_BODY) return;
+    if (this.status >= 400 && this.#size >= MAX_ERROR_BODY) return true;
     this.#chunks.push(chunk);
     this.#size += chunk.length;
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#deadline);
@@ -92,7 +133,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     this.#fail(classifyError(err, this.status !== 0));
   }
 
@@ -110,4 +151,16 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     this.slot = null;
     slot?.release();
   }
+}
+
+/** undici's raw header list as Node's header object: lower-case names, repeated names as arrays (no prototype: a `__proto__` header is just a name). */
+function headersOf(raw: Buffer[]): IncomingHttpHeaders {
+  const headers = Object.create(null) as Record<string, string | string[]>;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString("latin1").toLowerCase();
+    const value = raw[i + 1]!.toString("latin1");
+    const prev = headers[name];
+    headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return headers as IncomingHttpHeaders;
 }

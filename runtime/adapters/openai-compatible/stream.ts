@@ -63,20 +63,22 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       return chunk;
     }
     const data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
-    // Pieces of `data` to send, gathered only once an event must change; one concat per chunk.
-    let out: Buffer[] | null = null;
+    // What to send, built only once an event must change: one buffer (from Node's pool
+    // when small), the kept spans copied in; no list of slices, no concat.
+    let out: Buffer | null = null;
+    let size = 0;
     let pos = 0;
     let copied = 0;
     for (let end = eventEnd(data, 0); end !== -1; end = eventEnd(data, pos)) {
       const verdict = this.#event(data, pos, end);
       if (verdict !== KEEP) {
-        out ??= [];
+        out ??= Buffer.allocUnsafe(data.length);
         if (verdict === DROP) {
-          if (pos > copied) out.push(data.subarray(copied, pos));
+          size += data.copy(out, size, copied, pos);
           copied = end;
         } else {
           // `verdict` is where `,"usage":null` starts: send around it.
-          out.push(data.subarray(copied, verdict));
+          size += data.copy(out, size, copied, verdict);
           copied = verdict + USAGE_NULL_LENGTH;
         }
       }
@@ -84,8 +86,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     }
     this.#carry = pos < data.length ? data.subarray(pos) : null;
     if (out === null) return pos === 0 ? null : pos === data.length ? data : data.subarray(0, pos);
-    if (pos > copied) out.push(data.subarray(copied, pos));
-    return out.length === 0 ? null : out.length === 1 ? out[0]! : Buffer.concat(out);
+    size += data.copy(out, size, copied, pos);
+    return size === 0 ? null : out.subarray(0, size);
   }
 
   end(): Buffer | null {
