@@ -28,54 +28,30 @@
  * relay.
  */
 import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
-import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
+import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { GatewayError } from "../server/errors.js";
-import type { Exchange, HeaderList } from "../server/exchange.js";
 import { sendError } from "../server/respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptController, type AttemptOwner } from "../upstream/upstream-attempt.js";
 import { log } from "../observability/log.js";
-import type { RequestRecord } from "../observability/request-record.js";
-import { clientErrorOf, outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
+import { outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
+import { sendAnswer, sendBusy, sendProviderError } from "./chat-responses.js";
 import type { ResponseStage } from "./response-stage.js";
 import { AttemptPlanner } from "../reliability/attempt-planner.js";
 import { sendDegraded } from "../reliability/degraded-answer.js";
 import { DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
 import { attemptFailed, attemptSucceeded, firstTokenTimeoutError, pickKey, targetAdmitted } from "../reliability/health-feedback.js";
-import type { HealthState } from "../reliability/linked-reliability.js";
 import { Contender, endRecord, makeLast } from "./contender.js";
 import { FirstTokenGate } from "./first-token-gate.js";
 import { dropRival, rivalChunk, SUPERSEDED } from "./hedge-race.js";
 import { StreamRelay } from "./stream-relay.js";
+import { attemptContext, wantsStreamUsage, type ChatCallInput } from "./chat-call-input.js";
 
-export interface ChatCallInput {
-  exchange: Exchange;
-  requestId: string;
-  model: LinkedModel;
-  first: LinkedTarget;
-  /** The client's body bytes, or null when a request stage changed `body` (the bytes no longer match it). */
-  rawBody: Buffer | null;
-  /** The parsed (canonical) body; adapters copy what they change. */
-  body: Record<string, unknown>;
-  requestedModel: string;
-  stream: boolean;
-  /** Where attempts, usage and outcomes are noted for metrics and audit. */
-  record: RequestRecord;
-  /** The request's response stages, in order; empty (the default) means a plain relay. */
-  stages?: readonly ResponseStage[];
-  /** The plan's health state (breakers, keys). */
-  health: HealthState;
-}
+export type { ChatCallInput } from "./chat-call-input.js";
 
 const NO_STAGES: readonly ResponseStage[] = Object.freeze([]);
 const CLIENT_GONE = new Error("client disconnected");
 const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
-
-/** True when the client asked for the usage chunk itself. */
-function wantsStreamUsage(body: Record<string, unknown>): boolean {
-  const options = body["stream_options"];
-  return typeof options === "object" && options !== null && (options as Record<string, unknown>)["include_usage"] === true;
-}
 
 function isProviderError(x: UpstreamRequest | ProviderError): x is ProviderError {
   return "class" in x;
@@ -110,7 +86,7 @@ export class ChatCall implements AttemptOwner {
     this.#in = input;
     this.#stages = input.stages ?? NO_STAGES;
     this.streaming = input.stream;
-    this.#clientWantsUsage = input.stream && wantsStreamUsage(input.body);
+    this.#clientWantsUsage = wantsStreamUsage(input);
     this.#out = input.stream ? new StreamRelay(input.exchange, input.requestId, this.#stages, this) : null;
     input.record.stream = input.stream;
     input.record.body = input.rawBody;
@@ -184,11 +160,7 @@ export class ChatCall implements AttemptOwner {
     }
     this.#done = true;
     this.#noteOutput();
-    sendError(this.#in.exchange, this.#in.requestId, {
-      code: "upstream_busy",
-      message: `the upstream \`${target.upstream.name}\` is at its concurrency limit; retry shortly`,
-      retryAfter: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
-    });
+    sendBusy(this.#in.exchange, this.#in.requestId, target.upstream.name, queueTimeoutMs);
   }
 
   /** Builds the upstream request for a target; `slot` is its concurrency slot, given back if no attempt takes it. */
@@ -196,15 +168,7 @@ export class ChatCall implements AttemptOwner {
     const input = this.#in;
     const planner = this.#planner;
     const keySlot = pickKey(input.health, target, planner !== null && planner.current === target ? planner.keySkip : 0, performance.now());
-    const ctx: ChatRequestContext = {
-      target,
-      body: input.body,
-      rawBody: input.rawBody,
-      stream: input.stream,
-      requestId: input.requestId,
-      clientWantsStreamUsage: this.#clientWantsUsage,
-      key: keySlot < 0 ? -1 : keySlot - target.upstream.reliability.keys.first,
-    };
+    const ctx = attemptContext(input, target, keySlot, this.#clientWantsUsage);
     let built: UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
     try {
       built = target.upstream.adapter.buildChatRequest(ctx);
@@ -478,7 +442,7 @@ export class ChatCall implements AttemptOwner {
       if (stage.error !== null) return this.#stageFailed(stage.error);
     }
     this.#done = true;
-    this.#in.exchange.send(200, [contentTypeHeader(adapter.relaysContentType === true ? attempt.contentType : "application/json"), ["x-request-id", this.#in.requestId], attemptsHeader(this.#attempts)], body);
+    sendAnswer(this.#in.exchange, this.#in.requestId, adapter.relaysContentType === true ? attempt.contentType : "application/json", this.#attempts, body);
   }
 
   /** Implements {@link AttemptOwner.onFailure}. */
@@ -570,16 +534,7 @@ export class ChatCall implements AttemptOwner {
     this.#noteOutput();
     // Every target refused the request before any was called: the refusal is the answer.
     const last = this.#attempts === 0 && this.#refusal !== null ? this.#refusal : error;
-    const response = clientErrorOf(last, this.#attempts);
-    if ("code" in response) {
-      sendError(this.#in.exchange, this.#in.requestId, response);
-      return;
-    }
-    const headers: HeaderList = [
-      ["content-type", "application/json"],
-      ["x-request-id", this.#in.requestId],
-    ];
-    this.#in.exchange.send(response.status, headers, response.body);
+    sendProviderError(this.#in.exchange, this.#in.requestId, last, this.#attempts);
   }
 
   /** A response stage stopped the answer: an error response before the commit point, an error event after. */
@@ -616,16 +571,4 @@ export class ChatCall implements AttemptOwner {
     this.#done = true;
     sendError(this.#in.exchange, this.#in.requestId, { code: "internal_error", message: "the gateway failed to handle this request; it has been logged" });
   }
-}
-
-/** The common header pairs, shared rather than built per response. */
-const JSON_TYPE_HEADER = Object.freeze(["content-type", "application/json"] as const);
-const ONE_ATTEMPT_HEADER = Object.freeze(["x-tollgate-attempts", "1"] as const);
-
-function contentTypeHeader(type: string): readonly [string, string] {
-  return type === "application/json" ? JSON_TYPE_HEADER : ["content-type", type];
-}
-
-function attemptsHeader(attempts: number): readonly [string, string] {
-  return attempts === 1 ? ONE_ATTEMPT_HEADER : ["x-tollgate-attempts", String(attempts)];
 }
