@@ -195,7 +195,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ops,
     reload,
     stage: (plan) => {
-      const served = new ServedPlan(linkPlan(plan, env));
+      const served = new ServedPlan(linkPlan(plan, env, store.current));
       quotaService.attach(served);
       metricsObserver.attach(served);
       return served;

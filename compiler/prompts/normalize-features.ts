@@ -16,6 +16,8 @@ import { parseDuration } from "../passes/values/duration.js";
 import type { ValueResult } from "../passes/values/result.js";
 import { parseSize } from "../passes/values/size.js";
 import { normalizeTemplates } from "./normalize-templates.js";
+import { PROVIDER_KINDS, type ProviderKindName } from "../../schemas/catalog/providers.js";
+import { EMBEDDINGS_ADAPTER_IDS } from "../../schemas/plan/protocols.js";
 
 /** What a route adds to the plan. */
 export interface RouteFeatures {
@@ -96,6 +98,11 @@ export function normalizeFeatures(resolved: ResolvedPolicy, ctx: CompileContext)
         ctx.report("unknown-provider", { what: describe(child(semAt, "embedding")), name: semantic.embedding.provider }, child(semAt, "embedding", "provider"), {
           suggestion: suggestName(semantic.embedding.provider, [...providerIndex.keys()], "providers"),
         });
+      }
+      const provider = upstream === undefined ? undefined : merged.providers[upstream]?.value;
+      const adapter = provider === undefined ? undefined : PROVIDER_KINDS[provider.kind as ProviderKindName]?.adapter;
+      if (adapter !== undefined && !EMBEDDINGS_ADAPTER_IDS.includes(adapter)) {
+        ctx.report("semantic-embedding-unsupported", { provider: semantic.embedding.provider, adapter }, child(semAt, "embedding", "provider"));
       }
       const threshold = semantic.threshold ?? FEATURE_DEFAULTS.semantic.threshold;
       if (threshold < LOW_THRESHOLD) ctx.report("semantic-threshold-low", { threshold }, child(semAt, "threshold"));

@@ -73,7 +73,7 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
         const s = c.semantic;
         const settings = { threshold: s.threshold, ttlMs: s.ttlMs, maxEntries: s.maxEntries, cipher, now };
         semantic = s.store === "memory" ? new LocalSemanticStore(settings) : new RedisSemanticStore(settings, redis());
-        embedder = new UpstreamEmbedder(upstreams[s.upstream]!, `${plan.upstreams[s.upstream]!.basePath}/embeddings`, s.model, s.timeoutMs);
+        embedder = new UpstreamEmbedder({ upstream: upstreams[s.upstream]!, model: s.model }, s.timeoutMs);
       }
       cache = new RouteCache(c, cipher, embedder, semantic, now);
     }

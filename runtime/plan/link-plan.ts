@@ -3,6 +3,8 @@
  * links the route table (glob and header regexes compiled once) and drops targets of
  * disabled optional upstreams.
  * A required secret that is missing fails the link with a message naming it.
+ * On a reload, `previous` (the plan being replaced) hands over what the gateway learnt
+ * about the upstreams they share: breakers, key states, latency stats (carry-over.ts).
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkFeatures } from "../features/link-features.js";
@@ -20,10 +22,12 @@ import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "./load-plan.js";
 import { linkCredentials } from "./link-credentials.js";
+import { carryHealth, carrySelectors, carryStats } from "./carry-over.js";
 
-export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): LinkedPlan {
+export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previous: LinkedPlan | null = null): LinkedPlan {
   const notes: string[] = [];
   const { health, upstreams: reliability } = linkHealth(plan);
+  if (previous !== null) carryHealth(previous, plan, health);
   const upstreams: LinkedUpstream[] = plan.upstreams.map((u, slot) => {
     if (u.options.adapter !== u.adapter) throw new PlanError(`provider ${u.name}: options are for adapter ${u.options.adapter}, not ${u.adapter}`);
     const { authHeader, authorizations, credentials, problems } = linkCredentials(u, env);
@@ -61,6 +65,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     price: t.price ?? null,
     contextWindow: t.contextWindow ?? 0,
   }));
+  if (previous !== null) carryStats(previous, targets);
   const availability = new AvailabilityRef();
   availability.current = healthAvailability(plan, health) ?? availability.current;
   const models = linkSelectors(
@@ -68,6 +73,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env): Link
     plan.models.map((m, i) => linkModel(m, i, targets)),
     availability,
   );
+  if (previous !== null) carrySelectors(previous, models);
   const features = linkFeatures(plan, env, upstreams);
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
   for (const [index, c] of plan.consumers.entries()) {

@@ -67,7 +67,7 @@ export class PlanReloader {
       if (plan.hash === before) {
         result = { ok: true, changed: false, hash: before };
       } else {
-        const served = new ServedPlan(linkPlan(plan, this.#opts.env));
+        const served = new ServedPlan(linkPlan(plan, this.#opts.env, store.current));
         this.#opts.prepare?.(served);
         const staged = this.#opts.stage === undefined ? null : await this.#opts.stage(plan).catch(async (err: unknown) => {
           await served.close();

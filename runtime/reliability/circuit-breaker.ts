@@ -144,6 +144,25 @@ export class BreakerTable {
     return true;
   }
 
+  /**
+   * Takes over the state of `fromSlot` in `from` (a plan reload: the same endpoint keeps
+   * its breaker, its cool-down streak, its error window and its ejection count).
+   */
+  adopt(slot: number, from: BreakerTable, fromSlot: number): void {
+    this.state[slot] = from.state[fromSlot]!;
+    this.#trial[slot] = from.#trial[fromSlot]!;
+    this.#inRow[slot] = from.#inRow[fromSlot]!;
+    this.#streak[slot] = from.#streak[fromSlot]!;
+    this.ejections[slot] = from.ejections[fromSlot]!;
+    this.#openUntil[slot] = from.#openUntil[fromSlot]!;
+    this.#lastEjection[slot] = from.#lastEjection[fromSlot]!;
+    const to = slot * BUCKETS;
+    const at = fromSlot * BUCKETS;
+    this.#bucketAt.set(from.#bucketAt.subarray(at, at + BUCKETS), to);
+    this.#ok.set(from.#ok.subarray(at, at + BUCKETS), to);
+    this.#fail.set(from.#fail.subarray(at, at + BUCKETS), to);
+  }
+
   #cooldown(slot: number, s: BreakerSettings): number {
     const n = Math.max(1, this.#streak[slot]!);
     return Math.min(s.maxCooldownMs, s.cooldownMs * 2 ** (n - 1));

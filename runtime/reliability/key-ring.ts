@@ -89,6 +89,15 @@ export class KeyRing {
     if (this.#authStreak[key] !== 0) this.#authStreak[key] = 0;
   }
 
+  /** Takes over the state of `fromKey` in `from` (a plan reload: the same secret keeps resting or staying out). */
+  adopt(key: number, from: KeyRing, fromKey: number): void {
+    this.#current[key] = from.#current[fromKey]!;
+    this.#outUntil[key] = from.#outUntil[fromKey]!;
+    this.#authStreak[key] = from.#authStreak[fromKey]!;
+    this.authEjections[key] = from.authEjections[fromKey]!;
+    this.rateLimited[key] = from.rateLimited[fromKey]!;
+  }
+
   /** Whether a key of `range` other than those in `skip` is in now. */
   hasUsable(range: KeyRange, skip: number, now: number): boolean {
     for (let i = 0; i < range.count; i++) {

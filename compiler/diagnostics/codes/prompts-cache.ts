@@ -73,4 +73,10 @@ export const promptsCacheCodes = {
     message: "variable `{variable}` of template `{template}` is `required: true` and has a `default`, which would never be used",
     help: "drop `required: true` (a variable with a default is optional) or the default",
   },
+  "semantic-embedding-unsupported": {
+    code: "TG6613",
+    severity: "error",
+    message: "the semantic cache embeds with provider `{provider}`, whose protocol ({adapter}) offers no embeddings",
+    help: "name a provider of kind `openai` (or another OpenAI-compatible kind), `azure-openai`, `gemini` or `vertex` in `embedding.provider`",
+  },
 } as const satisfies Record<string, CodeDefinition>;

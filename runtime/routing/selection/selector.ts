@@ -42,7 +42,7 @@ export class Selector {
   readonly #scorers: readonly { readonly fn: ScorerFn; readonly weight: number }[];
   readonly #availability: AvailabilityRef;
   readonly #ring: HashRing | null;
-  readonly #prefixIndex: PrefixIndex | null;
+  #prefixIndex: PrefixIndex | null;
   readonly #session: boolean;
   readonly #usesTokens: boolean;
   readonly #maxWindow: number;
@@ -68,6 +68,15 @@ export class Selector {
     this.#eligible = candidates.map(() => true);
     this.#scores = new Float64Array(candidates.length);
     this.#scratch = new Float64Array(candidates.length);
+  }
+
+  /**
+   * Shares the prefix-affinity index of the selector this one replaces (a plan reload),
+   * when both choose among the same candidates in the same order: the index names
+   * candidates by position, and the endpoints' KV caches outlive the plan.
+   */
+  inheritPrefixIndex(previous: Selector, sameCandidates: boolean): void {
+    if (this.#prefixIndex !== null && previous.#prefixIndex !== null && sameCandidates) this.#prefixIndex = previous.#prefixIndex;
   }
 
   /** Completion tokens the cost scorer assumes when a request sets no max_tokens. */

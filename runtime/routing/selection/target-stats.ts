@@ -23,6 +23,17 @@ export class TargetStats {
     this.#alpha = alpha;
   }
 
+  get alpha(): number {
+    return this.#alpha;
+  }
+
+  /** Takes over the averages learnt under a previous plan (not its in-flight count: those requests end there). */
+  adopt(from: TargetStats): void {
+    this.ttftMs = from.ttftMs;
+    this.totalMs = from.totalMs;
+    this.samples = from.samples;
+  }
+
   started(): void {
     this.inflight++;
   }
