@@ -3,17 +3,18 @@
  * state their owners keep: the quota service's counters (the same report as
  * GET /admin/usage) and the current plan's circuit breakers. Quota counters may live in
  * Redis, so that report is asynchronous: the section shows the last finished report and
- * starts the next one on each poll (the page polls every few seconds).
+ * starts the next one on each poll (the page polls every few seconds). With
+ * `--workers` the breakers live in the worker threads: the main thread passes the
+ * merged view they post (runtime/reliability/breaker-view.ts).
  */
 import type { PlanStore } from "../plan/plan-store.js";
 import type { QuotaService } from "../quotas/quota-service.js";
 import { usageReport, type UsageReport } from "../quotas/usage-report.js";
-import { HALF_OPEN, OPEN } from "../reliability/circuit-breaker.js";
+import { breakerView, type BreakerView } from "../reliability/breaker-view.js";
 import { registerDashboardSection } from "./dashboard-sections.js";
 
-const STATE_NAMES = ["closed", "open", "half-open"] as const;
-
-export function registerFeatureSections(store: PlanStore, quotas: QuotaService): void {
+/** `breakers`: the current breaker view; default, this thread's own (a single-thread gateway). */
+export function registerFeatureSections(store: PlanStore, quotas: QuotaService, breakers: () => BreakerView = () => breakerView(store.current, Date.now())): void {
   let last: UsageReport | null = null;
   let pending = false;
   registerDashboardSection("quotas", () => {
@@ -33,14 +34,9 @@ export function registerFeatureSections(store: PlanStore, quotas: QuotaService):
     };
   });
   registerDashboardSection("ejected", () => {
-    const linked = store.current;
-    const watched = linked.plan.upstreams.flatMap((u, slot) => (u.health === undefined ? [] : [{ u, slot }]));
-    if (watched.length === 0) return { configured: false };
-    const breakers = linked.health.breakers;
-    const now = Date.now();
-    const items = watched
-      .filter(({ slot }) => breakers.state[slot] === OPEN || breakers.state[slot] === HALF_OPEN)
-      .map(({ u, slot }) => ({ provider: u.name, state: STATE_NAMES[breakers.state[slot]!] ?? "?", "back in s": Math.ceil(breakers.remainingMs(slot, now) / 1000), ejections: breakers.ejections[slot]! }));
-    return { configured: true, items, note: `none of ${watched.length} watched endpoints` };
+    if (!store.current.plan.upstreams.some((u) => u.health !== undefined)) return { configured: false };
+    const view = breakers();
+    const items = view.ejected.map((e) => ({ provider: e.provider, state: e.state, "back in s": Math.ceil(e.remainingMs / 1000), ejections: e.ejections }));
+    return { configured: true, items, note: `none of ${view.watched} watched endpoints` };
   });
 }

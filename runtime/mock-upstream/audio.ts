@@ -4,7 +4,11 @@
  * - a transcription answers `{"text", "usage":{"type":"duration","seconds"}}` (whisper's
  *   shape; `verbose_json` adds `duration`, `language`, `segments`; `text` is plain text),
  *   the seconds being the duration its header says (as a provider that decodes it would
- *   find), else its size at 16 kB/s, rounded up to whole seconds either way;
+ *   find), else its size at 16 kB/s, rounded up to whole seconds either way; with
+ *   `stream=true` it answers OpenAI's transcription stream instead (SSE `data:` events: one
+ *   `transcript.text.delta` per word, then `transcript.text.done` with the text and token
+ *   `usage`, as gpt-4o-transcribe reports it: 10 input tokens per second of audio, one
+ *   output token per word);
  * - speech answers audio bytes (100 per input character, `audio/mpeg` unless
  *   `response_format` says otherwise), written in 4 KiB chunks like a streaming TTS.
  *
@@ -72,6 +76,7 @@ export function sendTranscription(res: ServerResponse, defaults: Readonly<MockBe
   if (model === undefined || form.file === null) return sendError(res, 400, "'file' and 'model' are required.");
   if (!behaviourFor(res, defaults, headers, model)) return;
   const seconds = Math.max(1, Math.ceil(audioDuration(form.file).seconds));
+  if (form.fields.get("stream") === "true") return streamTranscription(res, seconds);
   const format = form.fields.get("response_format") ?? "json";
   let out: string;
   let type = "application/json";
@@ -85,6 +90,15 @@ export function sendTranscription(res: ServerResponse, defaults: Readonly<MockBe
   }
   res.writeHead(200, { "content-type": type, "content-length": Buffer.byteLength(out) });
   res.end(out);
+}
+
+/** The transcript as OpenAI's transcription stream, one SSE event per write. */
+function streamTranscription(res: ServerResponse, seconds: number): void {
+  const words = MOCK_TRANSCRIPT.split(/(?= )/);
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  for (const delta of words) res.write(`data: ${JSON.stringify({ type: "transcript.text.delta", delta })}\n\n`);
+  const usage = { type: "tokens", input_tokens: seconds * 10, input_token_details: { audio_tokens: seconds * 10, text_tokens: 0 }, output_tokens: words.length, total_tokens: seconds * 10 + words.length };
+  res.end(`data: ${JSON.stringify({ type: "transcript.text.done", text: MOCK_TRANSCRIPT, usage })}\n\n`);
 }
 
 /** Answers a speech request with deterministic audio bytes, in chunks. */

@@ -35,8 +35,10 @@ export interface RelayCallInput {
   contentType: string;
   /** The body for a target: the client's bytes, or a copy naming the target's model. */
   bodyFor(target: LinkedTarget): Buffer | string;
-  /** True to relay a 2xx answer as it arrives (binary audio); false to buffer it (JSON, read for usage). */
+  /** True to relay a 2xx answer as it arrives (binary audio, streamed transcriptions); false to buffer it (JSON, read for usage). */
   streamAnswer: boolean;
+  /** Sees each chunk of a relayed 2xx answer (a streamed transcription's usage is in its last event). */
+  onChunk?: (chunk: Buffer) => void;
   /** Usage from a buffered answer; or, for streamed answers, from the request (called with null). */
   usageOf(body: Buffer | null): Usage | null;
   record: RequestRecord;
@@ -150,6 +152,7 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
         ["x-tollgate-attempts", String(this.#attempts)],
       ]);
     }
+    this.#in.onChunk?.(chunk);
     if (!ex.write(chunk)) {
       const controller = attempt.controller;
       controller?.pause();

@@ -9,7 +9,8 @@
  * Transcriptions are `multipart/form-data`: the body is read up to the listener's
  * `maxAudioBytes` (kept whole, so a fallback can resend it), routed by its `model`
  * field found by a byte scan, and relayed byte for byte (only that field rewritten when
- * a target names another model). Speech answers (audio) are relayed as they arrive.
+ * a target names another model). Speech answers (audio) and streamed transcriptions
+ * (`stream=true`, SSE) are relayed as they arrive.
  */
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
@@ -19,7 +20,7 @@ import { pickWeighted } from "../routing/select-targets.js";
 import type { RequestRecord } from "../observability/request-record.js";
 import { findField, multipartBoundary, replaceField } from "./multipart-field.js";
 import { RelayCall } from "./relay-call.js";
-import { embeddingsUsage, speechUsage, transcriptionUsage } from "./relay-usage.js";
+import { embeddingsUsage, speechUsage, TranscriptionStreamUsage, transcriptionUsage } from "./relay-usage.js";
 import { routeModel } from "./route-model.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import { embeddingsDemand, speechDemand, transcriptionDemand, type Demand } from "../quotas/demand.js";
@@ -163,6 +164,11 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
   // The duration is read only when a quota is there to count it.
   const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => transcriptionDemand(audioDuration(raw.subarray(file.start, file.end)).seconds));
   if (model === null) return;
+  // `stream=true`: the transcript arrives as SSE events, relayed as they come; usage is on the last one.
+  const streamField = findField(raw, boundary, "stream");
+  const streamed = streamField !== null && raw.toString("latin1", streamField.start, streamField.end).trim() === "true";
+  const watch = streamed ? new TranscriptionStreamUsage() : null;
+  record.stream = streamed;
   new RelayCall({
     exchange: ex,
     requestId,
@@ -171,8 +177,9 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
     endpoint: "audio/transcriptions",
     contentType,
     bodyFor: (t) => (t.model === requested ? raw : replaceField(raw, span!, t.model)),
-    streamAnswer: false,
-    usageOf: transcriptionUsage,
+    streamAnswer: streamed,
+    ...(watch === null ? {} : { onChunk: (chunk: Buffer) => watch.push(chunk) }),
+    usageOf: (body) => (watch === null ? transcriptionUsage(body) : watch.usage),
     record,
   }).start();
 }

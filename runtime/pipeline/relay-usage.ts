@@ -2,9 +2,11 @@
  * Usage of the relayed endpoints, from their OpenAI-shaped answers: embeddings report
  * `usage.prompt_tokens`; transcriptions report `usage` as tokens (`input_tokens`,
  * `output_tokens`: gpt-4o-transcribe) or as `{"type":"duration","seconds"}` (whisper),
- * and `verbose_json` answers carry `duration`. Speech answers are audio: their unit is
+ * and `verbose_json` answers carry `duration`; a streamed transcription reports its usage
+ * on the last event, `transcript.text.done`. Speech answers are audio: their unit is
  * the input's characters, known from the request.
  */
+import { SseParser } from "../adapters/shared/sse-parser.js";
 import { emptyUsage, type Usage } from "../usage/usage.js";
 
 function parse(body: Buffer | null): Record<string, unknown> | null {
@@ -35,7 +37,11 @@ export function embeddingsUsage(body: Buffer | null): Usage | null {
 
 /** `/v1/audio/transcriptions`: seconds of audio, and tokens when the model reports them. */
 export function transcriptionUsage(body: Buffer | null): Usage | null {
-  const answer = parse(body);
+  return transcriptionAnswerUsage(parse(body));
+}
+
+/** The usage of a transcription answer, or of a stream's `transcript.text.done` event. */
+function transcriptionAnswerUsage(answer: Record<string, unknown> | null): Usage | null {
   if (answer === null) return null;
   const usage = obj(answer["usage"]);
   const seconds = num(usage?.["seconds"]) ?? num(answer["duration"]);
@@ -50,4 +56,32 @@ export function transcriptionUsage(body: Buffer | null): Usage | null {
 /** `/v1/audio/speech`: characters of input text. */
 export function speechUsage(inputCharacters: number): Usage {
   return { ...emptyUsage(), inputCharacters };
+}
+
+/**
+ * A streamed transcription (`stream=true`), watched as it is relayed: its usage comes
+ * with the final `transcript.text.done` event. Only that event is parsed; the deltas
+ * pass by as bytes.
+ */
+export class TranscriptionStreamUsage {
+  readonly #sse = new SseParser();
+  #usage: Usage | null = null;
+
+  push(chunk: Buffer): void {
+    for (const e of this.#sse.push(chunk)) {
+      if (!e.data.includes('"transcript.text.done"') || e.data.length > 16 * 1024 * 1024) continue;
+      try {
+        const event = JSON.parse(e.data) as unknown;
+        if (typeof event === "object" && event !== null && (event as Record<string, unknown>)["type"] === "transcript.text.done") {
+          this.#usage = transcriptionAnswerUsage(event as Record<string, unknown>);
+        }
+      } catch {
+        // Not JSON: not an event we can read usage from.
+      }
+    }
+  }
+
+  get usage(): Usage | null {
+    return this.#usage;
+  }
 }

@@ -29,6 +29,8 @@ import { createSharedState } from "../shared-state/index.js";
 import { QuotaService } from "../quotas/quota-service.js";
 import { usageReport } from "../quotas/usage-report.js";
 import { WorkerPool } from "./worker-pool.js";
+import { registerFeatureSections } from "../admin/feature-sections.js";
+import { mergeBreakerViews, type BreakerView } from "../reliability/breaker-view.js";
 
 export interface WorkerGatewayOptions extends GatewayOptions {
   workers: number;
@@ -58,8 +60,11 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
   const metrics = new GatewayMetrics(() => null);
   metrics.setPlan(linked.hash, linked.plan.compilerVersion);
   const ops = OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, false) : null;
+  // Each worker's last breaker view (the breakers live where the traffic is).
+  const workerBreakers = new Map<number, BreakerView>();
   if (ops !== null) {
     OpsHub.registerSections(store);
+    registerFeatureSections(store, quotas, () => mergeBreakerViews([...workerBreakers.values()]));
     if (ops.alerts !== null) ops.alerts.planHash = () => store.current.hash;
   }
   const host = opts.host ?? "127.0.0.1";
@@ -75,7 +80,10 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
     env: opts.env === undefined ? null : { ...opts.env },
     stats: ops !== null,
     statsIntervalMs: STATS_INTERVAL_MS,
-    onStats: (delta) => ops?.add(delta),
+    onStats: (delta, breakers, worker) => {
+      ops?.add(delta);
+      workerBreakers.set(worker, breakers);
+    },
     onCrash: (index, error) => {
       log("error", "a worker thread stopped unexpectedly; the gateway stops so that it can be restarted whole", { worker: index, error });
       opts.onFatal?.(`worker ${index}: ${error}`);

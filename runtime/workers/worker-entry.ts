@@ -15,6 +15,7 @@ import type { ServedPlan } from "../plan/served-plan.js";
 import { drain } from "../server/drain.js";
 import { log, setQuietLogs } from "../observability/log.js";
 import { StatsCollector } from "../stats/stats-collector.js";
+import { breakerView } from "../reliability/breaker-view.js";
 import { sharedState } from "./shared-state-handoff.js";
 import { attachSharedState } from "../shared-state/index.js";
 import type { MainToWorker, WorkerStart, WorkerToMain } from "./worker-protocol.js";
@@ -47,7 +48,8 @@ async function run(port: NonNullable<typeof parentPort>, start: WorkerStart): Pr
     port.close();
     return;
   }
-  const timer = collector === null ? null : setInterval(() => post({ type: "stats", delta: collector.take() }), start.statsIntervalMs);
+  const postStats = (c: StatsCollector): void => post({ type: "stats", delta: c.take(), breakers: breakerView(gateway.store.current, Date.now()) });
+  const timer = collector === null ? null : setInterval(() => postStats(collector), start.statsIntervalMs);
   timer?.unref();
   const staged = new Map<number, ServedPlan>();
 
@@ -88,7 +90,7 @@ async function run(port: NonNullable<typeof parentPort>, start: WorkerStart): Pr
       case "close":
         if (timer !== null) clearInterval(timer);
         // The last statistics, so requests finished during the drain are counted.
-        if (collector !== null) post({ type: "stats", delta: collector.take() });
+        if (collector !== null) postStats(collector);
         void gateway.close().then(
           () => {
             post({ type: "closed" });

@@ -20,6 +20,7 @@ import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
 import { log } from "../observability/log.js";
 import type { StatsDelta } from "../stats/stats-delta.js";
+import type { BreakerView } from "../reliability/breaker-view.js";
 import type { SharedStateSnapshot } from "./shared-state-handoff.js";
 import type { SharedStateBuffers } from "../shared-state/index.js";
 import type { MainToWorker, WorkerStart, WorkerToMain } from "./worker-protocol.js";
@@ -35,8 +36,8 @@ export interface WorkerPoolOptions {
   env: Record<string, string | undefined> | null;
   stats: boolean;
   statsIntervalMs: number;
-  /** Receives each worker's statistics delta. */
-  onStats: (delta: StatsDelta) => void;
+  /** Receives each worker's statistics delta and its breaker view. */
+  onStats: (delta: StatsDelta, breakers: BreakerView, worker: number) => void;
   /** Called when a worker stops unexpectedly (the pool is then unusable for node:http). */
   onCrash: (index: number, error: string) => void;
 }
@@ -130,7 +131,7 @@ export class WorkerPool {
         index,
         data,
         (m) => {
-          if (m.type === "stats") opts.onStats(m.delta);
+          if (m.type === "stats") opts.onStats(m.delta, m.breakers, index);
         },
         (code) => {
           if (pool !== null && !pool.#closing) opts.onCrash(index, `exit code ${code}`);

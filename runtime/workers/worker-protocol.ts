@@ -5,6 +5,7 @@
  */
 import type { SharedStateSnapshot } from "./shared-state-handoff.js";
 import type { StatsDelta } from "../stats/stats-delta.js";
+import type { BreakerView } from "../reliability/breaker-view.js";
 import type { SharedStateBuffers } from "../shared-state/index.js";
 
 /** What a worker is started with (its `workerData`). */
@@ -42,6 +43,7 @@ export type WorkerToMain =
   | { type: "staged"; id: number; ok: false; error: string }
   | { type: "committed"; id: number }
   | { type: "metrics"; id: number; json: unknown[] }
-  | { type: "stats"; delta: StatsDelta }
+  /** Statistics since the last post, and this worker's ejected endpoints now. */
+  | { type: "stats"; delta: StatsDelta; breakers: BreakerView }
   | { type: "drained"; aborted: number }
   | { type: "closed" };

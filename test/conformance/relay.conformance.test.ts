@@ -34,6 +34,7 @@ ${setup.provider(mock)}  - name: messages-only
 models:
   - { name: embed, targets: [{ provider: up, model: text-embedding-3-small }] }
   - { name: stt, targets: [{ provider: up, model: whisper-1 }] }
+  - { name: stt-stream, targets: [{ provider: up, model: gpt-4o-transcribe }] }
   - { name: tts, targets: [{ provider: up, model: tts-1 }] }
   - { name: tts-limited, targets: [{ provider: up, model: "tts-1+status=429" }] }
   - { name: claude-only, targets: [{ provider: messages-only, model: claude }] }
@@ -86,6 +87,14 @@ describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) 
       expect(result.text).toBe(MOCK_TRANSCRIPT);
     });
 
+    it("transcriptions with stream=true: the events relayed as they arrive, the final event's token usage recorded", async () => {
+      const stream = await client.audio.transcriptions.create({ model: "stt-stream", file: await toFile(Buffer.alloc(48_000, 0xab), "speech.mp3", { type: "audio/mpeg" }), stream: true });
+      const events: { type: string; delta?: string; text?: string; usage?: unknown }[] = [];
+      for await (const event of stream) events.push(event);
+      expect(events.at(-1)).toMatchObject({ type: "transcript.text.done", text: MOCK_TRANSCRIPT, usage: { type: "tokens", input_tokens: 30, output_tokens: 3 } });
+      expect(events.slice(0, -1).map((e) => e.delta).join("")).toBe(MOCK_TRANSCRIPT);
+    });
+
     it("transcriptions: an upload over maxAudioBytes gets 413", async () => {
       const err = await client.audio.transcriptions
         .create({ model: "stt", file: await toFile(Buffer.alloc(70_000), "long.mp3", { type: "audio/mpeg" }) })
@@ -118,6 +127,7 @@ describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) 
       expect(last("embed")).toMatchObject({ endpoint: "embeddings", usage: { inputTokens: 4, outputTokens: 0, source: "upstream" } });
       expect(last("stt")).toMatchObject({ endpoint: "audio_transcriptions", usage: { audioSeconds: 3 } });
       expect(last("tts")).toMatchObject({ endpoint: "audio_speech", usage: { inputCharacters: "Hello from the gateway.".length } });
+      expect(last("stt-stream")).toMatchObject({ endpoint: "audio_transcriptions", stream: true, usage: { inputTokens: 30, outputTokens: 3 } });
     });
   },
 );

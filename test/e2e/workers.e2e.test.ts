@@ -3,7 +3,8 @@
  * are served by worker threads sharing one port; the admin listener (main thread)
  * sums the workers' metrics exactly; a concurrency limit is exact across threads (a
  * shared counter, not one per worker); an admin reload reaches every worker; SIGTERM
- * drains the open streams of every worker and exits 0.
+ * drains the open streams of every worker and exits 0. The dashboard shows the endpoints
+ * the workers' breakers ejected (they live in the workers, where the traffic is).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +33,10 @@ providers:
     kind: openai-compatible
     baseUrl: http://127.0.0.1:${mockPort}/v1
     concurrency: { max: 2, queue: 0 }
+  - name: sick
+    kind: openai-compatible
+    baseUrl: http://127.0.0.1:${mockPort}/v1
+    health: { consecutiveFailures: 1, cooldown: 5m, maxCooldown: 10m }
 models:
   - name: chat
     targets: [{ provider: mock, model: "${chatModel}" }]
@@ -39,6 +44,8 @@ models:
     targets: [{ provider: narrow, model: "echo+ttft=2500" }]
   - name: trickle
     targets: [{ provider: mock, model: "echo+tps=20+tokens=30" }]
+  - name: sick
+    targets: [{ provider: sick, model: "echo+status=503" }]
 consumers:
   - name: team-a
     keys: [{ sha256: ${sha256Hex(KEY)} }]
@@ -103,6 +110,20 @@ describe.each(["uws", "node"] as const)("serve --workers 2 (%s listener)", (serv
     const usage = await admin("/admin/usage");
     expect(usage.status).toBe(200);
     expect(usage.text).toContain("team-a");
+  });
+
+  it("shows on the dashboard the endpoints the workers' breakers ejected", async () => {
+    // Fresh connections: each worker that gets one of these ejects the endpoint in its own breakers.
+    for (let i = 0; i < 6; i++) expect((await call(running.url, "sick")).status).toBeGreaterThanOrEqual(500);
+    type Section = { configured: boolean; items: { provider: string; state: string; ejections: number }[] };
+    let ejected: Section | null = null;
+    for (let i = 0; i < 100 && (ejected?.items?.length ?? 0) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ejected = (JSON.parse((await admin("/admin/dashboard/data")).text) as { ejected: Section }).ejected;
+    }
+    expect(ejected).toMatchObject({ configured: true });
+    expect(ejected?.items).toEqual([expect.objectContaining({ provider: "sick", state: "open" })]);
+    expect(ejected!.items[0]!.ejections).toBeGreaterThanOrEqual(1);
   });
 
   it("enforces a concurrency limit across both workers together (one shared counter)", async () => {
