@@ -21,7 +21,10 @@ import type { ErrorClass } from "./error-class.js";
 /** The wire protocols (the plan's `upstreams[].adapter`; the list is schemas/plan/protocols.ts `ADAPTER_IDS`). */
 export type AdapterId = PlanAdapterId;
 
-/** What to send upstream for one attempt. `headers` are flat [name, value, name, value, …] pairs. */
+/**
+ * What to send upstream for one attempt. `headers` are flat [name, value, name, value, …] pairs.
+ * The object is handed to undici's `dispatch` as its options, as is: give it no other fields.
+ */
 export interface UpstreamRequest {
   readonly method: "POST" | "GET";
   /** Path (and query) on the upstream's origin. */

@@ -5,10 +5,10 @@
  * signed; or refused when the provider cannot serve it), decodes the answer into the
  * canonical OpenAI shape with normalized usage, and classifies failures.
  *
- * The commit point is the first byte written to the client. Before it, a failure whose
- * class allows it (the AttemptPlanner, below) moves on; a target whose
- * adapter refuses the request is skipped. After it (streams only), a failure ends the
- * stream with a `data: {"error":…}` event and no `[DONE]`, so clients see an error,
+ * The commit point is the first byte written to the client (stream-relay.ts). Before
+ * it, a failure whose class allows it (the AttemptPlanner, below) moves on; a target
+ * whose adapter refuses the request is skipped. After it (streams only), a failure ends
+ * the stream with a `data: {"error":…}` event and no `[DONE]`, so clients see an error,
  * never a clean end. Non-streamed answers are buffered whole, so they never commit
  * half-way.
  *
@@ -19,71 +19,39 @@
  * (retry the target after a backoff or with another key, the next target whose
  * conditions name the class, the degraded answer, or the error); every outcome feeds
  * the plan's health state. With a first-token timeout or a hedge (streams), bytes before
- * the first token are held back, so the request stays uncommitted until a token comes:
- * a late first token then falls back, and a hedge attempt can race the first one.
+ * the first token are held back (first-token-gate.ts), so the request stays uncommitted
+ * until a token comes: a late first token then falls back, and a hedge attempt
+ * (hedge-race.ts) can race the first one.
+ *
+ * Hot path: a request whose model has no first-token timeout, hedge or stages, and
+ * whose first attempt succeeds, allocates no planner, no gate and (unless streamed) no
+ * relay.
  */
-import type { ChatRequestContext, ProviderError, StreamDecoder, UpstreamRequest } from "../adapters/adapter.js";
-import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
+import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
+import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { GatewayError } from "../server/errors.js";
-import type { Exchange, HeaderList } from "../server/exchange.js";
 import { sendError } from "../server/respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
-import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import { UpstreamAttempt, type AttemptController, type AttemptOwner } from "../upstream/upstream-attempt.js";
 import { log } from "../observability/log.js";
-import type { RequestRecord } from "../observability/request-record.js";
-import { clientErrorOf, outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
+import { outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
+import { sendAnswer, sendBusy, sendProviderError } from "./chat-responses.js";
 import type { ResponseStage } from "./response-stage.js";
-import type { AttemptRecord } from "../observability/request-record.js";
 import { AttemptPlanner } from "../reliability/attempt-planner.js";
 import { sendDegraded } from "../reliability/degraded-answer.js";
 import { DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
-import { FirstTokenWatch } from "../reliability/first-token.js";
 import { attemptFailed, attemptSucceeded, firstTokenTimeoutError, pickKey, targetAdmitted } from "../reliability/health-feedback.js";
-import type { HealthState } from "../reliability/linked-reliability.js";
+import { Contender, endRecord, makeLast } from "./contender.js";
+import { FirstTokenGate } from "./first-token-gate.js";
+import { dropRival, rivalChunk, SUPERSEDED } from "./hedge-race.js";
+import { StreamRelay } from "./stream-relay.js";
+import { attemptContext, wantsStreamUsage, type ChatCallInput } from "./chat-call-input.js";
 
-export interface ChatCallInput {
-  exchange: Exchange;
-  requestId: string;
-  model: LinkedModel;
-  first: LinkedTarget;
-  /** The client's body bytes, or null when a request stage changed `body` (the bytes no longer match it). */
-  rawBody: Buffer | null;
-  /** The parsed (canonical) body; adapters copy what they change. */
-  body: Record<string, unknown>;
-  requestedModel: string;
-  stream: boolean;
-  /** Where attempts, usage and outcomes are noted for metrics and audit. */
-  record: RequestRecord;
-  /** The request's response stages, in order; empty (the default) means a plain relay. */
-  stages?: readonly ResponseStage[];
-  /** The plan's health state (breakers, keys). */
-  health: HealthState;
-}
-
-/** Most bytes held back before the first token; beyond it the response commits (and a late token ends it with an error event). */
-const MAX_HELD_BYTES = 8 * 1024;
-
-/** A hedge attempt racing the current one before the first token. */
-interface Rival {
-  readonly attempt: UpstreamAttempt;
-  readonly ctx: ChatRequestContext;
-  readonly decoder: StreamDecoder | null;
-  readonly key: number;
-  readonly rec: AttemptRecord;
-  readonly watch: FirstTokenWatch | null;
-  readonly held: Buffer[];
-}
+export type { ChatCallInput } from "./chat-call-input.js";
 
 const NO_STAGES: readonly ResponseStage[] = Object.freeze([]);
 const CLIENT_GONE = new Error("client disconnected");
-const SUPERSEDED = new Error("attempt superseded");
 const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
-
-/** True when the client asked for the usage chunk itself. */
-function wantsStreamUsage(body: Record<string, unknown>): boolean {
-  const options = body["stream_options"];
-  return typeof options === "object" && options !== null && (options as Record<string, unknown>)["include_usage"] === true;
-}
 
 function isProviderError(x: UpstreamRequest | ProviderError): x is ProviderError {
   return "class" in x;
@@ -97,38 +65,29 @@ export class ChatCall implements AttemptOwner {
   #clientWantsUsage: boolean;
   /** The attempt in flight; callbacks of any other (aborted, superseded) attempt are ignored. */
   #attempt: UpstreamAttempt | null = null;
-  #ctx: ChatRequestContext | null = null;
-  #decoder: StreamDecoder | null = null;
+  /** The current contender (its context, decoder, key, record, gate); kept after its attempt ends, for the outcome. */
+  #current: Contender | null = null;
+  /** A hedge racing the current attempt before the first token. */
+  #rival: Contender | null = null;
   #attempts = 0;
   /** The last adapter refusal, answered when no target could take the request. */
   #refusal: ProviderError | null = null;
-  #committed = false;
-  /** The committed stream's content type until its head is sent, then null. */
-  #headType: string | null = null;
   /** The response is over (sent, ended, or the client left): nothing more may happen. */
   #done = false;
-  #pending: Buffer[] = [];
-  #flushScheduled = false;
+  /** Streams only: the client side (commit point, stages, writes). */
+  #out: StreamRelay | null;
   /** Created on the first failure (or at start when the model has a deadline or hedges). */
   #planner: AttemptPlanner | null = null;
-  /** Key slot of the current attempt, -1 when none. */
-  #key = -1;
-  /** The current attempt's entry in the record. */
-  #rec: AttemptRecord | null = null;
-  /** Until the first token (streams with a first-token timeout or hedge): the watch and the held bytes. */
-  #watch: FirstTokenWatch | null = null;
-  #held: Buffer[] = [];
-  #heldBytes = 0;
   #ttftTimer: NodeJS.Timeout | null = null;
   #hedgeTimer: NodeJS.Timeout | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
-  #rival: Rival | null = null;
 
   constructor(input: ChatCallInput) {
     this.#in = input;
     this.#stages = input.stages ?? NO_STAGES;
     this.streaming = input.stream;
-    this.#clientWantsUsage = input.stream && wantsStreamUsage(input.body);
+    this.#clientWantsUsage = wantsStreamUsage(input);
+    this.#out = input.stream ? new StreamRelay(input.exchange, input.requestId, this.#stages, this) : null;
     input.record.stream = input.stream;
     input.record.body = input.rawBody;
     input.exchange.onAbort(() => {
@@ -139,6 +98,15 @@ export class ChatCall implements AttemptOwner {
       this.#attempt?.abort(CLIENT_GONE);
       this.#rival?.attempt.abort(CLIENT_GONE);
     });
+  }
+
+  /** Implements {@link RelaySource.upstreamController}: the attempt being relayed. */
+  get upstreamController(): AttemptController | null {
+    return this.#attempt?.controller ?? null;
+  }
+
+  get #committed(): boolean {
+    return this.#out !== null && this.#out.committed;
   }
 
   start(): void {
@@ -157,8 +125,9 @@ export class ChatCall implements AttemptOwner {
   #plannerOf(): AttemptPlanner {
     if (this.#planner !== null) return this.#planner;
     const planner = new AttemptPlanner(this.#in.model, this.#in.first, this.#in.health, performance.now());
-    if (this.#ctx !== null) {
-      planner.started(this.#ctx.target, this.#key);
+    const current = this.#current;
+    if (current !== null) {
+      planner.started(current.ctx.target, current.key);
       planner.attempts = this.#attempts;
     }
     return (this.#planner = planner);
@@ -191,27 +160,15 @@ export class ChatCall implements AttemptOwner {
     }
     this.#done = true;
     this.#noteOutput();
-    sendError(this.#in.exchange, this.#in.requestId, {
-      code: "upstream_busy",
-      message: `the upstream \`${target.upstream.name}\` is at its concurrency limit; retry shortly`,
-      retryAfter: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
-    });
+    sendBusy(this.#in.exchange, this.#in.requestId, target.upstream.name, queueTimeoutMs);
   }
 
   /** Builds the upstream request for a target; `slot` is its concurrency slot, given back if no attempt takes it. */
   #build(target: LinkedTarget, rival: boolean, slot: { release(): void } | null): void {
     const input = this.#in;
-    const ctx: ChatRequestContext = {
-      target,
-      body: input.body,
-      rawBody: input.rawBody,
-      stream: input.stream,
-      requestId: input.requestId,
-      clientWantsStreamUsage: this.#clientWantsUsage,
-      key: -1,
-    };
-    const keySlot = pickKey(input.health, target, this.#planner !== null && this.#planner.current === target ? this.#planner.keySkip : 0, performance.now());
-    (ctx as { key: number }).key = keySlot < 0 ? -1 : keySlot - target.upstream.reliability.keys.first;
+    const planner = this.#planner;
+    const keySlot = pickKey(input.health, target, planner !== null && planner.current === target ? planner.keySkip : 0, performance.now());
+    const ctx = attemptContext(input, target, keySlot, this.#clientWantsUsage);
     let built: UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
     try {
       built = target.upstream.adapter.buildChatRequest(ctx);
@@ -235,7 +192,7 @@ export class ChatCall implements AttemptOwner {
 
   #dispatch(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number, rival: boolean, slot: { release(): void } | null = null): void {
     // A slot no attempt takes goes back at once.
-    if (slot !== null && (this.#done || isProviderError(request) || (rival && (this.#committed || (this.streaming && this.#watch === null))))) {
+    if (slot !== null && (this.#done || isProviderError(request) || (rival && !this.#racing()))) {
       slot.release();
       slot = null;
     }
@@ -258,28 +215,23 @@ export class ChatCall implements AttemptOwner {
     const left = planner === null ? Infinity : planner.remainingMs(now);
     const attempt = new UpstreamAttempt(this, Math.max(1, Math.min(upstream.timeouts.totalMs, left)));
     attempt.slot = slot;
+    const record = this.#in.record;
+    record.attemptStarted(ctx.target);
+    const decoder = this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null;
     this.#attempt = attempt;
-    this.#ctx = ctx;
-    this.#key = keySlot;
-    this.#decoder = this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null;
-    this.#in.record.attemptStarted(ctx.target);
-    this.#rec = this.#in.record.lastAttempt;
-    this.#watchFirstToken(attempt, ctx);
-    upstream.pool.dispatch({ method: request.method, path: request.path, headers: request.headers, body: request.body }, attempt);
+    this.#current = new Contender(attempt, ctx, decoder, keySlot, record.lastAttempt!, this.#watchFirstToken(attempt, ctx));
+    // The adapter's request has exactly the fields of undici's dispatch options.
+    upstream.pool.dispatch(request, attempt);
   }
 
-  /** Arms the first-token timeout and the hedge of a streamed attempt, when the plan asks for them. */
-  #watchFirstToken(attempt: UpstreamAttempt, ctx: ChatRequestContext): void {
+  /** Arms the first-token timeout and the hedge of a streamed attempt, when the plan asks for them; returns its gate. */
+  #watchFirstToken(attempt: UpstreamAttempt, ctx: ChatRequestContext): FirstTokenGate | null {
     const ttft = this.streaming ? ctx.target.upstream.reliability.firstTokenMs : 0;
     const hedge = this.#attempts === 1 ? (this.#in.model.reliability?.hedgeDelayMs ?? 0) : 0;
-    if (this.#committed || (ttft === 0 && hedge === 0)) return;
-    if (this.streaming) {
-      this.#watch = new FirstTokenWatch();
-      this.#held = [];
-      this.#heldBytes = 0;
-    }
+    if (this.#committed || (ttft === 0 && hedge === 0)) return null;
     if (ttft > 0) this.#ttftTimer = setTimeout(() => this.#firstTokenLate(attempt), ttft);
     if (hedge > 0) this.#hedgeTimer = setTimeout(() => this.#startHedge(), hedge);
+    return this.streaming ? new FirstTokenGate() : null;
   }
 
   /** The first-token timeout fired: before the commit point a timeout (falls back); after it, an error event. */
@@ -299,57 +251,43 @@ export class ChatCall implements AttemptOwner {
 
   /** Routes an attempt's canonical output: held back until its first token, then relayed. */
   #relay(attempt: UpstreamAttempt, out: Buffer): void {
-    const watch = this.#watch;
-    if (watch === null) return this.#emit(attempt, out);
-    const token = watch.push(out);
+    const current = this.#current!;
+    const gate = current.gate;
+    if (gate === null) return this.#emit(attempt, out);
+    const token = gate.sees(out);
     if (token) {
-      this.#watch = null;
+      current.gate = null;
       this.#firstTokenSeen();
     }
     // Committed early (a preamble over the limit): still watching, for the first-token timeout only.
     if (this.#committed) return this.#emit(attempt, out);
-    this.#held.push(out);
-    this.#heldBytes += out.length;
-    if (!token && this.#heldBytes <= MAX_HELD_BYTES) return;
+    gate.hold(out);
+    if (!token && !gate.full) return;
     // Committing ends any race: after the first byte the answer cannot change hands.
     if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
     this.#hedgeTimer = null;
-    if (this.#rival !== null) this.#dropRival("aborted", null);
-    const held = this.#held;
-    this.#held = [];
-    this.#heldBytes = 0;
-    this.#emit(attempt, held.length === 1 ? held[0]! : Buffer.concat(held));
+    this.#dropRival("aborted", null);
+    this.#emit(attempt, gate.take());
   }
 
   /** The current attempt produced its first token: the race (if any) is over. */
   #firstTokenSeen(): void {
-    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
-    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
-    this.#ttftTimer = this.#hedgeTimer = null;
+    this.#clearRaceTimers();
     if (this.#rival !== null) {
       this.#in.record.hedge = 1;
       this.#dropRival("aborted", null);
     }
   }
 
-  /** Ends the hedge attempt's part in the race; the current attempt's record becomes the last again. */
-  #dropRival(outcome: AttemptRecord["outcome"], cls: AttemptRecord["errorClass"]): void {
-    const rival = this.#rival;
-    if (rival === null) return;
-    this.#rival = null;
-    endRecord(rival.rec, outcome, cls);
-    const attempts = this.#in.record.attempts;
-    if (attempts !== null && this.#rec !== null) {
-      attempts.splice(attempts.indexOf(this.#rec), 1);
-      attempts.push(this.#rec);
-    }
-    rival.attempt.abort(SUPERSEDED);
+  /** True while a hedge may still join: uncommitted and, for streams, before the first token. */
+  #racing(): boolean {
+    return !this.#committed && !(this.streaming && this.#current?.gate == null);
   }
 
   /** The hedge delay passed without a first token: the next candidate races the current attempt. */
   #startHedge(): void {
     this.#hedgeTimer = null;
-    if (this.#done || this.#committed || this.#rival !== null || (this.streaming && this.#watch === null)) return;
+    if (this.#done || this.#rival !== null || !this.#racing()) return;
     const planner = this.#plannerOf();
     const rel = this.#in.model.reliability;
     if (rel !== null && planner.attempts >= rel.maxAttempts) return;
@@ -358,87 +296,74 @@ export class ChatCall implements AttemptOwner {
   }
 
   #dispatchRival(ctx: ChatRequestContext, request: UpstreamRequest | ProviderError, keySlot: number, slot: { release(): void } | null = null): void {
-    if (isProviderError(request) || this.#done || this.#committed || (this.streaming && this.#watch === null)) return;
+    if (isProviderError(request) || this.#done || !this.#racing()) return;
     const upstream = ctx.target.upstream;
     this.#attempts++;
     this.#planner!.attempts++;
     this.#in.health.breakers.attemptStarted(upstream.reliability.slot, performance.now());
     const attempt = new UpstreamAttempt(this, Math.max(1, Math.min(upstream.timeouts.totalMs, this.#planner!.remainingMs(performance.now()))));
     attempt.slot = slot;
-    this.#in.record.attemptStarted(ctx.target);
-    this.#rival = {
-      attempt,
-      ctx,
-      decoder: this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null,
-      key: keySlot,
-      rec: this.#in.record.lastAttempt!,
-      watch: this.streaming ? new FirstTokenWatch() : null,
-      held: [],
-    };
-    upstream.pool.dispatch({ method: request.method, path: request.path, headers: request.headers, body: request.body }, attempt);
-  }
-
-  /** Output of the hedge attempt: held until its first token, which makes it the current attempt. */
-  #rivalChunk(rival: Rival, chunk: Buffer): void {
-    const out = rival.decoder!.push(chunk);
-    if (rival.decoder!.error !== null) return this.#rivalFailed(rival, rival.decoder!.error.class, rival.decoder!.error.retryAfterMs);
-    if (out === null) return;
-    rival.held.push(out);
-    if (!rival.watch!.push(out)) return;
-    this.#promoteRival(rival);
-    const held = rival.held;
-    this.#emit(rival.attempt, held.length === 1 ? held[0]! : Buffer.concat(held));
+    const record = this.#in.record;
+    record.attemptStarted(ctx.target);
+    const decoder = this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null;
+    this.#rival = new Contender(attempt, ctx, decoder, keySlot, record.lastAttempt!, this.streaming ? new FirstTokenGate() : null);
+    upstream.pool.dispatch(request, attempt);
   }
 
   /** The hedge won: the first attempt is cancelled and the hedge carries on as the current one. */
-  #promoteRival(rival: Rival): void {
+  #promoteRival(rival: Contender): void {
     const loser = this.#attempt;
-    if (this.#rec !== null) endRecord(this.#rec, "aborted");
+    if (this.#current !== null) endRecord(this.#current.rec, "aborted");
     this.#rival = null;
     this.#attempt = rival.attempt;
-    this.#ctx = rival.ctx;
-    this.#decoder = rival.decoder;
-    this.#key = rival.key;
-    this.#rec = rival.rec;
-    this.#watch = null;
-    this.#held = [];
+    this.#current = rival;
     this.#in.record.hedge = 2;
     // The record ends the last attempt: make it the winner's.
-    const attempts = this.#in.record.attempts!;
-    attempts.splice(attempts.indexOf(rival.rec), 1);
-    attempts.push(rival.rec);
-    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
-    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
-    this.#ttftTimer = this.#hedgeTimer = null;
+    makeLast(this.#in.record, rival.rec);
+    this.#clearRaceTimers();
     this.#planner?.switchTo(rival.ctx.target, rival.key);
     loser?.abort(SUPERSEDED);
   }
 
+  /** Ends the hedge attempt's part in the race (if one runs). */
+  #dropRival(outcome: Contender["rec"]["outcome"], cls: Contender["rec"]["errorClass"]): void {
+    const rival = this.#rival;
+    if (rival === null) return;
+    this.#rival = null;
+    dropRival(this.#in.record, this.#current, rival, outcome, cls);
+  }
+
   /** The hedge attempt failed: it only drops out of the race (its failure still counts for health). */
-  #rivalFailed(rival: Rival, cls: ProviderError["class"], retryAfterMs: number | null): void {
+  #rivalFailed(rival: Contender, cls: ProviderError["class"], retryAfterMs: number | null): void {
     this.#dropRival(outcomeOf({ class: cls, status: 0, message: "", code: null, retryAfterMs }), cls);
     attemptFailed(this.#in.health, rival.ctx.target, rival.key, cls, retryAfterMs, performance.now());
   }
 
-  #clearTimers(): void {
+  #clearRaceTimers(): void {
     if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
     if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#ttftTimer = this.#hedgeTimer = this.#retryTimer = null;
+    this.#ttftTimer = this.#hedgeTimer = null;
   }
 
-  /**
-   * Implements {@link AttemptOwner.onStreamChunk}: decodes, runs the stages, relays.
-   * undici hands over one chunk per chunked-encoding frame, often many per socket
-   * read, so output is queued and flushed in one write (one cork, one syscall) per tick.
-   */
+  #clearTimers(): void {
+    this.#clearRaceTimers();
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
+  /** Implements {@link AttemptOwner.onStreamChunk}: decodes, runs the stages, relays. */
   onStreamChunk(attempt: UpstreamAttempt, chunk: Buffer): void {
     if (this.#done) return;
     if (attempt !== this.#attempt) {
-      if (this.#rival?.attempt === attempt) this.#rivalChunk(this.#rival, chunk);
-      return;
+      const rival = this.#rival;
+      if (rival?.attempt !== attempt) return;
+      const progress = rivalChunk(rival, chunk);
+      if (progress === null) return;
+      if ("error" in progress) return this.#rivalFailed(rival, progress.error.class, progress.error.retryAfterMs);
+      this.#promoteRival(rival);
+      return this.#emit(rival.attempt, progress);
     }
-    const decoder = this.#decoder!;
+    const decoder = this.#current!.decoder!;
     const out = decoder.push(chunk);
     if (decoder.error !== null) {
       this.#streamFailed(attempt, decoder.error, out);
@@ -447,81 +372,15 @@ export class ChatCall implements AttemptOwner {
     if (out !== null) this.#relay(attempt, out);
   }
 
-  /** Passes canonical bytes through the stages and queues what comes out for the client. */
+  /** The content type of the stream's head: the upstream's own when the adapter relays its bytes. */
+  #contentType(attempt: UpstreamAttempt | null): string {
+    return this.#current!.ctx.target.upstream.adapter.relaysContentType === true && attempt !== null ? attempt.contentType : SSE_CONTENT_TYPE;
+  }
+
+  /** Passes canonical bytes through the stages to the client. */
   #emit(attempt: UpstreamAttempt, bytes: Buffer): void {
-    let out: Buffer | null = bytes;
-    for (const stage of this.#stages) {
-      out = stage.pushStream(out);
-      if (stage.error !== null) return this.#stageFailed(stage.error);
-      if (out === null) return;
-    }
-    this.#queue(attempt, out);
-  }
-
-  #queue(attempt: UpstreamAttempt | null, out: Buffer): void {
-    if (out.length === 0) return;
-    if (!this.#committed) this.#commit(attempt);
-    this.#pending.push(out);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(this.#flush);
-    }
-  }
-
-  /**
-   * The commit point: from here the answer belongs to this attempt. The stream's head
-   * is only noted; it is sent with the first flush, so head and first bytes leave in
-   * one write.
-   */
-  #commit(attempt: UpstreamAttempt | null): void {
-    this.#committed = true;
-    const ctx = this.#ctx!;
-    this.#headType = ctx.target.upstream.adapter.relaysContentType === true && attempt !== null ? attempt.contentType : SSE_CONTENT_TYPE;
-  }
-
-  /** Sends the stream's head if it is not out yet. */
-  #sendHead(): void {
-    const type = this.#headType;
-    if (type === null) return;
-    this.#headType = null;
-    this.#in.exchange.beginStream(200, [
-      ["content-type", type],
-      ["cache-control", "no-cache"],
-      ["x-accel-buffering", "no"],
-      ["x-request-id", this.#in.requestId],
-      ["x-tollgate-attempts", String(this.#attempts)],
-    ]);
-  }
-
-  /** Writes the queued output; under backpressure pauses the upstream until the client drains. */
-  #flush = (): void => {
-    this.#flushScheduled = false;
-    if (this.clientGone) return;
-    this.#sendHead();
-    const pending = this.#pending;
-    if (pending.length === 0) return;
-    this.#pending = [];
-    const ex = this.#in.exchange;
-    if (ex.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending))) return;
-    const controller = this.#attempt?.controller ?? null;
-    controller?.pause();
-    ex.onDrain(() => controller?.resume());
-  };
-
-  /** Writes what is queued (and `last`) and ends the stream, in one write when the exchange can. */
-  #finishStream(last: string | Buffer | null): void {
-    this.#flushScheduled = false;
-    const ex = this.#in.exchange;
-    if (this.clientGone) return;
-    this.#sendHead();
-    const pending = this.#pending;
-    this.#pending = [];
-    if (last !== null) pending.push(typeof last === "string" ? Buffer.from(last) : last);
-    if (pending.length === 0) return ex.end();
-    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-    if (ex.writeAndEnd !== undefined) return ex.writeAndEnd(out);
-    ex.write(out);
-    ex.end();
+    const error = this.#out!.emit(bytes, this.#contentType(attempt), this.#attempts);
+    if (error !== null) this.#stageFailed(error);
   }
 
   /** Implements {@link AttemptOwner.onSuccess}. */
@@ -535,7 +394,7 @@ export class ChatCall implements AttemptOwner {
       this.#promoteRival(rival);
     }
     if (body !== null) return this.#answer(attempt, body);
-    const decoder = this.#decoder!;
+    const decoder = this.#current!.decoder!;
     const tail = decoder.end();
     if (decoder.error !== null) return this.#streamFailed(attempt, decoder.error, tail);
     if (tail !== null) this.#relay(attempt, tail);
@@ -544,27 +403,28 @@ export class ChatCall implements AttemptOwner {
       // Ended before anything reached the client: as good as a failed connection.
       return this.#attemptFailed(transportError({ kind: "interrupted", detail: "the stream ended before it was complete" }));
     }
-    const held = this.#endStages(decoder.complete);
-    if (this.#done) return;
-    if (held !== null) this.#queue(attempt, held);
+    const out = this.#out!;
+    const held = out.endStages(decoder.complete);
+    if (held !== null && "error" in held) return this.#stageFailed(held.error);
+    if (held !== null) out.queue(held, this.#contentType(attempt), this.#attempts);
     this.#noteOutput();
     this.#clearTimers();
-    if (decoder.complete) attemptSucceeded(this.#in.health, this.#ctx!.target, this.#key, performance.now());
+    if (decoder.complete) attemptSucceeded(this.#in.health, this.#current!.ctx.target, this.#current!.key, performance.now());
     this.#in.record.attemptEnded(decoder.complete ? "success" : "interrupted", decoder.complete ? null : "interrupted");
     if (!decoder.complete) {
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream ended the stream before it was complete" });
       return;
     }
     this.#done = true;
-    if (!this.#committed) this.#commit(attempt);
-    this.#finishStream(null);
+    if (!out.committed) out.commit(this.#contentType(attempt), this.#attempts);
+    out.finish(null);
   }
 
   /** A complete non-streamed 2xx body: decode, run the stages, send. */
   #answer(attempt: UpstreamAttempt, raw: Buffer): void {
-    const ctx = this.#ctx!;
-    const adapter = ctx.target.upstream.adapter;
-    const decoded = adapter.decodeChatResponse(raw, ctx);
+    const current = this.#current!;
+    const adapter = current.ctx.target.upstream.adapter;
+    const decoded = adapter.decodeChatResponse(raw, current.ctx);
     if ("class" in decoded) return this.#attemptFailed(decoded);
     const record = this.#in.record;
     record.usage = decoded.usage;
@@ -575,18 +435,14 @@ export class ChatCall implements AttemptOwner {
       this.#dropRival("aborted", null);
     }
     record.attemptEnded("success");
-    attemptSucceeded(this.#in.health, ctx.target, this.#key, performance.now());
+    attemptSucceeded(this.#in.health, current.ctx.target, current.key, performance.now());
     let body = decoded.body;
     for (const stage of this.#stages) {
       body = stage.transformBody(body);
       if (stage.error !== null) return this.#stageFailed(stage.error);
     }
     this.#done = true;
-    this.#in.exchange.send(200, [
-      ["content-type", adapter.relaysContentType === true ? attempt.contentType : "application/json"],
-      ["x-request-id", this.#in.requestId],
-      ["x-tollgate-attempts", String(this.#attempts)],
-    ], body);
+    sendAnswer(this.#in.exchange, this.#in.requestId, adapter.relaysContentType === true ? attempt.contentType : "application/json", this.#attempts, body);
   }
 
   /** Implements {@link AttemptOwner.onFailure}. */
@@ -598,14 +454,12 @@ export class ChatCall implements AttemptOwner {
       const e = failure.kind === "status" ? rival.ctx.target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
       return this.#rivalFailed(rival, e.class, e.retryAfterMs);
     }
-    const error =
-      failure.kind === "status"
-        ? this.#ctx!.target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body)
-        : transportError(failure);
+    const current = this.#current!;
+    const error = failure.kind === "status" ? current.ctx.target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
     if (this.#committed) {
       this.#noteOutput();
       this.#in.record.attemptEnded(outcomeOf(error), error.class);
-      attemptFailed(this.#in.health, this.#ctx!.target, this.#key, error.class, error.retryAfterMs, performance.now());
+      attemptFailed(this.#in.health, current.ctx.target, current.key, error.class, error.retryAfterMs, performance.now());
       this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream connection failed in the middle of the stream" });
       return;
     }
@@ -635,20 +489,16 @@ export class ChatCall implements AttemptOwner {
   #attemptFailed(error: ProviderError): void {
     const record = this.#in.record;
     const now = performance.now();
+    const current = this.#current!;
     // Not record.attemptEnded: with a hedge racing, the last record is the hedge's.
-    if (this.#rec !== null) endRecord(this.#rec, outcomeOf(error), error.class);
-    else record.attemptEnded(outcomeOf(error), error.class);
-    if (this.#ttftTimer !== null) clearTimeout(this.#ttftTimer);
-    if (this.#hedgeTimer !== null) clearTimeout(this.#hedgeTimer);
-    this.#ttftTimer = this.#hedgeTimer = null;
-    this.#watch = null;
-    attemptFailed(this.#in.health, this.#ctx!.target, this.#key, error.class, error.retryAfterMs, now);
+    endRecord(current.rec, outcomeOf(error), error.class);
+    this.#clearRaceTimers();
+    current.gate = null;
+    attemptFailed(this.#in.health, current.ctx.target, current.key, error.class, error.retryAfterMs, now);
     const rival = this.#rival;
     if (rival !== null) {
+      // The hedge carries on as the current attempt, still held until its first token.
       this.#promoteRival(rival);
-      this.#watch = rival.watch;
-      this.#held = rival.held;
-      this.#heldBytes = rival.held.reduce((n, b) => n + b.length, 0);
       return;
     }
     const decision = this.#plannerOf().decide(error.class, error.retryAfterMs, now);
@@ -684,16 +534,7 @@ export class ChatCall implements AttemptOwner {
     this.#noteOutput();
     // Every target refused the request before any was called: the refusal is the answer.
     const last = this.#attempts === 0 && this.#refusal !== null ? this.#refusal : error;
-    const response = clientErrorOf(last, this.#attempts);
-    if ("code" in response) {
-      sendError(this.#in.exchange, this.#in.requestId, response);
-      return;
-    }
-    const headers: HeaderList = [
-      ["content-type", "application/json"],
-      ["x-request-id", this.#in.requestId],
-    ];
-    this.#in.exchange.send(response.status, headers, response.body);
+    sendProviderError(this.#in.exchange, this.#in.requestId, last, this.#attempts);
   }
 
   /** A response stage stopped the answer: an error response before the commit point, an error event after. */
@@ -710,28 +551,9 @@ export class ChatCall implements AttemptOwner {
     attempt?.abort(SUPERSEDED);
   }
 
-  /** Ends every stage in order; returns the bytes they held back, or null (also after a stage error). */
-  #endStages(complete: boolean): Buffer | null {
-    let carry: Buffer | null = null;
-    for (const stage of this.#stages) {
-      const passed: Buffer | null = carry === null ? null : stage.pushStream(carry);
-      if (stage.error !== null) {
-        this.#stageFailed(stage.error);
-        return null;
-      }
-      const held = stage.endStream(complete);
-      if (stage.error !== null) {
-        this.#stageFailed(stage.error);
-        return null;
-      }
-      carry = passed === null ? held : held === null ? passed : Buffer.concat([passed, held]);
-    }
-    return carry;
-  }
-
   /** Copies the decoder's usage and output count to the record (streams; bodies set them in #answer). */
   #noteOutput(): void {
-    const decoder = this.#decoder;
+    const decoder = this.#current?.decoder ?? null;
     if (decoder === null) return;
     // A stream cut before the provider reported usage has none: accounting charges outputChars.
     this.#in.record.usage = decoder.usage;
@@ -740,7 +562,7 @@ export class ChatCall implements AttemptOwner {
 
   #endStreamWithError(err: GatewayError | ProviderError): void {
     this.#done = true;
-    this.#finishStream(streamErrorEvent(err));
+    this.#out!.finish(streamErrorEvent(err));
   }
 
   #internalError(err: unknown): void {
@@ -749,12 +571,4 @@ export class ChatCall implements AttemptOwner {
     this.#done = true;
     sendError(this.#in.exchange, this.#in.requestId, { code: "internal_error", message: "the gateway failed to handle this request; it has been logged" });
   }
-}
-
-/** Ends an attempt's record that is not the last one (a hedge race's loser or dropped rival). */
-function endRecord(rec: AttemptRecord, outcome: AttemptRecord["outcome"], cls: AttemptRecord["errorClass"] = null): void {
-  if (rec.ms >= 0) return;
-  rec.outcome = outcome;
-  rec.errorClass = cls;
-  rec.ms = performance.now() - rec.startedAt;
 }

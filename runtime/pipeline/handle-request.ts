@@ -20,18 +20,19 @@ import { handleEmbeddings, handleSpeech, handleTranscription } from "./relay-end
 
 type Endpoint = "chat" | "messages" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
-const ROUTES = new Map<string, Endpoint>([
-  ["POST /v1/chat/completions", "chat"],
-  ["POST /v1/messages", "messages"],
-  ["POST /v1/embeddings", "embeddings"],
-  ["POST /v1/audio/speech", "speech"],
-  ["POST /v1/audio/transcriptions", "transcription"],
-  ["GET /v1/models", "models"],
-  ["GET /healthz", "healthz"],
+/** Endpoints by path, then method: two lookups on the strings the listener already has, no key built per request. */
+const ROUTES = new Map<string, Readonly<Record<string, Endpoint>>>([
+  ["/v1/chat/completions", { POST: "chat" }],
+  ["/v1/messages", { POST: "messages" }],
+  ["/v1/embeddings", { POST: "embeddings" }],
+  ["/v1/audio/speech", { POST: "speech" }],
+  ["/v1/audio/transcriptions", { POST: "transcription" }],
+  ["/v1/models", { GET: "models" }],
+  ["/healthz", { GET: "healthz" }],
   // Kubernetes' name for liveness (/healthz is deprecated there); the same answer.
-  ["GET /livez", "healthz"],
-  ["GET /readyz", "readyz"],
-  ["GET /metrics", "metrics"],
+  ["/livez", { GET: "healthz" }],
+  ["/readyz", { GET: "readyz" }],
+  ["/metrics", { GET: "metrics" }],
 ]);
 
 /** The metric label of each endpoint (a closed set). */
@@ -63,14 +64,18 @@ export interface HandlerOptions {
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
-const KNOWN_PATHS = new Set(["/v1/chat/completions", "/v1/messages", "/v1/embeddings", "/v1/audio/speech", "/v1/audio/transcriptions", "/v1/models", "/healthz", "/livez", "/readyz"]);
 const MODEL_PREFIX = "/v1/models/";
 
 function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
-  const hit = ROUTES.get(`${ex.method} ${ex.path}`);
-  if (hit !== undefined) return hit;
+  const methods = ROUTES.get(ex.path);
+  if (methods !== undefined) {
+    const hit = Object.hasOwn(methods, ex.method) ? methods[ex.method] : undefined;
+    if (hit !== undefined) return hit;
+    // /metrics with another method is not found (as before): it is not a public endpoint.
+    return ex.path === "/metrics" ? "not-found" : "method";
+  }
   if (ex.path.startsWith(MODEL_PREFIX) && ex.path.length > MODEL_PREFIX.length) return ex.method === "GET" ? "model" : "method";
-  return KNOWN_PATHS.has(ex.path) ? "method" : "not-found";
+  return "not-found";
 }
 
 export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO_OPTIONS): ExchangeHandler {

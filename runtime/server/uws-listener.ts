@@ -29,6 +29,12 @@ function copyOut(chunk: ArrayBuffer): Buffer {
   return copy;
 }
 
+/** The header object being filled: a module-level target, so reading headers builds no closure per request. */
+let collecting: Record<string, string> = {};
+const collectHeader = (k: string, v: string): void => {
+  collecting[k] = v;
+};
+
 class UwsExchange implements Exchange {
   readonly method: string;
   readonly path: string;
@@ -48,11 +54,9 @@ class UwsExchange implements Exchange {
     this.#res = res;
     this.method = req.getMethod().toUpperCase();
     this.path = req.getUrl();
-    const headers: Record<string, string> = {};
-    req.forEach((k, v) => {
-      headers[k] = v;
-    });
-    this.headers = headers;
+    collecting = {};
+    req.forEach(collectHeader);
+    this.headers = collecting;
     res.onAborted(() => {
       this.aborted = true;
       const cb = this.#abortCb;

@@ -20,6 +20,8 @@ export interface JsonFacts {
   usageNullAt: number;
   /** A `"choices":[]` member was seen. */
   emptyChoices: boolean;
+  /** Offset of the opening quote of the first watched key (any of the above), or -1: nothing before it matters. */
+  firstKeyAt: number;
 }
 
 const CONTENT = keyBytes("content");
@@ -27,6 +29,14 @@ const CHOICES = keyBytes("choices");
 const ARGUMENTS = keyBytes("arguments");
 const REASONING = keyBytes("reasoning_content");
 const USAGE = keyBytes("usage");
+
+/** Which watched key a string token is (NONE: not one). */
+const NONE = 0;
+const K_CONTENT = 1;
+const K_CHOICES = 2;
+/** `arguments` or `reasoning_content`: generated text, counted like `content`. */
+const K_TEXT = 3;
+const K_USAGE = 4;
 
 function keyBytes(key: string): Uint8Array {
   return new Uint8Array(Buffer.from(key));
@@ -47,6 +57,7 @@ export function scanJson(buf: Uint8Array, start: number, end: number, facts: Jso
   facts.usageAt = -1;
   facts.usageNullAt = -1;
   facts.emptyChoices = false;
+  facts.firstKeyAt = -1;
   let i = start;
   while (i < end) {
     if (buf[i] !== 0x22) {
@@ -65,22 +76,26 @@ export function scanJson(buf: Uint8Array, start: number, end: number, facts: Jso
     // Compact JSON has `":` here; pretty-printed JSON (some servers, the recorded cassettes) `" : `.
     while (isSpace(buf[i])) i++;
     if (buf[i] !== 0x3a) continue; // a value, not a key
-    let v = i + 1;
-    while (isSpace(buf[v])) v++;
     const len = j - s;
     const first = buf[s];
-    if (first === 0x63) {
-      if (len === 7 && isKey(buf, s, CONTENT)) i = countString(buf, v, end, facts);
-      else if (len === 7 && isKey(buf, s, CHOICES) && buf[v] === 0x5b && buf[v + 1] === 0x5d) facts.emptyChoices = true;
-    } else if (first === 0x61) {
-      if (len === 9 && isKey(buf, s, ARGUMENTS)) i = countString(buf, v, end, facts);
-    } else if (first === 0x72) {
-      if (len === 17 && isKey(buf, s, REASONING)) i = countString(buf, v, end, facts);
-    } else if (first === 0x75 && len === 5 && isKey(buf, s, USAGE)) {
-      if (buf[v] === 0x7b) facts.usageAt = v;
-      // Only the compact `,"usage":null` is cut (the form `include_usage` adds).
-      else if (buf[v] === 0x6e && v === s + 7 && buf[s - 2] === 0x2c) facts.usageNullAt = s - 2;
-    }
+    let key = NONE;
+    if (len === 7) {
+      if (first === 0x63) key = isKey(buf, s, CONTENT) ? K_CONTENT : isKey(buf, s, CHOICES) ? K_CHOICES : NONE;
+    } else if (len === 9) {
+      if (first === 0x61 && isKey(buf, s, ARGUMENTS)) key = K_TEXT;
+    } else if (len === 17) {
+      if (first === 0x72 && isKey(buf, s, REASONING)) key = K_TEXT;
+    } else if (len === 5 && first === 0x75 && isKey(buf, s, USAGE)) key = K_USAGE;
+    if (key === NONE) continue;
+    if (facts.firstKeyAt === -1) facts.firstKeyAt = s - 1;
+    let v = i + 1;
+    while (isSpace(buf[v])) v++;
+    if (key === K_CONTENT || key === K_TEXT) i = countString(buf, v, end, facts);
+    else if (key === K_CHOICES) {
+      if (buf[v] === 0x5b && buf[v + 1] === 0x5d) facts.emptyChoices = true;
+    } else if (buf[v] === 0x7b) facts.usageAt = v;
+    // Only the compact `,"usage":null` is cut (the form `include_usage` adds).
+    else if (buf[v] === 0x6e && v === s + 7 && buf[s - 2] === 0x2c) facts.usageNullAt = s - 2;
   }
   return facts;
 }
@@ -121,5 +136,5 @@ export function objectEnd(buf: Uint8Array, start: number, end: number): number {
 
 /** A fresh facts object. */
 export function newJsonFacts(): JsonFacts {
-  return { chars: 0, usageAt: -1, usageNullAt: -1, emptyChoices: false };
+  return { chars: 0, usageAt: -1, usageNullAt: -1, emptyChoices: false, firstKeyAt: -1 };
 }

@@ -59,6 +59,30 @@ describe("OpenAIStreamDecoder", () => {
     expect(d.complete).toBe(false);
   });
 
+  it("reads every event whole when openings repeat, change or hold watched keys (the scan skips a repeated opening)", () => {
+    const other = 'data: {"id":"another-id","object":"chat.completion.chunk","created":2,"model":"m2",';
+    const text = [
+      `${head}"choices":[{"index":0,"delta":{"content":"ab"},"finish_reason":null}],"usage":null}\n\n`,
+      `${head}"choices":[{"index":0,"delta":{"content":"cde"},"finish_reason":null}],"usage":null}\n\n`,
+      // Same opening, then a watched key where the previous event had `choices`.
+      `${head}"content":"fg","choices":[{"index":0,"delta":{"content":"h"}}],"usage":null}\n\n`,
+      `${other}"choices":[{"index":0,"delta":{"content":"ijkl"},"finish_reason":null}],"usage":null}\n\n`,
+      // A watched key first: nothing to remember.
+      `data: {"choices":[{"index":0,"delta":{"content":"m"}}],"id":"x","usage":null}\n\n`,
+      `${other}"choices":[{"index":0,"delta":{"content":"n\\"o"},"finish_reason":"stop"}],"usage":null}\n\n`,
+      `${head}"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":12,"total_tokens":17}}\n\n`,
+      "data: [DONE]\n\n",
+    ].join("");
+    for (const size of [3, 100_000]) {
+      const d = new OpenAIStreamDecoder(true);
+      const out = run(d, text, size);
+      expect(d.outputChars).toBe(2 + 3 + 2 + 1 + 4 + 1 + 3);
+      expect(d.usage?.outputTokens).toBe(12);
+      expect(out).not.toContain('"usage"');
+      expect(out.split("\n\n").length).toBe(8);
+    }
+  });
+
   it("keeps comments, CRLF framing and unknown fields", () => {
     const text = `: keep-alive\r\n\r\n${head}"choices":[],"x":{"k":[1]}}\r\n\r\ndata: [DONE]\n\n`;
     const d = new OpenAIStreamDecoder(true);

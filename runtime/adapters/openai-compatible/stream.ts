@@ -20,6 +20,9 @@ import { usageAt } from "./usage.js";
 
 /** `,"usage":null`: the bytes cut from every event when hiding. */
 const USAGE_NULL_LENGTH = 13;
+/** Longest event opening remembered (ids, model names and fingerprints fit easily). */
+const MAX_OPENING = 256;
+
 /** Verdicts of #event besides a cut offset (which is always ≥ 0). */
 const KEEP = -1;
 const DROP = -2;
@@ -52,6 +55,9 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   /** The start of an event not yet ended by a blank line. */
   #carry: Buffer | null = null;
   readonly #facts = newJsonFacts();
+  /** The opening bytes of the last fully scanned event, up to its first watched key (see #event). */
+  #opening: Buffer | null = null;
+  #prefixLength = 0;
 
   constructor(hideUsage: boolean) {
     this.#hide = hideUsage;
@@ -107,6 +113,25 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     this.#carry = pos < data.length ? Buffer.from(data.subarray(pos)) : null;
   }
 
+  /** True when `buf` holds the remembered opening at `at`. */
+  #sameOpening(buf: Buffer, at: number, length: number): boolean {
+    const opening = this.#opening!;
+    for (let k = 0; k < length; k++) if (buf[at + k] !== opening[k]) return false;
+    return true;
+  }
+
+  /** Remembers the bytes of the event at `payload` before its first watched key (at `keyAt`, -1: none). */
+  #noteOpening(buf: Buffer, payload: number, keyAt: number): void {
+    const length = keyAt - payload;
+    if (keyAt === -1 || length <= 0 || length > MAX_OPENING) {
+      this.#prefixLength = 0;
+      return;
+    }
+    this.#opening ??= Buffer.allocUnsafe(MAX_OPENING);
+    buf.copy(this.#opening, 0, payload, keyAt);
+    this.#prefixLength = length;
+  }
+
   /** Looks at the event `buf[start, end)`: KEEP it, DROP it, or the offset of a `,"usage":null` to cut out of it. */
   #event(buf: Buffer, start: number, end: number): number {
     // `data:` opens the event's line (comments and other fields are relayed as they are).
@@ -127,7 +152,13 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       this.error = classifyEmbeddedError(buf.subarray(payload, end)) ?? this.error;
       return KEEP;
     }
-    const facts = scanJson(buf, payload, end, this.#facts);
+    // The events of a stream open alike (id, object, created, model, fingerprint): when this
+    // one starts with the bytes that preceded the previous event's first watched key, the
+    // scan starts after them (they hold nothing watched, and end outside any string).
+    const known = this.#prefixLength;
+    const skip = known > 0 && end - payload > known && this.#sameOpening(buf, payload, known);
+    const facts = scanJson(buf, skip ? payload + known : payload, end, this.#facts);
+    if (!skip) this.#noteOpening(buf, payload, facts.firstKeyAt);
     this.outputChars += facts.chars;
     if (facts.usageAt !== -1) {
       this.usage = usageAt(buf, facts.usageAt, end) ?? this.usage;

@@ -1,0 +1,49 @@
+/**
+ * What a chat call starts from (the admitted, routed request) and what each of its
+ * attempts hands the target's adapter.
+ */
+import type { ChatRequestContext } from "../adapters/adapter.js";
+import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
+import type { Exchange } from "../server/exchange.js";
+import type { RequestRecord } from "../observability/request-record.js";
+import type { HealthState } from "../reliability/linked-reliability.js";
+import type { ResponseStage } from "./response-stage.js";
+
+export interface ChatCallInput {
+  exchange: Exchange;
+  requestId: string;
+  model: LinkedModel;
+  first: LinkedTarget;
+  /** The client's body bytes, or null when a request stage changed `body` (the bytes no longer match it). */
+  rawBody: Buffer | null;
+  /** The parsed (canonical) body; adapters copy what they change. */
+  body: Record<string, unknown>;
+  requestedModel: string;
+  stream: boolean;
+  /** Where attempts, usage and outcomes are noted for metrics and audit. */
+  record: RequestRecord;
+  /** The request's response stages, in order; empty (the default) means a plain relay. */
+  stages?: readonly ResponseStage[];
+  /** The plan's health state (breakers, keys). */
+  health: HealthState;
+}
+
+/** True when the client asked for the usage chunk itself. */
+export function wantsStreamUsage(input: ChatCallInput): boolean {
+  if (!input.stream) return false;
+  const options = input.body["stream_options"];
+  return typeof options === "object" && options !== null && (options as Record<string, unknown>)["include_usage"] === true;
+}
+
+/** The adapter's context for one attempt on `target` with the key in `keySlot` (-1: the adapter's own rotation). */
+export function attemptContext(input: ChatCallInput, target: LinkedTarget, keySlot: number, clientWantsStreamUsage: boolean): ChatRequestContext {
+  return {
+    target,
+    body: input.body,
+    rawBody: input.rawBody,
+    stream: input.stream,
+    requestId: input.requestId,
+    clientWantsStreamUsage,
+    key: keySlot < 0 ? -1 : keySlot - target.upstream.reliability.keys.first,
+  };
+}
