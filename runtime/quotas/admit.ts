@@ -28,9 +28,6 @@ import { costUsd, type Price } from "../usage/cost.js";
 /** A request is downgraded at most this many times (the compiler warns about loops). */
 const MAX_DOWNGRADES = 3;
 
-/** The least a counter is asked for: so that an exhausted quota refuses even a request that may use nothing measurable. */
-const LEAST_RESERVATION = 1e-9;
-
 /** How each unit is named in a 429's message. */
 const UNIT_TEXT: Readonly<Record<PlanQuota["unit"], string>> = {
   requests: "requests",
@@ -140,8 +137,8 @@ async function reserve(
   for (const q of applicable) {
     const output = demand.outputTokens(q);
     outputs.push(output);
-    // A request that may use nothing measurable (a transcription on a token quota) still needs room left.
-    const amount = Math.max(reservation(q, input.tokens, output, demand, model), LEAST_RESERVATION);
+    // 0 for a request that may use nothing measurable (a transcription on a token quota): the store still refuses it when the counter is exhausted.
+    const amount = reservation(q, input.tokens, output, demand, model);
     const start = q.bucket ? 0 : windowStart(q.plan.per, now);
     const end = q.bucket ? 0 : windowEnd(q.plan.per, start);
     for (const [value, provider] of scopeValues(q, consumer.name, facts?.team ?? null, model, ex)) {

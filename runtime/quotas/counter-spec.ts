@@ -40,7 +40,9 @@ export interface AdmitOutcome {
 }
 
 /**
- * A counter store. `admit` checks every counter and reserves on all of them or none;
+ * A counter store. `admit` checks every counter and reserves on all of them or none (a
+ * counter refuses an amount larger than what is available, and a zero amount when
+ * nothing is available);
  * `settle` adds adjustments (it never refuses). A store that cannot answer throws
  * `StoreUnavailable`.
  */

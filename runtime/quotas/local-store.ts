@@ -11,6 +11,15 @@ import { StoreUnavailable, type AdmitOutcome, type CounterSpec, type CounterStor
 const WINDOW = 0;
 const VALUE = 1;
 
+/**
+ * Whether `amount` does not fit in `available`. A request that reserves nothing (a
+ * transcription on a token quota: its tokens are known only after) still needs some
+ * room: an exhausted counter refuses it. The Redis script applies the same rule.
+ */
+export function exceeds(amount: number, available: number): boolean {
+  return amount > available || (amount === 0 && available <= 0);
+}
+
 export class LocalCounterStore implements CounterStore {
   readonly name = "local";
   readonly #table: SharedTable;
@@ -35,7 +44,7 @@ export class LocalCounterStore implements CounterStore {
         if (slot < 0) throw new StoreUnavailable("the shared quota table is full");
         slots[i] = slot;
         const available = availableNow(table, slot, spec, now);
-        if (refused < 0 && spec.amount > available) {
+        if (refused < 0 && exceeds(spec.amount, available)) {
           refused = i;
           retryMs = spec.bucket ? (spec.amount > spec.capacity ? spec.windowEnd - spec.window : (spec.amount - available) / spec.ratePerMs) : spec.windowEnd - now;
         }

@@ -35,7 +35,8 @@ for i = 1, n do
     a = cap - tonumber(redis.call('GET', KEYS[i]) or '0')
   end
   avail[i] = a
-  if refused < 0 and tonumber(ARGV[o + 4]) > a then refused = i end
+  local amt = tonumber(ARGV[o + 4])
+  if refused < 0 and (amt > a or (amt == 0 and a <= 0)) then refused = i end
 end
 if refused < 0 then
   for i = 1, n do

@@ -71,6 +71,22 @@ describe.each(stores)("counter store conformance (%s)", (_name, make) => {
     expect(c.remaining[0]).toBe(0);
   });
 
+  it("admits a zero amount while there is room, and refuses it once the counter is exhausted (fixed and bucket)", async () => {
+    const store = make();
+    const now = T0;
+    const k = key("zero");
+    expect((await store.admit(now, [fixed(k, 10, 0, now)])).refused).toBe(-1);
+    expect((await store.admit(now, [fixed(k, 10, 10, now)])).refused).toBe(-1);
+    const refused = await store.admit(now, [fixed(k, 10, 0, now)]);
+    expect(refused.refused).toBe(0);
+    expect(refused.retryMs).toBe(60_000);
+    const b = key("zero-bucket");
+    expect((await store.admit(now, [bucket(b, 5, 60, 5)])).refused).toBe(-1);
+    expect((await store.admit(now, [bucket(b, 5, 60, 0)])).refused).toBe(0);
+    // A second later one unit has refilled: room again.
+    expect((await store.admit(now + 1000, [bucket(b, 5, 60, 0)])).refused).toBe(-1);
+  });
+
   it("admits all counters or none", async () => {
     const store = make();
     const [k1, k2] = [key("all"), key("all")];
