@@ -146,6 +146,12 @@ export interface RelayCapability {
    * is left. Called once per attempt; never mutates `request.body`.
    */
   translate?(request: RelayRequest): RelayTranslation | ProviderError;
+  /**
+   * For providers whose authentication signs each request's bytes (Bedrock's SigV4):
+   * the headers of one translated call (content type and signature), used instead of
+   * `addAuth`.
+   */
+  sign?(target: LinkedTarget, call: RelayUpstreamCall): Promise<string[]>;
 }
 
 /** An OpenAI-shaped JSON relay request, for {@link RelayCapability.translate}. */

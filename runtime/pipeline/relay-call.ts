@@ -12,7 +12,7 @@
  * request (e.g. token arrays to a text-only provider) is skipped like one without the
  * endpoint; when no target is left, the refusal is the answer.
  */
-import type { ProviderError, RelayEndpoint, RelayTranslation } from "../adapters/adapter.js";
+import type { ProviderError, RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
 import { isError } from "../adapters/shared/canonical-request.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
@@ -121,11 +121,15 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
     this.#target = target;
     input.record.attemptStarted(target);
     if (translation !== null) {
-      const auth = (): string[] => {
-        const headers = ["content-type", "application/json", "x-request-id", input.requestId];
-        relay.addAuth(target, headers);
-        return headers;
-      };
+      const sign = relay.sign;
+      const auth =
+        sign === undefined
+          ? (): string[] => {
+              const headers = ["content-type", "application/json", "x-request-id", input.requestId];
+              relay.addAuth(target, headers);
+              return headers;
+            }
+          : (call: RelayUpstreamCall): Promise<string[]> => sign(target, call).then((headers) => [...headers, "x-request-id", input.requestId]);
       this.#attempt = null;
       this.#translation = translation;
       this.#calls = new RelayCalls(this, target, translation.calls, auth);

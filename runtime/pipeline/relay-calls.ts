@@ -29,15 +29,15 @@ export class RelayCalls implements AttemptOwner {
   #owner: RelayCallsOwner;
   #target: LinkedTarget;
   #calls: readonly RelayUpstreamCall[];
-  #headers: () => string[];
+  #headers: (call: RelayUpstreamCall) => string[] | Promise<string[]>;
   #bodies: Buffer[];
   #inFlight = new Map<UpstreamAttempt, number>();
   #next = 0;
   #answered = 0;
   #over = false;
 
-  /** `headers` builds each call's headers (content type, request id, the next key's auth). */
-  constructor(owner: RelayCallsOwner, target: LinkedTarget, calls: readonly RelayUpstreamCall[], headers: () => string[]) {
+  /** `headers` builds each call's headers (content type, request id, the next key's auth or the call's signature). */
+  constructor(owner: RelayCallsOwner, target: LinkedTarget, calls: readonly RelayUpstreamCall[], headers: (call: RelayUpstreamCall) => string[] | Promise<string[]>) {
     this.#owner = owner;
     this.#target = target;
     this.#calls = calls;
@@ -66,7 +66,20 @@ export class RelayCalls implements AttemptOwner {
     const upstream = this.#target.upstream;
     const attempt = new UpstreamAttempt(this, upstream.timeouts.totalMs);
     this.#inFlight.set(attempt, index);
-    upstream.pool.dispatch({ method: "POST", path: call.path, headers: this.#headers(), body: call.body }, attempt);
+    const headers = this.#headers(call);
+    if (Array.isArray(headers)) {
+      upstream.pool.dispatch({ method: "POST", path: call.path, headers, body: call.body }, attempt);
+      return;
+    }
+    // Signed calls (SigV4): sent once signed, unless the attempt ended meanwhile.
+    headers.then(
+      (signed) => {
+        if (!this.#over && this.#inFlight.has(attempt)) upstream.pool.dispatch({ method: "POST", path: call.path, headers: signed, body: call.body }, attempt);
+      },
+      (err: unknown) => {
+        if (!this.#over && this.#inFlight.has(attempt)) this.onFailure(attempt, { kind: "connect", detail: `signing failed: ${err instanceof Error ? err.message : String(err)}` });
+      },
+    );
   }
 
   /** Implements {@link AttemptOwner.onStreamChunk}: never called (answers are collected). */

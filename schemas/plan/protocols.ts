@@ -17,7 +17,7 @@ const SecretRef = z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/);
 export const ADAPTER_IDS = ["openai-compatible", "azure-openai", "anthropic", "bedrock", "gemini", "vertex"] as const;
 export const PlanAdapterId = z.enum(ADAPTER_IDS);
 /** The protocols that offer embeddings (relayed or translated); the runtime's adapter table agrees (tested). */
-export const EMBEDDINGS_ADAPTER_IDS: readonly (typeof ADAPTER_IDS)[number][] = ["openai-compatible", "azure-openai", "gemini", "vertex"];
+export const EMBEDDINGS_ADAPTER_IDS: readonly (typeof ADAPTER_IDS)[number][] = ["openai-compatible", "azure-openai", "bedrock", "gemini", "vertex"];
 /** The protocols that offer OpenAI's audio endpoints (transcriptions, speech); the runtime's adapter table agrees (tested). */
 export const AUDIO_ADAPTER_IDS: readonly (typeof ADAPTER_IDS)[number][] = ["openai-compatible", "azure-openai"];
 

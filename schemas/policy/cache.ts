@@ -19,7 +19,7 @@ export const SemanticCache = z
   .strictObject({
     embedding: z
       .strictObject({
-        provider: Name.describe("The provider that computes embeddings: an OpenAI-compatible kind (`/embeddings`), `azure-openai` (its deployment), `gemini` (`embedContent`) or `vertex` (`:predict`)."),
+        provider: Name.describe("The provider that computes embeddings: an OpenAI-compatible kind (`/embeddings`), `azure-openai` (its deployment), `bedrock` (InvokeModel: Titan, Cohere Embed), `gemini` (`embedContent`) or `vertex` (`:predict`)."),
         model: z.string().min(1).describe("The embedding model sent to it."),
       })
       .describe("Where embeddings come from."),

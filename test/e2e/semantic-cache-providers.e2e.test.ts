@@ -1,9 +1,10 @@
 /**
  * The semantic cache's embeddings through every protocol that offers them (OpenAI-
  * compatible, the OpenAI catalog vendor, Azure with a dated api-version and with v1,
- * Gemini, Vertex AI), with the same adapter capability that serves `/v1/embeddings`:
- * Azure's deployment URL and `api-key` header, Gemini's `embedContent`, Vertex's
- * `:predict`. A paraphrase is served from the cache only if the embeddings worked.
+ * Bedrock, Gemini, Vertex AI), with the same adapter capability that serves
+ * `/v1/embeddings`: Azure's deployment URL and `api-key` header, Bedrock's SigV4-signed
+ * InvokeModel (Titan), Gemini's `embedContent`, Vertex's `:predict`. A paraphrase is
+ * served from the cache only if the embeddings worked.
  */
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +17,9 @@ import { compileYaml, sha256Hex } from "../support/compile.js";
 
 const CLIENT_KEY = "sk-tg-semantic-providers";
 
+/** The mock's word embedding, named as each protocol's embedding models are (Bedrock's by model family). */
+const embeddingModel = (setup: AdapterSetup): string => (setup.name.startsWith("bedrock") ? "amazon.titan-embed-text-v2-words" : "words");
+
 function policy(setup: AdapterSetup, mock: MockUpstream): string {
   return `apiVersion: tollgate/v1
 providers:
@@ -26,7 +30,7 @@ routes:
     match: { model: chat }
     model: chat
     cache:
-      semantic: { embedding: { provider: up, model: words }, threshold: 0.8 }
+      semantic: { embedding: { provider: up, model: "${embeddingModel(setup)}" }, threshold: 0.8 }
 consumers:
   - { name: c, keys: [{ sha256: ${sha256Hex(CLIENT_KEY)} }] }
 `;
@@ -35,7 +39,7 @@ consumers:
 /** The setups whose protocol offers embeddings (the compiler refuses the others, TG6613). */
 const setups = ADAPTER_SETUPS.filter((s) => EMBEDDINGS_ADAPTER_IDS.some((id) => s.name.startsWith(id) || (id === "openai-compatible" && s.name.startsWith("openai "))));
 
-it("covers the six setups whose protocol embeds", () => expect(setups).toHaveLength(6));
+it("covers the seven setups whose protocol embeds", () => expect(setups).toHaveLength(7));
 
 describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) => [setup.name, server, setup] as const)))(
   "semantic cache embeddings: %s (%s listener)",
@@ -65,9 +69,9 @@ describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) 
       expect(paraphrase.response.headers.get("x-tollgate-cache-kind")).toBe("semantic");
       expect(paraphrase.data.id).toBe(first.data.id);
       // Two embeddings and one chat call reached the upstream; the embeddings in the protocol's own shape.
-      const embedPaths = mock.requests.slice(before).map((r) => r.path).filter((p) => /embed|predict/i.test(p));
+      const embedPaths = mock.requests.slice(before).map((r) => r.path).filter((p) => /embed|predict|invoke/i.test(p));
       expect(embedPaths).toHaveLength(2);
-      expect(embedPaths[0]).toMatch(/\/embeddings|:embedContent|:predict/);
+      expect(embedPaths[0]).toMatch(/\/embeddings|:embedContent|:predict|\/invoke/);
     });
   },
 );

@@ -77,6 +77,6 @@ export const promptsCacheCodes = {
     code: "TG6613",
     severity: "error",
     message: "the semantic cache embeds with provider `{provider}`, whose protocol ({adapter}) offers no embeddings",
-    help: "name a provider of kind `openai` (or another OpenAI-compatible kind), `azure-openai`, `gemini` or `vertex` in `embedding.provider`",
+    help: "name a provider of kind `openai` (or another OpenAI-compatible kind), `azure-openai`, `bedrock`, `gemini` or `vertex` in `embedding.provider`",
   },
 } as const satisfies Record<string, CodeDefinition>;

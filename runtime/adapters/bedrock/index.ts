@@ -2,7 +2,8 @@
  * The Bedrock adapter: OpenAI-shaped requests to Converse / ConverseStream
  * (`POST {base}/model/{modelId}/converse[-stream]`), signed with SigV4 (service
  * `bedrock`) from the upstream's linked AWS credentials; answers and event-stream frames
- * back into canonical bytes.
+ * back into canonical bytes. Embeddings go to InvokeModel in the embedding models' own
+ * bodies (embeddings.ts), each call signed over its bytes.
  */
 import type { PlanBedrockOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
@@ -13,6 +14,7 @@ import { conversePath, converseRequestBody } from "./request.js";
 import { decodeConverseResponse } from "./response.js";
 import { signBedrockRequest } from "./sigv4.js";
 import { ConverseStreamDecoder } from "./stream.js";
+import { invokePath, translateBedrockEmbeddings } from "./embeddings.js";
 
 function optionsOf(target: LinkedTarget): PlanBedrockOptions {
   const o = target.upstream.options;
@@ -36,15 +38,9 @@ export const bedrockAdapter: ChatAdapter = {
     const o = optionsOf(ctx.target);
     const body = converseRequestBody(ctx.body, o.defaultMaxTokens);
     if (isError(body)) return body;
-    const aws = upstream.credentials.aws;
-    if (aws === null) throw new Error(`internal: ${upstream.name} has no AWS credentials linked`);
     const path = `${upstream.basePath}${conversePath(ctx.target.model, ctx.stream)}`;
     const json = JSON.stringify(body);
-    const unsigned = { "content-type": "application/json", accept: ctx.stream ? "application/vnd.amazon.eventstream" : "application/json" };
-    return signBedrockRequest({ host: hostOf(upstream.origin), path, headers: unsigned, body: json }, o.region, aws.current(), upstream).then((signed) => {
-      const headers: string[] = [];
-      // undici sends Host from the origin itself (the value signed above).
-      for (const [name, value] of Object.entries(signed)) if (name !== "host") headers.push(name, value);
+    return signedHeaders(ctx.target, path, json, ctx.stream ? "application/vnd.amazon.eventstream" : "application/json").then((headers) => {
       headers.push("x-request-id", ctx.requestId);
       return { method: "POST", path, headers, body: json };
     });
@@ -55,4 +51,24 @@ export const bedrockAdapter: ChatAdapter = {
   createStreamDecoder: (ctx) => new ConverseStreamDecoder(ctx.target.model, ctx.requestId, ctx.clientWantsStreamUsage),
 
   classifyError: classifyBedrockError,
+
+  relay: {
+    endpoints: ["embeddings"],
+    path: (target) => invokePath(target.upstream.basePath, target.model),
+    // Every Bedrock call is signed over its bytes: `sign` below, never a static header.
+    addAuth: () => undefined,
+    translate: translateBedrockEmbeddings,
+    sign: (target, call) => signedHeaders(target, call.path, call.body, "application/json"),
+  },
 };
+
+/** The SigV4-signed headers of a POST of `body` to `path` on the target's upstream (Host excepted: undici sends it from the origin). */
+async function signedHeaders(target: LinkedTarget, path: string, body: string, accept: string): Promise<string[]> {
+  const upstream = target.upstream;
+  const aws = upstream.credentials.aws;
+  if (aws === null) throw new Error(`internal: ${upstream.name} has no AWS credentials linked`);
+  const signed = await signBedrockRequest({ host: hostOf(upstream.origin), path, headers: { "content-type": "application/json", accept }, body }, optionsOf(target).region, aws.current(), upstream);
+  const headers: string[] = [];
+  for (const [name, value] of Object.entries(signed)) if (name !== "host") headers.push(name, value);
+  return headers;
+}

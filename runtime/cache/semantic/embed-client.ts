@@ -2,8 +2,9 @@
  * Embeddings for the semantic cache, from the policy provider named by the cache,
  * through the same adapter capability that serves `/v1/embeddings`: OpenAI-compatible
  * and Azure (its deployment URL, `api-version`, `api-key` header) get OpenAI's body,
- * Gemini and Vertex AI get their own (`embedContent`, `:predict`) through the
- * adapter's translation. The provider's own pool and keys are used.
+ * Gemini, Vertex AI and Bedrock get their own (`embedContent`, `:predict`, InvokeModel,
+ * SigV4-signed) through the adapter's translation. The provider's own pool and keys
+ * (or credentials) are used.
  * Vectors come back normalized to unit length, so cosine similarity is a dot product.
  */
 import type { LinkedTarget } from "../../plan/linked-plan.js";
@@ -34,9 +35,10 @@ export class UpstreamEmbedder implements Embedder {
     const call = this.#call(text);
     const relay = this.#target.upstream.adapter.relay;
     if (call === null || relay === undefined) return null;
-    const headers = ["content-type", "application/json"];
-    relay.addAuth(this.#target, headers);
     try {
+      let headers = ["content-type", "application/json"];
+      if (relay.sign !== undefined) headers = await relay.sign(this.#target, call);
+      else relay.addAuth(this.#target, headers);
       const res = await this.#target.upstream.pool.request({
         method: "POST",
         path: call.path,

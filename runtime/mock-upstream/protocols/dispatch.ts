@@ -7,6 +7,7 @@ import { ANTHROPIC_WIRE } from "./anthropic.js";
 import { BEDROCK_WIRE } from "./bedrock.js";
 import { geminiWire } from "./gemini.js";
 import { geminiEmbed, vertexPredict } from "./google-embeddings.js";
+import { bedrockInvoke } from "./bedrock-embeddings.js";
 import type { ProtocolRoute } from "./routes.js";
 import { WireExchange } from "./wire-exchange.js";
 import type { ProtocolWire } from "./wire.js";
@@ -29,6 +30,7 @@ function authorized(req: IncomingMessage, route: ProtocolRoute, path: string, ke
     case "anthropic":
       return header(req, "x-api-key") === key || auth === `Bearer ${key}`;
     case "bedrock":
+    case "bedrock-invoke":
       return auth !== undefined && auth.startsWith(`AWS4-HMAC-SHA256 Credential=${key}/`) && header(req, "x-amz-date") !== undefined;
     default:
       return path.includes("/projects/") ? auth === `Bearer ${key}` : header(req, "x-goog-api-key") === key;
@@ -36,11 +38,12 @@ function authorized(req: IncomingMessage, route: ProtocolRoute, path: string, ke
 }
 
 export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: ServerResponse, route: ProtocolRoute, path: string, body: string): void {
-  const wire: ProtocolWire = route.protocol === "anthropic" ? ANTHROPIC_WIRE : route.protocol === "bedrock" ? BEDROCK_WIRE : route.protocol === "gemini" && !route.sse && route.stream ? geminiWire(false) : GEMINI_SSE;
+  const wire: ProtocolWire = route.protocol === "anthropic" ? ANTHROPIC_WIRE : route.protocol === "bedrock" || route.protocol === "bedrock-invoke" ? BEDROCK_WIRE : route.protocol === "gemini" && !route.sse && route.stream ? geminiWire(false) : GEMINI_SSE;
   const key = ctx.expectedAuthorization?.slice("Bearer ".length);
-  if (key !== undefined && !authorized(req, route, path, key)) return wire.sendError(res, route.protocol === "bedrock" ? 403 : 401, "Mock upstream: invalid credentials.");
+  if (key !== undefined && !authorized(req, route, path, key)) return wire.sendError(res, route.protocol === "bedrock" || route.protocol === "bedrock-invoke" ? 403 : 401, "Mock upstream: invalid credentials.");
   if (route.protocol === "gemini-embed") return geminiEmbed(ctx, req, res, route.model, route.batch, body, wire);
   if (route.protocol === "vertex-predict") return vertexPredict(ctx, req, res, route.model, body, wire);
+  if (route.protocol === "bedrock-invoke") return bedrockInvoke(ctx, req, res, route.model, body, wire);
 
   const request = wire.readRequest(body, route.model, route.stream ?? false);
   if (typeof request === "string") return wire.sendError(res, 400, request);

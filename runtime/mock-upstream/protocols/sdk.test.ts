@@ -5,12 +5,12 @@
  * If an SDK parses it, the mock speaks the real format.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, type ConverseStreamOutput } from "@aws-sdk/client-bedrock-runtime";
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand, type ConverseStreamOutput } from "@aws-sdk/client-bedrock-runtime";
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completionText } from "../content.js";
-import { embed } from "../embeddings.js";
+import { embed, embedFor } from "../embeddings.js";
 import { startMockUpstream, type MockUpstream } from "../index.js";
 
 let mock: MockUpstream;
@@ -86,6 +86,20 @@ describe("anthropic protocol (@anthropic-ai/sdk)", () => {
 
 describe("bedrock protocol (@aws-sdk/client-bedrock-runtime)", () => {
   const messages = [{ role: "user" as const, content: [{ text: "Say something now." }] }];
+
+  it("answers InvokeModel for Titan and Cohere embedding models in their native bodies", async () => {
+    const invoke = async (modelId: string, body: unknown): Promise<Record<string, unknown>> => {
+      const r = await bedrock.send(new InvokeModelCommand({ modelId, contentType: "application/json", accept: "application/json", body: JSON.stringify(body) }));
+      return JSON.parse(Buffer.from(r.body).toString("utf8")) as Record<string, unknown>;
+    };
+    const titan = await invoke("amazon.titan-embed-text-v2:0", { inputText: "hello there", dimensions: 256 });
+    expect(titan).toMatchObject({ embedding: embedFor("amazon.titan-embed-text-v2:0", "hello there"), inputTextTokenCount: 3 });
+    expect(mock.requests.at(-1)?.path).toBe("/model/amazon.titan-embed-text-v2%3A0/invoke");
+    const cohere = await invoke("cohere.embed-english-v3", { texts: ["a", "b"], input_type: "search_document" });
+    expect(cohere).toMatchObject({ embeddings: [embedFor("cohere.embed-english-v3", "a"), embedFor("cohere.embed-english-v3", "b")], response_type: "embeddings_floats" });
+    const bad = await bedrock.send(new InvokeModelCommand({ modelId: "amazon.titan-embed-text-v1", body: JSON.stringify({ inputText: "x", dimensions: 256 }) })).catch((e: unknown) => e as { name: string });
+    expect(bad).toMatchObject({ name: "ValidationException" });
+  });
 
   it("answers Converse with usage", async () => {
     const r = await bedrock.send(new ConverseCommand({ modelId: "echo+cached=2", messages, system: [{ text: "Be terse." }] }));
