@@ -70,6 +70,7 @@ export async function measureQuotas() {
   const { ServedPlan } = await import("../dist/runtime/plan/served-plan.js");
   const { QuotaService, QUOTA_ATTACHMENT } = await import("../dist/runtime/quotas/quota-service.js");
   const { admitRequest } = await import("../dist/runtime/quotas/admit.js");
+  const { chatDemand } = await import("../dist/runtime/quotas/demand.js");
   const { actualUsage, settlements } = await import("../dist/runtime/quotas/settle.js");
   const { estimateTextTokens, estimatePromptTokens } = await import("../dist/runtime/quotas/estimate-tokens.js");
   const { setQuietLogs } = await import("../dist/runtime/observability/log.js");
@@ -106,7 +107,7 @@ export async function measureQuotas() {
     const once = async (/** @type {any} */ s) => {
       const record = { quota: null, model: s.model, status: 200, usage: { inputTokens: 300, outputTokens: 100, cachedInputTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0, source: "upstream" }, outputChars: 0, lastAttempt: { target: s.model.weighted[0] } };
       ex.extraHeaders = [];
-      const admitted = await admitRequest(s.service, s.quotas, /** @type {any} */ (ex), "r", s.consumer, s.model, body, /** @type {any} */ (record));
+      const admitted = await admitRequest(s.service, s.quotas, /** @type {any} */ (ex), "r", s.consumer, s.model, chatDemand(body), /** @type {any} */ (record));
       if (admitted === null) throw new Error("refused");
       const now = s.service.clock();
       const used = actualUsage(/** @type {any} */ (record), record.quota);
