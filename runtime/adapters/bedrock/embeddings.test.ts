@@ -10,7 +10,7 @@ import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedPlan, LinkedTarget } from "../../plan/linked-plan.js";
 import { estimateTextTokens } from "../../quotas/estimate-tokens.js";
 import type { ProviderError, RelayAnswer, RelayTranslation } from "../adapter.js";
-import { isError } from "../shared/canonical-request.js";
+import { answerOf, okTranslation } from "../../../test/support/relay-translation.js";
 import { bedrockAdapter } from "./index.js";
 
 const plans: LinkedPlan[] = [];
@@ -42,16 +42,10 @@ function translate(body: Record<string, unknown>, model: string): RelayTranslati
 }
 
 function ok(body: Record<string, unknown>, model: string): RelayTranslation {
-  const t = translate(body, model);
-  if (isError(t)) throw new Error(t.message);
-  return t;
+  return okTranslation(translate(body, model));
 }
 
-function answered(t: RelayTranslation, bodies: unknown[]): RelayAnswer {
-  const a = t.answer(bodies.map((b) => Buffer.from(JSON.stringify(b))));
-  if (isError(a)) throw new Error(a.message);
-  return a;
-}
+const answered = (t: RelayTranslation, bodies: unknown[]): RelayAnswer => answerOf(t, ...bodies);
 
 describe("Titan Text Embeddings", () => {
   const titan = "amazon.titan-embed-text-v2:0";

@@ -9,8 +9,9 @@ import { compileYaml } from "../../../test/support/compile.js";
 import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import { estimateTextTokens } from "../../quotas/estimate-tokens.js";
-import type { ProviderError, RelayAnswer, RelayTranslation } from "../adapter.js";
+import type { ProviderError, RelayTranslation } from "../adapter.js";
 import { isError } from "../shared/canonical-request.js";
+import { answerOf, okTranslation } from "../../../test/support/relay-translation.js";
 import { vertexAdapter } from "./index.js";
 
 function target(model = "text-embedding-005"): LinkedTarget {
@@ -36,16 +37,10 @@ function translate(body: Record<string, unknown>, model?: string): RelayTranslat
 }
 
 function ok(body: Record<string, unknown>, model?: string): RelayTranslation {
-  const t = translate(body, model);
-  if (isError(t)) throw new Error(t.message);
-  return t;
+  return okTranslation(translate(body, model));
 }
 
-function answer(t: RelayTranslation, upstream: unknown): RelayAnswer {
-  const a = t.answer([Buffer.from(JSON.stringify(upstream))]);
-  if (isError(a)) throw new Error(a.message);
-  return a;
-}
+const answer = answerOf;
 
 const prediction = (values: number[], tokens?: number): unknown => ({ embeddings: { values, statistics: tokens === undefined ? { truncated: false } : { truncated: false, token_count: tokens } } });
 
