@@ -13,6 +13,7 @@
  * endpoint; when no target is left, the refusal is the answer.
  */
 import type { ProviderError, RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
+import { jsonCallHeaders } from "../adapters/relay-headers.js";
 import { isError } from "../adapters/shared/canonical-request.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
@@ -121,15 +122,10 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
     this.#target = target;
     input.record.attemptStarted(target);
     if (translation !== null) {
-      const sign = relay.sign;
-      const auth =
-        sign === undefined
-          ? (): string[] => {
-              const headers = ["content-type", "application/json", "x-request-id", input.requestId];
-              relay.addAuth(target, headers);
-              return headers;
-            }
-          : (call: RelayUpstreamCall): Promise<string[]> => sign(target, call).then((headers) => [...headers, "x-request-id", input.requestId]);
+      const auth = (call: RelayUpstreamCall): string[] | Promise<string[]> => {
+        const headers = jsonCallHeaders(relay, target, call);
+        return Array.isArray(headers) ? [...headers, "x-request-id", input.requestId] : headers.then((signed) => [...signed, "x-request-id", input.requestId]);
+      };
       this.#attempt = null;
       this.#translation = translation;
       this.#calls = new RelayCalls(this, target, translation.calls, auth);

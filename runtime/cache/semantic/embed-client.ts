@@ -8,6 +8,7 @@
  * Vectors come back normalized to unit length, so cosine similarity is a dot product.
  */
 import type { LinkedTarget } from "../../plan/linked-plan.js";
+import { jsonCallHeaders } from "../../adapters/relay-headers.js";
 
 export interface Embedder {
   /** The unit vector of `text`, or null when the provider failed or timed out (the request then goes uncached). */
@@ -36,9 +37,7 @@ export class UpstreamEmbedder implements Embedder {
     const relay = this.#target.upstream.adapter.relay;
     if (call === null || relay === undefined) return null;
     try {
-      let headers = ["content-type", "application/json"];
-      if (relay.sign !== undefined) headers = await relay.sign(this.#target, call);
-      else relay.addAuth(this.#target, headers);
+      const headers = await jsonCallHeaders(relay, this.#target, call);
       const res = await this.#target.upstream.pool.request({
         method: "POST",
         path: call.path,
