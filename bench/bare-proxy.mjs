@@ -14,9 +14,7 @@ const { values: args } = parseArgs({
 });
 // The package's main silently falls back to a slow JS server when it cannot load; the binary cannot.
 /** @type {import("@trufflesuite/uws-js-unofficial")} */
-const uws = createRequire(import.meta.url)(
-  `@trufflesuite/uws-js-unofficial/binaries/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
-);
+const uws = createRequire(import.meta.url)(`@trufflesuite/uws-js-unofficial/binaries/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`);
 // Enough connections for the 2,000 held slow streams; under load the pool opens only what it needs.
 const pool = new Pool(args.upstream, { connections: 4096, pipelining: 1 });
 
@@ -71,7 +69,7 @@ class Exchange {
   }
   /** All chunks of one upstream socket read (and its end) go out in one cork: one send() for many SSE events. */
   schedule() {
-    if (!this.scheduled) (this.scheduled = true), queueMicrotask(this.flush);
+    if (!this.scheduled) ((this.scheduled = true), queueMicrotask(this.flush));
   }
   flush = () => {
     this.scheduled = false;
@@ -84,7 +82,8 @@ class Exchange {
         this.res.writeStatus(`${this.status} ${STATUS_CODES[this.status] ?? ""}`);
         if (this.contentType !== "") this.res.writeHeader("content-type", this.contentType);
       }
-      if (this.ended) this.res.end(data); // not yet started + ended: one response with content-length
+      if (this.ended)
+        this.res.end(data); // not yet started + ended: one response with content-length
       else if (data.length > 0 && !this.res.write(data)) {
         this.paused = true; // uWS buffered it: hold the upstream until the client drains
         this.res.onWritable(() => {

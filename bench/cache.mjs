@@ -30,7 +30,11 @@ export async function measureCache() {
   const rates = async (threshold) => {
     const store = new LocalSemanticStore({ threshold, ttlMs: 3_600_000, maxEntries: 100_000, cipher: null, now: Date.now });
     for (const [i, f] of facts.entries()) await store.insert("p", embed(f.stored), Buffer.from(String(i)));
-    let hits = 0, right = 0, paraphrases = 0, falseHits = 0, nearMisses = 0;
+    let hits = 0,
+      right = 0,
+      paraphrases = 0,
+      falseHits = 0,
+      nearMisses = 0;
     for (const [i, f] of facts.entries()) {
       for (const q of f.paraphrases) {
         paraphrases++;

@@ -56,7 +56,14 @@ export async function measureGuardrails() {
   // 2. Input scan cost per KB: one route's chain with everything on.
   const pii = PII_DETECTORS.map((/** @type {string} */ detector) => ({ detector, action: "redact", rule: "bench" }));
   const terms = Array.from({ length: 1000 }, (_, i) => ({ term: `forbidden phrase ${i}`, action: "block", rule: "bench" }));
-  const inputScan = { pii, terms: [{ caseSensitive: false, wholeWords: true, terms }], deny: [], allow: [], injection: { threshold: 0.5, action: "flag", rule: "bench" }, window: 0 };
+  const inputScan = {
+    pii,
+    terms: [{ caseSensitive: false, wholeWords: true, terms }],
+    deny: [],
+    allow: [],
+    injection: { threshold: 0.5, action: "flag", rule: "bench" },
+    window: 0,
+  };
   const chain = (/** @type {number} */ window) => ({
     name: "bench",
     maxMessages: { limit: 100, rule: "bench" },
@@ -71,7 +78,13 @@ export async function measureGuardrails() {
   while (pieces.join("").length < 16 * 1024) pieces.push(prose, pieces.length % 20 === 5 ? "Contact jane.doe@example.com or +44 20 7946 0958. " : "");
   const text = pieces.join("");
   const kb = Buffer.byteLength(text) / 1024;
-  const body = { model: "m", messages: [{ role: "system", content: "You are helpful." }, { role: "user", content: text }] };
+  const body = {
+    model: "m",
+    messages: [
+      { role: "system", content: "You are helpful." },
+      { role: "user", content: text },
+    ],
+  };
   const iterations = 200;
   for (let i = 0; i < 20; i++) guardInput(linked, body, new Redactions(), new GuardrailReport("bench"));
   const inputUsPerKb = [];

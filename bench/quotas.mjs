@@ -87,7 +87,14 @@ export async function measureQuotas() {
       if (r.plan === null) throw new Error(`bench policy does not compile: ${JSON.stringify(r.diagnostics[0])}`);
       return r.plan;
     };
-    const body = { model: "m", max_tokens: 256, messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: README.slice(0, 1000) }] };
+    const body = {
+      model: "m",
+      max_tokens: 256,
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: README.slice(0, 1000) },
+      ],
+    };
     const ex = { headers: { authorization: `Bearer ${KEY}` }, extraHeaders: [], aborted: false, send() {}, started: false };
 
     /** @param {any} p */
@@ -105,7 +112,14 @@ export async function measureQuotas() {
 
     /** One admission and its settlement, as the pipeline and the observer do them. */
     const once = async (/** @type {any} */ s) => {
-      const record = { quota: null, model: s.model, status: 200, usage: { inputTokens: 300, outputTokens: 100, cachedInputTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0, source: "upstream" }, outputChars: 0, lastAttempt: { target: s.model.weighted[0] } };
+      const record = {
+        quota: null,
+        model: s.model,
+        status: 200,
+        usage: { inputTokens: 300, outputTokens: 100, cachedInputTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0, source: "upstream" },
+        outputChars: 0,
+        lastAttempt: { target: s.model.weighted[0] },
+      };
       ex.extraHeaders = [];
       const admitted = await admitRequest(s.service, s.quotas, /** @type {any} */ (ex), "r", s.consumer, s.model, chatDemand(body), /** @type {any} */ (record));
       if (admitted === null) throw new Error("refused");
@@ -212,7 +226,11 @@ export function quotaLines(r) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { loadavg } = await import("node:os");
   const r = await measureQuotas();
-  console.log(`(load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")})`);
+  console.log(
+    `(load average during the run: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")})`,
+  );
   for (const line of quotaLines(r)) console.log(line);
   process.exit(0);
 }

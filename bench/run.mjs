@@ -52,7 +52,7 @@ const startedAt = new Date();
 try {
   await main();
 } catch (err) {
-  log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exitCode = 1;
 } finally {
   await stopAll();
@@ -95,7 +95,9 @@ async function main() {
         try {
           const cell = await measureCell(spec, [mock.pid, ...(target.pid === undefined ? [] : [target.pid])], target);
           results.add(name, scenario, cell);
-          log(`run ${run}/${options.runs} ${name} ${scenario.label}: ${Math.round(cell.rps)} req/s, p50 ${Math.round(cell.p50Us)} µs, p99 ${Math.round(cell.p99Us)} µs, foreign ${cell.foreignCores.toFixed(2)} cores${cell.errors ? `, ${cell.errors} errors` : ""}`);
+          log(
+            `run ${run}/${options.runs} ${name} ${scenario.label}: ${Math.round(cell.rps)} req/s, p50 ${Math.round(cell.p50Us)} µs, p99 ${Math.round(cell.p99Us)} µs, foreign ${cell.foreignCores.toFixed(2)} cores${cell.errors ? `, ${cell.errors} errors` : ""}`,
+          );
         } catch (err) {
           results.fail(name, message(err), scenario);
           log(`${name} ${scenario.label}: ${message(err)}`);

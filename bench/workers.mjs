@@ -64,7 +64,16 @@ export async function measureWorkerScaling(o, log) {
     const rps = { 1: { chat: [], models: [] }, 2: { chat: [], models: [] } };
     for (let run = 1; run <= o.runs; run++) {
       for (const workers of [1, 2]) {
-        const gw = start(`tollgate×${workers}`, [root("dist/cli/main.js"), "serve", "--policy", root("bench/bench-policy.yaml"), "--port", String(GATEWAY_PORT), "--workers", String(workers)]);
+        const gw = start(`tollgate×${workers}`, [
+          root("dist/cli/main.js"),
+          "serve",
+          "--policy",
+          root("bench/bench-policy.yaml"),
+          "--port",
+          String(GATEWAY_PORT),
+          "--workers",
+          String(workers),
+        ]);
         try {
           await waitForPort(gw, GATEWAY_PORT, 60_000);
           const base = `http://127.0.0.1:${GATEWAY_PORT}`;
@@ -116,7 +125,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const r = await measureWorkerScaling(options(process.argv.slice(2)), log);
     process.stdout.write(`${workerScalingTable(r)}\n`);
   } catch (err) {
-    log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exitCode = 1;
   } finally {
     await stopAll();

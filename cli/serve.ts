@@ -101,9 +101,7 @@ export function untilSignal(
       process.off("SIGINT", interrupt);
       process.off("SIGTERM", terminate);
       process.off("SIGHUP", hangup);
-      void (graceful ? gateway.shutdown() : gateway.close())
-        .then(() => onStop?.())
-        .finally(resolve);
+      void (graceful ? gateway.shutdown() : gateway.close()).then(() => onStop?.()).finally(resolve);
     };
     const interrupt = (): void => stop(false);
     const terminate = (): void => stop(true);

@@ -141,8 +141,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
             if (r.ok && r.changed) metrics.setPlan(r.hash, store.current.plan.compilerVersion);
           },
         });
-  const reload = (reason: string): Promise<ReloadResult> =>
-    reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason);
+  const reload = (reason: string): Promise<ReloadResult> => (reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason));
 
   const host = opts.host ?? "127.0.0.1";
   const kind = opts.server ?? "uws";
@@ -162,7 +161,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   try {
     await quotaService.ready();
     const handler = createRequestHandler(store, { observers, metrics, traceparent: traces !== null });
-    listener = await listen(kind, { host, port: opts.port ?? 8080, handler, tls: linked.listener.tls ?? null, ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }) });
+    listener = await listen(kind, {
+      host,
+      port: opts.port ?? 8080,
+      handler,
+      tls: linked.listener.tls ?? null,
+      ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }),
+    });
     if (withOperations) {
       admin = await startAdmin({
         kind,

@@ -68,10 +68,7 @@ export type ConsumerDefinition<M extends string> = Override<Consumer, { models?:
 export type PolicyTestDefinition<P extends string, M extends string> = Override<
   PolicyTest,
   {
-    expect: Override<
-      PolicyTest["expect"],
-      { model?: NoInfer<M>; target?: Override<NonNullable<PolicyTest["expect"]["target"]>, { provider: NoInfer<P> }> }
-    >;
+    expect: Override<PolicyTest["expect"], { model?: NoInfer<M>; target?: Override<NonNullable<PolicyTest["expect"]["target"]>, { provider: NoInfer<P> }> }>;
   }
 >;
 
@@ -95,8 +92,6 @@ export type GatewayDefinition<P extends string, M extends string> = Override<
  * instead; the same holds for `M`. Pass them explicitly to type-check such references
  * too: `defineGateway<"openai" | "vllm">({ … })`.
  */
-export function defineGateway<P extends string = string, M extends string = string>(
-  gateway: GatewayDefinition<P, M>,
-): GatewayDefinition<P, M> {
+export function defineGateway<P extends string = string, M extends string = string>(gateway: GatewayDefinition<P, M>): GatewayDefinition<P, M> {
   return gateway;
 }

@@ -88,16 +88,11 @@ export function bigPolicy(size = {}) {
     out.push(
       `  - name: c${pad(c)}`,
       `    keys: [{ sha256: ${digest} }]`,
-      `    models: [${c % 4 === 1 ? "\"*\"" : allowed.join(", ")}]`,
+      `    models: [${c % 4 === 1 ? '"*"' : allowed.join(", ")}]`,
       `    tags: { residency: ${c % 2 === 0 ? "eu-only" : "any"} }`,
     );
   }
 
-  out.push(
-    "constraints:",
-    "  - name: eu-data-stays-in-eu",
-    "    consumers: { tags: { residency: eu-only } }",
-    "    providers: { tags: { region: eu } }",
-  );
+  out.push("constraints:", "  - name: eu-data-stays-in-eu", "    consumers: { tags: { residency: eu-only } }", "    providers: { tags: { region: eu } }");
   return out.join("\n") + "\n";
 }

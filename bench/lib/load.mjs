@@ -16,8 +16,7 @@ const LUA = fileURLToPath(new URL("../post.lua", import.meta.url));
 const AUTOCANNON_WORKER = fileURLToPath(new URL("../autocannon-worker.mjs", import.meta.url));
 
 /** "wrk" when wrk is on PATH, else "autocannon"; BENCH_LOADGEN=autocannon forces the fallback. */
-export const loadGenerator =
-  process.env["BENCH_LOADGEN"] !== "autocannon" && spawnSync("wrk", ["-v"]).error === undefined ? "wrk" : "autocannon";
+export const loadGenerator = process.env["BENCH_LOADGEN"] !== "autocannon" && spawnSync("wrk", ["-v"]).error === undefined ? "wrk" : "autocannon";
 
 /** A one-line description of the generator, for the report header. */
 export function loadGeneratorVersion() {

@@ -12,8 +12,7 @@ import { SCENARIOS } from "./results.mjs";
 /** @param {number} n */
 const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–");
 /** @param {number} us */
-const time = (us) =>
-  !Number.isFinite(us) ? "–" : us < 1000 ? `${Math.round(us)} µs` : us < 10_000 ? `${(us / 1000).toFixed(2)} ms` : `${(us / 1000).toFixed(1)} ms`;
+const time = (us) => (!Number.isFinite(us) ? "–" : us < 1000 ? `${Math.round(us)} µs` : us < 10_000 ? `${(us / 1000).toFixed(2)} ms` : `${(us / 1000).toFixed(1)} ms`);
 /** @param {number} kb */
 const mib = (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(1)} MiB` : "–");
 /** @param {number} r */
@@ -29,10 +28,7 @@ const row = (cells) => `| ${cells.join(" | ")} |`;
  * @returns {string}
  */
 export function loadTable(results, targets) {
-  const lines = [
-    row(["target", "figure", ...SCENARIOS.map((s) => s.label)]),
-    row(["---", "---", ...SCENARIOS.map(() => "---:")]),
-  ];
+  const lines = [row(["target", "figure", ...SCENARIOS.map((s) => s.label)]), row(["---", "---", ...SCENARIOS.map(() => "---:")])];
   for (const target of targets) {
     const failure = results.failure(target);
     if (failure !== undefined) {
@@ -47,9 +43,7 @@ export function loadTable(results, targets) {
         const why = results.failure(target, s);
         return why === undefined ? "–" : cellText(`n/a (${why})`);
       });
-    lines.push(
-      row([`**${target}**`, "req/s", ...figures((c) => int(c.rps) + (c.noisy ? " †" : "") + (c.errors > 0 ? ` ⚠ ${int(c.errors)} errors` : ""))]),
-    );
+    lines.push(row([`**${target}**`, "req/s", ...figures((c) => int(c.rps) + (c.noisy ? " †" : "") + (c.errors > 0 ? ` ⚠ ${int(c.errors)} errors` : ""))]));
     lines.push(row(["", "p50 / p99", ...figures((c) => `${time(c.p50Us)} / ${time(c.p99Us)}`)]));
     if (target !== "direct") lines.push(row(["", "server RSS", ...figures((c) => mib(c.rssKb))]));
   }
@@ -80,10 +74,7 @@ export function loadTable(results, targets) {
  * @returns {string}
  */
 export function slowTable(results, targets, streams) {
-  const lines = [
-    row(["target", "streams held", "server RSS idle", "server RSS held", "KB per stream"]),
-    row(["---", "---:", "---:", "---:", "---:"]),
-  ];
+  const lines = [row(["target", "streams held", "server RSS idle", "server RSS held", "KB per stream"]), row(["---", "---:", "---:", "---:", "---:"])];
   for (const target of targets) {
     if (target === "direct") continue;
     const failure = results.failure(target);

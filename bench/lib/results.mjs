@@ -19,7 +19,9 @@ export function median(xs) {
   const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   const mid = s.length >> 1;
-  return s.length % 2 === 1 ? /** @type {number} */ (s[mid]) : (/** @type {number} */ (s[mid - 1]) + /** @type {number} */ (s[mid])) / 2;
+  const hi = /** @type {number} */ (s[mid]);
+  const lo = /** @type {number} */ (s[mid - 1]);
+  return s.length % 2 === 1 ? hi : (lo + hi) / 2;
 }
 
 export class Results {

@@ -50,5 +50,8 @@ export function attemptSlots(steps: readonly AttemptStep[], providers: readonly 
 /** The `budget` largest values (all of them when the budget is not smaller), summed. */
 export function sumOfLargest(values: readonly number[], budget: number): number {
   if (budget >= values.length) return values.reduce((a, b) => a + b, 0);
-  return [...values].sort((a, b) => b - a).slice(0, budget).reduce((a, b) => a + b, 0);
+  return [...values]
+    .sort((a, b) => b - a)
+    .slice(0, budget)
+    .reduce((a, b) => a + b, 0);
 }

@@ -10,12 +10,9 @@ export function renderPoolShares(rows: readonly PoolShare[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]?.length ?? 0)));
   const right = new Set([3, 4]);
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (right.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
-  return [
-    "Traffic share per GPU-pool endpoint (static, before the runtime's in-flight correction):",
-    "",
-    line(header),
-    ...body.map(line),
-    "",
-  ].join("\n");
+    cells
+      .map((cell, i) => (right.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return ["Traffic share per GPU-pool endpoint (static, before the runtime's in-flight correction):", "", line(header), ...body.map(line), ""].join("\n");
 }

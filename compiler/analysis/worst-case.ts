@@ -26,9 +26,7 @@ export function worstCases(policy: ExpandedPolicy): WorstCase[] {
     const tokens = model.limits.assumedTokens;
     const unpriced: string[] = [];
     for (const { target } of steps) if (target.price === null) unpriced.push(targetLabel(policy, target));
-    const costs = slots.map(({ step: { target } }) =>
-      target.price === null ? 0 : (tokens.input * target.price.input + tokens.output * target.price.output) / 1_000_000,
-    );
+    const costs = slots.map(({ step: { target } }) => (target.price === null ? 0 : (tokens.input * target.price.input + tokens.output * target.price.output) / 1_000_000));
     const running = sumOfLargest(
       slots.map((s) => s.runMs + s.waitMs),
       budget,

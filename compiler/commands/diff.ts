@@ -34,7 +34,8 @@ export async function diffCommand(args: string[], opts: DiffOptions): Promise<nu
     after = await sideFromPaths(args);
   } else {
     const [old, now] = args;
-    if (args.length !== 2 || old === undefined || now === undefined) return usage("diff", "give <old> and <new> (each a plan.json or a policy file or directory), or --base <git-ref> <paths…>");
+    if (args.length !== 2 || old === undefined || now === undefined)
+      return usage("diff", "give <old> and <new> (each a plan.json or a policy file or directory), or --base <git-ref> <paths…>");
     before = await sideFromPaths([old]);
     if (typeof before === "number") return before;
     after = await sideFromPaths([now]);

@@ -66,13 +66,8 @@ async function readRequest(opts: ExplainOptions): Promise<ExplainInput | string>
     headers[(match[1] ?? "").trim()] = match[2] ?? "";
   }
   const caller: Caller =
-    opts.key !== undefined
-      ? { kind: "key-digest", sha256: keyDigest(opts.key) }
-      : opts.consumer !== undefined
-        ? { kind: "consumer", name: opts.consumer }
-        : { kind: "none" };
-  const callerLabel =
-    caller.kind === "key-digest" ? `key sha256:${caller.sha256.slice(0, 8)}…` : caller.kind === "consumer" ? `--consumer ${caller.name}` : "no API key";
+    opts.key !== undefined ? { kind: "key-digest", sha256: keyDigest(opts.key) } : opts.consumer !== undefined ? { kind: "consumer", name: opts.consumer } : { kind: "none" };
+  const callerLabel = caller.kind === "key-digest" ? `key sha256:${caller.sha256.slice(0, 8)}…` : caller.kind === "consumer" ? `--consumer ${caller.name}` : "no API key";
   return { model: body.model, caller, callerLabel, headers: normalizeHeaders(headers), body };
 }
 

@@ -11,10 +11,7 @@ import type { Plan } from "../../schemas/plan/plan.js";
 import { type RequestHeaders, type RouteMatch, matchRoute } from "./match-route.js";
 
 /** Who sends a request. */
-export type Caller =
-  | { readonly kind: "consumer"; readonly name: string }
-  | { readonly kind: "key-digest"; readonly sha256: string }
-  | { readonly kind: "none" };
+export type Caller = { readonly kind: "consumer"; readonly name: string } | { readonly kind: "key-digest"; readonly sha256: string } | { readonly kind: "none" };
 
 /** One request, as far as routing is concerned. */
 export interface DecisionRequest {

@@ -13,16 +13,13 @@ import { matchRoute } from "./match-route.js";
 describe("route conditions beyond model and headers, offline and at run time", () => {
   const plan = compileYaml(routingPolicy([1, 2, 3]));
   const linked = linkPlan(plan, {});
-  const bodies = [
-    "hi",
-    "Please prove it",
-    "improve it",
-    "Think STEP by step",
-    "def f(x): return x",
-    "x".repeat(8003),
-    "x".repeat(8004),
-    "中".repeat(2500),
-  ].map((content) => ({ model: "auto", messages: [{ role: "system", content: "prove" }, { role: "user", content }] }));
+  const bodies = ["hi", "Please prove it", "improve it", "Think STEP by step", "def f(x): return x", "x".repeat(8003), "x".repeat(8004), "中".repeat(2500)].map((content) => ({
+    model: "auto",
+    messages: [
+      { role: "system", content: "prove" },
+      { role: "user", content },
+    ],
+  }));
   const paths = ["/v1/chat/completions", "/v1/other"];
 
   it("takes the same route for every consumer, body and path", () => {

@@ -40,7 +40,20 @@ describe("the diagnostics table", () => {
   });
 
   it("loses no row when the family files are merged (a name used in two families would)", () => {
-    const families = [shapeCodes, typescriptCodes, referenceCodes, analysisCodes, policyTestCodes, operationsCodes, guardrailCodes, providerCodes, quotaCodes, reliabilityCodes, promptsCacheCodes, routingCodes];
+    const families = [
+      shapeCodes,
+      typescriptCodes,
+      referenceCodes,
+      analysisCodes,
+      policyTestCodes,
+      operationsCodes,
+      guardrailCodes,
+      providerCodes,
+      quotaCodes,
+      reliabilityCodes,
+      promptsCacheCodes,
+      routingCodes,
+    ];
     expect(rows.length).toBe(families.reduce((n, f) => n + Object.keys(f).length, 0));
   });
 

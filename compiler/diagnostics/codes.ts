@@ -56,9 +56,7 @@ type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Re
 
 /** The parameters a code's message and help templates need, checked at compile time. */
 export type MessageParams<K extends CodeName> = {
-  readonly [P in
-    | Placeholders<(typeof diagnosticCodes)[K]["message"]>
-    | Placeholders<HelpOf<K>>]: string | number;
+  readonly [P in Placeholders<(typeof diagnosticCodes)[K]["message"]> | Placeholders<HelpOf<K>>]: string | number;
 };
 type HelpOf<K extends CodeName> = (typeof diagnosticCodes)[K] extends { readonly help: infer H extends string } ? H : "";
 
@@ -71,9 +69,7 @@ export function fillTemplate(template: string, params: Readonly<Record<string, s
   });
 }
 
-const byPublicCode = new Map<string, CodeDefinition>(
-  Object.values(diagnosticCodes).map((definition) => [definition.code, definition]),
-);
+const byPublicCode = new Map<string, CodeDefinition>(Object.values(diagnosticCodes).map((definition) => [definition.code, definition]));
 
 /** The table row for a public code such as "TG2001", or undefined for codes this compiler does not emit. */
 export function definitionOf(code: string): CodeDefinition | undefined {

@@ -46,12 +46,7 @@ export interface DiagnosticExtras {
 }
 
 /** Builds a diagnostic from the table; the template parameters are type-checked per code. */
-export function createDiagnostic<K extends CodeName>(
-  name: K,
-  params: MessageParams<K>,
-  span: SourceSpan,
-  extras: DiagnosticExtras = {},
-): Diagnostic {
+export function createDiagnostic<K extends CodeName>(name: K, params: MessageParams<K>, span: SourceSpan, extras: DiagnosticExtras = {}): Diagnostic {
   const definition = diagnosticCodes[name];
   const help = "help" in definition ? fillTemplate(definition.help, params) : undefined;
   const suggestion = extras.suggestion ?? help;
@@ -87,7 +82,5 @@ export function countDiagnostics(diagnostics: readonly Diagnostic[]): { errors: 
 export function sortDiagnostics(diagnostics: readonly Diagnostic[], fileOrder: readonly string[]): Diagnostic[] {
   const rank = new Map(fileOrder.map((file, i) => [file, i]));
   const fileRank = (file: string): number => rank.get(file) ?? fileOrder.length;
-  return [...diagnostics].sort(
-    (a, b) => fileRank(a.file) - fileRank(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col,
-  );
+  return [...diagnostics].sort((a, b) => fileRank(a.file) - fileRank(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col);
 }

@@ -69,7 +69,12 @@ describe("renderDiagnostics", () => {
 describe("maskSpans", () => {
   it("replaces each span with **** and keeps other text", () => {
     const text = "a: secret1\nb: [x, secret2]\n";
-    expect(maskSpans(text, [{ line: 1, col: 4, endLine: 1, endCol: 11 }, { line: 2, col: 8, endLine: 2, endCol: 15 }])).toBe("a: ****\nb: [x, ****]\n");
+    expect(
+      maskSpans(text, [
+        { line: 1, col: 4, endLine: 1, endCol: 11 },
+        { line: 2, col: 8, endLine: 2, endCol: 15 },
+      ]),
+    ).toBe("a: ****\nb: [x, ****]\n");
   });
   it("masks every line of a multi-line span", () => {
     const text = "k: |\n  line one\n  line two\nnext: 1\n";

@@ -10,9 +10,7 @@ export type FallbackCycle = readonly ModelFallbackHop[];
 
 /** Every distinct cycle reachable by depth-first search. */
 export function findFallbackCycles(models: readonly NormalizedModel[]): FallbackCycle[] {
-  const edges = models.map((m, from) =>
-    m.fallbacks.flatMap((f): ModelFallbackHop[] => (f.kind === "model" ? [{ from, to: f.model, at: f.at }] : [])),
-  );
+  const edges = models.map((m, from) => m.fallbacks.flatMap((f): ModelFallbackHop[] => (f.kind === "model" ? [{ from, to: f.model, at: f.at }] : [])));
   const state = models.map((): "new" | "open" | "done" => "new");
   const path: ModelFallbackHop[] = [];
   const found = new Map<string, FallbackCycle>();

@@ -39,10 +39,7 @@ export function isDefaultOn(on: On): boolean {
  * (a target's own place in the order keeps the default set), or null when every entry
  * uses the default set, so plans of policies without `on:` do not change.
  */
-export function fallbackConditions(
-  order: readonly number[],
-  draft: { readonly fallbacks: readonly number[]; readonly fallbackOn?: readonly On[] },
-): ErrorClassName[][] | null {
+export function fallbackConditions(order: readonly number[], draft: { readonly fallbacks: readonly number[]; readonly fallbackOn?: readonly On[] }): ErrorClassName[][] | null {
   const written = draft.fallbackOn;
   if (written === undefined || written.every(isDefaultOn)) return null;
   const byTarget = new Map<number, On>();

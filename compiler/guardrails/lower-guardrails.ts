@@ -28,7 +28,13 @@ export function lowerGuardrails(g: NormalizedGuardrails, routes: readonly Normal
     let i = chainIndex.get(key);
     if (i === undefined) {
       i = chains.length;
-      chains.push(mergeChain(sets.map((s) => g.sets[s]!), routes[r]!, ctx));
+      chains.push(
+        mergeChain(
+          sets.map((s) => g.sets[s]!),
+          routes[r]!,
+          ctx,
+        ),
+      );
       chainIndex.set(key, i);
     }
     return i;
@@ -120,7 +126,12 @@ function mergeScan(sets: readonly NormalizedGuardrailSet[], direction: "input" |
       const threshold = inj.threshold ?? DEFAULT_INJECTION_THRESHOLD;
       const action = inj.action ?? "block";
       if (injection === null) injection = { threshold, action, rule: set.name };
-      else injection = { threshold: Math.min(threshold, injection.threshold), action: injection.action === "block" || action === "block" ? "block" : "flag", rule: injection.action === "block" ? injection.rule : set.name };
+      else
+        injection = {
+          threshold: Math.min(threshold, injection.threshold),
+          action: injection.action === "block" || action === "block" ? "block" : "flag",
+          rule: injection.action === "block" ? injection.rule : set.name,
+        };
     }
   }
 
@@ -130,7 +141,8 @@ function mergeScan(sets: readonly NormalizedGuardrailSet[], direction: "input" |
     for (const { set, checks } of parts) {
       const asked = (checks as OutputChecks).window;
       const w = Math.max(asked ?? DEFAULT_WINDOW, longest + 1);
-      if (asked !== undefined && asked <= longest) ctx.report("guardrail-window-short", { name: set.name, window: asked, longest, raised: longest + 1 }, child(set.at, "output", "window"));
+      if (asked !== undefined && asked <= longest)
+        ctx.report("guardrail-window-short", { name: set.name, window: asked, longest, raised: longest + 1 }, child(set.at, "output", "window"));
       window = Math.max(window, w);
     }
   }

@@ -45,8 +45,14 @@ export function normalizeGuardrails(
       } else moderationProvider = p;
       const timeout = parseDuration(m.timeout ?? DEFAULT_MODERATION_TIMEOUT);
       if (timeout.ok) moderationTimeoutMs = timeout.value;
-      else ctx.report("bad-duration", { what: describePath(at.doc.value, [...at.path, "input", "moderation", "timeout"]), reason: timeout.reason }, child(at, "input", "moderation", "timeout"));
-      if (m.parallel === true && m.action === "flag" && m.onError === "open") ctx.report("moderation-parallel-flag", { name: value.name }, child(at, "input", "moderation", "parallel"));
+      else
+        ctx.report(
+          "bad-duration",
+          { what: describePath(at.doc.value, [...at.path, "input", "moderation", "timeout"]), reason: timeout.reason },
+          child(at, "input", "moderation", "timeout"),
+        );
+      if (m.parallel === true && m.action === "flag" && m.onError === "open")
+        ctx.report("moderation-parallel-flag", { name: value.name }, child(at, "input", "moderation", "parallel"));
     }
     return { name: value.name, at, value, moderationProvider, moderationTimeoutMs };
   });

@@ -17,7 +17,7 @@ function load(sources: Source[]): { values: unknown[]; codes: string[] } {
   return { values: docs.map((d) => d.value), codes: ctx.diagnostics().map((d) => `${d.code}@${d.file}:${d.line}`) };
 }
 
-const policy = (body: string, exported = "{ apiVersion: \"tollgate/v1\", listener: { maxJsonDepth: probe } }"): Source => ({
+const policy = (body: string, exported = '{ apiVersion: "tollgate/v1", listener: { maxJsonDepth: probe } }'): Source => ({
   path: "policy.ts",
   text: `import { defineGateway } from "tollgate";\n${body}\nexport default defineGateway(${exported} as any);\n`,
 });
@@ -30,7 +30,7 @@ describe("the evaluation sandbox", () => {
   });
 
   it("refuses string code generation, so the Function constructor is no way out", () => {
-    const { codes } = load([policy("const probe = (() => 0).constructor(\"return 1\")();")]);
+    const { codes } = load([policy('const probe = (() => 0).constructor("return 1")();')]);
     expect(codes).toEqual(["TG1105@policy.ts:2"]);
   });
 
@@ -58,13 +58,19 @@ describe("the evaluation sandbox", () => {
 
 describe("policy modules", () => {
   it("import each other, and a module without a policy export is a helper", () => {
-    const main: Source = { path: "dir/main.ts", text: `import { defineGateway } from "tollgate";\nimport { depth } from "./lib/depth.js";\nexport default defineGateway({ apiVersion: "tollgate/v1", listener: { maxJsonDepth: depth } });\n` };
+    const main: Source = {
+      path: "dir/main.ts",
+      text: `import { defineGateway } from "tollgate";\nimport { depth } from "./lib/depth.js";\nexport default defineGateway({ apiVersion: "tollgate/v1", listener: { maxJsonDepth: depth } });\n`,
+    };
     const lib: Source = { path: "dir/lib/depth.ts", text: "export const depth = 32;\n" };
     expect(load([lib, main]).values).toEqual([{ apiVersion: "tollgate/v1", listener: { maxJsonDepth: 32 } }]);
   });
 
   it("report a throw in an imported module at the line in that module", () => {
-    const main: Source = { path: "main.ts", text: `import { defineGateway } from "tollgate";\nimport { depth } from "./depth.js";\nexport default defineGateway({ apiVersion: "tollgate/v1", listener: { maxJsonDepth: depth } });\n` };
+    const main: Source = {
+      path: "main.ts",
+      text: `import { defineGateway } from "tollgate";\nimport { depth } from "./depth.js";\nexport default defineGateway({ apiVersion: "tollgate/v1", listener: { maxJsonDepth: depth } });\n`,
+    };
     const lib: Source = { path: "depth.ts", text: "const table: Record<string, number> = {};\n\nexport const depth: number = table.x!.valueOf();\n" };
     expect(load([main, lib]).codes).toEqual(["TG1105@depth.ts:3", "TG1105@depth.ts:3"]);
   });

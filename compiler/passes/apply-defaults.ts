@@ -48,7 +48,12 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
   const pooled = normalizePools(merged.pools ?? [], explicitProviders.length, normalizeProvider, ctx);
   const providers = [...explicitProviders, ...pooled.providers];
 
-  const models = normalizeModels(resolved, providers.map((p) => p.hostname), ctx, pooled.pools);
+  const models = normalizeModels(
+    resolved,
+    providers.map((p) => p.hostname),
+    ctx,
+    pooled.pools,
+  );
 
   const consumers: NormalizedConsumer[] = merged.consumers.map(({ value: consumer, at }) => {
     const allowed = consumer.models === undefined || consumer.models.includes("*") ? null : new Set(consumer.models);
@@ -175,10 +180,7 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
     shutdown: { graceMs: ms("grace"), deadlineMs: ms("deadline") },
     metrics: value?.metrics ?? false,
     admin: value?.admin === undefined ? null : { host: value.admin.host ?? DEFAULTS.listener.adminHost, port: value.admin.port, token: value.admin.token },
-    audit:
-      audit === undefined
-        ? null
-        : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+    audit: audit === undefined ? null : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
     ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
   };
 }

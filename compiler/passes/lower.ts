@@ -72,5 +72,16 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
-  return { listener: structuredClone(policy.listener), upstreams, targets, models, routes: policy.routes, consumers, features: policy.features, classifiers: policy.classifiers ?? [], ...(guardrails === undefined ? {} : { guardrails }), ...policy.compiledQuotas };
+  return {
+    listener: structuredClone(policy.listener),
+    upstreams,
+    targets,
+    models,
+    routes: policy.routes,
+    consumers,
+    features: policy.features,
+    classifiers: policy.classifiers ?? [],
+    ...(guardrails === undefined ? {} : { guardrails }),
+    ...policy.compiledQuotas,
+  };
 }

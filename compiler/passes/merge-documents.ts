@@ -69,7 +69,23 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   }
 
   const first = docs[0];
-  return { listener, providers, models, routes, consumers, secrets, limits, constraints, quotas, stores, guardrails, pools, classifiers, documents: docs, anchor: first === undefined ? null : { doc: first.source, path: [] } };
+  return {
+    listener,
+    providers,
+    models,
+    routes,
+    consumers,
+    secrets,
+    limits,
+    constraints,
+    quotas,
+    stores,
+    guardrails,
+    pools,
+    classifiers,
+    documents: docs,
+    anchor: first === undefined ? null : { doc: first.source, path: [] },
+  };
 }
 
 function collect<T>(into: Located<T>[], items: readonly T[] | undefined, root: Origin, list: string): void {

@@ -18,7 +18,11 @@ export function resolveRefs(merged: MergedPolicy, ctx: CompileContext): Resolved
   const providerIndex = nameTable("provider", merged.providers, ctx);
   const modelIndex = nameTable("model", merged.models, ctx);
   nameTable("consumer", merged.consumers, ctx);
-  nameTable("route", merged.routes.flatMap(({ value, at }) => (value.name === undefined ? [] : [{ value: { name: value.name }, at }])), ctx);
+  nameTable(
+    "route",
+    merged.routes.flatMap(({ value, at }) => (value.name === undefined ? [] : [{ value: { name: value.name }, at }])),
+    ctx,
+  );
   nameTable("secret", merged.secrets, ctx);
   nameTable("constraint", merged.constraints, ctx);
   checkReservedNames(merged, ctx);
@@ -113,11 +117,7 @@ function checkReservedNames(merged: MergedPolicy, ctx: CompileContext): void {
   const protoReason = "it cannot be a key of the plan's route map";
   for (const { value: route, at } of merged.routes) {
     if (route.name?.startsWith(IMPLICIT_ROUTE_PREFIX)) {
-      ctx.report(
-        "reserved-name",
-        { what: "route name", name: route.name, reason: "`model:<name>` names the implicit route of each model" },
-        child(at, "name"),
-      );
+      ctx.report("reserved-name", { what: "route name", name: route.name, reason: "`model:<name>` names the implicit route of each model" }, child(at, "name"));
     }
     if (route.match.model === "__proto__") {
       ctx.report("reserved-name", { what: "model pattern", name: "__proto__", reason: protoReason }, child(at, "match", "model"));

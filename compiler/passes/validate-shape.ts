@@ -20,11 +20,7 @@ export function validateShape(docs: readonly SourceDocument[], ctx: CompileConte
     const root = doc.value;
     const apiVersion = isRecord(root) ? root.apiVersion : undefined;
     if (typeof apiVersion === "string" && apiVersion !== SUPPORTED_API_VERSION) {
-      ctx.report(
-        "unsupported-api-version",
-        { found: displayValue(apiVersion), supported: SUPPORTED_API_VERSION },
-        { doc, path: ["apiVersion"] },
-      );
+      ctx.report("unsupported-api-version", { found: displayValue(apiVersion), supported: SUPPORTED_API_VERSION }, { doc, path: ["apiVersion"] });
       continue;
     }
     const result = GatewayPolicy.safeParse(root);

@@ -16,11 +16,7 @@ const SHARE_TOLERANCE = 0.0005;
 export function evaluateTest(plan: Plan, test: PolicyTest): { decision: Decision; failures: TestFailure[] } {
   const { given, expect } = test;
   const caller: Caller =
-    given.consumer !== undefined
-      ? { kind: "consumer", name: given.consumer }
-      : given.key !== undefined
-        ? { kind: "key-digest", sha256: given.key.sha256 }
-        : { kind: "none" };
+    given.consumer !== undefined ? { kind: "consumer", name: given.consumer } : given.key !== undefined ? { kind: "key-digest", sha256: given.key.sha256 } : { kind: "none" };
   const decision = decide(plan, {
     model: given.model,
     caller,

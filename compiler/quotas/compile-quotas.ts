@@ -147,11 +147,25 @@ function checkPriced(quota: string, modelMask: readonly boolean[] | null, policy
 }
 
 /** An audio unit counts only requests to the audio endpoints, which only some protocols offer. */
-function checkAudioReachable(quota: string, unit: "audio-seconds" | "characters", modelMask: readonly boolean[] | null, policy: ExpandedPolicy, ctx: CompileContext, at: Located<Quota>["at"]): void {
+function checkAudioReachable(
+  quota: string,
+  unit: "audio-seconds" | "characters",
+  modelMask: readonly boolean[] | null,
+  policy: ExpandedPolicy,
+  ctx: CompileContext,
+  at: Located<Quota>["at"],
+): void {
   const reachable = policy.models.some(
-    (_, m) => (modelMask === null || modelMask[m] === true) && (policy.attempts[m] ?? []).some((step) => AUDIO_ADAPTER_IDS.includes(policy.providers[step.target.provider]?.kind ?? "anthropic")),
+    (_, m) =>
+      (modelMask === null || modelMask[m] === true) &&
+      (policy.attempts[m] ?? []).some((step) => AUDIO_ADAPTER_IDS.includes(policy.providers[step.target.provider]?.kind ?? "anthropic")),
   );
-  if (!reachable) ctx.report("quota-audio-unit-unreachable", { quota, unit: unit === "audio-seconds" ? "seconds of audio" : "characters of speech", endpoint: unit === "audio-seconds" ? "transcriptions" : "speech" }, child(at, "unit"));
+  if (!reachable)
+    ctx.report(
+      "quota-audio-unit-unreachable",
+      { quota, unit: unit === "audio-seconds" ? "seconds of audio" : "characters of speech", endpoint: unit === "audio-seconds" ? "transcriptions" : "speech" },
+      child(at, "unit"),
+    );
 }
 
 function checkDuplicates(quotas: readonly Located<Quota>[], ctx: CompileContext): void {
@@ -169,7 +183,16 @@ function analyse(quotas: readonly PlanQuota[], policy: ExpandedPolicy, ctx: Comp
   for (const q of quotas) {
     // A global fixed-window quota with no match caps everything of its unit and window.
     const cap = quotas.find(
-      (o) => o !== q && o.scope === "global" && o.consumers === null && o.models === null && o.burst === null && q.burst === null && o.unit === q.unit && o.per === q.per && o.limit <= q.limit,
+      (o) =>
+        o !== q &&
+        o.scope === "global" &&
+        o.consumers === null &&
+        o.models === null &&
+        o.burst === null &&
+        q.burst === null &&
+        o.unit === q.unit &&
+        o.per === q.per &&
+        o.limit <= q.limit,
     );
     if (cap !== undefined && !(q.scope === "global" && q.consumers === null && q.models === null && q.limit === cap.limit && quotas.indexOf(q) < quotas.indexOf(cap))) {
       ctx.report("quota-never-binds", { quota: q.name, other: cap.name, limit: cap.limit, unit: q.unit, per: q.per }, child(at(q.name), "limit"));

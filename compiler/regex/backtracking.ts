@@ -39,9 +39,7 @@ export function analyzeBacktracking(source: string): BacktrackingVerdict {
     case "vulnerable": {
       const attack = describeAttack(result.attack);
       const hotspots = result.hotspot.map((h) => source.slice(h.start, h.end));
-      return result.complexity.type === "exponential"
-        ? { kind: "exponential", attack, hotspots }
-        : { kind: "polynomial", degree: result.complexity.degree, attack, hotspots };
+      return result.complexity.type === "exponential" ? { kind: "exponential", attack, hotspots } : { kind: "polynomial", degree: result.complexity.degree, attack, hotspots };
     }
     case "unknown":
       return { kind: "unprovable", reason: unknownReason(result.error) };

@@ -42,8 +42,7 @@ export function routeReach(routes: readonly NormalizedRoute[]): RouteReach {
   const shadowedBy = routes.map((route, j) => {
     // An earlier route with extra conditions (path, consumer, prompt size, classifier) covers
     // this one only when both have exactly the same extras: sound, never a false warning.
-    const coversHeaders = (i: number): boolean =>
-      i < j && !contradictory[i] && headersImply(route.headers, routes[i]?.headers ?? []) && extrasCover(routes[i]?.extra, route.extra);
+    const coversHeaders = (i: number): boolean => i < j && !contradictory[i] && headersImply(route.headers, routes[i]?.headers ?? []) && extrasCover(routes[i]?.extra, route.extra);
     // Earlier routes whose pattern covers this one: globs that cover it (or match the exact
     // name), and, for an exact route, earlier exact routes with the same name.
     const earlier = route.glob

@@ -64,7 +64,16 @@ export function createAdminHandler(deps: AdminDeps): ExchangeHandler {
   return (ex) => {
     const requestId = requestIdOf(ex);
     if (ex.method === "GET" && ex.path === "/admin/dashboard") {
-      ex.send(200, [["content-type", "text/html; charset=utf-8"], ["cache-control", "no-store"], ["content-security-policy", CSP], ["x-request-id", requestId]], DASHBOARD_HTML);
+      ex.send(
+        200,
+        [
+          ["content-type", "text/html; charset=utf-8"],
+          ["cache-control", "no-store"],
+          ["content-security-policy", CSP],
+          ["x-request-id", requestId],
+        ],
+        DASHBOARD_HTML,
+      );
       return;
     }
     if (!deps.token.accepts(ex.headers.authorization)) {
@@ -83,7 +92,14 @@ export function createAdminHandler(deps: AdminDeps): ExchangeHandler {
         (report) =>
           route === "GET /admin/usage"
             ? sendJson(ex, 200, requestId, JSON.stringify(report))
-            : ex.send(200, [["content-type", "application/x-ndjson"], ["x-request-id", requestId]], usageJsonl(report)),
+            : ex.send(
+                200,
+                [
+                  ["content-type", "application/x-ndjson"],
+                  ["x-request-id", requestId],
+                ],
+                usageJsonl(report),
+              ),
         (err: unknown) => sendError(ex, requestId, { code: "internal_error", message: `the usage report failed: ${err instanceof Error ? err.message : String(err)}` }),
       );
     }

@@ -29,7 +29,16 @@ export function registerFeatureSections(store: PlanStore, quotas: QuotaService, 
     if (last === null) return { configured: true, items: [], note: "reading counters…" };
     return {
       configured: true,
-      items: last.quotas.map((q) => ({ quota: q.quota, key: q.key, unit: q.unit, per: q.per, used: q.used, remaining: q.remaining, limit: q.limit, overrun: q.projectedOverrun ? "projected" : "" })),
+      items: last.quotas.map((q) => ({
+        quota: q.quota,
+        key: q.key,
+        unit: q.unit,
+        per: q.per,
+        used: q.used,
+        remaining: q.remaining,
+        limit: q.limit,
+        overrun: q.projectedOverrun ? "projected" : "",
+      })),
       note: "no counter used yet",
     };
   });

@@ -58,9 +58,26 @@ describe("cache keys", () => {
   });
 
   it("compare only the last user message semantically, within the same context", () => {
-    const body = (q: string, system = "s") => ({ messages: [{ role: "system", content: system }, { role: "user", content: q }] });
+    const body = (q: string, system = "s") => ({
+      messages: [
+        { role: "system", content: system },
+        { role: "user", content: q },
+      ],
+    });
     expect(semanticText(body("q"))).toBe("q");
-    expect(semanticText({ messages: [{ role: "user", content: [{ type: "text", text: "a" }, { type: "image_url", image_url: {} }] }] })).toBeNull();
+    expect(
+      semanticText({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "a" },
+              { type: "image_url", image_url: {} },
+            ],
+          },
+        ],
+      }),
+    ).toBeNull();
     expect(semanticText({ messages: [{ role: "assistant", content: "x" }] })).toBeNull();
     expect(semanticPartition("a", "m", body("q1"))).toBe(semanticPartition("a", "m", body("q2")));
     expect(semanticPartition("a", "m", body("q1"))).not.toBe(semanticPartition("a", "m", body("q1", "other system")));
@@ -82,7 +99,14 @@ describe("EntryCipher", () => {
 });
 
 describe("answers", () => {
-  const chunk = (delta: object, finish: string | null = null, extra: object = {}) => ({ id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+  const chunk = (delta: object, finish: string | null = null, extra: object = {}) => ({
+    id: "c1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...extra,
+  });
 
   it("assemble a stream into one completion, tool calls merged by index", () => {
     const a = new AnswerAssembler();
@@ -102,7 +126,14 @@ describe("answers", () => {
   });
 
   it("replay as a stream that assembles back to the same completion", () => {
-    const answer = { id: "c9", object: "chat.completion", created: 5, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "x".repeat(150), refusal: null }, logprobs: null, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+    const answer = {
+      id: "c9",
+      object: "chat.completion",
+      created: 5,
+      model: "m",
+      choices: [{ index: 0, message: { role: "assistant", content: "x".repeat(150), refusal: null }, logprobs: null, finish_reason: "stop" }],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    };
     const sse = replayAsStream(answer, true);
     expect(sse.endsWith("data: [DONE]\n\n")).toBe(true);
     const tee = new AnswerTee();

@@ -52,7 +52,12 @@ const NO_STAGES: ResponseStage[] = [];
  * An error for a bad template request, else whether the body changed. With no
  * features (`features` null), a template request is an error: nothing can render it.
  */
-export function renderRequestTemplate(features: LinkedFeatures | null, route: LinkedRoute, body: Record<string, unknown>, headers: Readonly<Record<string, string>>): GatewayError | boolean {
+export function renderRequestTemplate(
+  features: LinkedFeatures | null,
+  route: LinkedRoute,
+  body: Record<string, unknown>,
+  headers: Readonly<Record<string, string>>,
+): GatewayError | boolean {
   if (features === null) {
     if (body["template"] === undefined && headers[TEMPLATE_HEADER] === undefined) return false;
     return { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" };

@@ -16,11 +16,14 @@ export async function moderate(m: LinkedModeration, inputs: readonly string[]): 
   const started = performance.now();
   const ms = (): number => Math.round((performance.now() - started) * 10) / 10;
   let budget = MAX_INPUT_CHARS;
-  const input = inputs.filter((t) => t.length > 0).map((t) => {
-    const part = t.slice(0, Math.max(0, budget));
-    budget -= part.length;
-    return part;
-  }).filter((t) => t.length > 0);
+  const input = inputs
+    .filter((t) => t.length > 0)
+    .map((t) => {
+      const part = t.slice(0, Math.max(0, budget));
+      budget -= part.length;
+      return part;
+    })
+    .filter((t) => t.length > 0);
   if (input.length === 0) return { outcome: "pass", categories: [], ms: 0 };
   const headers: string[] = ["content-type", "application/json", "accept", "application/json"];
   const keys = m.upstream.authorizations;

@@ -30,7 +30,12 @@ describe("conversation memory", () => {
       await memory.remember("k", turns, [{ role: "user", content: `question ${n} ${"x".repeat(40)}` }], answer(`answer ${n}`));
       turns = await store.load("k");
     }
-    const body: Record<string, unknown> = { messages: [{ role: "system", content: "S" }, { role: "user", content: "now" }] };
+    const body: Record<string, unknown> = {
+      messages: [
+        { role: "system", content: "S" },
+        { role: "user", content: "now" },
+      ],
+    };
     await memory.supply("k", body);
     const contents = (body["messages"] as { content: string }[]).map((m) => m.content.slice(0, 10));
     // Each turn is ~30 tokens, so a 40-token budget takes only the newest.

@@ -97,7 +97,13 @@ function streamTranscription(res: ServerResponse, seconds: number): void {
   const words = MOCK_TRANSCRIPT.split(/(?= )/);
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   for (const delta of words) res.write(`data: ${JSON.stringify({ type: "transcript.text.delta", delta })}\n\n`);
-  const usage = { type: "tokens", input_tokens: seconds * 10, input_token_details: { audio_tokens: seconds * 10, text_tokens: 0 }, output_tokens: words.length, total_tokens: seconds * 10 + words.length };
+  const usage = {
+    type: "tokens",
+    input_tokens: seconds * 10,
+    input_token_details: { audio_tokens: seconds * 10, text_tokens: 0 },
+    output_tokens: words.length,
+    total_tokens: seconds * 10 + words.length,
+  };
   res.end(`data: ${JSON.stringify({ type: "transcript.text.done", text: MOCK_TRANSCRIPT, usage })}\n\n`);
 }
 

@@ -10,9 +10,7 @@
  */
 
 /** The OpenAI request an Azure URL stands for, or an Azure-style error. */
-export type AzureRoute =
-  | { ok: true; path: string; deployment: string | null }
-  | { ok: false; status: number; code: string; message: string };
+export type AzureRoute = { ok: true; path: string; deployment: string | null } | { ok: false; status: number; code: string; message: string };
 
 const DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings|audio\/transcriptions|audio\/speech)$/;
 const V1 = /^\/openai\/v1\/(chat\/completions|embeddings|audio\/transcriptions|audio\/speech|models)$/;

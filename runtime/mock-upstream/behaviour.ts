@@ -89,112 +89,114 @@ function integer(value: string, min: number, max: number): number | undefined {
  * these keys in directives.ts. A Map, not an object, so `toString=1` is an unknown key
  * rather than a call into Object.prototype. `drop` implies `fail=drop`.
  */
-export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(Object.entries({
-  latency(b, v) {
-    const n = nonNegative(v);
-    if (n === undefined) return "latency must be a number of milliseconds >= 0";
-    b.latencyMs = n;
-    return undefined;
-  },
-  ttft(b, v) {
-    const n = nonNegative(v);
-    if (n === undefined) return "ttft must be a number of milliseconds >= 0";
-    b.ttftMs = n;
-    return undefined;
-  },
-  tps(b, v) {
-    const n = nonNegative(v);
-    if (n === undefined) return "tps must be a number of tokens per second >= 0";
-    b.tokensPerSecond = n;
-    return undefined;
-  },
-  tokens(b, v) {
-    const n = integer(v, 0, MAX_TOKENS);
-    if (n === undefined) return `tokens must be an integer from 0 to ${MAX_TOKENS}`;
-    b.tokens = n;
-    return undefined;
-  },
-  status(b, v) {
-    const n = integer(v, 200, 599);
-    // 2xx/3xx would need a body the mock cannot invent; only 200 (a normal answer) and errors.
-    if (n === undefined || (n !== 200 && n < 400)) return "status must be 200 or an HTTP error status from 400 to 599";
-    b.status = n === 200 ? undefined : n;
-    return undefined;
-  },
-  fail(b, v) {
-    if (v !== "reset" && v !== "drop" && v !== "none") return "fail must be reset, drop or none";
-    b.fail = v;
-    return undefined;
-  },
-  drop(b, v) {
-    const n = integer(v, 0, MAX_TOKENS);
-    if (n === undefined) return "drop must be an integer number of content chunks >= 0";
-    b.fail = "drop";
-    b.dropAfter = n;
-    return undefined;
-  },
-  first(b, v) {
-    const n = integer(v, 0, 1_000_000);
-    if (n === undefined) return "first must be an integer number of requests >= 0";
-    b.firstCalls = n;
-    return undefined;
-  },
-  code(b, v) {
-    if (!/^[a-z_]{1,64}$/.test(v)) return "code must be an error code such as context_length_exceeded";
-    b.errorCode = v;
-    return undefined;
-  },
-  badkey(b, v) {
-    if (v === "") return "badkey must name a key";
-    b.badKey = v;
-    return undefined;
-  },
-  limitkey(b, v) {
-    if (v === "") return "limitkey must name a key";
-    b.limitedKey = v;
-    return undefined;
-  },
-  pad(b, v) {
-    const n = integer(v, 0, MAX_TOKENS);
-    if (n === undefined) return "pad must be an integer number of bytes >= 0";
-    b.padBytes = n;
-    return undefined;
-  },
-  streamerror(b, v) {
-    const n = integer(v, 0, MAX_TOKENS);
-    if (n === undefined) return "streamerror must be an integer number of content chunks >= 0";
-    b.streamErrorAfter = n;
-    return undefined;
-  },
-  safety(b, v) {
-    if (v !== "block" && v !== "none") return "safety must be block or none";
-    b.safetyBlock = v === "block";
-    return undefined;
-  },
-  cached(b, v) {
-    const n = integer(v, 0, MAX_TOKENS);
-    if (n === undefined) return `cached must be an integer from 0 to ${MAX_TOKENS}`;
-    b.cachedTokens = n;
-    return undefined;
-  },
-  say(b, v) {
-    try {
-      b.say = decodeURIComponent(v);
-    } catch {
-      return "say must be percent-encoded text (e.g. Call%20me)";
-    }
-    return undefined;
-  },
-  chunk(b, v) {
-    const n = integer(v, 1, 65_536);
-    if (n === undefined) return "chunk must be an integer number of characters from 1 to 65536";
-    b.chunkChars = n;
-    return undefined;
-  },
-  retry(b, v) {
-    const n = integer(v, 0, 86_400);
-    if (n === undefined) return "retry must be an integer number of seconds from 0 to 86400";
-    b.retryAfterSeconds = n;
-    return undefined;
-  },
-} satisfies Record<string, Apply>));
+export const KNOBS: ReadonlyMap<string, Apply> = new Map<string, Apply>(
+  Object.entries({
+    latency(b, v) {
+      const n = nonNegative(v);
+      if (n === undefined) return "latency must be a number of milliseconds >= 0";
+      b.latencyMs = n;
+      return undefined;
+    },
+    ttft(b, v) {
+      const n = nonNegative(v);
+      if (n === undefined) return "ttft must be a number of milliseconds >= 0";
+      b.ttftMs = n;
+      return undefined;
+    },
+    tps(b, v) {
+      const n = nonNegative(v);
+      if (n === undefined) return "tps must be a number of tokens per second >= 0";
+      b.tokensPerSecond = n;
+      return undefined;
+    },
+    tokens(b, v) {
+      const n = integer(v, 0, MAX_TOKENS);
+      if (n === undefined) return `tokens must be an integer from 0 to ${MAX_TOKENS}`;
+      b.tokens = n;
+      return undefined;
+    },
+    status(b, v) {
+      const n = integer(v, 200, 599);
+      // 2xx/3xx would need a body the mock cannot invent; only 200 (a normal answer) and errors.
+      if (n === undefined || (n !== 200 && n < 400)) return "status must be 200 or an HTTP error status from 400 to 599";
+      b.status = n === 200 ? undefined : n;
+      return undefined;
+    },
+    fail(b, v) {
+      if (v !== "reset" && v !== "drop" && v !== "none") return "fail must be reset, drop or none";
+      b.fail = v;
+      return undefined;
+    },
+    drop(b, v) {
+      const n = integer(v, 0, MAX_TOKENS);
+      if (n === undefined) return "drop must be an integer number of content chunks >= 0";
+      b.fail = "drop";
+      b.dropAfter = n;
+      return undefined;
+    },
+    first(b, v) {
+      const n = integer(v, 0, 1_000_000);
+      if (n === undefined) return "first must be an integer number of requests >= 0";
+      b.firstCalls = n;
+      return undefined;
+    },
+    code(b, v) {
+      if (!/^[a-z_]{1,64}$/.test(v)) return "code must be an error code such as context_length_exceeded";
+      b.errorCode = v;
+      return undefined;
+    },
+    badkey(b, v) {
+      if (v === "") return "badkey must name a key";
+      b.badKey = v;
+      return undefined;
+    },
+    limitkey(b, v) {
+      if (v === "") return "limitkey must name a key";
+      b.limitedKey = v;
+      return undefined;
+    },
+    pad(b, v) {
+      const n = integer(v, 0, MAX_TOKENS);
+      if (n === undefined) return "pad must be an integer number of bytes >= 0";
+      b.padBytes = n;
+      return undefined;
+    },
+    streamerror(b, v) {
+      const n = integer(v, 0, MAX_TOKENS);
+      if (n === undefined) return "streamerror must be an integer number of content chunks >= 0";
+      b.streamErrorAfter = n;
+      return undefined;
+    },
+    safety(b, v) {
+      if (v !== "block" && v !== "none") return "safety must be block or none";
+      b.safetyBlock = v === "block";
+      return undefined;
+    },
+    cached(b, v) {
+      const n = integer(v, 0, MAX_TOKENS);
+      if (n === undefined) return `cached must be an integer from 0 to ${MAX_TOKENS}`;
+      b.cachedTokens = n;
+      return undefined;
+    },
+    say(b, v) {
+      try {
+        b.say = decodeURIComponent(v);
+      } catch {
+        return "say must be percent-encoded text (e.g. Call%20me)";
+      }
+      return undefined;
+    },
+    chunk(b, v) {
+      const n = integer(v, 1, 65_536);
+      if (n === undefined) return "chunk must be an integer number of characters from 1 to 65536";
+      b.chunkChars = n;
+      return undefined;
+    },
+    retry(b, v) {
+      const n = integer(v, 0, 86_400);
+      if (n === undefined) return "retry must be an integer number of seconds from 0 to 86400";
+      b.retryAfterSeconds = n;
+      return undefined;
+    },
+  } satisfies Record<string, Apply>),
+);

@@ -53,14 +53,7 @@ export class ChatExchange {
   /** The content chunks of a `say` answer, or null for the default words. */
   readonly #pieces: readonly string[] | null;
 
-  constructor(
-    req: IncomingMessage,
-    res: ServerResponse,
-    b: Readonly<MockBehaviour>,
-    request: ChatRequest,
-    identity: CompletionIdentity,
-    entry?: RecordedRequest,
-  ) {
+  constructor(req: IncomingMessage, res: ServerResponse, b: Readonly<MockBehaviour>, request: ChatRequest, identity: CompletionIdentity, entry?: RecordedRequest) {
     this.#entry = entry;
     this.#req = req;
     this.#res = res;

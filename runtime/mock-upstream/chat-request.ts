@@ -36,8 +36,7 @@ export function readChatRequest(text: string): ChatRequest | string {
   return {
     model,
     stream: body["stream"] === true,
-    includeUsage:
-      typeof streamOptions === "object" && streamOptions !== null && (streamOptions as Record<string, unknown>)["include_usage"] === true,
+    includeUsage: typeof streamOptions === "object" && streamOptions !== null && (streamOptions as Record<string, unknown>)["include_usage"] === true,
     maxTokens: tokenCap(body["max_completion_tokens"]) ?? tokenCap(body["max_tokens"]),
     promptTokens: estimatePromptTokens(messages as unknown[]),
     toolCall: body["tools"] === undefined ? undefined : chooseToolCall(body),

@@ -38,9 +38,7 @@ function tail(choice: string, usage: boolean): string {
 const ROLE_CHOICE = '{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}';
 const ROLE_TAIL = [tail(ROLE_CHOICE, false), tail(ROLE_CHOICE, true)] as const;
 /** Content tails per word index, without and with `"usage":null`. */
-const WORD_TAILS = [false, true].map((usage) =>
-  WORDS.map((w) => tail(`{"index":0,"delta":{"content":"${w}"},"logprobs":null,"finish_reason":null}`, usage)),
-);
+const WORD_TAILS = [false, true].map((usage) => WORDS.map((w) => tail(`{"index":0,"delta":{"content":"${w}"},"logprobs":null,"finish_reason":null}`, usage)));
 const FINISH_TAILS: Record<FinishReason, readonly [string, string]> = {
   stop: [finishTail("stop", false), finishTail("stop", true)],
   length: [finishTail("length", false), finishTail("length", true)],
@@ -107,12 +105,7 @@ function streamPieces(tokens: number, finish: FinishReason, usage: boolean): rea
 }
 
 /** A complete SSE body (role, tokens, finish, optional usage chunk, [DONE]) as one string. */
-export function streamBody(
-  c: CompletionIdentity,
-  tokens: number,
-  finish: FinishReason,
-  promptTokens: number | undefined,
-): string {
+export function streamBody(c: CompletionIdentity, tokens: number, finish: FinishReason, promptTokens: number | undefined): string {
   const head = chunkHead(c);
   const usage = promptTokens !== undefined;
   const body = streamPieces(tokens, finish, usage).join(head);
@@ -128,12 +121,7 @@ export function truncatedStreamBody(c: CompletionIdentity, contentChunks: number
 }
 
 /** A non-streaming `chat.completion` object. */
-export function completionBody(
-  c: CompletionIdentity,
-  tokens: number,
-  finish: FinishReason,
-  promptTokens: number,
-): string {
+export function completionBody(c: CompletionIdentity, tokens: number, finish: FinishReason, promptTokens: number): string {
   // completionText is made of WORDS, which need no JSON escaping (see content.ts).
   return (
     `{"id":"${c.id}","object":"chat.completion","created":${c.created},"model":${c.modelJson},` +

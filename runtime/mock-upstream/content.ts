@@ -7,9 +7,7 @@
  * One token each. Plain ASCII without quotes or backslashes, so a word is its own JSON
  * string content and the wire builders can splice it without JSON.stringify.
  */
-export const WORDS: readonly string[] = Object.freeze([
-  "Tollgate ", "mock ", "says: ", "the ", "quick ", "brown ", "fox ", "jumps ", "over ", "the ", "lazy ", "dog. ",
-]);
+export const WORDS: readonly string[] = Object.freeze(["Tollgate ", "mock ", "says: ", "the ", "quick ", "brown ", "fox ", "jumps ", "over ", "the ", "lazy ", "dog. "]);
 
 /** The i-th token of every completion. */
 function word(i: number): string {

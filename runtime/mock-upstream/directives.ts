@@ -10,9 +10,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { KNOBS, type MockBehaviour } from "./behaviour.js";
 
 /** The outcome of choosing a behaviour: the behaviour and the model name to echo, or an error. */
-export type BehaviourChoice =
-  | { behaviour: Readonly<MockBehaviour>; model: string; error?: undefined }
-  | { error: string };
+export type BehaviourChoice = { behaviour: Readonly<MockBehaviour>; model: string; error?: undefined } | { error: string };
 
 /** `x-mock-*` header → knob name. Checked by direct lookups: no scan, no regex. */
 const HEADER_KNOBS: ReadonlyArray<readonly [header: string, knob: string]> = [
@@ -35,11 +33,7 @@ const HEADER_KNOBS: ReadonlyArray<readonly [header: string, knob: string]> = [
  * Returns the behaviour for a request. On the common path (no `x-mock-*` header, no `+`
  * in the model) it returns `defaults` itself, allocating nothing.
  */
-export function chooseBehaviour(
-  defaults: Readonly<MockBehaviour>,
-  headers: IncomingHttpHeaders,
-  model: string,
-): BehaviourChoice {
+export function chooseBehaviour(defaults: Readonly<MockBehaviour>, headers: IncomingHttpHeaders, model: string): BehaviourChoice {
   let behaviour: MockBehaviour | undefined;
   for (const [header, knob] of HEADER_KNOBS) {
     const value = headers[header];

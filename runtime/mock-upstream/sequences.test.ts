@@ -28,9 +28,13 @@ describe("scripted sequences", () => {
 
   it("answers 401 to one key and 429 with retry-after to another, and serves the rest", async () => {
     const model = "echo+badkey=sk-revoked+limitkey=sk-busy+retry=4";
-    const revoked = await client("sk-revoked").chat.completions.create({ model, messages }).catch((e: unknown) => e);
+    const revoked = await client("sk-revoked")
+      .chat.completions.create({ model, messages })
+      .catch((e: unknown) => e);
     expect((revoked as APIError).status).toBe(401);
-    const busy = await client("sk-busy").chat.completions.create({ model, messages }).catch((e: unknown) => e);
+    const busy = await client("sk-busy")
+      .chat.completions.create({ model, messages })
+      .catch((e: unknown) => e);
     expect((busy as APIError).status).toBe(429);
     expect((busy as APIError).headers?.get("retry-after")).toBe("4");
     const ok = await client("sk-good").chat.completions.create({ model, messages });

@@ -9,10 +9,11 @@
  */
 
 const STOP_WORDS: ReadonlySet<string> = new Set(
-  ("a an the is are was were be been am do does did of to in on at for by with from about as into and or but if then so " +
+  (
+    "a an the is are was were be been am do does did of to in on at for by with from about as into and or but if then so " +
     "what which who whom whose how why when where this that these those it its i me my you your we our us they them their " +
-    "can could would should will shall may might must please tell explain give show let know like just really me s t")
-    .split(" "),
+    "can could would should will shall may might must please tell explain give show let know like just really me s t"
+  ).split(" "),
 );
 
 /** Dimensions of model `words` (or `words-<n>`), or null for other model names. */

@@ -18,11 +18,10 @@ export class FeatureMetrics {
   readonly blocks: LightCounter;
 
   constructor(registry: Registry) {
-    this.cache = new LightCounter(
-      "tollgate_cache_lookups_total",
-      "Response cache lookups by result (hit_exact, hit_semantic, miss, bypass, refresh, skip: not cacheable).",
-      ["gen_ai_request_model", "result"],
-    );
+    this.cache = new LightCounter("tollgate_cache_lookups_total", "Response cache lookups by result (hit_exact, hit_semantic, miss, bypass, refresh, skip: not cacheable).", [
+      "gen_ai_request_model",
+      "result",
+    ]);
     this.findings = new LightCounter(
       "tollgate_guardrail_findings_total",
       "Guardrail findings by direction (input, output), detector and the action taken (block, redact, mask, flag).",

@@ -37,11 +37,12 @@ export function currentLimiters(store: PlanStore | null): ConcurrencyLimiter[] {
 }
 
 export function limiterMetrics(store: () => PlanStore | null): Metric[] {
-  const counter = (key: "waited" | "rejected"): Value[] =>
-    [...limiterCounters].map(([name, c]) => ({ labels: { gen_ai_provider_name: name }, value: c[key] }));
+  const counter = (key: "waited" | "rejected"): Value[] => [...limiterCounters].map(([name, c]) => ({ labels: { gen_ai_provider_name: name }, value: c[key] }));
   return [
     family("tollgate_upstream_queued_total", "Requests that waited for a concurrency slot of an upstream.", "counter", "sum", () => counter("waited")),
-    family("tollgate_upstream_busy_rejections_total", "Requests refused by an upstream's concurrency limit (queue full, or waited too long).", "counter", "sum", () => counter("rejected")),
+    family("tollgate_upstream_busy_rejections_total", "Requests refused by an upstream's concurrency limit (queue full, or waited too long).", "counter", "sum", () =>
+      counter("rejected"),
+    ),
     family("tollgate_upstream_concurrency", "Requests in flight to an upstream that has a concurrency limit, across all worker threads.", "gauge", "max", () =>
       currentLimiters(store()).map((l) => ({ labels: { gen_ai_provider_name: l.name }, value: l.inflight })),
     ),

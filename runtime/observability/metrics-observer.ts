@@ -65,7 +65,11 @@ class PlanMetrics implements PlanAttachment {
     this.tokens = linked.models.map((model) => {
       const byUpstream = new Map<LinkedUpstream, TokenChildren>();
       for (const t of [...model.weighted, ...model.fallbacks]) {
-        if (!byUpstream.has(t.upstream)) byUpstream.set(t.upstream, TOKEN_TYPES.map((type) => m.tokens.labels(model.name, t.upstream.name, type)));
+        if (!byUpstream.has(t.upstream))
+          byUpstream.set(
+            t.upstream,
+            TOKEN_TYPES.map((type) => m.tokens.labels(model.name, t.upstream.name, type)),
+          );
       }
       return byUpstream;
     });

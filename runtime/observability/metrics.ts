@@ -56,11 +56,11 @@ export class GatewayMetrics {
 
   constructor(store: () => PlanStore | null) {
     const registers = [this.registry];
-    this.requests = new LightCounter(
-      "tollgate_requests_total",
-      "Requests answered, by endpoint, public model and status class (aborted: the client went away).",
-      ["endpoint", "gen_ai_request_model", "status_class"],
-    );
+    this.requests = new LightCounter("tollgate_requests_total", "Requests answered, by endpoint, public model and status class (aborted: the client went away).", [
+      "endpoint",
+      "gen_ai_request_model",
+      "status_class",
+    ]);
     this.duration = new LightHistogram(
       "tollgate_request_duration_seconds",
       "Time from request start to the last response byte.",
@@ -73,11 +73,11 @@ export class GatewayMetrics {
       ["gen_ai_request_model"],
       TTFB_BUCKETS,
     );
-    this.attempts = new LightCounter(
-      "tollgate_upstream_attempts_total",
-      "Upstream attempts by provider and outcome (success, 4xx, 5xx, timeout, connect, interrupted, aborted).",
-      ["gen_ai_operation_name", "gen_ai_provider_name", "outcome"],
-    );
+    this.attempts = new LightCounter("tollgate_upstream_attempts_total", "Upstream attempts by provider and outcome (success, 4xx, 5xx, timeout, connect, interrupted, aborted).", [
+      "gen_ai_operation_name",
+      "gen_ai_provider_name",
+      "outcome",
+    ]);
     this.fallbacks = new LightCounter("tollgate_fallbacks_total", "Times a request moved on to another target after a failed attempt.", ["gen_ai_request_model"]);
     this.tokens = new LightCounter(
       "tollgate_tokens_total",

@@ -17,17 +17,15 @@ export class ReliabilityMetrics {
   readonly hedges: LightCounter;
 
   constructor(registry: Registry, store: () => PlanStore | null) {
-    this.retries = new LightCounter(
-      "tollgate_retries_total",
-      "Retries of the same target (backoff, retry-after, or another API key), by the error class that caused them.",
-      ["gen_ai_request_model", "error_class"],
-    );
+    this.retries = new LightCounter("tollgate_retries_total", "Retries of the same target (backoff, retry-after, or another API key), by the error class that caused them.", [
+      "gen_ai_request_model",
+      "error_class",
+    ]);
     this.degraded = new LightCounter("tollgate_degraded_responses_total", "Requests answered with the model's degraded answer.", ["gen_ai_request_model"]);
-    this.hedges = new LightCounter(
-      "tollgate_hedged_requests_total",
-      "Requests that started a hedge attempt, by which attempt answered first (primary, hedge).",
-      ["gen_ai_request_model", "winner"],
-    );
+    this.hedges = new LightCounter("tollgate_hedged_requests_total", "Requests that started a hedge attempt, by which attempt answered first (primary, hedge).", [
+      "gen_ai_request_model",
+      "winner",
+    ]);
     for (const family of [this.retries, this.degraded, this.hedges]) registry.registerMetric(family as unknown as Metric);
     new Gauge({
       name: "tollgate_upstream_health",

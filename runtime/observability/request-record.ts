@@ -16,16 +16,7 @@ import type { QuotaTicket } from "../quotas/quota-ticket.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
-export type EndpointLabel =
-  | "chat_completions"
-  | "embeddings"
-  | "audio_speech"
-  | "audio_transcriptions"
-  | "models"
-  | "health"
-  | "readiness"
-  | "metrics"
-  | "other";
+export type EndpointLabel = "chat_completions" | "embeddings" | "audio_speech" | "audio_transcriptions" | "models" | "health" | "readiness" | "metrics" | "other";
 
 /** How one upstream attempt ended. */
 export type AttemptOutcome = "success" | "4xx" | "5xx" | "timeout" | "connect" | "interrupted" | "aborted";

@@ -19,7 +19,15 @@ export function planQuotasOf(record: RequestRecord): PlanQuotas | null {
   return quotas === undefined || quotas.quotas.length === 0 ? null : quotas;
 }
 
-export async function admitQuotas(quotas: PlanQuotas, ex: Exchange, requestId: string, consumer: LinkedConsumer, model: LinkedModel, demand: Demand, record: RequestRecord): Promise<LinkedModel | null> {
+export async function admitQuotas(
+  quotas: PlanQuotas,
+  ex: Exchange,
+  requestId: string,
+  consumer: LinkedConsumer,
+  model: LinkedModel,
+  demand: Demand,
+  record: RequestRecord,
+): Promise<LinkedModel | null> {
   const admitted = await admitRequest(quotas.service, quotas, ex, requestId, consumer, model, demand, record);
   if (admitted === null) return null;
   if (admitted.unavailable !== null) {

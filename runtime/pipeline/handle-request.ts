@@ -120,7 +120,10 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
   if (consumer === null) {
     return sendError(ex, requestId, {
       code: "invalid_api_key",
-      message: ex.headers.authorization === undefined ? `missing API key: send \`Authorization: Bearer <key>\`${endpoint === "messages" ? " or `x-api-key: <key>`" : ""}` : "invalid API key",
+      message:
+        ex.headers.authorization === undefined
+          ? `missing API key: send \`Authorization: Bearer <key>\`${endpoint === "messages" ? " or `x-api-key: <key>`" : ""}`
+          : "invalid API key",
     });
   }
   record.consumer = consumer.name;

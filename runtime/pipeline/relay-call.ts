@@ -53,7 +53,14 @@ const CLIENT_GONE = new Error("client disconnected");
 
 /** The answer to a client whose request no target could relay. */
 function unsupported(endpoint: RelayEndpoint, model: LinkedModel): ProviderError {
-  return { class: "bad_request", status: 400, message: `the model \`${model.name}\` is not served by a provider that offers /v1/${endpoint}`, code: "unsupported_endpoint", retryAfterMs: null, param: "model" };
+  return {
+    class: "bad_request",
+    status: 400,
+    message: `the model \`${model.name}\` is not served by a provider that offers /v1/${endpoint}`,
+    code: "unsupported_endpoint",
+    retryAfterMs: null,
+    param: "model",
+  };
 }
 
 export class RelayCall implements AttemptOwner, RelayCallsOwner {
@@ -169,15 +176,27 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
     this.#done = true;
     const ex = this.#in.exchange;
     if (body === null) {
-      if (!this.#committed) ex.send(200, [["content-type", attempt.contentType], ["x-request-id", this.#in.requestId]], "");
+      if (!this.#committed)
+        ex.send(
+          200,
+          [
+            ["content-type", attempt.contentType],
+            ["x-request-id", this.#in.requestId],
+          ],
+          "",
+        );
       else ex.end();
       return;
     }
-    ex.send(200, [
-      ["content-type", attempt.contentType],
-      ["x-request-id", this.#in.requestId],
-      ["x-tollgate-attempts", String(this.#attempts)],
-    ], body);
+    ex.send(
+      200,
+      [
+        ["content-type", attempt.contentType],
+        ["x-request-id", this.#in.requestId],
+        ["x-tollgate-attempts", String(this.#attempts)],
+      ],
+      body,
+    );
   }
 
   /** Implements {@link RelayCallsOwner.onCallsDone}: the translated answer, mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
@@ -189,11 +208,15 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
     record.attemptEnded("success");
     record.usage = answer.usage;
     this.#done = true;
-    this.#in.exchange.send(200, [
-      ["content-type", "application/json"],
-      ["x-request-id", this.#in.requestId],
-      ["x-tollgate-attempts", String(this.#attempts)],
-    ], answer.body);
+    this.#in.exchange.send(
+      200,
+      [
+        ["content-type", "application/json"],
+        ["x-request-id", this.#in.requestId],
+        ["x-tollgate-attempts", String(this.#attempts)],
+      ],
+      answer.body,
+    );
   }
 
   /** Implements {@link RelayCallsOwner.onCallsFailed}. */
@@ -230,6 +253,13 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
     this.#done = true;
     const response = clientErrorOf(error, this.#attempts);
     if ("code" in response) return sendError(this.#in.exchange, this.#in.requestId, response);
-    this.#in.exchange.send(response.status, [["content-type", "application/json"], ["x-request-id", this.#in.requestId]], response.body);
+    this.#in.exchange.send(
+      response.status,
+      [
+        ["content-type", "application/json"],
+        ["x-request-id", this.#in.requestId],
+      ],
+      response.body,
+    );
   }
 }

@@ -67,7 +67,15 @@ async function admitJson(ex: Exchange, plan: LinkedPlan, requestId: string): Pro
 }
 
 /** Routes and admits on the plan's quotas: the model to serve, or null after answering. */
-async function routeAndAdmit(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requested: string, requestId: string, record: RequestRecord, demand: () => Demand): Promise<LinkedModel | null> {
+async function routeAndAdmit(
+  ex: Exchange,
+  plan: LinkedPlan,
+  consumer: LinkedConsumer,
+  requested: string,
+  requestId: string,
+  record: RequestRecord,
+  demand: () => Demand,
+): Promise<LinkedModel | null> {
   const model = routeModel(ex, plan, consumer, requested, requestId, record);
   if (model === null) return null;
   const quotas = planQuotasOf(record);

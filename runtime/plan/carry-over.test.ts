@@ -51,7 +51,20 @@ it("keeps a model's prefix index when its candidates are the same, not when they
   const prefixOnly = { scorers: "{ kind: prefix-affinity }" };
   const prompt = "You are a careful assistant. ".repeat(40);
   const pick = (l: LinkedPlan): string =>
-    l.models[0]!.selector!.select({ headers: {}, body: { messages: [{ role: "system", content: prompt }, { role: "user", content: "hi" }] }, stream: false, promptTokens: -1 }, () => 0.5).model;
+    l.models[0]!.selector!.select(
+      {
+        headers: {},
+        body: {
+          messages: [
+            { role: "system", content: prompt },
+            { role: "user", content: "hi" },
+          ],
+        },
+        stream: false,
+        promptTokens: -1,
+      },
+      () => 0.5,
+    ).model;
   // With nothing cached, the prompt's hash picks a candidate on the ring.
   const ringChoice = pick(link(policy(prefixOnly)));
   // Under the old plan that candidate is over its load bound once, so the prefix lands on the other one.

@@ -123,5 +123,15 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     weighted.length === 0
       ? `model ${m.name} has no enabled provider (${[...new Set([...m.weighted, ...m.fallbacks].map((i) => targets[i]!.upstream.disabled))].join("; ")})`
       : null;
-  return { index, name: m.name, weighted, cumulativeWeights, fallbacks, unavailable, fallbackMasks: fallbackMasks(m, enabled), reliability: linkReliability(m.reliability), selector: null };
+  return {
+    index,
+    name: m.name,
+    weighted,
+    cumulativeWeights,
+    fallbacks,
+    unavailable,
+    fallbackMasks: fallbackMasks(m, enabled),
+    reliability: linkReliability(m.reliability),
+    selector: null,
+  };
 }

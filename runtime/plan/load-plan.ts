@@ -43,7 +43,9 @@ export function parsePlan(text: string, source = "plan"): Plan {
   }
   const expected = planHash(record);
   if (record.hash !== expected) {
-    throw new PlanError(`${source}: hash mismatch (the plan says ${String(record.hash)}, its content hashes to ${expected}); the file was edited or corrupted after compilation: recompile it`);
+    throw new PlanError(
+      `${source}: hash mismatch (the plan says ${String(record.hash)}, its content hashes to ${expected}); the file was edited or corrupted after compilation: recompile it`,
+    );
   }
   return value as Plan;
 }

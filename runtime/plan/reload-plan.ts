@@ -12,9 +12,7 @@ import { ServedPlan } from "./served-plan.js";
 import type { Plan } from "../../schemas/plan/plan.js";
 
 /** The result of one reload, as the admin endpoint reports it. */
-export type ReloadResult =
-  | { ok: true; changed: boolean; hash: string }
-  | { ok: false; error: string; hash: string };
+export type ReloadResult = { ok: true; changed: boolean; hash: string } | { ok: false; error: string; hash: string };
 
 export interface ReloaderOptions {
   file: string;
@@ -69,10 +67,13 @@ export class PlanReloader {
       } else {
         const served = new ServedPlan(linkPlan(plan, this.#opts.env, store.current));
         this.#opts.prepare?.(served);
-        const staged = this.#opts.stage === undefined ? null : await this.#opts.stage(plan).catch(async (err: unknown) => {
-          await served.close();
-          throw err;
-        });
+        const staged =
+          this.#opts.stage === undefined
+            ? null
+            : await this.#opts.stage(plan).catch(async (err: unknown) => {
+                await served.close();
+                throw err;
+              });
         store.replace(served);
         await staged?.commit();
         for (const note of served.linked.notes) log("warn", note, { plan: plan.hash });

@@ -24,14 +24,24 @@ export type TemplateTable = ReadonlyMap<string, { readonly index: number; readon
  * Rewrites `body.messages` in place for the route; returns an error for a bad
  * template request, true when the body changed, false when it did not.
  */
-export function applyPrompts(body: Record<string, unknown>, headers: Readonly<Record<string, string>>, templates: TemplateTable, prompts: PlanRoutePrompts | null): GatewayError | boolean {
+export function applyPrompts(
+  body: Record<string, unknown>,
+  headers: Readonly<Record<string, string>>,
+  templates: TemplateTable,
+  prompts: PlanRoutePrompts | null,
+): GatewayError | boolean {
   const templated = applyTemplate(body, headers, templates, prompts);
   if (typeof templated !== "boolean") return templated;
   return applyDecorators(body, prompts) || templated;
 }
 
 /** Renders the requested template (if any) into `body.messages`; an error, or whether the body changed. */
-export function applyTemplate(body: Record<string, unknown>, headers: Readonly<Record<string, string>>, templates: TemplateTable, prompts: PlanRoutePrompts | null): GatewayError | boolean {
+export function applyTemplate(
+  body: Record<string, unknown>,
+  headers: Readonly<Record<string, string>>,
+  templates: TemplateTable,
+  prompts: PlanRoutePrompts | null,
+): GatewayError | boolean {
   let changed = false;
   const named = body["template"] ?? headers[TEMPLATE_HEADER];
   if (named !== undefined) {

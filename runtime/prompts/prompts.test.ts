@@ -35,7 +35,15 @@ describe("applyPrompts", () => {
   it("puts the template first, the client's messages after, decorators around, and removes template fields", () => {
     const body: Record<string, unknown> = { model: "m", template: "t", variables: { text: "x" }, messages: [{ role: "user", content: "own" }] };
     expect(applyPrompts(body, {}, table, prompts)).toBe(true);
-    expect(body).toEqual({ model: "m", messages: [{ role: "system", content: "P" }, { role: "user", content: "[x|3|]" }, { role: "user", content: "own" }, { role: "user", content: "A" }] });
+    expect(body).toEqual({
+      model: "m",
+      messages: [
+        { role: "system", content: "P" },
+        { role: "user", content: "[x|3|]" },
+        { role: "user", content: "own" },
+        { role: "user", content: "A" },
+      ],
+    });
   });
 
   it("leaves a request without template or decorators alone", () => {

@@ -79,7 +79,12 @@ export async function admitRequest(
     const now = service.clock();
     const result = await reserve(service, quotas, ex, consumer, current, applicable, demand, input ?? { tokens: 0, exact: false }, now);
     if (result.kind === "unavailable") {
-      sendError(ex, requestId, { code: "quota_store_unavailable", message: `quota \`${result.quota.name}\` cannot be checked right now (its store is unavailable)`, retryAfter: 1 }, []);
+      sendError(
+        ex,
+        requestId,
+        { code: "quota_store_unavailable", message: `quota \`${result.quota.name}\` cannot be checked right now (its store is unavailable)`, retryAfter: 1 },
+        [],
+      );
       return null;
     }
     if (result.kind === "admitted") {
@@ -161,7 +166,10 @@ async function reserve(
   if (shared.length > 0) {
     let outcome: AdmitOutcome | StoreUnavailable;
     try {
-      outcome = await shared[0]!.store.admit(now, shared.map((c) => c.spec));
+      outcome = await shared[0]!.store.admit(
+        now,
+        shared.map((c) => c.spec),
+      );
     } catch (err) {
       outcome = err instanceof StoreUnavailable ? err : new StoreUnavailable(String(err));
     }
@@ -187,7 +195,10 @@ async function reserve(
 
 function admitOn(store: CounterStore, now: number, counters: readonly ReservedCounter[]): AdmitOutcome | StoreUnavailable {
   try {
-    return store.admit(now, counters.map((c) => c.spec)) as AdmitOutcome;
+    return store.admit(
+      now,
+      counters.map((c) => c.spec),
+    ) as AdmitOutcome;
   } catch (err) {
     if (err instanceof StoreUnavailable) return err;
     throw err;
@@ -202,7 +213,12 @@ function refusal(counters: readonly ReservedCounter[], outcome: AdmitOutcome, fi
 /** Gives back what an admission reserved (another store refused the request). */
 function refund(counters: readonly ReservedCounter[], now: number): void {
   if (counters.length === 0) return;
-  void Promise.resolve(counters[0]!.store.settle(now, counters.map((c) => ({ ...c.spec, amount: -c.spec.amount })))).catch(() => undefined);
+  void Promise.resolve(
+    counters[0]!.store.settle(
+      now,
+      counters.map((c) => ({ ...c.spec, amount: -c.spec.amount })),
+    ),
+  ).catch(() => undefined);
 }
 
 function collectFigures(figures: Map<HeaderKind, HeaderFigures>, counters: readonly ReservedCounter[], outcome: AdmitOutcome): void {
@@ -306,7 +322,10 @@ function formatAmount(value: number, q: LinkedQuota): string {
 }
 
 function sendError(ex: Exchange, requestId: string, err: GatewayError, extra: [string, string][]): void {
-  const headers: [string, string][] = [["content-type", "application/json"], ["x-request-id", requestId]];
+  const headers: [string, string][] = [
+    ["content-type", "application/json"],
+    ["x-request-id", requestId],
+  ];
   if (err.retryAfter !== undefined) headers.push(["retry-after", String(err.retryAfter)]);
   headers.push(...extra);
   ex.send(err.code === "quota_store_unavailable" ? 503 : 429, headers, errorBody(err));

@@ -47,8 +47,8 @@ function estimateRun(text: string): number {
     const c = text.charCodeAt(i);
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
       afterPunct = false;
-      if (digits > 0) (tokens += Math.ceil(digits / 3)), (digits = 0);
-      if (punct > 0) (tokens += punctTokens(punct)), (punct = 0);
+      if (digits > 0) ((tokens += Math.ceil(digits / 3)), (digits = 0));
+      if (punct > 0) ((tokens += punctTokens(punct)), (punct = 0));
       // Case changes inside a word (past a leading capital) split it: camelCase, and random text such as base64.
       const upper = c <= 90;
       if (letters > 1 && upper !== wasUpper) switches++;
@@ -57,15 +57,15 @@ function estimateRun(text: string): number {
       letters++;
       continue;
     }
-    if (letters > 0) (tokens += Math.max(wordTokens(letters), switches + 1)), (letters = 0), (switches = 0);
+    if (letters > 0) ((tokens += Math.max(wordTokens(letters), switches + 1)), (letters = 0), (switches = 0));
     if (c >= 48 && c <= 57) {
-      if (punct > 0) (tokens += punctTokens(punct)), (punct = 0);
+      if (punct > 0) ((tokens += punctTokens(punct)), (punct = 0));
       digits++;
       continue;
     }
-    if (digits > 0) (tokens += Math.ceil(digits / 3)), (digits = 0);
+    if (digits > 0) ((tokens += Math.ceil(digits / 3)), (digits = 0));
     if (c === 32) {
-      if (punct > 0) (tokens += punctTokens(punct)), (punct = 0);
+      if (punct > 0) ((tokens += punctTokens(punct)), (punct = 0));
       // One space joins the next word; each further space in a run is (roughly) its own token share.
       spaces++;
       continue;
@@ -74,7 +74,7 @@ function estimateRun(text: string): number {
     spaces = 0;
     if (c === 10 || c === 13 || c === 9) {
       // Punctuation takes the newlines after it into its own token; otherwise a run of newlines/tabs is one token.
-      if (punct > 0) (tokens += punctTokens(punct)), (punct = 0), (afterPunct = true);
+      if (punct > 0) ((tokens += punctTokens(punct)), (punct = 0), (afterPunct = true));
       else if (!afterPunct && (i === 0 || !isLineSpace(text.charCodeAt(i - 1)))) tokens++;
       continue;
     }
@@ -83,7 +83,7 @@ function estimateRun(text: string): number {
       punct++;
       continue;
     }
-    if (punct > 0) (tokens += punctTokens(punct)), (punct = 0);
+    if (punct > 0) ((tokens += punctTokens(punct)), (punct = 0));
     if (c >= 0xd800 && c <= 0xdbff) {
       // A surrogate pair (emoji, rare CJK): several byte-level tokens.
       tokens += 2;

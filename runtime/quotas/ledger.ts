@@ -115,7 +115,16 @@ export class UsageLedger {
           characters: v(CHARACTERS),
         };
       };
-      return { consumer, team: team === "" ? null : team, model, provider: provider === "" ? null : provider, hour: figures(0), day: figures(1), month: figures(2), total: figures(3) };
+      return {
+        consumer,
+        team: team === "" ? null : team,
+        model,
+        provider: provider === "" ? null : provider,
+        hour: figures(0),
+        day: figures(1),
+        month: figures(2),
+        total: figures(3),
+      };
     });
   }
 }

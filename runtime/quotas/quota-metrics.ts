@@ -16,7 +16,10 @@ export class QuotaMetrics {
 
   constructor(metrics: GatewayMetrics | null) {
     this.cost = new LightCounter("tollgate_cost_usd_total", "Spend in USD of served requests at the serving target's price, by public model.", ["gen_ai_request_model"]);
-    this.rejections = new LightCounter("tollgate_quota_rejections_total", "Requests a quota refused, by quota and action (reject: 429; downgrade: served by a cheaper model).", ["quota", "action"]);
+    this.rejections = new LightCounter("tollgate_quota_rejections_total", "Requests a quota refused, by quota and action (reject: 429; downgrade: served by a cheaper model).", [
+      "quota",
+      "action",
+    ]);
     this.storeFailures = new LightCounter(
       "tollgate_quota_store_failures_total",
       "Quota checks whose store could not answer, by store and mode (open: admitted uncounted; closed: refused with 503).",

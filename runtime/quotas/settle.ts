@@ -70,7 +70,18 @@ export function actualUsage(record: RequestRecord, ticket: QuotaTicket | null): 
   const characters = usage?.inputCharacters ?? ticket?.characters ?? 0;
   const price = target.price ?? null;
   const cost = price === null ? 0 : costUsd(price, { inputTokens: input, cachedInputTokens: cached, outputTokens: output, audioSeconds, characters });
-  return { charged: true, target, source, inputTokens: input, cachedInputTokens: cached, outputTokens: output, reasoningTokens: reasoning, costUsd: cost, audioSeconds, characters };
+  return {
+    charged: true,
+    target,
+    source,
+    inputTokens: input,
+    cachedInputTokens: cached,
+    outputTokens: output,
+    reasoningTokens: reasoning,
+    costUsd: cost,
+    audioSeconds,
+    characters,
+  };
 }
 
 /** What a quota's counter really used, in its unit. */

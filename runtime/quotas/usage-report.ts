@@ -114,7 +114,16 @@ function teamTotals(rows: readonly LedgerRow[]): TeamTotals[] {
     into.audioSeconds = round6(into.audioSeconds + f.audioSeconds);
     into.characters += f.characters;
   };
-  const zero = (): Omit<LedgerFigures, "windowStart"> => ({ requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, audioSeconds: 0, characters: 0 });
+  const zero = (): Omit<LedgerFigures, "windowStart"> => ({
+    requests: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    audioSeconds: 0,
+    characters: 0,
+  });
   for (const row of rows) {
     if (row.team === null) continue;
     let t = teams.get(row.team);

@@ -14,15 +14,13 @@ const EXTRA_FIELDS = ["paths", "consumers", "promptTokens", "classifiers"] as co
 
 /** Links the route table against the linked models. */
 export function linkRouteTable(routing: PlanRouteTable, models: readonly LinkedModel[], consumerCount = 0): LinkedRouteTable {
-  const routes = routing.routes.map(
-    (r, index): LinkedRoute => ({
-      index,
-      name: r.name,
-      model: models[r.model]!,
-      conditions: r.headers === undefined ? null : linkHeaderConditions(r.name, r.headers),
-      extras: EXTRA_FIELDS.some((f) => r[f] !== undefined) ? new LinkedRouteExtras(r, consumerCount) : null,
-    }),
-  );
+  const routes = routing.routes.map((r, index): LinkedRoute => ({
+    index,
+    name: r.name,
+    model: models[r.model]!,
+    conditions: r.headers === undefined ? null : linkHeaderConditions(r.name, r.headers),
+    extras: EXTRA_FIELDS.some((f) => r[f] !== undefined) ? new LinkedRouteExtras(r, consumerCount) : null,
+  }));
   const withExtras = routes.filter((r) => r.extras !== null);
   const routeFacts =
     withExtras.length === 0
@@ -34,7 +32,11 @@ export function linkRouteTable(routing: PlanRouteTable, models: readonly LinkedM
   // `exact` and `guarded` never share a name; both become one map, so any exact name costs one lookup.
   const exactRoutes = new Map<string, readonly LinkedRoute[]>();
   for (const [name, route] of Object.entries(routing.exact)) exactRoutes.set(name, [routes[route]!]);
-  for (const [name, candidates] of Object.entries(routing.guarded ?? {})) exactRoutes.set(name, candidates.map((i) => routes[i]!));
+  for (const [name, candidates] of Object.entries(routing.guarded ?? {}))
+    exactRoutes.set(
+      name,
+      candidates.map((i) => routes[i]!),
+    );
   const globRoutes = routing.globs.map((g) => ({ regex: new RegExp(g.regex), route: routes[g.route]! }));
   return { routes, exactRoutes, globRoutes, routeFacts };
 }

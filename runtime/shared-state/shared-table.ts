@@ -150,5 +150,5 @@ export function hashKey(key: string): number {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
   }
-  return ((a >>> 12) * 0x100000000 + (b >>> 0)) + 1;
+  return (a >>> 12) * 0x100000000 + (b >>> 0) + 1;
 }

@@ -7,9 +7,7 @@
  */
 
 /** Upper bounds (ms) of the latency histogram buckets; one more bucket catches the rest. */
-export const LATENCY_BOUNDS_MS = [
-  5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10_000, 15_000, 30_000, 60_000, 120_000,
-] as const;
+export const LATENCY_BOUNDS_MS = [5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10_000, 15_000, 30_000, 60_000, 120_000] as const;
 
 /** Requests, tokens and spend of one (consumer, model) pair. */
 export interface UsageCell {

@@ -23,9 +23,11 @@ const WAIT_SLICE_MS = 50;
 export const limiterCounters = new Map<string, { waited: number; rejected: number }>();
 
 /** Atomics.waitAsync (ES2024; in Node since 16), typed here because the project's lib is ES2023. */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
 
 /** Why a request got no slot. */
 export type SlotRefusal = "queue-full" | "queue-timeout";

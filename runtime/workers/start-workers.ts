@@ -109,8 +109,7 @@ export async function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Ga
             if (r.ok && r.changed) metrics.setPlan(r.hash, store.current.plan.compilerVersion);
           },
         });
-  const reload = (reason: string): Promise<ReloadResult> =>
-    reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason);
+  const reload = (reason: string): Promise<ReloadResult> => (reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason));
 
   const renderMetrics = async (): Promise<string> => {
     type Json = Parameters<typeof AggregatorRegistry.aggregate>[0][number];

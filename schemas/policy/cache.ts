@@ -19,7 +19,9 @@ export const SemanticCache = z
   .strictObject({
     embedding: z
       .strictObject({
-        provider: Name.describe("The provider that computes embeddings: an OpenAI-compatible kind (`/embeddings`), `azure-openai` (its deployment), `bedrock` (InvokeModel: Titan, Cohere Embed), `gemini` (`embedContent`) or `vertex` (`:predict`)."),
+        provider: Name.describe(
+          "The provider that computes embeddings: an OpenAI-compatible kind (`/embeddings`), `azure-openai` (its deployment), `bedrock` (InvokeModel: Titan, Cohere Embed), `gemini` (`embedContent`) or `vertex` (`:predict`).",
+        ),
         model: z.string().min(1).describe("The embedding model sent to it."),
       })
       .describe("Where embeddings come from."),
@@ -51,7 +53,12 @@ export const Memory = z
   .strictObject({
     maxTurns: z.number().int().positive().max(1000).optional().describe("Most prior turns (a user message and its answer) supplied. Default 20."),
     maxTokens: z.number().int().positive().optional().describe("Most estimated tokens of prior turns supplied. Default 4000."),
-    contextWindow: z.number().int().positive().optional().describe("The target model's context window in tokens; prior turns are trimmed to fit the request within it. Default 128000."),
+    contextWindow: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("The target model's context window in tokens; prior turns are trimmed to fit the request within it. Default 128000."),
     ttl: Duration.optional().describe("How long a conversation is kept after its last turn. Default 1h."),
     store: StateStore.optional().describe("`redis` shares conversations across replicas through `stores.redis`. Default `memory` (in-process)."),
     maxSessions: z.number().int().positive().optional().describe("In-process only: most conversations kept (least recently used go first). Default 10000."),

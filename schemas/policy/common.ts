@@ -43,7 +43,10 @@ export const ModelPattern = z
  */
 export const Tags = z
   .record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, "a tag name uses letters, digits and . _ - / and starts with a letter or digit").max(64),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, "a tag name uses letters, digits and . _ - / and starts with a letter or digit")
+      .max(64),
     z.union([z.string().max(128), z.boolean(), z.number()]),
   )
   .describe("Labels such as `region: eu` or `zdr: true`, matched by constraints.");
@@ -68,11 +71,7 @@ export const HeaderName = z
   .describe("An HTTP header name; case does not matter.");
 
 /** A regular expression in JavaScript syntax, compiled with the `u` flag; checked for catastrophic backtracking. */
-export const Regex = z
-  .string()
-  .min(1)
-  .max(1024)
-  .describe("A JavaScript regular expression (compiled with the `u` flag, unanchored unless it uses ^ and $).");
+export const Regex = z.string().min(1).max(1024).describe("A JavaScript regular expression (compiled with the `u` flag, unanchored unless it uses ^ and $).");
 
 export type Tags = z.infer<typeof Tags>;
 export type Price = z.infer<typeof Price>;

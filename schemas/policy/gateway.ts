@@ -32,7 +32,10 @@ export const GatewayPolicy = z
     secrets: z.array(SecretDeclaration).optional().describe("The environment variables this policy's `env:` references may name; when given, every one must be declared."),
     limits: Limits.optional(),
     templates: z.array(Template).optional().describe("Prompt templates clients name in `template`, rendered by the gateway."),
-    quotas: z.array(Quota).optional().describe("Quotas and budgets: limits on requests, tokens, spend, seconds of audio or characters of speech per window, enforced before the upstream call."),
+    quotas: z
+      .array(Quota)
+      .optional()
+      .describe("Quotas and budgets: limits on requests, tokens, spend, seconds of audio or characters of speech per window, enforced before the upstream call."),
     stores: Stores.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),
     tests: z.array(PolicyTest).optional().describe("Policy unit tests, run by `tollgate test` and by `compile`; never part of the plan."),

@@ -7,7 +7,11 @@ import { z } from "zod";
 import { GUARDRAIL_ACTIONS } from "../catalog/guardrails.js";
 import { Duration, Name, Regex } from "./common.js";
 
-const Action = z.enum(GUARDRAIL_ACTIONS).describe("`block` refuses (400 `content_blocked`), `redact` replaces with a typed placeholder such as `[EMAIL_1]`, `mask` hides all but a few characters, `flag` only records the finding in the audit log.");
+const Action = z
+  .enum(GUARDRAIL_ACTIONS)
+  .describe(
+    "`block` refuses (400 `content_blocked`), `redact` replaces with a typed placeholder such as `[EMAIL_1]`, `mask` hides all but a few characters, `flag` only records the finding in the audit log.",
+  );
 
 export const PiiActions = z
   .strictObject({
@@ -69,7 +73,12 @@ export const InputChecks = z
     ...TextChecks,
     injection: Injection.optional(),
     maxMessages: z.number().int().positive().optional().describe("Most messages a request may have."),
-    maxPromptTokens: z.number().int().positive().optional().describe("Most prompt tokens, by a cheap estimate (¼ token per ASCII character, 1 per other character, 4 per message)."),
+    maxPromptTokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Most prompt tokens, by a cheap estimate (¼ token per ASCII character, 1 per other character, 4 per message)."),
     moderation: Moderation.optional(),
   })
   .describe("Checks on the request (the messages sent upstream).");
@@ -77,7 +86,13 @@ export const InputChecks = z
 export const OutputChecks = z
   .strictObject({
     ...TextChecks,
-    window: z.number().int().min(8).max(4096).optional().describe("Streams: characters held back so a finding split across chunks is seen whole. Default 48 (or the longest deny term)."),
+    window: z
+      .number()
+      .int()
+      .min(8)
+      .max(4096)
+      .optional()
+      .describe("Streams: characters held back so a finding split across chunks is seen whole. Default 48 (or the longest deny term)."),
   })
   .describe("Checks on the answer, streamed or not.");
 

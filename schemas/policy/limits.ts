@@ -15,15 +15,8 @@ export const AssumedTokens = z
 
 export const Limits = z
   .strictObject({
-    maxWorstCaseLatency: Duration.optional().describe(
-      "Error when the sum of the `timeouts.total` of every attempt a request can make exceeds this.",
-    ),
-    maxWorstCaseCost: z
-      .number()
-      .positive()
-      .finite()
-      .optional()
-      .describe("Error (USD) when one request billed on every attempt at `assumedTokens` could cost more than this."),
+    maxWorstCaseLatency: Duration.optional().describe("Error when the sum of the `timeouts.total` of every attempt a request can make exceeds this."),
+    maxWorstCaseCost: z.number().positive().finite().optional().describe("Error (USD) when one request billed on every attempt at `assumedTokens` could cost more than this."),
     assumedTokens: AssumedTokens.optional(),
   })
   .describe("Worst-case ceilings per request, checked by `tollgate check`.");

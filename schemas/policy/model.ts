@@ -29,11 +29,7 @@ export const Target = z
 export const Fallback = z
   .strictObject({
     provider: Name.optional().describe("The provider to fall back to. Omit it to fall back to the public model named by `model`."),
-    model: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("With `provider`: the model name sent upstream (default: the public model name). Without: a public model to fall back to."),
+    model: z.string().min(1).optional().describe("With `provider`: the model name sent upstream (default: the public model name). Without: a public model to fall back to."),
     price: Price.optional(),
     on: ErrorClasses.optional().describe(
       "The failures this fallback is tried after. Default: rate_limited, overloaded, server, timeout, connect, interrupted, auth. Name `context_too_long` for a model with a larger window, `content_filtered` for an alternative.",

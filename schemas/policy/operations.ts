@@ -11,9 +11,7 @@ export const Shutdown = z
     grace: Duration.optional().describe(
       "After SIGTERM, how long the listener keeps accepting connections while /readyz already answers 503, so load balancers notice. Default 5s.",
     ),
-    deadline: Duration.optional().describe(
-      "After the grace, how long in-flight requests (streams included) get to finish before they are ended with an error. Default 30s.",
-    ),
+    deadline: Duration.optional().describe("After the grace, how long in-flight requests (streams included) get to finish before they are ended with an error. Default 30s."),
   })
   .describe("Graceful shutdown on SIGTERM.");
 
@@ -52,7 +50,10 @@ export const Traces = z
 const AlertRule = z
   .strictObject({
     name: z.string().min(1).max(128).describe("The rule's name, in notifications and /admin/alerts."),
-    successRate: z.strictObject({ below: z.number().min(0).max(1) }).optional().describe("Fire when the share of successful API requests over the window is below this (0…1)."),
+    successRate: z
+      .strictObject({ below: z.number().min(0).max(1) })
+      .optional()
+      .describe("Fire when the share of successful API requests over the window is below this (0…1)."),
     p95Latency: z.strictObject({ above: Duration }).optional().describe("Fire when the 95th percentile request latency over the window is above this."),
     spendRate: z.strictObject({ above: z.number().positive() }).optional().describe("Fire when spend over the window, in USD per hour, is above this."),
     window: Duration.optional().describe("The span the condition is measured over. Default 5m."),

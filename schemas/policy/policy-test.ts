@@ -31,19 +31,17 @@ export const PolicyTestTarget = z
   .strictObject({
     provider: Name.describe("The provider of the first attempt."),
     model: z.string().min(1).optional().describe("The upstream model name of the first attempt."),
-    share: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe("The share of requests whose first attempt goes there (0 to 1). Without it, the first attempt must always go there."),
+    share: z.number().min(0).max(1).optional().describe("The share of requests whose first attempt goes there (0 to 1). Without it, the first attempt must always go there."),
   })
   .describe("Where the first attempt goes.");
 
 export const PolicyTestRejection = z
   .strictObject({
     status: z.union([z.literal(401), z.literal(403), z.literal(404)]).describe("The HTTP status: 401 no or unknown key, 403 model not allowed, 404 no route."),
-    code: z.enum(Object.keys(rejectionCodes) as [keyof typeof rejectionCodes, ...(keyof typeof rejectionCodes)[]]).optional().describe("The error code."),
+    code: z
+      .enum(Object.keys(rejectionCodes) as [keyof typeof rejectionCodes, ...(keyof typeof rejectionCodes)[]])
+      .optional()
+      .describe("The error code."),
   })
   .describe("The request is refused.");
 

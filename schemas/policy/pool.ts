@@ -32,20 +32,12 @@ export const Pool = z
       .optional()
       .describe("What the endpoints run: an OpenAI-compatible server (`vllm`, `sglang`, `tgi`, `ollama` or plain `openai-compatible`). Default openai-compatible."),
     endpoints: z.array(PoolEndpoint).min(1).max(256).describe("The endpoints of the pool."),
-    gpuWeights: z
-      .record(GpuType, z.number().positive().finite())
-      .optional()
-      .describe("Relative weight of one GPU of each type, e.g. `{ H100: 3, A100: 1 }`."),
+    gpuWeights: z.record(GpuType, z.number().positive().finite()).optional().describe("Relative weight of one GPU of each type, e.g. `{ H100: 3, A100: 1 }`."),
     throughput: z
       .record(GpuType, z.number().positive().finite())
       .optional()
       .describe("Declared throughput of one GPU of each type (e.g. tokens per second); weights are derived from it. Give this or `gpuWeights`."),
-    loadBound: z
-      .number()
-      .min(1)
-      .max(10)
-      .optional()
-      .describe("An endpoint takes a request only while its requests in flight stay within this factor of its share. Default 1.25."),
+    loadBound: z.number().min(1).max(10).optional().describe("An endpoint takes a request only while its requests in flight stay within this factor of its share. Default 1.25."),
     apiKeys: z.array(SecretRef).optional().describe("API keys as secret references, used in turn on every endpoint. Omit for servers that need none."),
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections per endpoint. Default 128."),

@@ -30,10 +30,7 @@ export const TemplateVariable = z
 export const TemplateMessage = z
   .strictObject({
     role: PromptRole,
-    content: z
-      .string()
-      .max(1_000_000)
-      .describe("Message text; `{{name}}` inserts a declared variable, `\\{{` writes a literal `{{`."),
+    content: z.string().max(1_000_000).describe("Message text; `{{name}}` inserts a declared variable, `\\{{` writes a literal `{{`."),
   })
   .describe("One message of a template.");
 

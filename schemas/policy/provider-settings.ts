@@ -11,10 +11,7 @@ const Param = z.string().regex(/^[a-z_][a-z0-9_]*$/, "a request parameter name s
 
 export const CompatSettings = z
   .strictObject({
-    streamUsage: z
-      .boolean()
-      .optional()
-      .describe("The server honours `stream_options.include_usage` (the gateway then asks for usage on every stream). Default from the catalog."),
+    streamUsage: z.boolean().optional().describe("The server honours `stream_options.include_usage` (the gateway then asks for usage on every stream). Default from the catalog."),
     renameParams: z.record(Param, Param).optional().describe("Request fields renamed before sending, e.g. `max_completion_tokens: max_tokens`."),
     dropParams: z.array(Param).optional().describe("Request fields removed before sending (parameters the server rejects)."),
     tools: z.boolean().optional().describe("The server supports tools / function calling. When false, such requests get a clear 400."),
@@ -24,10 +21,7 @@ export const CompatSettings = z
 
 export const AzureSettings = z
   .strictObject({
-    apiVersion: z
-      .string()
-      .optional()
-      .describe("The `api-version` query parameter, e.g. `2024-10-21` (the default), or `v1` for the v1 API (`/openai/v1/…`)."),
+    apiVersion: z.string().optional().describe("The `api-version` query parameter, e.g. `2024-10-21` (the default), or `v1` for the v1 API (`/openai/v1/…`)."),
   })
   .describe("Azure OpenAI settings. A target's `model` is the deployment name.");
 
@@ -35,7 +29,10 @@ export const AnthropicSettings = z
   .strictObject({
     version: z.string().optional().describe("The `anthropic-version` header. Default `2023-06-01`."),
     maxTokens: z.number().int().positive().optional().describe("`max_tokens` sent when a request has none (Anthropic requires it). Default 4096."),
-    beta: z.array(z.string().regex(/^[a-z0-9-]+$/)).optional().describe("`anthropic-beta` feature flags sent with every request."),
+    beta: z
+      .array(z.string().regex(/^[a-z0-9-]+$/))
+      .optional()
+      .describe("`anthropic-beta` feature flags sent with every request."),
   })
   .describe("Anthropic Messages API settings.");
 
@@ -51,12 +48,22 @@ export const BedrockSettings = z
 
 export const VertexSettings = z
   .strictObject({
-    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id: 6-30 lower-case letters, digits and hyphens").describe("Google Cloud project id."),
-    location: z.string().regex(/^[a-z0-9-]+$/, "a region such as `us-central1`, or `global`").describe("Region such as `us-central1`, or `global`."),
+    project: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id: 6-30 lower-case letters, digits and hyphens")
+      .describe("Google Cloud project id."),
+    location: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "a region such as `us-central1`, or `global`")
+      .describe("Region such as `us-central1`, or `global`."),
     accessToken: SecretRef.describe(
       "OAuth2 access token (a secret reference). Tokens expire hourly: refresh it outside the gateway (e.g. a sidecar writing `gcloud auth print-access-token` to a file); a `file:` reference is re-read when the file changes.",
     ),
-    publisher: z.string().regex(/^[a-z0-9-]+$/).optional().describe("Model publisher in the resource path. Default `google`."),
+    publisher: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .optional()
+      .describe("Model publisher in the resource path. Default `google`."),
   })
   .describe("Google Vertex AI settings.");
 

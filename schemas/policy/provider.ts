@@ -43,10 +43,7 @@ export const Provider = z
     anthropic: AnthropicSettings.optional(),
     bedrock: BedrockSettings.optional(),
     vertex: VertexSettings.optional(),
-    optional: z
-      .boolean()
-      .optional()
-      .describe("When true, a provider whose secrets are unset at startup is disabled (and its targets skipped) instead of failing startup."),
+    optional: z.boolean().optional().describe("When true, a provider whose secrets are unset at startup is disabled (and its targets skipped) instead of failing startup."),
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
     tags: Tags.optional(),

@@ -20,10 +20,7 @@ export const QuotaMatch = z
   .describe("Which requests the quota applies to; every list given must match. Omitted: all requests.");
 
 export const QuotaAction = z
-  .union([
-    z.literal("reject"),
-    z.strictObject({ downgrade: Name.describe("The public model that serves the request instead (usually a cheaper one).") }),
-  ])
+  .union([z.literal("reject"), z.strictObject({ downgrade: Name.describe("The public model that serves the request instead (usually a cheaper one).") })])
   .describe("What happens when the quota is exhausted: `reject` (429, default) or `{ downgrade: <model> }`.");
 
 export const Quota = z
@@ -42,11 +39,21 @@ export const Quota = z
       .positive()
       .finite()
       .optional()
-      .describe("Makes the quota a token bucket: at most `burst` at once, refilled continuously at `limit` per window. Without it the window is fixed (resets at the window boundary)."),
-    scope: z.enum(QUOTA_SCOPES).optional().describe("One counter for everything (`global`, default), or one per team, consumer, API key, public model, provider, or value of `header`."),
-    header: HeaderName.optional().describe("With `scope: header`: the request header whose value keys the counter (e.g. `x-tenant`). A request without it is not counted by this quota."),
+      .describe(
+        "Makes the quota a token bucket: at most `burst` at once, refilled continuously at `limit` per window. Without it the window is fixed (resets at the window boundary).",
+      ),
+    scope: z
+      .enum(QUOTA_SCOPES)
+      .optional()
+      .describe("One counter for everything (`global`, default), or one per team, consumer, API key, public model, provider, or value of `header`."),
+    header: HeaderName.optional().describe(
+      "With `scope: header`: the request header whose value keys the counter (e.g. `x-tenant`). A request without it is not counted by this quota.",
+    ),
     match: QuotaMatch.optional(),
-    consistency: z.enum(["local", "shared"]).optional().describe("`local`: counted in this gateway process (all its threads); `shared`: across every replica through `stores.redis`. Default `local`."),
+    consistency: z
+      .enum(["local", "shared"])
+      .optional()
+      .describe("`local`: counted in this gateway process (all its threads); `shared`: across every replica through `stores.redis`. Default `local`."),
     action: QuotaAction.optional(),
     onStoreFailure: z
       .enum(["open", "closed"])
@@ -62,7 +69,9 @@ export const Quota = z
     count: z
       .enum(["estimate", "exact"])
       .optional()
-      .describe("Prompt tokens at admission: a cheap bounded estimate (default) or an exact tokenizer count off the event loop (falls back to the estimate past its time budget). Settled with the upstream's usage either way."),
+      .describe(
+        "Prompt tokens at admission: a cheap bounded estimate (default) or an exact tokenizer count off the event loop (falls back to the estimate past its time budget). Settled with the upstream's usage either way.",
+      ),
   })
   .describe("A limit on requests, tokens or spend per window.");
 

@@ -66,13 +66,9 @@ export const Backoff = z
 export const Retry = z
   .strictObject({
     attempts: z.number().int().min(0).max(10).describe("Retries of the same target before moving on."),
-    on: ErrorClasses.optional().describe(
-      "Error classes retried on the same target. Default: rate_limited, overloaded, server, timeout, connect, interrupted.",
-    ),
+    on: ErrorClasses.optional().describe("Error classes retried on the same target. Default: rate_limited, overloaded, server, timeout, connect, interrupted."),
     backoff: Backoff.optional(),
-    maxRetryAfter: Duration.optional().describe(
-      "A `retry-after` up to this is waited for before the retry; a longer one moves on at once. Default 30s.",
-    ),
+    maxRetryAfter: Duration.optional().describe("A `retry-after` up to this is waited for before the retry; a longer one moves on at once. Default 30s."),
   })
   .describe("Retries of the same target, before the attempt order moves on.");
 

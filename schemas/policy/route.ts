@@ -35,10 +35,7 @@ const OneOrMore = z.union([Name, z.array(Name).min(1)]);
 export const RouteMatch = z
   .strictObject({
     model: ModelPattern.optional().describe("The requested model name: exact, or a glob. Default: any name (`*`)."),
-    headers: z
-      .record(HeaderName, HeaderMatch)
-      .optional()
-      .describe("Request headers that must match, by name (case-insensitive); all must hold."),
+    headers: z.record(HeaderName, HeaderMatch).optional().describe("Request headers that must match, by name (case-insensitive); all must hold."),
     path: z
       .union([z.string().regex(/^\//, "a path starts with `/`"), z.array(z.string().regex(/^\//, "a path starts with `/`")).min(1)])
       .optional()

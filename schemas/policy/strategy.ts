@@ -30,7 +30,9 @@ export const StrategyOptions = z
       .min(1)
       .max(10)
       .optional()
-      .describe("Bounded load: a target takes a request only while its requests in flight stay within this factor of its fair share. Default 1.25 for affinity and GPU pools, off otherwise."),
+      .describe(
+        "Bounded load: a target takes a request only while its requests in flight stay within this factor of its fair share. Default 1.25 for affinity and GPU pools, off otherwise.",
+      ),
     exploration: z.number().min(0).max(0.5).optional().describe("`latency`: share of requests sent to a random target to keep measuring all of them. Default 0.05."),
     latencyHalfLife: z.number().int().min(1).max(10_000).optional().describe("`latency`: samples after which an old latency counts half in the EWMA. Default 20."),
     sessionHeader: HeaderName.optional().describe("`session-affinity`: the header carrying the session id. Default `x-session-id`."),

@@ -34,7 +34,10 @@ function tollgate(args: string[], cwd = REPO_ROOT): Promise<Run> {
 
 /** Output with the temporary directory and plan hashes masked, for snapshots. */
 function masked(text: string): string {
-  return text.split(tmp).join("<tmp>").replace(/sha256:[0-9a-f]{12,64}/g, "sha256:<hash>");
+  return text
+    .split(tmp)
+    .join("<tmp>")
+    .replace(/sha256:[0-9a-f]{12,64}/g, "sha256:<hash>");
 }
 
 const write = (name: string, text: string): string => {
@@ -65,10 +68,10 @@ describe.concurrent("compile with TypeScript and a source map", () => {
   it("reports a typo'd provider in TypeScript as a type error at file:line:col (types from dist/)", async ({ expect }) => {
     const run = await tollgate(["check", "test/compiler/cases/ts-type-error"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("policy.ts:9:40: error TG1101: TS2820: Type '\"opneai\"' is not assignable to type '\"openai\" | \"vllm\"'. Did you mean '\"openai\"'?");
+    expect(run.stderr).toContain('policy.ts:9:40: error TG1101: TS2820: Type \'"opneai"\' is not assignable to type \'"openai" | "vllm"\'. Did you mean \'"openai"\'?');
   });
 
-  it("resolves `import … from \"tollgate\"` from examples/ through the package exports", ({ expect }) => {
+  it('resolves `import … from "tollgate"` from examples/ through the package exports', ({ expect }) => {
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", 'import { defineGateway } from "tollgate"; console.log(typeof defineGateway)'], {
       cwd: join(REPO_ROOT, "examples/typescript"),
       encoding: "utf8",

@@ -48,8 +48,8 @@ describe("determinism", () => {
 
   it("does not depend on key order within mappings", () => {
     const reordered = gatewayDoc.replace(
-      "{ name: a, kind: openai-compatible, baseUrl: \"https://a.example.com/v1\" }",
-      "{ baseUrl: \"https://a.example.com/v1\", kind: openai-compatible, name: a }",
+      '{ name: a, kind: openai-compatible, baseUrl: "https://a.example.com/v1" }',
+      '{ baseUrl: "https://a.example.com/v1", kind: openai-compatible, name: a }',
     );
     expect(compileText(reordered + "---\n" + consumerDoc)).toBe(compileText(gatewayDoc + "---\n" + consumerDoc));
   });

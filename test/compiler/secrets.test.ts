@@ -31,9 +31,7 @@ function everyRendering(text: string): string {
   const result = compileSources([{ path: "policy.yaml", text }]);
   expect(result.plan).toBeNull();
   const sources = new Map([["policy.yaml", text]]);
-  return ["human", "json", "github"]
-    .map((format) => renderDiagnostics(result.diagnostics, { format: format as "human" | "json" | "github", sources, color: false }))
-    .join("\n");
+  return ["human", "json", "github"].map((format) => renderDiagnostics(result.diagnostics, { format: format as "human" | "json" | "github", sources, color: false })).join("\n");
 }
 
 describe("secrets in diagnostics", () => {

@@ -82,8 +82,7 @@ export const ADAPTER_SETUPS: readonly AdapterSetup[] = [
   },
   {
     name: "vertex",
-    provider: (mock) =>
-      `  - name: up\n    kind: vertex\n    baseUrl: ${mock.url}\n    vertex: { project: tollgate-test, location: us-central1, accessToken: env:UP_TOKEN }\n`,
+    provider: (mock) => `  - name: up\n    kind: vertex\n    baseUrl: ${mock.url}\n    vertex: { project: tollgate-test, location: us-central1, accessToken: env:UP_TOKEN }\n`,
     env: { UP_TOKEN: KEY },
     mockKey: KEY,
   },

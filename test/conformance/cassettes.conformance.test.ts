@@ -15,7 +15,19 @@ import { parsePrometheusText } from "../support/prometheus-text.js";
 import { sseData } from "../support/sse.js";
 
 const KEY = "sk-tg-cassettes";
-const OK_BODIES = ["chat-basic", "chat-detailed-usage", "chat-json-mode", "chat-multiturn", "chat-multimodal", "chat-tools", "chat-parallel-tools", "chat-reasoning", "chat-image-to-text", "chat-web-search", "chat-openai-agents-python"];
+const OK_BODIES = [
+  "chat-basic",
+  "chat-detailed-usage",
+  "chat-json-mode",
+  "chat-multiturn",
+  "chat-multimodal",
+  "chat-tools",
+  "chat-parallel-tools",
+  "chat-reasoning",
+  "chat-image-to-text",
+  "chat-web-search",
+  "chat-openai-agents-python",
+];
 const STREAMS = ["chat-streaming", "chat-streaming-detailed-usage", "chat-streaming-web-search"];
 const ERRORS = ["chat-bad-request", "chat-unknown-model"];
 

@@ -133,7 +133,11 @@ describe.each(ADAPTER_SETUPS.flatMap((setup) => (["uws", "node"] as const).map((
     });
 
     it("streaming without include_usage: the text, no usage chunk, yet the gateway accounts the upstream's usage", async () => {
-      const { result: chunks, input, output } = await accounted(async () => {
+      const {
+        result: chunks,
+        input,
+        output,
+      } = await accounted(async () => {
         const stream = await client.chat.completions.create({ model: "text", messages: [USER], stream: true });
         const all = [];
         for await (const chunk of stream) all.push(chunk);
@@ -146,7 +150,11 @@ describe.each(ADAPTER_SETUPS.flatMap((setup) => (["uws", "node"] as const).map((
     });
 
     it("streaming with include_usage: the client gets the usage chunk, equal to the gateway's accounting", async () => {
-      const { result: usage, input, output } = await accounted(async () => {
+      const {
+        result: usage,
+        input,
+        output,
+      } = await accounted(async () => {
         const stream = await client.chat.completions.create({ model: "text", messages: [USER], stream: true, stream_options: { include_usage: true } });
         let last = null;
         for await (const chunk of stream) if (chunk.usage) last = chunk.usage;

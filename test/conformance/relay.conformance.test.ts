@@ -71,7 +71,11 @@ describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) 
 
     /** Audit lines, read after the gateway closed (the log is buffered until then). */
     function auditLines(): AuditLine[] {
-      return readFileSync(auditFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+      return readFileSync(auditFile, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditLine);
     }
 
     it("embeddings: the upstream's vectors and usage, recorded as input tokens", async () => {
@@ -88,17 +92,24 @@ describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) 
     });
 
     it("transcriptions with stream=true: the events relayed as they arrive, the final event's token usage recorded", async () => {
-      const stream = await client.audio.transcriptions.create({ model: "stt-stream", file: await toFile(Buffer.alloc(48_000, 0xab), "speech.mp3", { type: "audio/mpeg" }), stream: true });
+      const stream = await client.audio.transcriptions.create({
+        model: "stt-stream",
+        file: await toFile(Buffer.alloc(48_000, 0xab), "speech.mp3", { type: "audio/mpeg" }),
+        stream: true,
+      });
       const events: { type: string; delta?: string; text?: string; usage?: unknown }[] = [];
       for await (const event of stream) events.push(event);
       expect(events.at(-1)).toMatchObject({ type: "transcript.text.done", text: MOCK_TRANSCRIPT, usage: { type: "tokens", input_tokens: 30, output_tokens: 3 } });
-      expect(events.slice(0, -1).map((e) => e.delta).join("")).toBe(MOCK_TRANSCRIPT);
+      expect(
+        events
+          .slice(0, -1)
+          .map((e) => e.delta)
+          .join(""),
+      ).toBe(MOCK_TRANSCRIPT);
     });
 
     it("transcriptions: an upload over maxAudioBytes gets 413", async () => {
-      const err = await client.audio.transcriptions
-        .create({ model: "stt", file: await toFile(Buffer.alloc(70_000), "long.mp3", { type: "audio/mpeg" }) })
-        .catch((e: unknown) => e);
+      const err = await client.audio.transcriptions.create({ model: "stt", file: await toFile(Buffer.alloc(70_000), "long.mp3", { type: "audio/mpeg" }) }).catch((e: unknown) => e);
       expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
     });
 

@@ -31,10 +31,7 @@ describe.each(["uws", "node"] as const)("admin, metrics and audit (%s listener)"
     mock = await startMockUpstream({ port: 0, requireApiKey: PROVIDER_KEY });
     dir = mkdtempSync(join(tmpdir(), "tollgate-ops-"));
     auditFile = join(dir, "audit.jsonl");
-    const plan = opsPlan(
-      mock.port,
-      `  admin: { port: 0, token: env:${ADMIN_TOKEN_ENV} }\n  audit: { sink: file, path: ${JSON.stringify(auditFile)}, content: hash }\n`,
-    );
+    const plan = opsPlan(mock.port, `  admin: { port: 0, token: env:${ADMIN_TOKEN_ENV} }\n  audit: { sink: file, path: ${JSON.stringify(auditFile)}, content: hash }\n`);
     const planFile = join(dir, "plan.json");
     writeAtomically(planFile, planText(plan));
     gw = await startGateway({ plan, planFile, watch: false, port: 0, server, env: { [PROVIDER_KEY_ENV]: PROVIDER_KEY, [ADMIN_TOKEN_ENV]: ADMIN_TOKEN } });
@@ -58,7 +55,12 @@ describe.each(["uws", "node"] as const)("admin, metrics and audit (%s listener)"
 
   it("refuses admin requests without the right token (401), even on unknown paths", async () => {
     for (const token of [null, "wrong", `${ADMIN_TOKEN}x`, ADMIN_TOKEN.slice(0, -1)]) {
-      for (const [path, method] of [["/admin/plan", "GET"], ["/admin/reload", "POST"], ["/metrics", "GET"], ["/nope", "GET"]] as const) {
+      for (const [path, method] of [
+        ["/admin/plan", "GET"],
+        ["/admin/reload", "POST"],
+        ["/metrics", "GET"],
+        ["/nope", "GET"],
+      ] as const) {
         const res = await admin(path, token, method);
         expect(res.statusCode, `${method} ${path} with ${token}`).toBe(401);
         await res.body.dump();
@@ -74,7 +76,11 @@ describe.each(["uws", "node"] as const)("admin, metrics and audit (%s listener)"
     const reload = await admin("/admin/reload", ADMIN_TOKEN, "POST");
     expect(reload.statusCode).toBe(200);
     expect(await reload.body.json()).toEqual({ ok: true, changed: false, hash: gw.store.current.hash });
-    for (const [path, method] of [["/admin/plan", "GET"], ["/admin/reload", "POST"], ["/metrics", "GET"]] as const) {
+    for (const [path, method] of [
+      ["/admin/plan", "GET"],
+      ["/admin/reload", "POST"],
+      ["/metrics", "GET"],
+    ] as const) {
       const res = await request(`${gw.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(res.statusCode, `${method} ${path} on the client port`).toBe(404);
       await res.body.dump();
@@ -125,7 +131,10 @@ describe.each(["uws", "node"] as const)("admin, metrics and audit (%s listener)"
     for (const secret of [KEY_ALL, KEY_LIMITED, PROVIDER_KEY, ADMIN_TOKEN, "Bearer", sha256Hex(KEY_ALL), sha256Hex(KEY_LIMITED)]) {
       expect(text.includes(secret), `audit log contains ${secret}`).toBe(false);
     }
-    const lines = text.trim().split("\n").map((l) => JSON.parse(l) as AuditLine);
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as AuditLine);
     const flaky = lines.filter((l) => l.model === "flaky");
     expect(flaky.length).toBe(3);
     expect(flaky[0]).toMatchObject({

@@ -75,7 +75,10 @@ describe.each(["uws", "node"] as const)("alert rules (%s listener)", (server) =>
     });
   const alerts = async () => {
     const res = await request(`${gw.adminUrl}/admin/alerts`, { headers: { authorization: `Bearer ${ADMIN}` } });
-    return { status: res.statusCode, body: (await res.body.json()) as { rules: { name: string; state: string; value: number | null }[]; recent: AlertEvent[]; webhook: Record<string, unknown> } };
+    return {
+      status: res.statusCode,
+      body: (await res.body.json()) as { rules: { name: string; state: string; value: number | null }[]; recent: AlertEvent[]; webhook: Record<string, unknown> },
+    };
   };
 
   it("shows the rules at GET /admin/alerts, only with the admin token, never the webhook URL", async () => {
@@ -84,7 +87,11 @@ describe.each(["uws", "node"] as const)("alert rules (%s listener)", (server) =>
     await anonymous.body.dump();
     const { status, body } = await alerts();
     expect(status).toBe(200);
-    expect(body.rules.map((r) => [r.name, r.state])).toEqual([["errors", "ok"], ["slow", "ok"], ["burn", "ok"]]);
+    expect(body.rules.map((r) => [r.name, r.state])).toEqual([
+      ["errors", "ok"],
+      ["slow", "ok"],
+      ["burn", "ok"],
+    ]);
     expect(JSON.stringify(body)).not.toContain(hook.url);
   });
 
@@ -93,7 +100,15 @@ describe.each(["uws", "node"] as const)("alert rules (%s listener)", (server) =>
     expect(statuses.every((s) => s >= 500)).toBe(true);
     await hook.until((r) => r.some((e) => e.rule === "errors" && e.status === "firing"));
     const event = hook.received.find((e) => e.rule === "errors")!;
-    expect(event).toMatchObject({ type: "tollgate.alert", status: "firing", condition: "success-rate-below", threshold: 0.9, value: 0, windowMs: 3000, plan: gw.store.current.hash });
+    expect(event).toMatchObject({
+      type: "tollgate.alert",
+      status: "firing",
+      condition: "success-rate-below",
+      threshold: 0.9,
+      value: 0,
+      windowMs: 3000,
+      plan: gw.store.current.hash,
+    });
     expect(event.message).toMatch(/^FIRING: errors: success rate 0\.0% over 3s/);
     await sleep(800);
     expect(hook.received.filter((e) => e.rule === "errors" && e.status === "firing")).toHaveLength(1);

@@ -40,7 +40,14 @@ describe.each(["uws", "node"] as const)("POST /v1/messages (%s listener)", (serv
     // The mock counts (9 + 21) / 4 → 8 prompt tokens; 6 completion tokens.
     expect(m.usage).toMatchObject({ input_tokens: 8, output_tokens: 6, cache_read_input_tokens: 0 });
     const sent = JSON.parse(mock.requests.at(-1)!.body);
-    expect(sent).toMatchObject({ model: "echo", max_tokens: 100, messages: [{ role: "system", content: "Be terse." }, { role: "user", content: "Hello there, gateway!" }] });
+    expect(sent).toMatchObject({
+      model: "echo",
+      max_tokens: 100,
+      messages: [
+        { role: "system", content: "Be terse." },
+        { role: "user", content: "Hello there, gateway!" },
+      ],
+    });
   });
 
   it("streams the Anthropic event sequence, with usage in message_delta", async () => {
@@ -75,7 +82,11 @@ describe.each(["uws", "node"] as const)("POST /v1/messages (%s listener)", (serv
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
     const limited = new Anthropic({ baseURL: gw.url, apiKey: KEY_LIMITED, maxRetries: 0 });
     expect(await limited.messages.create({ model: "echo", max_tokens: 10, messages: HI }).catch((e: unknown) => e)).toBeInstanceOf(Anthropic.PermissionDeniedError);
-    const res = await request(`${gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY_ALL, "content-type": "application/json" }, body: JSON.stringify({ model: "chat", messages: HI }) });
+    const res = await request(`${gw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": KEY_ALL, "content-type": "application/json" },
+      body: JSON.stringify({ model: "chat", messages: HI }),
+    });
     expect(res.statusCode).toBe(400);
     expect(await res.body.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: expect.stringMatching(/max_tokens/) } });
     const notJson = await request(`${gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY_ALL, "content-type": "application/json" }, body: "{" });

@@ -133,9 +133,22 @@ describe.each(["uws", "node"] as const)("dashboard in Chromium (%s listener)", (
     const cells = (table: string) =>
       page.evaluate<(string | null)[][]>(`[...document.querySelectorAll("${table} tbody tr")].map((r) => [...r.querySelectorAll("td")].slice(0, 2).map((td) => td.textContent))`);
     const targets = await cells("#targets");
-    expect(targets).toEqual(expect.arrayContaining([["primary", "echo+latency=40"], ["secondary", "echo+latency=120"], ["fragile", "echo+status=500"]]));
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        ["primary", "echo+latency=40"],
+        ["secondary", "echo+latency=120"],
+        ["fragile", "echo+status=500"],
+      ]),
+    );
     const usage = await cells("#usage");
-    expect(usage).toEqual(expect.arrayContaining([["team-a", "chat"], ["team-b", "chat"], ["team-a", "stream"], ["team-b", "broken"]]));
+    expect(usage).toEqual(
+      expect.arrayContaining([
+        ["team-a", "chat"],
+        ["team-b", "chat"],
+        ["team-a", "stream"],
+        ["team-b", "broken"],
+      ]),
+    );
     // Quota counters per team, and the endpoint whose breaker opened after two failures.
     // The quota report is read asynchronously: the first poll shows "reading counters…".
     for (let i = 0; i < 50 && !((await page.textContent("#quotas")) ?? "").includes("team-requests"); i++) await sleep(200);

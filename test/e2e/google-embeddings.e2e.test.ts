@@ -304,11 +304,35 @@ describe.each(["uws", "node"] as const)("embeddings to Gemini and Vertex AI (%s 
 
   it("the audit line records the usage: counted (estimated) for Gemini, the provider's for Vertex (after close)", async () => {
     await gw.close();
-    const lines = readFileSync(auditFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+    const lines = readFileSync(auditFile, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditLine);
     const last = (model: string): AuditLine | undefined => lines.filter((l) => l.requestedModel === model && l.status === 200).at(-1);
-    expect(last("gem-embed")).toMatchObject({ endpoint: "embeddings", target: { provider: "gem" }, usage: { inputTokens: tokens(Array.from({ length: 250 }, (_, i) => `input number ${i}`)), outputTokens: 0, source: "counted" } });
-    expect(last("vtx-embed")).toMatchObject({ endpoint: "embeddings", target: { provider: "vtx" }, usage: { inputTokens: vertexTokens(["first input", "second, longer input text"]), source: "upstream" } });
-    expect(last("gem-then-vtx")).toMatchObject({ target: { provider: "vtx" }, attempts: [{ provider: "gem", outcome: "4xx" }, { provider: "vtx", outcome: "success" }] });
-    expect(last("flaky-then-gem")).toMatchObject({ target: { provider: "gem" }, attempts: [{ provider: "vflaky", outcome: "4xx" }, { provider: "gem", outcome: "success" }] });
+    expect(last("gem-embed")).toMatchObject({
+      endpoint: "embeddings",
+      target: { provider: "gem" },
+      usage: { inputTokens: tokens(Array.from({ length: 250 }, (_, i) => `input number ${i}`)), outputTokens: 0, source: "counted" },
+    });
+    expect(last("vtx-embed")).toMatchObject({
+      endpoint: "embeddings",
+      target: { provider: "vtx" },
+      usage: { inputTokens: vertexTokens(["first input", "second, longer input text"]), source: "upstream" },
+    });
+    expect(last("gem-then-vtx")).toMatchObject({
+      target: { provider: "vtx" },
+      attempts: [
+        { provider: "gem", outcome: "4xx" },
+        { provider: "vtx", outcome: "success" },
+      ],
+    });
+    expect(last("flaky-then-gem")).toMatchObject({
+      target: { provider: "gem" },
+      attempts: [
+        { provider: "vflaky", outcome: "4xx" },
+        { provider: "gem", outcome: "success" },
+      ],
+    });
   });
 });

@@ -258,7 +258,10 @@ describe.each(["uws", "node"] as const)("guardrails end to end (%s listener)", (
       expect(auditWithoutTargets.includes(value), `audit log contains ${value}`).toBe(false);
       expect(captured.includes(value), `log output contains ${value}`).toBe(false);
     }
-    const lines = audit.trim().split("\n").map((l) => JSON.parse(l) as { guardrails: { findings: { direction: string; detector: string; action: string; count: number }[]; blocked: unknown } | null; status: number });
+    const lines = audit
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { guardrails: { findings: { direction: string; detector: string; action: string; count: number }[]; blocked: unknown } | null; status: number });
     const findings = lines.flatMap((l) => l.guardrails?.findings ?? []);
     expect(findings).toContainEqual(expect.objectContaining({ direction: "input", detector: "email", action: "redact" }));
     expect(findings).toContainEqual(expect.objectContaining({ direction: "input", detector: "card", action: "block" }));

@@ -78,9 +78,11 @@ describe.each(["uws", "node"] as const)("malformed input (%s listener)", (server
 
   it("a chunked body over the limit → 413", async () => {
     // A stream body has no Content-Length: undici sends it chunked.
-    const chunks = Readable.from((function* () {
-      for (let i = 0; i < 100; i++) yield Buffer.alloc(4096, 0x61);
-    })());
+    const chunks = Readable.from(
+      (function* () {
+        for (let i = 0; i < 100; i++) yield Buffer.alloc(4096, 0x61);
+      })(),
+    );
     const res = await request(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { authorization: AUTH }, body: chunks }).catch((err: unknown) => err);
     // The gateway answers 413 and closes; depending on timing the client sees the 413 or a reset while still sending.
     if (res instanceof Error) {
@@ -90,11 +92,15 @@ describe.each(["uws", "node"] as const)("malformed input (%s listener)", (server
       expect(r.statusCode).toBe(413);
       assertConforms("ErrorResponse", await r.body.json());
     }
-    const raw = await rawRequest(gw.port, [
-      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nTransfer-Encoding: chunked\r\n\r\n`,
-      ...Array.from({ length: 80 }, () => `1000\r\n${"a".repeat(4096)}\r\n`),
-      "0\r\n\r\n",
-    ], { gapMs: 5 });
+    const raw = await rawRequest(
+      gw.port,
+      [
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        ...Array.from({ length: 80 }, () => `1000\r\n${"a".repeat(4096)}\r\n`),
+        "0\r\n\r\n",
+      ],
+      { gapMs: 5 },
+    );
     expect(raw.status).toBe(413);
     await stillServes();
   });

@@ -212,12 +212,16 @@ describe.each(["uws", "node"] as const)("templates, decorators, caches and memor
 
     it("replays a semantic hit as a stream, and scopes entries per consumer", async () => {
       await a.chat.completions.create({ model: "semantic", temperature: 0, messages: [{ role: "user", content: "sem-2 how do I reverse a list in python" }] });
-      const stream = await a.chat.completions.create({ model: "semantic", temperature: 0, stream: true, messages: [{ role: "user", content: "sem-2 how to reverse a Python list?" }] }).withResponse();
+      const stream = await a.chat.completions
+        .create({ model: "semantic", temperature: 0, stream: true, messages: [{ role: "user", content: "sem-2 how to reverse a Python list?" }] })
+        .withResponse();
       expect(stream.response.headers.get("x-tollgate-cache")).toBe("hit");
       let text = "";
       for await (const chunk of stream.data) text += chunk.choices[0]?.delta.content ?? "";
       expect(text).toMatch(/mock/);
-      const other = await b.chat.completions.create({ model: "semantic", temperature: 0, messages: [{ role: "user", content: "sem-2 how do I reverse a list in python" }] }).withResponse();
+      const other = await b.chat.completions
+        .create({ model: "semantic", temperature: 0, messages: [{ role: "user", content: "sem-2 how do I reverse a list in python" }] })
+        .withResponse();
       expect(other.response.headers.get("x-tollgate-cache")).toBe("miss");
     });
   });
@@ -225,7 +229,16 @@ describe.each(["uws", "node"] as const)("templates, decorators, caches and memor
   describe("conversation memory", () => {
     it("supplies prior turns of the session to a stateless client, per consumer, keeping the newest turns", async () => {
       const say = (content: string, client = a, session = "mem-session-1") =>
-        client.chat.completions.create({ model: "memory", messages: [{ role: "system", content: "Be brief." }, { role: "user", content }] }, { headers: { "x-tollgate-session": session } });
+        client.chat.completions.create(
+          {
+            model: "memory",
+            messages: [
+              { role: "system", content: "Be brief." },
+              { role: "user", content },
+            ],
+          },
+          { headers: { "x-tollgate-session": session } },
+        );
       const one = await say("mem-1 my name is Ada");
       await say("mem-2 what is my name?");
       const seen = upstreamBodies("mem-2")[0]!.messages;

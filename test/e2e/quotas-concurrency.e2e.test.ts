@@ -239,7 +239,8 @@ describe("token limit under 200 concurrent clients, two gateway processes sharin
 });
 
 function adminUrlOf(r: Running): string {
-  const m = /admin listener on (http:\/\/[^\s]+)/.exec(r.stderr()) ?? /"adminUrl":"(http:\/\/[^"]+)"/.exec(r.stderr()) ?? /admin[^\n]*?(http:\/\/127\.0\.0\.1:\d+)/.exec(r.stderr());
+  const m =
+    /admin listener on (http:\/\/[^\s]+)/.exec(r.stderr()) ?? /"adminUrl":"(http:\/\/[^"]+)"/.exec(r.stderr()) ?? /admin[^\n]*?(http:\/\/127\.0\.0\.1:\d+)/.exec(r.stderr());
   if (m === null) throw new Error(`no admin URL in:\n${r.stderr()}`);
   return m[1]!;
 }

@@ -176,7 +176,10 @@ describe.each(["uws", "node"] as const)("quotas end to end (%s listener)", (serv
     expect(budget.windowEnd).toBe("2030-04-01T00:00:00.000Z");
     const jsonl = await request(`${g.adminUrl}/admin/usage/export`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(jsonl.headers["content-type"]).toBe("application/x-ndjson");
-    const lines = (await jsonl.body.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string });
+    const lines = (await jsonl.body.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string });
     expect(new Set(lines.map((l) => l.type))).toEqual(new Set(["ledger", "team", "quota"]));
     const metrics = await (await request(`${g.adminUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).body.text();
     expect(metrics).toMatch(/tollgate_tokens_total\{gen_ai_request_model="pricey",[^}]*gen_ai_token_type="input"\} \d+/);

@@ -23,7 +23,10 @@ import { sseData } from "../support/sse.js";
 /** Replaces a word in every chunk it sees (a rewrite that needs no window: the mock sends whole words). */
 class ReplaceStage implements ResponseStage {
   error: GatewayError | null = null;
-  constructor(readonly from: string, readonly to: string) {}
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {}
   pushStream(chunk: Buffer): Buffer | null {
     return Buffer.from(chunk.toString().replaceAll(this.from, this.to));
   }
@@ -39,7 +42,10 @@ class ReplaceStage implements ResponseStage {
 class BlockStage implements ResponseStage {
   error: GatewayError | null = null;
   #held: Buffer[] = [];
-  constructor(readonly word: string, readonly hold: boolean) {}
+  constructor(
+    readonly word: string,
+    readonly hold: boolean,
+  ) {}
   #check(text: string): void {
     if (text.includes(this.word)) this.error = { code: "invalid_request", message: `blocked: the answer mentions ${this.word}` };
   }
@@ -86,7 +92,19 @@ consumers:
           if (typeof raw === "string") return;
           const body = JSON.parse(raw.toString()) as Record<string, unknown>;
           const model = served.linked.models.find((m) => m.name === body["model"])!;
-          new ChatCall({ exchange: ex, requestId, model, first: model.weighted[0]!, rawBody: raw, body, requestedModel: model.name, stream: body["stream"] === true, record, stages: stages(), health: served.linked.health }).start();
+          new ChatCall({
+            exchange: ex,
+            requestId,
+            model,
+            first: model.weighted[0]!,
+            rawBody: raw,
+            body,
+            requestedModel: model.name,
+            stream: body["stream"] === true,
+            record,
+            stages: stages(),
+            health: served.linked.health,
+          }).start();
         });
       },
     });

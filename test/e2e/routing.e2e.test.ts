@@ -28,8 +28,7 @@ const CHI2_1E6 = [0, 23.93, 27.63, 30.66];
 describe.each(["uws", "node"] as const)("smart routing end to end (%s listener)", (server) => {
   let mocks: MockUpstream[];
   let gw: Gateway;
-  const client = (key = KEY_APP, headers: Record<string, string> = {}): OpenAI =>
-    new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, defaultHeaders: headers });
+  const client = (key = KEY_APP, headers: Record<string, string> = {}): OpenAI => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, defaultHeaders: headers });
 
   beforeAll(async () => {
     setQuietLogs(true);
@@ -120,7 +119,8 @@ describe.each(["uws", "node"] as const)("smart routing end to end (%s listener)"
   });
 
   it("routes on consumer team and tags, prompt size, content and path, first match first", async () => {
-    const ask = async (key: string, content: string): Promise<string> => (await client(key).chat.completions.create({ model: "auto", messages: [{ role: "user", content }] })).model;
+    const ask = async (key: string, content: string): Promise<string> =>
+      (await client(key).chat.completions.create({ model: "auto", messages: [{ role: "user", content }] })).model;
     expect(await ask(KEY_RESEARCH, "hi")).toBe("research-echo");
     expect(await ask(KEY_GOLD, "hi")).toBe("gold-echo");
     expect(await ask(KEY_APP, "x".repeat(9000))).toBe("large-echo");

@@ -69,7 +69,10 @@ describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) 
       expect(paraphrase.response.headers.get("x-tollgate-cache-kind")).toBe("semantic");
       expect(paraphrase.data.id).toBe(first.data.id);
       // Two embeddings and one chat call reached the upstream; the embeddings in the protocol's own shape.
-      const embedPaths = mock.requests.slice(before).map((r) => r.path).filter((p) => /embed|predict|invoke/i.test(p));
+      const embedPaths = mock.requests
+        .slice(before)
+        .map((r) => r.path)
+        .filter((p) => /embed|predict|invoke/i.test(p));
       expect(embedPaths).toHaveLength(2);
       expect(embedPaths[0]).toMatch(/\/embeddings|:embedContent|:predict|\/invoke/);
     });

@@ -42,7 +42,9 @@ describe("semantic cache and memory shared through Redis by two gateways", () =>
 
   it("serves on one gateway what the other stored, per consumer, sealed at rest", async () => {
     const ask = (gw: Gateway, content: string, key = KEY_A) =>
-      clients(gw, key).chat.completions.create({ model: "shared", temperature: 0, messages: [{ role: "user", content }] }).withResponse();
+      clients(gw, key)
+        .chat.completions.create({ model: "shared", temperature: 0, messages: [{ role: "user", content }] })
+        .withResponse();
     const first = await ask(one, "shared-1 What is the boiling point of water at sea level?");
     expect(first.response.headers.get("x-tollgate-cache")).toBe("miss");
     // The answer is stored after the response ended; give the insert its round trip.
@@ -84,12 +86,17 @@ describe("semantic cache and memory shared through Redis by two gateways", () =>
 
   it("answers uncached while Redis is down, and uses it again once it is back", async () => {
     await redis.stop();
-    const res = await clients(one).chat.completions.create({ model: "shared", temperature: 0, messages: [{ role: "user", content: "shared-2 is redis down" }] }).withResponse();
+    const res = await clients(one)
+      .chat.completions.create({ model: "shared", temperature: 0, messages: [{ role: "user", content: "shared-2 is redis down" }] })
+      .withResponse();
     expect(res.data.choices[0]!.message.content).toMatch(/mock/);
     expect(res.response.headers.get("x-tollgate-cache")).toBe("miss");
     await redis.restart();
     // The connection comes back on its own (backoff up to 2 s): a stored answer is served again.
-    const ask = () => clients(one).chat.completions.create({ model: "shared", temperature: 0, messages: [{ role: "user", content: "shared-3 back again" }] }).withResponse();
+    const ask = () =>
+      clients(one)
+        .chat.completions.create({ model: "shared", temperature: 0, messages: [{ role: "user", content: "shared-3 back again" }] })
+        .withResponse();
     await waitFor(async () => {
       await ask();
       return (await ask()).response.headers.get("x-tollgate-cache") === "hit";

@@ -29,7 +29,11 @@ describe("PII detectors on the labelled corpus", () => {
   const scores = scoreCorpus(corpus);
 
   it("covers every detector with positives and negatives", () => {
-    for (const d of PII_DETECTORS) expect(corpus.some((s) => s.expect.some((e) => e.detector === d)), d).toBe(true);
+    for (const d of PII_DETECTORS)
+      expect(
+        corpus.some((s) => s.expect.some((e) => e.detector === d)),
+        d,
+      ).toBe(true);
     expect(corpus.filter((s) => s.expect.length === 0).length).toBeGreaterThanOrEqual(40);
   });
 
@@ -66,5 +70,4 @@ describe("detector regexes", () => {
   it.each(PII_DETECTORS.filter((d) => d !== "credential"))("%s's candidate regex is proven free of catastrophic backtracking", (d) => {
     expect(analyzeBacktracking(DETECTORS[d].source)).toEqual({ kind: "safe" });
   });
-
 });

@@ -42,7 +42,15 @@ describe("output stage (sliding window)", () => {
   const text = "Reach me at +86 138 0013 8000 or jane@example.com, card 4111 1111 1111 1111.";
 
   it.each([1, 2, 3, 5, 7, 11, 200])("redacts findings split across %i-character chunks", (size) => {
-    const stage = new OutputGuardStage(scan([{ detector: "email", action: "redact", rule: "t" }, { detector: "card", action: "mask", rule: "t" }, { detector: "phone", action: "redact", rule: "t" }]), new Redactions(), new GuardrailReport("t"));
+    const stage = new OutputGuardStage(
+      scan([
+        { detector: "email", action: "redact", rule: "t" },
+        { detector: "card", action: "mask", rule: "t" },
+        { detector: "phone", action: "redact", rule: "t" },
+      ]),
+      new Redactions(),
+      new GuardrailReport("t"),
+    );
     expect(run(stage, text, size)).toBe("Reach me at [PHONE_1] or [EMAIL_1], card **** **** **** 1111.");
     expect(stage.error).toBeNull();
   });
@@ -62,7 +70,9 @@ describe("output stage (sliding window)", () => {
     const words = "lorem ipsum dolor sit amet ".repeat(20);
     for (let i = 0; i < words.length; i += 3) {
       const out = stage.pushStream(Buffer.from(sse(words.slice(i, i + 3))));
-      if (out !== null) for (const e of out.toString().split("\n\n")) if (e.startsWith("data: {")) released += (JSON.parse(e.slice(6)) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content;
+      if (out !== null)
+        for (const e of out.toString().split("\n\n"))
+          if (e.startsWith("data: {")) released += (JSON.parse(e.slice(6)) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content;
       const seen = Math.min(i + 3, words.length);
       expect(seen - released.length).toBeLessThanOrEqual(window + "lorem ".length);
     }
@@ -72,7 +82,9 @@ describe("output stage (sliding window)", () => {
     const stage = new OutputGuardStage(scan([{ detector: "email", action: "redact", rule: "t" }]), new Redactions(), new GuardrailReport("t"));
     const clean = Buffer.from('{"choices":[{"message":{"role":"assistant","content":"hello"}}]}');
     expect(stage.transformBody(clean)).toBe(clean);
-    const dirty = JSON.parse(stage.transformBody(Buffer.from('{"choices":[{"message":{"role":"assistant","content":"mail a@b.io"}}]}')).toString()) as { choices: { message: { content: string } }[] };
+    const dirty = JSON.parse(stage.transformBody(Buffer.from('{"choices":[{"message":{"role":"assistant","content":"mail a@b.io"}}]}')).toString()) as {
+      choices: { message: { content: string } }[];
+    };
     expect(dirty.choices[0]!.message.content).toBe("mail [EMAIL_1]");
   });
 });
@@ -105,6 +117,11 @@ describe("deny-term automaton", () => {
 describe("redactions", () => {
   it("gives the same value the same placeholder, numbering per kind", () => {
     const r = new Redactions();
-    expect([r.placeholder("EMAIL", "a@b.io"), r.placeholder("EMAIL", "c@d.io"), r.placeholder("EMAIL", "a@b.io"), r.placeholder("PHONE", "+1")]).toEqual(["[EMAIL_1]", "[EMAIL_2]", "[EMAIL_1]", "[PHONE_1]"]);
+    expect([r.placeholder("EMAIL", "a@b.io"), r.placeholder("EMAIL", "c@d.io"), r.placeholder("EMAIL", "a@b.io"), r.placeholder("PHONE", "+1")]).toEqual([
+      "[EMAIL_1]",
+      "[EMAIL_2]",
+      "[EMAIL_1]",
+      "[PHONE_1]",
+    ]);
   });
 });

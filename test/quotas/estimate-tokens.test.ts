@@ -22,8 +22,14 @@ const BASE64 = randomBytes(786_432).toString("base64");
 
 const prose = readFileSync(resolve(REPO_ROOT, "README.md"), "utf8").slice(0, 30_000);
 const code = readFileSync(resolve(REPO_ROOT, "runtime/pipeline/chat-call.ts"), "utf8");
-const chinese = "人工智能网关是一种位于应用程序和大型语言模型之间的中间层，它负责路由、认证、限流和计费。企业使用它来统一管理多个模型提供商，控制成本，并保护敏感数据不被泄露。".repeat(20);
-const chat = JSON.stringify({ messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: prose.slice(0, 2000) }] });
+const chinese =
+  "人工智能网关是一种位于应用程序和大型语言模型之间的中间层，它负责路由、认证、限流和计费。企业使用它来统一管理多个模型提供商，控制成本，并保护敏感数据不被泄露。".repeat(20);
+const chat = JSON.stringify({
+  messages: [
+    { role: "system", content: "You are a helpful assistant." },
+    { role: "user", content: prose.slice(0, 2000) },
+  ],
+});
 
 const exact = { cl100k_base: new Tiktoken(cl100k), o200k_base: new Tiktoken(o200k) };
 
@@ -64,7 +70,11 @@ describe("bounded prompt estimate", () => {
     const body = JSON.parse(chat) as Record<string, unknown>;
     const estimate = estimatePromptTokens(body);
     const { texts, messages, mediaParts } = promptTexts(body);
-    const counted = promptTokensFromCounts(texts.reduce((n, t) => n + exact.o200k_base.encode(t).length, 0), messages, mediaParts);
+    const counted = promptTokensFromCounts(
+      texts.reduce((n, t) => n + exact.o200k_base.encode(t).length, 0),
+      messages,
+      mediaParts,
+    );
     expect(Math.abs(estimate / counted - 1)).toBeLessThan(0.25);
   });
 });

@@ -40,7 +40,14 @@ function referenceRoute(policy: { routes: PolicyRoute[]; models: { name: string 
   const routes: PolicyRoute[] = [...policy.routes, ...policy.models.map((m) => ({ name: `model:${m.name}`, match: { model: m.name } }))];
   for (const route of routes) {
     const pattern = route.match.model ?? "*";
-    const globRegex = new RegExp("^" + pattern.split("").map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("") + "$");
+    const globRegex = new RegExp(
+      "^" +
+        pattern
+          .split("")
+          .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+          .join("") +
+        "$",
+    );
     if (!globRegex.test(name)) continue;
     const ok = Object.entries(route.match.headers ?? {}).every(([header, m]) => {
       const value = headers[header.toLowerCase()];

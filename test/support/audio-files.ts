@@ -73,9 +73,10 @@ export function box(type: string, ...content: Buffer[]): Buffer {
 }
 
 export function mp4(timescale: number, duration: number, opts: { version1?: boolean; moovLast?: boolean } = {}): Buffer {
-  const mvhd = opts.version1 === true
-    ? Buffer.concat([Buffer.from([1, 0, 0, 0]), Buffer.alloc(16), u32be(timescale), Buffer.from(BigInt64Array.of(0n).buffer).fill(0), Buffer.alloc(80)])
-    : Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.alloc(8), u32be(timescale), u32be(duration), Buffer.alloc(80)]);
+  const mvhd =
+    opts.version1 === true
+      ? Buffer.concat([Buffer.from([1, 0, 0, 0]), Buffer.alloc(16), u32be(timescale), Buffer.from(BigInt64Array.of(0n).buffer).fill(0), Buffer.alloc(80)])
+      : Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.alloc(8), u32be(timescale), u32be(duration), Buffer.alloc(80)]);
   if (opts.version1 === true) mvhd.writeBigUInt64BE(BigInt(duration), 24);
   const ftyp = box("ftyp", Buffer.from("M4A \0\0\0\0M4A mp42isom", "latin1"));
   const moov = box("moov", box("mvhd", mvhd), box("trak", Buffer.alloc(40)));
@@ -111,7 +112,10 @@ export function oggVorbis(rate: number, samples: number): Buffer {
 
 /** An EBML element with a 1-byte-length-marked size (sizes here are < 127) or an 8-byte one. */
 export function ebml(id: number[], data: Buffer): Buffer {
-  const size = data.length < 127 ? Buffer.from([0x80 | data.length]) : Buffer.concat([Buffer.from([0x01]), Buffer.from([0, 0, 0, (data.length >> 24) & 0xff, (data.length >> 16) & 0xff, (data.length >> 8) & 0xff, data.length & 0xff])]);
+  const size =
+    data.length < 127
+      ? Buffer.from([0x80 | data.length])
+      : Buffer.concat([Buffer.from([0x01]), Buffer.from([0, 0, 0, (data.length >> 24) & 0xff, (data.length >> 16) & 0xff, (data.length >> 8) & 0xff, data.length & 0xff])]);
   return Buffer.concat([Buffer.from(id), size, data]);
 }
 

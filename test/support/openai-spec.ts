@@ -59,18 +59,15 @@ function applyLenientOverlay(schemas: Record<string, Record<string, unknown>>): 
 let ajv: Ajv2020 | null = null;
 const cache = new Map<string, ValidateFunction>();
 
-export type SpecSchema =
-  | "CreateChatCompletionResponse"
-  | "CreateChatCompletionStreamResponse"
-  | "ErrorResponse"
-  | "ListModelsResponse"
-  | "Model";
+export type SpecSchema = "CreateChatCompletionResponse" | "CreateChatCompletionStreamResponse" | "ErrorResponse" | "ListModelsResponse" | "Model";
 
 export function specValidator(name: SpecSchema): ValidateFunction {
   let v = cache.get(name);
   if (v) return v;
   if (ajv === null) {
-    const spec = parse(readFileSync(resolve(CONFORMANCE, "openai-openapi.yaml"), "utf8"), { maxAliasCount: -1 }) as { components: { schemas: Record<string, Record<string, unknown>> } };
+    const spec = parse(readFileSync(resolve(CONFORMANCE, "openai-openapi.yaml"), "utf8"), { maxAliasCount: -1 }) as {
+      components: { schemas: Record<string, Record<string, unknown>> };
+    };
     const components = normalize(spec.components) as { schemas: Record<string, Record<string, unknown>> };
     applyLenientOverlay(components.schemas);
     ajv = new Ajv2020({ strict: false, allErrors: true });

@@ -44,9 +44,15 @@ export function makeServerCert(ca: TestCa, base: string, names: string[] = ["loc
   const csr = join(ca.dir, `${base}.csr`);
   const cert = join(ca.dir, `${base}.crt`);
   const ext = join(ca.dir, `${base}.ext`);
-  writeFileSync(ext, `subjectAltName=${[...names.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",")}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(
+    ext,
+    `subjectAltName=${[...names.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",")}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`,
+  );
   openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", csr, "-subj", `/CN=${names[0]}`], ca.dir);
   openssl(["x509", "-req", "-in", csr, "-CA", ca.caCert, "-CAkey", ca.caKey, "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext], ca.dir);
-  const serial = openssl(["x509", "-in", cert, "-noout", "-serial"], ca.dir).trim().replace(/^serial=/, "").toUpperCase();
+  const serial = openssl(["x509", "-in", cert, "-noout", "-serial"], ca.dir)
+    .trim()
+    .replace(/^serial=/, "")
+    .toUpperCase();
   return { cert, key, serial };
 }

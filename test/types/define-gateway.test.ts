@@ -16,7 +16,14 @@ const gateway = defineGateway({
     { name: "vllm", kind: "openai-compatible", baseUrl: "http://10.0.0.7:8000/v1" },
   ],
   models: [
-    { name: "chat", targets: [{ provider: "vllm", weight: 3 }, { provider: "openai", model: "gpt-4o-mini" }], fallbacks: [{ model: "gpt-4o" }] },
+    {
+      name: "chat",
+      targets: [
+        { provider: "vllm", weight: 3 },
+        { provider: "openai", model: "gpt-4o-mini" },
+      ],
+      fallbacks: [{ model: "gpt-4o" }],
+    },
     { name: "gpt-4o", targets: [{ provider: "openai" }], fallbacks: [{ provider: "vllm", model: "llama-3.1-70b" }] },
   ],
   routes: [{ match: { model: "gpt-*" }, model: "chat" }],

@@ -26,9 +26,7 @@ describe("diffPlans", () => {
   });
 
   it("reports traffic shares per target, access and upstream settings", () => {
-    const after = compileYaml(
-      base.replace("weight: 3", "weight: 1").replace("firstByte: 30s", "firstByte: 10s").replace("models: [chat]", "models: [gpt-4o]"),
-    );
+    const after = compileYaml(base.replace("weight: 3", "weight: 1").replace("firstByte: 30s", "firstByte: 10s").replace("models: [chat]", "models: [gpt-4o]"));
     const diff = diffPlans(before, after);
     expect(diff.models.changed).toEqual([
       {
@@ -51,7 +49,10 @@ describe("diffPlans", () => {
   it("reports routes retargeted, names that now reach another model, and attempt order", () => {
     const after = compileYaml(
       base
-        .replace('{ name: minis, match: { model: "gpt-*-mini" }, model: chat }', '{ name: minis, match: { model: "gpt-*-mini" }, model: gpt-4o }\n  - { name: chat-alias, match: { model: chat }, model: gpt-4o }')
+        .replace(
+          '{ name: minis, match: { model: "gpt-*-mini" }, model: chat }',
+          '{ name: minis, match: { model: "gpt-*-mini" }, model: gpt-4o }\n  - { name: chat-alias, match: { model: chat }, model: gpt-4o }',
+        )
         .replace("weight: 3 }, { provider: openai, model: gpt-4o-mini, weight: 1 }", "weight: 1 }, { provider: openai, model: gpt-4o-mini, weight: 3 }"),
     );
     const diff = diffPlans(before, after);
@@ -86,9 +87,18 @@ describe("diffPlans: quotas and budgets", () => {
       },
     ]);
     expect(countChanges(diff)).toBe(3);
-    expect(renderDiffText(diff, { before: "a", after: "b" })).toMatch(/Quotas and budgets\n {2}\+ quota `spend`\n {2}- quota `old`\n {2}~ quota `team-day`: limit 1000000 → 500000; consumers "all" → \["a"\]/);
+    expect(renderDiffText(diff, { before: "a", after: "b" })).toMatch(
+      /Quotas and budgets\n {2}\+ quota `spend`\n {2}- quota `old`\n {2}~ quota `team-day`: limit 1000000 → 500000; consumers "all" → \["a"\]/,
+    );
     expect(renderDiffMarkdown(diff, { before: "a", after: "b" })).toMatch(/#### Quotas and budgets/);
-    expect(countChanges(diffPlans(a, withQuotas(`  - { name: team-day, limit: 1000000, per: day, scope: consumer }
-  - { name: old, unit: requests, limit: 10, per: minute }`)))).toBe(0);
+    expect(
+      countChanges(
+        diffPlans(
+          a,
+          withQuotas(`  - { name: team-day, limit: 1000000, per: day, scope: consumer }
+  - { name: old, unit: requests, limit: 10, per: minute }`),
+        ),
+      ),
+    ).toBe(0);
   });
 });

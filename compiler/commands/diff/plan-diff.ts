@@ -74,11 +74,21 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
 export function countChanges(diff: PlanDiff): number {
   const { models, routes, names, consumers, upstreams, listener } = diff;
   return (
-    models.added.length + models.removed.length + models.changed.length +
-    routes.added.length + routes.removed.length + routes.retargeted.length + (routes.order === null ? 0 : 1) +
+    models.added.length +
+    models.removed.length +
+    models.changed.length +
+    routes.added.length +
+    routes.removed.length +
+    routes.retargeted.length +
+    (routes.order === null ? 0 : 1) +
     names.length +
-    consumers.added.length + consumers.removed.length + consumers.access.length + consumers.keys.length +
-    upstreams.added.length + upstreams.removed.length + upstreams.changed.length +
+    consumers.added.length +
+    consumers.removed.length +
+    consumers.access.length +
+    consumers.keys.length +
+    upstreams.added.length +
+    upstreams.removed.length +
+    upstreams.changed.length +
     listener.length +
     quotaChangeCount(diff.quotas)
   );
@@ -139,13 +149,11 @@ function diffNames(before: Plan, after: Plan): PlanDiff["names"] {
     const match = matchRoute(plan, name);
     return match === null ? null : (plan.models[plan.routing.routes[match.route]?.model ?? -1]?.name ?? null);
   };
-  return [...names]
-    .sort()
-    .flatMap((name) => {
-      const [b, a] = [served(before, name), served(after, name)];
-      // A name that appears is a new model or route, reported there; one that changes or disappears is news.
-      return b === null || b === a ? [] : [{ name, before: b, after: a }];
-    });
+  return [...names].sort().flatMap((name) => {
+    const [b, a] = [served(before, name), served(after, name)];
+    // A name that appears is a new model or route, reported there; one that changes or disappears is news.
+    return b === null || b === a ? [] : [{ name, before: b, after: a }];
+  });
 }
 
 function exactNames(plan: Plan): string[] {

@@ -17,7 +17,12 @@ export interface QuotaDiff {
 /** A quota's settings as names, comparable across plans. */
 function settings(plan: Plan, q: PlanQuota): Record<string, unknown> {
   const names = (mask: readonly boolean[] | null, list: readonly { name: string }[]): string[] | "all" =>
-    mask === null ? "all" : list.filter((_x, i) => mask[i] === true).map((x) => x.name).sort();
+    mask === null
+      ? "all"
+      : list
+          .filter((_x, i) => mask[i] === true)
+          .map((x) => x.name)
+          .sort();
   return {
     unit: q.unit,
     limit: q.limit,

@@ -55,7 +55,11 @@ export function renderDiffText(diff: PlanDiff, labels: DiffLabels): string {
     ...routes.removed.map((r) => `- route \`${r.route}\` (was → model \`${r.model}\`)`),
     ...routes.retargeted.map((r) => `~ route \`${r.route}\`: model \`${r.before}\` → \`${r.after}\``),
     ...(routes.order === null ? [] : [`~ first-match order: ${routes.order.before?.join(", ")} → ${routes.order.after?.join(", ")}`]),
-    ...names.map((n) => (n.after === null ? `~ requests for \`${n.name}\` now get 404 (were served by model \`${n.before}\`)` : `~ requests for \`${n.name}\` now reach model \`${n.after}\` (was \`${n.before}\`)`)),
+    ...names.map((n) =>
+      n.after === null
+        ? `~ requests for \`${n.name}\` now get 404 (were served by model \`${n.before}\`)`
+        : `~ requests for \`${n.name}\` now reach model \`${n.after}\` (was \`${n.before}\`)`,
+    ),
   ];
   section("Routes", routing);
 
@@ -70,10 +74,15 @@ export function renderDiffText(diff: PlanDiff, labels: DiffLabels): string {
   const ups: string[] = [
     ...upstreams.added.map((u) => `+ upstream \`${u}\``),
     ...upstreams.removed.map((u) => `- upstream \`${u}\``),
-    ...upstreams.changed.map((u) => `~ upstream \`${u.upstream}\`: ${u.fields.map((f) => `${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`).join("; ")}`),
+    ...upstreams.changed.map(
+      (u) => `~ upstream \`${u.upstream}\`: ${u.fields.map((f) => `${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`).join("; ")}`,
+    ),
   ];
   section("Upstreams", ups);
-  section("Listener", listener.map((f) => `~ ${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`));
+  section(
+    "Listener",
+    listener.map((f) => `~ ${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`),
+  );
   section("Quotas and budgets", quotaDiffLines(diff.quotas));
 
   const count = countChanges(diff);
@@ -84,42 +93,63 @@ export function renderDiffText(diff: PlanDiff, labels: DiffLabels): string {
 /** Markdown for a pull-request comment. */
 export function renderDiffMarkdown(diff: PlanDiff, labels: DiffLabels): string {
   const count = countChanges(diff);
-  const out: string[] = ["### Tollgate: behaviour change", "", `\`${labels.before}\` → \`${labels.after}\`: **${count === 0 ? "no change" : `${count} ${count === 1 ? "change" : "changes"}`}**`, ""];
+  const out: string[] = [
+    "### Tollgate: behaviour change",
+    "",
+    `\`${labels.before}\` → \`${labels.after}\`: **${count === 0 ? "no change" : `${count} ${count === 1 ? "change" : "changes"}`}**`,
+    "",
+  ];
   const { models, routes, names, consumers, upstreams, listener } = diff;
   const table = (title: string, header: string[], rows: string[][]): void => {
     if (rows.length === 0) return;
     out.push(`#### ${title}`, "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), "");
   };
 
-  table("Traffic share of first attempts", ["model", "target", "before", "after"], [
-    ...models.added.map((m) => [`\`${m}\``, "(new model)", "—", "—"]),
-    ...models.removed.map((m) => [`\`${m}\``, "(removed)", "—", "—"]),
-    ...models.changed.flatMap((m) => m.shares.map((s) => [`\`${m.model}\``, s.target, share(s.before), share(s.after)])),
-  ]);
+  table(
+    "Traffic share of first attempts",
+    ["model", "target", "before", "after"],
+    [
+      ...models.added.map((m) => [`\`${m}\``, "(new model)", "—", "—"]),
+      ...models.removed.map((m) => [`\`${m}\``, "(removed)", "—", "—"]),
+      ...models.changed.flatMap((m) => m.shares.map((s) => [`\`${m.model}\``, s.target, share(s.before), share(s.after)])),
+    ],
+  );
   table(
     "Attempt order after a failure",
     ["model", "before", "after"],
     models.changed.flatMap((m) => (m.attempts === null ? [] : [[`\`${m.model}\``, m.attempts.before?.join(" → ") ?? "", m.attempts.after?.join(" → ") ?? ""]])),
   );
-  table("Routes", ["route", "change"], [
-    ...routes.added.map((r) => [`\`${r.route}\``, `added → model \`${r.model}\``]),
-    ...routes.removed.map((r) => [`\`${r.route}\``, `removed (was → model \`${r.model}\`)`]),
-    ...routes.retargeted.map((r) => [`\`${r.route}\``, `model \`${r.before}\` → \`${r.after}\``]),
-    ...(routes.order === null ? [] : [["(order)", `${routes.order.before?.join(", ")} → ${routes.order.after?.join(", ")}`]]),
-    ...names.map((n) => [`requests for \`${n.name}\``, n.after === null ? `404 (was model \`${n.before}\`)` : `model \`${n.before}\` → \`${n.after}\``]),
-  ]);
-  table("Consumer access", ["consumer", "gained", "lost"], [
-    ...consumers.added.map((c) => [`\`${c}\``, "(new consumer)", ""]),
-    ...consumers.removed.map((c) => [`\`${c}\``, "", "(removed)"]),
-    ...consumers.access.map((c) => [`\`${c.consumer}\``, c.gained.map((m) => `\`${m}\``).join(", "), c.lost.map((m) => `\`${m}\``).join(", ")]),
-    ...consumers.keys.map((k) => [`\`${k.consumer}\``, `${k.added} key(s)`, `${k.removed} key(s)`]),
-  ]);
-  table("Upstreams", ["upstream", "setting", "before", "after"], [
-    ...upstreams.added.map((u) => [`\`${u}\``, "(added)", "", ""]),
-    ...upstreams.removed.map((u) => [`\`${u}\``, "(removed)", "", ""]),
-    ...upstreams.changed.flatMap((u) => u.fields.map((f) => [`\`${u.upstream}\``, `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)])),
-    ...listener.map((f) => ["(listener)", `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)]),
-  ]);
+  table(
+    "Routes",
+    ["route", "change"],
+    [
+      ...routes.added.map((r) => [`\`${r.route}\``, `added → model \`${r.model}\``]),
+      ...routes.removed.map((r) => [`\`${r.route}\``, `removed (was → model \`${r.model}\`)`]),
+      ...routes.retargeted.map((r) => [`\`${r.route}\``, `model \`${r.before}\` → \`${r.after}\``]),
+      ...(routes.order === null ? [] : [["(order)", `${routes.order.before?.join(", ")} → ${routes.order.after?.join(", ")}`]]),
+      ...names.map((n) => [`requests for \`${n.name}\``, n.after === null ? `404 (was model \`${n.before}\`)` : `model \`${n.before}\` → \`${n.after}\``]),
+    ],
+  );
+  table(
+    "Consumer access",
+    ["consumer", "gained", "lost"],
+    [
+      ...consumers.added.map((c) => [`\`${c}\``, "(new consumer)", ""]),
+      ...consumers.removed.map((c) => [`\`${c}\``, "", "(removed)"]),
+      ...consumers.access.map((c) => [`\`${c.consumer}\``, c.gained.map((m) => `\`${m}\``).join(", "), c.lost.map((m) => `\`${m}\``).join(", ")]),
+      ...consumers.keys.map((k) => [`\`${k.consumer}\``, `${k.added} key(s)`, `${k.removed} key(s)`]),
+    ],
+  );
+  table(
+    "Upstreams",
+    ["upstream", "setting", "before", "after"],
+    [
+      ...upstreams.added.map((u) => [`\`${u}\``, "(added)", "", ""]),
+      ...upstreams.removed.map((u) => [`\`${u}\``, "(removed)", "", ""]),
+      ...upstreams.changed.flatMap((u) => u.fields.map((f) => [`\`${u.upstream}\``, `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)])),
+      ...listener.map((f) => ["(listener)", `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)]),
+    ],
+  );
   table("Quotas and budgets", ["quota", "setting", "before", "after"], quotaDiffRows(diff.quotas));
   return out.join("\n") + "\n";
 }

@@ -60,7 +60,11 @@ export function explainRequest(plan: Plan, sourceMap: PlanSourceMap | null, inpu
     return { model: input.model, decision, steps, result: "rejected: 401 invalid_api_key" };
   }
   const keyIndex = input.caller.kind === "key-digest" ? consumer.keySha256.indexOf(input.caller.sha256.toLowerCase()) : -1;
-  step("auth", `${input.callerLabel} → consumer \`${consumer.name}\``, keyIndex >= 0 ? at("consumers", decision.consumer, "keySha256", keyIndex) : at("consumers", decision.consumer));
+  step(
+    "auth",
+    `${input.callerLabel} → consumer \`${consumer.name}\``,
+    keyIndex >= 0 ? at("consumers", decision.consumer, "keySha256", keyIndex) : at("consumers", decision.consumer),
+  );
 
   if (decision.route === null) {
     step("route", `no route matches \`${input.model}\` → 404 model_not_found`, null);
@@ -76,7 +80,10 @@ export function explainRequest(plan: Plan, sourceMap: PlanSourceMap | null, inpu
       : decision.route.kind === "guarded"
         ? "exact name, header conditions hold"
         : "exact name";
-  const conditions = (route?.headers ?? []).map((c) => ({ text: `header \`${c.header}\` ${c.kind === "exact" || c.kind === "regex" ? `${c.kind} \`${c.value}\`` : c.kind}`, at: null }));
+  const conditions = (route?.headers ?? []).map((c) => ({
+    text: `header \`${c.header}\` ${c.kind === "exact" || c.kind === "regex" ? `${c.kind} \`${c.value}\`` : c.kind}`,
+    at: null,
+  }));
   step("route", `\`${input.model}\` → route \`${route?.name ?? "?"}\` (${how}; ${rule})`, at("routing", "routes", decision.route.route), conditions);
 
   const model = plan.models[decision.model ?? -1];
@@ -103,7 +110,12 @@ export function explainRequest(plan: Plan, sourceMap: PlanSourceMap | null, inpu
   );
 
   const upstreams = [...new Set(model.fallbacks.map((t) => plan.targets[t]?.upstream ?? -1))].filter((u) => u >= 0);
-  step("timeouts", "per attempt", null, upstreams.map((u) => timeoutLine(plan, u, at, sourceMap !== null)));
+  step(
+    "timeouts",
+    "per attempt",
+    null,
+    upstreams.map((u) => timeoutLine(plan, u, at, sourceMap !== null)),
+  );
   return { model: input.model, decision, steps, result: `served; at most ${model.fallbacks.length} ${model.fallbacks.length === 1 ? "attempt" : "attempts"}` };
 }
 

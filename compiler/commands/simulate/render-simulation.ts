@@ -8,7 +8,11 @@ import type { SimulationReport, TokenStats } from "./simulate-trace.js";
 function table(header: readonly string[], rows: readonly (readonly string[])[], left = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string =>
-    "  " + cells.map((c, i) => (i < left ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("   ").trimEnd();
+    "  " +
+    cells
+      .map((c, i) => (i < left ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join("   ")
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 

@@ -49,7 +49,9 @@ describe("simulateTrace", () => {
   });
 
   it("counts rejections and estimates tokens (chars / 4) unless the trace gives them", () => {
-    const reqs = requests(`${trace(3)}\n{ "model": "chat" }\n{ "model": "nope", "consumer": "a" }\n{ "model": "chat", "consumer": "a", "usage": { "prompt_tokens": 7, "completion_tokens": 5 } }`);
+    const reqs = requests(
+      `${trace(3)}\n{ "model": "chat" }\n{ "model": "nope", "consumer": "a" }\n{ "model": "chat", "consumer": "a", "usage": { "prompt_tokens": 7, "completion_tokens": 5 } }`,
+    );
     const report = simulateTrace(plan, reqs, [], 1);
     expect(report.rejected).toEqual({ "401 invalid_api_key": 1, "404 model_not_found": 1 });
     expect(report.tokens).toMatchObject([{ consumer: "a", model: "chat", requests: 4, input: 0 + 2 + 4 + 7, output: 35, inputEstimated: true, outputEstimated: true }]);

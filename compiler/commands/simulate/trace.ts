@@ -62,9 +62,7 @@ function toRequest(value: unknown, line: number): TraceRequest | string {
         : typeof value.consumer === "string"
           ? { kind: "consumer", name: value.consumer }
           : { kind: "none" };
-  const headers = isRecord(value.headers)
-    ? normalizeHeaders(Object.fromEntries(Object.entries(value.headers).filter((e): e is [string, string] => typeof e[1] === "string")))
-    : {};
+  const headers = isRecord(value.headers) ? normalizeHeaders(Object.fromEntries(Object.entries(value.headers).filter((e): e is [string, string] => typeof e[1] === "string"))) : {};
   const usage = isRecord(value.usage) ? value.usage : {};
   const givenInput = count(value.input_tokens) ?? count(usage.prompt_tokens);
   const givenOutput = count(value.output_tokens) ?? count(usage.completion_tokens);

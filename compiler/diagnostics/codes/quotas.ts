@@ -92,7 +92,8 @@ export const quotaCodes = {
   "quota-audio-unit-unreachable": {
     code: "TG6415",
     severity: "warning",
-    message: "quota `{quota}` counts {unit}, but no model it matches is served by a provider that offers `/v1/audio/{endpoint}` (kinds `openai`, `openai-compatible`, `azure-openai` and their catalog vendors): it never counts anything",
+    message:
+      "quota `{quota}` counts {unit}, but no model it matches is served by a provider that offers `/v1/audio/{endpoint}` (kinds `openai`, `openai-compatible`, `azure-openai` and their catalog vendors): it never counts anything",
     help: "match the audio models with `match.models`, or use a unit that these models' requests use (`tokens`, `requests`, `usd`)",
   },
   "quota-token-option-unused": {

@@ -20,7 +20,8 @@ export const reliabilityCodes = {
   "hedge-after-first-token": {
     code: "TG6302",
     severity: "error",
-    message: "the hedge delay of model `{model}` ({delay}) is not shorter than `timeouts.firstToken` of provider `{provider}` ({ttft}): the first-token timeout fires first, so the hedge never starts",
+    message:
+      "the hedge delay of model `{model}` ({delay}) is not shorter than `timeouts.firstToken` of provider `{provider}` ({ttft}): the first-token timeout fires first, so the hedge never starts",
     help: "shorten `hedge.delay` below {ttft}, or lengthen the provider's `timeouts.firstToken`",
   },
   "hedge-without-candidate": {

@@ -50,8 +50,7 @@ export function createPolicyProgram(modules: PolicyModules): ts.Program {
   const options = policyCompilerOptions();
   const libraryDirs = [dirname(ts.getDefaultLibFilePath(options)), dirname(TOLLGATE_TYPES)].map((d) => d + sep);
   // Besides policy modules, the checker reads only TypeScript's lib files, tollgate's declarations and installed packages.
-  const isLibraryFile = (fileName: string): boolean =>
-    libraryDirs.some((dir) => fileName.startsWith(dir)) || fileName.includes(`${sep}node_modules${sep}`);
+  const isLibraryFile = (fileName: string): boolean => libraryDirs.some((dir) => fileName.startsWith(dir)) || fileName.includes(`${sep}node_modules${sep}`);
   const base = ts.createCompilerHost(options, true);
   const policyText = (fileName: string): string | undefined => modules.byAbsolute(fileName)?.text;
 

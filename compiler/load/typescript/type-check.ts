@@ -15,10 +15,39 @@ import { typescript } from "./typescript-api.js";
 
 /** Node and browser globals a policy might reach for; none exists in the sandbox. */
 const HOST_GLOBALS = new Set([
-  "process", "require", "module", "exports", "__dirname", "__filename", "Buffer", "global", "console",
-  "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask",
-  "fetch", "XMLHttpRequest", "WebSocket", "performance", "crypto", "structuredClone", "URL", "URLSearchParams",
-  "TextEncoder", "TextDecoder", "atob", "btoa", "Deno", "Bun", "window", "self", "navigator",
+  "process",
+  "require",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "Buffer",
+  "global",
+  "console",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "clearTimeout",
+  "clearInterval",
+  "clearImmediate",
+  "queueMicrotask",
+  "fetch",
+  "XMLHttpRequest",
+  "WebSocket",
+  "performance",
+  "crypto",
+  "structuredClone",
+  "URL",
+  "URLSearchParams",
+  "TextEncoder",
+  "TextDecoder",
+  "atob",
+  "btoa",
+  "Deno",
+  "Bun",
+  "window",
+  "self",
+  "navigator",
 ]);
 
 /** "Cannot find name 'x'" and its variants that suggest installing type definitions. */
@@ -59,15 +88,7 @@ export function reportTypeErrors(program: ts.Program, modules: PolicyModules, al
   }
 }
 
-function report(
-  d: ts.Diagnostic,
-  source: Source,
-  file: ts.SourceFile,
-  start: number,
-  modules: PolicyModules,
-  mask: (text: string) => string,
-  ctx: CompileContext,
-): void {
+function report(d: ts.Diagnostic, source: Source, file: ts.SourceFile, start: number, modules: PolicyModules, mask: (text: string) => string, ctx: CompileContext): void {
   const span = spanOfRange(source.path, file, start, start + (d.length ?? 0));
   const name = file.text.slice(start, start + (d.length ?? 0));
   if (CANNOT_FIND_NAME.has(d.code) && HOST_GLOBALS.has(name)) {

@@ -19,12 +19,7 @@ import { normalizeSelection } from "./selection.js";
 export const DEFAULT_TARGET_WEIGHT = 1;
 
 /** Normalizes every model, in policy order; `providerHosts[i]` is provider i's API host (for catalog prices). */
-export function normalizeModels(
-  resolved: ResolvedPolicy,
-  providerHosts: readonly string[],
-  ctx: CompileContext,
-  pools: readonly NormalizedPool[] = [],
-): NormalizedModel[] {
+export function normalizeModels(resolved: ResolvedPolicy, providerHosts: readonly string[], ctx: CompileContext, pools: readonly NormalizedPool[] = []): NormalizedModel[] {
   const gatewayLimits = limitsLayer(resolved.merged.limits, ctx);
   return resolved.merged.models.map((model) => normalizeModel(model, resolved, providerHosts, gatewayLimits, ctx, pools));
 }

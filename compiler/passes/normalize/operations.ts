@@ -63,7 +63,8 @@ function normalizeAlerts(a: NonNullable<Listener["alerts"]>, at: Origin, ctx: Co
     const windowMs = ms(r.window, OPERATIONS_DEFAULTS.alertWindow, ctx, child(ruleAt, "window"));
     const minRequests = r.minRequests ?? OPERATIONS_DEFAULTS.alertMinRequests;
     if (r.successRate !== undefined) rules.push({ name: r.name, kind: "success-rate-below", threshold: r.successRate.below, windowMs, minRequests });
-    else if (r.p95Latency !== undefined) rules.push({ name: r.name, kind: "p95-latency-above", threshold: ms(r.p95Latency.above, "1s", ctx, child(ruleAt, "p95Latency", "above")), windowMs, minRequests });
+    else if (r.p95Latency !== undefined)
+      rules.push({ name: r.name, kind: "p95-latency-above", threshold: ms(r.p95Latency.above, "1s", ctx, child(ruleAt, "p95Latency", "above")), windowMs, minRequests });
     else if (r.spendRate !== undefined) rules.push({ name: r.name, kind: "spend-rate-above", threshold: r.spendRate.above, windowMs, minRequests });
   });
   return {
@@ -88,6 +89,8 @@ export function normalizeProviderOperations(
   }
   const c = p.concurrency;
   const concurrency =
-    c === undefined ? null : { max: c.max, queue: c.queue ?? c.max, queueTimeoutMs: ms(c.queueTimeout, OPERATIONS_DEFAULTS.queueTimeout, ctx, child(at, "concurrency", "queueTimeout")) };
+    c === undefined
+      ? null
+      : { max: c.max, queue: c.queue ?? c.max, queueTimeoutMs: ms(c.queueTimeout, OPERATIONS_DEFAULTS.queueTimeout, ctx, child(at, "concurrency", "queueTimeout")) };
   return { tls, concurrency };
 }

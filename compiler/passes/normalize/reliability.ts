@@ -97,9 +97,6 @@ export function normalizeModelReliability(m: Model, at: Origin, ctx: CompileCont
     maxAttempts: m.maxAttempts ?? 0,
     deadlineMs: m.deadline === undefined ? null : duration(m.deadline, "", child(at, "deadline"), ctx),
     hedgeDelayMs: m.hedge === undefined ? null : duration(m.hedge.delay, "", child(at, "hedge", "delay"), ctx),
-    degraded:
-      m.degraded === undefined
-        ? null
-        : { status: m.degraded.status, message: m.degraded.message, on: [...(m.degraded.on ?? DEFAULT_FALLBACK_ON)] },
+    degraded: m.degraded === undefined ? null : { status: m.degraded.status, message: m.degraded.message, on: [...(m.degraded.on ?? DEFAULT_FALLBACK_ON)] },
   };
 }

@@ -14,22 +14,16 @@ import { resolvedIndex } from "./lookup.js";
 const ANY_MODEL = "*";
 
 /** Explicit routes in policy order, then the implicit route of every model. */
-export function normalizeRoutes(
-  routes: readonly Located<Route>[],
-  models: readonly NormalizedModel[],
-  modelIndex: ReadonlyMap<string, number>,
-): NormalizedRoute[] {
+export function normalizeRoutes(routes: readonly Located<Route>[], models: readonly NormalizedModel[], modelIndex: ReadonlyMap<string, number>): NormalizedRoute[] {
   const explicit = routes.map(({ value: route, at }): NormalizedRoute => {
     const pattern = route.match.model ?? ANY_MODEL;
-    const headers = Object.entries(route.match.headers ?? {}).map(
-      ([name, m]): NormalizedHeaderMatch => ({
-        header: name.toLowerCase(),
-        exact: m.exact ?? null,
-        regex: m.regex ?? null,
-        present: m.present ?? null,
-        at: child(at, "match", "headers", name),
-      }),
-    );
+    const headers = Object.entries(route.match.headers ?? {}).map(([name, m]): NormalizedHeaderMatch => ({
+      header: name.toLowerCase(),
+      exact: m.exact ?? null,
+      regex: m.regex ?? null,
+      present: m.present ?? null,
+      at: child(at, "match", "headers", name),
+    }));
     return {
       name: route.name ?? `match:${pattern}`,
       label: routeLabel(route, headers),
@@ -41,18 +35,16 @@ export function normalizeRoutes(
       at,
     };
   });
-  const implicit = models.map(
-    (model, i): NormalizedRoute => ({
-      name: IMPLICIT_ROUTE_PREFIX + model.name,
-      label: `the implicit route of model \`${model.name}\``,
-      pattern: model.name,
-      glob: false,
-      headers: [],
-      model: i,
-      implicit: true,
-      at: child(model.at, "name"),
-    }),
-  );
+  const implicit = models.map((model, i): NormalizedRoute => ({
+    name: IMPLICIT_ROUTE_PREFIX + model.name,
+    label: `the implicit route of model \`${model.name}\``,
+    pattern: model.name,
+    glob: false,
+    headers: [],
+    model: i,
+    implicit: true,
+    at: child(model.at, "name"),
+  }));
   return [...explicit, ...implicit];
 }
 

@@ -35,13 +35,7 @@ const OPTION_READERS: Readonly<Record<string, readonly PlanScorerKind[]>> = {
 };
 
 /** The compiled program, or null for a plain weighted draw without load bound. */
-export function normalizeSelection(
-  strategy: Strategy | undefined,
-  model: string,
-  at: Origin,
-  poolLoadBound: number | null,
-  ctx: CompileContext,
-): PlanSelection | null {
+export function normalizeSelection(strategy: Strategy | undefined, model: string, at: Origin, poolLoadBound: number | null, ctx: CompileContext): PlanSelection | null {
   if (strategy === undefined) return poolLoadBound === null ? null : program([{ kind: "weighted", weight: 1 }], {}, poolLoadBound);
   const options: StrategyOptions = typeof strategy === "string" ? { kind: strategy } : strategy;
   const scorers = options.scorers?.map((s) => ({ kind: s.kind, weight: s.weight ?? 1 })) ?? [{ kind: options.kind ?? "weighted", weight: 1 }];

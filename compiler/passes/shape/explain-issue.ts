@@ -59,8 +59,7 @@ function explainIssue(issue: Issue, root: unknown, base: Origin, ctx: CompileCon
     if (misspelled.has(formatPath(path))) return;
     const field = String(path[path.length - 1]);
     const where = describePath(root, path.slice(0, -1));
-    const suggestion =
-      field === "apiVersion" ? `add \`apiVersion: ${GatewayPolicy.shape.apiVersion.value}\` at the top of the document` : undefined;
+    const suggestion = field === "apiVersion" ? `add \`apiVersion: ${GatewayPolicy.shape.apiVersion.value}\` at the top of the document` : undefined;
     ctx.report("missing-field", { field, where }, at, { suggestion });
     return;
   }
@@ -101,12 +100,9 @@ function explainIssue(issue: Issue, root: unknown, base: Origin, ctx: CompileCon
       }
       const allowed = issue.values.map(String);
       const nearest = typeof value === "string" ? nearestName(value, allowed) : undefined;
-      ctx.report(
-        "not-one-of",
-        { what, found: displayValue(value), allowed: quoteList(allowed, "or") },
-        at,
-        { suggestion: nearest === undefined ? undefined : `did you mean \`${nearest}\`?` },
-      );
+      ctx.report("not-one-of", { what, found: displayValue(value), allowed: quoteList(allowed, "or") }, at, {
+        suggestion: nearest === undefined ? undefined : `did you mean \`${nearest}\`?`,
+      });
       return;
     }
     case "too_small":
@@ -123,15 +119,8 @@ function explainIssue(issue: Issue, root: unknown, base: Origin, ctx: CompileCon
  * another literal) say nothing about what the author meant; if exactly one branch got
  * further, explain its issues, else say which types would do.
  */
-function explainUnion(
-  issue: Extract<Issue, { code: "invalid_union" }>,
-  root: unknown,
-  at: Origin,
-  ctx: CompileContext,
-  misspelled: ReadonlySet<string>,
-): void {
-  const mismatchOnly = (branch: readonly Issue[]): boolean =>
-    branch.every((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value"));
+function explainUnion(issue: Extract<Issue, { code: "invalid_union" }>, root: unknown, at: Origin, ctx: CompileContext, misspelled: ReadonlySet<string>): void {
+  const mismatchOnly = (branch: readonly Issue[]): boolean => branch.every((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value"));
   const meaningful = issue.errors.filter((branch) => !mismatchOnly(branch));
   const [only] = meaningful;
   if (meaningful.length === 1 && only !== undefined) {

@@ -12,10 +12,23 @@ const UNIT_MS = { ms: 1n, s: 1000n, m: 60_000n, h: 3_600_000n } as const;
 
 /** Common spellings of the units, for "did you mean". */
 const UNIT_ALIASES: Readonly<Record<string, keyof typeof UNIT_MS>> = {
-  msec: "ms", msecs: "ms", millis: "ms", milliseconds: "ms", millisecond: "ms",
-  sec: "s", secs: "s", second: "s", seconds: "s",
-  min: "m", mins: "m", minute: "m", minutes: "m",
-  hr: "h", hrs: "h", hour: "h", hours: "h",
+  msec: "ms",
+  msecs: "ms",
+  millis: "ms",
+  milliseconds: "ms",
+  millisecond: "ms",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  min: "m",
+  mins: "m",
+  minute: "m",
+  minutes: "m",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h",
 };
 
 const FORM = /^(\d+)(?:\.(\d+))?(ms|s|m|h)$/;

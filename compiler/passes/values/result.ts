@@ -1,7 +1,5 @@
 /** The outcome of converting one policy value: the value, or why it is invalid. */
-export type ValueResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string; readonly suggestion?: string };
+export type ValueResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string; readonly suggestion?: string };
 
 /** A successful conversion. */
 export function ok<T>(value: T): ValueResult<T> {

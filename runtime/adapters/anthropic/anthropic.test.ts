@@ -49,7 +49,13 @@ describe("anthropic request", () => {
         },
         { role: "tool", tool_call_id: "t1", content: "sunny" },
         { role: "tool", tool_call_id: "t2", content: "rain" },
-        { role: "user", content: [{ type: "text", text: "And?" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "And?" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+          ],
+        },
       ],
       tools: [{ type: "function", function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
       tool_choice: "required",
@@ -61,7 +67,10 @@ describe("anthropic request", () => {
     });
     expect(out).toEqual({
       model: "claude-x",
-      system: [{ type: "text", text: "Be brief." }, { type: "text", text: "Use tools." }],
+      system: [
+        { type: "text", text: "Be brief." },
+        { type: "text", text: "Use tools." },
+      ],
       messages: [
         { role: "user", content: [{ type: "text", text: "Weather in Paris and Rome?" }] },
         {
@@ -91,7 +100,10 @@ describe("anthropic request", () => {
   });
 
   it("uses the default max_tokens, streams, maps json_schema and refuses json_object", () => {
-    const out = build({ model: "m", messages: [{ role: "user", content: "hi" }], response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } } }, true);
+    const out = build(
+      { model: "m", messages: [{ role: "user", content: "hi" }], response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } } },
+      true,
+    );
     expect(out["max_tokens"]).toBe(4096);
     expect(out["stream"]).toBe(true);
     expect(out["output_config"]).toEqual({ format: { type: "json_schema", schema: { type: "object" } } });
@@ -103,7 +115,9 @@ describe("anthropic request", () => {
   it("refuses what Anthropic cannot do", () => {
     expect(refused({ model: "m", messages: [{ role: "user", content: "hi" }], n: 2 }).message).toMatch(/`n`/);
     expect(refused({ model: "m", messages: [{ role: "system", content: "only system" }] }).class).toBe("bad_request");
-    expect(refused({ model: "m", messages: [{ role: "assistant", content: "x", tool_calls: [{ id: "a", function: { name: "f", arguments: "{bad" } }] }] }).message).toMatch(/arguments/);
+    expect(refused({ model: "m", messages: [{ role: "assistant", content: "x", tool_calls: [{ id: "a", function: { name: "f", arguments: "{bad" } }] }] }).message).toMatch(
+      /arguments/,
+    );
   });
 });
 
@@ -135,7 +149,12 @@ describe("anthropic response", () => {
   });
 
   it("maps refusal to content_filter and max_tokens to length", () => {
-    for (const [reason, finish] of [["refusal", "content_filter"], ["max_tokens", "length"], ["end_turn", "stop"], ["stop_sequence", "stop"]]) {
+    for (const [reason, finish] of [
+      ["refusal", "content_filter"],
+      ["max_tokens", "length"],
+      ["end_turn", "stop"],
+      ["stop_sequence", "stop"],
+    ]) {
       const out = decodeAnthropicResponse(Buffer.from(JSON.stringify({ type: "message", content: [], stop_reason: reason, usage: { input_tokens: 1, output_tokens: 1 } })), "m");
       if (isError(out)) throw new Error(out.message);
       expect(JSON.parse(out.body.toString()).choices[0].finish_reason).toBe(finish);
@@ -145,7 +164,21 @@ describe("anthropic response", () => {
 
 describe("anthropic stream", () => {
   const events: [string, unknown][] = [
-    ["message_start", { type: "message_start", message: { id: "msg_1", type: "message", role: "assistant", content: [], model: "claude-x", stop_reason: null, usage: { input_tokens: 12, output_tokens: 1, cache_read_input_tokens: 3, cache_creation_input_tokens: 0 } } }],
+    [
+      "message_start",
+      {
+        type: "message_start",
+        message: {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          content: [],
+          model: "claude-x",
+          stop_reason: null,
+          usage: { input_tokens: 12, output_tokens: 1, cache_read_input_tokens: 3, cache_creation_input_tokens: 0 },
+        },
+      },
+    ],
     ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }],
     ["ping", { type: "ping" }],
     ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } }],

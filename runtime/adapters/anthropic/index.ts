@@ -26,7 +26,16 @@ export const anthropicAdapter: ChatAdapter = {
     const o = optionsOf(ctx.target);
     const body = anthropicRequestBody(ctx.body, ctx.target.model, ctx.stream, o.defaultMaxTokens);
     if (isError(body)) return body;
-    const headers = ["content-type", "application/json", "accept", ctx.stream ? "text/event-stream" : "application/json", "anthropic-version", o.version, "x-request-id", ctx.requestId];
+    const headers = [
+      "content-type",
+      "application/json",
+      "accept",
+      ctx.stream ? "text/event-stream" : "application/json",
+      "anthropic-version",
+      o.version,
+      "x-request-id",
+      ctx.requestId,
+    ];
     if (o.beta.length > 0) headers.push("anthropic-beta", o.beta.join(","));
     addKeyHeader(ctx.target.upstream, headers);
     return { method: "POST", path: `${ctx.target.upstream.basePath}/messages`, headers, body: JSON.stringify(body) };

@@ -123,7 +123,9 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   const tools = toolsOf(body);
   if (isError(tools)) return tools;
   if (tools.length > 0) {
-    out["tools"] = tools.map((t) => (t.description === undefined ? { name: t.name, input_schema: t.parameters } : { name: t.name, description: t.description, input_schema: t.parameters }));
+    out["tools"] = tools.map((t) =>
+      t.description === undefined ? { name: t.name, input_schema: t.parameters } : { name: t.name, description: t.description, input_schema: t.parameters },
+    );
   }
   const choice = toolChoiceOf(body);
   if (isError(choice)) return choice;
@@ -137,7 +139,7 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   const format = responseFormatOf(body);
   if (isError(format)) return format;
   if (format.kind === "json_object") {
-    return badRequest("Anthropic has no schema-less JSON mode: use `response_format: {type: \"json_schema\", json_schema: {schema}}`");
+    return badRequest('Anthropic has no schema-less JSON mode: use `response_format: {type: "json_schema", json_schema: {schema}}`');
   }
   if (format.kind === "json_schema") out["output_config"] = { format: { type: "json_schema", schema: format.schema } };
 
@@ -145,12 +147,12 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   if (typeof effort === "string" && effort !== "none") {
     const budget = THINKING_BUDGET[effort];
     if (budget === undefined) return badRequest(`\`reasoning_effort\` \`${effort.slice(0, 20)}\` is not supported by Anthropic`);
-    if (maxTokens <= budget) return badRequest(`\`reasoning_effort: ${effort}\` needs \`max_completion_tokens\` above ${budget} on Anthropic (the thinking budget counts against it)`);
+    if (maxTokens <= budget)
+      return badRequest(`\`reasoning_effort: ${effort}\` needs \`max_completion_tokens\` above ${budget} on Anthropic (the thinking budget counts against it)`);
     out["thinking"] = { type: "enabled", budget_tokens: budget };
   }
   return out;
 }
-
 
 function anthropicToolChoice(choice: ToolChoice | undefined): Record<string, unknown> {
   if (choice === undefined) return { type: "auto" };

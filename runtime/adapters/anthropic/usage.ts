@@ -3,7 +3,7 @@
  * cache writes, so they are added back (usage.ts semantics) and kept as separate fields.
  */
 import type { Usage } from "../../usage/usage.js";
-import { count, } from "../shared/openai-usage.js";
+import { count } from "../shared/openai-usage.js";
 import { isRecord } from "../shared/provider-error.js";
 
 /** Applies the fields present in an Anthropic `usage` object onto `u` (stream events carry only some). */

@@ -30,7 +30,13 @@ describe("bedrock request", () => {
       model: "m",
       messages: [
         { role: "system", content: "Be brief." },
-        { role: "user", content: [{ type: "text", text: "Weather?" }, { type: "image_url", image_url: { url: "data:image/jpeg;base64,AAAA" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Weather?" },
+            { type: "image_url", image_url: { url: "data:image/jpeg;base64,AAAA" } },
+          ],
+        },
         { role: "assistant", content: "", tool_calls: [{ id: "t1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }] },
         { role: "tool", tool_call_id: "t1", content: "sunny" },
       ],
@@ -67,7 +73,9 @@ describe("bedrock request", () => {
       "us-east-1",
       { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "tok" },
     );
-    expect(headers["authorization"]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(headers["authorization"]).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
+    );
     expect(headers["x-amz-security-token"]).toBe("tok");
     expect(headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
   });
@@ -76,11 +84,13 @@ describe("bedrock request", () => {
 describe("bedrock response", () => {
   it("maps text, toolUse, stopReason and usage", () => {
     const out = decodeConverseResponse(
-      Buffer.from(JSON.stringify({
-        output: { message: { role: "assistant", content: [{ text: "ok" }, { toolUse: { toolUseId: "t1", name: "f", input: { a: 1 } } }] } },
-        stopReason: "tool_use",
-        usage: { inputTokens: 10, outputTokens: 4, totalTokens: 24, cacheReadInputTokens: 8, cacheWriteInputTokens: 2 },
-      })),
+      Buffer.from(
+        JSON.stringify({
+          output: { message: { role: "assistant", content: [{ text: "ok" }, { toolUse: { toolUseId: "t1", name: "f", input: { a: 1 } } }] } },
+          stopReason: "tool_use",
+          usage: { inputTokens: 10, outputTokens: 4, totalTokens: 24, cacheReadInputTokens: 8, cacheWriteInputTokens: 2 },
+        }),
+      ),
       "m",
       "r1",
     );
@@ -91,7 +101,11 @@ describe("bedrock response", () => {
   });
 
   it("maps guardrail stops to content_filter", () => {
-    const out = decodeConverseResponse(Buffer.from(JSON.stringify({ output: { message: { content: [] } }, stopReason: "guardrail_intervened", usage: { inputTokens: 1, outputTokens: 0, totalTokens: 1 } })), "m", "r");
+    const out = decodeConverseResponse(
+      Buffer.from(JSON.stringify({ output: { message: { content: [] } }, stopReason: "guardrail_intervened", usage: { inputTokens: 1, outputTokens: 0, totalTokens: 1 } })),
+      "m",
+      "r",
+    );
     if (isError(out)) throw new Error(out.message);
     expect(JSON.parse(out.body.toString()).choices[0].finish_reason).toBe("content_filter");
   });
@@ -162,7 +176,10 @@ describe("bedrock stream", () => {
 describe("bedrock errors", () => {
   it("classifies by x-amzn-errortype", () => {
     const body = (m: string) => Buffer.from(JSON.stringify({ message: m }));
-    expect(classifyBedrockError(429, { "x-amzn-errortype": "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/" }, body("Too many"))).toMatchObject({ class: "rate_limited", code: "ThrottlingException" });
+    expect(classifyBedrockError(429, { "x-amzn-errortype": "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/" }, body("Too many"))).toMatchObject({
+      class: "rate_limited",
+      code: "ThrottlingException",
+    });
     expect(classifyBedrockError(400, { "x-amzn-errortype": "ValidationException" }, body("Input is too long for requested model.")).class).toBe("context_too_long");
     expect(classifyBedrockError(400, { "x-amzn-errortype": "ValidationException" }, body("Malformed input request")).class).toBe("bad_request");
     expect(classifyBedrockError(403, { "x-amzn-errortype": "AccessDeniedException" }, body("denied")).class).toBe("auth");

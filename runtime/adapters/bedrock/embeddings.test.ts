@@ -58,7 +58,9 @@ describe("Titan Text Embeddings", () => {
     ]);
     const headers = await bedrockAdapter.relay!.sign!(target(titan), t.calls[0]!);
     const named = Object.fromEntries(headers.flatMap((_, i) => (i % 2 === 0 ? [[headers[i]!, headers[i + 1]!]] : [])));
-    expect(named["authorization"]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=.*x-amz-content-sha256.*, Signature=[0-9a-f]{64}$/);
+    expect(named["authorization"]).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=.*x-amz-content-sha256.*, Signature=[0-9a-f]{64}$/,
+    );
     expect(named["content-type"]).toBe("application/json");
     expect(named["host"]).toBeUndefined();
   });
@@ -89,7 +91,12 @@ describe("Titan Text Embeddings", () => {
   });
 
   it("refuses token arrays with a 400 naming Bedrock", () => {
-    expect(translate({ model: "my-embed", input: [[1, 2, 3]] }, titan)).toMatchObject({ class: "bad_request", status: 400, param: "input", message: expect.stringContaining("Bedrock") });
+    expect(translate({ model: "my-embed", input: [[1, 2, 3]] }, titan)).toMatchObject({
+      class: "bad_request",
+      status: 400,
+      param: "input",
+      message: expect.stringContaining("Bedrock"),
+    });
   });
 });
 

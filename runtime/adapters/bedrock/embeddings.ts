@@ -12,7 +12,15 @@
  */
 import { emptyUsage, type Usage } from "../../usage/usage.js";
 import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
-import { estimatedEmbeddingsUsage, groupSizes, malformedAnswer, openAIEmbeddingsAnswer, readEmbeddingsRequest, vectorOf, type EmbeddingsRequest } from "../shared/openai-embeddings.js";
+import {
+  estimatedEmbeddingsUsage,
+  groupSizes,
+  malformedAnswer,
+  openAIEmbeddingsAnswer,
+  readEmbeddingsRequest,
+  vectorOf,
+  type EmbeddingsRequest,
+} from "../shared/openai-embeddings.js";
 import { badRequest, isRecord, parseJson } from "../shared/provider-error.js";
 
 /** Texts per Cohere Embed call on Bedrock. */
@@ -42,7 +50,8 @@ export function translateBedrockEmbeddings(request: RelayRequest): RelayTranslat
   const model = request.target.model;
   const path = invokePath(request.target.upstream.basePath, model);
   const cohere = isCohere(model);
-  if (cohere && req.dimensions !== undefined) return { ...badRequest("Cohere Embed on Bedrock has a fixed size: `dimensions` is not supported", "unsupported_parameter"), param: "dimensions" };
+  if (cohere && req.dimensions !== undefined)
+    return { ...badRequest("Cohere Embed on Bedrock has a fixed size: `dimensions` is not supported", "unsupported_parameter"), param: "dimensions" };
   const sizes = cohere ? groupSizes(req.texts, COHERE_MAX_TEXTS) : req.texts.map(() => 1);
   const calls: RelayUpstreamCall[] = [];
   let start = 0;

@@ -9,7 +9,10 @@ import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-export const EVENT_STREAM_CODEC = new EventStreamCodec((b: Uint8Array) => decoder.decode(b), (s: string) => encoder.encode(s));
+export const EVENT_STREAM_CODEC = new EventStreamCodec(
+  (b: Uint8Array) => decoder.decode(b),
+  (s: string) => encoder.encode(s),
+);
 
 /** A decoded frame: its `:message-type`, `:event-type` / `:exception-type` and JSON payload text. */
 export interface Frame {

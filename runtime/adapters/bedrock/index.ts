@@ -67,7 +67,12 @@ async function signedHeaders(target: LinkedTarget, path: string, body: string, a
   const upstream = target.upstream;
   const aws = upstream.credentials.aws;
   if (aws === null) throw new Error(`internal: ${upstream.name} has no AWS credentials linked`);
-  const signed = await signBedrockRequest({ host: hostOf(upstream.origin), path, headers: { "content-type": "application/json", accept }, body }, optionsOf(target).region, aws.current(), upstream);
+  const signed = await signBedrockRequest(
+    { host: hostOf(upstream.origin), path, headers: { "content-type": "application/json", accept }, body },
+    optionsOf(target).region,
+    aws.current(),
+    upstream,
+  );
   const headers: string[] = [];
   for (const [name, value] of Object.entries(signed)) if (name !== "host") headers.push(name, value);
   return headers;

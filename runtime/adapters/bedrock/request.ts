@@ -111,7 +111,8 @@ export function converseRequestBody(body: Body, defaultMaxTokens: number | null 
   if (refused !== null) return refused;
   const format = responseFormatOf(body);
   if (isError(format)) return format;
-  if (format.kind !== "text") return badRequest("Bedrock Converse has no JSON mode: `response_format` json_object/json_schema is not supported (use a tool with the schema instead)");
+  if (format.kind !== "text")
+    return badRequest("Bedrock Converse has no JSON mode: `response_format` json_object/json_schema is not supported (use a tool with the schema instead)");
   const effort = body["reasoning_effort"];
   if (typeof effort === "string" && effort !== "none") return badRequest("`reasoning_effort` is not supported by the Bedrock adapter");
   const converted = converseMessages(body);

@@ -20,7 +20,10 @@ function signerFor(owner: object, region: string, c: SigningCredentials): Signat
   const key = `${region}\0${c.accessKeyId}\0${c.secretAccessKey}\0${c.sessionToken ?? ""}`;
   const cached = signers.get(owner);
   if (cached !== undefined && cached.key === key) return cached.signer;
-  const credentials = c.sessionToken === null ? { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey } : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  const credentials =
+    c.sessionToken === null
+      ? { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }
+      : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   const signer = new SignatureV4({ service: "bedrock", region, credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: true });
   signers.set(owner, { key, signer });
   return signer;

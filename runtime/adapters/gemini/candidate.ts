@@ -16,7 +16,13 @@ export function readCandidate(res: Readonly<Record<string, unknown>>, provider: 
   const first = candidates[0];
   const feedback = isRecord(res["promptFeedback"]) ? res["promptFeedback"] : {};
   if (!isRecord(first) && typeof feedback["blockReason"] === "string") {
-    return { class: "content_filtered", status: 200, message: `${provider}: the prompt was blocked (${feedback["blockReason"].slice(0, 40)})`, code: "content_filter", retryAfterMs: null };
+    return {
+      class: "content_filtered",
+      status: 200,
+      message: `${provider}: the prompt was blocked (${feedback["blockReason"].slice(0, 40)})`,
+      code: "content_filter",
+      retryAfterMs: null,
+    };
   }
   const texts: CandidateParts["texts"] = [];
   const calls: CandidateParts["calls"] = [];

@@ -83,7 +83,11 @@ describe("gemini embeddings: request", () => {
   });
 
   it("token arrays are refused with a 400 naming `input` (Gemini takes text only)", () => {
-    for (const input of [[1, 2, 3], [[1, 2], [3]], ["a", [1]]]) {
+    for (const input of [
+      [1, 2, 3],
+      [[1, 2], [3]],
+      ["a", [1]],
+    ]) {
       const e = translate({ input });
       expect(e).toMatchObject({ class: "bad_request", status: 400, param: "input", code: "unsupported_parameter" });
       expect((e as ProviderError).message).toMatch(/text only/);
@@ -144,7 +148,12 @@ describe("gemini embeddings: answer", () => {
 
   it("an answer that is not the promised shape is a server fault (the next target may serve it)", () => {
     const t = ok({ input: ["a", "b"] });
-    for (const bad of ["not json", JSON.stringify({ embeddings: [{ values: v1 }] }), JSON.stringify({ embeddings: [{ values: v1 }, { values: ["x"] }] }), JSON.stringify({ embedding: { values: v1 } })]) {
+    for (const bad of [
+      "not json",
+      JSON.stringify({ embeddings: [{ values: v1 }] }),
+      JSON.stringify({ embeddings: [{ values: v1 }, { values: ["x"] }] }),
+      JSON.stringify({ embedding: { values: v1 } }),
+    ]) {
       expect(t.answer([Buffer.from(bad)])).toMatchObject({ class: "server" });
     }
   });
@@ -153,6 +162,12 @@ describe("gemini embeddings: answer", () => {
 describe("readEmbeddingsRequest", () => {
   it("reads a single string, strings, and the options", () => {
     expect(readEmbeddingsRequest({ input: "a" }, "X")).toEqual({ texts: ["a"], single: true, dimensions: undefined, base64: false, taskType: undefined });
-    expect(readEmbeddingsRequest({ input: ["a"], dimensions: 3, encoding_format: "base64" }, "X")).toEqual({ texts: ["a"], single: false, dimensions: 3, base64: true, taskType: undefined });
+    expect(readEmbeddingsRequest({ input: ["a"], dimensions: 3, encoding_format: "base64" }, "X")).toEqual({
+      texts: ["a"],
+      single: false,
+      dimensions: 3,
+      base64: true,
+      taskType: undefined,
+    });
   });
 });

@@ -16,7 +16,15 @@
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import { emptyUsage, type Usage } from "../../usage/usage.js";
 import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
-import { estimatedEmbeddingsUsage, groupSizes, malformedAnswer, openAIEmbeddingsAnswer, readEmbeddingsRequest, vectorOf, type EmbeddingsRequest } from "../shared/openai-embeddings.js";
+import {
+  estimatedEmbeddingsUsage,
+  groupSizes,
+  malformedAnswer,
+  openAIEmbeddingsAnswer,
+  readEmbeddingsRequest,
+  vectorOf,
+  type EmbeddingsRequest,
+} from "../shared/openai-embeddings.js";
 import { isRecord, parseJson } from "../shared/provider-error.js";
 import { geminiModelPath } from "./request.js";
 

@@ -40,7 +40,13 @@ export function geminiError(error: unknown, httpStatus: number, retryMs: number 
   const details = Array.isArray(e["details"]) ? (e["details"] as unknown[]) : [];
   const reasons = details.map((d) => (isRecord(d) && typeof d["reason"] === "string" ? d["reason"] : "")).join(" ");
   const message = shortMessage(e["message"], `${provider} answered ${httpStatus}`);
-  return { class: classOf(status, reasons, message, httpStatus), status: httpStatus, message: `${provider}: ${message}`, code: status === "" ? null : status, retryAfterMs: retryMs };
+  return {
+    class: classOf(status, reasons, message, httpStatus),
+    status: httpStatus,
+    message: `${provider}: ${message}`,
+    code: status === "" ? null : status,
+    retryAfterMs: retryMs,
+  };
 }
 
 /** The `error` object of a Google error body (plain or wrapped in an array), or undefined. */

@@ -44,7 +44,14 @@ describe("gemini request", () => {
         { role: "user", parts: [{ functionResponse: { name: "weather", response: { sky: "sunny" } } }, { functionResponse: { name: "weather", response: { content: "plain" } } }] },
       ],
       systemInstruction: { parts: [{ text: "Be brief." }] },
-      generationConfig: { maxOutputTokens: 64, temperature: 0.1, stopSequences: ["END"], responseMimeType: "application/json", responseJsonSchema: { type: "object" }, thinkingConfig: { thinkingBudget: 1024 } },
+      generationConfig: {
+        maxOutputTokens: 64,
+        temperature: 0.1,
+        stopSequences: ["END"],
+        responseMimeType: "application/json",
+        responseJsonSchema: { type: "object" },
+        thinkingConfig: { thinkingBudget: 1024 },
+      },
       tools: [{ functionDeclarations: [{ name: "weather", description: "W", parametersJsonSchema: { type: "object" } }] }],
       toolConfig: { functionCallingConfig: { mode: "ANY" } },
     });
@@ -52,7 +59,16 @@ describe("gemini request", () => {
   });
 
   it("refuses a tool result that answers no known call", () => {
-    const out = geminiRequestBody({ model: "m", messages: [{ role: "user", content: "x" }, { role: "tool", tool_call_id: "nope", content: "r" }] }, "gemini");
+    const out = geminiRequestBody(
+      {
+        model: "m",
+        messages: [
+          { role: "user", content: "x" },
+          { role: "tool", tool_call_id: "nope", content: "r" },
+        ],
+      },
+      "gemini",
+    );
     expect(isError(out) && out.class === "bad_request").toBe(true);
   });
 });
@@ -60,12 +76,16 @@ describe("gemini request", () => {
 describe("gemini response", () => {
   it("maps text, function calls, thoughts and usage (thoughts count as output)", () => {
     const out = decodeGeminiResponse(
-      Buffer.from(JSON.stringify({
-        candidates: [{ content: { role: "model", parts: [{ text: "hmm", thought: true }, { text: "ok" }, { functionCall: { name: "f", args: { a: 1 } } }] }, finishReason: "STOP" }],
-        usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 5, thoughtsTokenCount: 3, cachedContentTokenCount: 10, totalTokenCount: 28 },
-        modelVersion: "gemini-x",
-        responseId: "r1",
-      })),
+      Buffer.from(
+        JSON.stringify({
+          candidates: [
+            { content: { role: "model", parts: [{ text: "hmm", thought: true }, { text: "ok" }, { functionCall: { name: "f", args: { a: 1 } } }] }, finishReason: "STOP" },
+          ],
+          usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 5, thoughtsTokenCount: 3, cachedContentTokenCount: 10, totalTokenCount: 28 },
+          modelVersion: "gemini-x",
+          responseId: "r1",
+        }),
+      ),
       "m",
       "req",
       "gemini",
@@ -73,7 +93,10 @@ describe("gemini response", () => {
     if (isError(out)) throw new Error(out.message);
     expect(out.usage).toEqual({ inputTokens: 20, outputTokens: 8, cachedInputTokens: 10, cacheCreationTokens: 0, reasoningTokens: 3, source: "upstream" });
     const json = JSON.parse(out.body.toString());
-    expect(json.choices[0]).toMatchObject({ finish_reason: "tool_calls", message: { content: "ok", reasoning_content: "hmm", tool_calls: [{ id: "call_req_0", function: { name: "f", arguments: '{"a":1}' } }] } });
+    expect(json.choices[0]).toMatchObject({
+      finish_reason: "tool_calls",
+      message: { content: "ok", reasoning_content: "hmm", tool_calls: [{ id: "call_req_0", function: { name: "f", arguments: '{"a":1}' } }] },
+    });
   });
 
   it("turns a blocked prompt into content_filtered and SAFETY into content_filter", () => {
@@ -87,9 +110,17 @@ describe("gemini response", () => {
 
 describe("gemini stream", () => {
   const events = [
-    { candidates: [{ content: { role: "model", parts: [{ text: "Hel" }] } }], usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 1 }, modelVersion: "gemini-x", responseId: "r1" },
+    {
+      candidates: [{ content: { role: "model", parts: [{ text: "Hel" }] } }],
+      usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 1 },
+      modelVersion: "gemini-x",
+      responseId: "r1",
+    },
     { candidates: [{ content: { role: "model", parts: [{ text: "lo" }] } }], usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 2 } },
-    { candidates: [{ content: { role: "model", parts: [{ functionCall: { name: "f", args: { a: 1 } } }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 9, totalTokenCount: 16 } },
+    {
+      candidates: [{ content: { role: "model", parts: [{ functionCall: { name: "f", args: { a: 1 } } }] }, finishReason: "STOP" }],
+      usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 9, totalTokenCount: 16 },
+    },
   ];
   const bytes = Buffer.from(events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`).join(""));
 
@@ -130,8 +161,19 @@ describe("gemini errors", () => {
   const cls = (status: number, error: unknown) => classifyGeminiError(status, {}, Buffer.from(JSON.stringify(error)));
   it("classifies by Google status and reason", () => {
     expect(cls(429, { error: { code: 429, message: "quota", status: "RESOURCE_EXHAUSTED" } }).class).toBe("rate_limited");
-    expect(cls(400, { error: { code: 400, message: "API key not valid.", status: "INVALID_ARGUMENT", details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID" }] } }).class).toBe("auth");
-    expect(cls(400, { error: { code: 400, message: "The input token count (2000000) exceeds the maximum number of tokens allowed (1048576).", status: "INVALID_ARGUMENT" } }).class).toBe("context_too_long");
+    expect(
+      cls(400, {
+        error: {
+          code: 400,
+          message: "API key not valid.",
+          status: "INVALID_ARGUMENT",
+          details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID" }],
+        },
+      }).class,
+    ).toBe("auth");
+    expect(
+      cls(400, { error: { code: 400, message: "The input token count (2000000) exceeds the maximum number of tokens allowed (1048576).", status: "INVALID_ARGUMENT" } }).class,
+    ).toBe("context_too_long");
     expect(cls(503, [{ error: { code: 503, message: "overloaded", status: "UNAVAILABLE" } }]).class).toBe("overloaded");
     expect(cls(404, { error: { code: 404, message: "no model", status: "NOT_FOUND" } }).class).toBe("bad_request");
     expect(cls(500, { error: { code: 500, message: "x", status: "INTERNAL" } }).class).toBe("server");

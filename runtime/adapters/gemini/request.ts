@@ -102,7 +102,8 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
         if (isError(text)) return text;
         const id = m["tool_call_id"];
         const name = typeof id === "string" ? callNames.get(id) : undefined;
-        if (name === undefined) return badRequest(`\`${where}.tool_call_id\` must name a tool call of an earlier assistant message (${provider} matches results by function name)`, null);
+        if (name === undefined)
+          return badRequest(`\`${where}.tool_call_id\` must name a tool call of an earlier assistant message (${provider} matches results by function name)`, null);
         push(contents, "user", [{ functionResponse: { name, response: responseObject(text) } }]);
         break;
       }
@@ -117,7 +118,14 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   const config: Record<string, unknown> = {};
   const maxTokens = maxTokensOf(body);
   if (maxTokens !== undefined) config["maxOutputTokens"] = maxTokens;
-  for (const [from, to] of [["temperature", "temperature"], ["top_p", "topP"], ["top_k", "topK"], ["presence_penalty", "presencePenalty"], ["frequency_penalty", "frequencyPenalty"], ["seed", "seed"]] as const) {
+  for (const [from, to] of [
+    ["temperature", "temperature"],
+    ["top_p", "topP"],
+    ["top_k", "topK"],
+    ["presence_penalty", "presencePenalty"],
+    ["frequency_penalty", "frequencyPenalty"],
+    ["seed", "seed"],
+  ] as const) {
     const v = numberOf(body, from);
     if (v !== undefined) config[to] = v;
   }
@@ -138,9 +146,11 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   const tools = toolsOf(body);
   if (isError(tools)) return tools;
   if (tools.length > 0) {
-    out["tools"] = [{
-      functionDeclarations: tools.map((t) => ({ name: t.name, ...(t.description === undefined ? {} : { description: t.description }), parametersJsonSchema: t.parameters })),
-    }];
+    out["tools"] = [
+      {
+        functionDeclarations: tools.map((t) => ({ name: t.name, ...(t.description === undefined ? {} : { description: t.description }), parametersJsonSchema: t.parameters })),
+      },
+    ];
   }
   const choice = toolChoiceOf(body);
   if (isError(choice)) return choice;

@@ -13,14 +13,28 @@ describe("classifyOpenAIError", () => {
   });
 
   it("recognizes a prompt over the context window, by code or by message", () => {
-    expect(classify(400, { error: { message: "This model's maximum context length is 128000 tokens…", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }).class).toBe("context_too_long");
+    expect(
+      classify(400, {
+        error: { message: "This model's maximum context length is 128000 tokens…", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" },
+      }).class,
+    ).toBe("context_too_long");
     // vLLM: no code, the limit in words.
-    expect(classify(400, { object: "error", message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens", type: "BadRequestError", code: 400 }).class).toBe("context_too_long");
+    expect(
+      classify(400, { object: "error", message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens", type: "BadRequestError", code: 400 })
+        .class,
+    ).toBe("context_too_long");
   });
 
   it("recognizes Azure's content filter (code content_filter, inner ResponsibleAIPolicyViolation)", () => {
     const e = classify(400, {
-      error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", type: null, param: "prompt", code: "content_filter", status: 400, innererror: { code: "ResponsibleAIPolicyViolation", content_filter_result: {} } },
+      error: {
+        message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+        type: null,
+        param: "prompt",
+        code: "content_filter",
+        status: 400,
+        innererror: { code: "ResponsibleAIPolicyViolation", content_filter_result: {} },
+      },
     });
     expect(e.class).toBe("content_filtered");
   });
@@ -29,8 +43,13 @@ describe("classifyOpenAIError", () => {
     const auth = classify(401, { error: { message: "Incorrect API key provided: sk-abc***xyz.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
     expect(auth.class).toBe("auth");
     expect(auth.message).not.toContain("sk-");
-    expect(classify(429, { error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" } }, { "retry-after-ms": "1500" })).toMatchObject({ class: "rate_limited", retryAfterMs: 1500 });
-    expect(classify(429, { error: { message: "You exceeded your current quota", type: "insufficient_quota", param: null, code: "insufficient_quota" } }, { "retry-after": "7" })).toMatchObject({ class: "rate_limited", retryAfterMs: 7000 });
+    expect(classify(429, { error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" } }, { "retry-after-ms": "1500" })).toMatchObject({
+      class: "rate_limited",
+      retryAfterMs: 1500,
+    });
+    expect(
+      classify(429, { error: { message: "You exceeded your current quota", type: "insufficient_quota", param: null, code: "insufficient_quota" } }, { "retry-after": "7" }),
+    ).toMatchObject({ class: "rate_limited", retryAfterMs: 7000 });
     expect(classify(503, { error: { message: "The engine is currently overloaded", type: "server_error" } }).class).toBe("overloaded");
     expect(classify(529, {}).class).toBe("overloaded");
     expect(classify(500, { error: { message: "internal", type: "server_error" } }).class).toBe("server");

@@ -45,7 +45,7 @@ describe("OpenAIStreamDecoder", () => {
 
   it("reports a cut stream as incomplete, without usage, with the characters produced", () => {
     const d = new OpenAIStreamDecoder(true);
-    const cut = withUsage.slice(0, withUsage.indexOf("finish_reason\":\"stop") - 40);
+    const cut = withUsage.slice(0, withUsage.indexOf('finish_reason":"stop') - 40);
     run(d, cut, 13);
     expect(d.complete).toBe(false);
     expect(d.usage).toBeNull();

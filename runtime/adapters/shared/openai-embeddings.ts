@@ -49,7 +49,11 @@ export function readEmbeddingsRequest(body: Readonly<Record<string, unknown>>, p
     for (const item of input as unknown[]) {
       if (typeof item === "string") texts.push(item);
       else if (typeof item === "number" || Array.isArray(item)) {
-        return refuse(`${provider} embeddings take text only: token arrays in \`input\` are not supported; send the text as a string or an array of strings`, "input", "unsupported_parameter");
+        return refuse(
+          `${provider} embeddings take text only: token arrays in \`input\` are not supported; send the text as a string or an array of strings`,
+          "input",
+          "unsupported_parameter",
+        );
       } else return refuse("`input` must be a string or an array of strings", "input");
     }
   } else {

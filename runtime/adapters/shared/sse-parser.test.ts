@@ -3,7 +3,7 @@ import { SseParser } from "./sse-parser.js";
 
 describe("SseParser", () => {
   it("parses named events split at every byte, CRLF and multi-line data included", () => {
-    const text = "event: a\r\ndata: {\"x\":1}\r\n\r\n: comment\n\ndata: line1\ndata: line2\n\nevent: b\ndata: é\n\n";
+    const text = 'event: a\r\ndata: {"x":1}\r\n\r\n: comment\n\ndata: line1\ndata: line2\n\nevent: b\ndata: é\n\n';
     const p = new SseParser();
     const bytes = Buffer.from(text);
     const out = [];

@@ -42,7 +42,9 @@ function ok(body: Record<string, unknown>, model?: string): RelayTranslation {
 
 const answer = answerOf;
 
-const prediction = (values: number[], tokens?: number): unknown => ({ embeddings: { values, statistics: tokens === undefined ? { truncated: false } : { truncated: false, token_count: tokens } } });
+const prediction = (values: number[], tokens?: number): unknown => ({
+  embeddings: { values, statistics: tokens === undefined ? { truncated: false } : { truncated: false, token_count: tokens } },
+});
 
 describe("vertex embeddings: request", () => {
   it("every input is an instance of one :predict call; dimensions → parameters.outputDimensionality", () => {

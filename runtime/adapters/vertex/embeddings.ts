@@ -13,7 +13,15 @@
  */
 import { emptyUsage, type Usage } from "../../usage/usage.js";
 import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
-import { estimatedEmbeddingsUsage, groupSizes, malformedAnswer, openAIEmbeddingsAnswer, readEmbeddingsRequest, vectorOf, type EmbeddingsRequest } from "../shared/openai-embeddings.js";
+import {
+  estimatedEmbeddingsUsage,
+  groupSizes,
+  malformedAnswer,
+  openAIEmbeddingsAnswer,
+  readEmbeddingsRequest,
+  vectorOf,
+  type EmbeddingsRequest,
+} from "../shared/openai-embeddings.js";
 import { isRecord, parseJson } from "../shared/provider-error.js";
 
 /** Instances per `:predict` call (Google's limit for the text-embedding models). */

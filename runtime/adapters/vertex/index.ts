@@ -40,7 +40,16 @@ export const vertexAdapter: ChatAdapter = {
     const body = geminiRequestBody(ctx.body, "Vertex AI");
     if (isError(body)) return body;
     const token = upstream.credentials.accessToken?.current() ?? "";
-    const headers = ["content-type", "application/json", "accept", ctx.stream ? "text/event-stream" : "application/json", "x-request-id", ctx.requestId, "authorization", `Bearer ${token}`];
+    const headers = [
+      "content-type",
+      "application/json",
+      "accept",
+      ctx.stream ? "text/event-stream" : "application/json",
+      "x-request-id",
+      ctx.requestId,
+      "authorization",
+      `Bearer ${token}`,
+    ];
     return { method: "POST", path: `${upstream.basePath}${vertexModelPath(o, ctx.target.model)}${generateMethod(ctx.stream)}`, headers, body: JSON.stringify(body) };
   },
 

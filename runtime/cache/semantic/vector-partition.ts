@@ -67,7 +67,7 @@ export class VectorPartition<T> {
   #grow(slots: number): void {
     const needed = slots * this.#dims;
     if (needed <= this.#vectors.length) return;
-    const next = new Float32Array(Math.min(this.#capacity, Math.max(slots, this.#vectors.length / Math.max(1, this.#dims) * 2, 16)) * this.#dims);
+    const next = new Float32Array(Math.min(this.#capacity, Math.max(slots, (this.#vectors.length / Math.max(1, this.#dims)) * 2, 16)) * this.#dims);
     next.set(this.#vectors);
     this.#vectors = next;
   }

@@ -49,7 +49,32 @@ function maskKeepingLast(value: string, keep: number): string {
 
 // ---------------------------------------------------------------- e-mail
 /** File names such as `icon@2x.png` look like addresses; these "TLDs" are extensions. */
-const FILE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "js", "mjs", "ts", "css", "json", "txt", "html", "htm", "pdf", "py", "rb", "java", "yaml", "yml", "lock", "tgz"]);
+const FILE_EXTENSIONS = new Set([
+  "png",
+  "jpg",
+  "jpeg",
+  "gif",
+  "svg",
+  "webp",
+  "bmp",
+  "ico",
+  "js",
+  "mjs",
+  "ts",
+  "css",
+  "json",
+  "txt",
+  "html",
+  "htm",
+  "pdf",
+  "py",
+  "rb",
+  "java",
+  "yaml",
+  "yml",
+  "lock",
+  "tgz",
+]);
 
 const email: Detector = {
   id: "email",
@@ -107,13 +132,53 @@ interface Brand {
 /** IIN ranges (first 1–4 digits, inclusive) and lengths of the major brands. */
 const BRANDS: readonly Brand[] = [
   { prefixes: [[4, 4]], lengths: [13, 16, 19] }, // Visa
-  { prefixes: [[51, 55], [2221, 2720]], lengths: [16] }, // Mastercard
-  { prefixes: [[34, 34], [37, 37]], lengths: [15] }, // American Express
-  { prefixes: [[6011, 6011], [644, 649], [65, 65]], lengths: [16, 17, 18, 19] }, // Discover
+  {
+    prefixes: [
+      [51, 55],
+      [2221, 2720],
+    ],
+    lengths: [16],
+  }, // Mastercard
+  {
+    prefixes: [
+      [34, 34],
+      [37, 37],
+    ],
+    lengths: [15],
+  }, // American Express
+  {
+    prefixes: [
+      [6011, 6011],
+      [644, 649],
+      [65, 65],
+    ],
+    lengths: [16, 17, 18, 19],
+  }, // Discover
   { prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] }, // JCB
-  { prefixes: [[62, 62], [81, 81]], lengths: [16, 17, 18, 19] }, // UnionPay
-  { prefixes: [[300, 305], [36, 36], [38, 39]], lengths: [14, 15, 16, 17, 18, 19] }, // Diners Club
-  { prefixes: [[50, 50], [56, 58], [63, 63], [67, 67]], lengths: [12, 13, 14, 15, 16, 17, 18, 19] }, // Maestro
+  {
+    prefixes: [
+      [62, 62],
+      [81, 81],
+    ],
+    lengths: [16, 17, 18, 19],
+  }, // UnionPay
+  {
+    prefixes: [
+      [300, 305],
+      [36, 36],
+      [38, 39],
+    ],
+    lengths: [14, 15, 16, 17, 18, 19],
+  }, // Diners Club
+  {
+    prefixes: [
+      [50, 50],
+      [56, 58],
+      [63, 63],
+      [67, 67],
+    ],
+    lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+  }, // Maestro
   { prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] }, // Mir
 ];
 

@@ -11,8 +11,21 @@ describe("inbound Anthropic request → canonical", () => {
       system: [{ type: "text", text: "Be terse." }],
       messages: [
         { role: "user", content: "Weather?" },
-        { role: "assistant", content: [{ type: "text", text: "Checking." }, { type: "tool_use", id: "tu1", name: "weather", input: { city: "Paris" } }] },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "tu1", content: [{ type: "text", text: "sunny" }] }, { type: "text", text: "And now?" }, { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "Checking." },
+            { type: "tool_use", id: "tu1", name: "weather", input: { city: "Paris" } },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "tu1", content: [{ type: "text", text: "sunny" }] },
+            { type: "text", text: "And now?" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } },
+          ],
+        },
       ],
       tools: [{ name: "weather", description: "W", input_schema: { type: "object" } }],
       tool_choice: { type: "any", disable_parallel_tool_use: true },
@@ -30,7 +43,13 @@ describe("inbound Anthropic request → canonical", () => {
           { role: "user", content: "Weather?" },
           { role: "assistant", content: "Checking.", tool_calls: [{ id: "tu1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }] },
           { role: "tool", tool_call_id: "tu1", content: "sunny" },
-          { role: "user", content: [{ type: "text", text: "And now?" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] },
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "And now?" },
+              { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+            ],
+          },
         ],
         stop: ["END"],
         user: "u1",
@@ -46,7 +65,9 @@ describe("inbound Anthropic request → canonical", () => {
   it("refuses what is not a Messages request", () => {
     expect(decodeMessagesRequest({ model: "m", messages: [{ role: "user", content: "x" }] })).toMatchObject({ ok: false, message: expect.stringMatching(/max_tokens/) });
     expect(decodeMessagesRequest({ model: "m", max_tokens: 1, messages: [{ role: "system", content: "x" }] })).toMatchObject({ ok: false });
-    expect(decodeMessagesRequest({ model: "m", max_tokens: 1, messages: [{ role: "user", content: "x" }], tools: [{ type: "web_search_20250305", name: "web_search" }] })).toMatchObject({ ok: false });
+    expect(
+      decodeMessagesRequest({ model: "m", max_tokens: 1, messages: [{ role: "user", content: "x" }], tools: [{ type: "web_search_20250305", name: "web_search" }] }),
+    ).toMatchObject({ ok: false });
   });
 });
 
@@ -55,7 +76,13 @@ describe("canonical answers → Anthropic", () => {
     const m = encodeMessage({
       id: "chatcmpl-1",
       model: "gpt-x",
-      choices: [{ index: 0, message: { role: "assistant", content: "ok", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] }, finish_reason: "tool_calls" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "ok", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
+          finish_reason: "tool_calls",
+        },
+      ],
       usage: { prompt_tokens: 100, completion_tokens: 5, total_tokens: 105, prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 10 } },
     });
     expect(m).toEqual({
@@ -63,7 +90,10 @@ describe("canonical answers → Anthropic", () => {
       type: "message",
       role: "assistant",
       model: "gpt-x",
-      content: [{ type: "text", text: "ok" }, { type: "tool_use", id: "c1", name: "f", input: { a: 1 } }],
+      content: [
+        { type: "text", text: "ok" },
+        { type: "tool_use", id: "c1", name: "f", input: { a: 1 } },
+      ],
       stop_reason: "tool_use",
       stop_sequence: null,
       usage: { input_tokens: 30, cache_creation_input_tokens: 10, cache_read_input_tokens: 60, output_tokens: 5 },
@@ -87,26 +117,43 @@ describe("canonical answers → Anthropic", () => {
     let out = "";
     for (let i = 0; i < bytes.length; i += 7) out += enc.push(bytes.subarray(i, i + 7));
     out += enc.end();
-    const events = out.split("\n\n").filter((e) => e !== "").map((e) => {
-      const [ev, data] = e.split("\n");
-      return { ev: ev!.slice(7), data: JSON.parse(data!.slice(6)) };
-    });
+    const events = out
+      .split("\n\n")
+      .filter((e) => e !== "")
+      .map((e) => {
+        const [ev, data] = e.split("\n");
+        return { ev: ev!.slice(7), data: JSON.parse(data!.slice(6)) };
+      });
     expect(events.map((e) => e.ev)).toEqual([
-      "message_start", "content_block_start", "content_block_delta", "content_block_stop",
-      "content_block_start", "content_block_delta", "content_block_stop",
-      "content_block_start", "content_block_delta", "content_block_stop",
-      "message_delta", "message_stop",
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
     expect(events.every((e) => e.data.type === e.ev)).toBe(true);
     expect(events[4]!.data).toMatchObject({ index: 1, content_block: { type: "tool_use", id: "a", name: "f" } });
     expect(events[8]!.data).toMatchObject({ index: 2, delta: { type: "input_json_delta", partial_json: '{"x":1}' } });
-    expect(events[10]!.data).toEqual({ type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { input_tokens: 9, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 4 } });
+    expect(events[10]!.data).toEqual({
+      type: "message_delta",
+      delta: { stop_reason: "tool_use", stop_sequence: null },
+      usage: { input_tokens: 9, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 4 },
+    });
     expect(enc.finished).toBe(true);
   });
 
   it("turns a canonical error event into event: error", () => {
     const enc = new AnthropicStreamEncoder();
-    const out = enc.push('data: {"id":"c","model":"x","choices":[{"index":0,"delta":{"content":"a"}}]}\n\ndata: {"error":{"message":"cut","type":"server_error","param":null,"code":"upstream_stream_interrupted"}}\n\n');
+    const out = enc.push(
+      'data: {"id":"c","model":"x","choices":[{"index":0,"delta":{"content":"a"}}]}\n\ndata: {"error":{"message":"cut","type":"server_error","param":null,"code":"upstream_stream_interrupted"}}\n\n',
+    );
     expect(out).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error","message":"cut"\}\}\n\n$/);
   });
 });

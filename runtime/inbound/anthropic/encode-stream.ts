@@ -70,7 +70,16 @@ export class AnthropicStreamEncoder {
     if (!this.#started) {
       this.#started = true;
       out += event("message_start", {
-        message: { id: messageId(chunk["id"]), type: "message", role: "assistant", model: chunk["model"], content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+        message: {
+          id: messageId(chunk["id"]),
+          type: "message",
+          role: "assistant",
+          model: chunk["model"],
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 0, output_tokens: 0 },
+        },
       });
     }
     if (chunk["usage"] !== undefined && chunk["usage"] !== null) this.#usage = anthropicUsage(chunk["usage"]);
@@ -107,7 +116,10 @@ export class AnthropicStreamEncoder {
       this.#toolBlocks.set(index, block);
       this.#open = block;
       this.#openKind = "tool";
-      out += event("content_block_start", { index: block, content_block: { type: "tool_use", id: String(call["id"] ?? `toolu_${index}`), name: String(fn["name"] ?? ""), input: {} } });
+      out += event("content_block_start", {
+        index: block,
+        content_block: { type: "tool_use", id: String(call["id"] ?? `toolu_${index}`), name: String(fn["name"] ?? ""), input: {} },
+      });
     }
     const args = fn["arguments"];
     if (typeof args === "string" && args !== "") out += event("content_block_delta", { index: block, delta: { type: "input_json_delta", partial_json: args } });
@@ -133,7 +145,20 @@ export class AnthropicStreamEncoder {
 
   #finish(): string {
     this.#done = true;
-    let out = this.#started ? "" : event("message_start", { message: { id: "msg_gateway", type: "message", role: "assistant", model: null, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } } });
+    let out = this.#started
+      ? ""
+      : event("message_start", {
+          message: {
+            id: "msg_gateway",
+            type: "message",
+            role: "assistant",
+            model: null,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 0, output_tokens: 0 },
+          },
+        });
     out += this.#close();
     out += event("message_delta", { delta: { stop_reason: this.#stopReason ?? "end_turn", stop_sequence: null }, usage: this.#usage ?? { output_tokens: 0 } });
     return out + event("message_stop", {});

@@ -89,7 +89,8 @@ export class AnthropicMessagesExchange implements Exchange {
   send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
     const parsed = parse(body);
     const out = status >= 200 && status < 300 ? encodeMessage(parsed) : null;
-    const translated = out !== null ? JSON.stringify(out) : encodeError(status, parsed, this.record.requestId, status < 300 ? "the upstream answer could not be translated" : undefined);
+    const translated =
+      out !== null ? JSON.stringify(out) : encodeError(status, parsed, this.record.requestId, status < 300 ? "the upstream answer could not be translated" : undefined);
     this.#inner.send(out === null && status < 300 ? 502 : status, withType(headers, JSON_TYPE), translated, close);
   }
 

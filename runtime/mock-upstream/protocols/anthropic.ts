@@ -5,7 +5,19 @@
  * `{"type":"error","error":{"type","message"},"request_id"}` with a `request-id` header.
  */
 import type { ServerResponse } from "node:http";
-import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import {
+  argumentFragments,
+  outputTokens,
+  parseObject,
+  pickTool,
+  positiveInt,
+  sendJson,
+  textChars,
+  type MockAnswer,
+  type MockToolCall,
+  type ProtocolRequest,
+  type ProtocolWire,
+} from "./wire.js";
 import { answerText, piece } from "./wire.js";
 
 function event(type: string, data: unknown): string {
@@ -46,7 +58,10 @@ function toolCall(body: Record<string, unknown>): MockToolCall | null {
   const messages = Array.isArray(body["messages"]) ? (body["messages"] as { content?: unknown }[]) : [];
   const last = messages[messages.length - 1]?.content;
   if (Array.isArray(last) && last.some((b) => (b as { type?: unknown }).type === "tool_result")) return null;
-  return pickTool(tools.map((t) => ({ name: t.name, schema: t.input_schema })), choice?.type === "tool" ? choice.name : undefined);
+  return pickTool(
+    tools.map((t) => ({ name: t.name, schema: t.input_schema })),
+    choice?.type === "tool" ? choice.name : undefined,
+  );
 }
 
 function usage(a: MockAnswer, output: number): Record<string, number> {
@@ -113,7 +128,8 @@ export const ANTHROPIC_WIRE: ProtocolWire = {
     else {
       out += event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: `toolu_${a.id}`, name: a.toolCall.name, input: {} } });
       out += event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "" } });
-      for (const f of argumentFragments(a.toolCall)) out += event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: f } });
+      for (const f of argumentFragments(a.toolCall))
+        out += event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: f } });
       out += event("content_block_stop", { type: "content_block_stop", index: 0 });
     }
     out += event("message_delta", { type: "message_delta", delta: { stop_reason: stopReason(a), stop_sequence: null }, usage: { output_tokens: outputTokens(a) } });

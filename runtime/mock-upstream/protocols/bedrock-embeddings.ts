@@ -38,16 +38,22 @@ export function bedrockInvoke(ctx: MockContext, req: IncomingMessage, res: Serve
     if (!Array.isArray(texts) || texts.length === 0 || texts.length > COHERE_MAX_TEXTS || !texts.every((t) => typeof t === "string")) {
       return wire.sendError(res, 400, `Malformed input request: #/texts: expected 1 to ${COHERE_MAX_TEXTS} strings, please reformat your input and try again.`);
     }
-    if (typeof body["input_type"] !== "string") return wire.sendError(res, 400, "Malformed input request: #: required key [input_type] not found, please reformat your input and try again.");
+    if (typeof body["input_type"] !== "string")
+      return wire.sendError(res, 400, "Malformed input request: #: required key [input_type] not found, please reformat your input and try again.");
     return sendJson(res, 200, JSON.stringify({ id: ctx.nextId(), embeddings: (texts as string[]).map((t) => vectorFor(id, t)), texts, response_type: "embeddings_floats" }));
   }
   if (id.startsWith("amazon.titan-embed-text")) {
     const input = body["inputText"];
-    if (typeof input !== "string" || input.length === 0) return wire.sendError(res, 400, "Malformed input request: #: required key [inputText] not found, please reformat your input and try again.");
+    if (typeof input !== "string" || input.length === 0)
+      return wire.sendError(res, 400, "Malformed input request: #: required key [inputText] not found, please reformat your input and try again.");
     const dims = body["dimensions"];
     const v2 = id.includes("-v2");
     if (dims !== undefined && (!v2 || ![256, 512, 1024].includes(dims as number))) {
-      return wire.sendError(res, 400, "Malformed input request: #/dimensions: 256, 512 or 1024 is required (Titan Text Embeddings V2 only), please reformat your input and try again.");
+      return wire.sendError(
+        res,
+        400,
+        "Malformed input request: #/dimensions: 256, 512 or 1024 is required (Titan Text Embeddings V2 only), please reformat your input and try again.",
+      );
     }
     const full = vectorFor(id, input);
     const embedding = typeof dims === "number" ? full.slice(0, Math.min(dims, full.length)) : full;

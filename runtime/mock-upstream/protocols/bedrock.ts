@@ -7,7 +7,19 @@
  */
 import type { ServerResponse } from "node:http";
 import { encodeFrame } from "../../adapters/bedrock/event-stream.js";
-import { argumentFragments, outputTokens, parseObject, pickTool, positiveInt, sendJson, textChars, type MockAnswer, type MockToolCall, type ProtocolRequest, type ProtocolWire } from "./wire.js";
+import {
+  argumentFragments,
+  outputTokens,
+  parseObject,
+  pickTool,
+  positiveInt,
+  sendJson,
+  textChars,
+  type MockAnswer,
+  type MockToolCall,
+  type ProtocolRequest,
+  type ProtocolWire,
+} from "./wire.js";
 import { answerText, piece } from "./wire.js";
 
 /** Bedrock's exception type for an HTTP status. */
@@ -40,7 +52,10 @@ function toolCall(body: Record<string, unknown>): MockToolCall | null {
   const messages = Array.isArray(body["messages"]) ? (body["messages"] as { content?: unknown }[]) : [];
   const last = messages[messages.length - 1]?.content;
   if (Array.isArray(last) && last.some((b) => typeof b === "object" && b !== null && "toolResult" in b)) return null;
-  return pickTool(tools.map((t) => ({ name: t.toolSpec?.name, schema: t.toolSpec?.inputSchema?.json })), config?.toolChoice?.tool?.name);
+  return pickTool(
+    tools.map((t) => ({ name: t.toolSpec?.name, schema: t.toolSpec?.inputSchema?.json })),
+    config?.toolChoice?.tool?.name,
+  );
 }
 
 function stopReason(a: MockAnswer): string {

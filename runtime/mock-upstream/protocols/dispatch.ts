@@ -38,9 +38,17 @@ function authorized(req: IncomingMessage, route: ProtocolRoute, path: string, ke
 }
 
 export function answerProtocol(ctx: MockContext, req: IncomingMessage, res: ServerResponse, route: ProtocolRoute, path: string, body: string): void {
-  const wire: ProtocolWire = route.protocol === "anthropic" ? ANTHROPIC_WIRE : route.protocol === "bedrock" || route.protocol === "bedrock-invoke" ? BEDROCK_WIRE : route.protocol === "gemini" && !route.sse && route.stream ? geminiWire(false) : GEMINI_SSE;
+  const wire: ProtocolWire =
+    route.protocol === "anthropic"
+      ? ANTHROPIC_WIRE
+      : route.protocol === "bedrock" || route.protocol === "bedrock-invoke"
+        ? BEDROCK_WIRE
+        : route.protocol === "gemini" && !route.sse && route.stream
+          ? geminiWire(false)
+          : GEMINI_SSE;
   const key = ctx.expectedAuthorization?.slice("Bearer ".length);
-  if (key !== undefined && !authorized(req, route, path, key)) return wire.sendError(res, route.protocol === "bedrock" || route.protocol === "bedrock-invoke" ? 403 : 401, "Mock upstream: invalid credentials.");
+  if (key !== undefined && !authorized(req, route, path, key))
+    return wire.sendError(res, route.protocol === "bedrock" || route.protocol === "bedrock-invoke" ? 403 : 401, "Mock upstream: invalid credentials.");
   if (route.protocol === "gemini-embed") return geminiEmbed(ctx, req, res, route.model, route.batch, body, wire);
   if (route.protocol === "vertex-predict") return vertexPredict(ctx, req, res, route.model, body, wire);
   if (route.protocol === "bedrock-invoke") return bedrockInvoke(ctx, req, res, route.model, body, wire);

@@ -13,8 +13,16 @@ afterAll(() => mock.close());
 const cases = [
   { name: "anthropic", path: () => "/v1/messages", body: (model: string) => ({ model, max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }) },
   { name: "bedrock", path: (model: string) => `/model/${encodeURIComponent(model)}/converse-stream`, body: () => ({ messages: [{ role: "user", content: [{ text: "hi" }] }] }) },
-  { name: "gemini", path: (model: string) => `/v1beta/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`, body: () => ({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }) },
-  { name: "vertex", path: (model: string) => `/v1/projects/p/locations/us-central1/publishers/google/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`, body: () => ({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }) },
+  {
+    name: "gemini",
+    path: (model: string) => `/v1beta/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`,
+    body: () => ({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+  },
+  {
+    name: "vertex",
+    path: (model: string) => `/v1/projects/p/locations/us-central1/publishers/google/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`,
+    body: () => ({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+  },
 ];
 
 async function post(path: string, body: unknown): Promise<{ status: number; bytes: number; error: unknown }> {
@@ -41,11 +49,19 @@ describe.each(cases)("$name: directives", (c) => {
 
 describe("say directive on the provider protocols", () => {
   it("answers the scripted text, chunked as asked", async () => {
-    const res = await fetch(`${origin}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "echo+say=Call%20me%20now+chunk=4", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${origin}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "echo+say=Call%20me%20now+chunk=4", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
     const text = await res.text();
     const deltas = [...text.matchAll(/"text_delta","text":"([^"]*)"/g)].map((m) => m[1]);
     expect(deltas).toEqual(["Call", " me ", "now"]);
-    const g = await fetch(`${origin}/v1beta/models/${encodeURIComponent("echo+say=Hello%20there")}:generateContent`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }) });
+    const g = await fetch(`${origin}/v1beta/models/${encodeURIComponent("echo+say=Hello%20there")}:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
     expect(((await g.json()) as { candidates: { content: { parts: { text: string }[] } }[] }).candidates[0]!.content.parts[0]!.text).toBe("Hello there");
   });
 });

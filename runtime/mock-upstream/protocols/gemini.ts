@@ -43,7 +43,10 @@ function toolCall(body: Record<string, unknown>): MockToolCall | null {
   const contents = Array.isArray(body["contents"]) ? (body["contents"] as { parts?: GPart[] }[]) : [];
   const last = contents[contents.length - 1]?.parts;
   if (Array.isArray(last) && last.some((p) => p.functionResponse !== undefined)) return null;
-  return pickTool(declared.map((d) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })), config?.allowedFunctionNames?.[0]);
+  return pickTool(
+    declared.map((d) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
+    config?.allowedFunctionNames?.[0],
+  );
 }
 
 function usage(a: MockAnswer, output: number): Record<string, unknown> {
@@ -61,7 +64,12 @@ function response(a: MockAnswer, parts: unknown[], finish: string | null, output
 
 /** A prompt blocked by the safety filters: no candidates, the block reason, prompt usage only. */
 function blockedResponse(a: MockAnswer): Record<string, unknown> {
-  return { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: a.promptTokens, totalTokenCount: a.promptTokens }, modelVersion: a.model, responseId: `mock-${a.id}` };
+  return {
+    promptFeedback: { blockReason: "SAFETY" },
+    usageMetadata: { promptTokenCount: a.promptTokens, totalTokenCount: a.promptTokens },
+    modelVersion: a.model,
+    responseId: `mock-${a.id}`,
+  };
 }
 
 function toolPart(call: MockToolCall): unknown {

@@ -97,7 +97,8 @@ export function vertexPredict(ctx: MockContext, req: IncomingMessage, res: Serve
   if (chosen === null) return;
   const instances = Array.isArray(body["instances"]) ? (body["instances"] as unknown[]) : null;
   if (instances === null || instances.length === 0) return wire.sendError(res, 400, "Invalid JSON payload: `instances` must be a non-empty list.");
-  if (chosen.model.startsWith("gemini-embedding") && instances.length > 1) return wire.sendError(res, 400, `Unable to submit request because ${chosen.model} supports only one instance per request.`);
+  if (chosen.model.startsWith("gemini-embedding") && instances.length > 1)
+    return wire.sendError(res, 400, `Unable to submit request because ${chosen.model} supports only one instance per request.`);
   if (instances.length > 250) return wire.sendError(res, 400, "Unable to submit request because the number of instances exceeds the limit of 250.");
   const dims = record(body["parameters"])?.["outputDimensionality"];
   const predictions: unknown[] = [];

@@ -18,7 +18,8 @@ export type ProtocolRoute =
 
 const VERTEX_PREDICT = /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\/([^/:]+):predict$/;
 const BEDROCK = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
-const GEMINI = /^\/(?:v1beta|v1|v1alpha)\/(?:models|tunedModels|projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models)\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
+const GEMINI =
+  /^\/(?:v1beta|v1|v1alpha)\/(?:models|tunedModels|projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models)\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
 
 function decode(s: string): string | null {
   try {

@@ -24,7 +24,13 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${mock.port}`;
   anthropic = new Anthropic({ baseURL: origin, apiKey: "k-test", maxRetries: 0 });
   // HTTP/1.1: the SDK's default HTTP/2 handler needs TLS-less h2, which the mock does not speak.
-  bedrock = new BedrockRuntimeClient({ region: "us-east-1", endpoint: origin, credentials: { accessKeyId: "k-test", secretAccessKey: "dummy" }, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+  bedrock = new BedrockRuntimeClient({
+    region: "us-east-1",
+    endpoint: origin,
+    credentials: { accessKeyId: "k-test", secretAccessKey: "dummy" },
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler(),
+  });
   gemini = new GoogleGenAI({ apiKey: "k-test", httpOptions: { baseUrl: origin } });
 });
 afterAll(() => mock.close());
@@ -46,7 +52,16 @@ describe("anthropic protocol (@anthropic-ai/sdk)", () => {
     const stream = anthropic.messages.stream({ model: "echo+tokens=3", max_tokens: 100, messages: [{ role: "user", content: "Hi" }] });
     const types: string[] = [];
     for await (const e of stream) types.push(e.type);
-    expect(types).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+    expect(types).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
     const final = await stream.finalMessage();
     expect(final.content).toEqual([expect.objectContaining({ type: "text", text: completionText(3) })]);
     expect(final.usage.output_tokens).toBe(3);
@@ -58,13 +73,19 @@ describe("anthropic protocol (@anthropic-ai/sdk)", () => {
     // Arguments are filled from the schema ("mock" for strings); the call counts (7 + 16) / 4 → 6 tokens.
     expect(m.content).toEqual([expect.objectContaining({ type: "tool_use", name: "weather", input: { query: "mock" } })]);
     expect(m.usage.output_tokens).toBe(6);
-    const final = await anthropic.messages.stream({ model: "echo+tokens=2", max_tokens: 100, tools: [weatherTool], messages: [{ role: "user", content: "Paris?" }] }).finalMessage();
+    const final = await anthropic.messages
+      .stream({ model: "echo+tokens=2", max_tokens: 100, tools: [weatherTool], messages: [{ role: "user", content: "Paris?" }] })
+      .finalMessage();
     expect(final.content).toEqual([expect.objectContaining({ type: "tool_use", name: "weather", input: { query: "mock" } })]);
     const after = await anthropic.messages.create({
       model: "echo+tokens=2",
       max_tokens: 100,
       tools: [weatherTool],
-      messages: [{ role: "user", content: "Paris?" }, { role: "assistant", content: m.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: (m.content[0] as { id: string }).id, content: "sunny" }] }],
+      messages: [
+        { role: "user", content: "Paris?" },
+        { role: "assistant", content: m.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: (m.content[0] as { id: string }).id, content: "sunny" }] },
+      ],
     });
     expect(after.content).toEqual([expect.objectContaining({ type: "text", text: completionText(2) })]);
   });
@@ -76,10 +97,15 @@ describe("anthropic protocol (@anthropic-ai/sdk)", () => {
     expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
     const limited = await anthropic.messages.create({ model: "echo+status=429", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
-    const inStream = await anthropic.messages.stream({ model: "echo+streamerror=2", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).finalMessage().catch((e: unknown) => e);
+    const inStream = await anthropic.messages
+      .stream({ model: "echo+streamerror=2", max_tokens: 10, messages: [{ role: "user", content: "x" }] })
+      .finalMessage()
+      .catch((e: unknown) => e);
     expect(inStream).toBeInstanceOf(Anthropic.APIError);
     expect(String(inStream)).toMatch(/overloaded_error/);
-    const bad = await new Anthropic({ baseURL: origin, apiKey: "wrong", maxRetries: 0 }).messages.create({ model: "echo", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const bad = await new Anthropic({ baseURL: origin, apiKey: "wrong", maxRetries: 0 }).messages
+      .create({ model: "echo", max_tokens: 10, messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 });
@@ -97,7 +123,9 @@ describe("bedrock protocol (@aws-sdk/client-bedrock-runtime)", () => {
     expect(mock.requests.at(-1)?.path).toBe("/model/amazon.titan-embed-text-v2%3A0/invoke");
     const cohere = await invoke("cohere.embed-english-v3", { texts: ["a", "b"], input_type: "search_document" });
     expect(cohere).toMatchObject({ embeddings: [embedFor("cohere.embed-english-v3", "a"), embedFor("cohere.embed-english-v3", "b")], response_type: "embeddings_floats" });
-    const bad = await bedrock.send(new InvokeModelCommand({ modelId: "amazon.titan-embed-text-v1", body: JSON.stringify({ inputText: "x", dimensions: 256 }) })).catch((e: unknown) => e as { name: string });
+    const bad = await bedrock
+      .send(new InvokeModelCommand({ modelId: "amazon.titan-embed-text-v1", body: JSON.stringify({ inputText: "x", dimensions: 256 }) }))
+      .catch((e: unknown) => e as { name: string });
     expect(bad).toMatchObject({ name: "ValidationException" });
   });
 
@@ -112,24 +140,39 @@ describe("bedrock protocol (@aws-sdk/client-bedrock-runtime)", () => {
   });
 
   it("streams binary event-stream frames the SDK decodes (CRCs checked), tool use included", async () => {
-    const r = await bedrock.send(new ConverseStreamCommand({
-      modelId: "echo+tokens=2",
-      messages,
-      toolConfig: { tools: [{ toolSpec: { name: "weather", inputSchema: { json: { type: "object", properties: { days: { type: "integer" } } } } } }] },
-    }));
+    const r = await bedrock.send(
+      new ConverseStreamCommand({
+        modelId: "echo+tokens=2",
+        messages,
+        toolConfig: { tools: [{ toolSpec: { name: "weather", inputSchema: { json: { type: "object", properties: { days: { type: "integer" } } } } } }] },
+      }),
+    );
     const events: ConverseStreamOutput[] = [];
     for await (const e of r.stream!) events.push(e);
     expect(events.map((e) => Object.keys(e).find((k) => k !== "$unknown"))).toEqual([
-      "messageStart", "contentBlockStart", "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata",
+      "messageStart",
+      "contentBlockStart",
+      "contentBlockDelta",
+      "contentBlockDelta",
+      "contentBlockStop",
+      "messageStop",
+      "metadata",
     ]);
     expect(events[1]?.contentBlockStart?.start?.toolUse).toMatchObject({ name: "weather" });
-    expect(events.slice(2, 4).map((e) => e.contentBlockDelta?.delta?.toolUse?.input).join("")).toBe('{"days":1}');
+    expect(
+      events
+        .slice(2, 4)
+        .map((e) => e.contentBlockDelta?.delta?.toolUse?.input)
+        .join(""),
+    ).toBe('{"days":1}');
     expect(events[5]?.messageStop?.stopReason).toBe("tool_use");
     expect(events[6]?.metadata?.usage).toMatchObject({ outputTokens: 5 });
   });
 
   it("answers scripted errors with x-amzn-errortype, and an exception frame inside a 200 stream", async () => {
-    const err = await bedrock.send(new ConverseCommand({ modelId: "echo+status=429", messages })).catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
+    const err = await bedrock
+      .send(new ConverseCommand({ modelId: "echo+status=429", messages }))
+      .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
     expect(err).toMatchObject({ name: "ThrottlingException", $metadata: { httpStatusCode: 429 } });
     const r = await bedrock.send(new ConverseStreamCommand({ modelId: "echo+streamerror=1", messages }));
     const seen = await (async () => {
@@ -141,9 +184,18 @@ describe("bedrock protocol (@aws-sdk/client-bedrock-runtime)", () => {
       }
     })();
     expect(seen?.name).toBe("ModelStreamErrorException");
-    const denied = await new BedrockRuntimeClient({ region: "us-east-1", endpoint: origin, credentials: { accessKeyId: "other", secretAccessKey: "x" }, maxAttempts: 1, requestHandler: new NodeHttpHandler() })
+    const denied = await new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: origin,
+      credentials: { accessKeyId: "other", secretAccessKey: "x" },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    })
       .send(new ConverseCommand({ modelId: "echo", messages }))
-      .then(() => null, (e: unknown) => e as { name: string });
+      .then(
+        () => null,
+        (e: unknown) => e as { name: string },
+      );
     expect(denied?.name).toBe("AccessDeniedException");
   });
 });
@@ -225,7 +277,13 @@ describe("vertex text embeddings :predict (@google/genai in Vertex mode)", () =>
   });
 
   it("refuses a wrong token, and scripts errors in Google's shape", async () => {
-    const bad = new GoogleGenAI({ vertexai: true, project: "p", location: "us-central1", httpOptions: { baseUrl: origin }, googleAuthOptions: { authClient: { getRequestHeaders: async () => new Headers({ authorization: "Bearer nope" }) } } as never });
+    const bad = new GoogleGenAI({
+      vertexai: true,
+      project: "p",
+      location: "us-central1",
+      httpOptions: { baseUrl: origin },
+      googleAuthOptions: { authClient: { getRequestHeaders: async () => new Headers({ authorization: "Bearer nope" }) } } as never,
+    });
     const denied = await bad.models.embedContent({ model: "text-embedding-005", contents: "x" }).catch((e: unknown) => e);
     expect((denied as ApiError).status).toBe(401);
     const down = await vertex.models.embedContent({ model: "text-embedding-005+status=503", contents: "x" }).catch((e: unknown) => e);

@@ -43,7 +43,11 @@ describe("classifiers", () => {
     maxChars: 64,
   });
   const body = (content: string, earlier = "step by step"): Record<string, unknown> => ({
-    messages: [{ role: "user", content: earlier }, { role: "assistant", content: "ok" }, { role: "user", content }],
+    messages: [
+      { role: "user", content: earlier },
+      { role: "assistant", content: "ok" },
+      { role: "user", content },
+    ],
   });
 
   it("scans only the last user message, case-folded unless case-sensitive", () => {

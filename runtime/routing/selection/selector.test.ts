@@ -25,7 +25,13 @@ consumers:
   );
 }
 
-const input = (over: Partial<SelectionInput> = {}): SelectionInput => ({ headers: {}, body: { messages: [{ role: "user", content: "hi" }] }, stream: false, promptTokens: -1, ...over });
+const input = (over: Partial<SelectionInput> = {}): SelectionInput => ({
+  headers: {},
+  body: { messages: [{ role: "user", content: "hi" }] },
+  stream: false,
+  promptTokens: -1,
+  ...over,
+});
 const model = (p: LinkedPlan): LinkedModel => p.models[0]!;
 const pick = (m: LinkedModel, i: SelectionInput = input()): string => m.selector!.select(i).model;
 
@@ -102,7 +108,9 @@ describe("selection programs", () => {
   });
 
   it("combined scorers add up: weight plus least-busy moves traffic away from a busy heavy target", () => {
-    const m = model(plan("{ scorers: [{ kind: weighted, weight: 1 }, { kind: least-busy, weight: 2 }] }", "[{ provider: p, model: a, weight: 3 }, { provider: p, model: b, weight: 1 }]"));
+    const m = model(
+      plan("{ scorers: [{ kind: weighted, weight: 1 }, { kind: least-busy, weight: 2 }] }", "[{ provider: p, model: a, weight: 3 }, { provider: p, model: b, weight: 1 }]"),
+    );
     const share = (): number => {
       let a = 0;
       for (let i = 0; i < 4000; i++) if (pick(m) === "a") a++;

@@ -60,7 +60,12 @@ export class Selector {
     this.#availability = availability;
     const kinds = new Set(program.scorers.map((s) => s.kind));
     const affinity = kinds.has("session-affinity") || kinds.has("prefix-affinity");
-    this.#ring = affinity ? new HashRing(candidates.map((c) => `${c.upstream.name}/${c.model}`), this.shares) : null;
+    this.#ring = affinity
+      ? new HashRing(
+          candidates.map((c) => `${c.upstream.name}/${c.model}`),
+          this.shares,
+        )
+      : null;
     this.#prefixIndex = kinds.has("prefix-affinity") ? new PrefixIndex() : null;
     this.#session = kinds.has("session-affinity");
     this.#usesTokens = kinds.has("cost");
