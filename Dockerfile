@@ -25,6 +25,7 @@ COPY cli ./cli
 COPY compiler ./compiler
 COPY runtime ./runtime
 COPY schemas ./schemas
+COPY tools ./tools
 COPY policies ./policies
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

@@ -18,10 +18,10 @@ const SIZES = [1_000, 10_000, 100_000];
 const LOOKUPS = 200;
 
 export async function measureCache() {
-  const { wordEmbedding } = await import("../dist/runtime/mock-upstream/word-embedding.js");
-  const { unit } = await import("../dist/runtime/cache/semantic/embed-client.js");
-  const { LocalSemanticStore } = await import("../dist/runtime/cache/semantic/semantic-store.js");
-  const { VectorPartition } = await import("../dist/runtime/cache/semantic/vector-partition.js");
+  const { wordEmbedding } = await import("../dist/tools/mock-upstream/word-embedding.js");
+  const { unit } = await import("../dist/runtime/stages/cache/semantic/embed-client.js");
+  const { LocalSemanticStore } = await import("../dist/runtime/stages/cache/semantic/semantic-store.js");
+  const { VectorPartition } = await import("../dist/runtime/stages/cache/semantic/vector-partition.js");
   /** @param {string} text */
   const embed = (text) => unit(wordEmbedding(text, DIMS));
 

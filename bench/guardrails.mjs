@@ -19,7 +19,7 @@ const ROUNDS = 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function measureGuardrails() {
-  const dist = new URL("../dist/runtime/guardrails/", import.meta.url);
+  const dist = new URL("../dist/runtime/stages/guardrails/", import.meta.url);
   const { PiiScanner } = await import(new URL("pii-scanner.js", dist).href);
   const { linkGuardrails } = await import(new URL("link-guardrails.js", dist).href);
   const { guardInput } = await import(new URL("input-guard.js", dist).href);

@@ -8,8 +8,8 @@
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "19099" }, tokens: { type: "string", default: "20" } } });
-/** @type {typeof import("../runtime/mock-upstream/index.js")} */
-const { startMockUpstream } = await import(new URL("../dist/runtime/mock-upstream/index.js", import.meta.url).href);
+/** @type {typeof import("../tools/mock-upstream/index.js")} */
+const { startMockUpstream } = await import(new URL("../dist/tools/mock-upstream/index.js", import.meta.url).href);
 const mock = await startMockUpstream({ port: Number(values.port), defaults: { tokens: Number(values.tokens) } });
 process.stdout.write(`mock upstream listening on ${mock.url}\n`);
 const stop = () => void mock.close().then(() => process.exit(0));

@@ -68,12 +68,12 @@ export async function measureQuotas() {
   const { compileSources } = await import("../dist/compiler/index.js");
   const { linkPlan } = await import("../dist/runtime/plan/link-plan.js");
   const { ServedPlan } = await import("../dist/runtime/plan/served-plan.js");
-  const { QuotaService, QUOTA_ATTACHMENT } = await import("../dist/runtime/quotas/quota-service.js");
-  const { admitRequest } = await import("../dist/runtime/quotas/admit.js");
-  const { chatDemand } = await import("../dist/runtime/quotas/demand.js");
-  const { actualUsage, settlements } = await import("../dist/runtime/quotas/settle.js");
-  const { estimateTextTokens, estimatePromptTokens } = await import("../dist/runtime/quotas/estimate-tokens.js");
-  const { setQuietLogs } = await import("../dist/runtime/observability/log.js");
+  const { QuotaService, QUOTA_ATTACHMENT } = await import("../dist/runtime/stages/quotas/quota-service.js");
+  const { admitRequest } = await import("../dist/runtime/stages/quotas/admit.js");
+  const { chatDemand } = await import("../dist/runtime/stages/quotas/demand.js");
+  const { actualUsage, settlements } = await import("../dist/runtime/stages/quotas/settle.js");
+  const { estimateTextTokens, estimatePromptTokens } = await import("../dist/runtime/canonical/estimate-tokens.js");
+  const { setQuietLogs } = await import("../dist/runtime/base/log.js");
   setQuietLogs(true);
 
   const port = await freePort();
@@ -195,7 +195,7 @@ export async function measureQuotas() {
     }
     // Exact count round trip to the worker (1 KB of prose), after warm-up.
     {
-      const { ExactCounter } = await import("../dist/runtime/quotas/exact-count.js");
+      const { ExactCounter } = await import("../dist/runtime/canonical/exact-count.js");
       const counter = new ExactCounter();
       await counter.warm();
       const text = README.slice(0, 1000);

@@ -35,7 +35,7 @@ const options = parseOptions(process.argv.slice(2));
 killChildrenOnExit();
 const log = (/** @type {string} */ s) => process.stderr.write(`bench: ${s}\n`);
 
-const mockEntry = fileURLToPath(new URL("../dist/runtime/mock-upstream/index.js", import.meta.url));
+const mockEntry = fileURLToPath(new URL("../dist/tools/mock-upstream/index.js", import.meta.url));
 try {
   readFileSync(mockEntry);
 } catch {

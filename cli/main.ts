@@ -118,7 +118,7 @@ program
   .option("--tps <n>", "default tokens per second (0: as fast as possible)", "0")
   .option("--tokens <n>", "default response length in tokens", "20")
   .action(async (opts: Record<string, string>) => {
-    const { mockUpstreamCommand } = await import("../runtime/mock-upstream/command.js");
+    const { mockUpstreamCommand } = await import("../tools/mock-upstream/command.js");
     process.exitCode = await mockUpstreamCommand(opts);
   });
 

@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
-import { loadPlanFile, parsePlan } from "../runtime/plan/load-plan.js";
+import { loadPlanFile, parsePlan } from "../schemas/plan/read-plan.js";
 import type { CompileReply } from "./compile-worker.js";
 import type { ServerKind } from "../runtime/server/exchange.js";
 import { startWorkerGateway } from "../runtime/workers/start-workers.js";

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { startGateway } from "../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../runtime/mock-upstream/index.js";
+import { startMockUpstream, type MockUpstream } from "../tools/mock-upstream/index.js";
 import { compileInMemory, untilSignal } from "./serve.js";
 
 const DEFAULT_POLICY = fileURLToPath(new URL("../../policies/default.yaml", import.meta.url));

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Plan } from "../../schemas/plan/plan.js";
-import { PlanError, loadPlanFile } from "../../runtime/plan/load-plan.js";
+import { PlanError, loadPlanFile } from "../../schemas/plan/read-plan.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import type { Source } from "../ir.js";
 import { compileSources } from "../index.js";

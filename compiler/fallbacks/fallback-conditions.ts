@@ -5,13 +5,13 @@
  * class, even where its own entries say more (intersection); a target listed twice is
  * tried once, after any class either entry names (union).
  */
-import { DEFAULT_FALLBACK_ON, ERROR_CLASS_NAMES, type ErrorClassName } from "../../schemas/plan/error-class.js";
+import { DEFAULT_FALLBACK_ON, ERROR_CLASSES, type ErrorClass } from "../../schemas/plan/constants.js";
 
-type On = readonly ErrorClassName[] | null;
+type On = readonly ErrorClass[] | null;
 
-/** In the canonical order of ERROR_CLASS_NAMES, so plans stay deterministic. */
-function ordered(set: ReadonlySet<ErrorClassName>): ErrorClassName[] {
-  return ERROR_CLASS_NAMES.filter((c) => set.has(c));
+/** In the canonical order of ERROR_CLASSES, so plans stay deterministic. */
+function ordered(set: ReadonlySet<ErrorClass>): ErrorClass[] {
+  return ERROR_CLASSES.filter((c) => set.has(c));
 }
 
 /** Classes in both; null when both are the default. */
@@ -39,7 +39,7 @@ export function isDefaultOn(on: On): boolean {
  * (a target's own place in the order keeps the default set), or null when every entry
  * uses the default set, so plans of policies without `on:` do not change.
  */
-export function fallbackConditions(order: readonly number[], draft: { readonly fallbacks: readonly number[]; readonly fallbackOn?: readonly On[] }): ErrorClassName[][] | null {
+export function fallbackConditions(order: readonly number[], draft: { readonly fallbacks: readonly number[]; readonly fallbackOn?: readonly On[] }): ErrorClass[][] | null {
   const written = draft.fallbackOn;
   if (written === undefined || written.every(isDefaultOn)) return null;
   const byTarget = new Map<number, On>();

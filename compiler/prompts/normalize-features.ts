@@ -17,7 +17,7 @@ import type { ValueResult } from "../passes/values/result.js";
 import { parseSize } from "../passes/values/size.js";
 import { normalizeTemplates } from "./normalize-templates.js";
 import { PROVIDER_KINDS, type ProviderKindName } from "../../schemas/catalog/providers.js";
-import { EMBEDDINGS_ADAPTER_IDS } from "../../schemas/plan/protocols.js";
+import { EMBEDDINGS_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 
 /** What a route adds to the plan. */
 export interface RouteFeatures {

@@ -7,7 +7,7 @@
  */
 import type { PlanQuota, PlanStores } from "../../schemas/plan/quota.js";
 import type { Quota } from "../../schemas/policy/quota.js";
-import { AUDIO_ADAPTER_IDS } from "../../schemas/plan/protocols.js";
+import { AUDIO_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 import { type CompileContext, child } from "../context.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";

@@ -15,8 +15,8 @@
  */
 import type { PlanAdapterId } from "../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
-import type { Usage } from "../usage/usage.js";
-import type { ErrorClass } from "./error-class.js";
+import type { Usage } from "../base/usage.js";
+import type { ErrorClass } from "../../schemas/plan/constants.js";
 
 /** The wire protocols (the plan's `upstreams[].adapter`; the list is schemas/plan/protocols.ts `ADAPTER_IDS`). */
 export type AdapterId = PlanAdapterId;

@@ -6,13 +6,13 @@
  * requests pay nothing.
  */
 import type { PlanListener } from "../../schemas/plan/plan.js";
-import { StatsCollector } from "../stats/stats-collector.js";
-import type { StatsDelta } from "../stats/stats-delta.js";
-import { StatsWindow } from "../stats/stats-window.js";
-import { AlertEngine } from "../alerts/alert-engine.js";
+import { StatsCollector } from "./stats/stats-collector.js";
+import type { StatsDelta } from "./stats/stats-delta.js";
+import { StatsWindow } from "./stats/stats-window.js";
+import { AlertEngine } from "./alerts/alert-engine.js";
 import type { PlanStore } from "../plan/plan-store.js";
-import { registerDashboardSection } from "../admin/dashboard-sections.js";
-import { currentLimiters } from "../observability/limiter-metrics.js";
+import { registerDashboardSection } from "./admin/dashboard-sections.js";
+import { currentLimiters } from "./metrics/limiter-metrics.js";
 
 /** How often collectors hand their delta over. */
 export const STATS_INTERVAL_MS = 1000;

@@ -6,12 +6,12 @@
  */
 import type { LinkedConsumer, LinkedModel } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { sendError } from "../server/respond.js";
-import type { RequestRecord } from "../observability/request-record.js";
-import { admitRequest } from "../quotas/admit.js";
-import type { Demand } from "../quotas/demand.js";
-import type { PlanQuotas } from "../quotas/plan-quotas.js";
-import { QUOTA_ATTACHMENT } from "../quotas/quota-service.js";
+import { sendError } from "./respond.js";
+import type { RequestRecord } from "../base/request-record.js";
+import { admitRequest } from "../stages/quotas/admit.js";
+import type { Demand } from "../stages/quotas/demand.js";
+import type { PlanQuotas } from "../stages/quotas/plan-quotas.js";
+import { QUOTA_ATTACHMENT } from "../stages/quotas/quota-service.js";
 
 /** The plan's quotas, or null when it has none (then the endpoint skips admission, and its await). */
 export function planQuotasOf(record: RequestRecord): PlanQuotas | null {

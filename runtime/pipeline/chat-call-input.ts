@@ -5,9 +5,9 @@
 import type { ChatRequestContext } from "../adapters/adapter.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import type { RequestRecord } from "../observability/request-record.js";
+import type { RequestRecord } from "../base/request-record.js";
 import type { HealthState } from "../reliability/linked-reliability.js";
-import type { ResponseStage } from "./response-stage.js";
+import type { ResponseStage } from "../stages/response-stage.js";
 
 export interface ChatCallInput {
   exchange: Exchange;

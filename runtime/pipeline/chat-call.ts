@@ -29,14 +29,14 @@
  */
 import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
-import type { GatewayError } from "../server/errors.js";
-import { sendError } from "../server/respond.js";
+import type { GatewayError } from "../base/errors.js";
+import { sendError } from "./respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptController, type AttemptOwner } from "../upstream/upstream-attempt.js";
-import { log } from "../observability/log.js";
+import { log } from "../base/log.js";
 import { outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
 import { sendAnswer, sendBusy, sendProviderError } from "./chat-responses.js";
-import type { ResponseStage } from "./response-stage.js";
+import type { ResponseStage } from "../stages/response-stage.js";
 import { AttemptPlanner } from "../reliability/attempt-planner.js";
 import { sendDegraded } from "../reliability/degraded-answer.js";
 import { DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";

@@ -2,23 +2,23 @@
  * POST /v1/chat/completions: admit (body limit, JSON depth, shape), route, authorize
  * the model for the consumer, pick the first target, and hand over to ChatCall.
  */
-import { randomUUID } from "node:crypto";
 import type { LinkedConsumer, LinkedPlan } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { jsonDepthWithin } from "../server/json-depth.js";
-import { sendError } from "../server/respond.js";
+import { jsonDepthWithin } from "../canonical/json-depth.js";
+import { sendError } from "./respond.js";
 import { matchRoute } from "../routing/match-route.js";
 import { RouteFacts } from "../routing/route-facts.js";
 import { selectFirst } from "../routing/select-first.js";
-import type { RequestRecord } from "../observability/request-record.js";
-import { renderRequestTemplate, runRequestFeatures } from "../features/request-features.js";
-import { TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
-import { applyGuardrails } from "../guardrails/request-guardrails.js";
+import type { RequestRecord } from "../base/request-record.js";
+import { renderRequestTemplate, runRequestFeatures } from "../stages/features/request-features.js";
+import { TEMPLATE_HEADER } from "../stages/prompts/apply-prompts.js";
+import { applyGuardrails } from "../stages/guardrails/request-guardrails.js";
+import { GatedExchange } from "./gated-exchange.js";
 import { ChatCall } from "./chat-call.js";
-import { chatDemand } from "../quotas/demand.js";
+import { chatDemand } from "../stages/quotas/demand.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
-import type { ResponseStage } from "./response-stage.js";
-import { validateChatRequest } from "./validate-chat-request.js";
+import type { ResponseStage } from "../stages/response-stage.js";
+import { validateChatRequest } from "../canonical/chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
   const limits = plan.listener;
@@ -76,9 +76,9 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   }
   const guardrails = plan.guardrailsByRoute?.[route.index] ?? null;
   if (guardrails !== null) {
-    const guarded = await applyGuardrails(guardrails, ex, record, chatBody);
-    if (guarded === null) return;
-    exchange = guarded.exchange;
+    const guarded = await applyGuardrails(guardrails, record, chatBody);
+    if (guarded.kind === "refused") return sendError(ex, requestId, guarded.error);
+    if (guarded.pending !== null) exchange = GatedExchange.until(ex, requestId, guarded.pending);
     chatBody = guarded.body;
     // A redacted body must be re-serialized by the adapter: the client's bytes hold what was redacted.
     if (guarded.rewritten) rawBody = null;
@@ -86,7 +86,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   }
   const features = plan.features;
   if (features !== null) {
-    // Decorators, memory, cache (runtime/features/request-features.ts), after the guardrails.
+    // Decorators, memory, cache (runtime/stages/features/request-features.ts), after the guardrails.
     const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, requestId, record });
     if (outcome.kind === "answered" || ex.aborted) {
       record.stream = request.stream;
@@ -116,10 +116,4 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     health: plan.health,
     ...(stages === undefined ? {} : { stages }),
   }).start();
-}
-
-/** The client's request id when it is sane, else a new one. */
-export function requestIdOf(ex: Exchange): string {
-  const given = ex.headers["x-request-id"];
-  return given !== undefined && given.length <= 128 && /^[\w.:-]+$/.test(given) ? given : randomUUID();
 }

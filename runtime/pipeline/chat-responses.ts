@@ -5,7 +5,7 @@
  */
 import type { ProviderError } from "../adapters/adapter.js";
 import type { Exchange, HeaderList } from "../server/exchange.js";
-import { sendError } from "../server/respond.js";
+import { sendError } from "./respond.js";
 import { clientErrorOf } from "./provider-failure.js";
 
 const JSON_TYPE = "application/json";

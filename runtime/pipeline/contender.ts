@@ -5,7 +5,7 @@
  * the current contender.
  */
 import type { ChatRequestContext, StreamDecoder } from "../adapters/adapter.js";
-import type { AttemptRecord, RequestRecord } from "../observability/request-record.js";
+import type { AttemptRecord, RequestRecord } from "../base/request-record.js";
 import type { UpstreamAttempt } from "../upstream/upstream-attempt.js";
 import type { FirstTokenGate } from "./first-token-gate.js";
 

@@ -4,7 +4,7 @@
  * so a late first token can still fall back and a hedge can still take over; once the
  * token comes (or too much preamble piled up) the held bytes go out together.
  */
-import { FirstTokenWatch } from "../reliability/first-token.js";
+import { FirstTokenWatch } from "../canonical/first-token.js";
 
 /** Most bytes held back before the first token; beyond it the response commits (and a late token ends it with an error event). */
 const MAX_HELD_BYTES = 8 * 1024;

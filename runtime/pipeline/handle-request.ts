@@ -6,15 +6,14 @@
  */
 import type { PlanStore } from "../plan/plan-store.js";
 import type { Exchange, ExchangeHandler } from "../server/exchange.js";
-import { sendError, sendJson } from "../server/respond.js";
+import { sendError, sendJson } from "./respond.js";
 import { authenticate } from "../routing/authenticate.js";
-import { log } from "../observability/log.js";
-import type { GatewayMetrics } from "../observability/metrics.js";
-import { ObservedExchange } from "../observability/observed-exchange.js";
-import { RequestRecord, type EndpointLabel, type RequestObserver } from "../observability/request-record.js";
-import { AnthropicMessagesExchange } from "../inbound/anthropic/messages-exchange.js";
-import { sendMetrics } from "../admin/admin-handler.js";
-import { handleChatCompletions, requestIdOf } from "./chat-completions.js";
+import { log } from "../base/log.js";
+import { ObservedExchange } from "./observed-exchange.js";
+import { RequestRecord, type EndpointLabel, type RequestObserver } from "../base/request-record.js";
+import { AnthropicMessagesExchange } from "./messages-exchange.js";
+import { handleChatCompletions } from "./chat-completions.js";
+import { requestIdOf } from "../server/request-id.js";
 import { modelBody, modelListBody } from "./list-models.js";
 import { handleEmbeddings, handleSpeech, handleTranscription } from "./relay-endpoints.js";
 
@@ -56,10 +55,20 @@ const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", Endpoi
 export interface HandlerOptions {
   /** Told about every finished request (metrics, audit). */
   readonly observers: readonly RequestObserver[];
-  /** Served on GET /metrics when the plan's `listener.metrics` is true. */
-  readonly metrics: GatewayMetrics | null;
+  /**
+   * The Prometheus exposition, served on GET /metrics when the plan's
+   * `listener.metrics` is true. The operations side provides it (the pipeline never
+   * imports it), so this listener answers the scrape like any other request.
+   */
+  readonly metrics: MetricsExposition | null;
   /** Keep the client's `traceparent` on the record (traces are on). */
   readonly traceparent?: boolean;
+}
+
+/** What a Prometheus scrape is answered with. */
+export interface MetricsExposition {
+  readonly contentType: string;
+  render(): Promise<string>;
 }
 
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
@@ -103,7 +112,10 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
   switch (endpoint) {
     case "metrics":
       if (opts.metrics === null || !plan.listener.metrics) break;
-      return void sendMetrics(ex, opts.metrics).catch((err: unknown) => fail(ex, requestId, err));
+      return void opts.metrics.render().then(
+        (body) => ex.send(200, [["content-type", opts.metrics!.contentType]], body),
+        (err: unknown) => fail(ex, requestId, err),
+      );
     case "healthz":
       return sendJson(ex, 200, requestId, '{"status":"ok"}');
     case "readyz":

@@ -6,7 +6,7 @@
  * the answer cannot change hands.
  */
 import type { ProviderError } from "../adapters/adapter.js";
-import type { AttemptRecord, RequestRecord } from "../observability/request-record.js";
+import type { AttemptRecord, RequestRecord } from "../base/request-record.js";
 import { endRecord, makeLast, type Contender } from "./contender.js";
 
 /** Aborts a superseded attempt (a hedge's loser, a dropped rival). */

@@ -5,9 +5,9 @@
  * message is shown only when the adapter classified it as safe (request errors).
  */
 import type { ProviderError } from "../adapters/adapter.js";
-import type { ErrorClass } from "../adapters/error-class.js";
-import type { AttemptOutcome } from "../observability/request-record.js";
-import { errorBody, type GatewayError } from "../server/errors.js";
+import type { ErrorClass } from "../../schemas/plan/constants.js";
+import type { AttemptOutcome } from "../base/request-record.js";
+import { errorBody, type GatewayError } from "../base/errors.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 
 /** A connect error, timeout or broken connection as a ProviderError. */

@@ -14,15 +14,15 @@
  */
 import type { ProviderError, RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
 import { jsonCallHeaders } from "../adapters/relay-headers.js";
-import { isError } from "../adapters/shared/canonical-request.js";
+import { isError } from "../canonical/read-request.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { sendError } from "../server/respond.js";
+import { sendError } from "./respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
 import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
-import type { RequestRecord } from "../observability/request-record.js";
-import type { Usage } from "../usage/usage.js";
+import type { RequestRecord } from "../base/request-record.js";
+import type { Usage } from "../base/usage.js";
 import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
 import { clientErrorOf, outcomeOf, transportError } from "./provider-failure.js";
 

@@ -14,17 +14,17 @@
  */
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { jsonDepthWithin } from "../server/json-depth.js";
-import { sendError } from "../server/respond.js";
+import { jsonDepthWithin } from "../canonical/json-depth.js";
+import { sendError } from "./respond.js";
 import { pickWeighted } from "../routing/select-targets.js";
-import type { RequestRecord } from "../observability/request-record.js";
-import { findField, multipartBoundary, replaceField } from "./multipart-field.js";
+import type { RequestRecord } from "../base/request-record.js";
+import { findField, multipartBoundary, replaceField } from "../canonical/multipart-field.js";
 import { RelayCall } from "./relay-call.js";
 import { embeddingsUsage, speechUsage, TranscriptionStreamUsage, transcriptionUsage } from "./relay-usage.js";
 import { routeModel } from "./route-model.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
-import { embeddingsDemand, speechDemand, transcriptionDemand, type Demand } from "../quotas/demand.js";
-import { audioDuration } from "../audio/duration.js";
+import { embeddingsDemand, speechDemand, transcriptionDemand, type Demand } from "../stages/quotas/demand.js";
+import { audioDuration } from "../canonical/audio/duration.js";
 
 /** Longest model name accepted (as for chat). */
 const MAX_MODEL_NAME = 256;

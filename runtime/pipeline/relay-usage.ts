@@ -6,8 +6,8 @@
  * on the last event, `transcript.text.done`. Speech answers are audio: their unit is
  * the input's characters, known from the request.
  */
-import { SseParser } from "../adapters/shared/sse-parser.js";
-import { emptyUsage, type Usage } from "../usage/usage.js";
+import { SseParser } from "../canonical/sse-parser.js";
+import { emptyUsage, type Usage } from "../base/usage.js";
 
 function parse(body: Buffer | null): Record<string, unknown> | null {
   if (body === null || body.length === 0 || body.length > 16 * 1024 * 1024) return null;

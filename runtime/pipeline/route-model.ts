@@ -4,9 +4,9 @@
  */
 import type { LinkedConsumer, LinkedModel, LinkedPlan } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { sendError } from "../server/respond.js";
+import { sendError } from "./respond.js";
 import { matchRoute } from "../routing/match-route.js";
-import type { RequestRecord } from "../observability/request-record.js";
+import type { RequestRecord } from "../base/request-record.js";
 
 /** The model serving `requested` for this consumer, or null after answering the client's error. */
 export function routeModel(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requested: string, requestId: string, record: RequestRecord): LinkedModel | null {

@@ -9,10 +9,10 @@
  * cork, one syscall); a stream that ends in the same tick is written and ended at once.
  * Under backpressure the upstream is paused until the client drains.
  */
-import type { GatewayError } from "../server/errors.js";
+import type { GatewayError } from "../base/errors.js";
 import type { Exchange } from "../server/exchange.js";
 import type { AttemptController } from "../upstream/upstream-attempt.js";
-import type { ResponseStage } from "./response-stage.js";
+import type { ResponseStage } from "../stages/response-stage.js";
 
 /** What the relay asks of the request it writes for. */
 export interface RelaySource {

@@ -11,7 +11,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type { PlanUpstream } from "../../schemas/plan/plan.js";
-import { resolveSecret } from "./resolve-secret.js";
+import { resolveSecret } from "../base/secrets.js";
 
 /** How often a file credential's mtime is checked. */
 const REFRESH_CHECK_MS = 10_000;

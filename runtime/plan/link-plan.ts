@@ -7,9 +7,9 @@
  * about the upstreams they share: breakers, key states, latency stats (carry-over.ts).
  */
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
-import { linkFeatures } from "../features/link-features.js";
+import { linkFeatures } from "../stages/features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
-import { linkGuardrails } from "../guardrails/link-guardrails.js";
+import { linkGuardrails } from "../stages/guardrails/link-guardrails.js";
 import { linkRouteTable } from "../routing/link-routes.js";
 import { AvailabilityRef } from "../routing/selection/availability.js";
 import { linkSelectors, statsFor } from "../routing/selection/link-selection.js";
@@ -20,7 +20,7 @@ import { healthAvailability } from "../reliability/health-availability.js";
 import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
-import { PlanError } from "./load-plan.js";
+import { PlanError } from "../../schemas/plan/read-plan.js";
 import { linkCredentials } from "./link-credentials.js";
 import { carryHealth, carrySelectors, carryStats } from "./carry-over.js";
 

@@ -8,9 +8,9 @@ import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
 import type { LinkedCredentials } from "./link-credentials.js";
-import type { LinkedGuardrails } from "../guardrails/linked-guardrails.js";
+import type { LinkedGuardrails } from "../stages/guardrails/linked-guardrails.js";
 import type { LinkedHeaderCondition } from "../routing/header-conditions.js";
-import type { LinkedFeatures } from "../features/link-features.js";
+import type { LinkedFeatures } from "../stages/features/link-features.js";
 import type { ConcurrencyLimiter } from "../upstream/concurrency-limiter.js";
 import type { HealthState, LinkedReliability, UpstreamReliability } from "../reliability/linked-reliability.js";
 import type { LinkedClassifiers } from "../routing/content/linked-classifiers.js";

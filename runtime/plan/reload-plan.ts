@@ -4,9 +4,9 @@
  * good plan keeps serving. Reloads run one at a time; a request for a reload while one
  * runs is coalesced into one more run after it, so the newest file always wins.
  */
-import { log } from "../observability/log.js";
+import { log } from "../base/log.js";
 import { linkPlan } from "./link-plan.js";
-import { loadPlanFile } from "./load-plan.js";
+import { loadPlanFile } from "../../schemas/plan/read-plan.js";
 import type { PlanStore } from "./plan-store.js";
 import { ServedPlan } from "./served-plan.js";
 import type { Plan } from "../../schemas/plan/plan.js";

@@ -16,7 +16,7 @@
  * One planner per request, created on the first failure (or at start when the model
  * hedges or has a deadline); requests that never fail never allocate one.
  */
-import type { ErrorClass } from "../adapters/error-class.js";
+import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import { retryDelayMs } from "./backoff.js";
 import { classBit, DEFAULT_FALLBACK_MASK } from "./error-mask.js";

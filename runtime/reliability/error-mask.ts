@@ -1,9 +1,9 @@
 /**
  * Error classes as bits, so a fallback condition or a retry condition is one integer
- * test on the failure path. Bit i is ERROR_CLASSES[i] (runtime/adapters/error-class.ts),
+ * test on the failure path. Bit i is ERROR_CLASSES[i] (schemas/plan/constants.ts),
  * which is the plan's ERROR_CLASS_NAMES in the same order (checked by a test).
  */
-import { ERROR_CLASSES, type ErrorClass } from "../adapters/error-class.js";
+import { ERROR_CLASSES, type ErrorClass } from "../../schemas/plan/constants.js";
 
 const BIT = new Map<string, number>(ERROR_CLASSES.map((c, i) => [c, 1 << i]));
 

@@ -3,8 +3,8 @@
  * upstream's breaker, 401/403 and 429 into the key ring. A key taken out is reported
  * (a warning naming the provider and the key's position, never the key).
  */
-import type { ErrorClass } from "../adapters/error-class.js";
-import { log } from "../observability/log.js";
+import type { ErrorClass } from "../../schemas/plan/constants.js";
+import { log } from "../base/log.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import { classBit, ENDPOINT_FAILURE_MASK } from "./error-mask.js";
 import type { HealthState } from "./linked-reliability.js";

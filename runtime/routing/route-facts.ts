@@ -5,7 +5,7 @@
  * the plan has such conditions (`LinkedPlan.routeFacts`), so other plans pay nothing.
  */
 import type { LinkedClassifiers } from "./content/linked-classifiers.js";
-import { estimatePromptTokens } from "./content/prompt-tokens.js";
+import { estimatePromptTokens } from "../canonical/prompt-tokens.js";
 
 export class RouteFacts {
   readonly path: string;

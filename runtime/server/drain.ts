@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PlanShutdown } from "../../schemas/plan/operations.js";
 import type { PlanStore } from "../plan/plan-store.js";
-import { log } from "../observability/log.js";
+import { log } from "../base/log.js";
 import type { Listener } from "./exchange.js";
 
 /** How often the in-flight count is checked while waiting. */

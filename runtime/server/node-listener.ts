@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
-import { log } from "../observability/log.js";
+import { log } from "../base/log.js";
 import type { Socket } from "node:net";
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 

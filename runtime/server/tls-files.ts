@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import type { PlanTls } from "../../schemas/plan/operations.js";
-import { watchPlanFile, type PlanWatcher } from "../plan/watch-plan.js";
+import { watchPlanFile, type PlanWatcher } from "../base/watch-file.js";
 
 export interface TlsPair {
   cert: Buffer;

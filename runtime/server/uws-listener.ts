@@ -19,7 +19,7 @@ import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type List
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from "./load-uws.js";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
-import { log } from "../observability/log.js";
+import { log } from "../base/log.js";
 import { statusLine } from "./status-text.js";
 
 /** A copy of uWS's transient body chunk in Node's buffer pool. */

@@ -11,7 +11,7 @@
  * keeps counting the requests already in flight on the old plan.
  */
 import type { PlanConcurrency } from "../../schemas/plan/operations.js";
-import { sharedState } from "../workers/shared-state-handoff.js";
+import { sharedState } from "../state/shared-state-handoff.js";
 
 /** Int32 slots of the shared buffer. */
 const INFLIGHT = 0;

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Pool } from "undici";
 import type { PlanUpstream } from "../../schemas/plan/plan.js";
-import { PlanError } from "../plan/load-plan.js";
+import { PlanError } from "../../schemas/plan/read-plan.js";
 
 /** Idle keep-alive sockets are reused for this long (most providers keep ~60 s). */
 const KEEP_ALIVE_MS = 30_000;

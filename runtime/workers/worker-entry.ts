@@ -10,14 +10,14 @@
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { startGateway, type Gateway } from "../gateway.js";
-import { parsePlan } from "../plan/load-plan.js";
+import { parsePlan } from "../../schemas/plan/read-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
 import { drain } from "../server/drain.js";
-import { log, setQuietLogs } from "../observability/log.js";
-import { StatsCollector } from "../stats/stats-collector.js";
-import { breakerView } from "../reliability/breaker-view.js";
-import { sharedState } from "./shared-state-handoff.js";
-import { attachSharedState } from "../shared-state/index.js";
+import { log, setQuietLogs } from "../base/log.js";
+import { StatsCollector } from "../ops/stats/stats-collector.js";
+import { breakerView } from "../ops/breaker-view.js";
+import { sharedState } from "../state/shared-state-handoff.js";
+import { attachSharedState } from "../state/shared-state.js";
 import type { MainToWorker, WorkerStart, WorkerToMain } from "./worker-protocol.js";
 
 /** Metric families the main thread keeps itself (plan identity and reloads), not summed from workers. */

@@ -18,11 +18,11 @@
  */
 import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
-import { log } from "../observability/log.js";
-import type { StatsDelta } from "../stats/stats-delta.js";
-import type { BreakerView } from "../reliability/breaker-view.js";
-import type { SharedStateSnapshot } from "./shared-state-handoff.js";
-import type { SharedStateBuffers } from "../shared-state/index.js";
+import { log } from "../base/log.js";
+import type { StatsDelta } from "../ops/stats/stats-delta.js";
+import type { BreakerView } from "../ops/breaker-view.js";
+import type { SharedStateSnapshot } from "../state/shared-state-handoff.js";
+import type { SharedStateBuffers } from "../state/shared-state.js";
 import type { MainToWorker, WorkerStart, WorkerToMain } from "./worker-protocol.js";
 
 export interface WorkerPoolOptions {

@@ -3,10 +3,10 @@
  * Everything is plain structured-clone data; plans cross as JSON text, which each
  * worker validates and links itself.
  */
-import type { SharedStateSnapshot } from "./shared-state-handoff.js";
-import type { StatsDelta } from "../stats/stats-delta.js";
-import type { BreakerView } from "../reliability/breaker-view.js";
-import type { SharedStateBuffers } from "../shared-state/index.js";
+import type { SharedStateSnapshot } from "../state/shared-state-handoff.js";
+import type { StatsDelta } from "../ops/stats/stats-delta.js";
+import type { BreakerView } from "../ops/breaker-view.js";
+import type { SharedStateBuffers } from "../state/shared-state.js";
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerStart {

@@ -1,20 +1,11 @@
 /**
- * Guardrail vocabulary shared by the authoring schema, the compiler and the runtime:
- * plain constants, no imports, so the runtime may import it.
+ * Guardrail vocabulary of the authoring schema and the compiler. The lists themselves
+ * are plan constants (schemas/plan/constants.ts), shared with the runtime.
  */
 
-/**
- * The built-in PII detectors, in the order the runtime tries them at one position of
- * the text (the most specific first: a key with a known prefix before an e-mail, an
- * 18-digit resident ID before a card number). The compiler emits a route's detectors
- * in this order.
- */
-export const PII_DETECTORS = ["credential", "email", "iban", "cn_id", "card", "us_ssn", "phone", "ip"] as const;
-export type PiiDetectorId = (typeof PII_DETECTORS)[number];
+import { GUARDRAIL_ACTIONS, type GuardrailAction } from "../plan/constants.js";
 
-/** What a guardrail does with a finding, from the least to the most severe. */
-export const GUARDRAIL_ACTIONS = ["flag", "mask", "redact", "block"] as const;
-export type GuardrailAction = (typeof GUARDRAIL_ACTIONS)[number];
+export { GUARDRAIL_ACTIONS, PII_DETECTORS, type GuardrailAction, type PiiDetectorId } from "../plan/constants.js";
 
 /** The stricter of two actions (merging guardrail sets never weakens a check). */
 export function stricterAction(a: GuardrailAction, b: GuardrailAction): GuardrailAction {

@@ -132,7 +132,7 @@ export const PlanModel = z.strictObject({
   fallbacks: z.array(index),
   /**
    * fallbackOn[i]: the error classes after which `fallbacks[i]` is tried. Absent when
-   * every entry uses the default set (DEFAULT_FALLBACK_ON in error-class.ts).
+   * every entry uses the default set (DEFAULT_FALLBACK_ON in constants.ts).
    */
   fallbackOn: z.array(z.array(ErrorClassName)).optional(),
   /** Retries, attempt budget, deadline, hedging, degraded answer; absent when none is set. */

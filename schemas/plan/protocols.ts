@@ -9,17 +9,12 @@
  * when it links the plan (runtime/plan/link-credentials.ts).
  */
 import { z } from "zod";
+import { ADAPTER_IDS } from "./constants.js";
 
 /** A secret reference (`env:NAME` or `file:/path`), resolved when the plan is linked. */
 const SecretRef = z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/);
 
-/** The wire protocols, one adapter each (runtime/adapters/registry.ts). */
-export const ADAPTER_IDS = ["openai-compatible", "azure-openai", "anthropic", "bedrock", "gemini", "vertex"] as const;
 export const PlanAdapterId = z.enum(ADAPTER_IDS);
-/** The protocols that offer embeddings (relayed or translated); the runtime's adapter table agrees (tested). */
-export const EMBEDDINGS_ADAPTER_IDS: readonly (typeof ADAPTER_IDS)[number][] = ["openai-compatible", "azure-openai", "bedrock", "gemini", "vertex"];
-/** The protocols that offer OpenAI's audio endpoints (transcriptions, speech); the runtime's adapter table agrees (tested). */
-export const AUDIO_ADAPTER_IDS: readonly (typeof ADAPTER_IDS)[number][] = ["openai-compatible", "azure-openai"];
 
 /**
  * How an OpenAI-compatible server departs from OpenAI's API: catalog data per vendor

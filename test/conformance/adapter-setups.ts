@@ -11,7 +11,7 @@
  * (`echo+tokens=5`, `echo+status=429`); offered tools get one call (tool-calls.ts).
  */
 import type { RelayEndpoint } from "../../runtime/adapters/adapter.js";
-import type { MockUpstream } from "../../runtime/mock-upstream/index.js";
+import type { MockUpstream } from "../../tools/mock-upstream/index.js";
 
 export interface AdapterSetup {
   /** Test title. */

@@ -8,7 +8,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeOpenAIUsage } from "../../runtime/adapters/openai-compatible/usage.js";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { loadCassette, startReplayUpstream, type Cassette, type ReplayUpstream } from "../support/cassettes.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";

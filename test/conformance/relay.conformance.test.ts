@@ -11,11 +11,11 @@ import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { MOCK_TRANSCRIPT, speechBytes } from "../../runtime/mock-upstream/audio.js";
-import { embed } from "../../runtime/mock-upstream/embeddings.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import type { AuditLine } from "../../runtime/observability/audit-log.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { MOCK_TRANSCRIPT, speechBytes } from "../../tools/mock-upstream/audio.js";
+import { embed } from "../../tools/mock-upstream/embeddings.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import type { AuditLine } from "../../runtime/ops/audit-log.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { ADAPTER_SETUPS, type AdapterSetup } from "./adapter-setups.js";
 

@@ -8,9 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
-import type { AlertEvent } from "../../runtime/alerts/alert-engine.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
+import type { AlertEvent } from "../../runtime/ops/alerts/alert-engine.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { startRecorder, type Recorder } from "../support/webhook-server.js";
 

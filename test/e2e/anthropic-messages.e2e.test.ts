@@ -8,9 +8,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { completionText } from "../../runtime/mock-upstream/content.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { completionText } from "../../tools/mock-upstream/content.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { e2ePolicy, KEY_ALL, KEY_LIMITED, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 

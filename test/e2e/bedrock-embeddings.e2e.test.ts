@@ -10,9 +10,9 @@ import OpenAI from "openai";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { embedFor } from "../../runtime/mock-upstream/embeddings.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { embedFor } from "../../tools/mock-upstream/embeddings.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 

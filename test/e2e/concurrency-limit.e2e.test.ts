@@ -7,8 +7,8 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
 

@@ -19,11 +19,11 @@ import OpenAI from "openai";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { embed } from "../../runtime/mock-upstream/embeddings.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import type { AuditLine } from "../../runtime/observability/audit-log.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
-import { estimateTextTokens } from "../../runtime/quotas/estimate-tokens.js";
+import { embed } from "../../tools/mock-upstream/embeddings.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import type { AuditLine } from "../../runtime/ops/audit-log.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
+import { estimateTextTokens } from "../../runtime/canonical/estimate-tokens.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 

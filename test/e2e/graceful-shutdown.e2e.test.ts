@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { KEY_ALL, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { opsPlan, planText, writeAtomically } from "../support/ops-policy.js";
 import { startServing } from "../support/spawn-cli.js";

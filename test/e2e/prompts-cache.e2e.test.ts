@@ -2,15 +2,15 @@
  * Templates, decorators, the exact and semantic caches and conversation memory, end to
  * end against both listeners with the official `openai` client: what the upstream
  * receives is read from the mock's request log, what the client receives from the
- * wire. (TTL expiry is tested with an injected clock in runtime/cache/*.test.ts.)
+ * wire. (TTL expiry is tested with an injected clock in runtime/stages/cache/*.test.ts.)
  */
 import OpenAI from "openai";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
-import { exactKey } from "../../runtime/cache/cache-key.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
+import { exactKey } from "../../runtime/stages/cache/cache-key.js";
 import { compileYaml } from "../support/compile.js";
 import { CACHE_KEY, CACHE_KEY_ENV, featuresPolicy, KEY_A, KEY_B } from "../support/features-policy.js";
 import { assertConforms } from "../support/openai-spec.js";

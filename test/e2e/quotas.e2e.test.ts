@@ -10,9 +10,9 @@ import OpenAI from "openai";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
-import type { UsageReport } from "../../runtime/quotas/usage-report.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
+import type { UsageReport } from "../../runtime/ops/usage-report.js";
 import { compileYaml } from "../support/compile.js";
 import { ADMIN_TOKEN, ADMIN_TOKEN_ENV, KEY_A, KEY_A2, KEY_B, quotaPolicy } from "../support/quota-policy.js";
 

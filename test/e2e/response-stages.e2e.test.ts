@@ -7,16 +7,16 @@
 import { randomUUID } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { RequestRecord } from "../../runtime/observability/request-record.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { RequestRecord } from "../../runtime/base/request-record.js";
 import { linkPlan } from "../../runtime/plan/link-plan.js";
 import { ServedPlan } from "../../runtime/plan/served-plan.js";
 import { ChatCall } from "../../runtime/pipeline/chat-call.js";
-import type { ResponseStage } from "../../runtime/pipeline/response-stage.js";
-import type { GatewayError } from "../../runtime/server/errors.js";
+import type { ResponseStage } from "../../runtime/stages/response-stage.js";
+import type { GatewayError } from "../../runtime/base/errors.js";
 import type { Listener } from "../../runtime/server/exchange.js";
 import { listen } from "../../runtime/server/listen.js";
-import { completionText } from "../../runtime/mock-upstream/content.js";
+import { completionText } from "../../tools/mock-upstream/content.js";
 import { compileYaml } from "../support/compile.js";
 import { sseData } from "../support/sse.js";
 

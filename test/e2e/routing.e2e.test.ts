@@ -9,8 +9,8 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 import { KEY_APP, KEY_GOLD, KEY_RESEARCH, routingPolicy } from "../support/routing-policy.js";

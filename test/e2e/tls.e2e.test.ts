@@ -16,8 +16,8 @@ import { Agent, request } from "undici";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { makeServerCert, makeTestCa, type TestCa, type TestServerCert } from "../support/test-tls.js";
 

@@ -8,9 +8,9 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
-import type { OtlpSpan } from "../../runtime/tracing/otlp-exporter.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
+import type { OtlpSpan } from "../../runtime/ops/tracing/otlp-exporter.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { startRecorder, type Recorder } from "../support/webhook-server.js";
 

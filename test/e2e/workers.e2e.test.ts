@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream, type MockUpstream } from "../../runtime/mock-upstream/index.js";
+import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { planText, writeAtomically } from "../support/ops-policy.js";
 import { parsePrometheusText, type Sample } from "../support/prometheus-text.js";

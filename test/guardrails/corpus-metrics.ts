@@ -1,7 +1,7 @@
 /** Precision and recall per detector on the labelled corpus (shared by the test; bench/guardrails.mjs counts the same way). */
 import { readFileSync } from "node:fs";
 import { PII_DETECTORS } from "../../schemas/catalog/guardrails.js";
-import { PiiScanner, type PiiHit } from "../../runtime/guardrails/pii-scanner.js";
+import { PiiScanner, type PiiHit } from "../../runtime/stages/guardrails/pii-scanner.js";
 
 export interface CorpusSample {
   text: string;

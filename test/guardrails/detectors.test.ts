@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyzeBacktracking } from "../../compiler/regex/backtracking.js";
 import { PII_DETECTORS } from "../../schemas/catalog/guardrails.js";
-import { cnIdCheckValid, ibanMod97Valid, luhnValid } from "../../runtime/guardrails/detectors/checksums.js";
-import { DETECTORS } from "../../runtime/guardrails/detectors/detectors.js";
-import { InjectionScore } from "../../runtime/guardrails/injection.js";
+import { cnIdCheckValid, ibanMod97Valid, luhnValid } from "../../runtime/stages/guardrails/detectors/checksums.js";
+import { DETECTORS } from "../../runtime/stages/guardrails/detectors/detectors.js";
+import { InjectionScore } from "../../runtime/stages/guardrails/injection.js";
 import { loadCorpus, scoreCorpus } from "./corpus-metrics.js";
 
 describe("checksums", () => {

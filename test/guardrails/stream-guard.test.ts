@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { PlanGuardrailScan } from "../../schemas/plan/guardrails.js";
-import { GuardrailReport } from "../../runtime/guardrails/guardrail-report.js";
-import { linkGuardrails } from "../../runtime/guardrails/link-guardrails.js";
-import type { LinkedScan } from "../../runtime/guardrails/linked-guardrails.js";
-import { OutputGuardStage } from "../../runtime/guardrails/output-stage.js";
-import { Redactions } from "../../runtime/guardrails/redactions.js";
-import { TermAutomaton, type TermHit } from "../../runtime/guardrails/aho-corasick.js";
+import { GuardrailReport } from "../../runtime/stages/guardrails/guardrail-report.js";
+import { linkGuardrails } from "../../runtime/stages/guardrails/link-guardrails.js";
+import type { LinkedScan } from "../../runtime/stages/guardrails/linked-guardrails.js";
+import { OutputGuardStage } from "../../runtime/stages/guardrails/output-stage.js";
+import { Redactions } from "../../runtime/stages/guardrails/redactions.js";
+import { TermAutomaton, type TermHit } from "../../runtime/canonical/aho-corasick.js";
 
 function scan(pii: PlanGuardrailScan["pii"], window = 48): LinkedScan {
   const chain = { name: "t", maxMessages: null, maxPromptTokens: null, input: null, output: { pii, terms: [], deny: [], allow: [], injection: null, window }, moderation: null };

@@ -6,7 +6,7 @@
  */
 import { expect, it } from "vitest";
 import { ADAPTERS } from "../../runtime/adapters/registry.js";
-import { ADAPTER_IDS, AUDIO_ADAPTER_IDS, EMBEDDINGS_ADAPTER_IDS } from "../../schemas/plan/protocols.js";
+import { ADAPTER_IDS, AUDIO_ADAPTER_IDS, EMBEDDINGS_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 
 it("the protocols the compiler believes offer audio are the ones whose adapters relay it", () => {
   const relaying = ADAPTER_IDS.filter((id) => {

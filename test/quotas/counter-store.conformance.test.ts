@@ -5,14 +5,14 @@
  * a window that ended meanwhile), with time passed in explicitly (no sleeping).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CounterSpec, CounterStore } from "../../runtime/quotas/counter-spec.js";
-import { StoreUnavailable } from "../../runtime/quotas/counter-spec.js";
-import { LocalCounterStore } from "../../runtime/quotas/local-store.js";
-import { RedisCounterStore } from "../../runtime/quotas/redis-store.js";
-import { windowEnd, windowStart } from "../../runtime/quotas/windows.js";
-import { createSharedState } from "../../runtime/shared-state/index.js";
-import { RedisConnection } from "../../runtime/stores/redis-client.js";
-import { setQuietLogs } from "../../runtime/observability/log.js";
+import type { CounterSpec, CounterStore } from "../../runtime/state/counters/counter-spec.js";
+import { StoreUnavailable } from "../../runtime/state/counters/counter-spec.js";
+import { LocalCounterStore } from "../../runtime/state/counters/local-store.js";
+import { RedisCounterStore } from "../../runtime/state/counters/redis-store.js";
+import { windowEnd, windowStart } from "../../runtime/base/windows.js";
+import { createSharedState } from "../../runtime/state/shared-state.js";
+import { RedisConnection } from "../../runtime/state/redis-client.js";
+import { setQuietLogs } from "../../runtime/base/log.js";
 import { startRedis, type TestRedis } from "../support/redis-server.js";
 
 // In the future: Redis expires keys by its own clock, so windows of the injected clock must not have ended in real time.

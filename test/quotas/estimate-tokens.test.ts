@@ -12,8 +12,8 @@ import { Tiktoken } from "js-tiktoken/lite";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { afterAll, describe, expect, it } from "vitest";
-import { estimatePromptTokens, estimateTextTokens, promptTexts, promptTokensFromCounts } from "../../runtime/quotas/estimate-tokens.js";
-import { encodingFor, ExactCounter } from "../../runtime/quotas/exact-count.js";
+import { estimatePromptTokens, estimateTextTokens, promptTexts, promptTokensFromCounts } from "../../runtime/canonical/estimate-tokens.js";
+import { encodingFor, ExactCounter } from "../../runtime/canonical/exact-count.js";
 import { REPO_ROOT } from "../support/shared-path.js";
 
 const ONE_LETTER = "a".repeat(1 << 20);

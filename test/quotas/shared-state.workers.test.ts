@@ -6,14 +6,14 @@
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createSharedState } from "../../runtime/shared-state/index.js";
-import { LocalCounterStore } from "../../runtime/quotas/local-store.js";
+import { createSharedState } from "../../runtime/state/shared-state.js";
+import { LocalCounterStore } from "../../runtime/state/counters/local-store.js";
 import { REPO_ROOT } from "../support/shared-path.js";
 import { tsWorker } from "../support/ts-worker.js";
 
-const STORE = resolve(REPO_ROOT, "runtime/quotas/local-store.ts");
-const STATE = resolve(REPO_ROOT, "runtime/shared-state/index.ts");
-const LEDGER = resolve(REPO_ROOT, "runtime/quotas/ledger.ts");
+const STORE = resolve(REPO_ROOT, "runtime/state/counters/local-store.ts");
+const STATE = resolve(REPO_ROOT, "runtime/state/shared-state.ts");
+const LEDGER = resolve(REPO_ROOT, "runtime/state/ledger.ts");
 
 const WORKER = `
   const { attachSharedState } = await load(workerData.state);
@@ -77,7 +77,7 @@ describe("shared state across worker threads", () => {
     expect(requests).toBe(a!.admitted + b!.admitted);
     // 10,000 attempts of 1..7 tokens (avg 4) want ~40k: the limit binds, and the last refusal left less than 7 unused.
     expect(limit - used).toBeLessThan(7);
-    const { UsageLedger } = await import("../../runtime/quotas/ledger.js");
+    const { UsageLedger } = await import("../../runtime/state/ledger.js");
     const [row] = new UsageLedger(state.ledger).rows(1000);
     expect(row!.total.requests).toBe(2 * attempts);
     expect(row!.total.outputTokens).toBe(4 * attempts);

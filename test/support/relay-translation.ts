@@ -1,6 +1,6 @@
 /** Helpers for adapters' relay translation tests: the translation or its answer, failing the test on a refusal. */
 import type { ProviderError, RelayAnswer, RelayTranslation } from "../../runtime/adapters/adapter.js";
-import { isError } from "../../runtime/adapters/shared/canonical-request.js";
+import { isError } from "../../runtime/canonical/read-request.js";
 
 /** The translation, or a thrown error naming the refusal. */
 export function okTranslation(t: RelayTranslation | ProviderError): RelayTranslation {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { Plan } from "../../../schemas/plan/plan.js";
-import { PlanError, loadPlanFile } from "../../../runtime/plan/load-plan.js";
+import { PlanError, loadPlanFile } from "../../../schemas/plan/read-plan.js";
 import { compileSources } from "../../index.js";
 import { fromPolicy, usage } from "../plan-input.js";
 

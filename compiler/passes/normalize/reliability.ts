@@ -6,7 +6,7 @@
  * convert is reported (`bad-duration`) and replaced by 1 ms; the pipeline stops after
  * apply-defaults when that happened, so the placeholder is never used.
  */
-import { DEFAULT_FALLBACK_ON, DEFAULT_RETRY_ON } from "../../../schemas/plan/error-class.js";
+import { DEFAULT_FALLBACK_ON, DEFAULT_RETRY_ON } from "../../../schemas/plan/constants.js";
 import type { PlanHealth, PlanReliability } from "../../../schemas/plan/reliability.js";
 import type { Model } from "../../../schemas/policy/model.js";
 import type { Provider } from "../../../schemas/policy/provider.js";

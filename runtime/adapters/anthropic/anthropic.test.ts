@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderError } from "../adapter.js";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { classifyAnthropicError } from "./errors.js";
 import { anthropicRequestBody } from "./request.js";
 import { decodeAnthropicResponse } from "./response.js";

@@ -3,8 +3,8 @@
  * both as a non-2xx answer and as an `event: error` inside a 200 stream (overloaded_error).
  */
 import type { ProviderError } from "../adapter.js";
-import type { ErrorClass } from "../error-class.js";
-import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../shared/provider-error.js";
+import type { ErrorClass } from "../../../schemas/plan/constants.js";
+import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 
 function classOfType(type: string, message: string, status: number): ErrorClass {
   switch (type) {

@@ -1,5 +1,5 @@
 /** Anthropic `stop_reason` → OpenAI `finish_reason` (REFERENCE.md §A.1.2; after Envoy AI Gateway). */
-import type { FinishReason } from "../shared/canonical-stream.js";
+import type { FinishReason } from "../../canonical/chat-stream.js";
 
 export function finishReasonOf(stopReason: unknown): FinishReason {
   switch (stopReason) {

@@ -7,7 +7,7 @@ import type { PlanAnthropicOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
 import { addKeyHeader } from "../credentials.js";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { classifyAnthropicError } from "./errors.js";
 import { anthropicRequestBody } from "./request.js";
 import { decodeAnthropicResponse } from "./response.js";

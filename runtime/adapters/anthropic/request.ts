@@ -26,8 +26,8 @@ import {
   type Body,
   type Part,
   type ToolChoice,
-} from "../shared/canonical-request.js";
-import { badRequest } from "../shared/provider-error.js";
+} from "../../canonical/read-request.js";
+import { badRequest } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
 interface Turn {

@@ -1,8 +1,8 @@
 /** Anthropic Messages response → canonical `chat.completion`. */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
-import { emptyUsage } from "../../usage/usage.js";
-import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../shared/canonical-response.js";
-import { isRecord, parseJson } from "../shared/provider-error.js";
+import { emptyUsage } from "../../base/usage.js";
+import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../../canonical/chat-response.js";
+import { isRecord, parseJson } from "../../canonical/provider-error.js";
 import { anthropicError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";
 import { applyAnthropicUsage } from "./usage.js";

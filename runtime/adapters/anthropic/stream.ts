@@ -8,10 +8,10 @@
  * stream becomes a classified error; `ping` is ignored.
  */
 import type { ProviderError, StreamDecoder } from "../adapter.js";
-import { emptyUsage, type Usage } from "../../usage/usage.js";
-import { ChunkWriter, DONE } from "../shared/canonical-stream.js";
-import { isRecord } from "../shared/provider-error.js";
-import { SseParser, type SseEvent } from "../shared/sse-parser.js";
+import { emptyUsage, type Usage } from "../../base/usage.js";
+import { ChunkWriter, DONE } from "../../canonical/chat-stream.js";
+import { isRecord } from "../../canonical/provider-error.js";
+import { SseParser, type SseEvent } from "../../canonical/sse-parser.js";
 import { anthropicError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";
 import { applyAnthropicUsage } from "./usage.js";

@@ -2,9 +2,9 @@
  * Anthropic usage → normalized usage. Anthropic's `input_tokens` excludes cache reads and
  * cache writes, so they are added back (usage.ts semantics) and kept as separate fields.
  */
-import type { Usage } from "../../usage/usage.js";
-import { count } from "../shared/openai-usage.js";
-import { isRecord } from "../shared/provider-error.js";
+import type { Usage } from "../../base/usage.js";
+import { count } from "../../canonical/openai-usage.js";
+import { isRecord } from "../../canonical/provider-error.js";
 
 /** Applies the fields present in an Anthropic `usage` object onto `u` (stream events carry only some). */
 export function applyAnthropicUsage(u: Usage, usage: unknown): void {

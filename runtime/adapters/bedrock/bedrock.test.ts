@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { classifyBedrockError } from "./errors.js";
 import { encodeFrame } from "./event-stream.js";
 import { conversePath, converseRequestBody } from "./request.js";

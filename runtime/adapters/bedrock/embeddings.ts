@@ -10,7 +10,7 @@
  *   1024; Bedrock answers anything else with a ValidationException, relayed as a 400).
  * Each call is SigV4-signed over its own bytes (the adapter's `sign`).
  */
-import { emptyUsage, type Usage } from "../../usage/usage.js";
+import { emptyUsage, type Usage } from "../../base/usage.js";
 import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
 import {
   estimatedEmbeddingsUsage,
@@ -20,8 +20,8 @@ import {
   readEmbeddingsRequest,
   vectorOf,
   type EmbeddingsRequest,
-} from "../shared/openai-embeddings.js";
-import { badRequest, isRecord, parseJson } from "../shared/provider-error.js";
+} from "../../canonical/embeddings.js";
+import { badRequest, isRecord, parseJson } from "../../canonical/provider-error.js";
 
 /** Texts per Cohere Embed call on Bedrock. */
 export const COHERE_MAX_TEXTS = 96;

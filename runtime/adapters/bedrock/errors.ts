@@ -4,8 +4,8 @@
  * same types arrive as exception frames (`:exception-type: throttlingException`).
  */
 import type { ProviderError } from "../adapter.js";
-import type { ErrorClass } from "../error-class.js";
-import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../shared/provider-error.js";
+import type { ErrorClass } from "../../../schemas/plan/constants.js";
+import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 
 function classOfType(type: string, message: string, status: number): ErrorClass {
   switch (type.toLowerCase()) {

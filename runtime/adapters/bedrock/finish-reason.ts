@@ -1,5 +1,5 @@
 /** Bedrock `stopReason` → OpenAI `finish_reason` (REFERENCE.md §A.1.3). */
-import type { FinishReason } from "../shared/canonical-stream.js";
+import type { FinishReason } from "../../canonical/chat-stream.js";
 
 export function finishReasonOf(stopReason: unknown): FinishReason {
   switch (stopReason) {

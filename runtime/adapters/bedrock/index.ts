@@ -8,7 +8,7 @@
 import type { PlanBedrockOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { classifyBedrockError } from "./errors.js";
 import { conversePath, converseRequestBody } from "./request.js";
 import { decodeConverseResponse } from "./response.js";

@@ -23,8 +23,8 @@ import {
   toolsOf,
   type Body,
   type Part,
-} from "../shared/canonical-request.js";
-import { badRequest } from "../shared/provider-error.js";
+} from "../../canonical/read-request.js";
+import { badRequest } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
 interface Turn {

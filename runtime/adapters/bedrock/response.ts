@@ -1,7 +1,7 @@
 /** Bedrock Converse response → canonical `chat.completion`. */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
-import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../shared/canonical-response.js";
-import { isRecord, parseJson } from "../shared/provider-error.js";
+import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../../canonical/chat-response.js";
+import { isRecord, parseJson } from "../../canonical/provider-error.js";
 import { finishReasonOf } from "./finish-reason.js";
 import { bedrockUsage } from "./usage.js";
 

@@ -7,9 +7,9 @@
  * An exception frame inside the 200 stream becomes a classified error.
  */
 import type { ProviderError, StreamDecoder } from "../adapter.js";
-import type { Usage } from "../../usage/usage.js";
-import { ChunkWriter, DONE } from "../shared/canonical-stream.js";
-import { isRecord } from "../shared/provider-error.js";
+import type { Usage } from "../../base/usage.js";
+import { ChunkWriter, DONE } from "../../canonical/chat-stream.js";
+import { isRecord } from "../../canonical/provider-error.js";
 import { bedrockError } from "./errors.js";
 import { FrameDecoder, type Frame } from "./event-stream.js";
 import { finishReasonOf } from "./finish-reason.js";

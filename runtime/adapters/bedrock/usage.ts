@@ -4,9 +4,9 @@
  * so the total decides: prompt tokens = `totalTokens - outputTokens` when Bedrock sends a
  * total, else `inputTokens` plus the cache fields.
  */
-import { emptyUsage, type Usage } from "../../usage/usage.js";
-import { count } from "../shared/openai-usage.js";
-import { isRecord } from "../shared/provider-error.js";
+import { emptyUsage, type Usage } from "../../base/usage.js";
+import { count } from "../../canonical/openai-usage.js";
+import { isRecord } from "../../canonical/provider-error.js";
 
 export function bedrockUsage(usage: unknown): Usage | null {
   if (!isRecord(usage)) return null;

@@ -14,7 +14,7 @@
  * one, is used instead.
  */
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import { emptyUsage, type Usage } from "../../usage/usage.js";
+import { emptyUsage, type Usage } from "../../base/usage.js";
 import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
 import {
   estimatedEmbeddingsUsage,
@@ -24,8 +24,8 @@ import {
   readEmbeddingsRequest,
   vectorOf,
   type EmbeddingsRequest,
-} from "../shared/openai-embeddings.js";
-import { isRecord, parseJson } from "../shared/provider-error.js";
+} from "../../canonical/embeddings.js";
+import { isRecord, parseJson } from "../../canonical/provider-error.js";
 import { geminiModelPath } from "./request.js";
 
 /** Requests per `batchEmbedContents` call (Google's limit). */

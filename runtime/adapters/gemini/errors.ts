@@ -4,8 +4,8 @@
  * data event inside a 200 stream. An invalid API key is a 400 with reason API_KEY_INVALID.
  */
 import type { ProviderError } from "../adapter.js";
-import type { ErrorClass } from "../error-class.js";
-import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../shared/provider-error.js";
+import type { ErrorClass } from "../../../schemas/plan/constants.js";
+import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 
 function classOf(status: string, reasons: string, message: string, httpStatus: number): ErrorClass {
   if (/API_KEY_INVALID|API_KEY_EXPIRED|ACCESS_TOKEN_EXPIRED/.test(reasons)) return "auth";

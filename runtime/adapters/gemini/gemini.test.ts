@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";
 import { decodeGeminiResponse } from "./response.js";

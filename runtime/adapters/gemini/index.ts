@@ -7,7 +7,7 @@
  */
 import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
 import { addKeyHeader } from "../credentials.js";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { geminiEmbedPath, translateGeminiEmbeddings } from "./embeddings.js";
 import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";

@@ -24,8 +24,8 @@ import {
   toolsOf,
   type Body,
   type Part,
-} from "../shared/canonical-request.js";
-import { badRequest, isRecord } from "../shared/provider-error.js";
+} from "../../canonical/read-request.js";
+import { badRequest, isRecord } from "../../canonical/provider-error.js";
 
 type GPart = Record<string, unknown>;
 interface Content {

@@ -1,8 +1,8 @@
 /** Gemini / Vertex `generateContent` response → canonical `chat.completion`. */
 import type { DecodedResponse, ProviderError } from "../adapter.js";
-import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../shared/canonical-response.js";
-import { isError } from "../shared/canonical-request.js";
-import { isRecord, parseJson } from "../shared/provider-error.js";
+import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../../canonical/chat-response.js";
+import { isError } from "../../canonical/read-request.js";
+import { isRecord, parseJson } from "../../canonical/provider-error.js";
 import { readCandidate } from "./candidate.js";
 import { errorObjectOf, geminiError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";

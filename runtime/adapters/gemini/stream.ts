@@ -7,11 +7,11 @@
  * the body ended; then the usage chunk (when asked) and `[DONE]` are emitted.
  */
 import type { ProviderError, StreamDecoder } from "../adapter.js";
-import type { Usage } from "../../usage/usage.js";
-import { ChunkWriter, DONE, type FinishReason } from "../shared/canonical-stream.js";
-import { isError } from "../shared/canonical-request.js";
-import { isRecord } from "../shared/provider-error.js";
-import { SseParser, type SseEvent } from "../shared/sse-parser.js";
+import type { Usage } from "../../base/usage.js";
+import { ChunkWriter, DONE, type FinishReason } from "../../canonical/chat-stream.js";
+import { isError } from "../../canonical/read-request.js";
+import { isRecord } from "../../canonical/provider-error.js";
+import { SseParser, type SseEvent } from "../../canonical/sse-parser.js";
 import { readCandidate } from "./candidate.js";
 import { errorObjectOf, geminiError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";

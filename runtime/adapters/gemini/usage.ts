@@ -3,9 +3,9 @@
  * tokens (`thoughtsTokenCount`), so they are added to the output (OpenAI counts reasoning
  * as output); `promptTokenCount` already includes `cachedContentTokenCount`.
  */
-import { emptyUsage, type Usage } from "../../usage/usage.js";
-import { count } from "../shared/openai-usage.js";
-import { isRecord } from "../shared/provider-error.js";
+import { emptyUsage, type Usage } from "../../base/usage.js";
+import { count } from "../../canonical/openai-usage.js";
+import { isRecord } from "../../canonical/provider-error.js";
 
 export function geminiUsage(meta: unknown): Usage | null {
   if (!isRecord(meta)) return null;

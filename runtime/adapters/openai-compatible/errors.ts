@@ -8,7 +8,7 @@
  * Messages of auth failures are never passed on (OpenAI's echoes a masked key).
  */
 import type { ProviderError } from "../adapter.js";
-import type { ErrorClass } from "../error-class.js";
+import type { ErrorClass } from "../../../schemas/plan/constants.js";
 import { retryAfterMsOf } from "../retry-after.js";
 
 /** Longest provider message passed to a client. */

@@ -13,7 +13,7 @@
  *   its end (at most one event's delay).
  */
 import type { ProviderError, StreamDecoder } from "../adapter.js";
-import type { Usage } from "../../usage/usage.js";
+import type { Usage } from "../../base/usage.js";
 import { classifyEmbeddedError } from "./errors.js";
 import { newJsonFacts, scanJson } from "./json-scan.js";
 import { usageAt } from "./usage.js";

@@ -1,7 +1,7 @@
 /**
  * OpenAI `usage` objects → normalized Usage (found in bodies and events by json-scan.ts).
  */
-import type { Usage } from "../../usage/usage.js";
+import type { Usage } from "../../base/usage.js";
 import { objectEnd } from "./json-scan.js";
 
 function count(v: unknown): number {

@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { compileYaml } from "../../../test/support/compile.js";
 import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import { estimateTextTokens } from "../../quotas/estimate-tokens.js";
+import { estimateTextTokens } from "../../canonical/estimate-tokens.js";
 import type { ProviderError, RelayTranslation } from "../adapter.js";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { answerOf, okTranslation } from "../../../test/support/relay-translation.js";
 import { vertexAdapter } from "./index.js";
 

@@ -11,7 +11,7 @@
  * 250 instances and 20,000 tokens. Longer inputs are split into several calls (joined
  * in order), the token cap kept with a margin on the gateway's estimate.
  */
-import { emptyUsage, type Usage } from "../../usage/usage.js";
+import { emptyUsage, type Usage } from "../../base/usage.js";
 import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
 import {
   estimatedEmbeddingsUsage,
@@ -21,8 +21,8 @@ import {
   readEmbeddingsRequest,
   vectorOf,
   type EmbeddingsRequest,
-} from "../shared/openai-embeddings.js";
-import { isRecord, parseJson } from "../shared/provider-error.js";
+} from "../../canonical/embeddings.js";
+import { isRecord, parseJson } from "../../canonical/provider-error.js";
 
 /** Instances per `:predict` call (Google's limit for the text-embedding models). */
 export const VERTEX_MAX_INSTANCES = 250;

@@ -8,7 +8,7 @@
 import type { PlanVertexOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
-import { isError } from "../shared/canonical-request.js";
+import { isError } from "../../canonical/read-request.js";
 import { classifyGeminiError } from "../gemini/errors.js";
 import { geminiRequestBody, generateMethod } from "../gemini/request.js";
 import { decodeGeminiResponse } from "../gemini/response.js";

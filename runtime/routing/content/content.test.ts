@@ -1,8 +1,8 @@
 /** Keyword automaton, classifiers and the prompt-size estimate. */
 import { describe, expect, it } from "vitest";
-import { AhoCorasick } from "./aho-corasick.js";
+import { AhoCorasick } from "../../canonical/keyword-automaton.js";
 import { LinkedClassifiers } from "./linked-classifiers.js";
-import { estimatePromptTokens } from "./prompt-tokens.js";
+import { estimatePromptTokens } from "../../canonical/prompt-tokens.js";
 
 describe("Aho-Corasick", () => {
   it("finds overlapping keywords and keywords inside others in one pass", () => {

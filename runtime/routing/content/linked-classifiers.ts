@@ -6,9 +6,9 @@
  * when a route being tried needs a classifier.
  */
 import type { PlanClassifiers } from "../../../schemas/plan/plan.js";
-import { PlanError } from "../../plan/load-plan.js";
-import { AhoCorasick } from "./aho-corasick.js";
-import { lastUserText } from "./message-text.js";
+import { PlanError } from "../../../schemas/plan/read-plan.js";
+import { AhoCorasick } from "../../canonical/keyword-automaton.js";
+import { lastUserText } from "../../canonical/message-text.js";
 
 export class LinkedClassifiers {
   readonly names: readonly string[];

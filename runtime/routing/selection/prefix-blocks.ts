@@ -7,7 +7,7 @@
  * it, so two prompts share the hash of block i exactly when they share that prefix.
  * The text is each message's role and text content, in order.
  */
-import { messagesOf } from "../content/message-text.js";
+import { messagesOf } from "../../canonical/message-text.js";
 import { FNV_OFFSET, mix32 } from "./hash.js";
 
 /** The chain: `hashes[i]` covers blocks 0..i; `key` is the first block's hash (or of the whole text when shorter). */

@@ -16,7 +16,7 @@
  */
 import type { PlanSelection } from "../../../schemas/plan/plan.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import { estimatePromptTokens as estimateTokens } from "../content/prompt-tokens.js";
+import { estimatePromptTokens as estimateTokens } from "../../canonical/prompt-tokens.js";
 import { ALWAYS_AVAILABLE, type AvailabilityRef } from "./availability.js";
 import { HashRing } from "./hash-ring.js";
 import { hashKey } from "./hash.js";

@@ -2,7 +2,7 @@
  * Live feedback per target for the load- and latency-aware scorers: requests in
  * flight, and exponentially weighted moving averages of time to first byte and of
  * total latency. Updated from the request record at each attempt's start and end
- * (runtime/observability/request-record.ts), so the pipeline needs no extra calls.
+ * (runtime/base/request-record.ts), so the pipeline needs no extra calls.
  * Allocated at link time only for targets whose model has a selection program.
  */
 

@@ -1,0 +1,116 @@
+/**
+ * `POST /v1/messages` without a second pipeline: an Exchange decorator around the chat
+ * pipeline. Reading the body translates the Anthropic request into the canonical one;
+ * whatever the pipeline answers (a completion, an error, a stream of OpenAI chunks) is
+ * translated back into Anthropic's shapes on the way out. The client may send its key
+ * as `x-api-key` (the Anthropic SDK's way) or `Authorization: Bearer`.
+ */
+import type { BodyFailure, Exchange, HeaderList } from "../server/exchange.js";
+import { jsonDepthWithin } from "../canonical/json-depth.js";
+import type { RequestRecord } from "../base/request-record.js";
+import { decodeMessagesRequest } from "../adapters/anthropic/inbound/decode-request.js";
+import { encodeError, encodeMessage } from "../adapters/anthropic/inbound/encode-response.js";
+import { AnthropicStreamEncoder } from "../adapters/anthropic/inbound/encode-stream.js";
+
+const JSON_TYPE = "application/json";
+const SSE_TYPE = "text/event-stream; charset=utf-8";
+
+function withType(headers: HeaderList, type: string): HeaderList {
+  return [["content-type", type], ...headers.filter(([name]) => name !== "content-type" && name !== "content-length")];
+}
+
+function parse(body: string | Uint8Array): unknown {
+  try {
+    return JSON.parse(typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+
+export class AnthropicMessagesExchange implements Exchange {
+  readonly #inner: Exchange & { readonly record: RequestRecord };
+  readonly #maxJsonDepth: number;
+  readonly headers: Readonly<Record<string, string>>;
+  #encoder: AnthropicStreamEncoder | null = null;
+
+  constructor(inner: Exchange & { readonly record: RequestRecord }, maxJsonDepth: number) {
+    this.#inner = inner;
+    this.#maxJsonDepth = maxJsonDepth;
+    const key = inner.headers["x-api-key"];
+    this.headers = inner.headers.authorization === undefined && key !== undefined ? { ...inner.headers, authorization: `Bearer ${key}` } : inner.headers;
+  }
+
+  get record(): RequestRecord {
+    return this.#inner.record;
+  }
+  get method(): string {
+    return this.#inner.method;
+  }
+  get path(): string {
+    return this.#inner.path;
+  }
+  get aborted(): boolean {
+    return this.#inner.aborted;
+  }
+  get started(): boolean {
+    return this.#inner.started;
+  }
+  get extraHeaders(): HeaderList {
+    return this.#inner.extraHeaders;
+  }
+  set extraHeaders(h: HeaderList) {
+    this.#inner.extraHeaders = h;
+  }
+
+  onAbort(cb: () => void): void {
+    this.#inner.onAbort(cb);
+  }
+
+  /**
+   * Reads the Anthropic body and returns the canonical one. Bodies the chat pipeline
+   * refuses on its own (not JSON, too deep) pass through untouched so its checks answer;
+   * a request that is not a valid Messages request is answered here (400) and reads as
+   * "aborted" so the pipeline stops.
+   */
+  readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
+    return this.#inner.readBody(maxBytes).then((raw) => {
+      if (typeof raw === "string" || !jsonDepthWithin(raw, this.#maxJsonDepth)) return raw;
+      const parsed = parse(raw);
+      if (parsed === null) return raw;
+      const decoded = decodeMessagesRequest(parsed);
+      if (!decoded.ok) {
+        this.#inner.send(400, [["content-type", JSON_TYPE]], encodeError(400, { error: { message: decoded.message } }, this.record.requestId));
+        return "aborted";
+      }
+      return Buffer.from(JSON.stringify(decoded.body));
+    });
+  }
+
+  send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
+    const parsed = parse(body);
+    const out = status >= 200 && status < 300 ? encodeMessage(parsed) : null;
+    const translated =
+      out !== null ? JSON.stringify(out) : encodeError(status, parsed, this.record.requestId, status < 300 ? "the upstream answer could not be translated" : undefined);
+    this.#inner.send(out === null && status < 300 ? 502 : status, withType(headers, JSON_TYPE), translated, close);
+  }
+
+  beginStream(status: number, headers: HeaderList): void {
+    this.#encoder = new AnthropicStreamEncoder();
+    this.#inner.beginStream(status, withType(headers, SSE_TYPE));
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    const out = this.#encoder?.push(typeof chunk === "string" ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)) ?? "";
+    return out === "" ? true : this.#inner.write(out);
+  }
+
+  onDrain(cb: () => void): void {
+    this.#inner.onDrain(cb);
+  }
+
+  end(): void {
+    const rest = this.#encoder?.end() ?? "";
+    if (rest !== "") this.#inner.write(rest);
+    this.#inner.end();
+  }
+}

@@ -1,0 +1,24 @@
+/** Small helpers for the gateway's own JSON responses (errors and metadata). */
+import { errorBody, errorStatus, type GatewayError } from "../base/errors.js";
+import type { Exchange, HeaderList } from "../server/exchange.js";
+
+export function jsonHeaders(requestId: string): HeaderList {
+  return [
+    ["content-type", "application/json"],
+    ["x-request-id", requestId],
+  ];
+}
+
+export function sendJson(ex: Exchange, status: number, requestId: string, body: string): void {
+  ex.send(status, jsonHeaders(requestId), body);
+}
+
+/** Sends a gateway error in the OpenAI shape; `close` also closes the connection (e.g. after 413). */
+export function sendError(ex: Exchange, requestId: string, err: GatewayError, close = false): void {
+  const headers: [string, string][] = [
+    ["content-type", "application/json"],
+    ["x-request-id", requestId],
+  ];
+  if (err.retryAfter !== undefined) headers.push(["retry-after", String(err.retryAfter)]);
+  ex.send(errorStatus(err.code), headers, errorBody(err), close);
+}

@@ -1,0 +1,157 @@
+/**
+ * The request-side features of a route, in order: template and decorators
+ * (apply-prompts.ts), conversation memory (prior turns supplied), then the response
+ * cache (exact lookup, then semantic). A hit is answered here, as JSON or as a
+ * replayed stream; a miss returns the response stages that record the answer for the
+ * cache and the conversation once it is complete. Called once per request by
+ * chat-completions.ts, after routing and input guardrails, only when the plan has
+ * features.
+ *
+ * Cache request header `x-tollgate-cache`: `bypass` (neither read nor write) or
+ * `refresh` (do not read, store the new answer). Response header `x-tollgate-cache`:
+ * `hit`, `miss`, `bypass`, `refresh` or `skip` (this request is not cacheable), with
+ * `x-tollgate-cache-kind: exact|semantic` (and `x-tollgate-cache-similarity`) on hits.
+ */
+import type { RequestRecord } from "../../base/request-record.js";
+import type { LinkedConsumer, LinkedRoute } from "../../plan/linked-plan.js";
+import type { ResponseStage } from "../response-stage.js";
+import type { GatewayError } from "../../base/errors.js";
+import type { Exchange, HeaderList } from "../../server/exchange.js";
+import { AnswerTee } from "../cache/answer-tee.js";
+import { exactKey, temperatureAllows } from "../cache/cache-key.js";
+import { replayAsStream } from "../cache/replay-stream.js";
+import { semanticPartition, semanticText, type RouteCache } from "../cache/route-cache.js";
+import { ConversationMemory, SESSION_HEADER } from "../memory/conversation-memory.js";
+import { applyDecorators, applyTemplate, TEMPLATE_HEADER } from "../prompts/apply-prompts.js";
+import type { LinkedFeatures } from "./link-features.js";
+
+export const CACHE_HEADER = "x-tollgate-cache";
+
+export type FeatureOutcome =
+  | { readonly kind: "answered" }
+  | { readonly kind: "error"; readonly error: GatewayError }
+  | { readonly kind: "continue"; readonly changed: boolean; readonly stages: ResponseStage[] };
+
+export interface FeatureRequest {
+  readonly ex: Exchange;
+  readonly features: LinkedFeatures;
+  readonly route: LinkedRoute;
+  readonly consumer: LinkedConsumer;
+  /** The parsed body; rewritten in place when a feature changes it. */
+  readonly body: Record<string, unknown>;
+  readonly stream: boolean;
+  readonly requestId: string;
+  /** Where the cache outcome is noted for metrics and audit. */
+  readonly record: RequestRecord;
+}
+
+const NO_STAGES: ResponseStage[] = [];
+
+/**
+ * Before the input guardrails: renders the requested template into the messages.
+ * An error for a bad template request, else whether the body changed. With no
+ * features (`features` null), a template request is an error: nothing can render it.
+ */
+export function renderRequestTemplate(
+  features: LinkedFeatures | null,
+  route: LinkedRoute,
+  body: Record<string, unknown>,
+  headers: Readonly<Record<string, string>>,
+): GatewayError | boolean {
+  if (features === null) {
+    if (body["template"] === undefined && headers[TEMPLATE_HEADER] === undefined) return false;
+    return { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" };
+  }
+  return applyTemplate(body, headers, features.templates, features.routes[route.index]?.prompts ?? null);
+}
+
+/** After the input guardrails: decorators, memory, cache. */
+export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOutcome> {
+  const { ex, features, body } = req;
+  const rf = features.routes[req.route.index] ?? null;
+  if (rf === null) return { kind: "continue", changed: false, stages: NO_STAGES };
+  let changed = applyDecorators(body, rf.prompts);
+  const tee = new AnswerTee();
+
+  const sessionId = ex.headers[SESSION_HEADER];
+  if (rf.memory !== null && sessionId !== undefined) {
+    const key = ConversationMemory.key(req.consumer.name, sessionId);
+    if (key === null) {
+      return { kind: "error", error: { code: "invalid_request", message: `\`${SESSION_HEADER}\` must be 1 to 128 letters, digits or . _ : -` } };
+    }
+    const own = (body["messages"] as Record<string, unknown>[]).filter((m) => m["role"] !== "system" && m["role"] !== "developer");
+    const memory = rf.memory;
+    const before = await memory.supply(key, body);
+    changed = changed || before.length > 0;
+    tee.listen((answer) => void memory.remember(key, before, own, answer));
+  }
+
+  if (rf.cache !== null) {
+    const answered = await lookupCache(req, rf.cache, tee);
+    if (answered) return { kind: "answered" };
+  }
+  return { kind: "continue", changed, stages: tee.listening ? [tee] : NO_STAGES };
+}
+
+/** Looks the request up; true when it was answered from the cache. On a miss, arranges the answer to be stored. */
+async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTee): Promise<boolean> {
+  const { ex, body } = req;
+  const config = cache.config;
+  const mode = ex.headers[CACHE_HEADER];
+  const exact = config.exact !== null && temperatureAllows(body, config.exactMaxTemperature);
+  const text = config.semantic !== null && temperatureAllows(body, config.semanticMaxTemperature) ? semanticText(body) : null;
+  if (!exact && text === null) return tag(req, "skip");
+  if (mode === "bypass") return tag(req, "bypass");
+
+  const scope = config.scope === "consumer" ? req.consumer.name : "*";
+  const model = req.route.model.name;
+  const key = exact ? exactKey(scope, model, body) : null;
+  const partition = text !== null ? semanticPartition(scope, model, body) : null;
+  let vector: Float32Array | null = null;
+  if (mode !== "refresh") {
+    const hit = key === null ? null : cache.getExact(key);
+    if (hit !== null) return reply(req, hit, "exact");
+    if (text !== null && partition !== null && cache.embedder !== null && cache.semantic !== null) {
+      vector = await cache.embedder.embed(text);
+      if (ex.aborted) return true;
+      const similar = vector === null ? null : await cache.semantic.lookup(partition, vector);
+      if (ex.aborted) return true;
+      if (similar !== null) {
+        return reply(req, similar.answer, "semantic", [["x-tollgate-cache-similarity", similar.score.toFixed(4)]]);
+      }
+    }
+  }
+  tee.listen((answer) => {
+    const bytes = Buffer.from(JSON.stringify(answer));
+    if (key !== null) cache.setExact(key, bytes);
+    if (partition === null || text === null || cache.semantic === null || cache.embedder === null) return;
+    const semantic = cache.semantic;
+    if (vector !== null) void semantic.insert(partition, vector, bytes);
+    else void cache.embedder.embed(text).then((v) => (v === null ? undefined : semantic.insert(partition, v, bytes)));
+  });
+  return tag(req, mode === "refresh" ? "refresh" : "miss");
+}
+
+/** Adds the cache status to the response headers and the record; false: not answered. */
+function tag(req: FeatureRequest, status: "miss" | "bypass" | "refresh" | "skip"): false {
+  req.ex.extraHeaders = [...req.ex.extraHeaders, [CACHE_HEADER, status]];
+  req.record.cache = status;
+  return false;
+}
+
+/** Answers from a stored completion: the JSON as stored, or replayed as a stream. */
+function reply(req: FeatureRequest, stored: Buffer, kind: "exact" | "semantic", extra: HeaderList = []): true {
+  const { ex, requestId } = req;
+  req.record.cache = kind === "exact" ? "hit_exact" : "hit_semantic";
+  const headers: (readonly [string, string])[] = [["x-request-id", requestId], [CACHE_HEADER, "hit"], ["x-tollgate-cache-kind", kind], ...extra];
+  if (!req.stream) {
+    ex.send(200, [["content-type", "application/json"], ...headers], stored);
+    return true;
+  }
+  const answer = JSON.parse(stored.toString("utf8")) as Record<string, unknown>;
+  const options = req.body["stream_options"] as { include_usage?: unknown } | undefined;
+  ex.beginStream(200, [["content-type", "text/event-stream"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"], ...headers]);
+  ex.write(replayAsStream(answer, options?.include_usage === true));
+  ex.end();
+  return true;
+}

@@ -1,0 +1,81 @@
+/**
+ * Input guardrails of one request, cheapest first: the message count (one length
+ * read), the prompt-token estimate (one bounded pass), then one scan per text for
+ * PII, deny terms and deny patterns together, with the injection score gathered in
+ * the same walk. A block stops at the first blocking finding; redact and mask build a
+ * new body (copy-on-write: untouched messages keep their objects).
+ */
+import type { GatewayError } from "../../base/errors.js";
+import { describeFinding } from "./describe-finding.js";
+import { estimatePromptTokens } from "../../canonical/estimate-prompt-tokens.js";
+import type { GuardrailReport } from "./guardrail-report.js";
+import { InjectionScore } from "./injection.js";
+import type { LinkedGuardrails } from "./linked-guardrails.js";
+import { rewriteTexts } from "../../canonical/message-texts.js";
+import type { Redactions } from "./redactions.js";
+import { scanText } from "./text-scan.js";
+
+/** The outcome: the body to send (a new object when rewritten), or the error to answer with. */
+export type InputVerdict = { readonly ok: true; readonly body: Record<string, unknown>; readonly rewritten: boolean } | { readonly ok: false; readonly error: GatewayError };
+
+export function guardInput(g: LinkedGuardrails, body: Record<string, unknown>, redactions: Redactions, report: GuardrailReport): InputVerdict {
+  const messages = body.messages as readonly unknown[];
+  if (g.maxMessages !== null && messages.length > g.maxMessages.limit) {
+    report.blocked = { direction: "input", detector: "max_messages", rule: g.maxMessages.rule };
+    return blocked(g.maxMessages.rule, `it has ${messages.length} messages, more than the limit of ${g.maxMessages.limit}`, "messages");
+  }
+  if (g.maxPromptTokens !== null) {
+    const texts: string[] = [];
+    rewriteTexts(messages, (text) => {
+      texts.push(text);
+      return undefined;
+    });
+    const limit = g.maxPromptTokens.limit;
+    const estimate = estimatePromptTokens(texts, messages.length, limit);
+    if (estimate > limit) {
+      report.blocked = { direction: "input", detector: "max_prompt_tokens", rule: g.maxPromptTokens.rule };
+      return blocked(g.maxPromptTokens.rule, `its prompt is estimated at more than ${limit} tokens, the limit`, "messages");
+    }
+  }
+  const scan = g.input;
+  if (scan === null) return { ok: true, body, rewritten: false };
+
+  const injection = scan.injection === null ? null : new InjectionScore();
+  let block: { detector: string; rule: string; message: number } | null = null;
+  const rewritten = rewriteTexts(messages, (text, role, message) => {
+    if (block !== null) return undefined;
+    if (injection !== null && role !== "system") injection.add(text);
+    const findings = scanText(scan, text);
+    if (findings.length === 0) return undefined;
+    for (const f of findings) {
+      report.count("input", f.detector, f.action, f.rule);
+      if (f.action === "block" && block === null) block = { detector: f.detector, rule: f.rule, message };
+    }
+    if (block !== null || !scan.rewrites) return undefined;
+    const next = redactions.rewrite(text, findings);
+    return next === text ? undefined : next;
+  });
+  if (block !== null) {
+    const b = block as { detector: string; rule: string; message: number };
+    report.blocked = { direction: "input", detector: b.detector, rule: b.rule };
+    return blocked(b.rule, `it contains ${describeFinding(b.detector)}`, `messages[${b.message}]`);
+  }
+  if (injection !== null && scan.injection !== null) {
+    const score = injection.score;
+    if (score > 0) report.injection = { score, patterns: injection.patterns };
+    if (score > 0 && score >= scan.injection.threshold) {
+      report.count("input", "injection", scan.injection.action, scan.injection.rule);
+      if (scan.injection.action === "block") {
+        report.blocked = { direction: "input", detector: "injection", rule: scan.injection.rule };
+        return blocked(scan.injection.rule, `it looks like a prompt injection (score ${score} ≥ ${scan.injection.threshold})`, "messages");
+      }
+    }
+  }
+  if (rewritten === null) return { ok: true, body, rewritten: false };
+  return { ok: true, body: { ...body, messages: rewritten }, rewritten: true };
+}
+
+/** The 400 of a blocked request: which guardrail and what it found, never the text. */
+export function blocked(rule: string, why: string, param: string | null): { ok: false; error: GatewayError } {
+  return { ok: false, error: { code: "content_blocked", message: `the request was blocked by guardrail \`${rule}\`: ${why}`, param } };
+}

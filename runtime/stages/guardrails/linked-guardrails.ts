@@ -1,0 +1,60 @@
+/**
+ * Guardrail chains linked: the plan's lists turned into one PII scanner, one
+ * Aho–Corasick automaton per term group and one combined deny regex per direction,
+ * built once per plan (never per request).
+ */
+import type { GuardrailAction } from "../../../schemas/catalog/guardrails.js";
+import type { PlanLimitRule } from "../../../schemas/plan/guardrails.js";
+import type { LinkedUpstream } from "../../plan/linked-plan.js";
+import type { TermAutomaton } from "../../canonical/aho-corasick.js";
+import type { PiiScanner } from "./pii-scanner.js";
+
+export interface LinkedTermGroup {
+  readonly automaton: TermAutomaton;
+  readonly actions: readonly GuardrailAction[];
+  readonly rules: readonly string[];
+}
+
+export interface LinkedDeny {
+  /** Every deny pattern of the direction as one alternation. */
+  readonly combined: RegExp;
+  /** Each pattern alone (sticky), to name the one that matched. */
+  readonly each: readonly { readonly regex: RegExp; readonly action: GuardrailAction; readonly rule: string }[];
+}
+
+/** The text checks of one direction. */
+export interface LinkedScan {
+  readonly pii: PiiScanner | null;
+  /** Action and rule per detector of `pii`. */
+  readonly piiActions: readonly GuardrailAction[];
+  readonly piiRules: readonly string[];
+  readonly terms: readonly LinkedTermGroup[];
+  readonly deny: LinkedDeny | null;
+  readonly allow: RegExp | null;
+  readonly injection: { readonly threshold: number; readonly action: "block" | "flag"; readonly rule: string } | null;
+  readonly window: number;
+  /** True when some finding would change the text (redact or mask), so rewriting is possible. */
+  readonly rewrites: boolean;
+}
+
+export interface LinkedModeration {
+  readonly upstream: LinkedUpstream;
+  readonly path: string;
+  /** The request body, minus `input`, serialized once: `{"model":…,"input":` */
+  readonly bodyPrefix: string;
+  readonly timeoutMs: number;
+  readonly onError: "open" | "closed";
+  readonly parallel: boolean;
+  readonly categories: readonly string[] | null;
+  readonly action: "block" | "flag";
+  readonly rule: string;
+}
+
+export interface LinkedGuardrails {
+  readonly name: string;
+  readonly maxMessages: PlanLimitRule | null;
+  readonly maxPromptTokens: PlanLimitRule | null;
+  readonly input: LinkedScan | null;
+  readonly output: LinkedScan | null;
+  readonly moderation: LinkedModeration | null;
+}

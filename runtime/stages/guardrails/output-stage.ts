@@ -1,0 +1,219 @@
+/**
+ * Output guardrails as a response stage (see ../pipeline/response-stage.ts).
+ *
+ * Streams: the canonical SSE is parsed event by event; each choice's content deltas
+ * go through a sliding window. Of the text seen so far, the part that can no longer
+ * become part of a finding is released: everything except the last `window`
+ * characters, the trailing token-like run (a key or an e-mail still being written),
+ * an open `-----BEGIN … PRIVATE KEY-----` block, and a finding that touches the end
+ * (it may still grow). A finding split across chunks is therefore always seen whole.
+ * Released text is rewritten (redact, mask) before it goes out; a `block` finding
+ * stops the stream: the stage sets `error`, and what was held back is never sent.
+ * The hold is bounded (MAX_HOLD characters), so a stream can never be stalled.
+ * The latency this adds is the time the window's characters take to arrive (see
+ * bench/guardrails.mjs for the per-chunk CPU cost).
+ *
+ * Non-streamed answers: every choice's message content is scanned whole.
+ */
+import { StringDecoder } from "node:string_decoder";
+import type { ResponseStage } from "../response-stage.js";
+import type { GatewayError } from "../../base/errors.js";
+import { describeFinding } from "./describe-finding.js";
+import type { GuardrailReport } from "./guardrail-report.js";
+import type { LinkedScan } from "./linked-guardrails.js";
+import { rewriteTexts } from "../../canonical/message-texts.js";
+import type { Redactions } from "./redactions.js";
+import { scanText, type Finding } from "./text-scan.js";
+
+/** The most characters held back for one choice, whatever is pending. */
+export const MAX_HOLD = 16_384;
+
+/** Characters that may belong to a key, token, address or e-mail still being written. */
+const isRunChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 64 || c === 43 || c === 47 || c === 61 || c === 58 || c === 37;
+
+interface ChunkChoice {
+  index?: number;
+  delta?: { content?: unknown; [k: string]: unknown };
+  finish_reason?: unknown;
+  [k: string]: unknown;
+}
+interface Chunk {
+  choices?: ChunkChoice[];
+  error?: unknown;
+  [k: string]: unknown;
+}
+
+export class OutputGuardStage implements ResponseStage {
+  error: GatewayError | null = null;
+  readonly #scan: LinkedScan;
+  readonly #redactions: Redactions;
+  readonly #report: GuardrailReport;
+  readonly #decoder = new StringDecoder("utf8");
+  /** Undelimited SSE text (an event not yet complete). */
+  #pending = "";
+  /** Held-back content per choice index. */
+  readonly #held = new Map<number, string>();
+  /** The last content chunk, as a template for chunks that release held text at the end. */
+  #template: Chunk | null = null;
+
+  constructor(scan: LinkedScan, redactions: Redactions, report: GuardrailReport) {
+    this.#scan = scan;
+    this.#redactions = redactions;
+    this.#report = report;
+  }
+
+  pushStream(chunk: Buffer): Buffer | null {
+    if (this.error !== null) return null;
+    this.#pending += this.#decoder.write(chunk);
+    let out = "";
+    let from = 0;
+    for (let end = this.#pending.indexOf("\n\n", from); end !== -1; end = this.#pending.indexOf("\n\n", from)) {
+      const event = this.#pending.slice(from, end + 2);
+      from = end + 2;
+      out += this.#event(event);
+      if (this.error !== null) break;
+    }
+    this.#pending = this.error !== null ? "" : this.#pending.slice(from);
+    return out.length === 0 ? null : Buffer.from(out);
+  }
+
+  endStream(complete: boolean): Buffer | null {
+    if (this.error !== null) return null;
+    // An interrupted stream still gets what was held, checked: the client sees the error after it.
+    let out = this.#releaseAll();
+    if (this.#pending.length > 0 && complete) out += this.#pending;
+    this.#pending = "";
+    return out.length === 0 ? null : Buffer.from(out);
+  }
+
+  transformBody(body: Buffer): Buffer {
+    let parsed: { choices?: { message?: Record<string, unknown> }[] };
+    try {
+      parsed = JSON.parse(body.toString("utf8")) as typeof parsed;
+    } catch {
+      return body;
+    }
+    let changed = false;
+    for (const choice of parsed.choices ?? []) {
+      const message = choice.message;
+      if (message === undefined || message === null || typeof message !== "object") continue;
+      const next = rewriteTexts([message], (text) => {
+        if (this.error !== null) return undefined;
+        const findings = scanText(this.#scan, text);
+        if (findings.length === 0) return undefined;
+        if (this.#commit(findings)) return undefined;
+        const rewritten = this.#redactions.rewrite(text, findings);
+        return rewritten === text ? undefined : rewritten;
+      });
+      if (this.error !== null) return body;
+      if (next !== null) {
+        choice.message = next[0] as Record<string, unknown>;
+        changed = true;
+      }
+    }
+    return changed ? Buffer.from(JSON.stringify(parsed)) : body;
+  }
+
+  /** One SSE event → what to send for it now. */
+  #event(event: string): string {
+    if (!event.startsWith("data: ") || event.indexOf("\n") !== event.length - 2) return event;
+    const data = event.slice(6, -2);
+    if (data === "[DONE]") return this.#releaseAll() + event;
+    let chunk: Chunk;
+    try {
+      chunk = JSON.parse(data) as Chunk;
+    } catch {
+      return event;
+    }
+    // An error event ends the stream: what was held (checked) goes out before it.
+    if (chunk.error !== undefined) return this.#releaseAll() + event;
+    if (!Array.isArray(chunk.choices)) return event;
+    let changed = false;
+    let empty = true;
+    for (const choice of chunk.choices) {
+      const delta = choice.delta;
+      const final = choice.finish_reason !== null && choice.finish_reason !== undefined;
+      const index = typeof choice.index === "number" ? choice.index : 0;
+      const content = delta?.content;
+      if (typeof content !== "string") {
+        if (final && this.#held.has(index)) return this.#releaseChoice(index, chunk) + (this.error !== null ? "" : event);
+        empty = false;
+        continue;
+      }
+      const released = this.#advance(index, content, final);
+      if (this.error !== null) return "";
+      this.#template = chunk;
+      if (released !== content) {
+        delta!.content = released;
+        changed = true;
+      }
+      if (released.length > 0 || final || Object.keys(delta!).length > 1) empty = false;
+    }
+    if (empty && chunk.choices.length > 0 && (chunk.usage === undefined || chunk.usage === null)) return "";
+    return changed ? `data: ${JSON.stringify(chunk)}\n\n` : event;
+  }
+
+  /** Adds `content` to the choice's window; returns the text released now. */
+  #advance(index: number, content: string, final: boolean): string {
+    const text = (this.#held.get(index) ?? "") + content;
+    let cut = final ? text.length : this.#cut(text);
+    const findings = scanText(this.#scan, text);
+    const committed: Finding[] = [];
+    for (const f of findings) {
+      if (f.start >= cut) break;
+      if (!final && f.end === text.length && text.length - f.start <= MAX_HOLD) {
+        cut = f.start; // it may still grow: hold it whole
+        break;
+      }
+      committed.push(f);
+      if (f.end > cut) cut = f.end;
+    }
+    if (committed.length > 0 && this.#commit(committed)) return "";
+    this.#held.set(index, text.slice(cut));
+    return this.#redactions.rewrite(text.slice(0, cut), committed);
+  }
+
+  /** Where the releasable prefix of `text` ends. */
+  #cut(text: string): number {
+    const n = text.length;
+    let cut = n - this.#scan.window;
+    let run = n;
+    while (run > 0 && n - run < MAX_HOLD && isRunChar(text.charCodeAt(run - 1))) run--;
+    if (run < cut) cut = run;
+    const begin = text.lastIndexOf("-----BEGIN", n);
+    if (begin !== -1 && begin < cut && text.indexOf("-----END", begin) === -1) cut = begin;
+    return Math.max(cut, n - MAX_HOLD, 0);
+  }
+
+  /** Counts findings; true (and `error` set) when one blocks. */
+  #commit(findings: readonly Finding[]): boolean {
+    for (const f of findings) {
+      this.#report.count("output", f.detector, f.action, f.rule);
+      if (f.action === "block" && this.error === null) {
+        this.#report.blocked = { direction: "output", detector: f.detector, rule: f.rule };
+        this.error = { code: "content_blocked", message: `the response was blocked by guardrail \`${f.rule}\`: it contains ${describeFinding(f.detector)}` };
+      }
+    }
+    return this.error !== null;
+  }
+
+  /** Releases every choice's held text as extra chunks (before a finish or `[DONE]`). */
+  #releaseAll(): string {
+    let out = "";
+    for (const index of [...this.#held.keys()]) {
+      out += this.#releaseChoice(index, this.#template);
+      if (this.error !== null) return "";
+    }
+    return out;
+  }
+
+  #releaseChoice(index: number, template: Chunk | null): string {
+    const released = this.#advance(index, "", true);
+    this.#held.delete(index);
+    if (released.length === 0 || this.error !== null) return "";
+    const { choices: _choices, usage: _usage, ...envelope } = template ?? {};
+    const chunk = { ...envelope, choices: [{ index, delta: { content: released }, logprobs: null, finish_reason: null }] };
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The one entry point the chat pipeline calls after routing, when the route has
+ * guardrails: input checks, then moderation (before the upstream call, or alongside
+ * it: then the verdict carries the pending check and the pipeline holds the answer
+ * until it settles), and the output stage for the answer. It returns a verdict and
+ * never answers the client itself.
+ */
+import type { RequestRecord } from "../../base/request-record.js";
+import type { ResponseStage } from "../response-stage.js";
+import type { GatewayError } from "../../base/errors.js";
+import { GuardrailReport, type ModerationOutcome } from "./guardrail-report.js";
+import { guardInput } from "./input-guard.js";
+import type { LinkedGuardrails, LinkedModeration } from "./linked-guardrails.js";
+import { rewriteTexts } from "../../canonical/message-texts.js";
+import { moderate } from "./moderation.js";
+import { OutputGuardStage } from "./output-stage.js";
+import { Redactions } from "./redactions.js";
+
+/** The guardrails refused the request: answer with this error. */
+export interface GuardrailRefusal {
+  readonly kind: "refused";
+  readonly error: GatewayError;
+}
+
+/** The request may go on, as rewritten. */
+export interface GuardedRequest {
+  readonly kind: "admitted";
+  readonly body: Record<string, unknown>;
+  /** True when the body was rewritten: the client's bytes must not be forwarded. */
+  readonly rewritten: boolean;
+  /** The output stage, or null when the route has no output checks. */
+  readonly stage: ResponseStage | null;
+  /**
+   * Parallel moderation still running: the answer must be held until it settles, then
+   * released (null) or replaced by the error. Null when no check is pending.
+   */
+  readonly pending: Promise<GatewayError | null> | null;
+}
+
+export type GuardrailVerdict = GuardrailRefusal | GuardedRequest;
+
+export async function applyGuardrails(g: LinkedGuardrails, record: RequestRecord, body: Record<string, unknown>): Promise<GuardrailVerdict> {
+  const report = new GuardrailReport(g.name);
+  record.guardrails = report;
+  const redactions = new Redactions();
+  const input = guardInput(g, body, redactions, report);
+  if (!input.ok) return { kind: "refused", error: input.error };
+  let pending: Promise<GatewayError | null> | null = null;
+  const m = g.moderation;
+  if (m !== null) {
+    const texts = moderationInputs(input.body);
+    if (m.parallel) pending = moderate(m, texts).then((outcome) => judge(m, outcome, report));
+    else {
+      const err = judge(m, await moderate(m, texts), report);
+      if (err !== null) return { kind: "refused", error: err };
+    }
+  }
+  const stage = g.output === null ? null : new OutputGuardStage(g.output, redactions, report);
+  return { kind: "admitted", body: input.body, rewritten: input.rewritten, stage, pending };
+}
+
+/** The texts sent for moderation: everything but system messages (the operator's own words). */
+function moderationInputs(body: Record<string, unknown>): string[] {
+  const texts: string[] = [];
+  rewriteTexts(body.messages as unknown[], (text, role) => {
+    if (role !== "system") texts.push(text);
+    return undefined;
+  });
+  return texts;
+}
+
+/** The error a moderation outcome calls for, or null to go on. */
+function judge(m: LinkedModeration, outcome: ModerationOutcome, report: GuardrailReport): GatewayError | null {
+  report.moderation = outcome;
+  if (outcome.outcome === "flagged") {
+    report.count("input", "moderation", m.action, m.rule);
+    if (m.action === "flag") return null;
+    report.blocked = { direction: "input", detector: "moderation", rule: m.rule };
+    const which = outcome.categories.length > 0 ? ` (${outcome.categories.join(", ")})` : "";
+    return { code: "content_blocked", message: `the request was blocked by guardrail \`${m.rule}\`: the moderation check flagged it${which}`, param: "messages" };
+  }
+  if (outcome.outcome === "pass" || m.onError === "open") return null;
+  report.blocked = { direction: "input", detector: "moderation", rule: m.rule };
+  return { code: "moderation_unavailable", message: `guardrail \`${m.rule}\` requires a moderation check, which failed (${outcome.outcome}); try again later`, retryAfter: 5 };
+}

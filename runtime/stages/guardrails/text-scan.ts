@@ -1,0 +1,93 @@
+/**
+ * All text checks of one direction over one text: PII (one combined pass), deny terms
+ * (one automaton pass per term group), deny patterns (one combined pass), then the
+ * allow patterns, run only when something was found, to exempt allowed spans.
+ * Overlapping findings are resolved so rewrites never nest: the earlier one wins,
+ * or at the same start the longer one.
+ */
+import type { GuardrailAction } from "../../../schemas/catalog/guardrails.js";
+import type { TermHit } from "../../canonical/aho-corasick.js";
+import type { LinkedScan } from "./linked-guardrails.js";
+import type { PiiHit } from "./pii-scanner.js";
+
+/** One finding in one text. `detector` names the check for errors and audit lines (never the text). */
+export interface Finding {
+  readonly detector: string;
+  /** Placeholder label for `redact`. */
+  readonly label: string;
+  readonly action: GuardrailAction;
+  readonly rule: string;
+  readonly start: number;
+  readonly end: number;
+  /** For `mask`: the masked form of the value. */
+  readonly mask: (value: string) => string;
+}
+
+const maskAll = (value: string): string => "*".repeat(Math.min(value.length, 16));
+
+/** Findings in `text`, sorted and non-overlapping; empty (and allocation-free beyond the arrays) when clean. */
+export function scanText(scan: LinkedScan, text: string): Finding[] {
+  const found: Finding[] = [];
+  if (scan.pii !== null) {
+    const hits: PiiHit[] = [];
+    scan.pii.scan(text, hits);
+    for (const h of hits) {
+      const d = scan.pii.detectors[h.detector]!;
+      found.push({ detector: d.id, label: d.label, action: scan.piiActions[h.detector]!, rule: scan.piiRules[h.detector]!, start: h.start, end: h.end, mask: d.mask });
+    }
+  }
+  for (const group of scan.terms) {
+    const hits: TermHit[] = [];
+    group.automaton.scan(text, hits);
+    for (const h of hits) {
+      found.push({ detector: "deny_term", label: "TERM", action: group.actions[h.term]!, rule: group.rules[h.term]!, start: h.start, end: h.end, mask: maskAll });
+    }
+  }
+  if (scan.deny !== null) {
+    const re = scan.deny.combined;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const which = scan.deny.each.find((d) => {
+        d.regex.lastIndex = m!.index;
+        return d.regex.test(text);
+      });
+      if (which === undefined) continue;
+      found.push({ detector: "deny_pattern", label: "REDACTED", action: which.action, rule: which.rule, start: m.index, end: m.index + m[0].length, mask: maskAll });
+    }
+  }
+  if (found.length === 0) return found;
+  const kept = scan.allow === null ? found : withoutAllowed(scan.allow, text, found);
+  return resolveOverlaps(kept);
+}
+
+/** Drops findings that lie inside a span an allow pattern matches. */
+function withoutAllowed(allow: RegExp, text: string, found: Finding[]): Finding[] {
+  const spans: [number, number][] = [];
+  allow.lastIndex = 0;
+  for (let m = allow.exec(text); m !== null; m = allow.exec(text)) {
+    if (m[0].length === 0) {
+      allow.lastIndex++;
+      continue;
+    }
+    spans.push([m.index, m.index + m[0].length]);
+  }
+  if (spans.length === 0) return found;
+  return found.filter((f) => !spans.some(([s, e]) => f.start >= s && f.end <= e));
+}
+
+function resolveOverlaps(found: Finding[]): Finding[] {
+  if (found.length < 2) return found;
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Finding[] = [found[0]!];
+  for (let i = 1; i < found.length; i++) {
+    const f = found[i]!;
+    const last = out[out.length - 1]!;
+    if (f.start >= last.end) out.push(f);
+    else if (f.action === "block" && last.action !== "block") out[out.length - 1] = f; // never lose a block to an overlap
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * Metrics of accounting: cost, quota rejections and store failures (tokens by kind
+ * are counted by the metrics observer, `tollgate_tokens_total`).
+ * Labels are bounded: model names and quota names come from the plan, token kinds,
+ * actions, stores and modes are closed sets; no consumer, team or key is a label.
+ */
+import type { Metric } from "prom-client";
+import { LightCounter, type CounterSeries } from "../../base/light-metrics.js";
+import type { GatewayMetrics } from "../../ops/metrics/metrics.js";
+
+export class QuotaMetrics {
+  readonly cost: LightCounter;
+  readonly rejections: LightCounter;
+  readonly storeFailures: LightCounter;
+  #series = new Map<string, CounterSeries>();
+
+  constructor(metrics: GatewayMetrics | null) {
+    this.cost = new LightCounter("tollgate_cost_usd_total", "Spend in USD of served requests at the serving target's price, by public model.", ["gen_ai_request_model"]);
+    this.rejections = new LightCounter("tollgate_quota_rejections_total", "Requests a quota refused, by quota and action (reject: 429; downgrade: served by a cheaper model).", [
+      "quota",
+      "action",
+    ]);
+    this.storeFailures = new LightCounter(
+      "tollgate_quota_store_failures_total",
+      "Quota checks whose store could not answer, by store and mode (open: admitted uncounted; closed: refused with 503).",
+      ["store", "mode"],
+    );
+    for (const family of [this.cost, this.rejections, this.storeFailures]) metrics?.registry.registerMetric(family as unknown as Metric);
+  }
+
+  #get(family: LightCounter, a: string, b?: string): CounterSeries {
+    const key = `${family.name}\u0000${a}\u0000${b ?? ""}`;
+    let s = this.#series.get(key);
+    if (s === undefined) {
+      s = b === undefined ? family.labels(a) : family.labels(a, b);
+      this.#series.set(key, s);
+    }
+    return s;
+  }
+
+  addCost(model: string, usd: number): void {
+    if (usd > 0) this.#get(this.cost, model).inc(usd);
+  }
+
+  rejection(quota: string, action: "reject" | "downgrade"): void {
+    this.#get(this.rejections, quota, action).inc();
+  }
+
+  storeFailure(store: "local" | "redis", mode: "open" | "closed"): void {
+    this.#get(this.storeFailures, store, mode).inc();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The gateway's accounting: quota stores (the in-process shared table, and Redis
+ * connections for `shared` quotas), the exact token counter, the usage ledger and
+ * its metrics. One per gateway process (per thread with `--workers`, all attached to
+ * the same shared memory); it outlives plan reloads, so counters do too.
+ *
+ * `attach(served)` links a plan's quotas before it serves (reloads included);
+ * `observe(record)` settles every finished request (a RequestObserver).
+ */
+import type { ServedPlan } from "../../plan/served-plan.js";
+import { resolveSecret } from "../../base/secrets.js";
+import { log } from "../../base/log.js";
+import type { GatewayMetrics } from "../../ops/metrics/metrics.js";
+import type { RequestObserver, RequestRecord } from "../../base/request-record.js";
+import { createSharedState, type SharedState } from "../../state/shared-state.js";
+import { RedisConnection, safeMessage } from "../../state/redis-client.js";
+import { StoreUnavailable, type CounterStore } from "../../state/counters/counter-spec.js";
+import { ExactCounter } from "../../canonical/exact-count.js";
+import { UsageLedger } from "../../state/ledger.js";
+import { LocalCounterStore } from "../../state/counters/local-store.js";
+import { PlanQuotas } from "./plan-quotas.js";
+import { QuotaMetrics } from "./quota-metrics.js";
+import { RedisCounterStore } from "../../state/counters/redis-store.js";
+import { actualUsage, settlements } from "./settle.js";
+import { systemClock, type Clock } from "../../base/windows.js";
+
+/** The key of a plan's PlanQuotas in `ServedPlan.attachments`. */
+export const QUOTA_ATTACHMENT: object = Object.freeze({ name: "quotas" });
+
+export interface QuotaServiceOptions {
+  /** Shared memory of this gateway process (created here when not given: one thread). */
+  readonly sharedState?: SharedState;
+  /** Where the accounting metrics are registered; null: not exported. */
+  readonly metrics: GatewayMetrics | null;
+  readonly env: NodeJS.ProcessEnv;
+  /** Tests move time; default Date.now. */
+  readonly clock?: Clock;
+  /** Keep the usage ledger even for plans without quotas (the admin listener can read it). */
+  readonly ledger: boolean;
+}
+
+export class QuotaService implements RequestObserver {
+  readonly clock: Clock;
+  readonly metrics: QuotaMetrics;
+  readonly exactCounter = new ExactCounter();
+  readonly state: SharedState;
+  readonly local: LocalCounterStore;
+  readonly ledger: UsageLedger;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #ledgerAlways: boolean;
+  readonly #redis = new Map<string, { connection: RedisConnection; store: RedisCounterStore }>();
+  #lastFailureLog = 0;
+
+  constructor(opts: QuotaServiceOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.metrics = new QuotaMetrics(opts.metrics);
+    this.state = opts.sharedState ?? createSharedState();
+    this.local = new LocalCounterStore(this.state.quotas);
+    this.ledger = new UsageLedger(this.state.ledger);
+    this.#env = opts.env;
+    this.#ledgerAlways = opts.ledger;
+  }
+
+  /** Links the plan's quotas (and opens its Redis store) before it serves; throws when its Redis URL cannot be resolved. */
+  attach(served: ServedPlan): void {
+    const plan = served.linked.plan;
+    const hasQuotas = (plan.quotas?.length ?? 0) > 0;
+    if (!hasQuotas && !this.#ledgerAlways) return;
+    const needsRedis = plan.quotas?.some((q) => q.consistency === "shared") ?? false;
+    const shared = needsRedis ? this.#redisStore(plan.stores?.redis ?? null) : null;
+    const quotas = new PlanQuotas(this, served.linked, { local: this.local, shared });
+    if (quotas.exact) void this.exactCounter.warm();
+    served.attachments.set(QUOTA_ATTACHMENT, quotas);
+  }
+
+  /** Waits (up to `timeoutMs`) for the Redis stores to connect, so the first requests are not refused while they do. */
+  async ready(timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ([...this.#redis.values()].some((r) => !r.connection.up) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** The Redis connections, for the admin report. */
+  get redisStores(): { label: string; up: boolean; store: CounterStore }[] {
+    return [...this.#redis.values()].map((r) => ({ label: r.connection.label, up: r.connection.up, store: r.store }));
+  }
+
+  #redisStore(config: { url: string; prefix: string; timeoutMs: number } | null): RedisCounterStore {
+    if (config === null) throw new Error("the plan has shared quotas but no stores.redis");
+    const secret = resolveSecret(config.url, this.#env);
+    if (!secret.ok) throw new Error(`stores.redis.url: ${secret.problem}`);
+    const id = `${secret.value}\u0000${config.prefix}\u0000${config.timeoutMs}`;
+    let entry = this.#redis.get(id);
+    if (entry === undefined) {
+      const connection = new RedisConnection({ url: secret.value, prefix: config.prefix, timeoutMs: config.timeoutMs, label: `redis/${config.prefix}` });
+      void connection.connect();
+      entry = { connection, store: new RedisCounterStore(connection) };
+      this.#redis.set(id, entry);
+    }
+    return entry.store;
+  }
+
+  /** Logs a store failure at most once a second (a Redis outage must not flood the log). */
+  noteStoreFailure(message: string, mode: "open" | "closed"): void {
+    const now = Date.now();
+    if (now - this.#lastFailureLog < 1000) return;
+    this.#lastFailureLog = now;
+    log("warn", `quota store unavailable: failing ${mode}`, { error: safeMessage(message) });
+  }
+
+  observe(record: RequestRecord): void {
+    if (record.model === null) return;
+    const quotas = record.served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;
+    if (quotas === undefined) return;
+    const ticket = record.quota;
+    const used = actualUsage(record, ticket);
+    const now = this.clock();
+    if (ticket !== null && !ticket.settled) {
+      ticket.settled = true;
+      for (const [store, specs] of settlements(ticket, used, now)) {
+        try {
+          const done = store.settle(now, specs);
+          if (done instanceof Promise) done.catch((err: unknown) => this.#settleFailed(err));
+        } catch (err) {
+          this.#settleFailed(err);
+        }
+      }
+    }
+    if (!used.charged) return;
+    const model = record.model.name;
+    const consumer = record.consumer ?? "";
+    this.ledger.add(now, consumer, quotas.teamByName(consumer), model, used.target?.upstream.name ?? null, used);
+    this.metrics.addCost(model, used.costUsd);
+  }
+
+  #settleFailed(err: unknown): void {
+    this.metrics.storeFailure("redis", "open");
+    this.noteStoreFailure(err instanceof StoreUnavailable ? err.message : String(err), "open");
+  }
+
+  async close(): Promise<void> {
+    await this.exactCounter.close();
+    await Promise.all([...this.#redis.values()].map((r) => r.connection.close()));
+    this.#redis.clear();
+  }
+}
