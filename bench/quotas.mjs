@@ -120,9 +120,9 @@ export async function measureQuotas() {
         outputChars: 0,
         lastAttempt: { target: s.model.weighted[0] },
       };
-      ex.extraHeaders = [];
-      const admitted = await admitRequest(s.service, s.quotas, /** @type {any} */ (ex), "r", s.consumer, s.model, chatDemand(body), /** @type {any} */ (record));
-      if (admitted === null) throw new Error("refused");
+      const admission = await admitRequest(s.service, s.quotas, ex.headers, s.consumer, s.model, chatDemand(body), /** @type {any} */ (record));
+      if (admission.kind !== "admitted") throw new Error("refused");
+      record.quota = admission.ticket;
       const now = s.service.clock();
       const used = actualUsage(/** @type {any} */ (record), record.quota);
       for (const [store, specs] of settlements(record.quota, used, now)) await store.settle(now, specs);

@@ -1,54 +1,73 @@
 /**
- * The gateway's closed error taxonomy: each code has one HTTP status and one OpenAI
- * error `type`. Every error the gateway itself produces goes through `errorBody`, so
- * the wire shape is always `{"error":{"message","type","param","code"}}` with all four
- * keys. Messages are ours: upstream payloads and secrets never appear in them.
+ * Gateway errors on their way to the client: made from a row of the error table
+ * (error-table.ts) with `gatewayError(name, params)`, so every refusal has one wire
+ * shape, `{"error":{"message","type","param","code"}}` with all four keys, and one
+ * status per situation. Stages return them in their verdicts; only the pipeline sends.
  */
+import { ERROR_TABLE, type ErrorName, type ErrorType } from "./error-table.js";
 
-export const GATEWAY_ERRORS = {
-  invalid_json: { status: 400, type: "invalid_request_error" },
-  invalid_request: { status: 400, type: "invalid_request_error" },
-  json_too_deep: { status: 400, type: "invalid_request_error" },
-  content_blocked: { status: 400, type: "invalid_request_error" },
-  invalid_api_key: { status: 401, type: "invalid_request_error" },
-  model_not_allowed: { status: 403, type: "invalid_request_error" },
-  model_not_found: { status: 404, type: "invalid_request_error" },
-  not_found: { status: 404, type: "invalid_request_error" },
-  method_not_allowed: { status: 405, type: "invalid_request_error" },
-  request_too_large: { status: 413, type: "invalid_request_error" },
-  upstream_rate_limited: { status: 429, type: "rate_limit_error" },
-  rate_limit_exceeded: { status: 429, type: "rate_limit_error" },
-  insufficient_quota: { status: 429, type: "insufficient_quota" },
-  internal_error: { status: 500, type: "server_error" },
-  upstream_error: { status: 502, type: "server_error" },
-  upstream_unavailable: { status: 502, type: "server_error" },
-  upstream_auth_failed: { status: 502, type: "server_error" },
-  no_upstream_available: { status: 503, type: "server_error" },
-  upstream_busy: { status: 503, type: "server_error" },
-  quota_store_unavailable: { status: 503, type: "server_error" },
-  moderation_unavailable: { status: 503, type: "server_error" },
-  upstream_timeout: { status: 504, type: "server_error" },
-  upstream_stream_interrupted: { status: 502, type: "server_error" },
-} as const satisfies Record<string, { status: number; type: string }>;
+export { ERROR_TABLE, type ErrorDefinition, type ErrorName, type ErrorType } from "./error-table.js";
 
-export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
-
-/** A gateway error on its way to the client. */
+/** A gateway error, ready to send. */
 export interface GatewayError {
-  code: GatewayErrorCode;
-  message: string;
-  param?: string | null;
-  /** Seconds, for 429/503 (also sent as `retry-after`). */
-  retryAfter?: number;
+  /** The table row it came from. */
+  readonly name: ErrorName;
+  /** The OpenAI `error.code`. */
+  readonly code: string;
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly message: string;
+  readonly param: string | null;
+  /** Seconds, sent as `retry-after` (429/503). */
+  readonly retryAfter?: number;
 }
 
-export function errorStatus(code: GatewayErrorCode): number {
-  return GATEWAY_ERRORS[code].status;
+/** The `{placeholder}` names of a template, as a union of string literals. */
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+
+/** The parameters a row's message needs, checked at compile time. */
+export type ErrorParams<K extends ErrorName> = { readonly [P in Placeholders<(typeof ERROR_TABLE)[K]["message"]>]: string | number };
+
+/** What a call may set beyond the message: the field at fault, the retry hint, and (degraded answers only) the status. */
+export interface ErrorOptions {
+  readonly param?: string | null;
+  readonly retryAfter?: number;
+  readonly status?: number;
+}
+
+/** Longest client-sent value quoted in a message. */
+const MAX_QUOTED = 200;
+
+/** Makes the error of a row, its template filled with `params`. */
+export function gatewayError<K extends ErrorName>(name: K, params: ErrorParams<K>, options: ErrorOptions = {}): GatewayError {
+  const row = ERROR_TABLE[name];
+  const values = params as Readonly<Record<string, string | number>>;
+  const message = row.message.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = String(values[key] ?? "");
+    return value.length > MAX_QUOTED && key !== "reason" && key !== "text" && key !== "finding" ? value.slice(0, MAX_QUOTED) : value;
+  });
+  const status = options.status ?? row.status ?? 500;
+  const retryAfter = options.retryAfter ?? ("retryAfter" in row ? row.retryAfter : undefined);
+  return {
+    name,
+    code: row.code,
+    status,
+    type: row.status === null ? typeForStatus(status) : row.type,
+    message,
+    param: options.param !== undefined ? options.param : "param" in row ? row.param : null,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
+}
+
+/** The OpenAI error type a status implies, for rows whose status the plan decides. */
+function typeForStatus(status: number): ErrorType {
+  if (status === 429) return "rate_limit_error";
+  return status >= 500 ? "server_error" : "invalid_request_error";
 }
 
 /** The OpenAI error object (the value of the "error" key). */
 export function errorObject(err: GatewayError): { message: string; type: string; param: string | null; code: string } {
-  return { message: err.message, type: GATEWAY_ERRORS[err.code].type, param: err.param ?? null, code: err.code };
+  return { message: err.message, type: err.type, param: err.param, code: err.code };
 }
 
 /** The JSON body of an error response. */

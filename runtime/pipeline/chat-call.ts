@@ -29,7 +29,7 @@
  */
 import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
-import type { GatewayError } from "../base/errors.js";
+import { gatewayError, type GatewayError } from "../base/errors.js";
 import { sendError } from "./respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptController, type AttemptOwner } from "../upstream/upstream-attempt.js";
@@ -38,7 +38,7 @@ import { outcomeOf, streamErrorEvent, transportError } from "./provider-failure.
 import { sendAnswer, sendBusy, sendProviderError } from "./chat-responses.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import { AttemptPlanner } from "../reliability/attempt-planner.js";
-import { sendDegraded } from "../reliability/degraded-answer.js";
+import { sendDegraded } from "./degraded-answer.js";
 import { DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
 import { attemptFailed, attemptSucceeded, firstTokenTimeoutError, pickKey, targetAdmitted } from "../reliability/health-feedback.js";
 import { Contender, endRecord, makeLast } from "./contender.js";
@@ -245,7 +245,7 @@ export class ChatCall implements AttemptOwner {
     this.#noteOutput();
     this.#in.record.attemptEnded("timeout", "timeout");
     this.#attempt = null;
-    this.#endStreamWithError({ code: "upstream_timeout", message: "the upstream produced no token in time after the response started" });
+    this.#endStreamWithError(gatewayError("first-token-late", {}));
     attempt.abort(SUPERSEDED);
   }
 
@@ -412,7 +412,7 @@ export class ChatCall implements AttemptOwner {
     if (decoder.complete) attemptSucceeded(this.#in.health, this.#current!.ctx.target, this.#current!.key, performance.now());
     this.#in.record.attemptEnded(decoder.complete ? "success" : "interrupted", decoder.complete ? null : "interrupted");
     if (!decoder.complete) {
-      this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream ended the stream before it was complete" });
+      this.#endStreamWithError(gatewayError("stream-ended-early", {}));
       return;
     }
     this.#done = true;
@@ -460,7 +460,7 @@ export class ChatCall implements AttemptOwner {
       this.#noteOutput();
       this.#in.record.attemptEnded(outcomeOf(error), error.class);
       attemptFailed(this.#in.health, current.ctx.target, current.key, error.class, error.retryAfterMs, performance.now());
-      this.#endStreamWithError({ code: "upstream_stream_interrupted", message: "the upstream connection failed in the middle of the stream" });
+      this.#endStreamWithError(gatewayError("stream-connection-failed", {}));
       return;
     }
     this.#attemptFailed(error);
@@ -569,6 +569,6 @@ export class ChatCall implements AttemptOwner {
     log("error", "adapter failed inside the gateway", { requestId: this.#in.requestId, error: err instanceof Error ? err.stack : String(err) });
     if (this.#done) return;
     this.#done = true;
-    sendError(this.#in.exchange, this.#in.requestId, { code: "internal_error", message: "the gateway failed to handle this request; it has been logged" });
+    sendError(this.#in.exchange, this.#in.requestId, gatewayError("internal", {}));
   }
 }

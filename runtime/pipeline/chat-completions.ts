@@ -4,9 +4,10 @@
  */
 import type { LinkedConsumer, LinkedPlan } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { jsonDepthWithin } from "../canonical/json-depth.js";
 import { sendError } from "./respond.js";
-import { matchRoute } from "../routing/match-route.js";
+import { gatewayError } from "../base/errors.js";
+import { readJsonBody } from "./read-json-body.js";
+import { routeRequest } from "./route-request.js";
 import { RouteFacts } from "../routing/route-facts.js";
 import { selectFirst } from "../routing/select-first.js";
 import type { RequestRecord } from "../base/request-record.js";
@@ -15,55 +16,24 @@ import { TEMPLATE_HEADER } from "../stages/prompts/apply-prompts.js";
 import { applyGuardrails } from "../stages/guardrails/request-guardrails.js";
 import { GatedExchange } from "./gated-exchange.js";
 import { ChatCall } from "./chat-call.js";
+import { sendCached } from "./chat-responses.js";
 import { chatDemand } from "../stages/quotas/demand.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import { validateChatRequest } from "../canonical/chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
-  const limits = plan.listener;
-  const raw = await ex.readBody(limits.maxBodyBytes);
-  if (raw === "aborted") return;
-  if (raw === "too-large") {
-    sendError(ex, requestId, { code: "request_too_large", message: `request body is larger than the limit of ${limits.maxBodyBytes} bytes` }, true);
-    return;
-  }
-  if (!jsonDepthWithin(raw, limits.maxJsonDepth)) {
-    sendError(ex, requestId, { code: "json_too_deep", message: `request JSON is nested deeper than the limit of ${limits.maxJsonDepth} levels` });
-    return;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString("utf8"));
-  } catch {
-    sendError(ex, requestId, { code: "invalid_json", message: "request body is not valid JSON" });
-    return;
-  }
-  const checked = validateChatRequest(body, ex.headers[TEMPLATE_HEADER] !== undefined);
-  if (!checked.ok) {
-    sendError(ex, requestId, { code: "invalid_request", message: checked.message, param: checked.param });
-    return;
-  }
+  const body = await readJsonBody(ex, plan, requestId);
+  if (body === null) return;
+  const { raw } = body;
+  const checked = validateChatRequest(body.value, ex.headers[TEMPLATE_HEADER] !== undefined);
+  if (!checked.ok) return sendError(ex, requestId, gatewayError("invalid-request", { reason: checked.message }, { param: checked.param }));
   const { request } = checked;
-  record.requestedModel = request.model;
   // Only plans with path/consumer/prompt-size/classifier conditions pay for route facts.
   const facts = plan.routeFacts === null ? null : new RouteFacts(ex.path, consumer.index ?? -1, request.body, plan.routeFacts.tokenCap, plan.routeFacts.classifiers);
-  const route = matchRoute(plan, request.model, ex.headers, facts);
-  if (route === null) {
-    sendError(ex, requestId, { code: "model_not_found", message: `the model \`${request.model.slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" });
-    return;
-  }
+  const route = routeRequest(ex, plan, consumer, request.model, requestId, record, facts);
+  if (route === null) return;
   let model = route.model;
-  record.route = route;
-  record.model = model;
-  if (!consumer.allowed[model.index]) {
-    sendError(ex, requestId, { code: "model_not_allowed", message: `this API key may not use the model \`${request.model.slice(0, 200)}\``, param: "model" });
-    return;
-  }
-  if (model.unavailable !== null) {
-    sendError(ex, requestId, { code: "no_upstream_available", message: `the model \`${model.name}\` has no available upstream right now`, retryAfter: 30 });
-    return;
-  }
   let exchange: Exchange = ex;
   let chatBody = request.body;
   let rawBody: Buffer | null = raw;
@@ -87,12 +57,12 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   const features = plan.features;
   if (features !== null) {
     // Decorators, memory, cache (runtime/stages/features/request-features.ts), after the guardrails.
-    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, requestId, record });
-    if (outcome.kind === "answered" || ex.aborted) {
-      record.stream = request.stream;
-      return;
-    }
+    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, record });
+    record.stream = request.stream;
+    if (ex.aborted) return;
+    if (outcome.kind === "answered") return sendCached(exchange, requestId, outcome.answer);
     if (outcome.kind === "error") return sendError(exchange, requestId, outcome.error);
+    if (outcome.headers.length > 0) ex.extraHeaders = [...ex.extraHeaders, ...outcome.headers];
     if (outcome.changed) rawBody = null;
     if (outcome.stages.length > 0) stages = [...(stages ?? []), ...outcome.stages];
   }

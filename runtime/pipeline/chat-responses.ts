@@ -6,7 +6,9 @@
 import type { ProviderError } from "../adapters/adapter.js";
 import type { Exchange, HeaderList } from "../server/exchange.js";
 import { sendError } from "./respond.js";
+import { gatewayError } from "../base/errors.js";
 import { clientErrorOf } from "./provider-failure.js";
+import type { CachedAnswer } from "../stages/features/request-features.js";
 
 const JSON_TYPE = "application/json";
 const JSON_TYPE_HEADER = Object.freeze(["content-type", JSON_TYPE] as const);
@@ -25,10 +27,24 @@ export function sendAnswer(ex: Exchange, requestId: string, contentType: string,
   );
 }
 
+/** An answer from the response cache: the stored JSON, or its replay as one stream write. */
+export function sendCached(ex: Exchange, requestId: string, answer: CachedAnswer): void {
+  if (!answer.stream) {
+    ex.send(200, [JSON_TYPE_HEADER, ["x-request-id", requestId], ...answer.headers], answer.bytes);
+    return;
+  }
+  ex.beginStream(200, [["content-type", "text/event-stream"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"], ["x-request-id", requestId], ...answer.headers]);
+  if (ex.writeAndEnd !== undefined) ex.writeAndEnd(answer.bytes);
+  else {
+    ex.write(answer.bytes);
+    ex.end();
+  }
+}
+
 /** The client's error for a provider failure once no attempt is left (see provider-failure.ts). */
 export function sendProviderError(ex: Exchange, requestId: string, error: ProviderError, attempts: number): void {
   const response = clientErrorOf(error, attempts);
-  if ("code" in response) {
+  if (!("body" in response)) {
     sendError(ex, requestId, response);
     return;
   }
@@ -38,9 +54,5 @@ export function sendProviderError(ex: Exchange, requestId: string, error: Provid
 
 /** 503 with `retry-after`: the upstream's concurrency limit refused the request and no other target could take it. */
 export function sendBusy(ex: Exchange, requestId: string, upstream: string, queueTimeoutMs: number): void {
-  sendError(ex, requestId, {
-    code: "upstream_busy",
-    message: `the upstream \`${upstream}\` is at its concurrency limit; retry shortly`,
-    retryAfter: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
-  });
+  sendError(ex, requestId, gatewayError("upstream-busy", { upstream }, { retryAfter: Math.max(1, Math.ceil(queueTimeoutMs / 1000)) }));
 }

@@ -7,6 +7,7 @@
 import type { PlanStore } from "../plan/plan-store.js";
 import type { Exchange, ExchangeHandler } from "../server/exchange.js";
 import { sendError, sendJson } from "./respond.js";
+import { gatewayError } from "../base/errors.js";
 import { authenticate } from "../routing/authenticate.js";
 import { log } from "../base/log.js";
 import { ObservedExchange } from "./observed-exchange.js";
@@ -123,20 +124,18 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
         ? sendJson(ex, 200, requestId, JSON.stringify({ status: "ready", plan: plan.hash, notes: plan.notes }))
         : sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
     case "method":
-      return sendError(ex, requestId, { code: "method_not_allowed", message: `${ex.method} is not allowed on ${ex.path.slice(0, 200)}` });
+      return sendError(ex, requestId, gatewayError("method-not-allowed", { method: ex.method, path: ex.path }));
   }
   if (endpoint === "not-found" || endpoint === "metrics") {
-    return sendError(ex, requestId, { code: "not_found", message: `no such endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
+    return sendError(ex, requestId, gatewayError("not-found", { method: ex.method, path: ex.path }));
   }
   const consumer = authenticate(plan, ex.headers.authorization);
   if (consumer === null) {
-    return sendError(ex, requestId, {
-      code: "invalid_api_key",
-      message:
-        ex.headers.authorization === undefined
-          ? `missing API key: send \`Authorization: Bearer <key>\`${endpoint === "messages" ? " or `x-api-key: <key>`" : ""}`
-          : "invalid API key",
-    });
+    const error =
+      ex.headers.authorization === undefined
+        ? gatewayError("missing-api-key", { alternative: endpoint === "messages" ? " or `x-api-key: <key>`" : "" })
+        : gatewayError("invalid-api-key", {});
+    return sendError(ex, requestId, error);
   }
   record.consumer = consumer.name;
   switch (endpoint) {
@@ -145,9 +144,7 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
     case "model": {
       const id = safeDecode(ex.path.slice(MODEL_PREFIX.length));
       const body = id === null ? null : modelBody(plan, consumer, id);
-      return body === null
-        ? sendError(ex, requestId, { code: "model_not_found", message: `the model \`${(id ?? "").slice(0, 200)}\` does not exist or you do not have access to it`, param: "model" })
-        : sendJson(ex, 200, requestId, body);
+      return body === null ? sendError(ex, requestId, gatewayError("model-not-found", { model: id ?? "" })) : sendJson(ex, 200, requestId, body);
     }
     case "chat":
     case "messages":
@@ -167,7 +164,7 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
 function fail(ex: Exchange, requestId: string, err: unknown): void {
   log("error", "request failed inside the gateway", { requestId, error: err instanceof Error ? err.stack : String(err) });
   if (ex.started) ex.end();
-  else sendError(ex, requestId, { code: "internal_error", message: "the gateway failed to handle this request; it has been logged" });
+  else sendError(ex, requestId, gatewayError("internal", {}));
 }
 
 function safeDecode(text: string): string | null {

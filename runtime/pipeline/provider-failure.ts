@@ -7,7 +7,7 @@
 import type { ProviderError } from "../adapters/adapter.js";
 import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { AttemptOutcome } from "../base/request-record.js";
-import { errorBody, type GatewayError } from "../base/errors.js";
+import { errorBody, gatewayError, type GatewayError } from "../base/errors.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 
 /** A connect error, timeout or broken connection as a ProviderError. */
@@ -51,26 +51,22 @@ export function clientErrorOf(error: ProviderError, attempts: number): ClientErr
     const code = error.code ?? FAULT_CODES[error.class] ?? null;
     return { status, body: JSON.stringify({ error: { message: error.message, type: "invalid_request_error", param: error.param ?? null, code } }) };
   }
-  const n = attemptsText(attempts);
+  const n = { attempts: attemptsText(attempts) };
   switch (error.class) {
     case "rate_limited":
-      return {
-        code: "upstream_rate_limited",
-        message: `the upstream is rate limiting requests (${n}); retry later`,
-        retryAfter: error.retryAfterMs === null ? 1 : Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
-      };
+      return gatewayError("upstream-rate-limited", n, { retryAfter: error.retryAfterMs === null ? 1 : Math.max(1, Math.ceil(error.retryAfterMs / 1000)) });
     case "auth":
-      return { code: "upstream_auth_failed", message: `the upstream refused the gateway's credentials (${n}); this is a gateway configuration problem` };
+      return gatewayError("upstream-auth-failed", n);
     case "connect":
-      return { code: "upstream_unavailable", message: `could not connect to the upstream (${n})` };
+      return gatewayError("upstream-unavailable", n);
     case "timeout":
-      return { code: "upstream_timeout", message: `the upstream did not answer in time (${n})` };
+      return gatewayError("upstream-timeout", n);
     case "interrupted":
-      return { code: "upstream_error", message: `the upstream connection failed before the response was complete (${n})` };
+      return gatewayError("upstream-interrupted", n);
     case "overloaded":
-      return { code: "upstream_error", message: `the upstream is overloaded (${n})` };
+      return gatewayError("upstream-overloaded", n);
     default:
-      return { code: "upstream_error", message: error.status > 0 ? `the upstream answered HTTP ${error.status} (${n})` : `the upstream failed (${n})` };
+      return error.status > 0 ? gatewayError("upstream-status", { ...n, status: error.status }) : gatewayError("upstream-failed", n);
   }
 }
 

@@ -24,7 +24,8 @@ import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
 import type { RequestRecord } from "../base/request-record.js";
 import type { Usage } from "../base/usage.js";
 import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
-import { clientErrorOf, outcomeOf, transportError } from "./provider-failure.js";
+import { outcomeOf, transportError } from "./provider-failure.js";
+import { sendProviderError } from "./chat-responses.js";
 
 export interface RelayCallInput {
   exchange: Exchange;
@@ -251,15 +252,6 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
   #fail(error: ProviderError): void {
     if (this.#done) return;
     this.#done = true;
-    const response = clientErrorOf(error, this.#attempts);
-    if ("code" in response) return sendError(this.#in.exchange, this.#in.requestId, response);
-    this.#in.exchange.send(
-      response.status,
-      [
-        ["content-type", "application/json"],
-        ["x-request-id", this.#in.requestId],
-      ],
-      response.body,
-    );
+    sendProviderError(this.#in.exchange, this.#in.requestId, error, this.#attempts);
   }
 }

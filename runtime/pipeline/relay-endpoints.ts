@@ -21,7 +21,9 @@ import type { RequestRecord } from "../base/request-record.js";
 import { findField, multipartBoundary, replaceField } from "../canonical/multipart-field.js";
 import { RelayCall } from "./relay-call.js";
 import { embeddingsUsage, speechUsage, TranscriptionStreamUsage, transcriptionUsage } from "./relay-usage.js";
-import { routeModel } from "./route-model.js";
+import { routeRequest } from "./route-request.js";
+import { readJsonBody } from "./read-json-body.js";
+import { gatewayError } from "../base/errors.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import { embeddingsDemand, speechDemand, transcriptionDemand, type Demand } from "../stages/quotas/demand.js";
 import { audioDuration } from "../canonical/audio/duration.js";
@@ -35,32 +37,17 @@ type Admitted = { raw: Buffer; body: Record<string, unknown>; model: string } | 
 
 /** Reads and checks a JSON body with a `model`; null after answering the client's error. */
 async function admitJson(ex: Exchange, plan: LinkedPlan, requestId: string): Promise<Admitted> {
-  const limits = plan.listener;
-  const raw = await ex.readBody(limits.maxBodyBytes);
-  if (raw === "aborted") return null;
-  if (raw === "too-large") {
-    sendError(ex, requestId, { code: "request_too_large", message: `request body is larger than the limit of ${limits.maxBodyBytes} bytes` }, true);
+  const read = await readJsonBody(ex, plan, requestId);
+  if (read === null) return null;
+  const { raw, value } = read;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    sendError(ex, requestId, gatewayError("invalid-request", { reason: "request body must be a JSON object" }));
     return null;
   }
-  if (!jsonDepthWithin(raw, limits.maxJsonDepth)) {
-    sendError(ex, requestId, { code: "json_too_deep", message: `request JSON is nested deeper than the limit of ${limits.maxJsonDepth} levels` });
-    return null;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString("utf8"));
-  } catch {
-    sendError(ex, requestId, { code: "invalid_json", message: "request body is not valid JSON" });
-    return null;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    sendError(ex, requestId, { code: "invalid_request", message: "request body must be a JSON object" });
-    return null;
-  }
-  const body = parsed as Record<string, unknown>;
+  const body = value as Record<string, unknown>;
   const model = body["model"];
   if (typeof model !== "string" || model.length === 0 || model.length > MAX_MODEL_NAME) {
-    sendError(ex, requestId, { code: "invalid_request", message: "`model` is required and must be a non-empty string", param: "model" });
+    sendError(ex, requestId, gatewayError("invalid-request", { reason: "`model` is required and must be a non-empty string" }, { param: "model" }));
     return null;
   }
   return { raw, body, model };
@@ -76,8 +63,9 @@ async function routeAndAdmit(
   record: RequestRecord,
   demand: () => Demand,
 ): Promise<LinkedModel | null> {
-  const model = routeModel(ex, plan, consumer, requested, requestId, record);
-  if (model === null) return null;
+  const route = routeRequest(ex, plan, consumer, requested, requestId, record);
+  if (route === null) return null;
+  const model = route.model;
   const quotas = planQuotasOf(record);
   if (quotas === null) return model;
   const admitted = await admitQuotas(quotas, ex, requestId, consumer, model, demand(), record);
@@ -96,7 +84,7 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
   const { raw, body, model: requested } = admitted;
   const input = body["input"];
   if (input === undefined || input === null || (typeof input !== "string" && !Array.isArray(input))) {
-    return sendError(ex, requestId, { code: "invalid_request", message: "`input` is required: a string, an array of strings, or token arrays", param: "input" });
+    return sendError(ex, requestId, gatewayError("invalid-request", { reason: "`input` is required: a string, an array of strings, or token arrays" }, { param: "input" }));
   }
   const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => embeddingsDemand(input));
   if (model === null) return;
@@ -125,7 +113,7 @@ export async function handleSpeech(ex: Exchange, plan: LinkedPlan, consumer: Lin
   const { raw, body, model: requested } = admitted;
   const input = body["input"];
   if (typeof input !== "string" || input.length === 0) {
-    return sendError(ex, requestId, { code: "invalid_request", message: "`input` is required: the text to speak", param: "input" });
+    return sendError(ex, requestId, gatewayError("invalid-request", { reason: "`input` is required: the text to speak" }, { param: "input" }));
   }
   const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => speechDemand(input));
   if (model === null) return;
@@ -155,19 +143,19 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
   const raw = await ex.readBody(limit);
   if (raw === "aborted") return;
   if (raw === "too-large") {
-    return sendError(ex, requestId, { code: "request_too_large", message: `audio upload is larger than the limit of ${limit} bytes` }, true);
+    return sendError(ex, requestId, gatewayError("audio-too-large", { limit }), true);
   }
   if (boundary === null || contentType === undefined) {
-    return sendError(ex, requestId, { code: "invalid_request", message: "send the audio as `multipart/form-data` with `file` and `model` fields" });
+    return sendError(ex, requestId, gatewayError("invalid-request", { reason: "send the audio as `multipart/form-data` with `file` and `model` fields" }));
   }
   const span = findField(raw, boundary, "model");
   const requested = span === null ? "" : raw.toString("utf8", span.start, span.end).trim();
   if (requested.length === 0 || requested.length > MAX_MODEL_NAME) {
-    return sendError(ex, requestId, { code: "invalid_request", message: "the `model` form field is required", param: "model" });
+    return sendError(ex, requestId, gatewayError("invalid-request", { reason: "the `model` form field is required" }, { param: "model" }));
   }
   const file = findField(raw, boundary, "file");
   if (file === null) {
-    return sendError(ex, requestId, { code: "invalid_request", message: "the `file` form field (the audio) is required", param: "file" });
+    return sendError(ex, requestId, gatewayError("invalid-request", { reason: "the `file` form field (the audio) is required" }, { param: "file" }));
   }
   // The duration is read only when a quota is there to count it.
   const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => transcriptionDemand(audioDuration(raw.subarray(file.start, file.end)).seconds));

@@ -13,7 +13,7 @@ import { linkPlan } from "../../runtime/plan/link-plan.js";
 import { ServedPlan } from "../../runtime/plan/served-plan.js";
 import { ChatCall } from "../../runtime/pipeline/chat-call.js";
 import type { ResponseStage } from "../../runtime/stages/response-stage.js";
-import type { GatewayError } from "../../runtime/base/errors.js";
+import { gatewayError, type GatewayError } from "../../runtime/base/errors.js";
 import type { Listener } from "../../runtime/server/exchange.js";
 import { listen } from "../../runtime/server/listen.js";
 import { completionText } from "../../tools/mock-upstream/content.js";
@@ -47,7 +47,7 @@ class BlockStage implements ResponseStage {
     readonly hold: boolean,
   ) {}
   #check(text: string): void {
-    if (text.includes(this.word)) this.error = { code: "invalid_request", message: `blocked: the answer mentions ${this.word}` };
+    if (text.includes(this.word)) this.error = gatewayError("invalid-request", { reason: `blocked: the answer mentions ${this.word}` });
   }
   pushStream(chunk: Buffer): Buffer | null {
     this.#check(chunk.toString());

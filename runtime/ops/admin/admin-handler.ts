@@ -17,6 +17,7 @@ import type { PlanStore } from "../../plan/plan-store.js";
 import type { ReloadResult } from "../../plan/reload-plan.js";
 import type { Exchange, ExchangeHandler } from "../../server/exchange.js";
 import { sendError, sendJson } from "../../pipeline/respond.js";
+import { gatewayError } from "../../base/errors.js";
 import type { GatewayMetrics } from "../metrics/metrics.js";
 import { log } from "../../base/log.js";
 import { requestIdOf } from "../../server/request-id.js";
@@ -77,7 +78,7 @@ export function createAdminHandler(deps: AdminDeps): ExchangeHandler {
       return;
     }
     if (!deps.token.accepts(ex.headers.authorization)) {
-      sendError(ex, requestId, { code: "invalid_api_key", message: "missing or invalid admin token" });
+      sendError(ex, requestId, gatewayError("invalid-admin-token", {}));
       return;
     }
     const route = `${ex.method} ${ex.path}`;
@@ -100,16 +101,16 @@ export function createAdminHandler(deps: AdminDeps): ExchangeHandler {
                 ],
                 usageJsonl(report),
               ),
-        (err: unknown) => sendError(ex, requestId, { code: "internal_error", message: `the usage report failed: ${err instanceof Error ? err.message : String(err)}` }),
+        (err: unknown) => sendError(ex, requestId, gatewayError("usage-report-failed", { reason: err instanceof Error ? err.message : String(err) })),
       );
     }
-    sendError(ex, requestId, { code: "not_found", message: `no such admin endpoint: ${ex.method} ${ex.path.slice(0, 200)}` });
+    sendError(ex, requestId, gatewayError("admin-not-found", { method: ex.method, path: ex.path }));
   };
 }
 
 async function reload(ex: Exchange, requestId: string, deps: AdminDeps): Promise<void> {
   if (deps.reload === null) {
-    sendError(ex, requestId, { code: "invalid_request", message: "this gateway was not started with --plan <file>: there is no file to reload" });
+    sendError(ex, requestId, gatewayError("no-plan-file", {}));
     return;
   }
   log("info", "reload requested on the admin listener", { requestId });

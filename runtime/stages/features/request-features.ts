@@ -1,11 +1,11 @@
 /**
  * The request-side features of a route, in order: template and decorators
  * (apply-prompts.ts), conversation memory (prior turns supplied), then the response
- * cache (exact lookup, then semantic). A hit is answered here, as JSON or as a
- * replayed stream; a miss returns the response stages that record the answer for the
- * cache and the conversation once it is complete. Called once per request by
- * chat-completions.ts, after routing and input guardrails, only when the plan has
- * features.
+ * cache (exact lookup, then semantic). A hit is a verdict carrying the stored answer
+ * (the JSON as stored, or its replay as a stream) for the pipeline to send; a miss
+ * returns the response stages that record the answer for the cache and the
+ * conversation once it is complete. Called once per request by chat-completions.ts,
+ * after routing and input guardrails, only when the plan has features.
  *
  * Cache request header `x-tollgate-cache`: `bypass` (neither read nor write) or
  * `refresh` (do not read, store the new answer). Response header `x-tollgate-cache`:
@@ -15,7 +15,7 @@
 import type { RequestRecord } from "../../base/request-record.js";
 import type { LinkedConsumer, LinkedRoute } from "../../plan/linked-plan.js";
 import type { ResponseStage } from "../response-stage.js";
-import type { GatewayError } from "../../base/errors.js";
+import { gatewayError, type GatewayError } from "../../base/errors.js";
 import type { Exchange, HeaderList } from "../../server/exchange.js";
 import { AnswerTee } from "../cache/answer-tee.js";
 import { exactKey, temperatureAllows } from "../cache/cache-key.js";
@@ -27,25 +27,35 @@ import type { LinkedFeatures } from "./link-features.js";
 
 export const CACHE_HEADER = "x-tollgate-cache";
 
+/** A stored answer to send as it is: a JSON body, or (streamed requests) its replay as SSE events. */
+export interface CachedAnswer {
+  readonly stream: boolean;
+  /** The cache's response headers (`x-tollgate-cache: hit`, its kind, similarity). */
+  readonly headers: HeaderList;
+  readonly bytes: Buffer | string;
+}
+
 export type FeatureOutcome =
-  | { readonly kind: "answered" }
+  | { readonly kind: "answered"; readonly answer: CachedAnswer }
   | { readonly kind: "error"; readonly error: GatewayError }
-  | { readonly kind: "continue"; readonly changed: boolean; readonly stages: ResponseStage[] };
+  /** Go on upstream; `headers` go on the response (the cache status). */
+  | { readonly kind: "continue"; readonly changed: boolean; readonly stages: ResponseStage[]; readonly headers: HeaderList };
 
 export interface FeatureRequest {
-  readonly ex: Exchange;
+  /** The request's headers and whether its client is still there: features read them, never write. */
+  readonly ex: Pick<Exchange, "headers" | "aborted">;
   readonly features: LinkedFeatures;
   readonly route: LinkedRoute;
   readonly consumer: LinkedConsumer;
   /** The parsed body; rewritten in place when a feature changes it. */
   readonly body: Record<string, unknown>;
   readonly stream: boolean;
-  readonly requestId: string;
   /** Where the cache outcome is noted for metrics and audit. */
   readonly record: RequestRecord;
 }
 
 const NO_STAGES: ResponseStage[] = [];
+const NO_HEADERS: HeaderList = Object.freeze([]);
 
 /**
  * Before the input guardrails: renders the requested template into the messages.
@@ -60,7 +70,7 @@ export function renderRequestTemplate(
 ): GatewayError | boolean {
   if (features === null) {
     if (body["template"] === undefined && headers[TEMPLATE_HEADER] === undefined) return false;
-    return { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" };
+    return gatewayError("no-templates", {});
   }
   return applyTemplate(body, headers, features.templates, features.routes[route.index]?.prompts ?? null);
 }
@@ -69,7 +79,7 @@ export function renderRequestTemplate(
 export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOutcome> {
   const { ex, features, body } = req;
   const rf = features.routes[req.route.index] ?? null;
-  if (rf === null) return { kind: "continue", changed: false, stages: NO_STAGES };
+  if (rf === null) return { kind: "continue", changed: false, stages: NO_STAGES, headers: NO_HEADERS };
   let changed = applyDecorators(body, rf.prompts);
   const tee = new AnswerTee();
 
@@ -77,7 +87,7 @@ export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOu
   if (rf.memory !== null && sessionId !== undefined) {
     const key = ConversationMemory.key(req.consumer.name, sessionId);
     if (key === null) {
-      return { kind: "error", error: { code: "invalid_request", message: `\`${SESSION_HEADER}\` must be 1 to 128 letters, digits or . _ : -` } };
+      return { kind: "error", error: gatewayError("invalid-session-id", { header: SESSION_HEADER }) };
     }
     const own = (body["messages"] as Record<string, unknown>[]).filter((m) => m["role"] !== "system" && m["role"] !== "developer");
     const memory = rf.memory;
@@ -86,15 +96,20 @@ export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOu
     tee.listen((answer) => void memory.remember(key, before, own, answer));
   }
 
+  let headers = NO_HEADERS;
   if (rf.cache !== null) {
-    const answered = await lookupCache(req, rf.cache, tee);
-    if (answered) return { kind: "answered" };
+    const looked = await lookupCache(req, rf.cache, tee);
+    if (typeof looked !== "string") return { kind: "answered", answer: looked };
+    headers = [[CACHE_HEADER, looked]];
   }
-  return { kind: "continue", changed, stages: tee.listening ? [tee] : NO_STAGES };
+  return { kind: "continue", changed, stages: tee.listening ? [tee] : NO_STAGES, headers };
 }
 
-/** Looks the request up; true when it was answered from the cache. On a miss, arranges the answer to be stored. */
-async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTee): Promise<boolean> {
+/** How a request that is not answered from the cache met it. */
+type CacheStatus = "miss" | "bypass" | "refresh" | "skip";
+
+/** Looks the request up: the stored answer on a hit; else its cache status, and on a miss the answer is arranged to be stored. */
+async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTee): Promise<CachedAnswer | CacheStatus> {
   const { ex, body } = req;
   const config = cache.config;
   const mode = ex.headers[CACHE_HEADER];
@@ -113,9 +128,10 @@ async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTe
     if (hit !== null) return reply(req, hit, "exact");
     if (text !== null && partition !== null && cache.embedder !== null && cache.semantic !== null) {
       vector = await cache.embedder.embed(text);
-      if (ex.aborted) return true;
+      // The client left: nothing to store either (the pipeline sees it gone and stops).
+      if (ex.aborted) return "skip";
       const similar = vector === null ? null : await cache.semantic.lookup(partition, vector);
-      if (ex.aborted) return true;
+      if (ex.aborted) return "skip";
       if (similar !== null) {
         return reply(req, similar.answer, "semantic", [["x-tollgate-cache-similarity", similar.score.toFixed(4)]]);
       }
@@ -132,26 +148,18 @@ async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTe
   return tag(req, mode === "refresh" ? "refresh" : "miss");
 }
 
-/** Adds the cache status to the response headers and the record; false: not answered. */
-function tag(req: FeatureRequest, status: "miss" | "bypass" | "refresh" | "skip"): false {
-  req.ex.extraHeaders = [...req.ex.extraHeaders, [CACHE_HEADER, status]];
+/** Notes the cache status on the record (the response header is the caller's). */
+function tag(req: FeatureRequest, status: CacheStatus): CacheStatus {
   req.record.cache = status;
-  return false;
+  return status;
 }
 
-/** Answers from a stored completion: the JSON as stored, or replayed as a stream. */
-function reply(req: FeatureRequest, stored: Buffer, kind: "exact" | "semantic", extra: HeaderList = []): true {
-  const { ex, requestId } = req;
+/** The answer from a stored completion: the JSON as stored, or replayed as a stream. */
+function reply(req: FeatureRequest, stored: Buffer, kind: "exact" | "semantic", extra: HeaderList = []): CachedAnswer {
   req.record.cache = kind === "exact" ? "hit_exact" : "hit_semantic";
-  const headers: (readonly [string, string])[] = [["x-request-id", requestId], [CACHE_HEADER, "hit"], ["x-tollgate-cache-kind", kind], ...extra];
-  if (!req.stream) {
-    ex.send(200, [["content-type", "application/json"], ...headers], stored);
-    return true;
-  }
+  const headers: HeaderList = [[CACHE_HEADER, "hit"], ["x-tollgate-cache-kind", kind], ...extra];
+  if (!req.stream) return { stream: false, headers, bytes: stored };
   const answer = JSON.parse(stored.toString("utf8")) as Record<string, unknown>;
   const options = req.body["stream_options"] as { include_usage?: unknown } | undefined;
-  ex.beginStream(200, [["content-type", "text/event-stream"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"], ...headers]);
-  ex.write(replayAsStream(answer, options?.include_usage === true));
-  ex.end();
-  return true;
+  return { stream: true, headers, bytes: replayAsStream(answer, options?.include_usage === true) };
 }

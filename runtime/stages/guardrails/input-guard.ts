@@ -5,7 +5,7 @@
  * the same walk. A block stops at the first blocking finding; redact and mask build a
  * new body (copy-on-write: untouched messages keep their objects).
  */
-import type { GatewayError } from "../../base/errors.js";
+import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { describeFinding } from "./describe-finding.js";
 import { estimatePromptTokens } from "../../canonical/estimate-prompt-tokens.js";
 import type { GuardrailReport } from "./guardrail-report.js";
@@ -77,5 +77,5 @@ export function guardInput(g: LinkedGuardrails, body: Record<string, unknown>, r
 
 /** The 400 of a blocked request: which guardrail and what it found, never the text. */
 export function blocked(rule: string, why: string, param: string | null): { ok: false; error: GatewayError } {
-  return { ok: false, error: { code: "content_blocked", message: `the request was blocked by guardrail \`${rule}\`: ${why}`, param } };
+  return { ok: false, error: gatewayError("blocked-input", { rule, finding: why }, { param }) };
 }

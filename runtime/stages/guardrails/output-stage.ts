@@ -17,7 +17,7 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import type { ResponseStage } from "../response-stage.js";
-import type { GatewayError } from "../../base/errors.js";
+import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { describeFinding } from "./describe-finding.js";
 import type { GuardrailReport } from "./guardrail-report.js";
 import type { LinkedScan } from "./linked-guardrails.js";
@@ -192,7 +192,7 @@ export class OutputGuardStage implements ResponseStage {
       this.#report.count("output", f.detector, f.action, f.rule);
       if (f.action === "block" && this.error === null) {
         this.#report.blocked = { direction: "output", detector: f.detector, rule: f.rule };
-        this.error = { code: "content_blocked", message: `the response was blocked by guardrail \`${f.rule}\`: it contains ${describeFinding(f.detector)}` };
+        this.error = gatewayError("blocked-output", { rule: f.rule, finding: describeFinding(f.detector) });
       }
     }
     return this.error !== null;

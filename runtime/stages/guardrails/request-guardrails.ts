@@ -7,7 +7,7 @@
  */
 import type { RequestRecord } from "../../base/request-record.js";
 import type { ResponseStage } from "../response-stage.js";
-import type { GatewayError } from "../../base/errors.js";
+import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { GuardrailReport, type ModerationOutcome } from "./guardrail-report.js";
 import { guardInput } from "./input-guard.js";
 import type { LinkedGuardrails, LinkedModeration } from "./linked-guardrails.js";
@@ -77,9 +77,9 @@ function judge(m: LinkedModeration, outcome: ModerationOutcome, report: Guardrai
     if (m.action === "flag") return null;
     report.blocked = { direction: "input", detector: "moderation", rule: m.rule };
     const which = outcome.categories.length > 0 ? ` (${outcome.categories.join(", ")})` : "";
-    return { code: "content_blocked", message: `the request was blocked by guardrail \`${m.rule}\`: the moderation check flagged it${which}`, param: "messages" };
+    return gatewayError("blocked-by-moderation", { rule: m.rule, categories: which });
   }
   if (outcome.outcome === "pass" || m.onError === "open") return null;
   report.blocked = { direction: "input", detector: "moderation", rule: m.rule };
-  return { code: "moderation_unavailable", message: `guardrail \`${m.rule}\` requires a moderation check, which failed (${outcome.outcome}); try again later`, retryAfter: 5 };
+  return gatewayError("moderation-unavailable", { rule: m.rule, outcome: outcome.outcome });
 }

@@ -11,7 +11,7 @@
  * instructions in documents…") is not mistaken for a prompt injection.
  */
 import type { PlanRoutePrompts, PlanTemplate } from "../../../schemas/plan/prompts.js";
-import type { GatewayError } from "../../base/errors.js";
+import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { renderTemplate } from "./render-template.js";
 
 /** The request header that may name the template instead of the body's `template`. */
@@ -45,19 +45,19 @@ export function applyTemplate(
   let changed = false;
   const named = body["template"] ?? headers[TEMPLATE_HEADER];
   if (named !== undefined) {
-    if (typeof named !== "string") return { code: "invalid_request", message: "`template` must be a template name (a string)", param: "template" };
+    if (typeof named !== "string") return gatewayError("invalid-request", { reason: "`template` must be a template name (a string)" }, { param: "template" });
     const entry = templates.get(named);
     const allowed = entry !== undefined && (prompts?.templates === undefined || prompts.templates.includes(entry.index));
-    if (!allowed) return { code: "invalid_request", message: `unknown template \`${named.slice(0, 128)}\` for this model`, param: "template" };
+    if (!allowed) return gatewayError("invalid-request", { reason: `unknown template \`${named.slice(0, 128)}\` for this model` }, { param: "template" });
     const rendered = renderTemplate(entry.template, body["variables"]);
-    if (!rendered.ok) return { code: "invalid_request", message: rendered.message, param: rendered.param };
+    if (!rendered.ok) return gatewayError("invalid-request", { reason: rendered.message }, { param: rendered.param });
     const own = Array.isArray(body["messages"]) ? (body["messages"] as unknown[]) : [];
     body["messages"] = [...rendered.messages, ...own];
     delete body["template"];
     delete body["variables"];
     changed = true;
   } else if (body["variables"] !== undefined) {
-    return { code: "invalid_request", message: "`variables` is only accepted together with `template`", param: "variables" };
+    return gatewayError("invalid-request", { reason: "`variables` is only accepted together with `template`" }, { param: "variables" });
   }
   return changed;
 }

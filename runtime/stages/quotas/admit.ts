@@ -6,19 +6,20 @@
  * characters to speak; spend at the model's dearest target), all-or-nothing: the
  * in-process counters first (synchronous, exact across threads), then the shared
  * ones in one Redis round trip (refunding the local ones if Redis refuses). When a
- * quota refuses, the request is downgraded to the quota's model, or answered 429 with
- * `retry-after` and the rate-limit headers. The reservation is settled with the real
- * usage when the request finishes (settle.ts).
+ * quota refuses, the request is downgraded to the quota's model, or refused (429 with
+ * `retry-after` and the rate-limit headers). It returns a verdict; the pipeline
+ * answers. The reservation is settled with the real usage when the request finishes
+ * (settle.ts).
  */
 import { createHash } from "node:crypto";
 import type { LinkedConsumer, LinkedModel } from "../../plan/linked-plan.js";
-import type { Exchange } from "../../server/exchange.js";
-import { errorBody, type GatewayError } from "../../base/errors.js";
+import type { HeaderList } from "../../server/exchange.js";
+import { gatewayError, type GatewayError } from "../../base/errors.js";
 import type { RequestRecord } from "../../base/request-record.js";
 import { StoreUnavailable, type AdmitOutcome, type CounterSpec, type CounterStore } from "../../state/counters/counter-spec.js";
 import type { Demand, PromptCount } from "./demand.js";
 import type { LinkedQuota, PlanQuotas } from "./plan-quotas.js";
-import { QuotaTicket, type ReservedCounter } from "./quota-ticket.js";
+import { QuotaTicket, refundCounters, type ReservedCounter } from "./quota-ticket.js";
 import { keepTightest, rateLimitHeaders, type HeaderFigures, type HeaderKind } from "./rate-limit-headers.js";
 import type { QuotaService } from "./quota-service.js";
 import { windowEnd, windowStart } from "../../base/windows.js";
@@ -53,51 +54,39 @@ const HEADER_KIND: Readonly<Record<PlanQuota["unit"], HeaderKind | null>> = {
 /** Scope values longer than this are hashed, so a header value cannot blow up keys. */
 const MAX_SCOPE_VALUE = 96;
 
-/**
- * Admits the request or answers it. Returns the model to serve (the routed one, or
- * the one it was downgraded to), or null when a response was sent.
- */
+/** What admission decided. */
+export type Admission =
+  /** Go on with `model` (the routed one, or the one a quota downgraded to); `ticket` is null when no quota applied. `headers` go on the response. */
+  | { readonly kind: "admitted"; readonly model: LinkedModel; readonly ticket: QuotaTicket | null; readonly headers: HeaderList; readonly at: number }
+  /** Answer with `error` and `headers` (429 with the rate-limit headers, or 503 for an unavailable store). */
+  | { readonly kind: "refused"; readonly error: GatewayError; readonly headers: HeaderList };
+
+/** Admits the request (possibly downgraded) or refuses it; never answers the client. */
 export async function admitRequest(
   service: QuotaService,
   quotas: PlanQuotas,
-  ex: Exchange,
-  requestId: string,
+  headers: Readonly<Record<string, string>>,
   consumer: LinkedConsumer,
   model: LinkedModel,
   demand: Demand,
   record: RequestRecord,
-): Promise<LinkedModel | null> {
+): Promise<Admission> {
   let current = model;
   let input: PromptCount | null = null;
   for (let hop = 0; ; hop++) {
     const applicable = quotas.applicable(consumer, current);
     if (applicable.length === 0) {
-      if (current !== model) ex.extraHeaders = [...ex.extraHeaders, ["x-tollgate-downgraded-from", model.name]];
-      return current;
+      const extra: HeaderList = current === model ? [] : [["x-tollgate-downgraded-from", model.name]];
+      return { kind: "admitted", model: current, ticket: null, headers: extra, at: service.clock() };
     }
     if (input === null && applicable.some((q) => q.needsInput)) input = await demand.inputTokens(service, applicable, current);
     const now = service.clock();
-    const result = await reserve(service, quotas, ex, consumer, current, applicable, demand, input ?? { tokens: 0, exact: false }, now);
-    if (result.kind === "unavailable") {
-      sendError(
-        ex,
-        requestId,
-        { code: "quota_store_unavailable", message: `quota \`${result.quota.name}\` cannot be checked right now (its store is unavailable)`, retryAfter: 1 },
-        [],
-      );
-      return null;
-    }
+    const result = await reserve(service, quotas, headers, consumer, current, applicable, demand, input ?? { tokens: 0, exact: false }, now);
+    if (result.kind === "unavailable") return { kind: "refused", error: gatewayError("quota-store-unavailable", { quota: result.quota.name }), headers: [] };
     if (result.kind === "admitted") {
-      if (ex.aborted) {
-        // The client left while the shared store answered: its record is already finished, so give the reservation back now.
-        for (const c of result.ticket.counters) refund([c], now);
-        return null;
-      }
-      record.quota = result.ticket;
       const extra = rateLimitHeaders(result.figures);
       if (current !== model) extra.push(["x-tollgate-downgraded-from", model.name]);
-      if (extra.length > 0) ex.extraHeaders = [...ex.extraHeaders, ...extra];
-      return current;
+      return { kind: "admitted", model: current, ticket: result.ticket, headers: extra, at: now };
     }
     const q = result.quota;
     if (q.downgrade !== null && hop < MAX_DOWNGRADES && q.downgrade !== current) {
@@ -108,14 +97,19 @@ export async function admitRequest(
     }
     service.metrics.rejection(q.label, "reject");
     const retryAfterMs = Math.max(1, Math.ceil(result.retryMs));
-    const unitText = UNIT_TEXT[q.plan.unit];
-    const err: GatewayError = {
-      code: q.plan.unit === "usd" ? "insufficient_quota" : "rate_limit_exceeded",
-      message: `quota \`${q.name}\` is exhausted: ${formatLimit(q)} ${unitText} per ${q.plan.per}${q.bucket ? ` (burst ${q.capacity})` : ""}; this request needs ${formatAmount(result.needed, q)}, ${formatAmount(Math.max(0, result.remaining), q)} left. Retry after ${Math.ceil(retryAfterMs / 1000)}s.`,
-      retryAfter: Math.ceil(retryAfterMs / 1000),
+    const retry = Math.ceil(retryAfterMs / 1000);
+    const params = {
+      quota: q.name,
+      limit: formatLimit(q),
+      unit: UNIT_TEXT[q.plan.unit],
+      per: q.plan.per,
+      burst: q.bucket ? ` (burst ${q.capacity})` : "",
+      needed: formatAmount(result.needed, q),
+      left: formatAmount(Math.max(0, result.remaining), q),
+      retry,
     };
-    sendError(ex, requestId, err, [["retry-after-ms", String(retryAfterMs)], ...rateLimitHeaders(result.figures)]);
-    return null;
+    const error = gatewayError(q.plan.unit === "usd" ? "budget-exhausted" : "quota-exhausted", params, { retryAfter: retry });
+    return { kind: "refused", error, headers: [["retry-after-ms", String(retryAfterMs)], ...rateLimitHeaders(result.figures)] };
   }
 }
 
@@ -127,7 +121,7 @@ type ReserveResult =
 async function reserve(
   service: QuotaService,
   quotas: PlanQuotas,
-  ex: Exchange,
+  headers: Readonly<Record<string, string>>,
   consumer: LinkedConsumer,
   model: LinkedModel,
   applicable: readonly LinkedQuota[],
@@ -146,7 +140,7 @@ async function reserve(
     const amount = reservation(q, input.tokens, output, demand, model);
     const start = q.bucket ? 0 : windowStart(q.plan.per, now);
     const end = q.bucket ? 0 : windowEnd(q.plan.per, start);
-    for (const [value, provider] of scopeValues(q, consumer.name, facts?.team ?? null, model, ex)) {
+    for (const [value, provider] of scopeValues(q, consumer.name, facts?.team ?? null, model, headers)) {
       const spec: CounterSpec = { key: `${q.name}|${value}`, bucket: q.bucket, capacity: q.capacity, window: start, windowEnd: end, ratePerMs: q.ratePerMs, amount };
       (q.plan.consistency === "shared" ? shared : local).push({ quota: q, spec, provider, store: q.store });
     }
@@ -178,14 +172,14 @@ async function reserve(
       service.metrics.storeFailure("redis", closed === undefined ? "open" : "closed");
       service.noteStoreFailure(outcome.message, closed === undefined ? "open" : "closed");
       if (closed !== undefined) {
-        refund(local, now);
+        refundCounters(local, now);
         return { kind: "unavailable", quota: closed.quota };
       }
       sharedOk = [];
     } else {
       collectFigures(figures, shared, outcome);
       if (outcome.refused >= 0) {
-        refund(local, now);
+        refundCounters(local, now);
         return refusal(shared, outcome, figures);
       }
     }
@@ -208,17 +202,6 @@ function admitOn(store: CounterStore, now: number, counters: readonly ReservedCo
 function refusal(counters: readonly ReservedCounter[], outcome: AdmitOutcome, figures: Map<HeaderKind, HeaderFigures>): ReserveResult {
   const refused = counters[outcome.refused]!;
   return { kind: "refused", quota: refused.quota, needed: refused.spec.amount, remaining: outcome.remaining[outcome.refused]!, retryMs: outcome.retryMs, figures };
-}
-
-/** Gives back what an admission reserved (another store refused the request). */
-function refund(counters: readonly ReservedCounter[], now: number): void {
-  if (counters.length === 0) return;
-  void Promise.resolve(
-    counters[0]!.store.settle(
-      now,
-      counters.map((c) => ({ ...c.spec, amount: -c.spec.amount })),
-    ),
-  ).catch(() => undefined);
 }
 
 function collectFigures(figures: Map<HeaderKind, HeaderFigures>, counters: readonly ReservedCounter[], outcome: AdmitOutcome): void {
@@ -270,7 +253,7 @@ export function dearestPrice(model: LinkedModel): Required<Price> {
 }
 
 /** The counters of one quota for this request: [scope value, provider]. Empty when the request has no value for the scope. */
-function scopeValues(q: LinkedQuota, consumer: string, team: string | null, model: LinkedModel, ex: Exchange): [string, string | null][] {
+function scopeValues(q: LinkedQuota, consumer: string, team: string | null, model: LinkedModel, headers: Readonly<Record<string, string>>): [string, string | null][] {
   switch (q.plan.scope) {
     case "global":
       return [["*", null]];
@@ -279,7 +262,7 @@ function scopeValues(q: LinkedQuota, consumer: string, team: string | null, mode
     case "consumer":
       return [[consumer, null]];
     case "key":
-      return [[keyDigest(ex.headers.authorization ?? ""), null]];
+      return [[keyDigest(headers.authorization ?? ""), null]];
     case "model":
       return [[model.name, null]];
     case "provider": {
@@ -288,7 +271,7 @@ function scopeValues(q: LinkedQuota, consumer: string, team: string | null, mode
       return names.map((n) => [n, n]);
     }
     case "header": {
-      const value = ex.headers[q.plan.header ?? ""];
+      const value = headers[q.plan.header ?? ""];
       if (value === undefined) return [];
       return [[value.length > MAX_SCOPE_VALUE ? `#${createHash("sha256").update(value).digest("hex").slice(0, 32)}` : value, null]];
     }
@@ -319,14 +302,4 @@ function formatAmount(value: number, q: LinkedQuota): string {
   if (q.plan.unit === "usd") return `$${value.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}`;
   // Seconds of audio keep a decimal (a 2.4 s clip against 2 s left); the other units are whole.
   return q.plan.unit === "audio-seconds" ? String(Math.floor(value * 10) / 10) : String(Math.floor(value));
-}
-
-function sendError(ex: Exchange, requestId: string, err: GatewayError, extra: [string, string][]): void {
-  const headers: [string, string][] = [
-    ["content-type", "application/json"],
-    ["x-request-id", requestId],
-  ];
-  if (err.retryAfter !== undefined) headers.push(["retry-after", String(err.retryAfter)]);
-  headers.push(...extra);
-  ex.send(err.code === "quota_store_unavailable" ? 503 : 429, headers, errorBody(err));
 }

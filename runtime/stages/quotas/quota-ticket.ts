@@ -35,4 +35,16 @@ export class QuotaTicket {
     this.audioSeconds = audioSeconds;
     this.characters = characters;
   }
+
+  /** Gives back everything this ticket reserved (the request never ran: its client left, or another store refused it). */
+  refund(now: number): void {
+    refundCounters(this.counters, now);
+  }
+}
+
+/** Gives back what `counters` reserved, one settle per store (never throws: a store that fails keeps the reservation until its window ends). */
+export function refundCounters(counters: readonly ReservedCounter[], now: number): void {
+  const byStore = new Map<CounterStore, CounterSpec[]>();
+  for (const c of counters) (byStore.get(c.store) ?? byStore.set(c.store, []).get(c.store)!).push({ ...c.spec, amount: -c.spec.amount });
+  for (const [store, specs] of byStore) void Promise.resolve(store.settle(now, specs)).catch(() => undefined);
 }

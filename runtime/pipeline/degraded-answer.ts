@@ -7,13 +7,8 @@
  * `x-tollgate-degraded: 1`, so operators and clients can tell.
  */
 import type { Exchange } from "../server/exchange.js";
-import type { LinkedDegraded } from "./linked-reliability.js";
-
-/** The OpenAI error `type` per status family, as OpenAI uses them. */
-function errorType(status: number): string {
-  if (status === 429) return "rate_limit_error";
-  return status >= 500 ? "server_error" : "invalid_request_error";
-}
+import type { LinkedDegraded } from "../reliability/linked-reliability.js";
+import { errorBody, gatewayError } from "../base/errors.js";
 
 /** Sends the degraded answer; `model` is the public model name the client asked for. */
 export function sendDegraded(ex: Exchange, d: LinkedDegraded, requestId: string, model: string, stream: boolean, attempts: number): void {
@@ -24,7 +19,7 @@ export function sendDegraded(ex: Exchange, d: LinkedDegraded, requestId: string,
   ];
   if (d.status !== 200) {
     headers.unshift(["content-type", "application/json"]);
-    ex.send(d.status, headers, JSON.stringify({ error: { message: d.message, type: errorType(d.status), param: null, code: "degraded" } }));
+    ex.send(d.status, headers, errorBody(gatewayError("degraded", { text: d.message }, { status: d.status })));
     return;
   }
   const id = `chatcmpl-degraded-${requestId}`;
