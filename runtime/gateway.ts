@@ -1,16 +1,21 @@
 /**
- * Starts the runtime on a plan: link, then listen. The runtime's public entry point;
- * it takes a Plan (data) and never anything from the authoring side.
+ * The runtime's composition root: takes a Plan (data, never anything from the
+ * authoring side), links it and wires everything around it, in one place:
+ * the plan store, quotas and the usage ledger, metrics, the audit log and traces
+ * (observers of every finished request), statistics and alerts, the admin listener,
+ * hot reload from the plan file, and the graceful drain.
  *
- * Besides the client listener it wires the operations side: metrics and the audit
- * log (observers of every finished request), the admin listener, hot reload from the
- * plan file, and the graceful drain.
+ * Requests are served either here, on one client listener (`startGateway`), or in
+ * worker threads that each run a `startGateway` of their own (`serve --workers N`,
+ * runtime/workers/): the worker starter hands `composeGateway` its own serving side,
+ * and everything else is this same wiring.
  */
 import type { Plan } from "../schemas/plan/plan.js";
+import type { LinkedPlan } from "./plan/linked-plan.js";
 import { linkPlan } from "./plan/link-plan.js";
 import { PlanStore } from "./plan/plan-store.js";
 import { ServedPlan } from "./plan/served-plan.js";
-import { PlanReloader, type ReloadResult } from "./plan/reload-plan.js";
+import { PlanReloader, type ReloadResult, type ReloaderOptions } from "./plan/reload-plan.js";
 import { watchPlanFile, type PlanWatcher } from "./base/watch-file.js";
 import { createRequestHandler } from "./pipeline/handle-request.js";
 import type { Listener, ServerKind } from "./server/exchange.js";
@@ -27,6 +32,7 @@ import { createTraceObserver } from "./ops/tracing/trace-observer.js";
 import { QuotaService } from "./stages/quotas/quota-service.js";
 import { usageReport } from "./ops/usage-report.js";
 import { registerFeatureSections } from "./ops/admin/feature-sections.js";
+import type { BreakerView } from "./ops/breaker-view.js";
 import type { Clock } from "./base/windows.js";
 import type { SharedState } from "./state/shared-state.js";
 import { tuneGarbageCollector } from "./server/gc-tuning.js";
@@ -86,41 +92,106 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+/** What a serving side needs from the wiring when it starts. */
+export interface ServeContext {
+  readonly linked: LinkedPlan;
+  readonly store: PlanStore;
+  readonly ops: OpsHub | null;
+  readonly host: string;
+  readonly kind: ServerKind;
+  /** Traces are on: keep each request's `traceparent` on its record. */
+  readonly traceparent: boolean;
+}
+
+/** Where requests are served: one client listener in this thread, or worker threads. */
+export interface Serving {
+  readonly listener: Listener;
+  /** The admin listener's /metrics; default this thread's registry. */
+  readonly renderMetrics?: () => Promise<string>;
+  /** Serving threads, for the dashboard. */
+  readonly workers: number;
+  /** Drains in-flight requests (graceful shutdown). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How requests are served, as composeGateway needs to know it. */
+export interface ServingSide {
+  /** True when requests are served in this thread: its observers (metrics, audit, traces, statistics) are attached here. */
+  readonly inThisThread: boolean;
+  /** The shared memory of quota counters and the ledger (worker mode: created here, attached by the workers). */
+  readonly sharedState?: SharedState;
+  /** Worker mode: the circuit breakers the dashboard shows (they live where the traffic is). */
+  readonly breakers?: () => BreakerView;
+  /** Worker mode: every worker stages a reloaded plan before it is committed. */
+  readonly stage?: ReloaderOptions["stage"];
+  /** Starts serving; `observers` are the per-request observers wired here. */
+  start(ctx: ServeContext, observers: readonly RequestObserver[], quotas: QuotaService, metrics: GatewayMetrics): Promise<Serving>;
+}
+
+/** Starts a gateway that serves requests in this thread. */
+export function startGateway(opts: GatewayOptions): Promise<Gateway> {
   tuneGarbageCollector();
+  return composeGateway(opts, {
+    inThisThread: true,
+    ...(opts.sharedState === undefined ? {} : { sharedState: opts.sharedState }),
+    start: async (ctx, observers, _quotas, metrics) => {
+      const handler = createRequestHandler(ctx.store, { observers, metrics, traceparent: ctx.traceparent });
+      const listener = await listen(ctx.kind, {
+        host: ctx.host,
+        port: opts.port ?? 8080,
+        handler,
+        tls: ctx.linked.listener.tls ?? null,
+        ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }),
+      });
+      return {
+        listener,
+        workers: 1,
+        drain: async () => void (await drain({ store: ctx.store, listeners: [listener] }, ctx.store.current.listener.shutdown)),
+        close: () => listener.close(),
+      };
+    },
+  });
+}
+
+/** The one wiring of every gateway; `side` says where requests are served. */
+export async function composeGateway(opts: GatewayOptions, side: ServingSide): Promise<Gateway> {
   const env = opts.env ?? process.env;
+  const withOperations = opts.operations !== false;
   const linked = linkPlan(opts.plan, env);
   // Worker threads link the same plan as the main thread, which logs its notes once.
-  if (opts.operations !== false) for (const note of linked.notes) log("warn", note);
+  if (withOperations) for (const note of linked.notes) log("warn", note);
   const served = new ServedPlan(linked);
   const store = new PlanStore(served);
-  const metrics = new GatewayMetrics(() => store);
-  const metricsObserver = new MetricsObserver(metrics);
-  metricsObserver.attach(served);
+  const local = side.inThisThread;
+  const metrics = new GatewayMetrics(() => (local ? store : null));
   metrics.setPlan(linked.hash, linked.plan.compilerVersion);
-  const audit = linked.listener.audit === null ? null : new AuditLog(linked.listener.audit);
-  const quotaService = new QuotaService({
-    metrics,
+  const metricsObserver = local ? new MetricsObserver(metrics) : null;
+  metricsObserver?.attach(served);
+  const quotas = new QuotaService({
+    // Worker mode: this thread only reads the shared counters (GET /admin/usage); the workers count.
+    metrics: local ? metrics : null,
     env,
-    ...(opts.sharedState === undefined ? {} : { sharedState: opts.sharedState }),
+    ...(side.sharedState === undefined ? {} : { sharedState: side.sharedState }),
     ...(opts.quotaClock === undefined ? {} : { clock: opts.quotaClock }),
     ledger: linked.listener.admin !== null || opts.adminPort !== undefined,
   });
   try {
-    quotaService.attach(served);
+    quotas.attach(served);
   } catch (err) {
     await served.close();
     throw err;
   }
-  const observers: RequestObserver[] = audit === null ? [quotaService, metricsObserver] : [quotaService, metricsObserver, audit];
-  const withOperations = opts.operations !== false;
-  const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, true) : null;
-  if (ops?.alerts) ops.alerts.planHash = () => store.current.hash;
+  const audit = local && linked.listener.audit !== null ? new AuditLog(linked.listener.audit) : null;
+  const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, local) : null;
   if (ops !== null) {
+    if (ops.alerts !== null) ops.alerts.planHash = () => store.current.hash;
     OpsHub.registerSections(store);
-    registerFeatureSections(store, quotaService);
+    registerFeatureSections(store, quotas, side.breakers);
   }
-  const traces = createTraceObserver(linked.listener, env);
+  const traces = local ? createTraceObserver(linked.listener, env) : null;
+  const observers: RequestObserver[] = local ? [quotas, metricsObserver!] : [];
+  if (audit !== null) observers.push(audit);
   if (ops?.collector) observers.push(ops.collector);
   if (traces !== null) observers.push(traces);
   observers.push(...(opts.observers ?? []));
@@ -133,9 +204,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           store,
           env,
           prepare: (next) => {
-            quotaService.attach(next);
-            metricsObserver.attach(next);
+            quotas.attach(next);
+            metricsObserver?.attach(next);
           },
+          ...(side.stage === undefined ? {} : { stage: side.stage }),
           onResult: (r) => {
             metrics.reloads.inc({ result: r.ok ? "ok" : "failed" });
             if (r.ok && r.changed) metrics.setPlan(r.hash, store.current.plan.compilerVersion);
@@ -145,29 +217,22 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const host = opts.host ?? "127.0.0.1";
   const kind = opts.server ?? "uws";
-  let listener: Listener | null = null;
+  let serving: Serving | null = null;
   let admin: Awaited<ReturnType<typeof startAdmin>> = null;
   let watcher: PlanWatcher | null = null;
   const closeAll = async (): Promise<void> => {
     watcher?.close();
-    await listener?.close();
+    ops?.close();
+    await serving?.close();
     await admin?.listener.close();
     await store.close();
     await audit?.close();
-    ops?.close();
     await traces?.close();
-    await quotaService.close();
+    await quotas.close();
   };
   try {
-    await quotaService.ready();
-    const handler = createRequestHandler(store, { observers, metrics, traceparent: traces !== null });
-    listener = await listen(kind, {
-      host,
-      port: opts.port ?? 8080,
-      handler,
-      tls: linked.listener.tls ?? null,
-      ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }),
-    });
+    await quotas.ready();
+    serving = await side.start({ linked, store, ops, host, kind, traceparent: traces !== null }, observers, quotas, metrics);
     if (withOperations) {
       admin = await startAdmin({
         kind,
@@ -177,7 +242,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         portOverride: opts.adminPort,
         reload: reloader === null ? null : reload,
         ops,
-        usage: () => usageReport(quotaService, store),
+        ...(serving.renderMetrics === undefined ? {} : { renderMetrics: serving.renderMetrics }),
+        workers: serving.workers,
+        usage: () => usageReport(quotas, store),
       });
     }
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
@@ -187,12 +254,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await closeAll();
     throw err;
   }
-  const main = listener;
+  const main = serving;
   let stopping: Promise<void> | null = null;
   return {
-    port: main.port,
-    url: urlOf(host, main.port, linked.listener.tls !== undefined),
-    listener: main,
+    port: main.listener.port,
+    url: urlOf(host, main.listener.port, linked.listener.tls !== undefined),
+    listener: main.listener,
     admin: admin?.listener ?? null,
     adminUrl: admin?.url ?? null,
     store,
@@ -200,20 +267,23 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ops,
     reload,
     stage: (plan) => {
-      const served = new ServedPlan(linkPlan(plan, env, store.current));
-      quotaService.attach(served);
-      metricsObserver.attach(served);
-      return served;
+      if (!local) throw new Error("the main thread of a worker gateway stages plans through its workers");
+      const next = new ServedPlan(linkPlan(plan, env, store.current));
+      quotas.attach(next);
+      metricsObserver?.attach(next);
+      return next;
     },
-    commit: (served) => {
-      store.replace(served);
-      metrics.setPlan(served.linked.hash, served.linked.plan.compilerVersion);
-      for (const note of served.linked.notes) log("warn", note, { plan: served.linked.hash });
+    commit: (next) => {
+      if (!local) throw new Error("the main thread of a worker gateway commits plans through its workers");
+      store.replace(next);
+      metrics.setPlan(next.linked.hash, next.linked.plan.compilerVersion);
+      for (const note of next.linked.notes) log("warn", note, { plan: next.linked.hash });
     },
     shutdown: () =>
       (stopping ??= (async () => {
         watcher?.close();
-        await drain({ store, listeners: [main] }, store.current.listener.shutdown);
+        store.ready = false;
+        await main.drain();
         await closeAll();
       })()),
     close: () => {

@@ -137,8 +137,12 @@ export interface RelayCapability {
   readonly endpoints: readonly RelayEndpoint[];
   /** Path (and query) of `endpoint` for the upstream model `model` on this target's upstream. */
   path(target: LinkedTarget, endpoint: RelayEndpoint): string;
-  /** Appends the auth headers of the next key to `headers` (flat pairs). */
-  addAuth(target: LinkedTarget, headers: string[]): void;
+  /**
+   * Appends the auth headers to `headers` (flat pairs): of key `key` (its index among
+   * the upstream's keys, chosen by weight and health), or of the next key round-robin
+   * when absent or -1.
+   */
+  addAuth(target: LinkedTarget, headers: string[], key?: number): void;
   /**
    * Translates one OpenAI-shaped JSON request for this target (its `path` is then not
    * used), or refuses it with a `bad_request` the provider could not serve (e.g. token

@@ -7,9 +7,9 @@
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { RelayCapability, RelayUpstreamCall } from "./adapter.js";
 
-export function jsonCallHeaders(relay: RelayCapability, target: LinkedTarget, call: RelayUpstreamCall): string[] | Promise<string[]> {
+export function jsonCallHeaders(relay: RelayCapability, target: LinkedTarget, call: RelayUpstreamCall, key = -1): string[] | Promise<string[]> {
   if (relay.sign !== undefined) return relay.sign(target, call);
   const headers = ["content-type", "application/json"];
-  relay.addAuth(target, headers);
+  relay.addAuth(target, headers, key);
   return headers;
 }

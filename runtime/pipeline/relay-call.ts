@@ -1,31 +1,41 @@
 /**
  * One OpenAI-shaped request besides chat (embeddings, audio) through the gateway: the
- * body goes to the target's upstream as it is (only the model name rewritten when the
- * target names another), the answer comes back as it is. Targets are tried in the
- * compiled order, moving on after the default fallback classes; a target whose
- * adapter cannot relay the endpoint is skipped. Usage is read from the answer by the
- * endpoint's `usageOf` (or, for binary answers, known from the request).
+ * relay driver of the attempt loop (attempt-loop.ts), so these endpoints retry, fall
+ * back per error class, feed the circuit breakers and key ring, honour concurrency
+ * limits and deadlines exactly as chat does.
+ *
+ * An attempt sends the body to the target's upstream as it is (only the model name
+ * rewritten when the target names another) and relays the answer as it is. A target
+ * whose adapter cannot relay the endpoint is skipped. Usage is read from the answer by
+ * the endpoint's `usageOf` (or, for binary answers, known from the request).
  *
  * An adapter whose provider speaks another shape for the endpoint translates it
- * (RelayCapability.translate): the request is built from the parsed JSON body, the
- * answer mapped back to OpenAI's shape with its usage. A target that refuses the
- * request (e.g. token arrays to a text-only provider) is skipped like one without the
- * endpoint; when no target is left, the refusal is the answer.
+ * (RelayCapability.translate): the attempt is then the translated upstream calls
+ * (relay-calls.ts), and their answers are mapped back to OpenAI's shape with their
+ * usage. A target that refuses the request (e.g. token arrays to a text-only
+ * provider) is skipped like one without the endpoint; when no target is left and none
+ * was tried, the refusal is the answer.
+ *
+ * Streamed answers (speech audio, streamed transcriptions) commit at their first byte;
+ * a failure after that ends the response short (nothing a client could parse can be
+ * appended to audio bytes).
  */
 import type { ProviderError, RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
 import { jsonCallHeaders } from "../adapters/relay-headers.js";
-import { isError } from "../canonical/read-request.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
-import { sendError } from "./respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
-import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
+import { gatewayError } from "../base/errors.js";
 import type { RequestRecord } from "../base/request-record.js";
 import type { Usage } from "../base/usage.js";
-import { classBit, DEFAULT_FALLBACK_MASK } from "../reliability/error-mask.js";
+import type { HealthState } from "../reliability/linked-reliability.js";
+import { AttemptLoop, type AttemptDriver, type AttemptSpec, type LoopEnd } from "./attempt-loop.js";
+import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
 import { outcomeOf, transportError } from "./provider-failure.js";
-import { sendProviderError } from "./chat-responses.js";
+import { sendBusy, sendProviderError } from "./chat-responses.js";
+import { sendDegraded } from "./degraded-answer.js";
+import { sendError } from "./respond.js";
 
 export interface RelayCallInput {
   exchange: Exchange;
@@ -44,15 +54,20 @@ export interface RelayCallInput {
   /** Usage from a buffered answer; or, for streamed answers, from the request (called with null). */
   usageOf(body: Buffer | null): Usage | null;
   record: RequestRecord;
+  /** The plan's health state (breakers, keys). */
+  health: HealthState;
   /** The parsed JSON body, for adapters that translate the endpoint; absent (multipart): such targets are skipped. */
   json?: Readonly<Record<string, unknown>>;
   /** The model name the client sent, with `json`. */
   requestedModel?: string;
 }
 
+/** One attempt: the client's bytes to the upstream's own path, or a translation into the provider's calls. */
+type PreparedRelay = { readonly kind: "direct"; readonly path: string; readonly headers: string[] } | { readonly kind: "translated"; readonly translation: RelayTranslation };
+
 const CLIENT_GONE = new Error("client disconnected");
 
-/** The answer to a client whose request no target could relay. */
+/** The refusal of a target that does not offer the endpoint. */
 function unsupported(endpoint: RelayEndpoint, model: LinkedModel): ProviderError {
   return {
     class: "bad_request",
@@ -64,88 +79,110 @@ function unsupported(endpoint: RelayEndpoint, model: LinkedModel): ProviderError
   };
 }
 
-export class RelayCall implements AttemptOwner, RelayCallsOwner {
+export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<PreparedRelay> {
   readonly streaming: boolean;
   clientGone = false;
   #in: RelayCallInput;
+  #loop: AttemptLoop<PreparedRelay>;
   #attempt: UpstreamAttempt | null = null;
-  #target: LinkedTarget | null = null;
   /** The current attempt's translation and its upstream calls, when its adapter translates the endpoint. */
   #translation: RelayTranslation | null = null;
   #calls: RelayCalls | null = null;
-  /** The last target's refusal of the request, and the last failed attempt's error. */
+  /** A translation's refusal: a better answer than "no such endpoint" when no target could take the request. */
   #refusal: ProviderError | null = null;
-  #lastError: ProviderError | null = null;
-  #attempts = 0;
-  #cursor = 0;
   #committed = false;
   #done = false;
 
   constructor(input: RelayCallInput) {
     this.#in = input;
     this.streaming = input.streamAnswer;
+    this.#loop = new AttemptLoop(this, input.model, input.first, input.health, input.record);
     input.exchange.onAbort(() => {
       this.clientGone = true;
-      this.#done = true;
+      this.#finish();
       this.#attempt?.abort(CLIENT_GONE);
       this.#calls?.abort(CLIENT_GONE);
     });
   }
 
   start(): void {
-    this.#try(this.#in.first);
+    this.#loop.start();
   }
 
-  #next(): LinkedTarget | null {
-    const order = this.#in.model.fallbacks;
-    while (this.#cursor < order.length) {
-      const candidate = order[this.#cursor++]!;
-      if (candidate !== this.#in.first) return candidate;
-    }
-    return null;
-  }
-
-  #try(target: LinkedTarget | null): void {
+  /** Implements {@link AttemptDriver.prepare}: skips targets without the endpoint; translates where the adapter does. */
+  prepare(target: LinkedTarget, key: number): PreparedRelay | ProviderError {
     const input = this.#in;
-    // Skip targets whose protocol has no such endpoint (e.g. embeddings on Anthropic).
-    let translation: RelayTranslation | null = null;
-    for (; target !== null; target = this.#next()) {
-      const relay = target.upstream.adapter.relay;
-      if (relay?.endpoints.includes(input.endpoint) !== true) continue;
-      if (relay.translate === undefined) break;
-      if (input.json === undefined) continue;
-      const translated = relay.translate({ target, endpoint: input.endpoint, body: input.json, requestedModel: input.requestedModel ?? input.model.name });
-      if (!isError(translated)) {
-        translation = translated;
-        break;
-      }
-      this.#refusal = translated;
+    const relay = target.upstream.adapter.relay;
+    if (relay?.endpoints.includes(input.endpoint) !== true) return unsupported(input.endpoint, input.model);
+    const keyIndex = key < 0 ? -1 : key - target.upstream.reliability.keys.first;
+    if (relay.translate === undefined) {
+      const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
+      relay.addAuth(target, headers, keyIndex);
+      return { kind: "direct", path: relay.path(target, input.endpoint), headers };
     }
-    if (target === null) {
-      this.#fail(this.#lastError ?? this.#refusal ?? unsupported(input.endpoint, input.model));
+    if (input.json === undefined) return unsupported(input.endpoint, input.model);
+    const translated = relay.translate({ target, endpoint: input.endpoint, body: input.json, requestedModel: input.requestedModel ?? input.model.name });
+    if ("class" in translated) return (this.#refusal = translated);
+    return { kind: "translated", translation: translated };
+  }
+
+  /** Implements {@link AttemptDriver.send}. */
+  send(prepared: PreparedRelay, spec: AttemptSpec): void {
+    const { target } = spec;
+    if (prepared.kind === "direct") {
+      this.#calls = null;
+      this.#translation = null;
+      const attempt = new UpstreamAttempt(this, spec.budgetMs);
+      attempt.slot = spec.slot;
+      this.#attempt = attempt;
+      target.upstream.pool.dispatch({ method: "POST", path: prepared.path, headers: prepared.headers, body: this.#in.bodyFor(target) }, attempt);
       return;
     }
     const relay = target.upstream.adapter.relay!;
-    this.#attempts++;
-    this.#target = target;
-    input.record.attemptStarted(target);
-    if (translation !== null) {
-      const auth = (call: RelayUpstreamCall): string[] | Promise<string[]> => {
-        const headers = jsonCallHeaders(relay, target, call);
-        return Array.isArray(headers) ? [...headers, "x-request-id", input.requestId] : headers.then((signed) => [...signed, "x-request-id", input.requestId]);
-      };
-      this.#attempt = null;
-      this.#translation = translation;
-      this.#calls = new RelayCalls(this, target, translation.calls, auth);
-      this.#calls.start();
-      return;
+    const requestId = this.#in.requestId;
+    const keyIndex = spec.key < 0 ? -1 : spec.key - target.upstream.reliability.keys.first;
+    const headers = (call: RelayUpstreamCall): string[] | Promise<string[]> => {
+      const h = jsonCallHeaders(relay, target, call, keyIndex);
+      return Array.isArray(h) ? [...h, "x-request-id", requestId] : h.then((signed) => [...signed, "x-request-id", requestId]);
+    };
+    this.#attempt = null;
+    this.#translation = prepared.translation;
+    this.#calls = new RelayCalls(this, target, prepared.translation.calls, headers, spec.budgetMs, spec.slot);
+    this.#calls.start();
+  }
+
+  /** Implements {@link AttemptDriver.racing}: relays never hedge. */
+  racing(): boolean {
+    return false;
+  }
+
+  /** Implements {@link AttemptDriver.takeOver}: nothing races a relay attempt. */
+  takeOver(): boolean {
+    return false;
+  }
+
+  /** Implements {@link AttemptDriver.conclude}. */
+  conclude(end: LoopEnd): void {
+    if (this.#done) return;
+    this.#finish();
+    const { exchange, requestId } = this.#in;
+    switch (end.kind) {
+      case "busy":
+        return sendBusy(exchange, requestId, end.upstream, end.queueTimeoutMs);
+      case "internal":
+        return sendError(exchange, requestId, gatewayError("internal", {}));
+      case "degraded": {
+        // A degraded *answer* is a chat completion; for other endpoints only a degraded error status is meaningful.
+        const degraded = this.#in.model.reliability!.degraded!;
+        this.#in.record.degraded = degraded.status !== 200;
+        if (degraded.status !== 200) return sendDegraded(exchange, degraded, requestId, this.#in.requestedModel ?? this.#in.model.name, false, this.#loop.attempts);
+        return sendProviderError(exchange, requestId, this.#loop.lastError ?? unsupported(this.#in.endpoint, this.#in.model), this.#loop.attempts);
+      }
+      default: {
+        const error = end.error.code === "unsupported_endpoint" && this.#refusal !== null ? this.#refusal : end.error;
+        return sendProviderError(exchange, requestId, error, this.#loop.attempts);
+      }
     }
-    this.#calls = null;
-    const headers = ["content-type", input.contentType, "x-request-id", input.requestId];
-    relay.addAuth(target, headers);
-    const attempt = new UpstreamAttempt(this, target.upstream.timeouts.totalMs);
-    this.#attempt = attempt;
-    target.upstream.pool.dispatch({ method: "POST", path: relay.path(target, input.endpoint), headers, body: input.bodyFor(target) }, attempt);
   }
 
   /** Implements {@link AttemptOwner.onStreamChunk}: binary answers are relayed as they arrive. */
@@ -157,7 +194,7 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
       ex.beginStream(200, [
         ["content-type", attempt.contentType],
         ["x-request-id", this.#in.requestId],
-        ["x-tollgate-attempts", String(this.#attempts)],
+        ["x-tollgate-attempts", String(this.#loop.attempts)],
       ]);
     }
     this.#in.onChunk?.(chunk);
@@ -174,7 +211,8 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
     const record = this.#in.record;
     record.attemptEnded("success");
     record.usage = this.#in.usageOf(body);
-    this.#done = true;
+    this.#loop.succeeded();
+    this.#finish();
     const ex = this.#in.exchange;
     if (body === null) {
       if (!this.#committed)
@@ -189,69 +227,62 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
       else ex.end();
       return;
     }
-    ex.send(
-      200,
-      [
-        ["content-type", attempt.contentType],
-        ["x-request-id", this.#in.requestId],
-        ["x-tollgate-attempts", String(this.#attempts)],
-      ],
-      body,
-    );
+    this.#sendAnswer(attempt.contentType, body);
   }
 
   /** Implements {@link RelayCallsOwner.onCallsDone}: the translated answer, mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
   onCallsDone(calls: RelayCalls, bodies: readonly Buffer[]): void {
     if (calls !== this.#calls || this.#done) return;
     const answer = this.#translation!.answer(bodies);
-    if (isError(answer)) return this.#failed(answer);
+    if ("class" in answer) return this.#failed(answer);
     const record = this.#in.record;
     record.attemptEnded("success");
     record.usage = answer.usage;
-    this.#done = true;
-    this.#in.exchange.send(
-      200,
-      [
-        ["content-type", "application/json"],
-        ["x-request-id", this.#in.requestId],
-        ["x-tollgate-attempts", String(this.#attempts)],
-      ],
-      answer.body,
-    );
+    this.#loop.succeeded();
+    this.#finish();
+    this.#sendAnswer("application/json", answer.body);
   }
 
   /** Implements {@link RelayCallsOwner.onCallsFailed}. */
   onCallsFailed(calls: RelayCalls, failed: UpstreamAttempt, failure: AttemptFailure): void {
     if (calls !== this.#calls || this.#done) return;
-    this.#failed(failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, failed.headers, failure.body) : transportError(failure));
+    this.#failed(this.#classify(failed, failure));
   }
 
   /** Implements {@link AttemptOwner.onFailure}. */
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
     if (attempt !== this.#attempt || this.#done) return;
-    this.#failed(failure.kind === "status" ? this.#target!.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure));
+    this.#failed(this.#classify(attempt, failure));
+  }
+
+  #classify(attempt: UpstreamAttempt, failure: AttemptFailure): ProviderError {
+    const target = this.#loop.target!;
+    return failure.kind === "status" ? target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
   }
 
   #failed(error: ProviderError): void {
+    if (!this.#committed) return this.#loop.failed(error);
+    // An answer cut half-way: nothing to append that a client could read; end it short.
     this.#in.record.attemptEnded(outcomeOf(error), error.class);
-    if (this.#committed) {
-      // A binary answer cut half-way: nothing to append that a client could read; end it short.
-      this.#done = true;
-      this.#in.exchange.end();
-      return;
-    }
-    // The default fallback classes (the plan's per-route conditions govern chat; relays keep the defaults).
-    if ((classBit(error.class) & DEFAULT_FALLBACK_MASK) !== 0) {
-      const next = this.#next();
-      this.#lastError = error;
-      if (next !== null) return this.#try(next);
-    }
-    this.#fail(error);
+    this.#loop.noteFailure(this.#loop.target!, this.#loop.key, error);
+    this.#finish();
+    this.#in.exchange.end();
   }
 
-  #fail(error: ProviderError): void {
-    if (this.#done) return;
+  #sendAnswer(contentType: string, body: Buffer | string): void {
+    this.#in.exchange.send(
+      200,
+      [
+        ["content-type", contentType],
+        ["x-request-id", this.#in.requestId],
+        ["x-tollgate-attempts", String(this.#loop.attempts)],
+      ],
+      body,
+    );
+  }
+
+  #finish(): void {
     this.#done = true;
-    sendProviderError(this.#in.exchange, this.#in.requestId, error, this.#attempts);
+    this.#loop.close();
   }
 }

@@ -9,6 +9,7 @@ import type { RelayUpstreamCall } from "../adapters/adapter.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
+import type { Slot } from "./attempt-loop.js";
 
 /** Calls in flight at once per request. */
 const WINDOW = 8;
@@ -30,18 +31,33 @@ export class RelayCalls implements AttemptOwner {
   #target: LinkedTarget;
   #calls: readonly RelayUpstreamCall[];
   #headers: (call: RelayUpstreamCall) => string[] | Promise<string[]>;
+  #budgetMs: number;
+  /** The attempt's concurrency slot (one for all its calls), given back when the calls end. */
+  #slot: Slot | null;
   #bodies: Buffer[];
   #inFlight = new Map<UpstreamAttempt, number>();
   #next = 0;
   #answered = 0;
   #over = false;
 
-  /** `headers` builds each call's headers (content type, request id, the next key's auth or the call's signature). */
-  constructor(owner: RelayCallsOwner, target: LinkedTarget, calls: readonly RelayUpstreamCall[], headers: (call: RelayUpstreamCall) => string[] | Promise<string[]>) {
+  /**
+   * `headers` builds each call's headers (content type, request id, the key's auth or
+   * the call's signature); each call may take `budgetMs` (the attempt's time budget).
+   */
+  constructor(
+    owner: RelayCallsOwner,
+    target: LinkedTarget,
+    calls: readonly RelayUpstreamCall[],
+    headers: (call: RelayUpstreamCall) => string[] | Promise<string[]>,
+    budgetMs: number,
+    slot: Slot | null,
+  ) {
     this.#owner = owner;
     this.#target = target;
     this.#calls = calls;
     this.#headers = headers;
+    this.#budgetMs = budgetMs;
+    this.#slot = slot;
     this.#bodies = new Array<Buffer>(calls.length);
   }
 
@@ -56,7 +72,7 @@ export class RelayCalls implements AttemptOwner {
   /** Aborts every call in flight; nothing more is reported. */
   abort(reason: Error): void {
     if (this.#over) return;
-    this.#over = true;
+    this.#end();
     for (const attempt of [...this.#inFlight.keys()]) attempt.abort(reason);
     this.#inFlight.clear();
   }
@@ -64,7 +80,7 @@ export class RelayCalls implements AttemptOwner {
   #send(index: number): void {
     const call = this.#calls[index]!;
     const upstream = this.#target.upstream;
-    const attempt = new UpstreamAttempt(this, upstream.timeouts.totalMs);
+    const attempt = new UpstreamAttempt(this, this.#budgetMs);
     this.#inFlight.set(attempt, index);
     const headers = this.#headers(call);
     if (Array.isArray(headers)) {
@@ -92,7 +108,7 @@ export class RelayCalls implements AttemptOwner {
     this.#inFlight.delete(attempt);
     this.#bodies[index] = body ?? Buffer.alloc(0);
     if (++this.#answered === this.#calls.length) {
-      this.#over = true;
+      this.#end();
       this.#owner.onCallsDone(this, this.#bodies);
       return;
     }
@@ -105,5 +121,12 @@ export class RelayCalls implements AttemptOwner {
     this.#inFlight.delete(attempt);
     this.abort(SIBLING_FAILED);
     this.#owner.onCallsFailed(this, attempt, failure);
+  }
+
+  #end(): void {
+    this.#over = true;
+    const slot = this.#slot;
+    this.#slot = null;
+    slot?.release();
   }
 }

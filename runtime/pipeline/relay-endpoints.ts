@@ -100,6 +100,7 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
     streamAnswer: false,
     usageOf: embeddingsUsage,
     record,
+    health: plan.health,
     // For adapters that translate embeddings (Gemini, Vertex); OpenAI-shaped ones relay `raw`.
     json: body,
     requestedModel: requested,
@@ -131,6 +132,7 @@ export async function handleSpeech(ex: Exchange, plan: LinkedPlan, consumer: Lin
     streamAnswer: true,
     usageOf: () => usage,
     record,
+    health: plan.health,
   }).start();
 }
 
@@ -177,5 +179,6 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
     ...(watch === null ? {} : { onChunk: (chunk: Buffer) => watch.push(chunk) }),
     usageOf: (body) => (watch === null ? transcriptionUsage(body) : watch.usage),
     record,
+    health: plan.health,
   }).start();
 }

@@ -14,6 +14,7 @@ import { readChatRequest } from "./chat-request.js";
 import { MockContext } from "./context.js";
 import { chooseBehaviour } from "./directives.js";
 import { sendEmbeddings } from "./embeddings.js";
+import { answerScripted, jsonModel } from "./scripted-fault.js";
 import { sendModels } from "./models.js";
 import { sendModeration } from "./moderations.js";
 import { sendError } from "./openai-error.js";
@@ -112,7 +113,7 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
     body = withDeployment(body, azure.deployment);
   }
   if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body, entry);
-  if (method === "POST" && path === "/v1/embeddings") return sendEmbeddings(res, body);
+  if (method === "POST" && path === "/v1/embeddings") return answerScripted(ctx, req, res, jsonModel(body), () => sendEmbeddings(res, body));
   if (method === "POST" && path === "/v1/audio/transcriptions") return sendTranscription(res, ctx.defaults, req.headers, body);
   if (method === "POST" && path === "/v1/audio/speech") return sendSpeech(res, ctx.defaults, req.headers, body);
   if (method === "POST" && path === "/v1/moderations") return sendModeration(ctx.defaults, req, res, body);

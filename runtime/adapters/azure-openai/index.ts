@@ -62,6 +62,6 @@ export const azureOpenAIAdapter: ChatAdapter = {
   relay: {
     endpoints: ["embeddings", "audio/transcriptions", "audio/speech"],
     path: (target: LinkedTarget, endpoint: RelayEndpoint) => azurePath(target, endpoint),
-    addAuth: (target, headers) => addKeyHeader(target.upstream, headers),
+    addAuth: (target, headers, key) => addKeyHeader(target.upstream, headers, key),
   },
 };

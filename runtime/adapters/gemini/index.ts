@@ -34,7 +34,7 @@ export const geminiAdapter: ChatAdapter = {
   relay: {
     endpoints: ["embeddings"],
     path: (target) => geminiEmbedPath(target, true),
-    addAuth: (target, headers) => addKeyHeader(target.upstream, headers),
+    addAuth: (target, headers, key) => addKeyHeader(target.upstream, headers, key),
     translate: translateGeminiEmbeddings,
   },
 };

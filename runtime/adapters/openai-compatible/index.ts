@@ -45,6 +45,6 @@ export const openAICompatibleAdapter: ChatAdapter = {
   relay: {
     endpoints: ["embeddings", "audio/transcriptions", "audio/speech"],
     path: (target: LinkedTarget, endpoint: RelayEndpoint) => `${target.upstream.basePath}/${endpoint}`,
-    addAuth: (target, headers) => addKeyHeader(target.upstream, headers),
+    addAuth: (target, headers, key) => addKeyHeader(target.upstream, headers, key),
   },
 };
