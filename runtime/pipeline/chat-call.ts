@@ -1,27 +1,19 @@
 /**
- * One chat completion through the gateway: the chat driver of the attempt loop
- * (attempt-loop.ts, which walks the attempt order, retries and falls back). Each attempt
- * goes through the target's adapter (runtime/adapters/): it builds the upstream request
- * (possibly async, e.g. signed; or refused when the provider cannot serve it), decodes
- * the answer into the canonical OpenAI shape with normalized usage, and classifies
- * failures.
+ * One chat completion: the chat driver of the attempt loop (attempt-loop.ts walks the
+ * order, retries and falls back). Each attempt goes through the target's adapter, which
+ * builds the upstream request (or refuses it), decodes the answer into the canonical
+ * OpenAI shape with normalized usage, and classifies failures.
  *
  * The commit point is the first byte written to the client (stream-relay.ts). Before
- * it, a failure goes back to the loop, which decides. After it (streams only), a
- * failure ends the stream with a `data: {"error":…}` event and no `[DONE]`, so clients
- * see an error, never a clean end. Non-streamed answers are buffered whole, so they
- * never commit half-way.
+ * it, a failure goes back to the loop. After it (streams only), a failure ends the
+ * stream with a `data: {"error":…}` event and no `[DONE]`: clients see an error, never a
+ * clean end. Non-streamed answers are buffered whole. Response stages (output
+ * guardrails, cache recorders) see the canonical answer in order. With a first-token
+ * timeout or a hedge (hedge.ts), bytes before the first token are held back
+ * (first-token-gate.ts), so a late first token can still fall back.
  *
- * Response stages (output guardrails, cache recorders) see the canonical answer in
- * order; with none (the common case) the decoder's bytes go straight to the client.
- *
- * With a first-token timeout or a hedge (streams), bytes before the first token are held
- * back (first-token-gate.ts), so the request stays uncommitted until a token comes: a
- * late first token then falls back, and a hedge (hedge.ts) can race the first attempt.
- *
- * Hot path: a request whose model has no first-token timeout, hedge or stages, and
- * whose first attempt succeeds, allocates no planner, no gate, no hedge and (unless
- * streamed) no relay.
+ * Hot path: no first-token timeout, hedge or stages, and a first attempt that succeeds
+ * allocate no planner, gate, hedge and (unless streamed) no relay.
  */
 import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
@@ -30,8 +22,8 @@ import type { RequestRecord } from "../base/request-record.js";
 import { sendError } from "./respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptController, type AttemptOwner } from "../upstream/upstream-attempt.js";
-import { outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
-import { sendAnswer, sendBusy, sendProviderError } from "./chat-responses.js";
+import { classifyFailure, outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
+import { sendAnswer, sendLoopEnd } from "./chat-responses.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import { sendDegraded } from "./degraded-answer.js";
 import { firstTokenTimeoutError } from "../reliability/health-feedback.js";
@@ -151,17 +143,9 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     if (this.#done) return;
     this.#finish();
     const { exchange, requestId } = this.#in;
-    switch (end.kind) {
-      case "degraded":
-        this.#in.record.degraded = true;
-        return sendDegraded(exchange, this.#in.model.reliability!.degraded!, requestId, this.#in.requestedModel, this.streaming, this.#loop.attempts);
-      case "busy":
-        return sendBusy(exchange, requestId, end.upstream, end.queueTimeoutMs);
-      case "internal":
-        return sendError(exchange, requestId, gatewayError("internal", {}));
-      default:
-        return sendProviderError(exchange, requestId, end.error, this.#loop.attempts);
-    }
+    if (end.kind !== "degraded") return sendLoopEnd(exchange, requestId, end, this.#loop.attempts);
+    this.#in.record.degraded = true;
+    sendDegraded(exchange, this.#in.model.reliability!.degraded!, requestId, this.#in.requestedModel, this.streaming, this.#loop.attempts);
   }
 
   /** Implements {@link HedgeHost.startRival}. */
@@ -318,11 +302,11 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     if (this.#done) return;
     if (attempt !== this.#attempt) {
       const rival = this.#hedge?.rival;
-      if (rival?.attempt === attempt) this.#hedge!.onFailure(attempt, this.#classify(rival, attempt, failure));
+      if (rival?.attempt === attempt) this.#hedge!.onFailure(attempt, classifyFailure(rival.ctx.target, attempt, failure));
       return;
     }
     const current = this.#current!;
-    const error = this.#classify(current, attempt, failure);
+    const error = classifyFailure(current.ctx.target, attempt, failure);
     if (this.#committed) {
       this.#noteOutput();
       this.#in.record.attemptEnded(outcomeOf(error), error.class);
@@ -330,10 +314,6 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
       return this.#endStreamWithError(gatewayError("stream-connection-failed", {}));
     }
     this.#attemptFailed(error);
-  }
-
-  #classify(c: Contender, attempt: UpstreamAttempt, failure: AttemptFailure): ProviderError {
-    return failure.kind === "status" ? c.ctx.target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
   }
 
   /** The provider reported an error inside a 2xx stream. */

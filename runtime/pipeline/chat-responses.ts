@@ -9,6 +9,7 @@ import { sendError } from "./respond.js";
 import { gatewayError } from "../base/errors.js";
 import { clientErrorOf } from "./provider-failure.js";
 import type { CachedAnswer } from "../stages/features/request-features.js";
+import type { LoopEnd } from "./attempt-loop.js";
 
 const JSON_TYPE = "application/json";
 const JSON_TYPE_HEADER = Object.freeze(["content-type", JSON_TYPE] as const);
@@ -50,6 +51,13 @@ export function sendProviderError(ex: Exchange, requestId: string, error: Provid
   }
   const headers: HeaderList = [JSON_TYPE_HEADER, ["x-request-id", requestId]];
   ex.send(response.status, headers, response.body);
+}
+
+/** The answer when the attempt loop ended without one (every target failed, refused or was busy), but for the degraded answer, which each call serves its own way. */
+export function sendLoopEnd(ex: Exchange, requestId: string, end: Exclude<LoopEnd, { kind: "degraded" }>, attempts: number): void {
+  if (end.kind === "busy") return sendBusy(ex, requestId, end.upstream, end.queueTimeoutMs);
+  if (end.kind === "internal") return sendError(ex, requestId, gatewayError("internal", {}));
+  sendProviderError(ex, requestId, end.error, attempts);
 }
 
 /** 503 with `retry-after`: the upstream's concurrency limit refused the request and no other target could take it. */

@@ -9,6 +9,13 @@ import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { AttemptOutcome } from "../base/request-record.js";
 import { errorBody, gatewayError, type GatewayError } from "../base/errors.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import type { UpstreamAttempt } from "../upstream/upstream-attempt.js";
+import type { LinkedTarget } from "../plan/linked-plan.js";
+
+/** An attempt's failure as the target's adapter classifies it (an error status), or as the transport reported it. */
+export function classifyFailure(target: LinkedTarget, attempt: UpstreamAttempt, failure: AttemptFailure): ProviderError {
+  return failure.kind === "status" ? target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
+}
 
 /** A connect error, timeout or broken connection as a ProviderError. */
 export function transportError(failure: Exclude<AttemptFailure, { kind: "status" }>): ProviderError {

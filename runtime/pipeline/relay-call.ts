@@ -26,16 +26,14 @@ import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptOwner } from "../upstream/upstream-attempt.js";
-import { gatewayError } from "../base/errors.js";
 import type { RequestRecord } from "../base/request-record.js";
 import type { Usage } from "../base/usage.js";
 import type { HealthState } from "../reliability/linked-reliability.js";
 import { AttemptLoop, type AttemptDriver, type AttemptSpec, type LoopEnd } from "./attempt-loop.js";
 import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
-import { outcomeOf, transportError } from "./provider-failure.js";
-import { sendBusy, sendProviderError } from "./chat-responses.js";
+import { classifyFailure, outcomeOf } from "./provider-failure.js";
+import { sendLoopEnd, sendProviderError } from "./chat-responses.js";
 import { sendDegraded } from "./degraded-answer.js";
-import { sendError } from "./respond.js";
 
 export interface RelayCallInput {
   exchange: Exchange;
@@ -166,23 +164,17 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
     if (this.#done) return;
     this.#finish();
     const { exchange, requestId } = this.#in;
-    switch (end.kind) {
-      case "busy":
-        return sendBusy(exchange, requestId, end.upstream, end.queueTimeoutMs);
-      case "internal":
-        return sendError(exchange, requestId, gatewayError("internal", {}));
-      case "degraded": {
-        // A degraded *answer* is a chat completion; for other endpoints only a degraded error status is meaningful.
-        const degraded = this.#in.model.reliability!.degraded!;
-        this.#in.record.degraded = degraded.status !== 200;
-        if (degraded.status !== 200) return sendDegraded(exchange, degraded, requestId, this.#in.requestedModel ?? this.#in.model.name, false, this.#loop.attempts);
-        return sendProviderError(exchange, requestId, this.#loop.lastError ?? unsupported(this.#in.endpoint, this.#in.model), this.#loop.attempts);
-      }
-      default: {
-        const error = end.error.code === "unsupported_endpoint" && this.#refusal !== null ? this.#refusal : end.error;
-        return sendProviderError(exchange, requestId, error, this.#loop.attempts);
-      }
+    const attempts = this.#loop.attempts;
+    if (end.kind === "degraded") {
+      // A degraded *answer* is a chat completion; for other endpoints only a degraded error status is meaningful.
+      const degraded = this.#in.model.reliability!.degraded!;
+      this.#in.record.degraded = degraded.status !== 200;
+      if (degraded.status !== 200) return sendDegraded(exchange, degraded, requestId, this.#in.requestedModel ?? this.#in.model.name, false, attempts);
+      return sendProviderError(exchange, requestId, this.#loop.lastError ?? unsupported(this.#in.endpoint, this.#in.model), attempts);
     }
+    // A translation's refusal says more than "no such endpoint" when no target could take the request.
+    const refusal = end.kind === "error" && end.error.code === "unsupported_endpoint" ? this.#refusal : null;
+    sendLoopEnd(exchange, requestId, refusal === null ? end : { kind: "error", error: refusal }, attempts);
   }
 
   /** Implements {@link AttemptOwner.onStreamChunk}: binary answers are relayed as they arrive. */
@@ -246,18 +238,13 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
   /** Implements {@link RelayCallsOwner.onCallsFailed}. */
   onCallsFailed(calls: RelayCalls, failed: UpstreamAttempt, failure: AttemptFailure): void {
     if (calls !== this.#calls || this.#done) return;
-    this.#failed(this.#classify(failed, failure));
+    this.#failed(classifyFailure(this.#loop.target!, failed, failure));
   }
 
   /** Implements {@link AttemptOwner.onFailure}. */
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void {
     if (attempt !== this.#attempt || this.#done) return;
-    this.#failed(this.#classify(attempt, failure));
-  }
-
-  #classify(attempt: UpstreamAttempt, failure: AttemptFailure): ProviderError {
-    const target = this.#loop.target!;
-    return failure.kind === "status" ? target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
+    this.#failed(classifyFailure(this.#loop.target!, attempt, failure));
   }
 
   #failed(error: ProviderError): void {
