@@ -1,8 +1,15 @@
 /** Small Markdown helpers shared by the documentation generators and the link checker. */
 
-/** Text made safe for one cell of a Markdown table: pipes escaped, line breaks flattened. */
+/**
+ * Text made safe for one cell of a Markdown table: pipes escaped, line breaks flattened,
+ * and `<` outside inline code written as `&lt;` (else `<file>` would be taken for HTML).
+ */
 export function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+  const flat = text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+  return flat
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, "&lt;")))
+    .join("");
 }
 
 /** A Markdown table from a header row and body rows (cells already escaped with `cell`). */
