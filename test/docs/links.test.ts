@@ -6,17 +6,17 @@
  * the test command `.ci/run` runs.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnosticCodes } from "../../compiler/diagnostics/codes.js";
 import { REPO_ROOT } from "../support/shared-path.js";
 import { citedMarkdownFiles, isExternal, markdownAnchors, markdownLinks, quotedRepoPaths } from "./markdown-links.js";
 
-/** Files git knows of (tracked, or new and not ignored). */
+/** Files git knows of (tracked, or new and not ignored), deleted ones and directories left out. */
 const FILES: readonly string[] = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: REPO_ROOT, encoding: "utf8" })
   .split("\n")
-  .filter((f) => f.length > 0 && existsSync(resolve(REPO_ROOT, f)));
+  .filter((f) => f.length > 0 && statSync(resolve(REPO_ROOT, f), { throwIfNoEntry: false })?.isFile() === true);
 const FILE_SET = new Set(FILES);
 const DIRS = new Set(
   FILES.flatMap((f) =>
