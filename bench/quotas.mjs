@@ -180,7 +180,7 @@ export async function measureQuotas() {
       oneLetter1MB: "a".repeat(1 << 20),
       cjk200k: Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join(""),
       base64_1MB: randomBytes(786_432).toString("base64"),
-      prose100KB: README.repeat(4).slice(0, 100_000),
+      prose100KB: README.repeat(Math.ceil(100_000 / README.length)).slice(0, 100_000),
     };
     for (const [name, text] of Object.entries(cases)) {
       estimateTextTokens(text);

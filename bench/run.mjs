@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * `npm run bench`: Tollgate against a bare uWS+undici pass-through and against no proxy at all
- * (the load generator straight at the mock), on pinned cores, medians of N runs, as
- * /work/shared/PERFORMANCE.md prescribes. Prints a Markdown report on stdout; progress on stderr.
- * See bench/README.md for what each figure means.
+ * (the load generator straight at the mock), on pinned cores, medians of N runs (the method
+ * is in bench/README.md, with what each figure means). Prints a Markdown report on stdout;
+ * progress on stderr.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, release, tmpdir } from "node:os";

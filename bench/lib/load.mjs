@@ -45,7 +45,7 @@ export async function runLoad(spec) {
 
 /** @param {LoadSpec} spec @returns {Promise<LoadResult>} */
 async function runWrk(spec) {
-  // wrk needs at least one connection per thread; two threads as in PERFORMANCE.md.
+  // wrk needs at least one connection per thread; two threads, as bench/README.md's method says.
   const threads = Math.min(2, spec.connections);
   const args = [`-t${threads}`, `-c${spec.connections}`, `-d${spec.seconds}s`, "--latency", "-s", LUA, spec.url];
   const child = startPinned("wrk", {

@@ -1,6 +1,7 @@
 /**
  * A cheap, bounded prompt-token estimate for `maxPromptTokens`: no tokenizer (BPE is
- * quadratic on adversarial input, see REFERENCE.md §0.3), one pass over the text that
+ * quadratic on adversarial input, see docs/quotas-and-budgets.md#prompt-tokens-without-a-tokenizer-on-the-event-loop),
+ * one pass over the text that
  * stops as soon as the limit is exceeded. ASCII counts a quarter token per character
  * (English averages ~4 characters per token), anything else a whole token per UTF-16
  * unit (CJK is ~1 token per character), plus 4 tokens of framing per message. It leans

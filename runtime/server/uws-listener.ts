@@ -9,7 +9,7 @@
  * - `write` returning false means backpressure: uWS keeps the bytes, and `onWritable`
  *   says when to produce more.
  *
- * Known limits of the uWS v20.30 build that loads on Node 20 (measured, see README):
+ * Known limits of the uWS v20.30 build that loads on Node 20 (measured, see docs/architecture.md#listeners-and-their-limits):
  * a header block over 4 KiB that arrives split across TCP segments closes the
  * connection without a response, and requests with more than ~47 headers get no
  * response until uWS's 10 s idle timeout. Use `--server node` where clients may send

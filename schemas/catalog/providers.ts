@@ -20,7 +20,7 @@ export interface ProviderKind {
   readonly quirks: PlanOpenAIQuirks | null;
   /** Whether calls normally need an API key (a warning when none is configured). */
   readonly needsKey: boolean;
-  /** One line for the README and `explain`. */
+  /** One line for docs/reference/providers.md. */
   readonly summary: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Malformed and hostile input, against both listeners: each gets a 4xx in the OpenAI
- * error shape (or, for the uWS header limits documented in README, a closed
+ * error shape (or, for the uWS header limits in docs/architecture.md, a closed
  * connection), and the process keeps serving afterwards.
  */
 import { Readable } from "node:stream";

@@ -1,7 +1,7 @@
 /**
  * Validators for the official OpenAI OpenAPI spec (../shared/conformance), with the
  * documented lenient overlay: real OpenAI traffic is looser than the spec in two
- * places (REFERENCE.md §A.2), and we accept exactly those and nothing else:
+ * places (docs/providers.md#openai-chat-completions), and we accept exactly those and nothing else:
  *   1. `system_fingerprint` may be null (real responses and chunks send null);
  *   2. `choices[].logprobs` may be absent in a non-streamed `chat.completion`.
  * The spec is OpenAPI 3.1 with 3.0 leftovers (`nullable`, `$recursiveRef`), so it is

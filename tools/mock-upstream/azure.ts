@@ -1,5 +1,5 @@
 /**
- * Azure OpenAI's URL shapes (REFERENCE.md §A.1.5), mapped onto the mock's OpenAI
+ * Azure OpenAI's URL shapes (docs/providers.md#azure-openai-urls), mapped onto the mock's OpenAI
  * endpoints: the bodies and streams are OpenAI's, only the address and auth differ.
  *
  * - `/openai/deployments/{deployment}/{operation}?api-version=…` (dated API): the

@@ -5,7 +5,8 @@
  * next to the gateway's: nothing here calls JSON.stringify per request. A stream body is
  * `PIECES.join(head)`, where `head` (id, created, model) is the only per-request part of a
  * chunk and the pieces (everything after it) are cached per (tokens, finish, usage) shape.
- * Field order follows recorded OpenAI traffic (REFERENCE.md §A.1.1).
+ * Field order follows recorded OpenAI traffic (the cassettes test/conformance/cassettes.conformance.test.ts
+ * replays; the format: docs/providers.md#openai-chat-completions).
  */
 import { completionText, WORDS } from "./content.js";
 

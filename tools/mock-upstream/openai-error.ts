@@ -1,7 +1,7 @@
 /** Errors in the OpenAI shape `{"error":{"message","type","param","code"}}`, the only shape the mock emits. */
 import type { ServerResponse } from "node:http";
 
-/** The `type`/`code` pair OpenAI sends for a status (REFERENCE.md §A.1.1). */
+/** The `type`/`code` pair OpenAI sends for a status (https://platform.openai.com/docs/guides/error-codes). */
 function classify(status: number): { type: string; code: string | null } {
   switch (status) {
     case 400:

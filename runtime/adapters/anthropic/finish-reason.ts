@@ -1,4 +1,4 @@
-/** Anthropic `stop_reason` → OpenAI `finish_reason` (REFERENCE.md §A.1.2; after Envoy AI Gateway). */
+/** Anthropic `stop_reason` → OpenAI `finish_reason` (docs/providers.md#anthropic-messages; after Envoy AI Gateway). */
 import type { FinishReason } from "../../canonical/chat-stream.js";
 
 export function finishReasonOf(stopReason: unknown): FinishReason {

@@ -1,5 +1,5 @@
 /**
- * Anthropic SSE events → canonical chunks (REFERENCE.md §A.1.2):
+ * Anthropic SSE events → canonical chunks (docs/providers.md#anthropic-messages):
  * `message_start` (id, model, input usage) → the role chunk; `content_block_start`
  * (tool_use: id, name) → the first tool-call fragment; `content_block_delta`
  * (text_delta / input_json_delta / thinking_delta) → content / arguments / reasoning;

@@ -1,5 +1,5 @@
 /**
- * Azure OpenAI: the OpenAI protocol at Azure's URLs (REFERENCE.md §A.1.5). Bodies,
+ * Azure OpenAI: the OpenAI protocol at Azure's URLs (docs/providers.md#azure-openai-urls). Bodies,
  * streams and errors are OpenAI's (plus Azure's `content_filter_results`, passed
  * through), so only the request's address and auth differ:
  *

@@ -1,4 +1,4 @@
-/** Bedrock `stopReason` → OpenAI `finish_reason` (REFERENCE.md §A.1.3). */
+/** Bedrock `stopReason` → OpenAI `finish_reason` (docs/providers.md#aws-bedrock-converse). */
 import type { FinishReason } from "../../canonical/chat-stream.js";
 
 export function finishReasonOf(stopReason: unknown): FinishReason {

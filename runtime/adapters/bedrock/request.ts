@@ -1,5 +1,5 @@
 /**
- * Canonical (OpenAI) request → Bedrock Converse / ConverseStream request (REFERENCE.md §A.1.3).
+ * Canonical (OpenAI) request → Bedrock Converse / ConverseStream request (docs/providers.md#aws-bedrock-converse).
  *
  * - `system`/`developer` → top-level `system: [{text}]`.
  * - Assistant `tool_calls` → `toolUse` blocks; `tool` messages → `toolResult` blocks in a

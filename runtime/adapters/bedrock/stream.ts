@@ -1,5 +1,5 @@
 /**
- * ConverseStream event-stream frames → canonical chunks (REFERENCE.md §A.1.3):
+ * ConverseStream event-stream frames → canonical chunks (docs/providers.md#aws-bedrock-converse):
  * `messageStart` → the role chunk; `contentBlockStart` (toolUse id, name) → the first
  * tool-call fragment; `contentBlockDelta` (text / toolUse.input / reasoningContent) →
  * content / arguments / reasoning; `messageStop` (stopReason) → the finish chunk;

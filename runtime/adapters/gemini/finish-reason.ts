@@ -1,4 +1,4 @@
-/** Gemini `finishReason` → OpenAI `finish_reason`, inside the OpenAI enum (REFERENCE.md §A.1.4). */
+/** Gemini `finishReason` → OpenAI `finish_reason`, inside the OpenAI enum (docs/providers.md#google-gemini-and-vertex-ai-generatecontent). */
 import type { FinishReason } from "../../canonical/chat-stream.js";
 
 const FILTERED = new Set(["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"]);

@@ -1,5 +1,5 @@
 /**
- * Canonical (OpenAI) request → Gemini `generateContent` request (REFERENCE.md §A.1.4);
+ * Canonical (OpenAI) request → Gemini `generateContent` request (docs/providers.md#google-gemini-and-vertex-ai-generatecontent);
  * the same body serves Vertex AI.
  *
  * - `system`/`developer` → `systemInstruction`; `assistant` → role `model`.

@@ -1,9 +1,10 @@
 /**
  * OpenAI-shaped error bodies (`{"error":{"message","type","param","code"}}`) → an
  * ErrorClass. The status decides first; the provider's code or message refines a 400
- * (context window, content filter) or a 429 (quota). Recorded examples: REFERENCE.md
- * §A.1.1 and the cassettes in shared/conformance/openai-cassettes; Azure content
- * filtering: §A.1.5 (`code: content_filter`, inner `ResponsibleAIPolicyViolation`).
+ * (context window, content filter) or a 429 (quota). The mapping: docs/providers.md#openai-chat-completions;
+ * recorded OpenAI error bodies are replayed by test/conformance/cassettes.conformance.test.ts;
+ * Azure content filtering (`code: content_filter`, inner `ResponsibleAIPolicyViolation`):
+ * docs/providers.md#azure-openai-urls.
  *
  * Messages of auth failures are never passed on (OpenAI's echoes a masked key).
  */
