@@ -13,7 +13,7 @@
  */
 import { estimateTextTokens } from "./estimate-tokens.js";
 import { emptyUsage, type Usage } from "../base/usage.js";
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "./provider-error.js";
 import { badRequest } from "./provider-error.js";
 
 /** An OpenAI embeddings request, read for translation. */

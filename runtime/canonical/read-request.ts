@@ -4,8 +4,8 @@
  * field the provider cannot take, so a request is refused with a clear 400 rather than
  * silently changed.
  */
-import type { ProviderError } from "../adapters/adapter.js";
-import { badRequest, isRecord } from "./provider-error.js";
+import type { ProviderError } from "./provider-error.js";
+import { badRequest, isProviderError, isRecord } from "./provider-error.js";
 
 export type Body = Readonly<Record<string, unknown>>;
 
@@ -14,10 +14,6 @@ export type ImageSource = { kind: "base64"; mediaType: string; data: string } | 
 
 /** One part of a user/assistant/tool message after reading. */
 export type Part = { type: "text"; text: string } | { type: "image"; source: ImageSource };
-
-export function isError(v: unknown): v is ProviderError {
-  return isRecord(v) && typeof v["class"] === "string" && typeof v["status"] === "number" && "retryAfterMs" in v;
-}
 
 const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+);base64,(.*)$/s;
 
@@ -45,7 +41,7 @@ export function contentParts(content: unknown, where: string): Part[] | Provider
 /** The text of a content value: string, or its text parts joined (other parts refused). */
 export function contentText(content: unknown, where: string): string | ProviderError {
   const parts = contentParts(content, where);
-  if (isError(parts)) return parts;
+  if (isProviderError(parts)) return parts;
   let text = "";
   for (const p of parts) {
     if (p.type !== "text") return badRequest(`\`${where}\`: only text is supported here`);

@@ -27,7 +27,8 @@
  * whose first attempt succeeds, allocates no planner, no gate and (unless streamed) no
  * relay.
  */
-import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
+import type { ChatRequestContext, UpstreamRequest } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { GatewayError } from "../base/errors.js";
 import { sendError } from "./respond.js";

@@ -5,7 +5,7 @@
  * drops it from the race. Committing ends any race: after the first byte to the client
  * the answer cannot change hands.
  */
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { AttemptRecord, RequestRecord } from "../base/request-record.js";
 import { endRecord, makeLast, type Contender } from "./contender.js";
 

@@ -12,9 +12,10 @@
  * request (e.g. token arrays to a text-only provider) is skipped like one without the
  * endpoint; when no target is left, the refusal is the answer.
  */
-import type { ProviderError, RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
+import type { RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import { jsonCallHeaders } from "../adapters/relay-headers.js";
-import { isError } from "../canonical/read-request.js";
+import { isProviderError } from "../canonical/provider-error.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
 import { sendError } from "./respond.js";
@@ -114,7 +115,7 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
       if (relay.translate === undefined) break;
       if (input.json === undefined) continue;
       const translated = relay.translate({ target, endpoint: input.endpoint, body: input.json, requestedModel: input.requestedModel ?? input.model.name });
-      if (!isError(translated)) {
+      if (!isProviderError(translated)) {
         translation = translated;
         break;
       }
@@ -203,7 +204,7 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner {
   onCallsDone(calls: RelayCalls, bodies: readonly Buffer[]): void {
     if (calls !== this.#calls || this.#done) return;
     const answer = this.#translation!.answer(bodies);
-    if (isError(answer)) return this.#failed(answer);
+    if (isProviderError(answer)) return this.#failed(answer);
     const record = this.#in.record;
     record.attemptEnded("success");
     record.usage = answer.usage;

@@ -9,11 +9,10 @@
  * - JSON mode: `json_schema` maps to `output_config.format`; plain `json_object` has no
  *   Anthropic equivalent and is refused.
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   contentParts,
   contentText,
-  isError,
   maxTokensOf,
   messagesOf,
   numberOf,
@@ -27,7 +26,7 @@ import {
   type Part,
   type ToolChoice,
 } from "../../canonical/read-request.js";
-import { badRequest } from "../../canonical/provider-error.js";
+import { badRequest, isProviderError } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -64,21 +63,21 @@ export function anthropicMessages(body: Body): { system: Block[]; turns: Turn[] 
       case "system":
       case "developer": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         if (text !== "") system.push({ type: "text", text });
         break;
       }
       case "user": {
         const parts = contentParts(m["content"], where);
-        if (isError(parts)) return parts;
+        if (isProviderError(parts)) return parts;
         push(turns, "user", parts.map(blockOf));
         break;
       }
       case "assistant": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
-        if (isError(calls)) return calls;
+        if (isProviderError(calls)) return calls;
         const blocks: Block[] = text === "" ? [] : [{ type: "text", text }];
         for (const c of calls) blocks.push({ type: "tool_use", id: c.id, name: c.name, input: c.input });
         push(turns, "assistant", blocks);
@@ -86,7 +85,7 @@ export function anthropicMessages(body: Body): { system: Block[]; turns: Turn[] 
       }
       case "tool": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         const id = m["tool_call_id"];
         if (typeof id !== "string") return badRequest(`\`${where}.tool_call_id\` is required`, null);
         push(turns, "user", [{ type: "tool_result", tool_use_id: id, content: text }]);
@@ -105,7 +104,7 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   const refused = refuseOpenAIOnly(body, "Anthropic");
   if (refused !== null) return refused;
   const converted = anthropicMessages(body);
-  if (isError(converted)) return converted;
+  if (isProviderError(converted)) return converted;
 
   const out: Record<string, unknown> = { model, messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
@@ -121,14 +120,14 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   if (stream) out["stream"] = true;
 
   const tools = toolsOf(body);
-  if (isError(tools)) return tools;
+  if (isProviderError(tools)) return tools;
   if (tools.length > 0) {
     out["tools"] = tools.map((t) =>
       t.description === undefined ? { name: t.name, input_schema: t.parameters } : { name: t.name, description: t.description, input_schema: t.parameters },
     );
   }
   const choice = toolChoiceOf(body);
-  if (isError(choice)) return choice;
+  if (isProviderError(choice)) return choice;
   const noParallel = body["parallel_tool_calls"] === false;
   if (choice !== undefined || (noParallel && tools.length > 0)) {
     const tc: Record<string, unknown> = anthropicToolChoice(choice);
@@ -137,7 +136,7 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   }
 
   const format = responseFormatOf(body);
-  if (isError(format)) return format;
+  if (isProviderError(format)) return format;
   if (format.kind === "json_object") {
     return badRequest('Anthropic has no schema-less JSON mode: use `response_format: {type: "json_schema", json_schema: {schema}}`');
   }

@@ -9,7 +9,8 @@ import { compileYaml } from "../../../test/support/compile.js";
 import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedPlan, LinkedTarget } from "../../plan/linked-plan.js";
 import { estimateTextTokens } from "../../canonical/estimate-tokens.js";
-import type { ProviderError, RelayAnswer, RelayTranslation } from "../adapter.js";
+import type { RelayAnswer, RelayTranslation } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { answerOf, okTranslation } from "../../../test/support/relay-translation.js";
 import { bedrockAdapter } from "./index.js";
 

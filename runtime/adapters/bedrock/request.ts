@@ -7,11 +7,10 @@
  * - Images only as data URLs (Converse takes bytes, not URLs).
  * - No JSON mode in Converse: `response_format` json_* is refused with a 400.
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   contentParts,
   contentText,
-  isError,
   maxTokensOf,
   messagesOf,
   numberOf,
@@ -24,7 +23,7 @@ import {
   type Body,
   type Part,
 } from "../../canonical/read-request.js";
-import { badRequest } from "../../canonical/provider-error.js";
+import { badRequest, isProviderError } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -61,17 +60,17 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
       case "system":
       case "developer": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         if (text !== "") system.push({ text });
         break;
       }
       case "user": {
         const parts = contentParts(m["content"], where);
-        if (isError(parts)) return parts;
+        if (isProviderError(parts)) return parts;
         const blocks: Block[] = [];
         for (const p of parts) {
           const b = blockOf(p, where);
-          if (isError(b)) return b;
+          if (isProviderError(b)) return b;
           blocks.push(b);
         }
         push(turns, "user", blocks);
@@ -79,9 +78,9 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
       }
       case "assistant": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
-        if (isError(calls)) return calls;
+        if (isProviderError(calls)) return calls;
         const blocks: Block[] = text === "" ? [] : [{ text }];
         for (const c of calls) blocks.push({ toolUse: { toolUseId: c.id, name: c.name, input: c.input } });
         if (calls.length > 0) usesTools = true;
@@ -90,7 +89,7 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
       }
       case "tool": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         const id = m["tool_call_id"];
         if (typeof id !== "string") return badRequest(`\`${where}.tool_call_id\` is required`, null);
         usesTools = true;
@@ -110,13 +109,13 @@ export function converseRequestBody(body: Body, defaultMaxTokens: number | null 
   const refused = refuseOpenAIOnly(body, "Bedrock");
   if (refused !== null) return refused;
   const format = responseFormatOf(body);
-  if (isError(format)) return format;
+  if (isProviderError(format)) return format;
   if (format.kind !== "text")
     return badRequest("Bedrock Converse has no JSON mode: `response_format` json_object/json_schema is not supported (use a tool with the schema instead)");
   const effort = body["reasoning_effort"];
   if (typeof effort === "string" && effort !== "none") return badRequest("`reasoning_effort` is not supported by the Bedrock adapter");
   const converted = converseMessages(body);
-  if (isError(converted)) return converted;
+  if (isProviderError(converted)) return converted;
 
   const out: Record<string, unknown> = { messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
@@ -132,9 +131,9 @@ export function converseRequestBody(body: Body, defaultMaxTokens: number | null 
   if (Object.keys(inference).length > 0) out["inferenceConfig"] = inference;
 
   const tools = toolsOf(body);
-  if (isError(tools)) return tools;
+  if (isProviderError(tools)) return tools;
   const choice = toolChoiceOf(body);
-  if (isError(choice)) return choice;
+  if (isProviderError(choice)) return choice;
   // Converse has no "none": the tools are left out, unless the history holds tool calls
   // (then Converse requires toolConfig, and the model is left to choose).
   const dropTools = choice?.kind === "none" && !converted.usesTools;

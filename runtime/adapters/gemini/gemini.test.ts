@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";
 import { decodeGeminiResponse } from "./response.js";
@@ -7,7 +7,7 @@ import { GeminiStreamDecoder } from "./stream.js";
 
 function build(body: Record<string, unknown>): Record<string, unknown> {
   const out = geminiRequestBody(body, "gemini");
-  if (isError(out)) throw new Error(out.message);
+  if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
 
@@ -69,7 +69,7 @@ describe("gemini request", () => {
       },
       "gemini",
     );
-    expect(isError(out) && out.class === "bad_request").toBe(true);
+    expect(isProviderError(out) && out.class === "bad_request").toBe(true);
   });
 });
 
@@ -90,7 +90,7 @@ describe("gemini response", () => {
       "req",
       "gemini",
     );
-    if (isError(out)) throw new Error(out.message);
+    if (isProviderError(out)) throw new Error(out.message);
     expect(out.usage).toEqual({ inputTokens: 20, outputTokens: 8, cachedInputTokens: 10, cacheCreationTokens: 0, reasoningTokens: 3, source: "upstream" });
     const json = JSON.parse(out.body.toString());
     expect(json.choices[0]).toMatchObject({
@@ -101,9 +101,9 @@ describe("gemini response", () => {
 
   it("turns a blocked prompt into content_filtered and SAFETY into content_filter", () => {
     const blocked = decodeGeminiResponse(Buffer.from(JSON.stringify({ promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 3 } })), "m", "r", "gemini");
-    expect(isError(blocked) && blocked.class === "content_filtered" && blocked.code === "content_filter").toBe(true);
+    expect(isProviderError(blocked) && blocked.class === "content_filtered" && blocked.code === "content_filter").toBe(true);
     const safety = decodeGeminiResponse(Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [] }, finishReason: "SAFETY" }] })), "m", "r", "gemini");
-    if (isError(safety)) throw new Error(safety.message);
+    if (isProviderError(safety)) throw new Error(safety.message);
     expect(JSON.parse(safety.body.toString()).choices[0].finish_reason).toBe("content_filter");
   });
 });

@@ -8,11 +8,10 @@
  * - JSON mode: `json_object` → `responseMimeType: application/json`; `json_schema` adds
  *   `responseJsonSchema`. `reasoning_effort` → `thinkingConfig.thinkingBudget`.
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   contentParts,
   contentText,
-  isError,
   maxTokensOf,
   messagesOf,
   numberOf,
@@ -25,7 +24,7 @@ import {
   type Body,
   type Part,
 } from "../../canonical/read-request.js";
-import { badRequest, isRecord } from "../../canonical/provider-error.js";
+import { badRequest, isRecord, isProviderError } from "../../canonical/provider-error.js";
 
 type GPart = Record<string, unknown>;
 interface Content {
@@ -74,21 +73,21 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
       case "system":
       case "developer": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         if (text !== "") system.push({ text });
         break;
       }
       case "user": {
         const parts = contentParts(m["content"], where);
-        if (isError(parts)) return parts;
+        if (isProviderError(parts)) return parts;
         push(contents, "user", parts.map(partOf));
         break;
       }
       case "assistant": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
-        if (isError(calls)) return calls;
+        if (isProviderError(calls)) return calls;
         const parts: GPart[] = text === "" ? [] : [{ text }];
         for (const c of calls) {
           callNames.set(c.id, c.name);
@@ -99,7 +98,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
       }
       case "tool": {
         const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        if (isProviderError(text)) return text;
         const id = m["tool_call_id"];
         const name = typeof id === "string" ? callNames.get(id) : undefined;
         if (name === undefined)
@@ -132,7 +131,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   const stop = stopOf(body);
   if (stop !== undefined && stop.length > 0) config["stopSequences"] = stop;
   const format = responseFormatOf(body);
-  if (isError(format)) return format;
+  if (isProviderError(format)) return format;
   if (format.kind !== "text") config["responseMimeType"] = "application/json";
   if (format.kind === "json_schema") config["responseJsonSchema"] = format.schema;
   const effort = body["reasoning_effort"];
@@ -144,7 +143,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   if (Object.keys(config).length > 0) out["generationConfig"] = config;
 
   const tools = toolsOf(body);
-  if (isError(tools)) return tools;
+  if (isProviderError(tools)) return tools;
   if (tools.length > 0) {
     out["tools"] = [
       {
@@ -153,7 +152,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
     ];
   }
   const choice = toolChoiceOf(body);
-  if (isError(choice)) return choice;
+  if (isProviderError(choice)) return choice;
   if (choice !== undefined && tools.length > 0) {
     const fc: Record<string, unknown> =
       choice.kind === "function" ? { mode: "ANY", allowedFunctionNames: [choice.name] } : { mode: choice.kind === "required" ? "ANY" : choice.kind === "none" ? "NONE" : "AUTO" };

@@ -11,7 +11,8 @@
  * Never mutates the canonical body: a retry on another target starts from it again.
  */
 import type { PlanOpenAIQuirks } from "../../../schemas/plan/protocols.js";
-import type { ChatRequestContext, ProviderError } from "../adapter.js";
+import type { ChatRequestContext } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 
 /** Per-quirks lookups, derived once per plan object (the quirks are frozen plan data). */
 interface QuirkTable {
