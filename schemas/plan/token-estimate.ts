@@ -1,0 +1,314 @@
+/**
+ * The one token-estimate rule, shared by the runtime (route `promptTokens`, guardrail
+ * `maxPromptTokens`, quota reservations, conversation memory) and the compiler's
+ * offline mirror (`tollgate explain`, `simulate`, policy tests), so a prompt measures
+ * the same everywhere. Zod-free and import-free: the runtime loads it by value.
+ *
+ * Why a rule and not a tokenizer: BPE (js-tiktoken) is quadratic on long unsplit runs
+ * (1 MB of one letter takes minutes), so it never runs on the event loop; the exact
+ * count runs off-thread where a quota asks for it (runtime/canonical/exact-count.ts).
+ *
+ * The rule follows how cl100k/o200k split text before BPE (their pre-tokenizer
+ * pattern), then prices each piece from measured averages:
+ * - a word (a run of letters) with the one space or punctuation mark before it is
+ *   one piece: ~1 token up to 6 Latin letters and a fifth more per letter beyond; a
+ *   case change inside it (camelCase, random text) starts a new piece; letters of
+ *   other alphabets cost more per letter (Cyrillic ~1/3, Greek, Hebrew and Arabic
+ *   ~3/5, accented Latin ~1/3 on top of the letter);
+ * - digits go in groups of three, and a space before a number is a token of its own;
+ * - a run of two or more punctuation marks is a piece (about two marks a token), with
+ *   the newlines after it;
+ * - a run of newlines is one token, as is the extra indentation before a piece;
+ * - Han, kana, hangul, Indic and South-East Asian scripts: about one token a
+ *   character (their combining marks included), emoji two.
+ *
+ * One pass over UTF-16 code units, a table lookup and a few integer operations each,
+ * no allocation; texts above 64 Ki characters are estimated from evenly spaced
+ * samples, so the cost is bounded whatever the size. `cap` stops the count early:
+ * callers that only compare against a threshold get some value above `cap` as soon
+ * as the estimate exceeds it, and the exact estimate otherwise, so every caller
+ * agrees below its cap. Accuracy against exact counts is measured by
+ * test/quotas/estimate-tokens.test.ts.
+ */
+
+/** Tokens OpenAI's chat format adds per message. */
+export const PER_MESSAGE_TOKENS = 4;
+/** Tokens of the reply's priming, added once per chat prompt. */
+export const REPLY_PRIMING_TOKENS = 3;
+/** A non-text content part (image, audio, file) whose size cannot be known cheaply. */
+export const PER_MEDIA_PART_TOKENS = 85;
+
+// Costs are in sixtieths of a token, so every rate below is an integer.
+const UNIT = 60;
+
+/** Character classes, one per code unit (built once, on first use). */
+const enum C {
+  Punct,
+  Space,
+  Newline,
+  Digit,
+  // Letters, Lower to Mark (kept contiguous: the loop tests a range).
+  Lower,
+  Upper,
+  /** Accented Latin: a letter of the word, plus a surcharge. */
+  LatinExt,
+  Cyrillic,
+  /** Greek, Armenian, Arabic, Syriac, Thaana, Georgian: pricier letters. */
+  Alphabet,
+  /** Hebrew letters: pricier still (short, unvocalized words split into byte-level tokens). */
+  Hebrew,
+  /** A combining mark of an alphabetic script: part of the word, priced like a letter. */
+  Mark,
+  /** Han, kana, hangul: about a token per character. */
+  Wide,
+  /** Indic scripts (their vowel signs included): more than a token per character. */
+  Indic,
+  /** Thai, Lao, Tibetan, Myanmar, Khmer: about a token per character. */
+  SouthEastAsian,
+  HighSurrogate,
+  LowSurrogate,
+}
+
+let classes: Uint8Array | null = null;
+
+function classTable(): Uint8Array {
+  if (classes !== null) return classes;
+  const t = new Uint8Array(65536); // C.Punct by default: symbols, punctuation, everything unknown
+  const range = (from: number, to: number, c: C): void => {
+    t.fill(c, from, to + 1);
+  };
+  range(0x61, 0x7a, C.Lower);
+  range(0x41, 0x5a, C.Upper);
+  range(0x30, 0x39, C.Digit);
+  t[0x20] = C.Space;
+  t[0x09] = C.Space;
+  t[0xa0] = C.Space;
+  t[0x0a] = C.Newline;
+  t[0x0d] = C.Newline;
+  range(0xc0, 0x24f, C.LatinExt);
+  t[0xd7] = C.Punct; // ×
+  t[0xf7] = C.Punct; // ÷
+  range(0x1e00, 0x1eff, C.LatinExt); // Latin Extended Additional (Vietnamese)
+  range(0x300, 0x36f, C.Mark);
+  range(0x370, 0x3ff, C.Alphabet); // Greek
+  range(0x400, 0x52f, C.Cyrillic);
+  range(0x530, 0x8ff, C.Alphabet); // Armenian, Arabic, Syriac, Thaana, …
+  range(0x590, 0x5ff, C.Hebrew);
+  range(0x900, 0xdff, C.Indic);
+  range(0xe00, 0x109f, C.SouthEastAsian); // Thai, Lao, Tibetan, Myanmar
+  range(0x10a0, 0x10ff, C.Alphabet); // Georgian
+  range(0x1100, 0x11ff, C.Wide); // Hangul jamo
+  range(0x1780, 0x17ff, C.SouthEastAsian); // Khmer
+  range(0x1f00, 0x1fff, C.Alphabet); // Greek extended
+  range(0x2e80, 0xa4cf, C.Wide); // CJK radicals, punctuation, kana, Han, Yi
+  range(0xa960, 0xa97f, C.Wide);
+  range(0xac00, 0xd7ff, C.Wide); // Hangul syllables
+  range(0xd800, 0xdbff, C.HighSurrogate);
+  range(0xdc00, 0xdfff, C.LowSurrogate);
+  range(0xf900, 0xfaff, C.Wide); // CJK compatibility
+  range(0xff01, 0xffef, C.Wide); // full-width forms
+  classes = t;
+  return t;
+}
+
+/** Above this many characters a text is estimated from evenly spaced samples. */
+const SAMPLE_ABOVE = 65_536;
+const SAMPLES = 8;
+const SAMPLE_CHARS = 4_096;
+
+/** Estimated tokens of one text; some value above `cap` as soon as the estimate exceeds it. */
+export function estimateTextTokens(text: string, cap = Number.POSITIVE_INFINITY): number {
+  if (text.length <= SAMPLE_ABOVE) return Math.ceil(estimateRun(text, 0, text.length, cap * UNIT + UNIT) / UNIT);
+  // Homogeneous inputs (the pathological ones: one letter, CJK, base64) scale exactly; prose within a few percent.
+  const stride = Math.floor((text.length - SAMPLE_CHARS) / (SAMPLES - 1));
+  let sampled = 0;
+  for (let k = 0; k < SAMPLES; k++) sampled += estimateRun(text, k * stride, k * stride + SAMPLE_CHARS, Number.POSITIVE_INFINITY);
+  return Math.ceil((sampled * text.length) / (SAMPLES * SAMPLE_CHARS * UNIT));
+}
+
+// Rates, in sixtieths of a token.
+const WORD = 60;
+const LONG_WORD_FREE = 6;
+const PER_LONG_LETTER = 21;
+const LATIN_EXT = 75;
+const CYRILLIC = 15;
+const ALPHABET = 40;
+const WIDE = 65;
+const HEBREW = 60;
+const INDIC = 75;
+const SOUTH_EAST_ASIAN = 60;
+const EMOJI = 180;
+const PUNCT_RUN = 55;
+const PUNCT_EXTRA = 9;
+const DIGIT_GROUP = 60;
+const SPACE_TOKEN = 60;
+const NEWLINE_RUN = 60;
+
+/** What starts a new piece: a word (letters, or a wide character), a number, or punctuation. */
+const enum Piece {
+  Word,
+  Number,
+  Punct,
+}
+
+/** The pieces being read; fields rather than closure variables, so the per-character loop stays monomorphic. */
+class Pieces {
+  units = 0;
+  letters = 0;
+  /** Extra cost of the current word's letters (other alphabets, accents). */
+  extra = 0;
+  upper = false;
+  digits = 0;
+  punct = 0;
+  /** Extra cost of emoji in the punctuation run. */
+  punctExtra = 0;
+  /** A space went into the punctuation run (" (x"): it does not join the word after it. */
+  spacedPunct = false;
+  spaces = 0;
+  /** Inside a run of newlines (and the spaces between them): one token for the lot. */
+  inNewlines = false;
+
+  /** Closes the runs before a new piece of kind `next` and adds what they and the spaces before it cost. */
+  open(next: Piece): void {
+    this.inNewlines = false;
+    if (this.punct === 0 && this.digits === 0 && this.spaces === 0) {
+      this.spacedPunct = false;
+      return;
+    }
+    let units = 0;
+    if (this.punct > 0) {
+      // A single mark right before a word joins it (".foo", "(bar"); otherwise the run is its own piece.
+      if (!(next === Piece.Word && this.punct === 1 && this.punctExtra === 0 && !this.spacedPunct)) units += punctCost(this.punct, this.punctExtra);
+      this.punct = this.punctExtra = 0;
+    }
+    if (this.digits > 0) units += digitCost(this.digits);
+    // One space joins a word or punctuation; before a number it is a token; more are an indentation token.
+    if (this.spaces > 1) units += SPACE_TOKEN;
+    if (this.spaces > 0 && next === Piece.Number) units += SPACE_TOKEN;
+    this.spacedPunct = next === Piece.Punct && this.spaces > 0;
+    this.digits = this.spaces = 0;
+    this.units += units;
+  }
+
+  endWord(): void {
+    const n = this.letters;
+    this.units += WORD + (n > LONG_WORD_FREE ? (n - LONG_WORD_FREE) * PER_LONG_LETTER : 0) + this.extra;
+    this.letters = this.extra = 0;
+  }
+
+  newline(): void {
+    if (this.punct > 0) {
+      // Punctuation takes the newlines after it.
+      this.units += punctCost(this.punct, this.punctExtra);
+      this.punct = this.punctExtra = 0;
+      this.inNewlines = true;
+    }
+    if (this.digits > 0) this.units += digitCost(this.digits);
+    if (!this.inNewlines) this.units += NEWLINE_RUN;
+    this.digits = this.spaces = 0;
+    this.inNewlines = true;
+  }
+
+  space(): void {
+    if (this.punct > 0) this.units += punctCost(this.punct, this.punctExtra);
+    if (this.digits > 0) this.units += digitCost(this.digits);
+    this.punct = this.punctExtra = this.digits = 0;
+    this.spaces++;
+  }
+
+  end(): number {
+    if (this.letters > 0) this.endWord();
+    if (this.punct > 0) this.units += punctCost(this.punct, this.punctExtra);
+    if (this.digits > 0) this.units += digitCost(this.digits);
+    if (this.spaces > 0) this.units += SPACE_TOKEN;
+    return this.units;
+  }
+}
+
+function punctCost(marks: number, extra: number): number {
+  return PUNCT_RUN + (marks - 1) * PUNCT_EXTRA + extra;
+}
+
+function digitCost(digits: number): number {
+  return Math.ceil(digits / 3) * DIGIT_GROUP;
+}
+
+/** The cost of `text[from, to)` in sixtieths of a token; stops once above `capUnits`. */
+function estimateRun(text: string, from: number, to: number, capUnits: number): number {
+  const table = classTable();
+  const p = new Pieces();
+  for (let i = from; i < to; i++) {
+    const c = table[text.charCodeAt(i)]! as C;
+    // The common case first: lower-case letters inside a word, counted in a tight loop.
+    if (c === C.Lower && p.letters > 0 && !p.upper) {
+      let j = i + 1;
+      while (j < to && table[text.charCodeAt(j)] === C.Lower) j++;
+      p.letters += j - i;
+      i = j - 1;
+      continue;
+    }
+    if (c >= C.Lower && c <= C.Mark) {
+      if (p.letters === 0) {
+        p.open(Piece.Word);
+        p.upper = c === C.Upper;
+      } else if (c === C.Upper && !p.upper) {
+        // camelCase and random text: a lower→upper change starts a new word piece.
+        p.endWord();
+        p.upper = true;
+      } else if (c === C.Lower && p.upper) {
+        // "HTTPServer": the last capital starts the next word.
+        if (p.letters > 1) {
+          p.letters--;
+          p.endWord();
+          p.letters = 1;
+        }
+        p.upper = false;
+      }
+      p.letters++;
+      if (c > C.Upper) p.extra += c === C.LatinExt ? LATIN_EXT : c === C.Cyrillic ? CYRILLIC : c === C.Hebrew ? HEBREW : ALPHABET;
+      continue;
+    }
+    if (p.letters > 0) p.endWord();
+    switch (c) {
+      case C.Digit:
+        if (p.digits === 0) p.open(Piece.Number);
+        p.digits++;
+        break;
+      case C.Space:
+        p.space();
+        break;
+      case C.Newline:
+        p.newline();
+        break;
+      case C.Wide: {
+        p.open(Piece.Word);
+        let j = i + 1;
+        while (j < to && table[text.charCodeAt(j)] === C.Wide) j++;
+        p.units += (j - i) * WIDE;
+        i = j - 1;
+        break;
+      }
+      case C.Indic:
+        p.open(Piece.Word);
+        p.units += INDIC;
+        break;
+      case C.SouthEastAsian:
+        p.open(Piece.Word);
+        p.units += SOUTH_EAST_ASIAN;
+        break;
+      case C.HighSurrogate:
+        // Emoji and other astral symbols: punctuation-like pieces of several byte-level tokens.
+        if (p.punct === 0) p.open(Piece.Punct);
+        p.punct++;
+        p.punctExtra += EMOJI - PUNCT_EXTRA;
+        break;
+      case C.LowSurrogate:
+        break;
+      default:
+        if (p.punct === 0) p.open(Piece.Punct);
+        p.punct++;
+    }
+    if (p.units > capUnits) return p.units;
+  }
+  return p.end();
+}
