@@ -17,6 +17,7 @@ import type { PlanAdapterId } from "../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { Usage } from "../base/usage.js";
 import type { ProviderError } from "../canonical/provider-error.js";
+import type { ChatRequestView } from "../canonical/chat-request.js";
 
 /** The wire protocols (the plan's `upstreams[].adapter`; the list is schemas/plan/protocols.ts `ADAPTER_IDS`). */
 export type AdapterId = PlanAdapterId;
@@ -36,12 +37,12 @@ export interface UpstreamRequest {
 /** Everything an adapter needs to build one attempt's request. */
 export interface ChatRequestContext {
   readonly target: LinkedTarget;
-  /** The canonical (OpenAI-shaped, validated) request. Never mutate it: copy what you change. */
-  readonly body: Readonly<Record<string, unknown>>;
+  /** The canonical (OpenAI-shaped, validated) request. Never mutate its body: copy what you change. */
+  readonly request: ChatRequestView;
   /**
    * The client's bytes, forwarded untouched when the adapter needs no change; null when
-   * a request stage (template, decorator, redaction, downgrade) changed `body`, so the
-   * bytes no longer match it and must be re-serialized.
+   * a request stage (template, decorator, redaction, downgrade) changed the request, so
+   * the bytes no longer match its body and must be re-serialized.
    */
   readonly rawBody: Buffer | null;
   readonly stream: boolean;

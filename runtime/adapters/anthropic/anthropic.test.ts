@@ -5,17 +5,18 @@ import { classifyAnthropicError } from "./errors.js";
 import { anthropicRequestBody } from "./request.js";
 import { decodeAnthropicResponse } from "./response.js";
 import { AnthropicStreamDecoder } from "./stream.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 const opts = 4096;
 
 function build(body: Record<string, unknown>, stream = false): Record<string, unknown> {
-  const out = anthropicRequestBody(body, "claude-x", stream, opts);
+  const out = anthropicRequestBody(chatRequest(body), "claude-x", stream, opts);
   if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
 
 function refused(body: Record<string, unknown>): ProviderError {
-  const out = anthropicRequestBody(body, "claude-x", false, opts);
+  const out = anthropicRequestBody(chatRequest(body), "claude-x", false, opts);
   if (!isProviderError(out)) throw new Error("expected a refusal");
   return out;
 }

@@ -25,7 +25,7 @@ export const anthropicAdapter: ChatAdapter = {
 
   buildChatRequest(ctx): UpstreamRequest | ProviderError {
     const o = optionsOf(ctx.target);
-    const body = anthropicRequestBody(ctx.body, ctx.target.model, ctx.stream, o.defaultMaxTokens);
+    const body = anthropicRequestBody(ctx.request, ctx.target.model, ctx.stream, o.defaultMaxTokens);
     if (isProviderError(body)) return body;
     const headers = [
       "content-type",

@@ -6,9 +6,10 @@ import { conversePath, converseRequestBody } from "./request.js";
 import { decodeConverseResponse } from "./response.js";
 import { signBedrockRequest } from "./sigv4.js";
 import { ConverseStreamDecoder } from "./stream.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 function build(body: Record<string, unknown>): Record<string, unknown> {
-  const out = converseRequestBody(body);
+  const out = converseRequestBody(chatRequest(body));
   if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
@@ -61,9 +62,9 @@ describe("bedrock request", () => {
   });
 
   it("refuses JSON mode and remote images with a clear 400", () => {
-    const json = converseRequestBody({ model: "m", messages: [{ role: "user", content: "x" }], response_format: { type: "json_object" } });
+    const json = converseRequestBody(chatRequest({ model: "m", messages: [{ role: "user", content: "x" }], response_format: { type: "json_object" } }));
     expect(isProviderError(json) && json.class === "bad_request" && /JSON mode/.test(json.message)).toBe(true);
-    const url = converseRequestBody({ model: "m", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] });
+    const url = converseRequestBody(chatRequest({ model: "m", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] }));
     expect(isProviderError(url) && /data URLs/.test(url.message)).toBe(true);
   });
 

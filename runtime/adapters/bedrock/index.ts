@@ -37,7 +37,7 @@ export const bedrockAdapter: ChatAdapter = {
   buildChatRequest(ctx): Promise<UpstreamRequest> | ProviderError {
     const upstream = ctx.target.upstream;
     const o = optionsOf(ctx.target);
-    const body = converseRequestBody(ctx.body, o.defaultMaxTokens);
+    const body = converseRequestBody(ctx.request, o.defaultMaxTokens);
     if (isProviderError(body)) return body;
     const path = `${upstream.basePath}${conversePath(ctx.target.model, ctx.stream)}`;
     const json = JSON.stringify(body);

@@ -8,21 +8,8 @@
  * - No JSON mode in Converse: `response_format` json_* is refused with a 400.
  */
 import type { ProviderError } from "../../canonical/provider-error.js";
-import {
-  contentParts,
-  contentText,
-  maxTokensOf,
-  messagesOf,
-  numberOf,
-  refuseOpenAIOnly,
-  responseFormatOf,
-  stopOf,
-  toolCallsOf,
-  toolChoiceOf,
-  toolsOf,
-  type Body,
-  type Part,
-} from "../../canonical/read-request.js";
+import { contentParts, contentText, numberOf, refuseOpenAIOnly, responseFormatOf, stopOf, toolCallsOf, toolChoiceOf, toolsOf, type Part } from "../../canonical/read-request.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
 import { badRequest, isProviderError } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
@@ -48,24 +35,24 @@ function push(turns: Turn[], role: Turn["role"], blocks: Block[]): void {
   else turns.push({ role, content: blocks });
 }
 
-function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesTools: boolean } | ProviderError {
+function converseMessages(request: ChatRequestView): { system: Block[]; turns: Turn[]; usesTools: boolean } | ProviderError {
   const system: Block[] = [];
   const turns: Turn[] = [];
   let usesTools = false;
-  const messages = messagesOf(body);
+  const messages = request.messages;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const where = `messages[${i}]`;
-    switch (m["role"]) {
+    switch (m.role) {
       case "system":
       case "developer": {
-        const text = contentText(m["content"], where);
+        const text = contentText(m.content, where);
         if (isProviderError(text)) return text;
         if (text !== "") system.push({ text });
         break;
       }
       case "user": {
-        const parts = contentParts(m["content"], where);
+        const parts = contentParts(m.content, where);
         if (isProviderError(parts)) return parts;
         const blocks: Block[] = [];
         for (const p of parts) {
@@ -77,7 +64,7 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
         break;
       }
       case "assistant": {
-        const text = contentText(m["content"], where);
+        const text = contentText(m.content, where);
         if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
         if (isProviderError(calls)) return calls;
@@ -88,16 +75,16 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
         break;
       }
       case "tool": {
-        const text = contentText(m["content"], where);
+        const text = contentText(m.content, where);
         if (isProviderError(text)) return text;
-        const id = m["tool_call_id"];
+        const id = m.tool_call_id;
         if (typeof id !== "string") return badRequest(`\`${where}.tool_call_id\` is required`, null);
         usesTools = true;
         push(turns, "user", [{ toolResult: { toolUseId: id, content: [{ text }] } }]);
         break;
       }
       default:
-        return badRequest(`\`${where}.role\` \`${String(m["role"]).slice(0, 40)}\` is not supported by Bedrock`);
+        return badRequest(`\`${where}.role\` \`${String(m.role).slice(0, 40)}\` is not supported by Bedrock`);
     }
   }
   if (turns.length === 0) return badRequest("Bedrock needs at least one user or assistant message", null);
@@ -105,22 +92,23 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
 }
 
 /** The Converse request body (the same for Converse and ConverseStream); `defaultMaxTokens` when the client set none. */
-export function converseRequestBody(body: Body, defaultMaxTokens: number | null = null): Record<string, unknown> | ProviderError {
+export function converseRequestBody(request: ChatRequestView, defaultMaxTokens: number | null = null): Record<string, unknown> | ProviderError {
+  const body = request.body;
   const refused = refuseOpenAIOnly(body, "Bedrock");
   if (refused !== null) return refused;
   const format = responseFormatOf(body);
   if (isProviderError(format)) return format;
   if (format.kind !== "text")
     return badRequest("Bedrock Converse has no JSON mode: `response_format` json_object/json_schema is not supported (use a tool with the schema instead)");
-  const effort = body["reasoning_effort"];
+  const effort = body.reasoning_effort;
   if (typeof effort === "string" && effort !== "none") return badRequest("`reasoning_effort` is not supported by the Bedrock adapter");
-  const converted = converseMessages(body);
+  const converted = converseMessages(request);
   if (isProviderError(converted)) return converted;
 
   const out: Record<string, unknown> = { messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
   const inference: Record<string, unknown> = {};
-  const maxTokens = maxTokensOf(body) ?? defaultMaxTokens ?? undefined;
+  const maxTokens = request.maxTokens ?? defaultMaxTokens ?? undefined;
   if (maxTokens !== undefined) inference["maxTokens"] = maxTokens;
   const temperature = numberOf(body, "temperature");
   if (temperature !== undefined) inference["temperature"] = temperature;

@@ -4,9 +4,10 @@ import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";
 import { decodeGeminiResponse } from "./response.js";
 import { GeminiStreamDecoder } from "./stream.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 function build(body: Record<string, unknown>): Record<string, unknown> {
-  const out = geminiRequestBody(body, "gemini");
+  const out = geminiRequestBody(chatRequest(body), "gemini");
   if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
@@ -60,13 +61,13 @@ describe("gemini request", () => {
 
   it("refuses a tool result that answers no known call", () => {
     const out = geminiRequestBody(
-      {
+      chatRequest({
         model: "m",
         messages: [
           { role: "user", content: "x" },
           { role: "tool", tool_call_id: "nope", content: "r" },
         ],
-      },
+      }),
       "gemini",
     );
     expect(isProviderError(out) && out.class === "bad_request").toBe(true);

@@ -19,7 +19,7 @@ export const geminiAdapter: ChatAdapter = {
   id: "gemini",
 
   buildChatRequest(ctx): UpstreamRequest | ProviderError {
-    const body = geminiRequestBody(ctx.body, "Gemini");
+    const body = geminiRequestBody(ctx.request, "Gemini");
     if (isProviderError(body)) return body;
     const headers = ["content-type", "application/json", "accept", ctx.stream ? "text/event-stream" : "application/json", "x-request-id", ctx.requestId];
     addKeyHeader(ctx.target.upstream, headers);

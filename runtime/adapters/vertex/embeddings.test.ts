@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { compileYaml } from "../../../test/support/compile.js";
 import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import { estimateTextTokens } from "../../canonical/estimate-tokens.js";
+import { estimateTextTokens } from "../../../schemas/plan/token-estimate.js";
 import type { RelayTranslation } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
 import { isProviderError } from "../../canonical/provider-error.js";

@@ -38,7 +38,7 @@ export const vertexAdapter: ChatAdapter = {
   buildChatRequest(ctx): UpstreamRequest | ProviderError {
     const upstream = ctx.target.upstream;
     const o = optionsOf(ctx.target);
-    const body = geminiRequestBody(ctx.body, "Vertex AI");
+    const body = geminiRequestBody(ctx.request, "Vertex AI");
     if (isProviderError(body)) return body;
     const token = upstream.credentials.accessToken?.current() ?? "";
     const headers = [

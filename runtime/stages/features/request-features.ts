@@ -17,6 +17,7 @@ import type { LinkedConsumer, LinkedRoute } from "../../plan/linked-plan.js";
 import type { ResponseStage } from "../response-stage.js";
 import type { GatewayError } from "../../base/errors.js";
 import type { Exchange, HeaderList } from "../../server/exchange.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
 import { AnswerTee } from "../cache/answer-tee.js";
 import { exactKey, temperatureAllows } from "../cache/cache-key.js";
 import { replayAsStream } from "../cache/replay-stream.js";
@@ -30,15 +31,15 @@ export const CACHE_HEADER = "x-tollgate-cache";
 export type FeatureOutcome =
   | { readonly kind: "answered" }
   | { readonly kind: "error"; readonly error: GatewayError }
-  | { readonly kind: "continue"; readonly changed: boolean; readonly stages: ResponseStage[] };
+  | { readonly kind: "continue"; readonly request: ChatRequestView; readonly stages: ResponseStage[] };
 
 export interface FeatureRequest {
   readonly ex: Exchange;
   readonly features: LinkedFeatures;
   readonly route: LinkedRoute;
   readonly consumer: LinkedConsumer;
-  /** The parsed body; rewritten in place when a feature changes it. */
-  readonly body: Record<string, unknown>;
+  /** The request; a feature that changes it makes a new one (the outcome's). */
+  readonly request: ChatRequestView;
   readonly stream: boolean;
   readonly requestId: string;
   /** Where the cache outcome is noted for metrics and audit. */
@@ -49,28 +50,29 @@ const NO_STAGES: ResponseStage[] = [];
 
 /**
  * Before the input guardrails: renders the requested template into the messages.
- * An error for a bad template request, else whether the body changed. With no
- * features (`features` null), a template request is an error: nothing can render it.
+ * An error for a bad template request, else the request (a new one when templated).
+ * With no features (`features` null), a template request is an error: nothing can
+ * render it.
  */
 export function renderRequestTemplate(
   features: LinkedFeatures | null,
   route: LinkedRoute,
-  body: Record<string, unknown>,
+  request: ChatRequestView,
   headers: Readonly<Record<string, string>>,
-): GatewayError | boolean {
+): GatewayError | ChatRequestView {
   if (features === null) {
-    if (body["template"] === undefined && headers[TEMPLATE_HEADER] === undefined) return false;
+    if (request.body.template === undefined && headers[TEMPLATE_HEADER] === undefined) return request;
     return { code: "invalid_request", message: "this gateway has no prompt templates", param: "template" };
   }
-  return applyTemplate(body, headers, features.templates, features.routes[route.index]?.prompts ?? null);
+  return applyTemplate(request, headers, features.templates, features.routes[route.index]?.prompts ?? null);
 }
 
 /** After the input guardrails: decorators, memory, cache. */
 export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOutcome> {
-  const { ex, features, body } = req;
+  const { ex, features } = req;
   const rf = features.routes[req.route.index] ?? null;
-  if (rf === null) return { kind: "continue", changed: false, stages: NO_STAGES };
-  let changed = applyDecorators(body, rf.prompts);
+  if (rf === null) return { kind: "continue", request: req.request, stages: NO_STAGES };
+  let request = applyDecorators(req.request, rf.prompts);
   const tee = new AnswerTee();
 
   const sessionId = ex.headers[SESSION_HEADER];
@@ -79,34 +81,35 @@ export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOu
     if (key === null) {
       return { kind: "error", error: { code: "invalid_request", message: `\`${SESSION_HEADER}\` must be 1 to 128 letters, digits or . _ : -` } };
     }
-    const own = (body["messages"] as Record<string, unknown>[]).filter((m) => m["role"] !== "system" && m["role"] !== "developer");
+    const own = request.messages.filter((m) => m.role !== "system" && m.role !== "developer");
     const memory = rf.memory;
-    const before = await memory.supply(key, body);
-    changed = changed || before.length > 0;
+    const supplied = await memory.supply(key, request);
+    const before = supplied.turns;
+    request = supplied.request;
     tee.listen((answer) => void memory.remember(key, before, own, answer));
   }
 
   if (rf.cache !== null) {
-    const answered = await lookupCache(req, rf.cache, tee);
+    const answered = await lookupCache(req, request, rf.cache, tee);
     if (answered) return { kind: "answered" };
   }
-  return { kind: "continue", changed, stages: tee.listening ? [tee] : NO_STAGES };
+  return { kind: "continue", request, stages: tee.listening ? [tee] : NO_STAGES };
 }
 
-/** Looks the request up; true when it was answered from the cache. On a miss, arranges the answer to be stored. */
-async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTee): Promise<boolean> {
-  const { ex, body } = req;
+/** Looks `request` up; true when it was answered from the cache. On a miss, arranges the answer to be stored. */
+async function lookupCache(req: FeatureRequest, request: ChatRequestView, cache: RouteCache, tee: AnswerTee): Promise<boolean> {
+  const { ex } = req;
   const config = cache.config;
   const mode = ex.headers[CACHE_HEADER];
-  const exact = config.exact !== null && temperatureAllows(body, config.exactMaxTemperature);
-  const text = config.semantic !== null && temperatureAllows(body, config.semanticMaxTemperature) ? semanticText(body) : null;
+  const exact = config.exact !== null && temperatureAllows(request.temperature, config.exactMaxTemperature);
+  const text = config.semantic !== null && temperatureAllows(request.temperature, config.semanticMaxTemperature) ? semanticText(request) : null;
   if (!exact && text === null) return tag(req, "skip");
   if (mode === "bypass") return tag(req, "bypass");
 
   const scope = config.scope === "consumer" ? req.consumer.name : "*";
   const model = req.route.model.name;
-  const key = exact ? exactKey(scope, model, body) : null;
-  const partition = text !== null ? semanticPartition(scope, model, body) : null;
+  const key = exact ? exactKey(scope, model, request.body) : null;
+  const partition = text !== null ? semanticPartition(scope, model, request) : null;
   let vector: Float32Array | null = null;
   if (mode !== "refresh") {
     const hit = key === null ? null : cache.getExact(key);
@@ -149,9 +152,8 @@ function reply(req: FeatureRequest, stored: Buffer, kind: "exact" | "semantic", 
     return true;
   }
   const answer = JSON.parse(stored.toString("utf8")) as Record<string, unknown>;
-  const options = req.body["stream_options"] as { include_usage?: unknown } | undefined;
   ex.beginStream(200, [["content-type", "text/event-stream"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"], ...headers]);
-  ex.write(replayAsStream(answer, options?.include_usage === true));
+  ex.write(replayAsStream(answer, req.request.includeUsage));
   ex.end();
   return true;
 }
