@@ -17,8 +17,8 @@ import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text
 import type { Redactions } from "./redactions.js";
 import { scanText } from "./text-scan.js";
 
-/** The outcome: the request to send (a new one when rewritten), or the error to answer with. */
-export type InputVerdict = { readonly ok: true; readonly request: ChatRequestView; readonly rewritten: boolean } | { readonly ok: false; readonly error: GatewayError };
+/** The outcome: the request to send (a new one when redactions rewrote it), or the error to answer with. */
+export type InputVerdict = { readonly ok: true; readonly request: ChatRequestView } | { readonly ok: false; readonly error: GatewayError };
 
 /** The input checks of chain `g` on `request`; findings go to `report`, redactions to `redactions`. */
 export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redactions: Redactions, report: GuardrailReport): InputVerdict {
@@ -35,7 +35,7 @@ export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redact
     }
   }
   const scan = g.input;
-  if (scan === null) return { ok: true, request, rewritten: false };
+  if (scan === null) return { ok: true, request };
 
   const injection = scan.injection === null ? null : new InjectionScore();
   let block: { detector: string; rule: string; message: number } | null = null;
@@ -68,8 +68,8 @@ export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redact
       }
     }
   }
-  if (rewritten === null) return { ok: true, request, rewritten: false };
-  return { ok: true, request: request.with(rewritten), rewritten: true };
+  if (rewritten === null) return { ok: true, request };
+  return { ok: true, request: request.with(rewritten) };
 }
 
 /** The 400 of a blocked request: which guardrail and what it found, never the text. */

@@ -23,12 +23,11 @@ export interface GuardrailRefusal {
   readonly error: GatewayError;
 }
 
-/** The request may go on, as rewritten. */
+/** The request may go on, as the guardrails leave it. */
 export interface GuardedRequest {
   readonly kind: "admitted";
+  /** The request to send: a new one when a redaction rewrote it (the client's bytes must then not be forwarded). */
   readonly request: ChatRequestView;
-  /** True when the request was rewritten: the client's bytes must not be forwarded. */
-  readonly rewritten: boolean;
   /** The output stage, or null when the route has no output checks. */
   readonly stage: ResponseStage | null;
   /**
@@ -58,7 +57,7 @@ export async function applyGuardrails(g: LinkedGuardrails, record: RequestRecord
     }
   }
   const stage = g.output === null ? null : new OutputGuardStage(g.output, redactions, report);
-  return { kind: "admitted", request: input.request, rewritten: input.rewritten, stage, pending };
+  return { kind: "admitted", request: input.request, stage, pending };
 }
 
 /** The texts sent for moderation: everything but system messages (the operator's own words). */
