@@ -9,18 +9,19 @@
  * count runs off-thread where a quota asks for it (runtime/canonical/exact-count.ts).
  *
  * The rule follows how cl100k/o200k split text before BPE (their pre-tokenizer
- * pattern), then prices each piece from measured averages:
- * - a word (a run of letters) with the one space or punctuation mark before it is
- *   one piece: ~1 token up to 6 Latin letters and a fifth more per letter beyond; a
+ * pattern), then prices each piece from averages measured against exact cl100k counts
+ * (a least-squares fit over test/support/token-corpus.ts, rounded up):
+ * - a word (a run of letters) with the one space, or the one unspaced mark, before it
+ *   is one piece: 1 token up to 6 letters and 0.35 per letter beyond; a lower→upper
  *   case change inside it (camelCase, random text) starts a new piece; letters of
- *   other alphabets cost more per letter (Cyrillic ~1/3, Greek, Hebrew and Arabic
- *   ~3/5, accented Latin ~1/3 on top of the letter);
+ *   other alphabets add to it: accented Latin 1.25, Cyrillic 0.25, Greek, Arabic and
+ *   the like 0.67, Hebrew 1 per letter;
  * - digits go in groups of three, and a space before a number is a token of its own;
- * - a run of two or more punctuation marks is a piece (about two marks a token), with
- *   the newlines after it;
- * - a run of newlines is one token, as is the extra indentation before a piece;
- * - Han, kana, hangul, Indic and South-East Asian scripts: about one token a
- *   character (their combining marks included), emoji two.
+ * - a run of punctuation marks (with one space before it and the newlines after it) is
+ *   a piece: about a token, plus 0.15 per mark beyond the first; an emoji 3;
+ * - a run of newlines is one token, as is extra indentation before a piece;
+ * - Han, kana and hangul about 1.08 tokens a character, Indic scripts 1.25 (their
+ *   vowel signs included), Thai and its neighbours 1.
  *
  * One pass over UTF-16 code units, a table lookup and a few integer operations each,
  * no allocation; texts above 64 Ki characters are estimated from evenly spaced
