@@ -172,8 +172,14 @@ class Pieces {
   /** Closes the runs before a new piece of kind `next` and adds what they and the spaces before it cost. */
   open(next: Piece): void {
     this.inNewlines = false;
-    if (this.punct === 0 && this.digits === 0 && this.spaces === 0) {
-      this.spacedPunct = false;
+    const spaces = this.spaces;
+    if (this.punct === 0 && this.digits === 0) {
+      // The common case: only spaces (or nothing) before the new piece.
+      this.spacedPunct = next === Piece.Punct && spaces > 0;
+      if (spaces === 0) return;
+      this.spaces = 0;
+      if (spaces > 1) this.units += SPACE_TOKEN;
+      if (next === Piece.Number) this.units += SPACE_TOKEN;
       return;
     }
     let units = 0;
@@ -240,14 +246,6 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
   const p = new Pieces();
   for (let i = from; i < to; i++) {
     const c = table[text.charCodeAt(i)]! as C;
-    // The common case first: lower-case letters inside a word, counted in a tight loop.
-    if (c === C.Lower && p.letters > 0 && !p.upper) {
-      let j = i + 1;
-      while (j < to && table[text.charCodeAt(j)] === C.Lower) j++;
-      p.letters += j - i;
-      i = j - 1;
-      continue;
-    }
     if (c >= C.Lower && c <= C.Mark) {
       if (p.letters === 0) {
         p.open(Piece.Word);
@@ -267,6 +265,13 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
       }
       p.letters++;
       if (c > C.Upper) p.extra += c === C.LatinExt ? LATIN_EXT : c === C.Cyrillic ? CYRILLIC : c === C.Hebrew ? HEBREW : ALPHABET;
+      else if (c === C.Lower) {
+        // The common case: the lower-case letters that follow, counted in a tight loop.
+        let j = i + 1;
+        while (j < to && table[text.charCodeAt(j)] === C.Lower) j++;
+        p.letters += j - i - 1;
+        i = j - 1;
+      }
       continue;
     }
     if (p.letters > 0) p.endWord();
