@@ -145,93 +145,6 @@ const DIGIT_GROUP = 60;
 const SPACE_TOKEN = 60;
 const NEWLINE_RUN = 60;
 
-/** What starts a new piece: a word (letters, or a wide character), a number, or punctuation. */
-const enum Piece {
-  Word,
-  Number,
-  Punct,
-}
-
-/** The pieces being read; fields rather than closure variables, so the per-character loop stays monomorphic. */
-class Pieces {
-  units = 0;
-  letters = 0;
-  /** Extra cost of the current word's letters (other alphabets, accents). */
-  extra = 0;
-  upper = false;
-  digits = 0;
-  punct = 0;
-  /** Extra cost of emoji in the punctuation run. */
-  punctExtra = 0;
-  /** A space went into the punctuation run (" (x"): it does not join the word after it. */
-  spacedPunct = false;
-  spaces = 0;
-  /** Inside a run of newlines (and the spaces between them): one token for the lot. */
-  inNewlines = false;
-
-  /** Closes the runs before a new piece of kind `next` and adds what they and the spaces before it cost. */
-  open(next: Piece): void {
-    this.inNewlines = false;
-    const spaces = this.spaces;
-    if (this.punct === 0 && this.digits === 0) {
-      // The common case: only spaces (or nothing) before the new piece.
-      this.spacedPunct = next === Piece.Punct && spaces > 0;
-      if (spaces === 0) return;
-      this.spaces = 0;
-      if (spaces > 1) this.units += SPACE_TOKEN;
-      if (next === Piece.Number) this.units += SPACE_TOKEN;
-      return;
-    }
-    let units = 0;
-    if (this.punct > 0) {
-      // A single mark right before a word joins it (".foo", "(bar"); otherwise the run is its own piece.
-      if (!(next === Piece.Word && this.punct === 1 && this.punctExtra === 0 && !this.spacedPunct)) units += punctCost(this.punct, this.punctExtra);
-      this.punct = this.punctExtra = 0;
-    }
-    if (this.digits > 0) units += digitCost(this.digits);
-    // One space joins a word or punctuation; before a number it is a token; more are an indentation token.
-    if (this.spaces > 1) units += SPACE_TOKEN;
-    if (this.spaces > 0 && next === Piece.Number) units += SPACE_TOKEN;
-    this.spacedPunct = next === Piece.Punct && this.spaces > 0;
-    this.digits = this.spaces = 0;
-    this.units += units;
-  }
-
-  endWord(): void {
-    const n = this.letters;
-    this.units += WORD + (n > LONG_WORD_FREE ? (n - LONG_WORD_FREE) * PER_LONG_LETTER : 0) + this.extra;
-    this.letters = this.extra = 0;
-  }
-
-  newline(): void {
-    if (this.punct > 0) {
-      // Punctuation takes the newlines after it.
-      this.units += punctCost(this.punct, this.punctExtra);
-      this.punct = this.punctExtra = 0;
-      this.inNewlines = true;
-    }
-    if (this.digits > 0) this.units += digitCost(this.digits);
-    if (!this.inNewlines) this.units += NEWLINE_RUN;
-    this.digits = this.spaces = 0;
-    this.inNewlines = true;
-  }
-
-  space(): void {
-    if (this.punct > 0) this.units += punctCost(this.punct, this.punctExtra);
-    if (this.digits > 0) this.units += digitCost(this.digits);
-    this.punct = this.punctExtra = this.digits = 0;
-    this.spaces++;
-  }
-
-  end(): number {
-    if (this.letters > 0) this.endWord();
-    if (this.punct > 0) this.units += punctCost(this.punct, this.punctExtra);
-    if (this.digits > 0) this.units += digitCost(this.digits);
-    if (this.spaces > 0) this.units += SPACE_TOKEN;
-    return this.units;
-  }
-}
-
 function punctCost(marks: number, extra: number): number {
   return PUNCT_RUN + (marks - 1) * PUNCT_EXTRA + extra;
 }
@@ -240,81 +153,137 @@ function digitCost(digits: number): number {
   return Math.ceil(digits / 3) * DIGIT_GROUP;
 }
 
-/** The cost of `text[from, to)` in sixtieths of a token; stops once above `capUnits`. */
+function wordCost(letters: number, extra: number): number {
+  return WORD + (letters > LONG_WORD_FREE ? (letters - LONG_WORD_FREE) * PER_LONG_LETTER : 0) + extra;
+}
+
+/**
+ * The cost of `text[from, to)` in sixtieths of a token; stops once above `capUnits`.
+ * One loop with its state in local variables (this is the hot path of every estimate):
+ * the piece being read (a word's letters, a number's digits, a punctuation run) is
+ * priced when the next piece starts, together with the spaces before that piece.
+ */
 function estimateRun(text: string, from: number, to: number, capUnits: number): number {
   const table = classTable();
-  const p = new Pieces();
+  let units = 0;
+  let letters = 0; // letters of the current word
+  let extra = 0; // their surcharge (other alphabets, accents)
+  let upper = false; // the last letter was a capital
+  let digits = 0;
+  let punct = 0; // marks of the current punctuation run
+  let punctExtra = 0; // emoji surcharge of the run
+  let spacedPunct = false; // a space went into the run (" (x"): it does not join the word after it
+  let spaces = 0; // spaces since the last piece
+  let inNewlines = false; // inside a run of newlines (one token for the lot)
   for (let i = from; i < to; i++) {
     const c = table[text.charCodeAt(i)]! as C;
     if (c >= C.Lower && c <= C.Mark) {
-      if (p.letters === 0) {
-        p.open(Piece.Word);
-        p.upper = c === C.Upper;
-      } else if (c === C.Upper && !p.upper) {
-        // camelCase and random text: a lower→upper change starts a new word piece.
-        p.endWord();
-        p.upper = true;
-      } else if (c === C.Lower && p.upper) {
-        // "HTTPServer": the last capital starts the next word.
-        if (p.letters > 1) {
-          p.letters--;
-          p.endWord();
-          p.letters = 1;
+      if (letters === 0) {
+        // A word starts. A single unspaced mark before it joins it (".foo", "(bar"); more are their own piece.
+        if (punct > 0) {
+          if (punct > 1 || punctExtra > 0 || spacedPunct) units += punctCost(punct, punctExtra);
+          punct = punctExtra = 0;
         }
-        p.upper = false;
+        if (digits > 0) units += digitCost(digits);
+        // One space joins the word; more are an indentation token.
+        if (spaces > 1) units += SPACE_TOKEN;
+        digits = spaces = 0;
+        spacedPunct = inNewlines = false;
+        upper = c === C.Upper;
+      } else if (c === C.Upper && !upper) {
+        // camelCase and random text: a lower→upper change starts a new word piece.
+        units += wordCost(letters, extra);
+        letters = extra = 0;
+        upper = true;
+      } else if (c === C.Lower && upper) {
+        // "HTTPServer": the last capital starts the next word.
+        if (letters > 1) {
+          units += wordCost(letters - 1, extra);
+          letters = 1;
+          extra = 0;
+        }
+        upper = false;
       }
-      p.letters++;
-      if (c > C.Upper) p.extra += c === C.LatinExt ? LATIN_EXT : c === C.Cyrillic ? CYRILLIC : c === C.Hebrew ? HEBREW : ALPHABET;
+      letters++;
+      if (c > C.Upper) extra += c === C.LatinExt ? LATIN_EXT : c === C.Cyrillic ? CYRILLIC : c === C.Hebrew ? HEBREW : ALPHABET;
       else if (c === C.Lower) {
         // The common case: the lower-case letters that follow, counted in a tight loop.
         let j = i + 1;
         while (j < to && table[text.charCodeAt(j)] === C.Lower) j++;
-        p.letters += j - i - 1;
+        letters += j - i - 1;
         i = j - 1;
       }
       continue;
     }
-    if (p.letters > 0) p.endWord();
+    if (letters > 0) {
+      units += wordCost(letters, extra);
+      letters = extra = 0;
+    }
     switch (c) {
       case C.Digit:
-        if (p.digits === 0) p.open(Piece.Number);
-        p.digits++;
+        if (digits === 0) {
+          if (punct > 0) units += punctCost(punct, punctExtra);
+          // A space before a number is a token of its own; more are an indentation token.
+          if (spaces > 0) units += spaces > 1 ? 2 * SPACE_TOKEN : SPACE_TOKEN;
+          punct = punctExtra = spaces = 0;
+          spacedPunct = inNewlines = false;
+        }
+        digits++;
         break;
       case C.Space:
-        p.space();
+        if (punct > 0) units += punctCost(punct, punctExtra);
+        if (digits > 0) units += digitCost(digits);
+        punct = punctExtra = digits = 0;
+        spaces++;
         break;
       case C.Newline:
-        p.newline();
+        if (punct > 0) {
+          // Punctuation takes the newlines after it.
+          units += punctCost(punct, punctExtra);
+          punct = punctExtra = 0;
+          inNewlines = true;
+        }
+        if (digits > 0) units += digitCost(digits);
+        if (!inNewlines) units += NEWLINE_RUN;
+        digits = spaces = 0;
+        inNewlines = true;
         break;
-      case C.Wide: {
-        p.open(Piece.Word);
+      case C.Wide:
+      case C.Indic:
+      case C.SouthEastAsian: {
+        // A word piece of its own script, priced per character.
+        if (punct > 0) {
+          if (punct > 1 || punctExtra > 0 || spacedPunct) units += punctCost(punct, punctExtra);
+          punct = punctExtra = 0;
+        }
+        if (digits > 0) units += digitCost(digits);
+        if (spaces > 1) units += SPACE_TOKEN;
+        digits = spaces = 0;
+        spacedPunct = inNewlines = false;
         let j = i + 1;
-        while (j < to && table[text.charCodeAt(j)] === C.Wide) j++;
-        p.units += (j - i) * WIDE;
+        while (j < to && table[text.charCodeAt(j)] === c) j++;
+        units += (j - i) * (c === C.Wide ? WIDE : c === C.Indic ? INDIC : SOUTH_EAST_ASIAN);
         i = j - 1;
         break;
       }
-      case C.Indic:
-        p.open(Piece.Word);
-        p.units += INDIC;
-        break;
-      case C.SouthEastAsian:
-        p.open(Piece.Word);
-        p.units += SOUTH_EAST_ASIAN;
-        break;
-      case C.HighSurrogate:
-        // Emoji and other astral symbols: punctuation-like pieces of several byte-level tokens.
-        if (p.punct === 0) p.open(Piece.Punct);
-        p.punct++;
-        p.punctExtra += EMOJI - PUNCT_EXTRA;
-        break;
       case C.LowSurrogate:
         break;
       default:
-        if (p.punct === 0) p.open(Piece.Punct);
-        p.punct++;
+        // Punctuation, symbols, and emoji and other astral symbols (several byte-level tokens each).
+        if (punct === 0) {
+          if (digits > 0) units += digitCost(digits);
+          if (spaces > 1) units += SPACE_TOKEN;
+          spacedPunct = spaces > 0;
+          digits = spaces = 0;
+          inNewlines = false;
+        }
+        punct++;
+        if (c === C.HighSurrogate) punctExtra += EMOJI - PUNCT_EXTRA;
     }
-    if (p.units > capUnits) return p.units;
+    if (units > capUnits) return units;
   }
-  return p.end();
+  if (letters > 0) units += wordCost(letters, extra);
+  if (punct > 0) units += punctCost(punct, punctExtra);
+  if (digits > 0) units += digitCost(digits);
+  return units + (spaces > 0 ? SPACE_TOKEN : 0);
 }
