@@ -42,72 +42,74 @@ export const PER_MEDIA_PART_TOKENS = 85;
 // Costs are in sixtieths of a token, so every rate below is an integer.
 const UNIT = 60;
 
-/** Character classes, one per code unit (built once, on first use). */
-const enum C {
-  Punct,
-  Space,
-  Newline,
-  Digit,
-  // Letters, Lower to Mark (kept contiguous: the loop tests a range).
-  Lower,
-  Upper,
-  /** Accented Latin: a letter of the word, plus a surcharge. */
-  LatinExt,
-  Cyrillic,
-  /** Greek, Armenian, Arabic, Syriac, Thaana, Georgian: pricier letters. */
-  Alphabet,
-  /** Hebrew letters: pricier still (short, unvocalized words split into byte-level tokens). */
-  Hebrew,
-  /** A combining mark of an alphabetic script: part of the word, priced like a letter. */
-  Mark,
-  /** Han, kana, hangul: about a token per character. */
-  Wide,
-  /** Indic scripts (their vowel signs included): more than a token per character. */
-  Indic,
-  /** Thai, Lao, Tibetan, Myanmar, Khmer: about a token per character. */
-  SouthEastAsian,
-  HighSurrogate,
-  LowSurrogate,
-}
+/*
+ * Character classes, one per UTF-16 code unit (the table is built once, on first use).
+ * Plain constants rather than an enum, so the hot loop compares small integers. The
+ * letters, K_LOWER to K_MARK, are contiguous: the loop tests a range.
+ */
+/** Punctuation, symbols, everything unknown (the table's default). */
+const K_PUNCT = 0;
+const K_SPACE = 1;
+const K_NEWLINE = 2;
+const K_DIGIT = 3;
+const K_LOWER = 4;
+const K_UPPER = 5;
+/** Accented Latin: a letter of the word, plus a surcharge. */
+const K_LATIN_EXT = 6;
+const K_CYRILLIC = 7;
+/** Greek, Armenian, Arabic, Syriac, Thaana, Georgian: pricier letters. */
+const K_ALPHABET = 8;
+/** Hebrew letters: pricier still (short, unvocalized words split into byte-level tokens). */
+const K_HEBREW = 9;
+/** A combining mark of an alphabetic script: part of the word, priced like a letter. */
+const K_MARK = 10;
+/** Han, kana, hangul: about a token per character. */
+const K_WIDE = 11;
+/** Indic scripts (their vowel signs included): more than a token per character. */
+const K_INDIC = 12;
+/** Thai, Lao, Tibetan, Myanmar, Khmer: about a token per character. */
+const K_SOUTH_EAST_ASIAN = 13;
+const K_HIGH_SURROGATE = 14;
+const K_LOW_SURROGATE = 15;
 
 let classes: Uint8Array | null = null;
 
 function classTable(): Uint8Array {
   if (classes !== null) return classes;
-  const t = new Uint8Array(65536); // C.Punct by default: symbols, punctuation, everything unknown
-  const range = (from: number, to: number, c: C): void => {
+  const t = new Uint8Array(65536); // K_PUNCT by default: symbols, punctuation, everything unknown
+  const range = (from: number, to: number, c: number): void => {
     t.fill(c, from, to + 1);
   };
-  range(0x61, 0x7a, C.Lower);
-  range(0x41, 0x5a, C.Upper);
-  range(0x30, 0x39, C.Digit);
-  t[0x20] = C.Space;
-  t[0x09] = C.Space;
-  t[0xa0] = C.Space;
-  t[0x0a] = C.Newline;
-  t[0x0d] = C.Newline;
-  range(0xc0, 0x24f, C.LatinExt);
-  t[0xd7] = C.Punct; // ×
-  t[0xf7] = C.Punct; // ÷
-  range(0x1e00, 0x1eff, C.LatinExt); // Latin Extended Additional (Vietnamese)
-  range(0x300, 0x36f, C.Mark);
-  range(0x370, 0x3ff, C.Alphabet); // Greek
-  range(0x400, 0x52f, C.Cyrillic);
-  range(0x530, 0x8ff, C.Alphabet); // Armenian, Arabic, Syriac, Thaana, …
-  range(0x590, 0x5ff, C.Hebrew);
-  range(0x900, 0xdff, C.Indic);
-  range(0xe00, 0x109f, C.SouthEastAsian); // Thai, Lao, Tibetan, Myanmar
-  range(0x10a0, 0x10ff, C.Alphabet); // Georgian
-  range(0x1100, 0x11ff, C.Wide); // Hangul jamo
-  range(0x1780, 0x17ff, C.SouthEastAsian); // Khmer
-  range(0x1f00, 0x1fff, C.Alphabet); // Greek extended
-  range(0x2e80, 0xa4cf, C.Wide); // CJK radicals, punctuation, kana, Han, Yi
-  range(0xa960, 0xa97f, C.Wide);
-  range(0xac00, 0xd7ff, C.Wide); // Hangul syllables
-  range(0xd800, 0xdbff, C.HighSurrogate);
-  range(0xdc00, 0xdfff, C.LowSurrogate);
-  range(0xf900, 0xfaff, C.Wide); // CJK compatibility
-  range(0xff01, 0xffef, C.Wide); // full-width forms
+  range(0x61, 0x7a, K_LOWER);
+  range(0x41, 0x5a, K_UPPER);
+  range(0x30, 0x39, K_DIGIT);
+  t[0x20] = K_SPACE;
+  t[0x09] = K_SPACE;
+  t[0xa0] = K_SPACE;
+  t[0x0a] = K_NEWLINE;
+  t[0x0d] = K_NEWLINE;
+  range(0xc0, 0x24f, K_LATIN_EXT);
+  t[0xd7] = K_PUNCT; // ×
+  t[0xf7] = K_PUNCT; // ÷
+  range(0x1e00, 0x1eff, K_LATIN_EXT); // Latin Extended Additional (Vietnamese)
+  range(0x300, 0x36f, K_MARK);
+  range(0x370, 0x3ff, K_ALPHABET); // Greek
+  range(0x400, 0x52f, K_CYRILLIC);
+  range(0x530, 0x8ff, K_ALPHABET); // Armenian, Arabic, Syriac, Thaana, …
+  range(0x590, 0x5ff, K_HEBREW);
+  range(0x900, 0xdff, K_INDIC);
+  range(0xe00, 0x109f, K_SOUTH_EAST_ASIAN); // Thai, Lao, Tibetan, Myanmar
+  range(0x10a0, 0x10ff, K_ALPHABET); // Georgian
+  range(0x1100, 0x11ff, K_WIDE); // Hangul jamo
+  range(0x1780, 0x17ff, K_SOUTH_EAST_ASIAN); // Khmer
+  range(0x1f00, 0x1fff, K_ALPHABET); // Greek extended
+  range(0x2e80, 0xa4cf, K_WIDE); // CJK radicals, punctuation, kana, Han, Yi
+  range(0xa960, 0xa97f, K_WIDE);
+  range(0xac00, 0xd7ff, K_WIDE); // Hangul syllables
+  range(0xd800, 0xdbff, K_HIGH_SURROGATE);
+  range(0xdc00, 0xdfff, K_LOW_SURROGATE);
+  range(0xf900, 0xfaff, K_WIDE); // CJK compatibility
+  range(0xff01, 0xffef, K_WIDE); // full-width forms
   classes = t;
   return t;
 }
@@ -176,8 +178,8 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
   let spaces = 0; // spaces since the last piece
   let inNewlines = false; // inside a run of newlines (one token for the lot)
   for (let i = from; i < to; i++) {
-    const c = table[text.charCodeAt(i)]! as C;
-    if (c >= C.Lower && c <= C.Mark) {
+    const c = table[text.charCodeAt(i)]!;
+    if (c >= K_LOWER && c <= K_MARK) {
       if (letters === 0) {
         // A word starts. A single unspaced mark before it joins it (".foo", "(bar"); more are their own piece.
         if (punct > 0) {
@@ -189,13 +191,13 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
         if (spaces > 1) units += SPACE_TOKEN;
         digits = spaces = 0;
         spacedPunct = inNewlines = false;
-        upper = c === C.Upper;
-      } else if (c === C.Upper && !upper) {
+        upper = c === K_UPPER;
+      } else if (c === K_UPPER && !upper) {
         // camelCase and random text: a lower→upper change starts a new word piece.
         units += wordCost(letters, extra);
         letters = extra = 0;
         upper = true;
-      } else if (c === C.Lower && upper) {
+      } else if (c === K_LOWER && upper) {
         // "HTTPServer": the last capital starts the next word.
         if (letters > 1) {
           units += wordCost(letters - 1, extra);
@@ -205,11 +207,11 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
         upper = false;
       }
       letters++;
-      if (c > C.Upper) extra += c === C.LatinExt ? LATIN_EXT : c === C.Cyrillic ? CYRILLIC : c === C.Hebrew ? HEBREW : ALPHABET;
-      else if (c === C.Lower) {
+      if (c > K_UPPER) extra += c === K_LATIN_EXT ? LATIN_EXT : c === K_CYRILLIC ? CYRILLIC : c === K_HEBREW ? HEBREW : ALPHABET;
+      else if (c === K_LOWER) {
         // The common case: the lower-case letters that follow, counted in a tight loop.
         let j = i + 1;
-        while (j < to && table[text.charCodeAt(j)] === C.Lower) j++;
+        while (j < to && table[text.charCodeAt(j)] === K_LOWER) j++;
         letters += j - i - 1;
         i = j - 1;
       }
@@ -220,7 +222,7 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
       letters = extra = 0;
     }
     switch (c) {
-      case C.Digit:
+      case K_DIGIT:
         if (digits === 0) {
           if (punct > 0) units += punctCost(punct, punctExtra);
           // A space before a number is a token of its own; more are an indentation token.
@@ -230,13 +232,13 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
         }
         digits++;
         break;
-      case C.Space:
+      case K_SPACE:
         if (punct > 0) units += punctCost(punct, punctExtra);
         if (digits > 0) units += digitCost(digits);
         punct = punctExtra = digits = 0;
         spaces++;
         break;
-      case C.Newline:
+      case K_NEWLINE:
         if (punct > 0) {
           // Punctuation takes the newlines after it.
           units += punctCost(punct, punctExtra);
@@ -248,9 +250,9 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
         digits = spaces = 0;
         inNewlines = true;
         break;
-      case C.Wide:
-      case C.Indic:
-      case C.SouthEastAsian: {
+      case K_WIDE:
+      case K_INDIC:
+      case K_SOUTH_EAST_ASIAN: {
         // A word piece of its own script, priced per character.
         if (punct > 0) {
           if (punct > 1 || punctExtra > 0 || spacedPunct) units += punctCost(punct, punctExtra);
@@ -262,11 +264,11 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
         spacedPunct = inNewlines = false;
         let j = i + 1;
         while (j < to && table[text.charCodeAt(j)] === c) j++;
-        units += (j - i) * (c === C.Wide ? WIDE : c === C.Indic ? INDIC : SOUTH_EAST_ASIAN);
+        units += (j - i) * (c === K_WIDE ? WIDE : c === K_INDIC ? INDIC : SOUTH_EAST_ASIAN);
         i = j - 1;
         break;
       }
-      case C.LowSurrogate:
+      case K_LOW_SURROGATE:
         break;
       default:
         // Punctuation, symbols, and emoji and other astral symbols (several byte-level tokens each).
@@ -278,7 +280,7 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
           inNewlines = false;
         }
         punct++;
-        if (c === C.HighSurrogate) punctExtra += EMOJI - PUNCT_EXTRA;
+        if (c === K_HIGH_SURROGATE) punctExtra += EMOJI - PUNCT_EXTRA;
     }
     if (units > capUnits) return units;
   }
