@@ -236,6 +236,15 @@ function estimateRun(text: string, from: number, to: number, capUnits: number): 
         if (punct > 0) units += punctCost(punct, punctExtra);
         if (digits > 0) units += digitCost(digits);
         punct = punctExtra = digits = 0;
+        if (spaces === 0 && i + 1 < to && table[text.charCodeAt(i + 1)] === K_LOWER) {
+          // The commonest piece of prose, " word": read it whole here.
+          let j = i + 2;
+          while (j < to && table[text.charCodeAt(j)] === K_LOWER) j++;
+          letters = j - i - 1;
+          upper = spacedPunct = inNewlines = false;
+          i = j - 1;
+          continue;
+        }
         spaces++;
         break;
       case K_NEWLINE:
