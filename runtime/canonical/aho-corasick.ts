@@ -45,6 +45,7 @@ function isWord(cp: number): boolean {
   return cp >= 0 && (cp < 65536 ? words()[cp] === 1 : isSpacedWordChar(cp));
 }
 
+/** The automaton of one set of patterns (one term group, or one classifier table's folded or exact keywords). */
 export class AhoCorasick {
   readonly #goto = new Map<number, number>();
   /** fail[s]: the state of the longest proper suffix of s that is a trie prefix. */

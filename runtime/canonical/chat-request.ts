@@ -86,6 +86,7 @@ export class ChatRequestView {
   }
 }
 
+/** Validation's outcome: the request's view, or what is wrong and which parameter it is. */
 export type ChatCheck = { ok: true; request: ChatRequestView } | { ok: false; message: string; param: string | null };
 
 /** Longest model name accepted; real ones are under 100 characters. */

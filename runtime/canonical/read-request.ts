@@ -99,6 +99,7 @@ export interface ToolDecl {
   parameters: Record<string, unknown>;
 }
 
+/** The request's function tools (`tools`); other tool types are refused. */
 export function toolsOf(body: ChatBody): ToolDecl[] | ProviderError {
   const tools = body.tools;
   if (tools === undefined || tools === null) return [];
@@ -121,6 +122,7 @@ export function toolsOf(body: ChatBody): ToolDecl[] | ProviderError {
 /** `tool_choice` normalized: none/auto/required, or a named function; undefined when absent. */
 export type ToolChoice = { kind: "none" | "auto" | "required" } | { kind: "function"; name: string };
 
+/** `tool_choice`, read (undefined when absent). */
 export function toolChoiceOf(body: ChatBody): ToolChoice | undefined | ProviderError {
   const c = body.tool_choice;
   if (c === undefined || c === null) return undefined;
@@ -139,6 +141,7 @@ export function stopOf(body: ChatBody): string[] | undefined {
   return undefined;
 }
 
+/** A numeric field, when the client set a finite number. */
 export function numberOf(body: ChatBody, key: string): number | undefined {
   const v = body[key];
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
@@ -147,6 +150,7 @@ export function numberOf(body: ChatBody, key: string): number | undefined {
 /** `response_format`: text (absent), json_object, or json_schema with its schema. */
 export type ResponseFormat = { kind: "text" } | { kind: "json_object" } | { kind: "json_schema"; name: string; schema: Record<string, unknown> };
 
+/** `response_format`, read. */
 export function responseFormatOf(body: ChatBody): ResponseFormat | ProviderError {
   const f = body.response_format;
   if (f === undefined || f === null) return { kind: "text" };
