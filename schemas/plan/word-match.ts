@@ -25,9 +25,13 @@ export function isSpacedWordChar(cp: number): boolean {
   return WORD.test(ch) && !UNSPACED.test(ch);
 }
 
-/** The case-folded form of UTF-16 code unit `unit` (itself when it has no one-to-one fold). */
+/**
+ * The case-folded form of UTF-16 code unit `unit` (itself when it has no one-to-one
+ * fold): Unicode's simple case folding, which lower(upper(unit)) gives for every unit
+ * but the dotless ı (only Turkic folding joins it to i: `sık` is not `sik`).
+ */
 export function foldUnit(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit;
+  if ((unit >= 0xd800 && unit <= 0xdfff) || unit === 0x131) return unit;
   const ch = String.fromCharCode(unit);
   const upper = ch.toUpperCase();
   const lower = (upper.length === 1 ? upper : ch).toLowerCase();
