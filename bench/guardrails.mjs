@@ -26,6 +26,7 @@ export async function measureGuardrails() {
   const { OutputGuardStage } = await import(new URL("output-stage.js", dist).href);
   const { Redactions } = await import(new URL("redactions.js", dist).href);
   const { GuardrailReport } = await import(new URL("guardrail-report.js", dist).href);
+  const { validateChatRequest } = await import(new URL("../dist/runtime/canonical/chat-request.js", import.meta.url).href);
   const { PII_DETECTORS } = await import(new URL("../dist/schemas/catalog/guardrails.js", import.meta.url).href);
 
   // 1. Precision and recall per detector.
@@ -78,13 +79,13 @@ export async function measureGuardrails() {
   while (pieces.join("").length < 16 * 1024) pieces.push(prose, pieces.length % 20 === 5 ? "Contact jane.doe@example.com or +44 20 7946 0958. " : "");
   const text = pieces.join("");
   const kb = Buffer.byteLength(text) / 1024;
-  const body = {
+  const body = validateChatRequest({
     model: "m",
     messages: [
       { role: "system", content: "You are helpful." },
       { role: "user", content: text },
     ],
-  };
+  }).request;
   const iterations = 200;
   for (let i = 0; i < 20; i++) guardInput(linked, body, new Redactions(), new GuardrailReport("bench"));
   const inputUsPerKb = [];

@@ -72,7 +72,9 @@ export async function measureQuotas() {
   const { admitRequest } = await import("../dist/runtime/stages/quotas/admit.js");
   const { chatDemand } = await import("../dist/runtime/stages/quotas/demand.js");
   const { actualUsage, settlements } = await import("../dist/runtime/stages/quotas/settle.js");
-  const { estimateTextTokens, estimatePromptTokens } = await import("../dist/runtime/canonical/estimate-tokens.js");
+  const { estimateTextTokens } = await import("../dist/schemas/plan/token-estimate.js");
+  const { estimatePromptTokens } = await import("../dist/runtime/canonical/prompt-tokens.js");
+  const { validateChatRequest } = await import("../dist/runtime/canonical/chat-request.js");
   const { setQuietLogs } = await import("../dist/runtime/base/log.js");
   setQuietLogs(true);
 
@@ -95,6 +97,7 @@ export async function measureQuotas() {
         { role: "user", content: README.slice(0, 1000) },
       ],
     };
+    const request = validateChatRequest(body).request;
     const ex = { headers: { authorization: `Bearer ${KEY}` }, extraHeaders: [], aborted: false, send() {}, started: false };
 
     /** @param {any} p */
@@ -120,7 +123,7 @@ export async function measureQuotas() {
         outputChars: 0,
         lastAttempt: { target: s.model.weighted[0] },
       };
-      const admission = await admitRequest(s.service, s.quotas, ex.headers, s.consumer, s.model, chatDemand(body), /** @type {any} */ (record));
+      const admission = await admitRequest(s.service, s.quotas, ex.headers, s.consumer, s.model, chatDemand(request), /** @type {any} */ (record));
       if (admission.kind !== "admitted") throw new Error("refused");
       record.quota = admission.ticket;
       const now = s.service.clock();
@@ -143,7 +146,7 @@ export async function measureQuotas() {
     // The estimate alone (part of the above): a 1 KB prompt; and a trivial loop over the same characters, to calibrate the machine.
     {
       const cpu0 = process.cpuUsage();
-      for (let i = 0; i < 50_000; i++) estimatePromptTokens(body);
+      for (let i = 0; i < 50_000; i++) estimatePromptTokens(request);
       const cpu = process.cpuUsage(cpu0);
       out.estimate1kUs = (cpu.user + cpu.system) / 50_000;
       const text = body.messages[1].content;

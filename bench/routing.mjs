@@ -197,12 +197,15 @@ export async function measureRouting() {
   const { pickWeighted } = await import("../dist/runtime/routing/select-targets.js");
   const { matchRoute } = await import("../dist/runtime/routing/match-route.js");
   const { RouteFacts } = await import("../dist/runtime/routing/route-facts.js");
+  const { validateChatRequest } = await import("../dist/runtime/canonical/chat-request.js");
+  /** The validated request view of a body (the pipeline makes one per request). */
+  const view = (/** @type {any} */ body) => /** @type {any} */ (validateChatRequest(body)).request;
   const compiled = compileSources([{ path: "routing-bench.yaml", text: policy() }], { compilerVersion: "bench" });
   if (compiled.plan === null) throw new Error(`the routing bench policy does not compile: ${compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`);
   const linked = linkPlan(compiled.plan, {});
   try {
     const byName = (/** @type {string} */ n) => linked.models.find((/** @type {any} */ m) => m.name === n);
-    const input = (/** @type {any} */ r) => ({ headers: { "x-session-id": r.session }, body: { model: "m", messages: r.messages }, stream: false, promptTokens: -1 });
+    const input = (/** @type {any} */ r) => ({ headers: { "x-session-id": r.session }, request: view({ model: "m", messages: r.messages }), promptTokens: -1 });
 
     // 1. Hit rate.
     const trace = makeTrace();
@@ -284,7 +287,7 @@ export async function measureRouting() {
       return () => s.select(sampleInput);
     };
     const consumer = [...linked.consumersByKeyHash.values()][0];
-    const routeBody = { model: "auto", messages: sample?.messages ?? [] };
+    const routeRequest = view({ model: "auto", messages: sample?.messages ?? [] });
     const costs = {
       "weighted (no program: one draw)": timeUs(() => pickWeighted(weighted)),
       "weighted + bounded load": timeUs(sel("bounded")),
@@ -296,7 +299,7 @@ export async function measureRouting() {
       "prefix + least-busy + latency": timeUs(sel("combined")),
       "route match: exact name, no conditions": timeUs(() => matchRoute(linked, "plain", {}, null)),
       "route match: prompt-size + classifier routes": timeUs(() =>
-        matchRoute(linked, "auto", {}, new RouteFacts("/v1/chat/completions", consumer.index, routeBody, linked.routeFacts.tokenCap, linked.routeFacts.classifiers)),
+        matchRoute(linked, "auto", {}, new RouteFacts("/v1/chat/completions", consumer.index, routeRequest, linked.routeFacts.tokenCap, linked.routeFacts.classifiers)),
       ),
     };
     return { hitRates, blocks, requests: trace.length, shares, slowShares, costs, promptChars, draws: N };

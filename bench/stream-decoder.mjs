@@ -42,6 +42,7 @@ function median(fn) {
 export async function measureStreamDecoder() {
   const { OpenAIStreamDecoder } = await import("../dist/runtime/adapters/openai-compatible/stream.js");
   const { openAIBody } = await import("../dist/runtime/adapters/openai-compatible/request.js");
+  const { validateChatRequest } = await import("../dist/runtime/canonical/chat-request.js");
   const withUsage = mockStream(true);
   const plain = mockStream(false);
   const run = (/** @type {Buffer[]} */ events, /** @type {boolean} */ hide) => () => {
@@ -55,7 +56,7 @@ export async function measureStreamDecoder() {
   const body = { model: "bench", stream: true, messages: [{ role: "user", content: "x".repeat(400) }] };
   const raw = Buffer.from(JSON.stringify(body));
   const quirks = { streamUsage: true, renameParams: {}, dropParams: [], tools: true, jsonMode: true };
-  const ctx = { target: {}, body, rawBody: raw, stream: true, requestId: "r", clientWantsStreamUsage: false };
+  const ctx = { target: {}, request: validateChatRequest(body).request, rawBody: raw, stream: true, requestId: "r", clientWantsStreamUsage: false };
   return {
     passThroughUs: median(run(withUsage, false)),
     hidingUs: median(run(withUsage, true)),

@@ -6,6 +6,8 @@
  * agree.
  */
 import type { Plan, PlanRoute } from "../../schemas/plan/plan.js";
+import { estimateTextTokens, PER_MEDIA_PART_TOKENS, PER_MESSAGE_TOKENS, REPLY_PRIMING_TOKENS } from "../../schemas/plan/token-estimate.js";
+import { foldText, isWholeWordAt } from "../../schemas/plan/word-match.js";
 
 /** What the extra conditions look at; absent parts make a condition on them fail. */
 export interface RequestFacts {
@@ -37,25 +39,51 @@ export function extrasHold(plan: Plan, route: PlanRoute | undefined, facts: Requ
   return true;
 }
 
-/** ASCII ≈ 4 characters per token, other scripts below U+2E80 ≈ 2, wider ≈ 1, plus 4 per message. */
+/**
+ * The runtime's prompt-token estimate (runtime/canonical/prompt-tokens.ts), written
+ * for clarity: the shared text rule over every message text (content, names, tool
+ * calls), a fixed amount per media part, tool definitions and response format as
+ * JSON, and the chat format's framing. route-extras.test.ts checks the two agree.
+ */
 export function estimateTokens(body: Readonly<Record<string, unknown>>): number {
-  let quarters = 0;
-  for (const m of Array.isArray(body.messages) ? body.messages : []) {
-    quarters += 16;
-    for (const text of contentTexts((m as { content?: unknown } | null)?.content)) {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        quarters += c < 0x80 ? 1 : c < 0x2e80 ? 2 : 4;
-      }
-    }
+  let tokens = REPLY_PRIMING_TOKENS;
+  for (const m of Array.isArray(body.messages) ? (body.messages as unknown[]) : []) {
+    tokens += PER_MESSAGE_TOKENS;
+    if (m === null || typeof m !== "object") continue;
+    const message = m as { content?: unknown; name?: unknown; tool_calls?: unknown };
+    if (Array.isArray(message.content)) tokens += PER_MEDIA_PART_TOKENS * message.content.filter((p) => textOf(p) === undefined).length;
+    const texts = [...contentTexts(message.content), ...(typeof message.name === "string" ? [message.name] : []), ...toolCallTexts(message.tool_calls)];
+    for (const text of texts) tokens += estimateTextTokens(text);
   }
-  return Math.ceil(quarters / 4);
+  for (const field of ["tools", "functions", "response_format"]) {
+    const value = body[field];
+    if (value !== undefined && value !== null) tokens += estimateTextTokens(JSON.stringify(value));
+  }
+  return tokens;
+}
+
+/** A content part's text: its `text`, or an assistant's `refusal`; undefined for images, audio and files. */
+function textOf(part: unknown): string | undefined {
+  if (part === null || typeof part !== "object") return undefined;
+  const p = part as { type?: unknown; text?: unknown; refusal?: unknown };
+  if (typeof p.text === "string") return p.text;
+  return p.type === "refusal" && typeof p.refusal === "string" ? p.refusal : undefined;
 }
 
 function contentTexts(content: unknown): string[] {
   if (typeof content === "string") return [content];
   if (!Array.isArray(content)) return [];
-  return content.flatMap((p) => (p !== null && typeof p === "object" && typeof (p as { text?: unknown }).text === "string" ? [(p as { text: string }).text] : []));
+  return content.flatMap((p) => textOf(p) ?? []);
+}
+
+/** Each tool call's function name, then its arguments. */
+function toolCallTexts(calls: unknown): string[] {
+  if (!Array.isArray(calls)) return [];
+  return calls.flatMap((c) => {
+    const fn = c !== null && typeof c === "object" ? (c as { function?: { name?: unknown; arguments?: unknown } }).function : undefined;
+    if (fn === null || typeof fn !== "object") return [];
+    return [fn.name, fn.arguments].filter((t): t is string => typeof t === "string");
+  });
 }
 
 function lastUserText(body: Readonly<Record<string, unknown>>): string {
@@ -67,18 +95,15 @@ function lastUserText(body: Readonly<Record<string, unknown>>): string {
   return "";
 }
 
-const WORD = /[\p{L}\p{N}_]/u;
-
+/** Keyword matching as the runtime's automaton does it (shared rules: schemas/plan/word-match.ts), one keyword at a time. */
 function classifierMatches(table: NonNullable<Plan["routing"]["classifiers"]>, c: number, text: string): boolean {
-  const lower = text.toLowerCase();
+  const folded = foldText(text);
   for (const k of table.keywords) {
-    if (k.classifier !== c) continue;
-    const haystack = k.caseSensitive ? text : lower;
-    for (let at = haystack.indexOf(k.text); at !== -1; at = haystack.indexOf(k.text, at + 1)) {
-      if (!k.wholeWord) return true;
-      const before = at > 0 && WORD.test(haystack[at - 1]!);
-      const after = at + k.text.length < haystack.length && WORD.test(haystack[at + k.text.length]!);
-      if (!before && !after) return true;
+    if (k.classifier !== c || k.text.length === 0) continue;
+    const haystack = k.caseSensitive ? text : folded;
+    const needle = k.caseSensitive ? k.text : foldText(k.text);
+    for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+      if (!k.wholeWord || isWholeWordAt(needle, haystack, at, at + needle.length)) return true;
     }
   }
   const pattern = table.patterns[c];

@@ -16,7 +16,8 @@
 import type { PlanAdapterId } from "../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import type { Usage } from "../base/usage.js";
-import type { ErrorClass } from "../../schemas/plan/constants.js";
+import type { ProviderError } from "../canonical/provider-error.js";
+import type { ChatRequestView } from "../canonical/chat-request.js";
 
 /** The wire protocols (the plan's `upstreams[].adapter`; the list is schemas/plan/protocols.ts `ADAPTER_IDS`). */
 export type AdapterId = PlanAdapterId;
@@ -33,30 +34,15 @@ export interface UpstreamRequest {
   readonly body: Buffer | string | null;
 }
 
-/** A classified provider failure, before or inside a response. */
-export interface ProviderError {
-  readonly class: ErrorClass;
-  /** The HTTP status the provider answered (200 for an error event inside a stream; 0 when none). */
-  readonly status: number;
-  /** A short message safe to show the client (no payload echoes, no secrets). */
-  readonly message: string;
-  /** The provider's error code or type, when it gave one. */
-  readonly code: string | null;
-  /** From `retry-after` (or the provider's equivalent), in ms. */
-  readonly retryAfterMs: number | null;
-  /** The request parameter at fault, when the provider named one (OpenAI's `param`). */
-  readonly param?: string | null;
-}
-
 /** Everything an adapter needs to build one attempt's request. */
 export interface ChatRequestContext {
   readonly target: LinkedTarget;
-  /** The canonical (OpenAI-shaped, validated) request. Never mutate it: copy what you change. */
-  readonly body: Readonly<Record<string, unknown>>;
+  /** The canonical (OpenAI-shaped, validated) request. Never mutate its body: copy what you change. */
+  readonly request: ChatRequestView;
   /**
    * The client's bytes, forwarded untouched when the adapter needs no change; null when
-   * a request stage (template, decorator, redaction, downgrade) changed `body`, so the
-   * bytes no longer match it and must be re-serialized.
+   * a request stage (template, decorator, redaction, downgrade) changed the request, so
+   * the bytes no longer match its body and must be re-serialized.
    */
   readonly rawBody: Buffer | null;
   readonly stream: boolean;

@@ -1,112 +1,148 @@
 /**
- * Aho–Corasick over UTF-16 code units: every deny term of a route in one automaton,
- * one pass over the text whatever the number of terms. Case-insensitive automata fold
- * each code unit through a table (simple one-to-one case mapping, so offsets in the
- * folded text are offsets in the original). Whole-word terms are checked at the ends
- * of a match: a term that starts or ends with a letter or digit must not touch another
- * letter or digit there (CJK terms have no word boundaries, so only ASCII edges count).
+ * One Aho–Corasick automaton (Aho & Corasick, "Efficient string matching", CACM 1975)
+ * for every multi-pattern search of the gateway: guardrail deny terms (substrings, or
+ * whole words, case-insensitive or not) and the content classifiers' keywords. Every
+ * pattern goes into one trie with failure links, built once per plan at link time,
+ * so one pass over the text finds all of them whatever their number.
+ *
+ * It runs over UTF-16 code units. Case folding and word boundaries are the shared
+ * rules of schemas/plan/word-match.ts (folding is one-to-one per unit, so offsets in
+ * the folded text are offsets in the original; CJK and other unspaced scripts never
+ * fail a word boundary). Transitions live in one Map keyed by `state * 65536 + unit`,
+ * and a bitmap of the units that can start a pattern lets the scan skip the rest
+ * without a lookup.
  */
+import { codePointAt, codePointBefore, foldUnit, isSpacedWordChar } from "../../schemas/plan/word-match.js";
 
-/** A term occurrence: `text.slice(start, end)`, term index `term`. */
-export interface TermHit {
-  readonly term: number;
-  readonly start: number;
-  readonly end: number;
+/** One pattern: its text, and whether it must stand as a whole word. */
+export interface Pattern {
+  readonly text: string;
+  readonly wholeWord: boolean;
 }
+
+/** Receives an occurrence of pattern `pattern` at `text.slice(start, end)`; returning false ends the scan. */
+export type PatternVisitor = (pattern: number, start: number, end: number) => boolean | void;
 
 let foldTable: Uint16Array | null = null;
-/** Code unit → its lower-case code unit when the mapping is one-to-one, else itself. Built on first use (~5 ms). */
-function fold(): Uint16Array {
+/** Code unit → its folded unit; built on first use (a few ms). */
+function folds(): Uint16Array {
   if (foldTable !== null) return foldTable;
   const table = new Uint16Array(65536);
-  for (let c = 0; c < 65536; c++) {
-    if (c >= 0xd800 && c <= 0xdfff) {
-      table[c] = c;
-      continue;
-    }
-    const lower = String.fromCharCode(c).toLowerCase();
-    table[c] = lower.length === 1 ? lower.charCodeAt(0) : c;
-  }
-  foldTable = table;
-  return table;
+  for (let c = 0; c < 65536; c++) table[c] = foldUnit(c);
+  return (foldTable = table);
 }
 
-const isAsciiWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+let wordTable: Uint8Array | null = null;
+/** BMP code point → 1 when it is a word character of a spaced script; built on first use. */
+function words(): Uint8Array {
+  if (wordTable !== null) return wordTable;
+  const table = new Uint8Array(65536);
+  for (let c = 0; c < 65536; c++) if (c < 0xd800 || c > 0xdfff) table[c] = isSpacedWordChar(c) ? 1 : 0;
+  return (wordTable = table);
+}
 
-export class TermAutomaton {
-  readonly #next: Map<number, number>[] = [new Map()];
+function isWord(cp: number): boolean {
+  return cp >= 0 && (cp < 65536 ? words()[cp] === 1 : isSpacedWordChar(cp));
+}
+
+/** The automaton of one set of patterns (one term group, or one classifier table's folded or exact keywords). */
+export class AhoCorasick {
+  readonly #goto = new Map<number, number>();
+  /** fail[s]: the state of the longest proper suffix of s that is a trie prefix. */
   readonly #fail: number[] = [0];
-  /** Terms ending at each state (its own and, through failure links, its suffixes'). */
+  /** out[s]: patterns ending at s, including those of its failure chain. */
   readonly #out: number[][] = [[]];
-  readonly #lengths: number[];
-  readonly #wordEdges: boolean[];
+  readonly #lengths: Int32Array;
+  /** Per pattern: whether its first and last characters are word characters that a whole-word match checks. */
+  readonly #checkStart: Uint8Array;
+  readonly #checkEnd: Uint8Array;
   readonly #fold: Uint16Array | null;
+  /** Units that leave the root state. */
+  readonly #starts = new Uint8Array(65536);
 
-  constructor(terms: readonly string[], options: { caseSensitive: boolean; wholeWords: boolean }) {
-    this.#fold = options.caseSensitive ? null : fold();
-    this.#lengths = terms.map((t) => t.length);
-    this.#wordEdges = terms.map(() => options.wholeWords);
-    terms.forEach((term, index) => {
+  /** `foldCase`: match case-insensitively. Empty patterns never match. */
+  constructor(patterns: readonly Pattern[], options: { readonly foldCase: boolean }) {
+    this.#fold = options.foldCase ? folds() : null;
+    this.#lengths = Int32Array.from(patterns, (p) => p.text.length);
+    this.#checkStart = Uint8Array.from(patterns, (p) => (p.wholeWord && p.text.length > 0 && isWord(p.text.codePointAt(0)!) ? 1 : 0));
+    this.#checkEnd = Uint8Array.from(patterns, (p) => (p.wholeWord && p.text.length > 0 && isWord(codePointBefore(p.text, p.text.length)) ? 1 : 0));
+    patterns.forEach((p, index) => {
+      if (p.text.length === 0) return;
       let state = 0;
-      for (let i = 0; i < term.length; i++) {
-        const c = this.#unit(term.charCodeAt(i));
-        let to = this.#next[state]!.get(c);
-        if (to === undefined) {
-          to = this.#next.length;
-          this.#next.push(new Map());
+      for (let i = 0; i < p.text.length; i++) {
+        const unit = this.#unit(p.text.charCodeAt(i));
+        if (state === 0) this.#starts[unit] = 1;
+        const key = state * 65536 + unit;
+        let next = this.#goto.get(key);
+        if (next === undefined) {
+          next = this.#fail.length;
           this.#fail.push(0);
           this.#out.push([]);
-          this.#next[state]!.set(c, to);
+          this.#goto.set(key, next);
         }
-        state = to;
+        state = next;
       }
       this.#out[state]!.push(index);
     });
-    // Breadth-first failure links.
-    const queue: number[] = [...this.#next[0]!.values()];
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head]!;
-      for (const [c, to] of this.#next[state]!) {
-        let f = this.#fail[state]!;
-        while (f !== 0 && !this.#next[f]!.has(c)) f = this.#fail[f]!;
-        const target = this.#next[f]!.get(c);
-        this.#fail[to] = target !== undefined && target !== to ? target : 0;
-        this.#out[to]!.push(...this.#out[this.#fail[to]!]!);
-        queue.push(to);
-      }
-    }
+    this.#link();
   }
 
   #unit(c: number): number {
     return this.#fold === null ? c : this.#fold[c]!;
   }
 
-  /** Appends every occurrence (overlapping ones included) to `out`. */
-  scan(text: string, out: TermHit[]): void {
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = this.#unit(text.charCodeAt(i));
-      let to = this.#next[state]!.get(c);
-      while (to === undefined && state !== 0) {
-        state = this.#fail[state]!;
-        to = this.#next[state]!.get(c);
-      }
-      state = to ?? 0;
-      const ends = this.#out[state]!;
-      for (let k = 0; k < ends.length; k++) {
-        const term = ends[k]!;
-        const start = i + 1 - this.#lengths[term]!;
-        if (this.#wordEdges[term] && !this.#onWordEdges(text, start, i + 1)) continue;
-        out.push({ term, start, end: i + 1 });
+  /** Breadth-first failure links; outputs inherit their failure state's outputs. */
+  #link(): void {
+    const children = new Map<number, [number, number][]>();
+    for (const [key, next] of this.#goto) {
+      const parent = Math.floor(key / 65536);
+      let list = children.get(parent);
+      if (list === undefined) children.set(parent, (list = []));
+      list.push([key % 65536, next]);
+    }
+    const queue: number[] = [];
+    for (const [, next] of children.get(0) ?? []) queue.push(next);
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      for (const [unit, next] of children.get(state) ?? []) {
+        let f = this.#fail[state]!;
+        while (f !== 0 && !this.#goto.has(f * 65536 + unit)) f = this.#fail[f]!;
+        const target = this.#goto.get(f * 65536 + unit);
+        this.#fail[next] = target !== undefined && target !== next ? target : 0;
+        const inherited = this.#out[this.#fail[next]!]!;
+        if (inherited.length > 0) this.#out[next] = [...this.#out[next]!, ...inherited];
+        queue.push(next);
       }
     }
   }
 
-  #onWordEdges(text: string, start: number, end: number): boolean {
-    const first = text.charCodeAt(start);
-    const last = text.charCodeAt(end - 1);
-    if (isAsciiWord(first) && start > 0 && isAsciiWord(text.charCodeAt(start - 1))) return false;
-    if (isAsciiWord(last) && end < text.length && isAsciiWord(text.charCodeAt(end))) return false;
-    return true;
+  /** Visits every occurrence (overlapping ones included) in order of their ends; whole-word patterns only where they stand as words. */
+  scan(text: string, visit: PatternVisitor): void {
+    const fold = this.#fold;
+    const starts = this.#starts;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const unit = fold === null ? c : fold[c]!;
+      if (state === 0) {
+        if (starts[unit] === 0) continue;
+        state = this.#goto.get(unit)!;
+      } else {
+        let next = this.#goto.get(state * 65536 + unit);
+        while (next === undefined && state !== 0) {
+          state = this.#fail[state]!;
+          next = this.#goto.get(state * 65536 + unit);
+        }
+        state = next ?? 0;
+      }
+      const ends = this.#out[state]!;
+      for (let k = 0; k < ends.length; k++) {
+        const pattern = ends[k]!;
+        const start = i + 1 - this.#lengths[pattern]!;
+        if (this.#checkStart[pattern] === 1 && isWord(codePointBefore(text, start))) continue;
+        if (this.#checkEnd[pattern] === 1 && isWord(codePointAt(text, i + 1))) continue;
+        if (visit(pattern, start, i + 1) === false) return;
+      }
+    }
   }
 }

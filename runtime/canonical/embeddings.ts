@@ -11,9 +11,9 @@
  *   ask for base64 by default and decode it); `user` is ignored (nothing to map it to).
  * - `task_type` (a Gemini/Vertex extension, as LiteLLM accepts it) passes through.
  */
-import { estimateTextTokens } from "./estimate-tokens.js";
+import { estimateTextTokens } from "../../schemas/plan/token-estimate.js";
 import { emptyUsage, type Usage } from "../base/usage.js";
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "./provider-error.js";
 import { badRequest } from "./provider-error.js";
 
 /** An OpenAI embeddings request, read for translation. */

@@ -1,6 +1,30 @@
-/** Constructors for {@link ProviderError} shared by the adapters. */
-import type { ProviderError } from "../adapters/adapter.js";
+/**
+ * A provider failure in one shape, whatever the provider: what adapters return when a
+ * provider refuses or fails a request (or when they refuse it themselves), and the
+ * helpers that build and read it. The pipeline acts on the class (retry, fall back,
+ * answer), never on a provider's raw status or message.
+ */
 import type { ErrorClass } from "../../schemas/plan/constants.js";
+
+/** A classified provider failure, before or inside a response. */
+export interface ProviderError {
+  readonly class: ErrorClass;
+  /** The HTTP status the provider answered (200 for an error event inside a stream; 0 when none). */
+  readonly status: number;
+  /** A short message safe to show the client (no payload echoes, no secrets). */
+  readonly message: string;
+  /** The provider's error code or type, when it gave one. */
+  readonly code: string | null;
+  /** From `retry-after` (or the provider's equivalent), in ms. */
+  readonly retryAfterMs: number | null;
+  /** The request parameter at fault, when the provider named one (OpenAI's `param`). */
+  readonly param?: string | null;
+}
+
+/** True for a {@link ProviderError} (adapters' helpers return a value or one). */
+export function isProviderError(v: unknown): v is ProviderError {
+  return isRecord(v) && typeof v["class"] === "string" && typeof v["status"] === "number" && "retryAfterMs" in v;
+}
 
 /** A request the provider cannot serve, refused before sending (HTTP 400 to the client). */
 export function badRequest(message: string, code: string | null = "unsupported_parameter"): ProviderError {
@@ -38,6 +62,7 @@ export function shortMessage(message: unknown, fallback: string): string {
 /** Context-window overflow, as providers word it inside a generic 400. */
 const CONTEXT_WORDS = /context (length|window)|too long|too many tokens|maximum (number of )?tokens|token limit|exceeds the (maximum|limit)/i;
 
+/** True when a provider's message says the prompt did not fit the context window. */
 export function mentionsContextLimit(message: string): boolean {
   return CONTEXT_WORDS.test(message);
 }
@@ -51,6 +76,7 @@ export function parseJson(body: Buffer | string): unknown {
   }
 }
 
+/** A plain JSON object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -1,23 +1,22 @@
 /**
- * Reading the canonical (OpenAI Chat Completions) request, for adapters that translate it.
- * Every helper returns either its value or a `ProviderError` (bad_request) saying which
+ * Reading the canonical (OpenAI Chat Completions) request in the detail a translating
+ * adapter needs: content parts with their images, tool calls with parsed arguments,
+ * tool definitions, tool choice, stop sequences, response format. The request's common
+ * fields (messages, max tokens, …) are typed on its view (chat-request.ts). Every
+ * helper returns either its value or a `ProviderError` (bad_request) saying which
  * field the provider cannot take, so a request is refused with a clear 400 rather than
  * silently changed.
  */
-import type { ProviderError } from "../adapters/adapter.js";
-import { badRequest, isRecord } from "./provider-error.js";
-
-export type Body = Readonly<Record<string, unknown>>;
+import type { ProviderError } from "./provider-error.js";
+import { badRequest, isProviderError, isRecord } from "./provider-error.js";
+import type { ChatBody, ChatMessage } from "./chat-request.js";
+import { textFieldOf } from "./message-text.js";
 
 /** An image part, as a data URL's bytes or a remote URL. */
 export type ImageSource = { kind: "base64"; mediaType: string; data: string } | { kind: "url"; url: string };
 
 /** One part of a user/assistant/tool message after reading. */
 export type Part = { type: "text"; text: string } | { type: "image"; source: ImageSource };
-
-export function isError(v: unknown): v is ProviderError {
-  return isRecord(v) && typeof v["class"] === "string" && typeof v["status"] === "number" && "retryAfterMs" in v;
-}
 
 const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+);base64,(.*)$/s;
 
@@ -29,15 +28,16 @@ export function contentParts(content: unknown, where: string): Part[] | Provider
   const parts: Part[] = [];
   for (const p of content as unknown[]) {
     if (!isRecord(p)) return badRequest(`\`${where}.content\` has a part that is not an object`, null);
-    if (p["type"] === "text" && typeof p["text"] === "string") parts.push({ type: "text", text: p["text"] });
+    // The same text the gateway's walker reads (message-text.ts): a text part, or a refusal.
+    const field = textFieldOf(p);
+    if (field !== null) parts.push({ type: "text", text: p[field] as string });
     else if (p["type"] === "image_url") {
       const image = p["image_url"];
       const url = isRecord(image) ? image["url"] : typeof image === "string" ? image : undefined;
       if (typeof url !== "string") return badRequest(`\`${where}\`: an image_url part needs \`image_url.url\``, null);
       const m = DATA_URL.exec(url);
       parts.push({ type: "image", source: m !== null ? { kind: "base64", mediaType: m[1]!, data: m[2]! } : { kind: "url", url } });
-    } else if (p["type"] === "refusal" && typeof p["refusal"] === "string") parts.push({ type: "text", text: p["refusal"] });
-    else return badRequest(`\`${where}\`: content parts of type \`${String(p["type"]).slice(0, 40)}\` are not supported by this provider`);
+    } else return badRequest(`\`${where}\`: content parts of type \`${String(p["type"]).slice(0, 40)}\` are not supported by this provider`);
   }
   return parts;
 }
@@ -45,7 +45,7 @@ export function contentParts(content: unknown, where: string): Part[] | Provider
 /** The text of a content value: string, or its text parts joined (other parts refused). */
 export function contentText(content: unknown, where: string): string | ProviderError {
   const parts = contentParts(content, where);
-  if (isError(parts)) return parts;
+  if (isProviderError(parts)) return parts;
   let text = "";
   for (const p of parts) {
     if (p.type !== "text") return badRequest(`\`${where}\`: only text is supported here`);
@@ -62,8 +62,8 @@ export interface ToolCallIn {
 }
 
 /** The assistant's `tool_calls`, arguments parsed as JSON objects. */
-export function toolCallsOf(message: Readonly<Record<string, unknown>>, where: string): ToolCallIn[] | ProviderError {
-  const calls = message["tool_calls"];
+export function toolCallsOf(message: ChatMessage, where: string): ToolCallIn[] | ProviderError {
+  const calls = message.tool_calls;
   if (calls === undefined || calls === null) return [];
   if (!Array.isArray(calls)) return badRequest(`\`${where}.tool_calls\` must be an array`, null);
   const out: ToolCallIn[] = [];
@@ -99,8 +99,9 @@ export interface ToolDecl {
   parameters: Record<string, unknown>;
 }
 
-export function toolsOf(body: Body): ToolDecl[] | ProviderError {
-  const tools = body["tools"];
+/** The request's function tools (`tools`); other tool types are refused. */
+export function toolsOf(body: ChatBody): ToolDecl[] | ProviderError {
+  const tools = body.tools;
   if (tools === undefined || tools === null) return [];
   if (!Array.isArray(tools)) return badRequest("`tools` must be an array", null);
   const out: ToolDecl[] = [];
@@ -121,8 +122,9 @@ export function toolsOf(body: Body): ToolDecl[] | ProviderError {
 /** `tool_choice` normalized: none/auto/required, or a named function; undefined when absent. */
 export type ToolChoice = { kind: "none" | "auto" | "required" } | { kind: "function"; name: string };
 
-export function toolChoiceOf(body: Body): ToolChoice | undefined | ProviderError {
-  const c = body["tool_choice"];
+/** `tool_choice`, read (undefined when absent). */
+export function toolChoiceOf(body: ChatBody): ToolChoice | undefined | ProviderError {
+  const c = body.tool_choice;
   if (c === undefined || c === null) return undefined;
   if (c === "none" || c === "auto" || c === "required") return { kind: c };
   if (isRecord(c) && c["type"] === "function" && isRecord(c["function"]) && typeof c["function"]["name"] === "string") {
@@ -131,24 +133,16 @@ export function toolChoiceOf(body: Body): ToolChoice | undefined | ProviderError
   return badRequest("`tool_choice` must be none, auto, required or {type:function, function:{name}}", null);
 }
 
-/** `max_completion_tokens`, else `max_tokens`; undefined when neither is a positive integer. */
-export function maxTokensOf(body: Body): number | undefined {
-  for (const key of ["max_completion_tokens", "max_tokens"]) {
-    const v = body[key];
-    if (typeof v === "number" && Number.isInteger(v) && v > 0) return v;
-  }
-  return undefined;
-}
-
 /** `stop` as a list. */
-export function stopOf(body: Body): string[] | undefined {
-  const s = body["stop"];
+export function stopOf(body: ChatBody): string[] | undefined {
+  const s = body.stop;
   if (typeof s === "string") return [s];
   if (Array.isArray(s)) return s.filter((x): x is string => typeof x === "string");
   return undefined;
 }
 
-export function numberOf(body: Body, key: string): number | undefined {
+/** A numeric field, when the client set a finite number. */
+export function numberOf(body: ChatBody, key: string): number | undefined {
   const v = body[key];
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
@@ -156,8 +150,9 @@ export function numberOf(body: Body, key: string): number | undefined {
 /** `response_format`: text (absent), json_object, or json_schema with its schema. */
 export type ResponseFormat = { kind: "text" } | { kind: "json_object" } | { kind: "json_schema"; name: string; schema: Record<string, unknown> };
 
-export function responseFormatOf(body: Body): ResponseFormat | ProviderError {
-  const f = body["response_format"];
+/** `response_format`, read. */
+export function responseFormatOf(body: ChatBody): ResponseFormat | ProviderError {
+  const f = body.response_format;
   if (f === undefined || f === null) return { kind: "text" };
   if (!isRecord(f)) return badRequest("`response_format` must be an object", null);
   if (f["type"] === "text") return { kind: "text" };
@@ -175,20 +170,14 @@ export function responseFormatOf(body: Body): ResponseFormat | ProviderError {
  * Refuses the OpenAI-only features no translating adapter can honour: several choices,
  * log probabilities, audio output. Returns null when the request is fine.
  */
-export function refuseOpenAIOnly(body: Body, provider: string): ProviderError | null {
-  const n = body["n"];
+export function refuseOpenAIOnly(body: ChatBody, provider: string): ProviderError | null {
+  const n = body.n;
   if (n !== undefined && n !== null && n !== 1) return badRequest(`\`n\` other than 1 is not supported by ${provider}`);
-  if (body["logprobs"] === true || (body["top_logprobs"] !== undefined && body["top_logprobs"] !== null)) {
+  if (body.logprobs === true || (body.top_logprobs !== undefined && body.top_logprobs !== null)) {
     return badRequest(`\`logprobs\` is not supported by ${provider}`);
   }
-  const modalities = body["modalities"];
-  if (body["audio"] !== undefined && body["audio"] !== null) return badRequest(`audio output is not supported by ${provider}`);
+  const modalities = body.modalities;
+  if (body.audio !== undefined && body.audio !== null) return badRequest(`audio output is not supported by ${provider}`);
   if (Array.isArray(modalities) && modalities.some((m) => m !== "text")) return badRequest(`\`modalities\` other than text are not supported by ${provider}`);
   return null;
-}
-
-/** The messages array (validated as non-empty objects with a role by the gateway already). */
-export function messagesOf(body: Body): readonly Readonly<Record<string, unknown>>[] {
-  const m = body["messages"];
-  return Array.isArray(m) ? (m as Readonly<Record<string, unknown>>[]) : [];
 }

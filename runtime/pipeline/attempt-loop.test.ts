@@ -4,7 +4,7 @@
  * outcomes as the test says. Timers are faked.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import { compileYaml } from "../../test/support/compile.js";
 import { linkPlan } from "../plan/link-plan.js";
 import type { LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";

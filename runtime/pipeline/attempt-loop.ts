@@ -23,7 +23,7 @@
  * Requests that never fail allocate no planner: it is created on the first failure, or
  * at the start when the model has a deadline or a hedge.
  */
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { AttemptRecord, RequestRecord } from "../base/request-record.js";
 import { AttemptPlanner } from "../reliability/attempt-planner.js";

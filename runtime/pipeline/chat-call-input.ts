@@ -8,16 +8,17 @@ import type { Exchange } from "../server/exchange.js";
 import type { RequestRecord } from "../base/request-record.js";
 import type { HealthState } from "../reliability/linked-reliability.js";
 import type { ResponseStage } from "../stages/response-stage.js";
+import type { ChatRequestView } from "../canonical/chat-request.js";
 
 export interface ChatCallInput {
   exchange: Exchange;
   requestId: string;
   model: LinkedModel;
   first: LinkedTarget;
-  /** The client's body bytes, or null when a request stage changed `body` (the bytes no longer match it). */
+  /** The client's body bytes, or null when a request stage changed the request (the bytes no longer match its body). */
   rawBody: Buffer | null;
-  /** The parsed (canonical) body; adapters copy what they change. */
-  body: Record<string, unknown>;
+  /** The canonical request; adapters copy what they change. */
+  request: ChatRequestView;
   requestedModel: string;
   stream: boolean;
   /** Where attempts, usage and outcomes are noted for metrics and audit. */
@@ -30,16 +31,14 @@ export interface ChatCallInput {
 
 /** True when the client asked for the usage chunk itself. */
 export function wantsStreamUsage(input: ChatCallInput): boolean {
-  if (!input.stream) return false;
-  const options = input.body["stream_options"];
-  return typeof options === "object" && options !== null && (options as Record<string, unknown>)["include_usage"] === true;
+  return input.stream && input.request.includeUsage;
 }
 
 /** The adapter's context for one attempt on `target` with the key in `keySlot` (-1: the adapter's own rotation). */
 export function attemptContext(input: ChatCallInput, target: LinkedTarget, keySlot: number, clientWantsStreamUsage: boolean): ChatRequestContext {
   return {
     target,
-    body: input.body,
+    request: input.request,
     rawBody: input.rawBody,
     stream: input.stream,
     requestId: input.requestId,

@@ -15,6 +15,7 @@ import { ServedPlan } from "../plan/served-plan.js";
 import { RequestRecord } from "../base/request-record.js";
 import type { BodyFailure, Exchange, HeaderList } from "../server/exchange.js";
 import { ChatCall } from "./chat-call.js";
+import { validateChatRequest } from "../canonical/chat-request.js";
 import { setQuietLogs } from "../base/log.js";
 
 const POLICY = `apiVersion: tollgate/v1
@@ -139,8 +140,21 @@ function start(modelName: string, stream = false): { ex: FakeExchange; record: R
   const model = plan.models.find((m) => m.name === modelName)!;
   const ex = new FakeExchange();
   const record = new RequestRecord(served, "req-1", "chat_completions", []);
-  const body = { model: modelName, messages: [{ role: "user", content: "hi" }], stream };
-  new ChatCall({ exchange: ex, requestId: "req-1", model, first: model.weighted[0]!, rawBody: null, body, requestedModel: modelName, stream, record, health: plan.health }).start();
+  const checked = validateChatRequest({ model: modelName, messages: [{ role: "user", content: "hi" }], stream });
+  if (!checked.ok) throw new Error(checked.message);
+  const request = checked.request;
+  new ChatCall({
+    exchange: ex,
+    requestId: "req-1",
+    model,
+    first: model.weighted[0]!,
+    rawBody: null,
+    request,
+    requestedModel: modelName,
+    stream,
+    record,
+    health: plan.health,
+  }).start();
   return { ex, record };
 }
 

@@ -15,7 +15,8 @@
  * Hot path: no first-token timeout, hedge or stages, and a first attempt that succeeds
  * allocate no planner, gate, hedge and (unless streamed) no relay.
  */
-import type { ChatRequestContext, ProviderError, UpstreamRequest } from "../adapters/adapter.js";
+import type { ChatRequestContext, UpstreamRequest } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import { gatewayError, type GatewayError } from "../base/errors.js";
 import type { RequestRecord } from "../base/request-record.js";

@@ -1,6 +1,8 @@
 /**
  * POST /v1/chat/completions: admit (body limit, JSON depth, shape), route, authorize
- * the model for the consumer, pick the first target, and hand over to ChatCall.
+ * the model for the consumer, run the request stages (template, guardrails, prompts,
+ * memory, cache, quotas), each returning a verdict this flow answers, pick the first
+ * target, and hand over to ChatCall.
  */
 import type { LinkedConsumer, LinkedPlan } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
@@ -20,7 +22,7 @@ import { sendCached } from "./chat-responses.js";
 import { chatDemand } from "../stages/quotas/demand.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import type { ResponseStage } from "../stages/response-stage.js";
-import { validateChatRequest } from "../canonical/chat-request.js";
+import { ChatRequestView, validateChatRequest } from "../canonical/chat-request.js";
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
   const body = await readJsonBody(ex, plan, requestId);
@@ -30,46 +32,41 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
   if (!checked.ok) return sendError(ex, requestId, gatewayError("invalid-request", { reason: checked.message }, { param: checked.param }));
   const { request } = checked;
   // Only plans with path/consumer/prompt-size/classifier conditions pay for route facts.
-  const facts = plan.routeFacts === null ? null : new RouteFacts(ex.path, consumer.index ?? -1, request.body, plan.routeFacts.tokenCap, plan.routeFacts.classifiers);
+  const facts = plan.routeFacts === null ? null : new RouteFacts(ex.path, consumer.index ?? -1, request, plan.routeFacts.tokenCap, plan.routeFacts.classifiers);
   const route = routeRequest(ex, plan, consumer, request.model, requestId, record, facts);
   if (route === null) return;
   let model = route.model;
   let exchange: Exchange = ex;
-  let chatBody = request.body;
-  let rawBody: Buffer | null = raw;
+  let chat = request;
   let stages: ResponseStage[] | undefined;
   // A template is rendered before the guardrails, so they check what its variables put in the prompt.
-  const templated = renderRequestTemplate(plan.features, route, chatBody, ex.headers);
-  if (templated !== false) {
-    if (templated !== true) return sendError(ex, requestId, templated);
-    rawBody = null;
-  }
+  const templated = renderRequestTemplate(plan.features, route, chat, ex.headers);
+  if (!(templated instanceof ChatRequestView)) return sendError(ex, requestId, templated);
+  chat = templated;
   const guardrails = plan.guardrailsByRoute?.[route.index] ?? null;
   if (guardrails !== null) {
-    const guarded = await applyGuardrails(guardrails, record, chatBody);
+    const guarded = await applyGuardrails(guardrails, record, chat);
     if (guarded.kind === "refused") return sendError(ex, requestId, guarded.error);
     if (guarded.pending !== null) exchange = GatedExchange.until(ex, requestId, guarded.pending);
-    chatBody = guarded.body;
-    // A redacted body must be re-serialized by the adapter: the client's bytes hold what was redacted.
-    if (guarded.rewritten) rawBody = null;
+    chat = guarded.request;
     if (guarded.stage !== null) stages = [guarded.stage];
   }
   const features = plan.features;
   if (features !== null) {
     // Decorators, memory, cache (runtime/stages/features/request-features.ts), after the guardrails.
-    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, body: chatBody, stream: request.stream, record });
+    const outcome = await runRequestFeatures({ ex: exchange, features, route, consumer, request: chat, stream: request.stream, record });
     record.stream = request.stream;
     if (ex.aborted) return;
     if (outcome.kind === "answered") return sendCached(exchange, requestId, outcome.answer);
     if (outcome.kind === "error") return sendError(exchange, requestId, outcome.error);
     if (outcome.headers.length > 0) ex.extraHeaders = [...ex.extraHeaders, ...outcome.headers];
-    if (outcome.changed) rawBody = null;
+    chat = outcome.request;
     if (outcome.stages.length > 0) stages = [...(stages ?? []), ...outcome.stages];
   }
   // Quotas and budgets: reserve now, settled when the request finishes. No work when the plan has none.
   const quotas = planQuotasOf(record);
   if (quotas !== null) {
-    const admitted = await admitQuotas(quotas, exchange, requestId, consumer, model, chatDemand(chatBody), record);
+    const admitted = await admitQuotas(quotas, exchange, requestId, consumer, model, chatDemand(chat), record);
     if (admitted === null) return;
     model = admitted;
   }
@@ -77,9 +74,10 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     exchange,
     requestId,
     model,
-    first: selectFirst(plan, model, ex.headers, chatBody, request.stream, facts),
-    rawBody,
-    body: chatBody,
+    first: selectFirst(plan, model, ex.headers, chat, facts),
+    // A changed request (template, decorators, memory, redaction) is re-serialized: the client's bytes no longer match it.
+    rawBody: chat === request ? raw : null,
+    request: chat,
     requestedModel: request.model,
     stream: request.stream,
     record,

@@ -3,7 +3,7 @@
  * provider's error as the client sees it, and the concurrency limit's refusal.
  * Common header pairs are shared frozen tuples, not built per response.
  */
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { Exchange, HeaderList } from "../server/exchange.js";
 import { sendError } from "./respond.js";
 import { gatewayError } from "../base/errors.js";

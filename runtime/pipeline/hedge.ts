@@ -9,7 +9,7 @@
  *
  * One object per hedged request owns all of that: the timer, the rival, its promotion.
  */
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { RequestRecord } from "../base/request-record.js";
 import type { UpstreamAttempt } from "../upstream/upstream-attempt.js";
 import { endRecord, makeLast, type Contender } from "./contender.js";

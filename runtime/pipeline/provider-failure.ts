@@ -4,7 +4,7 @@
  * own fault stopped it). Our messages never embed upstream payloads; the provider's
  * message is shown only when the adapter classified it as safe (request errors).
  */
-import type { ProviderError } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { AttemptOutcome } from "../base/request-record.js";
 import { errorBody, gatewayError, type GatewayError } from "../base/errors.js";

@@ -20,8 +20,10 @@
  * a failure after that ends the response short (nothing a client could parse can be
  * appended to audio bytes).
  */
-import type { ProviderError, RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
+import type { RelayEndpoint, RelayTranslation, RelayUpstreamCall } from "../adapters/adapter.js";
+import type { ProviderError } from "../canonical/provider-error.js";
 import { jsonCallHeaders } from "../adapters/relay-headers.js";
+import { isProviderError } from "../canonical/provider-error.js";
 import type { LinkedModel, LinkedTarget } from "../plan/linked-plan.js";
 import type { Exchange } from "../server/exchange.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
@@ -120,7 +122,7 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
     }
     if (input.json === undefined) return unsupported(input.endpoint, input.model);
     const translated = relay.translate({ target, endpoint: input.endpoint, body: input.json, requestedModel: input.requestedModel ?? input.model.name });
-    if ("class" in translated) return (this.#refusal = translated);
+    if (isProviderError(translated)) return (this.#refusal = translated);
     return { kind: "translated", translation: translated };
   }
 
@@ -226,7 +228,7 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
   onCallsDone(calls: RelayCalls, bodies: readonly Buffer[]): void {
     if (calls !== this.#calls || this.#done) return;
     const answer = this.#translation!.answer(bodies);
-    if ("class" in answer) return this.#failed(answer);
+    if (isProviderError(answer)) return this.#failed(answer);
     const record = this.#in.record;
     record.attemptEnded("success");
     record.usage = answer.usage;

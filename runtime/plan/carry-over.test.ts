@@ -6,6 +6,7 @@ import { afterEach, expect, it } from "vitest";
 import { compileYaml } from "../../test/support/compile.js";
 import { linkPlan } from "./link-plan.js";
 import type { LinkedPlan } from "./linked-plan.js";
+import { chatRequest } from "../../test/support/chat-request.js";
 
 function policy(opts: { halfLife?: number; secondModel?: string; extra?: boolean; scorers?: string } = {}): string {
   return `apiVersion: tollgate/v1
@@ -54,13 +55,12 @@ it("keeps a model's prefix index when its candidates are the same, not when they
     l.models[0]!.selector!.select(
       {
         headers: {},
-        body: {
+        request: chatRequest({
           messages: [
             { role: "system", content: prompt },
             { role: "user", content: "hi" },
           ],
-        },
-        stream: false,
+        }),
         promptTokens: -1,
       },
       () => 0.5,

@@ -5,20 +5,14 @@
  * available targets only.
  */
 import type { LinkedModel, LinkedPlan, LinkedTarget } from "../plan/linked-plan.js";
+import type { ChatRequestView } from "../canonical/chat-request.js";
 import { ALWAYS_AVAILABLE } from "./selection/availability.js";
 import type { RouteFacts } from "./route-facts.js";
 import { pickWeighted } from "./select-targets.js";
 
-export function selectFirst(
-  plan: LinkedPlan,
-  model: LinkedModel,
-  headers: Readonly<Record<string, string>>,
-  body: Readonly<Record<string, unknown>>,
-  stream: boolean,
-  facts: RouteFacts | null,
-): LinkedTarget {
+export function selectFirst(plan: LinkedPlan, model: LinkedModel, headers: Readonly<Record<string, string>>, request: ChatRequestView, facts: RouteFacts | null): LinkedTarget {
   const selector = model.selector;
-  if (selector != null) return selector.select({ headers, body, stream, promptTokens: facts === null ? -1 : facts.promptTokensIfKnown });
+  if (selector != null) return selector.select({ headers, request, promptTokens: facts === null ? -1 : facts.promptTokensIfKnown });
   const availability = plan.availability.current;
   if (availability === ALWAYS_AVAILABLE) return pickWeighted(model);
   const picked = pickWeighted(model);

@@ -31,7 +31,12 @@ export const DenyTerms = z
     terms: z.array(z.string().min(1).max(256)).min(1).max(100_000).describe("Words or phrases; all terms of a route are matched in one pass."),
     action: Action.optional().describe("Default `block`."),
     caseSensitive: z.boolean().optional().describe("Default false."),
-    wholeWords: z.boolean().optional().describe("A term must not be part of a longer word (ASCII letters and digits). Default true."),
+    wholeWords: z
+      .boolean()
+      .optional()
+      .describe(
+        "A term must not be part of a longer word (letters, digits and `_`; text in scripts written without spaces, such as Chinese, Japanese or Thai, has no word edges). Default true.",
+      ),
   })
   .describe("A list of denied terms.");
 
@@ -78,7 +83,7 @@ export const InputChecks = z
       .int()
       .positive()
       .optional()
-      .describe("Most prompt tokens, by a cheap estimate (¼ token per ASCII character, 1 per other character, 4 per message)."),
+      .describe("Most prompt tokens, by the gateway's one prompt estimate (the same as route `promptTokens` and quota reservations)."),
     moderation: Moderation.optional(),
   })
   .describe("Checks on the request (the messages sent upstream).");

@@ -27,7 +27,9 @@ export const TokenBound = z
     lte: z.number().int().nonnegative().optional().describe("At most this many tokens."),
   })
   .refine((b) => b.gt !== undefined || b.gte !== undefined || b.lt !== undefined || b.lte !== undefined, "give `gt`, `gte`, `lt` or `lte`")
-  .describe("A bound on the prompt size in tokens, estimated cheaply from the message text (about 4 characters per token, 1 per CJK character).");
+  .describe(
+    "A bound on the prompt size in tokens, by the gateway's one prompt estimate (the same as guardrail `maxPromptTokens` and quota reservations: about a token per common English word, one per CJK character, plus framing per message).",
+  );
 
 /** One name or a list of names. */
 const OneOrMore = z.union([Name, z.array(Name).min(1)]);

@@ -23,7 +23,7 @@ import { embed } from "../../tools/mock-upstream/embeddings.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import type { AuditLine } from "../../runtime/ops/audit-log.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
-import { estimateTextTokens } from "../../runtime/canonical/estimate-tokens.js";
+import { estimateTextTokens } from "../../schemas/plan/token-estimate.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 

@@ -19,6 +19,7 @@ import { listen } from "../../runtime/server/listen.js";
 import { completionText } from "../../tools/mock-upstream/content.js";
 import { compileYaml } from "../support/compile.js";
 import { sseData } from "../support/sse.js";
+import { chatRequest } from "../support/chat-request.js";
 
 /** Replaces a word in every chunk it sees (a rewrite that needs no window: the mock sends whole words). */
 class ReplaceStage implements ResponseStage {
@@ -90,17 +91,17 @@ consumers:
         const record = new RequestRecord(served, requestId, "chat_completions", []);
         void ex.readBody(1 << 20).then((raw) => {
           if (typeof raw === "string") return;
-          const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-          const model = served.linked.models.find((m) => m.name === body["model"])!;
+          const request = chatRequest(JSON.parse(raw.toString()) as Record<string, unknown>);
+          const model = served.linked.models.find((m) => m.name === request.model)!;
           new ChatCall({
             exchange: ex,
             requestId,
             model,
             first: model.weighted[0]!,
             rawBody: raw,
-            body,
+            request,
             requestedModel: model.name,
-            stream: body["stream"] === true,
+            stream: request.stream,
             record,
             stages: stages(),
             health: served.linked.health,

@@ -10,7 +10,7 @@ import { linkGuardrails } from "../../runtime/stages/guardrails/link-guardrails.
 import type { LinkedScan } from "../../runtime/stages/guardrails/linked-guardrails.js";
 import { OutputGuardStage } from "../../runtime/stages/guardrails/output-stage.js";
 import { Redactions } from "../../runtime/stages/guardrails/redactions.js";
-import { TermAutomaton, type TermHit } from "../../runtime/canonical/aho-corasick.js";
+import { AhoCorasick } from "../../runtime/canonical/aho-corasick.js";
 
 function scan(pii: PlanGuardrailScan["pii"], window = 48): LinkedScan {
   const chain = { name: "t", maxMessages: null, maxPromptTokens: null, input: null, output: { pii, terms: [], deny: [], allow: [], injection: null, window }, moderation: null };
@@ -91,9 +91,14 @@ describe("output stage (sliding window)", () => {
 
 describe("deny-term automaton", () => {
   const find = (terms: string[], text: string, caseSensitive = false, wholeWords = true): string[] => {
-    const hits: TermHit[] = [];
-    new TermAutomaton(terms, { caseSensitive, wholeWords }).scan(text, hits);
-    return hits.map((h) => text.slice(h.start, h.end));
+    const hits: string[] = [];
+    new AhoCorasick(
+      terms.map((t) => ({ text: t, wholeWord: wholeWords })),
+      { foldCase: !caseSensitive },
+    ).scan(text, (_, start, end) => {
+      hits.push(text.slice(start, end));
+    });
+    return hits;
   };
 
   it("finds overlapping terms in one pass, case-insensitively, on word edges", () => {

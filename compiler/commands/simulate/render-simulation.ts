@@ -1,7 +1,6 @@
 /** Renders a simulation report as aligned text tables, or as JSON. */
 import { formatCount } from "../../analysis/format.js";
 import { percent } from "../../policy-tests/evaluate-test.js";
-import { CHARS_PER_TOKEN } from "./trace.js";
 import type { SimulationReport, TokenStats } from "./simulate-trace.js";
 
 /** The first `left` columns left-aligned (names), the others right-aligned (numbers). */
@@ -41,7 +40,7 @@ export function renderSimulationText(report: SimulationReport, header: string): 
   }
 
   if (report.tokens.length > 0) {
-    out.push(`Tokens of served requests (* estimated: input = prompt characters / ${CHARS_PER_TOKEN}, output = max_tokens, unless the trace gives counts)`);
+    out.push("Tokens of served requests (* estimated: input = the gateway's prompt estimate, output = max_tokens, unless the trace gives counts)");
     out.push(
       ...table(
         ["consumer", "model", "requests", "input tokens", "output tokens", "est. cost"],

@@ -48,13 +48,13 @@ describe("simulateTrace", () => {
     expect(simulateTrace(plan, reqs, all, 1)).toMatchObject({ served: 0, failed: 1000 });
   });
 
-  it("counts rejections and estimates tokens (chars / 4) unless the trace gives them", () => {
+  it("counts rejections and estimates tokens (the gateway's prompt estimate) unless the trace gives them", () => {
     const reqs = requests(
       `${trace(3)}\n{ "model": "chat" }\n{ "model": "nope", "consumer": "a" }\n{ "model": "chat", "consumer": "a", "usage": { "prompt_tokens": 7, "completion_tokens": 5 } }`,
     );
     const report = simulateTrace(plan, reqs, [], 1);
     expect(report.rejected).toEqual({ "401 invalid_api_key": 1, "404 model_not_found": 1 });
-    expect(report.tokens).toMatchObject([{ consumer: "a", model: "chat", requests: 4, input: 0 + 2 + 4 + 7, output: 35, inputEstimated: true, outputEstimated: true }]);
+    expect(report.tokens).toMatchObject([{ consumer: "a", model: "chat", requests: 4, input: 7 + 9 + 12 + 7, output: 35, inputEstimated: true, outputEstimated: true }]);
   });
 
   it("refuses bad trace lines and unknown providers without echoing the line", () => {

@@ -8,9 +8,7 @@
  */
 import { type Caller, keyDigest } from "../../decision/decide.js";
 import { type RequestHeaders, normalizeHeaders } from "../../decision/match-route.js";
-
-/** Characters per token of the estimate (a common rule of thumb for English text). */
-export const CHARS_PER_TOKEN = 4;
+import { estimateTokens } from "../../decision/route-extras.js";
 
 /** One request of the trace. */
 export interface TraceRequest {
@@ -20,7 +18,7 @@ export interface TraceRequest {
   readonly caller: Caller;
   readonly headers: RequestHeaders;
   readonly inputTokens: number;
-  /** True when `inputTokens` is the chars/4 estimate. */
+  /** True when `inputTokens` is the gateway's prompt estimate (the trace gave no count). */
   readonly inputEstimated: boolean;
   readonly outputTokens: number;
   /** True when `outputTokens` is `max_tokens` (an upper bound) or unknown (0). */
@@ -72,7 +70,7 @@ function toRequest(value: unknown, line: number): TraceRequest | string {
     model,
     caller,
     headers,
-    inputTokens: givenInput ?? Math.ceil(promptChars(body) / CHARS_PER_TOKEN),
+    inputTokens: givenInput ?? promptEstimate(body),
     inputEstimated: givenInput === undefined,
     outputTokens: givenOutput ?? maxTokens ?? 0,
     outputEstimated: givenOutput === undefined,
@@ -81,18 +79,15 @@ function toRequest(value: unknown, line: number): TraceRequest | string {
   };
 }
 
-/** Characters of the prompt: `prompt`, or the text of every message. */
-function promptChars(body: Record<string, unknown>): number {
-  if (typeof body.prompt === "string") return body.prompt.length;
-  if (!Array.isArray(body.messages)) return 0;
-  let chars = 0;
-  for (const message of body.messages) {
-    if (!isRecord(message)) continue;
-    const content = message.content;
-    if (typeof content === "string") chars += content.length;
-    else if (Array.isArray(content)) for (const part of content) if (isRecord(part) && typeof part.text === "string") chars += part.text.length;
-  }
-  return chars;
+/**
+ * The prompt tokens the gateway would reserve for this request (its one prompt
+ * estimate): of the chat `messages`, or of `prompt` as one user message; 0 when the
+ * trace line has neither.
+ */
+function promptEstimate(body: Record<string, unknown>): number {
+  if (Array.isArray(body.messages)) return estimateTokens(body);
+  if (typeof body.prompt === "string") return estimateTokens({ messages: [{ role: "user", content: body.prompt }] });
+  return 0;
 }
 
 function count(value: unknown): number | undefined {

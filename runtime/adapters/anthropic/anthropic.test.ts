@@ -1,22 +1,23 @@
 import { describe, expect, it } from "vitest";
-import type { ProviderError } from "../adapter.js";
-import { isError } from "../../canonical/read-request.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyAnthropicError } from "./errors.js";
 import { anthropicRequestBody } from "./request.js";
 import { decodeAnthropicResponse } from "./response.js";
 import { AnthropicStreamDecoder } from "./stream.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 const opts = 4096;
 
 function build(body: Record<string, unknown>, stream = false): Record<string, unknown> {
-  const out = anthropicRequestBody(body, "claude-x", stream, opts);
-  if (isError(out)) throw new Error(out.message);
+  const out = anthropicRequestBody(chatRequest(body), "claude-x", stream, opts);
+  if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
 
 function refused(body: Record<string, unknown>): ProviderError {
-  const out = anthropicRequestBody(body, "claude-x", false, opts);
-  if (!isError(out)) throw new Error("expected a refusal");
+  const out = anthropicRequestBody(chatRequest(body), "claude-x", false, opts);
+  if (!isProviderError(out)) throw new Error("expected a refusal");
   return out;
 }
 
@@ -138,7 +139,7 @@ describe("anthropic response", () => {
       }),
     );
     const out = decodeAnthropicResponse(body, "claude-x");
-    if (isError(out)) throw new Error(out.message);
+    if (isProviderError(out)) throw new Error(out.message);
     expect(out.usage).toEqual({ inputTokens: 115, outputTokens: 7, cachedInputTokens: 100, cacheCreationTokens: 5, reasoningTokens: 0, source: "upstream" });
     const json = JSON.parse(out.body.toString());
     expect(json.choices[0]).toMatchObject({
@@ -156,7 +157,7 @@ describe("anthropic response", () => {
       ["stop_sequence", "stop"],
     ]) {
       const out = decodeAnthropicResponse(Buffer.from(JSON.stringify({ type: "message", content: [], stop_reason: reason, usage: { input_tokens: 1, output_tokens: 1 } })), "m");
-      if (isError(out)) throw new Error(out.message);
+      if (isProviderError(out)) throw new Error(out.message);
       expect(JSON.parse(out.body.toString()).choices[0].finish_reason).toBe(finish);
     }
   });

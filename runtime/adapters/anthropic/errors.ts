@@ -2,7 +2,7 @@
  * Anthropic errors → classes. The body is `{"type":"error","error":{"type","message"}}`
  * both as a non-2xx answer and as an `event: error` inside a 200 stream (overloaded_error).
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
 import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 

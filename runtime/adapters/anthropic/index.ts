@@ -5,9 +5,10 @@
  */
 import type { PlanAnthropicOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
+import type { ChatAdapter, UpstreamRequest } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { addKeyHeader } from "../credentials.js";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyAnthropicError } from "./errors.js";
 import { anthropicRequestBody } from "./request.js";
 import { decodeAnthropicResponse } from "./response.js";
@@ -24,8 +25,8 @@ export const anthropicAdapter: ChatAdapter = {
 
   buildChatRequest(ctx): UpstreamRequest | ProviderError {
     const o = optionsOf(ctx.target);
-    const body = anthropicRequestBody(ctx.body, ctx.target.model, ctx.stream, o.defaultMaxTokens);
-    if (isError(body)) return body;
+    const body = anthropicRequestBody(ctx.request, ctx.target.model, ctx.stream, o.defaultMaxTokens);
+    if (isProviderError(body)) return body;
     const headers = [
       "content-type",
       "application/json",

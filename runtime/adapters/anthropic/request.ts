@@ -9,13 +9,10 @@
  * - JSON mode: `json_schema` maps to `output_config.format`; plain `json_object` has no
  *   Anthropic equivalent and is refused.
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   contentParts,
   contentText,
-  isError,
-  maxTokensOf,
-  messagesOf,
   numberOf,
   refuseOpenAIOnly,
   responseFormatOf,
@@ -23,11 +20,11 @@ import {
   toolCallsOf,
   toolChoiceOf,
   toolsOf,
-  type Body,
   type Part,
   type ToolChoice,
 } from "../../canonical/read-request.js";
-import { badRequest } from "../../canonical/provider-error.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { badRequest, isProviderError } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -53,47 +50,47 @@ function push(turns: Turn[], role: Turn["role"], blocks: Block[]): void {
 }
 
 /** The `system` blocks and the alternating turns. */
-export function anthropicMessages(body: Body): { system: Block[]; turns: Turn[] } | ProviderError {
+export function anthropicMessages(request: ChatRequestView): { system: Block[]; turns: Turn[] } | ProviderError {
   const system: Block[] = [];
   const turns: Turn[] = [];
-  const messages = messagesOf(body);
+  const messages = request.messages;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const where = `messages[${i}]`;
-    switch (m["role"]) {
+    switch (m.role) {
       case "system":
       case "developer": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
         if (text !== "") system.push({ type: "text", text });
         break;
       }
       case "user": {
-        const parts = contentParts(m["content"], where);
-        if (isError(parts)) return parts;
+        const parts = contentParts(m.content, where);
+        if (isProviderError(parts)) return parts;
         push(turns, "user", parts.map(blockOf));
         break;
       }
       case "assistant": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
-        if (isError(calls)) return calls;
+        if (isProviderError(calls)) return calls;
         const blocks: Block[] = text === "" ? [] : [{ type: "text", text }];
         for (const c of calls) blocks.push({ type: "tool_use", id: c.id, name: c.name, input: c.input });
         push(turns, "assistant", blocks);
         break;
       }
       case "tool": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
-        const id = m["tool_call_id"];
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
+        const id = m.tool_call_id;
         if (typeof id !== "string") return badRequest(`\`${where}.tool_call_id\` is required`, null);
         push(turns, "user", [{ type: "tool_result", tool_use_id: id, content: text }]);
         break;
       }
       default:
-        return badRequest(`\`${where}.role\` \`${String(m["role"]).slice(0, 40)}\` is not supported by Anthropic`);
+        return badRequest(`\`${where}.role\` \`${String(m.role).slice(0, 40)}\` is not supported by Anthropic`);
     }
   }
   if (turns.length === 0) return badRequest("Anthropic needs at least one user or assistant message", null);
@@ -101,15 +98,16 @@ export function anthropicMessages(body: Body): { system: Block[]; turns: Turn[] 
 }
 
 /** The Anthropic request body for a canonical request; `defaultMaxTokens` when the client set none. */
-export function anthropicRequestBody(body: Body, model: string, stream: boolean, defaultMaxTokens: number): Record<string, unknown> | ProviderError {
+export function anthropicRequestBody(request: ChatRequestView, model: string, stream: boolean, defaultMaxTokens: number): Record<string, unknown> | ProviderError {
+  const body = request.body;
   const refused = refuseOpenAIOnly(body, "Anthropic");
   if (refused !== null) return refused;
-  const converted = anthropicMessages(body);
-  if (isError(converted)) return converted;
+  const converted = anthropicMessages(request);
+  if (isProviderError(converted)) return converted;
 
   const out: Record<string, unknown> = { model, messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
-  const maxTokens = maxTokensOf(body) ?? defaultMaxTokens;
+  const maxTokens = request.maxTokens ?? defaultMaxTokens;
   out["max_tokens"] = maxTokens;
   const stop = stopOf(body);
   if (stop !== undefined && stop.length > 0) out["stop_sequences"] = stop;
@@ -117,19 +115,19 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
     const v = numberOf(body, key);
     if (v !== undefined) out[key] = v;
   }
-  if (typeof body["user"] === "string") out["metadata"] = { user_id: body["user"] };
+  if (typeof body.user === "string") out["metadata"] = { user_id: body.user };
   if (stream) out["stream"] = true;
 
   const tools = toolsOf(body);
-  if (isError(tools)) return tools;
+  if (isProviderError(tools)) return tools;
   if (tools.length > 0) {
     out["tools"] = tools.map((t) =>
       t.description === undefined ? { name: t.name, input_schema: t.parameters } : { name: t.name, description: t.description, input_schema: t.parameters },
     );
   }
   const choice = toolChoiceOf(body);
-  if (isError(choice)) return choice;
-  const noParallel = body["parallel_tool_calls"] === false;
+  if (isProviderError(choice)) return choice;
+  const noParallel = body.parallel_tool_calls === false;
   if (choice !== undefined || (noParallel && tools.length > 0)) {
     const tc: Record<string, unknown> = anthropicToolChoice(choice);
     if (noParallel && tc["type"] !== "none") tc["disable_parallel_tool_use"] = true;
@@ -137,13 +135,13 @@ export function anthropicRequestBody(body: Body, model: string, stream: boolean,
   }
 
   const format = responseFormatOf(body);
-  if (isError(format)) return format;
+  if (isProviderError(format)) return format;
   if (format.kind === "json_object") {
     return badRequest('Anthropic has no schema-less JSON mode: use `response_format: {type: "json_schema", json_schema: {schema}}`');
   }
   if (format.kind === "json_schema") out["output_config"] = { format: { type: "json_schema", schema: format.schema } };
 
-  const effort = body["reasoning_effort"];
+  const effort = body.reasoning_effort;
   if (typeof effort === "string" && effort !== "none") {
     const budget = THINKING_BUDGET[effort];
     if (budget === undefined) return badRequest(`\`reasoning_effort\` \`${effort.slice(0, 20)}\` is not supported by Anthropic`);

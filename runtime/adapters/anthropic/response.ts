@@ -1,5 +1,6 @@
 /** Anthropic Messages response → canonical `chat.completion`. */
-import type { DecodedResponse, ProviderError } from "../adapter.js";
+import type { DecodedResponse } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { emptyUsage } from "../../base/usage.js";
 import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../../canonical/chat-response.js";
 import { isRecord, parseJson } from "../../canonical/provider-error.js";

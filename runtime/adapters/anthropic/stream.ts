@@ -7,7 +7,8 @@
  * the usage chunk (when the client asked) and `[DONE]`. `event: error` inside the 200
  * stream becomes a classified error; `ping` is ignored.
  */
-import type { ProviderError, StreamDecoder } from "../adapter.js";
+import type { StreamDecoder } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { emptyUsage, type Usage } from "../../base/usage.js";
 import { ChunkWriter, DONE } from "../../canonical/chat-stream.js";
 import { isRecord } from "../../canonical/provider-error.js";

@@ -13,7 +13,8 @@
  */
 import type { PlanAzureOpenAIOptions, PlanOpenAIQuirks } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import type { ChatAdapter, ProviderError, RelayEndpoint, UpstreamRequest } from "../adapter.js";
+import type { ChatAdapter, RelayEndpoint, UpstreamRequest } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { addKeyHeader } from "../credentials.js";
 import { classifyOpenAIError } from "../openai-compatible/errors.js";
 import { openAIHeaders } from "../openai-compatible/index.js";

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyBedrockError } from "./errors.js";
 import { encodeFrame } from "./event-stream.js";
 import { conversePath, converseRequestBody } from "./request.js";
 import { decodeConverseResponse } from "./response.js";
 import { signBedrockRequest } from "./sigv4.js";
 import { ConverseStreamDecoder } from "./stream.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 function build(body: Record<string, unknown>): Record<string, unknown> {
-  const out = converseRequestBody(body);
-  if (isError(out)) throw new Error(out.message);
+  const out = converseRequestBody(chatRequest(body));
+  if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
 
@@ -61,10 +62,10 @@ describe("bedrock request", () => {
   });
 
   it("refuses JSON mode and remote images with a clear 400", () => {
-    const json = converseRequestBody({ model: "m", messages: [{ role: "user", content: "x" }], response_format: { type: "json_object" } });
-    expect(isError(json) && json.class === "bad_request" && /JSON mode/.test(json.message)).toBe(true);
-    const url = converseRequestBody({ model: "m", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] });
-    expect(isError(url) && /data URLs/.test(url.message)).toBe(true);
+    const json = converseRequestBody(chatRequest({ model: "m", messages: [{ role: "user", content: "x" }], response_format: { type: "json_object" } }));
+    expect(isProviderError(json) && json.class === "bad_request" && /JSON mode/.test(json.message)).toBe(true);
+    const url = converseRequestBody(chatRequest({ model: "m", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] }));
+    expect(isProviderError(url) && /data URLs/.test(url.message)).toBe(true);
   });
 
   it("signs with SigV4 for service bedrock", async () => {
@@ -94,7 +95,7 @@ describe("bedrock response", () => {
       "m",
       "r1",
     );
-    if (isError(out)) throw new Error(out.message);
+    if (isProviderError(out)) throw new Error(out.message);
     expect(out.usage).toEqual({ inputTokens: 20, outputTokens: 4, cachedInputTokens: 8, cacheCreationTokens: 2, reasoningTokens: 0, source: "upstream" });
     const json = JSON.parse(out.body.toString());
     expect(json.choices[0]).toMatchObject({ finish_reason: "tool_calls", message: { content: "ok", tool_calls: [{ id: "t1", function: { name: "f", arguments: '{"a":1}' } }] } });
@@ -106,7 +107,7 @@ describe("bedrock response", () => {
       "m",
       "r",
     );
-    if (isError(out)) throw new Error(out.message);
+    if (isProviderError(out)) throw new Error(out.message);
     expect(JSON.parse(out.body.toString()).choices[0].finish_reason).toBe("content_filter");
   });
 });

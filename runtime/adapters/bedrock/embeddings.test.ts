@@ -8,8 +8,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileYaml } from "../../../test/support/compile.js";
 import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedPlan, LinkedTarget } from "../../plan/linked-plan.js";
-import { estimateTextTokens } from "../../canonical/estimate-tokens.js";
-import type { ProviderError, RelayAnswer, RelayTranslation } from "../adapter.js";
+import { estimateTextTokens } from "../../../schemas/plan/token-estimate.js";
+import type { RelayAnswer, RelayTranslation } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { answerOf, okTranslation } from "../../../test/support/relay-translation.js";
 import { bedrockAdapter } from "./index.js";
 

@@ -11,7 +11,8 @@
  * Each call is SigV4-signed over its own bytes (the adapter's `sign`).
  */
 import { emptyUsage, type Usage } from "../../base/usage.js";
-import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import type { RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   estimatedEmbeddingsUsage,
   groupSizes,

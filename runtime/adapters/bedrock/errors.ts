@@ -3,7 +3,7 @@
  * (`ThrottlingException:http://…`) and carries `{"message"}`; inside a 200 stream the
  * same types arrive as exception frames (`:exception-type: throttlingException`).
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
 import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 

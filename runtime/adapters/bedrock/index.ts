@@ -7,8 +7,9 @@
  */
 import type { PlanBedrockOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
-import { isError } from "../../canonical/read-request.js";
+import type { ChatAdapter, UpstreamRequest } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyBedrockError } from "./errors.js";
 import { conversePath, converseRequestBody } from "./request.js";
 import { decodeConverseResponse } from "./response.js";
@@ -36,8 +37,8 @@ export const bedrockAdapter: ChatAdapter = {
   buildChatRequest(ctx): Promise<UpstreamRequest> | ProviderError {
     const upstream = ctx.target.upstream;
     const o = optionsOf(ctx.target);
-    const body = converseRequestBody(ctx.body, o.defaultMaxTokens);
-    if (isError(body)) return body;
+    const body = converseRequestBody(ctx.request, o.defaultMaxTokens);
+    if (isProviderError(body)) return body;
     const path = `${upstream.basePath}${conversePath(ctx.target.model, ctx.stream)}`;
     const json = JSON.stringify(body);
     return signedHeaders(ctx.target, path, json, ctx.stream ? "application/vnd.amazon.eventstream" : "application/json").then((headers) => {

@@ -7,24 +7,10 @@
  * - Images only as data URLs (Converse takes bytes, not URLs).
  * - No JSON mode in Converse: `response_format` json_* is refused with a 400.
  */
-import type { ProviderError } from "../adapter.js";
-import {
-  contentParts,
-  contentText,
-  isError,
-  maxTokensOf,
-  messagesOf,
-  numberOf,
-  refuseOpenAIOnly,
-  responseFormatOf,
-  stopOf,
-  toolCallsOf,
-  toolChoiceOf,
-  toolsOf,
-  type Body,
-  type Part,
-} from "../../canonical/read-request.js";
-import { badRequest } from "../../canonical/provider-error.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
+import { contentParts, contentText, numberOf, refuseOpenAIOnly, responseFormatOf, stopOf, toolCallsOf, toolChoiceOf, toolsOf, type Part } from "../../canonical/read-request.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { badRequest, isProviderError } from "../../canonical/provider-error.js";
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -49,39 +35,39 @@ function push(turns: Turn[], role: Turn["role"], blocks: Block[]): void {
   else turns.push({ role, content: blocks });
 }
 
-function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesTools: boolean } | ProviderError {
+function converseMessages(request: ChatRequestView): { system: Block[]; turns: Turn[]; usesTools: boolean } | ProviderError {
   const system: Block[] = [];
   const turns: Turn[] = [];
   let usesTools = false;
-  const messages = messagesOf(body);
+  const messages = request.messages;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const where = `messages[${i}]`;
-    switch (m["role"]) {
+    switch (m.role) {
       case "system":
       case "developer": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
         if (text !== "") system.push({ text });
         break;
       }
       case "user": {
-        const parts = contentParts(m["content"], where);
-        if (isError(parts)) return parts;
+        const parts = contentParts(m.content, where);
+        if (isProviderError(parts)) return parts;
         const blocks: Block[] = [];
         for (const p of parts) {
           const b = blockOf(p, where);
-          if (isError(b)) return b;
+          if (isProviderError(b)) return b;
           blocks.push(b);
         }
         push(turns, "user", blocks);
         break;
       }
       case "assistant": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
-        if (isError(calls)) return calls;
+        if (isProviderError(calls)) return calls;
         const blocks: Block[] = text === "" ? [] : [{ text }];
         for (const c of calls) blocks.push({ toolUse: { toolUseId: c.id, name: c.name, input: c.input } });
         if (calls.length > 0) usesTools = true;
@@ -89,16 +75,16 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
         break;
       }
       case "tool": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
-        const id = m["tool_call_id"];
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
+        const id = m.tool_call_id;
         if (typeof id !== "string") return badRequest(`\`${where}.tool_call_id\` is required`, null);
         usesTools = true;
         push(turns, "user", [{ toolResult: { toolUseId: id, content: [{ text }] } }]);
         break;
       }
       default:
-        return badRequest(`\`${where}.role\` \`${String(m["role"]).slice(0, 40)}\` is not supported by Bedrock`);
+        return badRequest(`\`${where}.role\` \`${String(m.role).slice(0, 40)}\` is not supported by Bedrock`);
     }
   }
   if (turns.length === 0) return badRequest("Bedrock needs at least one user or assistant message", null);
@@ -106,22 +92,23 @@ function converseMessages(body: Body): { system: Block[]; turns: Turn[]; usesToo
 }
 
 /** The Converse request body (the same for Converse and ConverseStream); `defaultMaxTokens` when the client set none. */
-export function converseRequestBody(body: Body, defaultMaxTokens: number | null = null): Record<string, unknown> | ProviderError {
+export function converseRequestBody(request: ChatRequestView, defaultMaxTokens: number | null = null): Record<string, unknown> | ProviderError {
+  const body = request.body;
   const refused = refuseOpenAIOnly(body, "Bedrock");
   if (refused !== null) return refused;
   const format = responseFormatOf(body);
-  if (isError(format)) return format;
+  if (isProviderError(format)) return format;
   if (format.kind !== "text")
     return badRequest("Bedrock Converse has no JSON mode: `response_format` json_object/json_schema is not supported (use a tool with the schema instead)");
-  const effort = body["reasoning_effort"];
+  const effort = body.reasoning_effort;
   if (typeof effort === "string" && effort !== "none") return badRequest("`reasoning_effort` is not supported by the Bedrock adapter");
-  const converted = converseMessages(body);
-  if (isError(converted)) return converted;
+  const converted = converseMessages(request);
+  if (isProviderError(converted)) return converted;
 
   const out: Record<string, unknown> = { messages: converted.turns };
   if (converted.system.length > 0) out["system"] = converted.system;
   const inference: Record<string, unknown> = {};
-  const maxTokens = maxTokensOf(body) ?? defaultMaxTokens ?? undefined;
+  const maxTokens = request.maxTokens ?? defaultMaxTokens ?? undefined;
   if (maxTokens !== undefined) inference["maxTokens"] = maxTokens;
   const temperature = numberOf(body, "temperature");
   if (temperature !== undefined) inference["temperature"] = temperature;
@@ -132,9 +119,9 @@ export function converseRequestBody(body: Body, defaultMaxTokens: number | null 
   if (Object.keys(inference).length > 0) out["inferenceConfig"] = inference;
 
   const tools = toolsOf(body);
-  if (isError(tools)) return tools;
+  if (isProviderError(tools)) return tools;
   const choice = toolChoiceOf(body);
-  if (isError(choice)) return choice;
+  if (isProviderError(choice)) return choice;
   // Converse has no "none": the tools are left out, unless the history holds tool calls
   // (then Converse requires toolConfig, and the model is left to choose).
   const dropTools = choice?.kind === "none" && !converted.usesTools;

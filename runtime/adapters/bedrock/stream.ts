@@ -6,7 +6,8 @@
  * `metadata` (usage, after messageStop) → the usage chunk when asked, then `[DONE]`.
  * An exception frame inside the 200 stream becomes a classified error.
  */
-import type { ProviderError, StreamDecoder } from "../adapter.js";
+import type { StreamDecoder } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { Usage } from "../../base/usage.js";
 import { ChunkWriter, DONE } from "../../canonical/chat-stream.js";
 import { isRecord } from "../../canonical/provider-error.js";

@@ -1,5 +1,5 @@
 /** Reads one Gemini response (a whole answer, or one stream event): parts, finish reason, blocks. */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { isRecord } from "../../canonical/provider-error.js";
 
 /** What one response carries, in the order the parts came. */

@@ -15,7 +15,8 @@
  */
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import { emptyUsage, type Usage } from "../../base/usage.js";
-import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import type { RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   estimatedEmbeddingsUsage,
   groupSizes,

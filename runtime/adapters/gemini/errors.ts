@@ -3,7 +3,7 @@
  * "status","details"}}` (Vertex may wrap it in an array); the same object can arrive as a
  * data event inside a 200 stream. An invalid API key is a 400 with reason API_KEY_INVALID.
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
 import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";
 import { decodeGeminiResponse } from "./response.js";
 import { GeminiStreamDecoder } from "./stream.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 function build(body: Record<string, unknown>): Record<string, unknown> {
-  const out = geminiRequestBody(body, "gemini");
-  if (isError(out)) throw new Error(out.message);
+  const out = geminiRequestBody(chatRequest(body), "gemini");
+  if (isProviderError(out)) throw new Error(out.message);
   return out;
 }
 
@@ -60,16 +61,16 @@ describe("gemini request", () => {
 
   it("refuses a tool result that answers no known call", () => {
     const out = geminiRequestBody(
-      {
+      chatRequest({
         model: "m",
         messages: [
           { role: "user", content: "x" },
           { role: "tool", tool_call_id: "nope", content: "r" },
         ],
-      },
+      }),
       "gemini",
     );
-    expect(isError(out) && out.class === "bad_request").toBe(true);
+    expect(isProviderError(out) && out.class === "bad_request").toBe(true);
   });
 });
 
@@ -90,7 +91,7 @@ describe("gemini response", () => {
       "req",
       "gemini",
     );
-    if (isError(out)) throw new Error(out.message);
+    if (isProviderError(out)) throw new Error(out.message);
     expect(out.usage).toEqual({ inputTokens: 20, outputTokens: 8, cachedInputTokens: 10, cacheCreationTokens: 0, reasoningTokens: 3, source: "upstream" });
     const json = JSON.parse(out.body.toString());
     expect(json.choices[0]).toMatchObject({
@@ -101,9 +102,9 @@ describe("gemini response", () => {
 
   it("turns a blocked prompt into content_filtered and SAFETY into content_filter", () => {
     const blocked = decodeGeminiResponse(Buffer.from(JSON.stringify({ promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 3 } })), "m", "r", "gemini");
-    expect(isError(blocked) && blocked.class === "content_filtered" && blocked.code === "content_filter").toBe(true);
+    expect(isProviderError(blocked) && blocked.class === "content_filtered" && blocked.code === "content_filter").toBe(true);
     const safety = decodeGeminiResponse(Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [] }, finishReason: "SAFETY" }] })), "m", "r", "gemini");
-    if (isError(safety)) throw new Error(safety.message);
+    if (isProviderError(safety)) throw new Error(safety.message);
     expect(JSON.parse(safety.body.toString()).choices[0].finish_reason).toBe("content_filter");
   });
 });

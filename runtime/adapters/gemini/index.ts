@@ -5,9 +5,10 @@
  * `/v1/embeddings` requests are translated to `:embedContent` / `:batchEmbedContents`
  * (embeddings.ts).
  */
-import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
+import type { ChatAdapter, UpstreamRequest } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { addKeyHeader } from "../credentials.js";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { geminiEmbedPath, translateGeminiEmbeddings } from "./embeddings.js";
 import { classifyGeminiError } from "./errors.js";
 import { geminiModelPath, geminiRequestBody, generateMethod } from "./request.js";
@@ -18,8 +19,8 @@ export const geminiAdapter: ChatAdapter = {
   id: "gemini",
 
   buildChatRequest(ctx): UpstreamRequest | ProviderError {
-    const body = geminiRequestBody(ctx.body, "Gemini");
-    if (isError(body)) return body;
+    const body = geminiRequestBody(ctx.request, "Gemini");
+    if (isProviderError(body)) return body;
     const headers = ["content-type", "application/json", "accept", ctx.stream ? "text/event-stream" : "application/json", "x-request-id", ctx.requestId];
     addKeyHeader(ctx.target.upstream, headers);
     return { method: "POST", path: `${ctx.target.upstream.basePath}/${geminiModelPath(ctx.target.model)}${generateMethod(ctx.stream)}`, headers, body: JSON.stringify(body) };

@@ -8,24 +8,10 @@
  * - JSON mode: `json_object` → `responseMimeType: application/json`; `json_schema` adds
  *   `responseJsonSchema`. `reasoning_effort` → `thinkingConfig.thinkingBudget`.
  */
-import type { ProviderError } from "../adapter.js";
-import {
-  contentParts,
-  contentText,
-  isError,
-  maxTokensOf,
-  messagesOf,
-  numberOf,
-  refuseOpenAIOnly,
-  responseFormatOf,
-  stopOf,
-  toolCallsOf,
-  toolChoiceOf,
-  toolsOf,
-  type Body,
-  type Part,
-} from "../../canonical/read-request.js";
-import { badRequest, isRecord } from "../../canonical/provider-error.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
+import { contentParts, contentText, numberOf, refuseOpenAIOnly, responseFormatOf, stopOf, toolCallsOf, toolChoiceOf, toolsOf, type Part } from "../../canonical/read-request.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { badRequest, isRecord, isProviderError } from "../../canonical/provider-error.js";
 
 type GPart = Record<string, unknown>;
 interface Content {
@@ -59,36 +45,37 @@ function responseObject(text: string): Record<string, unknown> {
   return { content: text };
 }
 
-export function geminiRequestBody(body: Body, provider: string): Record<string, unknown> | ProviderError {
+export function geminiRequestBody(request: ChatRequestView, provider: string): Record<string, unknown> | ProviderError {
+  const body = request.body;
   const refused = refuseOpenAIOnly(body, provider);
   if (refused !== null) return refused;
   const system: GPart[] = [];
   const contents: Content[] = [];
   /** tool_call_id → function name, from the assistant turns seen so far. */
   const callNames = new Map<string, string>();
-  const messages = messagesOf(body);
+  const messages = request.messages;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const where = `messages[${i}]`;
-    switch (m["role"]) {
+    switch (m.role) {
       case "system":
       case "developer": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
         if (text !== "") system.push({ text });
         break;
       }
       case "user": {
-        const parts = contentParts(m["content"], where);
-        if (isError(parts)) return parts;
+        const parts = contentParts(m.content, where);
+        if (isProviderError(parts)) return parts;
         push(contents, "user", parts.map(partOf));
         break;
       }
       case "assistant": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
         const calls = toolCallsOf(m, where);
-        if (isError(calls)) return calls;
+        if (isProviderError(calls)) return calls;
         const parts: GPart[] = text === "" ? [] : [{ text }];
         for (const c of calls) {
           callNames.set(c.id, c.name);
@@ -98,9 +85,9 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
         break;
       }
       case "tool": {
-        const text = contentText(m["content"], where);
-        if (isError(text)) return text;
-        const id = m["tool_call_id"];
+        const text = contentText(m.content, where);
+        if (isProviderError(text)) return text;
+        const id = m.tool_call_id;
         const name = typeof id === "string" ? callNames.get(id) : undefined;
         if (name === undefined)
           return badRequest(`\`${where}.tool_call_id\` must name a tool call of an earlier assistant message (${provider} matches results by function name)`, null);
@@ -108,7 +95,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
         break;
       }
       default:
-        return badRequest(`\`${where}.role\` \`${String(m["role"]).slice(0, 40)}\` is not supported by ${provider}`);
+        return badRequest(`\`${where}.role\` \`${String(m.role).slice(0, 40)}\` is not supported by ${provider}`);
     }
   }
   if (contents.length === 0) return badRequest(`${provider} needs at least one user or assistant message`, null);
@@ -116,7 +103,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   const out: Record<string, unknown> = { contents };
   if (system.length > 0) out["systemInstruction"] = { parts: system };
   const config: Record<string, unknown> = {};
-  const maxTokens = maxTokensOf(body);
+  const maxTokens = request.maxTokens;
   if (maxTokens !== undefined) config["maxOutputTokens"] = maxTokens;
   for (const [from, to] of [
     ["temperature", "temperature"],
@@ -132,10 +119,10 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   const stop = stopOf(body);
   if (stop !== undefined && stop.length > 0) config["stopSequences"] = stop;
   const format = responseFormatOf(body);
-  if (isError(format)) return format;
+  if (isProviderError(format)) return format;
   if (format.kind !== "text") config["responseMimeType"] = "application/json";
   if (format.kind === "json_schema") config["responseJsonSchema"] = format.schema;
-  const effort = body["reasoning_effort"];
+  const effort = body.reasoning_effort;
   if (typeof effort === "string") {
     const budget = THINKING_BUDGET[effort];
     if (budget === undefined) return badRequest(`\`reasoning_effort\` \`${effort.slice(0, 20)}\` is not supported by ${provider}`);
@@ -144,7 +131,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
   if (Object.keys(config).length > 0) out["generationConfig"] = config;
 
   const tools = toolsOf(body);
-  if (isError(tools)) return tools;
+  if (isProviderError(tools)) return tools;
   if (tools.length > 0) {
     out["tools"] = [
       {
@@ -153,7 +140,7 @@ export function geminiRequestBody(body: Body, provider: string): Record<string, 
     ];
   }
   const choice = toolChoiceOf(body);
-  if (isError(choice)) return choice;
+  if (isProviderError(choice)) return choice;
   if (choice !== undefined && tools.length > 0) {
     const fc: Record<string, unknown> =
       choice.kind === "function" ? { mode: "ANY", allowedFunctionNames: [choice.name] } : { mode: choice.kind === "required" ? "ANY" : choice.kind === "none" ? "NONE" : "AUTO" };

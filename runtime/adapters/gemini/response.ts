@@ -1,7 +1,8 @@
 /** Gemini / Vertex `generateContent` response → canonical `chat.completion`. */
-import type { DecodedResponse, ProviderError } from "../adapter.js";
+import type { DecodedResponse } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { answerChars, completionBody, type CanonicalAnswer, type CanonicalToolCall } from "../../canonical/chat-response.js";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { isRecord, parseJson } from "../../canonical/provider-error.js";
 import { readCandidate } from "./candidate.js";
 import { errorObjectOf, geminiError } from "./errors.js";
@@ -14,7 +15,7 @@ export function decodeGeminiResponse(body: Buffer, model: string, requestId: str
   if (err !== undefined) return geminiError(err, 200, null, provider);
   if (!isRecord(res)) return { class: "server", status: 200, message: `${provider}: the answer is not a JSON object`, code: null, retryAfterMs: null };
   const cand = readCandidate(res, provider);
-  if (isError(cand)) return cand;
+  if (isProviderError(cand)) return cand;
   let text: string | null = null;
   let reasoning: string | null = null;
   for (const t of cand.texts) {

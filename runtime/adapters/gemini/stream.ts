@@ -6,10 +6,11 @@
  * Gemini sends no end marker: the stream is complete when a finish reason was seen and
  * the body ended; then the usage chunk (when asked) and `[DONE]` are emitted.
  */
-import type { ProviderError, StreamDecoder } from "../adapter.js";
+import type { StreamDecoder } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { Usage } from "../../base/usage.js";
 import { ChunkWriter, DONE, type FinishReason } from "../../canonical/chat-stream.js";
-import { isError } from "../../canonical/read-request.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { isRecord } from "../../canonical/provider-error.js";
 import { SseParser, type SseEvent } from "../../canonical/sse-parser.js";
 import { readCandidate } from "./candidate.js";
@@ -78,7 +79,7 @@ export class GeminiStreamDecoder implements StreamDecoder {
     }
     if (!isRecord(data)) return "";
     const cand = readCandidate(data, this.#provider);
-    if (isError(cand)) {
+    if (isProviderError(cand)) {
       this.error = cand;
       return "";
     }

@@ -8,7 +8,7 @@
  *
  * Messages of auth failures are never passed on (OpenAI's echoes a masked key).
  */
-import type { ProviderError } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
 import { retryAfterMsOf } from "../retry-after.js";
 

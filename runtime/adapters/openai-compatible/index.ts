@@ -5,7 +5,8 @@
  */
 import type { PlanOpenAICompatibleOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import type { ChatAdapter, ChatRequestContext, ProviderError, RelayEndpoint, UpstreamRequest } from "../adapter.js";
+import type { ChatAdapter, ChatRequestContext, RelayEndpoint, UpstreamRequest } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { addKeyHeader } from "../credentials.js";
 import { classifyOpenAIError } from "./errors.js";
 import { injectsStreamUsage, openAIBody, unsupportedFeature } from "./request.js";

@@ -3,12 +3,13 @@ import type { PlanOpenAIQuirks } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { ChatRequestContext } from "../adapter.js";
 import { openAIBody, unsupportedFeature } from "./request.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 const OPENAI: PlanOpenAIQuirks = { streamUsage: true, renameParams: {}, dropParams: [], tools: true, jsonMode: true };
 
 function ctx(body: Record<string, unknown>, over: Partial<ChatRequestContext> = {}): ChatRequestContext {
   const raw = Buffer.from(JSON.stringify(body));
-  return { target: {} as LinkedTarget, body, rawBody: raw, stream: body["stream"] === true, requestId: "r", clientWantsStreamUsage: false, ...over };
+  return { target: {} as LinkedTarget, request: chatRequest(body), rawBody: raw, stream: body["stream"] === true, requestId: "r", clientWantsStreamUsage: false, ...over };
 }
 
 describe("openAIBody", () => {

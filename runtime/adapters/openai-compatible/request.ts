@@ -11,7 +11,9 @@
  * Never mutates the canonical body: a retry on another target starts from it again.
  */
 import type { PlanOpenAIQuirks } from "../../../schemas/plan/protocols.js";
-import type { ChatRequestContext, ProviderError } from "../adapter.js";
+import type { ChatRequestContext } from "../adapter.js";
+import type { ChatBody } from "../../canonical/chat-request.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 
 /** Per-quirks lookups, derived once per plan object (the quirks are frozen plan data). */
 interface QuirkTable {
@@ -40,11 +42,11 @@ export function injectsStreamUsage(ctx: ChatRequestContext, quirks: PlanOpenAIQu
 
 /** A request the upstream cannot serve: tools or JSON mode where the vendor has none. */
 export function unsupportedFeature(ctx: ChatRequestContext, quirks: PlanOpenAIQuirks, provider: string): ProviderError | null {
-  const body = ctx.body;
-  if (!quirks.tools && (body["tools"] !== undefined || body["functions"] !== undefined)) {
+  const body = ctx.request.body;
+  if (!quirks.tools && (body.tools !== undefined || body.functions !== undefined)) {
     return refusal(`provider ${provider} does not support tools / function calling; route this request to a model that does`, "tools");
   }
-  if (!quirks.jsonMode && body["response_format"] !== undefined) {
+  if (!quirks.jsonMode && body.response_format !== undefined) {
     return refusal(`provider ${provider} does not support \`response_format\` (JSON mode); route this request to a model that does`, "response_format");
   }
   return null;
@@ -61,15 +63,15 @@ const USAGE_SPLICE = Buffer.from(',"stream_options":{"include_usage":true}}');
  * `model` out (Azure's dated API names the deployment in the URL and ignores it).
  */
 export function openAIBody(ctx: ChatRequestContext, quirks: PlanOpenAIQuirks, model: string | null): Buffer | string {
-  const body = ctx.body;
+  const body = ctx.request.body;
   const inject = injectsStreamUsage(ctx, quirks);
   const table = tableOf(quirks);
   const quirky = table.active && touchesQuirk(body, table);
-  const renamed = model !== null && body["model"] !== model;
+  const renamed = model !== null && ctx.request.model !== model;
   const raw = ctx.rawBody;
   if (raw !== null && !quirky && !renamed) {
     if (!inject) return raw;
-    if (body["stream_options"] === undefined) {
+    if (body.stream_options === undefined) {
       const close = raw.lastIndexOf(0x7d);
       if (close > 0) return Buffer.concat([raw.subarray(0, close), USAGE_SPLICE, raw.subarray(close + 1)]);
     }
@@ -77,7 +79,7 @@ export function openAIBody(ctx: ChatRequestContext, quirks: PlanOpenAIQuirks, mo
   const out: Record<string, unknown> = { ...body };
   if (model !== null) out["model"] = model;
   if (inject) {
-    const given = body["stream_options"];
+    const given = body.stream_options;
     out["stream_options"] = { ...(typeof given === "object" && given !== null ? given : {}), include_usage: true };
   }
   if (quirky) {
@@ -91,7 +93,7 @@ export function openAIBody(ctx: ChatRequestContext, quirks: PlanOpenAIQuirks, mo
   return JSON.stringify(out);
 }
 
-function touchesQuirk(body: Readonly<Record<string, unknown>>, table: QuirkTable): boolean {
+function touchesQuirk(body: ChatBody, table: QuirkTable): boolean {
   for (const [from] of table.renames) if (body[from] !== undefined) return true;
   for (const param of table.drops) if (body[param] !== undefined) return true;
   return false;

@@ -4,7 +4,8 @@
  * the generated characters counted. Some servers (OpenRouter) answer 200 with an
  * `{"error":…}` body: that is returned as the error it is.
  */
-import type { DecodedResponse, ProviderError } from "../adapter.js";
+import type { DecodedResponse } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import { classifyEmbeddedError } from "./errors.js";
 import { newJsonFacts, scanJson } from "./json-scan.js";
 import { usageAt } from "./usage.js";

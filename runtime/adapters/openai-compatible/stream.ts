@@ -12,7 +12,8 @@
  *   bytes it would have got without the gateway's request. A partial event waits for
  *   its end (at most one event's delay).
  */
-import type { ProviderError, StreamDecoder } from "../adapter.js";
+import type { StreamDecoder } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import type { Usage } from "../../base/usage.js";
 import { classifyEmbeddedError } from "./errors.js";
 import { newJsonFacts, scanJson } from "./json-scan.js";

@@ -8,9 +8,10 @@ import { describe, expect, it } from "vitest";
 import { compileYaml } from "../../../test/support/compile.js";
 import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import { estimateTextTokens } from "../../canonical/estimate-tokens.js";
-import type { ProviderError, RelayTranslation } from "../adapter.js";
-import { isError } from "../../canonical/read-request.js";
+import { estimateTextTokens } from "../../../schemas/plan/token-estimate.js";
+import type { RelayTranslation } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { answerOf, okTranslation } from "../../../test/support/relay-translation.js";
 import { vertexAdapter } from "./index.js";
 
@@ -64,7 +65,7 @@ describe("vertex embeddings: request", () => {
     const t = ok({ input: ["a", "b", "c"] }, "gemini-embedding-001");
     expect(t.calls.map((c) => JSON.parse(c.body))).toEqual([{ instances: [{ content: "a" }] }, { instances: [{ content: "b" }] }, { instances: [{ content: "c" }] }]);
     const a = t.answer([1, 2, 3].map((n) => Buffer.from(JSON.stringify({ predictions: [prediction([n], n)] }))));
-    if (isError(a)) throw new Error(a.message);
+    if (isProviderError(a)) throw new Error(a.message);
     expect((JSON.parse(a.body) as { data: { embedding: number[] }[] }).data.map((d) => d.embedding)).toEqual([[1], [2], [3]]);
     expect(a.usage).toMatchObject({ inputTokens: 6, source: "upstream" });
   });

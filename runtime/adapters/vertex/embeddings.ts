@@ -12,7 +12,8 @@
  * in order), the token cap kept with a margin on the gateway's estimate.
  */
 import { emptyUsage, type Usage } from "../../base/usage.js";
-import type { ProviderError, RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import type { RelayAnswer, RelayRequest, RelayTranslation, RelayUpstreamCall } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
 import {
   estimatedEmbeddingsUsage,
   groupSizes,

@@ -7,8 +7,9 @@
  */
 import type { PlanVertexOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import type { ChatAdapter, ProviderError, UpstreamRequest } from "../adapter.js";
-import { isError } from "../../canonical/read-request.js";
+import type { ChatAdapter, UpstreamRequest } from "../adapter.js";
+import type { ProviderError } from "../../canonical/provider-error.js";
+import { isProviderError } from "../../canonical/provider-error.js";
 import { classifyGeminiError } from "../gemini/errors.js";
 import { geminiRequestBody, generateMethod } from "../gemini/request.js";
 import { decodeGeminiResponse } from "../gemini/response.js";
@@ -37,8 +38,8 @@ export const vertexAdapter: ChatAdapter = {
   buildChatRequest(ctx): UpstreamRequest | ProviderError {
     const upstream = ctx.target.upstream;
     const o = optionsOf(ctx.target);
-    const body = geminiRequestBody(ctx.body, "Vertex AI");
-    if (isError(body)) return body;
+    const body = geminiRequestBody(ctx.request, "Vertex AI");
+    if (isProviderError(body)) return body;
     const token = upstream.credentials.accessToken?.current() ?? "";
     const headers = [
       "content-type",

@@ -1,19 +1,23 @@
 /**
- * The plan's content classifiers, linked: one Aho-Corasick automaton for the
- * case-insensitive keywords (run on the lower-cased text) and one for the
- * case-sensitive ones, and one compiled expression per classifier. `classify` runs
+ * The plan's content classifiers, linked: one Aho–Corasick automaton for the
+ * case-insensitive keywords (folding case as it scans) and one for the case-sensitive
+ * ones, and one compiled expression per classifier. `classify` runs
  * once per request, on the last user message cut to the plan's `maxChars`, and only
  * when a route being tried needs a classifier.
  */
 import type { PlanClassifiers } from "../../../schemas/plan/plan.js";
 import { PlanError } from "../../../schemas/plan/read-plan.js";
-import { AhoCorasick } from "../../canonical/keyword-automaton.js";
+import { AhoCorasick } from "../../canonical/aho-corasick.js";
+import type { ChatMessage } from "../../canonical/chat-request.js";
 import { lastUserText } from "../../canonical/message-text.js";
 
 export class LinkedClassifiers {
   readonly names: readonly string[];
   readonly #folded: AhoCorasick | null;
   readonly #exact: AhoCorasick | null;
+  /** The classifier of each keyword of the two automata, by pattern index. */
+  readonly #foldedOf: readonly number[];
+  readonly #exactOf: readonly number[];
   readonly #patterns: readonly (RegExp | null)[];
   readonly #maxChars: number;
 
@@ -21,8 +25,10 @@ export class LinkedClassifiers {
     this.names = table.names;
     const folded = table.keywords.filter((k) => !k.caseSensitive);
     const exact = table.keywords.filter((k) => k.caseSensitive);
-    this.#folded = folded.length === 0 ? null : new AhoCorasick(folded.map((k) => ({ text: k.text.toLowerCase(), classifier: k.classifier, wholeWord: k.wholeWord })));
-    this.#exact = exact.length === 0 ? null : new AhoCorasick(exact);
+    this.#folded = folded.length === 0 ? null : new AhoCorasick(folded, { foldCase: true });
+    this.#exact = exact.length === 0 ? null : new AhoCorasick(exact, { foldCase: false });
+    this.#foldedOf = folded.map((k) => k.classifier);
+    this.#exactOf = exact.map((k) => k.classifier);
     this.#patterns = table.patterns.map((source, i) => {
       if (source === null) return null;
       try {
@@ -36,12 +42,18 @@ export class LinkedClassifiers {
   }
 
   /** hits[c]: classifier c matches the request's last user message. */
-  classify(body: Readonly<Record<string, unknown>>): boolean[] {
+  classify(messages: readonly ChatMessage[]): boolean[] {
     const hits: boolean[] = new Array<boolean>(this.names.length).fill(false);
-    const text = lastUserText(body, this.#maxChars);
+    const text = lastUserText(messages, this.#maxChars);
     if (text.length === 0) return hits;
-    this.#folded?.scan(text.toLowerCase(), hits);
-    this.#exact?.scan(text, hits);
+    const foldedOf = this.#foldedOf;
+    const exactOf = this.#exactOf;
+    this.#folded?.scan(text, (k) => {
+      hits[foldedOf[k]!] = true;
+    });
+    this.#exact?.scan(text, (k) => {
+      hits[exactOf[k]!] = true;
+    });
     for (let c = 0; c < this.#patterns.length; c++) {
       if (!hits[c] && this.#patterns[c]?.test(text) === true) hits[c] = true;
     }

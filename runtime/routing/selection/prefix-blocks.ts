@@ -7,7 +7,8 @@
  * it, so two prompts share the hash of block i exactly when they share that prefix.
  * The text is each message's role and text content, in order.
  */
-import { messagesOf } from "../../canonical/message-text.js";
+import type { ChatMessage } from "../../canonical/chat-request.js";
+import { CONTENT, walkTexts } from "../../canonical/message-text.js";
 import { FNV_OFFSET, mix32 } from "./hash.js";
 
 /** The chain: `hashes[i]` covers blocks 0..i; `key` is the first block's hash (or of the whole text when shorter). */
@@ -49,20 +50,14 @@ class ChainState {
   }
 }
 
-export function prefixChain(body: Readonly<Record<string, unknown>>, blockChars: number, maxBlocks: number): PrefixChain {
+/** The chain of `messages`: each message's role, then the text of its content, within `maxBlocks` blocks. */
+export function prefixChain(messages: readonly ChatMessage[], blockChars: number, maxBlocks: number): PrefixChain {
   const s = new ChainState(blockChars, maxBlocks);
-  outer: for (const m of messagesOf(body)) {
-    if (m === null || typeof m !== "object") continue;
-    const { role, content } = m as { role?: unknown; content?: unknown };
-    if (!s.feed(typeof role === "string" ? `\u0000${role}\u0000` : "\u0000")) break;
-    if (typeof content === "string") {
-      if (!s.feed(content)) break;
-    } else if (Array.isArray(content)) {
-      for (const part of content) {
-        const text = part !== null && typeof part === "object" ? (part as { text?: unknown }).text : undefined;
-        if (typeof text === "string" && !s.feed(text)) break outer;
-      }
-    }
+  const feed = (text: string): false | undefined => (s.feed(text) ? undefined : false);
+  for (let i = 0; i < messages.length; i++) {
+    if (!s.feed(`\u0000${messages[i]!.role}\u0000`)) break;
+    walkTexts(messages, CONTENT, feed, i, i + 1);
+    if (s.left <= 0) break;
   }
   return { hashes: s.hashes, key: s.hashes[0] ?? mix32(s.h >>> 0) };
 }

@@ -60,8 +60,7 @@ const latency: ScorerFn = (ctx, out) => {
  */
 const cost: ScorerFn = (ctx, out) => {
   const cands = ctx.selector.candidates;
-  const body = ctx.input.body;
-  const maxTokens = typeof body.max_tokens === "number" ? body.max_tokens : typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : -1;
+  const maxTokens = ctx.input.request.maxTokens ?? -1;
   const output = maxTokens > 0 ? maxTokens : ctx.selector.outputTokens;
   const prompt = Math.max(0, ctx.promptTokens);
   let min = Number.POSITIVE_INFINITY;

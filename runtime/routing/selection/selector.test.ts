@@ -8,6 +8,7 @@ import { linkPlan } from "../../plan/link-plan.js";
 import type { LinkedModel, LinkedPlan } from "../../plan/linked-plan.js";
 import { compileYaml } from "../../../test/support/compile.js";
 import type { SelectionInput } from "./selector.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 function plan(strategy: string, targets = "[{ provider: p, model: a, weight: 1 }, { provider: p, model: b, weight: 1 }, { provider: p, model: c, weight: 1 }]"): LinkedPlan {
   return linkPlan(
@@ -25,12 +26,11 @@ consumers:
   );
 }
 
-const input = (over: Partial<SelectionInput> = {}): SelectionInput => ({
-  headers: {},
-  body: { messages: [{ role: "user", content: "hi" }] },
-  stream: false,
+/** A selection input: the request `body` (a single "hi" by default), streamed or not. */
+const input = (over: { headers?: Record<string, string>; body?: Record<string, unknown>; stream?: boolean } = {}): SelectionInput => ({
+  headers: over.headers ?? {},
+  request: chatRequest({ messages: [{ role: "user", content: "hi" }], ...over.body, stream: over.stream ?? false }),
   promptTokens: -1,
-  ...over,
 });
 const model = (p: LinkedPlan): LinkedModel => p.models[0]!;
 const pick = (m: LinkedModel, i: SelectionInput = input()): string => m.selector!.select(i).model;

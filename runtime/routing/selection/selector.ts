@@ -16,7 +16,8 @@
  */
 import type { PlanSelection } from "../../../schemas/plan/plan.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import { estimatePromptTokens as estimateTokens } from "../../canonical/prompt-tokens.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { estimatePromptTokens } from "../../canonical/prompt-tokens.js";
 import { ALWAYS_AVAILABLE, type AvailabilityRef } from "./availability.js";
 import { HashRing } from "./hash-ring.js";
 import { hashKey } from "./hash.js";
@@ -28,8 +29,7 @@ import { SCORERS, type ScoreContext, type ScorerFn } from "./scorers.js";
 export interface SelectionInput {
   /** Request headers, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-  readonly stream: boolean;
+  readonly request: ChatRequestView;
   /** A prompt-token estimate already made for routing, or -1. */
   readonly promptTokens: number;
 }
@@ -101,7 +101,7 @@ export class Selector {
     const ctx: ScoreContext = {
       selector: this,
       input,
-      stream: input.stream,
+      stream: input.request.stream,
       promptTokens: this.#usesTokens ? this.#promptTokens(input) : -1,
       preferred: -1,
       chain: null,
@@ -164,7 +164,7 @@ export class Selector {
     const session = ctx.input.headers[p.sessionHeader];
     if (this.#session && session !== undefined && session.length > 0) key = hashKey(session);
     if (this.#prefixIndex !== null) {
-      const chain: PrefixChain = prefixChain(ctx.input.body, p.blockChars, p.maxBlocks);
+      const chain: PrefixChain = prefixChain(ctx.input.request.messages, p.blockChars, p.maxBlocks);
       ctx.chain = chain;
       const hit = this.#prefixIndex.longest(chain.hashes);
       ctx.hitCandidate = hit.candidate;
@@ -182,7 +182,7 @@ export class Selector {
   #promptTokens(input: SelectionInput): number {
     if (input.promptTokens >= 0) return input.promptTokens;
     // Only to compare against context windows: no need to count past the largest one.
-    return estimateTokens(input.body, this.#maxWindow);
+    return estimatePromptTokens(input.request, this.#maxWindow);
   }
 
   #uniform(eligible: readonly boolean[], random: () => number): number {

@@ -34,10 +34,7 @@ export function exactKey(scope: string, model: string, body: Readonly<Record<str
   return createHash("sha256").update(scope).update("\0").update(model).update("\0").update(canonicalJson(fields)).digest("hex");
 }
 
-/** Whether the request's sampling temperature allows caching: absent counts as OpenAI's default, 1. */
-export function temperatureAllows(body: Readonly<Record<string, unknown>>, max: number | null): boolean {
-  if (max === null) return true;
-  const t = body["temperature"];
-  const value = typeof t === "number" ? t : 1;
-  return value <= max;
+/** Whether the request's sampling `temperature` allows caching: absent counts as OpenAI's default, 1. */
+export function temperatureAllows(temperature: number | undefined, max: number | null): boolean {
+  return max === null || (temperature ?? 1) <= max;
 }

@@ -9,6 +9,7 @@ import { semanticPartition, semanticText } from "./route-cache.js";
 import { LocalSemanticStore } from "./semantic/semantic-store.js";
 import { unit } from "./semantic/embed-client.js";
 import { VectorPartition } from "./semantic/vector-partition.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
@@ -52,33 +53,37 @@ describe("cache keys", () => {
   });
 
   it("treat a missing temperature as 1", () => {
-    expect(temperatureAllows({}, 0)).toBe(false);
-    expect(temperatureAllows({ temperature: 0 }, 0)).toBe(true);
-    expect(temperatureAllows({}, null)).toBe(true);
+    expect(temperatureAllows(undefined, 0)).toBe(false);
+    expect(temperatureAllows(0, 0)).toBe(true);
+    expect(temperatureAllows(chatRequest({ messages: [{ role: "user", content: "x" }], temperature: 0 }).temperature, 0)).toBe(true);
+    expect(temperatureAllows(undefined, null)).toBe(true);
   });
 
   it("compare only the last user message semantically, within the same context", () => {
-    const body = (q: string, system = "s") => ({
-      messages: [
-        { role: "system", content: system },
-        { role: "user", content: q },
-      ],
-    });
+    const body = (q: string, system = "s") =>
+      chatRequest({
+        messages: [
+          { role: "system", content: system },
+          { role: "user", content: q },
+        ],
+      });
     expect(semanticText(body("q"))).toBe("q");
     expect(
-      semanticText({
-        messages: [
-          {
-            role: "user",
-            content: [
-              { type: "text", text: "a" },
-              { type: "image_url", image_url: {} },
-            ],
-          },
-        ],
-      }),
+      semanticText(
+        chatRequest({
+          messages: [
+            {
+              role: "user",
+              content: [
+                { type: "text", text: "a" },
+                { type: "image_url", image_url: {} },
+              ],
+            },
+          ],
+        }),
+      ),
     ).toBeNull();
-    expect(semanticText({ messages: [{ role: "assistant", content: "x" }] })).toBeNull();
+    expect(semanticText(chatRequest({ messages: [{ role: "assistant", content: "x" }] }))).toBeNull();
     expect(semanticPartition("a", "m", body("q1"))).toBe(semanticPartition("a", "m", body("q2")));
     expect(semanticPartition("a", "m", body("q1"))).not.toBe(semanticPartition("a", "m", body("q1", "other system")));
   });

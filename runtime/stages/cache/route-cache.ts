@@ -12,6 +12,8 @@ import { answerFields } from "./cache-key.js";
 import { LruBytes } from "./lru-bytes.js";
 import type { Embedder } from "./semantic/embed-client.js";
 import type { SemanticStore } from "./semantic/semantic-store.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { finalQuestion } from "../../canonical/message-text.js";
 
 /** Per-entry bookkeeping added to the byte count of an exact entry (key, slot, Map entry). */
 const ENTRY_OVERHEAD_BYTES = 200;
@@ -51,23 +53,9 @@ export class RouteCache {
   }
 }
 
-/** The text the semantic cache compares: the last message, when it is a user message with text. */
-export function semanticText(body: Readonly<Record<string, unknown>>): string | null {
-  const messages = body["messages"] as readonly Record<string, unknown>[];
-  const last = messages.at(-1);
-  if (last === undefined || last["role"] !== "user") return null;
-  const content = last["content"];
-  if (typeof content === "string") return content.length > 0 ? content : null;
-  if (!Array.isArray(content)) return null;
-  let text = "";
-  for (const part of content as unknown[]) {
-    if (part === null || typeof part !== "object") return null;
-    const p = part as Record<string, unknown>;
-    // An image or audio part makes the question more than its text: not semantically cacheable.
-    if (p["type"] !== "text" || typeof p["text"] !== "string") return null;
-    text += (text === "" ? "" : "\n") + p["text"];
-  }
-  return text.length > 0 ? text : null;
+/** The text the semantic cache compares: the last message, when it is a user message of text only. */
+export function semanticText(request: ChatRequestView): string | null {
+  return finalQuestion(request.messages);
 }
 
 /**
@@ -76,9 +64,9 @@ export function semanticText(body: Readonly<Record<string, unknown>>): string | 
  * context are compared, so a paraphrase never borrows an answer given under another
  * system prompt or conversation.
  */
-export function semanticPartition(scope: string, model: string, body: Readonly<Record<string, unknown>>): string {
-  const fields = answerFields(body);
+export function semanticPartition(scope: string, model: string, request: ChatRequestView): string {
+  const fields = answerFields(request.body);
   delete fields["model"];
-  fields["messages"] = (body["messages"] as unknown[]).slice(0, -1);
+  fields["messages"] = request.messages.slice(0, -1);
   return createHash("sha256").update(scope).update("\0").update(model).update("\0").update(canonicalJson(fields)).digest("hex").slice(0, 32);
 }

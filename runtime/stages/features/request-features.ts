@@ -17,6 +17,7 @@ import type { LinkedConsumer, LinkedRoute } from "../../plan/linked-plan.js";
 import type { ResponseStage } from "../response-stage.js";
 import { gatewayError, type GatewayError } from "../../base/errors.js";
 import type { Exchange, HeaderList } from "../../server/exchange.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
 import { AnswerTee } from "../cache/answer-tee.js";
 import { exactKey, temperatureAllows } from "../cache/cache-key.js";
 import { replayAsStream } from "../cache/replay-stream.js";
@@ -38,8 +39,8 @@ export interface CachedAnswer {
 export type FeatureOutcome =
   | { readonly kind: "answered"; readonly answer: CachedAnswer }
   | { readonly kind: "error"; readonly error: GatewayError }
-  /** Go on upstream; `headers` go on the response (the cache status). */
-  | { readonly kind: "continue"; readonly changed: boolean; readonly stages: ResponseStage[]; readonly headers: HeaderList };
+  /** Go on upstream with `request` (a new one when a feature changed it); `headers` go on the response (the cache status). */
+  | { readonly kind: "continue"; readonly request: ChatRequestView; readonly stages: ResponseStage[]; readonly headers: HeaderList };
 
 export interface FeatureRequest {
   /** The request's headers and whether its client is still there: features read them, never write. */
@@ -47,8 +48,8 @@ export interface FeatureRequest {
   readonly features: LinkedFeatures;
   readonly route: LinkedRoute;
   readonly consumer: LinkedConsumer;
-  /** The parsed body; rewritten in place when a feature changes it. */
-  readonly body: Record<string, unknown>;
+  /** The request; a feature that changes it makes a new one (the outcome's). */
+  readonly request: ChatRequestView;
   readonly stream: boolean;
   /** Where the cache outcome is noted for metrics and audit. */
   readonly record: RequestRecord;
@@ -59,28 +60,29 @@ const NO_HEADERS: HeaderList = Object.freeze([]);
 
 /**
  * Before the input guardrails: renders the requested template into the messages.
- * An error for a bad template request, else whether the body changed. With no
- * features (`features` null), a template request is an error: nothing can render it.
+ * An error for a bad template request, else the request (a new one when templated).
+ * With no features (`features` null), a template request is an error: nothing can
+ * render it.
  */
 export function renderRequestTemplate(
   features: LinkedFeatures | null,
   route: LinkedRoute,
-  body: Record<string, unknown>,
+  request: ChatRequestView,
   headers: Readonly<Record<string, string>>,
-): GatewayError | boolean {
+): GatewayError | ChatRequestView {
   if (features === null) {
-    if (body["template"] === undefined && headers[TEMPLATE_HEADER] === undefined) return false;
+    if (request.body.template === undefined && headers[TEMPLATE_HEADER] === undefined) return request;
     return gatewayError("no-templates", {});
   }
-  return applyTemplate(body, headers, features.templates, features.routes[route.index]?.prompts ?? null);
+  return applyTemplate(request, headers, features.templates, features.routes[route.index]?.prompts ?? null);
 }
 
 /** After the input guardrails: decorators, memory, cache. */
 export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOutcome> {
-  const { ex, features, body } = req;
+  const { ex, features } = req;
   const rf = features.routes[req.route.index] ?? null;
-  if (rf === null) return { kind: "continue", changed: false, stages: NO_STAGES, headers: NO_HEADERS };
-  let changed = applyDecorators(body, rf.prompts);
+  if (rf === null) return { kind: "continue", request: req.request, stages: NO_STAGES, headers: NO_HEADERS };
+  let request = applyDecorators(req.request, rf.prompts);
   const tee = new AnswerTee();
 
   const sessionId = ex.headers[SESSION_HEADER];
@@ -89,39 +91,40 @@ export async function runRequestFeatures(req: FeatureRequest): Promise<FeatureOu
     if (key === null) {
       return { kind: "error", error: gatewayError("invalid-session-id", { header: SESSION_HEADER }) };
     }
-    const own = (body["messages"] as Record<string, unknown>[]).filter((m) => m["role"] !== "system" && m["role"] !== "developer");
+    const own = request.messages.filter((m) => m.role !== "system" && m.role !== "developer");
     const memory = rf.memory;
-    const before = await memory.supply(key, body);
-    changed = changed || before.length > 0;
+    const supplied = await memory.supply(key, request);
+    const before = supplied.turns;
+    request = supplied.request;
     tee.listen((answer) => void memory.remember(key, before, own, answer));
   }
 
   let headers = NO_HEADERS;
   if (rf.cache !== null) {
-    const looked = await lookupCache(req, rf.cache, tee);
+    const looked = await lookupCache(req, request, rf.cache, tee);
     if (typeof looked !== "string") return { kind: "answered", answer: looked };
     headers = [[CACHE_HEADER, looked]];
   }
-  return { kind: "continue", changed, stages: tee.listening ? [tee] : NO_STAGES, headers };
+  return { kind: "continue", request, stages: tee.listening ? [tee] : NO_STAGES, headers };
 }
 
 /** How a request that is not answered from the cache met it. */
 type CacheStatus = "miss" | "bypass" | "refresh" | "skip";
 
-/** Looks the request up: the stored answer on a hit; else its cache status, and on a miss the answer is arranged to be stored. */
-async function lookupCache(req: FeatureRequest, cache: RouteCache, tee: AnswerTee): Promise<CachedAnswer | CacheStatus> {
-  const { ex, body } = req;
+/** Looks `request` up: the stored answer on a hit; else its cache status, and on a miss the answer is arranged to be stored. */
+async function lookupCache(req: FeatureRequest, request: ChatRequestView, cache: RouteCache, tee: AnswerTee): Promise<CachedAnswer | CacheStatus> {
+  const { ex } = req;
   const config = cache.config;
   const mode = ex.headers[CACHE_HEADER];
-  const exact = config.exact !== null && temperatureAllows(body, config.exactMaxTemperature);
-  const text = config.semantic !== null && temperatureAllows(body, config.semanticMaxTemperature) ? semanticText(body) : null;
+  const exact = config.exact !== null && temperatureAllows(request.temperature, config.exactMaxTemperature);
+  const text = config.semantic !== null && temperatureAllows(request.temperature, config.semanticMaxTemperature) ? semanticText(request) : null;
   if (!exact && text === null) return tag(req, "skip");
   if (mode === "bypass") return tag(req, "bypass");
 
   const scope = config.scope === "consumer" ? req.consumer.name : "*";
   const model = req.route.model.name;
-  const key = exact ? exactKey(scope, model, body) : null;
-  const partition = text !== null ? semanticPartition(scope, model, body) : null;
+  const key = exact ? exactKey(scope, model, request.body) : null;
+  const partition = text !== null ? semanticPartition(scope, model, request) : null;
   let vector: Float32Array | null = null;
   if (mode !== "refresh") {
     const hit = key === null ? null : cache.getExact(key);
@@ -160,6 +163,5 @@ function reply(req: FeatureRequest, stored: Buffer, kind: "exact" | "semantic", 
   const headers: HeaderList = [[CACHE_HEADER, "hit"], ["x-tollgate-cache-kind", kind], ...extra];
   if (!req.stream) return { stream: false, headers, bytes: stored };
   const answer = JSON.parse(stored.toString("utf8")) as Record<string, unknown>;
-  const options = req.body["stream_options"] as { include_usage?: unknown } | undefined;
-  return { stream: true, headers, bytes: replayAsStream(answer, options?.include_usage === true) };
+  return { stream: true, headers, bytes: replayAsStream(answer, req.request.includeUsage) };
 }

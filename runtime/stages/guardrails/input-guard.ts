@@ -1,48 +1,45 @@
 /**
  * Input guardrails of one request, cheapest first: the message count (one length
- * read), the prompt-token estimate (one bounded pass), then one scan per text for
- * PII, deny terms and deny patterns together, with the injection score gathered in
- * the same walk. A block stops at the first blocking finding; redact and mask build a
- * new body (copy-on-write: untouched messages keep their objects).
+ * read), the prompt-token estimate (the gateway's one estimate, stopping at the
+ * limit), then one scan per text for PII, deny terms and deny patterns together, with
+ * the injection score gathered in the same walk. A block stops at the first blocking
+ * finding; redact and mask build a new request (copy-on-write: untouched messages
+ * keep their objects, and the client's body is never written).
  */
 import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { describeFinding } from "./describe-finding.js";
-import { estimatePromptTokens } from "../../canonical/estimate-prompt-tokens.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { estimatePromptTokens } from "../../canonical/prompt-tokens.js";
 import type { GuardrailReport } from "./guardrail-report.js";
 import { InjectionScore } from "./injection.js";
 import type { LinkedGuardrails } from "./linked-guardrails.js";
-import { rewriteTexts } from "../../canonical/message-texts.js";
+import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text.js";
 import type { Redactions } from "./redactions.js";
 import { scanText } from "./text-scan.js";
 
-/** The outcome: the body to send (a new object when rewritten), or the error to answer with. */
-export type InputVerdict = { readonly ok: true; readonly body: Record<string, unknown>; readonly rewritten: boolean } | { readonly ok: false; readonly error: GatewayError };
+/** The outcome: the request to send (a new one when redactions rewrote it), or the error to answer with. */
+export type InputVerdict = { readonly ok: true; readonly request: ChatRequestView } | { readonly ok: false; readonly error: GatewayError };
 
-export function guardInput(g: LinkedGuardrails, body: Record<string, unknown>, redactions: Redactions, report: GuardrailReport): InputVerdict {
-  const messages = body.messages as readonly unknown[];
+/** The input checks of chain `g` on `request`; findings go to `report`, redactions to `redactions`. */
+export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redactions: Redactions, report: GuardrailReport): InputVerdict {
+  const messages = request.messages;
   if (g.maxMessages !== null && messages.length > g.maxMessages.limit) {
     report.blocked = { direction: "input", detector: "max_messages", rule: g.maxMessages.rule };
     return blocked(g.maxMessages.rule, `it has ${messages.length} messages, more than the limit of ${g.maxMessages.limit}`, "messages");
   }
   if (g.maxPromptTokens !== null) {
-    const texts: string[] = [];
-    rewriteTexts(messages, (text) => {
-      texts.push(text);
-      return undefined;
-    });
     const limit = g.maxPromptTokens.limit;
-    const estimate = estimatePromptTokens(texts, messages.length, limit);
-    if (estimate > limit) {
+    if (estimatePromptTokens(request, limit) > limit) {
       report.blocked = { direction: "input", detector: "max_prompt_tokens", rule: g.maxPromptTokens.rule };
       return blocked(g.maxPromptTokens.rule, `its prompt is estimated at more than ${limit} tokens, the limit`, "messages");
     }
   }
   const scan = g.input;
-  if (scan === null) return { ok: true, body, rewritten: false };
+  if (scan === null) return { ok: true, request };
 
   const injection = scan.injection === null ? null : new InjectionScore();
   let block: { detector: string; rule: string; message: number } | null = null;
-  const rewritten = rewriteTexts(messages, (text, role, message) => {
+  const rewritten = walkTexts(messages, CONTENT | TOOL_ARGUMENTS, (text, role, message) => {
     if (block !== null) return undefined;
     if (injection !== null && role !== "system") injection.add(text);
     const findings = scanText(scan, text);
@@ -71,8 +68,8 @@ export function guardInput(g: LinkedGuardrails, body: Record<string, unknown>, r
       }
     }
   }
-  if (rewritten === null) return { ok: true, body, rewritten: false };
-  return { ok: true, body: { ...body, messages: rewritten }, rewritten: true };
+  if (rewritten === null) return { ok: true, request };
+  return { ok: true, request: request.with(rewritten) };
 }
 
 /** The 400 of a blocked request: which guardrail and what it found, never the text. */

@@ -5,7 +5,7 @@
  */
 import type { PlanGuardrailChain, PlanGuardrails, PlanGuardrailScan } from "../../../schemas/plan/guardrails.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
-import { TermAutomaton } from "../../canonical/aho-corasick.js";
+import { AhoCorasick } from "../../canonical/aho-corasick.js";
 import type { LinkedGuardrails, LinkedScan } from "./linked-guardrails.js";
 import { PiiScanner } from "./pii-scanner.js";
 
@@ -50,9 +50,9 @@ function linkScan(s: PlanGuardrailScan): LinkedScan {
     piiActions: s.pii.map((p) => p.action),
     piiRules: s.pii.map((p) => p.rule),
     terms: s.terms.map((g) => ({
-      automaton: new TermAutomaton(
-        g.terms.map((t) => t.term),
-        { caseSensitive: g.caseSensitive, wholeWords: g.wholeWords },
+      automaton: new AhoCorasick(
+        g.terms.map((t) => ({ text: t.term, wholeWord: g.wholeWords })),
+        { foldCase: !g.caseSensitive },
       ),
       actions: g.terms.map((t) => t.action),
       rules: g.terms.map((t) => t.rule),

@@ -6,11 +6,11 @@
 import type { GuardrailAction } from "../../../schemas/catalog/guardrails.js";
 import type { PlanLimitRule } from "../../../schemas/plan/guardrails.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
-import type { TermAutomaton } from "../../canonical/aho-corasick.js";
+import type { AhoCorasick } from "../../canonical/aho-corasick.js";
 import type { PiiScanner } from "./pii-scanner.js";
 
 export interface LinkedTermGroup {
-  readonly automaton: TermAutomaton;
+  readonly automaton: AhoCorasick;
   readonly actions: readonly GuardrailAction[];
   readonly rules: readonly string[];
 }

@@ -21,7 +21,8 @@ import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { describeFinding } from "./describe-finding.js";
 import type { GuardrailReport } from "./guardrail-report.js";
 import type { LinkedScan } from "./linked-guardrails.js";
-import { rewriteTexts } from "../../canonical/message-texts.js";
+import type { ChatMessage } from "../../canonical/chat-request.js";
+import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text.js";
 import type { Redactions } from "./redactions.js";
 import { scanText, type Finding } from "./text-scan.js";
 
@@ -98,7 +99,7 @@ export class OutputGuardStage implements ResponseStage {
     for (const choice of parsed.choices ?? []) {
       const message = choice.message;
       if (message === undefined || message === null || typeof message !== "object") continue;
-      const next = rewriteTexts([message], (text) => {
+      const next = walkTexts([message as ChatMessage], CONTENT | TOOL_ARGUMENTS, (text) => {
         if (this.error !== null) return undefined;
         const findings = scanText(this.#scan, text);
         if (findings.length === 0) return undefined;
@@ -108,7 +109,7 @@ export class OutputGuardStage implements ResponseStage {
       });
       if (this.error !== null) return body;
       if (next !== null) {
-        choice.message = next[0] as Record<string, unknown>;
+        choice.message = next[0]!;
         changed = true;
       }
     }

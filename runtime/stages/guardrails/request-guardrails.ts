@@ -11,7 +11,8 @@ import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { GuardrailReport, type ModerationOutcome } from "./guardrail-report.js";
 import { guardInput } from "./input-guard.js";
 import type { LinkedGuardrails, LinkedModeration } from "./linked-guardrails.js";
-import { rewriteTexts } from "../../canonical/message-texts.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text.js";
 import { moderate } from "./moderation.js";
 import { OutputGuardStage } from "./output-stage.js";
 import { Redactions } from "./redactions.js";
@@ -22,12 +23,11 @@ export interface GuardrailRefusal {
   readonly error: GatewayError;
 }
 
-/** The request may go on, as rewritten. */
+/** The request may go on, as the guardrails leave it. */
 export interface GuardedRequest {
   readonly kind: "admitted";
-  readonly body: Record<string, unknown>;
-  /** True when the body was rewritten: the client's bytes must not be forwarded. */
-  readonly rewritten: boolean;
+  /** The request to send: a new one when a redaction rewrote it (the client's bytes must then not be forwarded). */
+  readonly request: ChatRequestView;
   /** The output stage, or null when the route has no output checks. */
   readonly stage: ResponseStage | null;
   /**
@@ -39,16 +39,17 @@ export interface GuardedRequest {
 
 export type GuardrailVerdict = GuardrailRefusal | GuardedRequest;
 
-export async function applyGuardrails(g: LinkedGuardrails, record: RequestRecord, body: Record<string, unknown>): Promise<GuardrailVerdict> {
+/** Runs chain `g` on `request`: the refusal, or the request to send on (rewritten by redactions) with what the pipeline must attach. */
+export async function applyGuardrails(g: LinkedGuardrails, record: RequestRecord, request: ChatRequestView): Promise<GuardrailVerdict> {
   const report = new GuardrailReport(g.name);
   record.guardrails = report;
   const redactions = new Redactions();
-  const input = guardInput(g, body, redactions, report);
+  const input = guardInput(g, request, redactions, report);
   if (!input.ok) return { kind: "refused", error: input.error };
   let pending: Promise<GatewayError | null> | null = null;
   const m = g.moderation;
   if (m !== null) {
-    const texts = moderationInputs(input.body);
+    const texts = moderationInputs(input.request);
     if (m.parallel) pending = moderate(m, texts).then((outcome) => judge(m, outcome, report));
     else {
       const err = judge(m, await moderate(m, texts), report);
@@ -56,13 +57,13 @@ export async function applyGuardrails(g: LinkedGuardrails, record: RequestRecord
     }
   }
   const stage = g.output === null ? null : new OutputGuardStage(g.output, redactions, report);
-  return { kind: "admitted", body: input.body, rewritten: input.rewritten, stage, pending };
+  return { kind: "admitted", request: input.request, stage, pending };
 }
 
 /** The texts sent for moderation: everything but system messages (the operator's own words). */
-function moderationInputs(body: Record<string, unknown>): string[] {
+function moderationInputs(request: ChatRequestView): string[] {
   const texts: string[] = [];
-  rewriteTexts(body.messages as unknown[], (text, role) => {
+  walkTexts(request.messages, CONTENT | TOOL_ARGUMENTS, (text, role) => {
     if (role !== "system") texts.push(text);
     return undefined;
   });

@@ -6,7 +6,6 @@
  * or at the same start the longer one.
  */
 import type { GuardrailAction } from "../../../schemas/catalog/guardrails.js";
-import type { TermHit } from "../../canonical/aho-corasick.js";
 import type { LinkedScan } from "./linked-guardrails.js";
 import type { PiiHit } from "./pii-scanner.js";
 
@@ -37,11 +36,9 @@ export function scanText(scan: LinkedScan, text: string): Finding[] {
     }
   }
   for (const group of scan.terms) {
-    const hits: TermHit[] = [];
-    group.automaton.scan(text, hits);
-    for (const h of hits) {
-      found.push({ detector: "deny_term", label: "TERM", action: group.actions[h.term]!, rule: group.rules[h.term]!, start: h.start, end: h.end, mask: maskAll });
-    }
+    group.automaton.scan(text, (term, start, end) => {
+      found.push({ detector: "deny_term", label: "TERM", action: group.actions[term]!, rule: group.rules[term]!, start, end, mask: maskAll });
+    });
   }
   if (scan.deny !== null) {
     const re = scan.deny.combined;

@@ -4,10 +4,11 @@
  * reads as an empty conversation and a lost write: the request itself still works.
  */
 import type { RedisCommands } from "../../state/redis-commands.js";
+import type { ChatMessage } from "../../canonical/chat-request.js";
 
 /** One exchange: the client's messages of one request and the answer. */
 export interface Turn {
-  readonly messages: readonly Record<string, unknown>[];
+  readonly messages: readonly ChatMessage[];
   /** Estimated tokens of `messages`. */
   readonly tokens: number;
 }

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { PlanMemory } from "../../../schemas/plan/cache.js";
 import { ConversationMemory } from "./conversation-memory.js";
 import { LocalMemoryStore } from "./memory-store.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
 
 const config: PlanMemory = { maxTurns: 10, maxTokens: 1000, contextWindow: 100_000, ttlMs: 60_000, store: "memory", maxSessions: 2 };
 const answer = (content: string) => ({ choices: [{ message: { role: "assistant", content } }] });
+const turnsOf = (turns: readonly { tokens: number }[]) => turns.map((t) => t.tokens);
 
 describe("conversation memory", () => {
   it("forgets a conversation after its TTL (injected clock) and bounds the sessions kept", async () => {
@@ -30,20 +32,22 @@ describe("conversation memory", () => {
       await memory.remember("k", turns, [{ role: "user", content: `question ${n} ${"x".repeat(40)}` }], answer(`answer ${n}`));
       turns = await store.load("k");
     }
-    const body: Record<string, unknown> = {
+    const request = chatRequest({
       messages: [
         { role: "system", content: "S" },
         { role: "user", content: "now" },
       ],
-    };
-    await memory.supply("k", body);
-    const contents = (body["messages"] as { content: string }[]).map((m) => m.content.slice(0, 10));
-    // Each turn is ~30 tokens, so a 40-token budget takes only the newest.
+    });
+    const supplied = await memory.supply("k", request);
+    const contents = supplied.request.messages.map((m) => String(m.content).slice(0, 10));
+    // Each turn is 28 tokens (the one estimate), so a 40-token budget takes only the newest.
+    expect(turnsOf(supplied.turns)).toEqual([28, 28, 28]);
     expect(contents).toEqual(["S", "question 3", "answer 3", "now"]);
+    // The client's request is not written: the supplied one is a new request.
+    expect(request.messages).toHaveLength(2);
     const tight = new ConversationMemory({ ...config, contextWindow: 20 }, store);
-    const small: Record<string, unknown> = { messages: [{ role: "user", content: "now" }], max_tokens: 10 };
-    await tight.supply("k", small);
-    expect(small["messages"]).toHaveLength(1);
+    const small = chatRequest({ messages: [{ role: "user", content: "now" }], max_tokens: 10 });
+    expect((await tight.supply("k", small)).request.messages).toHaveLength(1);
   });
 
   it("refuses session ids that could smuggle anything into keys", () => {

@@ -12,6 +12,7 @@
  */
 import type { PlanRoutePrompts, PlanTemplate } from "../../../schemas/plan/prompts.js";
 import { gatewayError, type GatewayError } from "../../base/errors.js";
+import { ChatRequestView } from "../../canonical/chat-request.js";
 import { renderTemplate } from "./render-template.js";
 
 /** The request header that may name the template instead of the body's `template`. */
@@ -21,50 +22,48 @@ export const TEMPLATE_HEADER = "x-tollgate-template";
 export type TemplateTable = ReadonlyMap<string, { readonly index: number; readonly template: PlanTemplate }>;
 
 /**
- * Rewrites `body.messages` in place for the route; returns an error for a bad
- * template request, true when the body changed, false when it did not.
+ * The request as the route sends it: template, then decorators. Returns an error for
+ * a bad template request, else the request (a new one when something changed; the
+ * given one and its body are never written).
  */
 export function applyPrompts(
-  body: Record<string, unknown>,
+  request: ChatRequestView,
   headers: Readonly<Record<string, string>>,
   templates: TemplateTable,
   prompts: PlanRoutePrompts | null,
-): GatewayError | boolean {
-  const templated = applyTemplate(body, headers, templates, prompts);
-  if (typeof templated !== "boolean") return templated;
-  return applyDecorators(body, prompts) || templated;
+): GatewayError | ChatRequestView {
+  const templated = applyTemplate(request, headers, templates, prompts);
+  if (!(templated instanceof ChatRequestView)) return templated;
+  return applyDecorators(templated, prompts);
 }
 
-/** Renders the requested template (if any) into `body.messages`; an error, or whether the body changed. */
+/** Renders the requested template (if any) before the client's messages, without the template fields; an error, or the request. */
 export function applyTemplate(
-  body: Record<string, unknown>,
+  request: ChatRequestView,
   headers: Readonly<Record<string, string>>,
   templates: TemplateTable,
   prompts: PlanRoutePrompts | null,
-): GatewayError | boolean {
-  let changed = false;
-  const named = body["template"] ?? headers[TEMPLATE_HEADER];
+): GatewayError | ChatRequestView {
+  const body = request.body;
+  const named = body.template ?? headers[TEMPLATE_HEADER];
   if (named !== undefined) {
     if (typeof named !== "string") return gatewayError("invalid-request", { reason: "`template` must be a template name (a string)" }, { param: "template" });
     const entry = templates.get(named);
     const allowed = entry !== undefined && (prompts?.templates === undefined || prompts.templates.includes(entry.index));
     if (!allowed) return gatewayError("invalid-request", { reason: `unknown template \`${named.slice(0, 128)}\` for this model` }, { param: "template" });
-    const rendered = renderTemplate(entry.template, body["variables"]);
+    const rendered = renderTemplate(entry.template, body.variables);
     if (!rendered.ok) return gatewayError("invalid-request", { reason: rendered.message }, { param: rendered.param });
-    const own = Array.isArray(body["messages"]) ? (body["messages"] as unknown[]) : [];
-    body["messages"] = [...rendered.messages, ...own];
-    delete body["template"];
-    delete body["variables"];
-    changed = true;
-  } else if (body["variables"] !== undefined) {
-    return gatewayError("invalid-request", { reason: "`variables` is only accepted together with `template`" }, { param: "variables" });
+    return request.with([...rendered.messages, ...request.messages], TEMPLATE_FIELDS);
   }
-  return changed;
+  if (body.variables !== undefined) return gatewayError("invalid-request", { reason: "`variables` is only accepted together with `template`" }, { param: "variables" });
+  return request;
 }
 
-/** Puts the route's decorator messages around `body.messages`; whether the body changed. */
-export function applyDecorators(body: Record<string, unknown>, prompts: PlanRoutePrompts | null): boolean {
-  if (prompts === null || (prompts.prepend.length === 0 && prompts.append.length === 0)) return false;
-  body["messages"] = [...prompts.prepend, ...(body["messages"] as unknown[]), ...prompts.append];
-  return true;
+/** The body fields that name and fill a template: the gateway's, never sent upstream. */
+const TEMPLATE_FIELDS = ["template", "variables"] as const;
+
+/** The route's decorator messages around the request's messages (a new request), or the request when the route has none. */
+export function applyDecorators(request: ChatRequestView, prompts: PlanRoutePrompts | null): ChatRequestView {
+  if (prompts === null || (prompts.prepend.length === 0 && prompts.append.length === 0)) return request;
+  return request.with([...prompts.prepend, ...request.messages, ...prompts.append]);
 }

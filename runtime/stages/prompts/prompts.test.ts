@@ -2,6 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { PlanTemplate } from "../../../schemas/plan/prompts.js";
 import { applyPrompts } from "./apply-prompts.js";
 import { renderTemplate } from "./render-template.js";
+import { chatRequest } from "../../../test/support/chat-request.js";
+import { validateChatRequest, type ChatRequestView } from "../../canonical/chat-request.js";
+
+/** A templated request (the header or `template` names one), which may omit `messages`. */
+function templated(body: Record<string, unknown>): ChatRequestView {
+  const checked = validateChatRequest({ model: "m", ...body }, true);
+  if (!checked.ok) throw new Error(checked.message);
+  return checked.request;
+}
 
 const template: PlanTemplate = {
   name: "t",
@@ -32,10 +41,13 @@ describe("applyPrompts", () => {
   const table = new Map([["t", { index: 0, template }]]);
   const prompts = { prepend: [{ role: "system" as const, content: "P" }], append: [{ role: "user" as const, content: "A" }] };
 
-  it("puts the template first, the client's messages after, decorators around, and removes template fields", () => {
-    const body: Record<string, unknown> = { model: "m", template: "t", variables: { text: "x" }, messages: [{ role: "user", content: "own" }] };
-    expect(applyPrompts(body, {}, table, prompts)).toBe(true);
-    expect(body).toEqual({
+  it("puts the template first, the client's messages after, decorators around, and removes template fields, without writing the client's body", () => {
+    const body = { model: "m", template: "t", variables: { text: "x" }, messages: [{ role: "user", content: "own" }] };
+    const copy = structuredClone(body);
+    const request = chatRequest(body);
+    const out = applyPrompts(request, {}, table, prompts) as ChatRequestView;
+    expect(out).not.toBe(request);
+    expect(out.body).toEqual({
       model: "m",
       messages: [
         { role: "system", content: "P" },
@@ -44,16 +56,30 @@ describe("applyPrompts", () => {
         { role: "user", content: "A" },
       ],
     });
+    expect(out.messages).toBe(out.body.messages);
+    expect(body).toEqual(copy);
+    expect(request.messages).toEqual([{ role: "user", content: "own" }]);
+  });
+
+  it("gives a templated request without messages its messages from the template", () => {
+    const body = { template: "t", variables: { text: "y" } };
+    const request = templated(body);
+    expect(request.messages).toEqual([]);
+    expect("messages" in request.body).toBe(false);
+    const out = applyPrompts(request, {}, table, null) as ChatRequestView;
+    expect(out.body).toEqual({ model: "m", messages: [{ role: "user", content: "[y|3|]" }] });
+    expect(body).toEqual({ template: "t", variables: { text: "y" } });
   });
 
   it("leaves a request without template or decorators alone", () => {
-    const body = { model: "m", messages: [] };
-    expect(applyPrompts(body, {}, table, null)).toBe(false);
+    const request = chatRequest({ messages: [{ role: "user", content: "hi" }] });
+    expect(applyPrompts(request, {}, table, null)).toBe(request);
   });
 
   it("refuses variables without a template and templates the route does not accept", () => {
-    expect(applyPrompts({ variables: {}, messages: [] }, {}, table, null)).toMatchObject({ code: "invalid_request", param: "variables" });
-    expect(applyPrompts({ template: "t", variables: { text: "x" }, messages: [] }, {}, table, { prepend: [], append: [], templates: [] })).toMatchObject({ param: "template" });
-    expect(applyPrompts({ messages: [] }, { "x-tollgate-template": "nope" }, table, null)).toMatchObject({ param: "template" });
+    const hi = [{ role: "user", content: "hi" }];
+    expect(applyPrompts(chatRequest({ variables: {}, messages: hi }), {}, table, null)).toMatchObject({ code: "invalid_request", param: "variables" });
+    expect(applyPrompts(templated({ template: "t", variables: { text: "x" } }), {}, table, { prepend: [], append: [], templates: [] })).toMatchObject({ param: "template" });
+    expect(applyPrompts(chatRequest({ messages: hi }), { "x-tollgate-template": "nope" }, table, null)).toMatchObject({ param: "template" });
   });
 });

@@ -5,11 +5,11 @@
  */
 import type { PlanTemplate, PlanTemplateVariable } from "../../../schemas/plan/prompts.js";
 
-/** A rendered message. */
-export interface RenderedMessage {
+/** A rendered message (a chat message: a type, not an interface, so it is one). */
+export type RenderedMessage = {
   role: string;
   content: string;
-}
+};
 
 export type RenderResult = { ok: true; messages: RenderedMessage[] } | { ok: false; message: string; param: string };
 

@@ -8,7 +8,9 @@
  * everything else is known from the request at no cost.
  */
 import type { LinkedModel } from "../../plan/linked-plan.js";
-import { estimatePromptTokens, estimateTextTokens, promptTexts, promptTokensFromCounts } from "../../canonical/estimate-tokens.js";
+import { estimateTextTokens } from "../../../schemas/plan/token-estimate.js";
+import type { ChatRequestView } from "../../canonical/chat-request.js";
+import { estimatePromptTokens, promptTexts, promptTokensFromCounts } from "../../canonical/prompt-tokens.js";
 import { encodingFor } from "../../canonical/exact-count.js";
 import type { LinkedQuota } from "./plan-quotas.js";
 import type { QuotaService } from "./quota-service.js";
@@ -33,16 +35,16 @@ export interface Demand {
 }
 
 /** A chat request (`/v1/chat/completions`, and `/v1/messages` once translated). */
-export function chatDemand(body: Readonly<Record<string, unknown>>): Demand {
-  const maxOutput = requestedOutputTokens(body);
+export function chatDemand(request: ChatRequestView): Demand {
+  const maxOutput = request.maxTokens;
   return {
     async inputTokens(service, applicable, model) {
       if (applicable.some((q) => q.plan.exact && q.needsInput)) {
-        const { texts, messages, mediaParts } = promptTexts(body);
+        const { texts, messages, mediaParts } = promptTexts(request);
         const counted = await service.exactCounter.count(encodingFor(model.weighted[0]?.model ?? model.name), texts, EXACT_BUDGET_MS);
         if (counted !== null) return { tokens: promptTokensFromCounts(counted, messages, mediaParts), exact: true };
       }
-      return { tokens: estimatePromptTokens(body), exact: false };
+      return { tokens: estimatePromptTokens(request), exact: false };
     },
     outputTokens: (q) => maxOutput ?? q.plan.outputTokens,
     audioSeconds: 0,
@@ -94,10 +96,4 @@ export function embeddingInputTokens(input: unknown): number {
     else if (Array.isArray(item)) tokens += item.length;
   }
   return tokens;
-}
-
-/** `max_completion_tokens` or `max_tokens` when the client sent a sane one. */
-function requestedOutputTokens(body: Readonly<Record<string, unknown>>): number | null {
-  const value = body["max_completion_tokens"] ?? body["max_tokens"];
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
 }

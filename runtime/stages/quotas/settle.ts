@@ -10,7 +10,7 @@
 import { CLIENT_CLOSED, type RequestRecord } from "../../base/request-record.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { CounterSpec } from "../../state/counters/counter-spec.js";
-import { tokensFromChars } from "../../canonical/estimate-tokens.js";
+import { tokensFromChars } from "../../canonical/prompt-tokens.js";
 import type { LedgerEntry } from "../../state/ledger.js";
 import type { LinkedQuota } from "./plan-quotas.js";
 import type { QuotaTicket } from "./quota-ticket.js";
