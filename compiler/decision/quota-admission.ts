@@ -12,11 +12,15 @@
  * against the runtime's own functions. Shared and local counters count alike here
  * (one process, no store failures).
  */
+import { createHash } from "node:crypto";
 import type { Plan, PlanTarget } from "../../schemas/plan/plan.js";
 import type { PlanQuota } from "../../schemas/plan/quota.js";
 
 /** A request is downgraded at most this many times (runtime/stages/quotas/admit.ts). */
 export const MAX_DOWNGRADES = 3;
+
+/** Header values longer than this key their counter by a hash. */
+const MAX_SCOPE_VALUE = 96;
 
 /** What a request may use, as admission sees it. */
 export interface QuotaDemand {
@@ -242,7 +246,9 @@ export class QuotaCounters {
       }
       case "header": {
         const value = demand.headers[q.header ?? ""];
-        return value === undefined ? [] : [[value, null]];
+        if (value === undefined) return [];
+        // Long values are hashed, so a header cannot blow up counter names.
+        return [[value.length > MAX_SCOPE_VALUE ? `#${createHash("sha256").update(value).digest("hex").slice(0, 32)}` : value, null]];
       }
     }
   }
