@@ -27,6 +27,8 @@ export interface AttemptTarget {
   readonly keys: number;
   /** USD per 1M input and output tokens, or null when unknown. */
   readonly price: { readonly input: number; readonly output: number } | null;
+  /** True for a weighted target: the first attempt of a request is one of these. */
+  readonly first: boolean;
 }
 
 /** One possible attempt. */
@@ -73,17 +75,25 @@ export function sumOfLargest(values: readonly number[], budget: number): number 
 
 /**
  * The most attempts that can start before the deadline when each runs to its
- * `timeouts.total`: k attempts need the k - 1 before the last to end in time, and the
- * quickest k - 1 slots take the sum of the smallest k - 1 durations.
+ * `timeouts.total` (and waits its longest backoff): k attempts need the k - 1 before
+ * the last to end in time. The first attempt is the first try of a weighted target;
+ * the quickest way to k - 1 attempts takes the quickest such first attempt and then
+ * the quickest other slots (an upper bound: the order after the first is relaxed).
  */
-export function attemptsWithinDeadline(durations: readonly number[], budget: number, deadlineMs: number | null): number {
-  if (deadlineMs === null) return budget;
-  const sorted = [...durations].sort((a, b) => a - b);
-  let k = Math.min(1, budget);
-  let elapsed = 0;
-  while (k < budget && elapsed + (sorted[k - 1] ?? Infinity) < deadlineMs) {
-    elapsed += sorted[k - 1] ?? 0;
+export function attemptsWithinDeadline(slots: readonly AttemptSlot[], budget: number, deadlineMs: number | null): number {
+  if (deadlineMs === null || budget === 0) return budget;
+  const duration = (s: AttemptSlot): number => s.runMs + s.waitMs;
+  const firsts = slots.filter((s) => s.repeat === 0 && s.target.first);
+  const opener = (firsts.length > 0 ? firsts : slots).reduce((a, b) => (duration(b) < duration(a) ? b : a));
+  const rest = slots
+    .filter((s) => s !== opener)
+    .map(duration)
+    .sort((a, b) => a - b);
+  let k = 1;
+  let elapsed = duration(opener);
+  while (k < budget && elapsed < deadlineMs) {
     k++;
+    elapsed += rest[k - 2] ?? Infinity;
   }
   return k;
 }

@@ -34,7 +34,7 @@ export function worstCaseOf(
   const budget = rel !== null && rel.maxAttempts > 0 ? Math.min(rel.maxAttempts, slots.length) : slots.length;
   const deadlineMs = rel?.deadlineMs ?? null;
   const durations = slots.map((s) => s.runMs + s.waitMs);
-  const attempts = attemptsWithinDeadline(durations, budget, deadlineMs);
+  const attempts = attemptsWithinDeadline(slots, budget, deadlineMs);
   const unpriced = targets.filter((t) => t.price === null).map((t) => t.label);
   const costs = slots.map(({ target }) => (target.price === null ? 0 : (tokens.input * target.price.input + tokens.output * target.price.output) / 1_000_000));
   const running = sumOfLargest(durations, attempts);
@@ -85,6 +85,7 @@ export function planWorstCases(plan: Plan, assumed: ReadonlyMap<string, Pick<Wor
         totalMs: upstream?.timeouts.totalMs ?? 0,
         keys: upstream?.apiKeys.length ?? 0,
         price: target?.price === undefined ? null : { input: target.price.input, output: target.price.output },
+        first: model.weighted.includes(t),
       };
     });
     const given = assumed.get(model.name);
@@ -98,9 +99,9 @@ export function planWorstCases(plan: Plan, assumed: ReadonlyMap<string, Pick<Wor
 
 /** The policy's attempt steps of one model, as the worst case sees them. */
 export function attemptTargets(policy: Pick<ExpandedPolicy, "providers">, steps: readonly AttemptStep[]): AttemptTarget[] {
-  return steps.map(({ target }) => {
+  return steps.map(({ target, via }) => {
     const provider = policy.providers[target.provider];
-    return { label: targetLabel(policy, target), totalMs: provider?.timeouts.totalMs ?? 0, keys: provider?.apiKeys.length ?? 0, price: target.price };
+    return { label: targetLabel(policy, target), totalMs: provider?.timeouts.totalMs ?? 0, keys: provider?.apiKeys.length ?? 0, price: target.price, first: via.length === 0 && target.weight > 0 };
   });
 }
 
