@@ -73,14 +73,20 @@ export function createProgram(): Command {
 
   program
     .command("simulate")
-    .description("replay a JSONL trace against a plan offline: routing shares, rejections, fallbacks under assumed failures, tokens")
+    .description(
+      "replay a JSONL trace against a plan offline, with the gateway's decisions (routing, quotas over the trace, retries, fallbacks, deadlines, hedging, degraded answers): outcomes, shares, tokens",
+    )
     .option("--plan <file>", "a compiled plan.json")
     .option("--policy <paths...>", "policy files or directories, compiled in memory")
     .requiredOption("--trace <file>", "one JSON request per line: model, key or consumer, prompt or messages, max_tokens, token counts")
-    .option("--fail <rule...>", "assume failures: <provider>[/<model>][=<rate>], e.g. openai=0.3 (rate 1 when omitted)")
+    .option(
+      "--fail <rule...>",
+      "assume failures: <provider>[/<model>][=<rate>][:<class>][@<delay>], e.g. openai=0.3, openai:context_too_long, vllm:timeout (rate 1 and class server when omitted)",
+    )
     .option("--seed <n>", "seed of the random draws", "1")
+    .option("--rate <n>", "requests per second for trace lines without a `timestamp` (quota windows follow the timestamps)", "1")
     .option("--format <format>", "human | json", "human")
-    .action(async (opts: { plan?: string; policy?: string[]; trace: string; fail?: string[]; seed: string; format: string }) => {
+    .action(async (opts: { plan?: string; policy?: string[]; trace: string; fail?: string[]; seed: string; rate: string; format: string }) => {
       const { simulateCommand } = await import("../compiler/commands/simulate.js");
       process.exitCode = await simulateCommand(opts);
     });

@@ -42,10 +42,24 @@ export interface Reservation {
   readonly window: number;
 }
 
-/** The outcome of an admission. */
+/** A quota that sent the request to its downgrade model. */
+export interface Downgrade {
+  readonly quota: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The outcome of an admission (`downgrades`: the hops taken before it, in order). */
 export type Admission =
-  | { readonly kind: "admitted"; readonly model: number; readonly downgradedFrom: number | null; readonly reservations: readonly Reservation[] }
-  | { readonly kind: "refused"; readonly quota: number; readonly status: 429; readonly code: "insufficient_quota" | "rate_limit_exceeded"; readonly model: number };
+  | { readonly kind: "admitted"; readonly model: number; readonly downgrades: readonly Downgrade[]; readonly reservations: readonly Reservation[] }
+  | {
+      readonly kind: "refused";
+      readonly quota: number;
+      readonly status: 429;
+      readonly code: "insufficient_quota" | "rate_limit_exceeded";
+      readonly model: number;
+      readonly downgrades: readonly Downgrade[];
+    };
 
 /** The quotas (indices) that apply to `consumer` on `model`, in plan order. */
 export function applicableQuotas(plan: Plan, consumer: number, model: number): number[] {
@@ -136,9 +150,10 @@ export class QuotaCounters {
   admit(consumer: number, model: number, demand: QuotaDemand, now: number): Admission {
     const plan = this.#plan;
     let current = model;
+    const downgrades: Downgrade[] = [];
     for (let hop = 0; ; hop++) {
       const applicable = applicableQuotas(plan, consumer, current);
-      if (applicable.length === 0) return { kind: "admitted", model: current, downgradedFrom: current === model ? null : model, reservations: [] };
+      if (applicable.length === 0) return { kind: "admitted", model: current, downgrades, reservations: [] };
       const specs: (Reservation & { bucket: boolean; capacity: number; rate: number })[] = [];
       for (const qi of applicable) {
         const q = plan.quotas![qi]!;
@@ -166,16 +181,17 @@ export class QuotaCounters {
         return {
           kind: "admitted",
           model: current,
-          downgradedFrom: current === model ? null : model,
+          downgrades,
           reservations: ordered.map(({ quota, counter, amount, provider, window }) => ({ quota, counter, amount, provider, window })),
         };
       }
       const q = plan.quotas![refused.quota]!;
       if (q.downgrade !== null && hop < MAX_DOWNGRADES && q.downgrade !== current) {
+        downgrades.push({ quota: refused.quota, from: current, to: q.downgrade });
         current = q.downgrade;
         continue;
       }
-      return { kind: "refused", quota: refused.quota, status: 429, code: q.unit === "usd" ? "insufficient_quota" : "rate_limit_exceeded", model: current };
+      return { kind: "refused", quota: refused.quota, status: 429, code: q.unit === "usd" ? "insufficient_quota" : "rate_limit_exceeded", model: current, downgrades };
     }
   }
 

@@ -5,7 +5,13 @@
  * must give the table's expectation. A known difference (the runtime believed wrong)
  * must still differ: when it stops differing, the entry has to go.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { failureScript, parseFailureRules } from "../../compiler/commands/simulate/failure-rules.js";
+import { simulateTrace } from "../../compiler/commands/simulate/simulate-trace.js";
+import { parseTrace } from "../../compiler/commands/simulate/trace.js";
 import type { Plan } from "../../schemas/plan/plan.js";
 import type { LinkedPlan } from "../../runtime/plan/linked-plan.js";
 import { linkPlan } from "../../runtime/plan/link-plan.js";
@@ -172,6 +178,34 @@ describe("the shared decision table: quotas", () => {
       }
       expect(ours.join("; ")).toBe(c.expect);
       expect(theirs.join("; ")).toBe(c.expect);
+    });
+  }
+});
+
+describe("simulate gives the runtime's answer", () => {
+  for (const name of ["simulate-two-provider-outage", "simulate-two-provider-outage-degraded"]) {
+    it(`on the trace of command case ${name}`, () => {
+      const dir = fileURLToPath(new URL(`./command-cases/${name}/`, import.meta.url));
+      const plan = compileYaml(readFileSync(join(dir, "policy.yaml"), "utf8"));
+      const args = readFileSync(join(dir, "args"), "utf8");
+      const specs = [...args.matchAll(/--fail (\S+)/g)].map((m) => m[1]!);
+      const rules = parseFailureRules(specs, plan);
+      if (typeof rules === "string") throw new Error(rules);
+      const trace = parseTrace(readFileSync(join(dir, "trace.jsonl"), "utf8"), "trace.jsonl");
+      if (typeof trace === "string") throw new Error(trace);
+      const report = simulateTrace(plan, trace, rules, 1);
+      // The runtime, request by request, with the same failures (certain ones: no draws).
+      const runtime = link(plan);
+      const tally = { served: 0, degraded: 0, failed: 0, attempts: 0 };
+      for (const request of trace) {
+        const decision = decide(plan, { model: request.model, caller: request.caller });
+        if (decision.outcome !== "routed") throw new Error("the trace's requests are routed");
+        const first = plan.models[decision.model]!.weighted[0]!;
+        const run = runtimeAttempts(plan, runtime, decision.model, first, failureScript(rules, plan, () => 0));
+        tally[run.result.kind]++;
+        tally.attempts += run.attempts.length;
+      }
+      expect({ served: report.served, degraded: report.degraded, failed: report.failed, attempts: report.models[0]!.attempts }).toEqual(tally);
     });
   }
 });
