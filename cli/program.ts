@@ -58,15 +58,18 @@ export function createProgram(): Command {
 
   program
     .command("explain")
-    .description("show the decision path of one request, each step with the policy line that decided it; exit 0 served, 1 refused, 2 usage errors")
+    .description(
+      "show the decision path of one request (routing, guardrails, quotas, attempt order, retries, deadline, hedging, degraded answer), each step with the policy line that decided it; exit 0 served, 1 refused or not served, 2 usage errors",
+    )
     .option("--plan <file>", "a compiled plan.json (its plan.sourcemap.json is read from beside it)")
     .option("--policy <paths...>", "policy files or directories, compiled in memory")
     .requiredOption("--request <file>", "the request body as JSON, or { body, headers }")
     .option("--key <key>", "the API key the request sends (hashed, never printed)")
     .option("--consumer <name>", "send the request as this consumer instead of by key")
     .option("--header <name:value...>", "request headers")
+    .option("--fail <rule...>", "also show the attempts made when these upstreams fail: <provider>[/<model>][:<class>][@<delay>] (class server when omitted)")
     .option("--format <format>", "human | json", "human")
-    .action(async (opts: { plan?: string; policy?: string[]; request: string; key?: string; consumer?: string; header?: string[]; format: string }) => {
+    .action(async (opts: { plan?: string; policy?: string[]; request: string; key?: string; consumer?: string; header?: string[]; fail?: string[]; format: string }) => {
       const { explainCommand } = await import("../compiler/commands/explain.js");
       process.exitCode = await explainCommand(opts);
     });

@@ -101,7 +101,13 @@ export function planWorstCases(plan: Plan, assumed: ReadonlyMap<string, Pick<Wor
 export function attemptTargets(policy: Pick<ExpandedPolicy, "providers">, steps: readonly AttemptStep[]): AttemptTarget[] {
   return steps.map(({ target, via }) => {
     const provider = policy.providers[target.provider];
-    return { label: targetLabel(policy, target), totalMs: provider?.timeouts.totalMs ?? 0, keys: provider?.apiKeys.length ?? 0, price: target.price, first: via.length === 0 && target.weight > 0 };
+    return {
+      label: targetLabel(policy, target),
+      totalMs: provider?.timeouts.totalMs ?? 0,
+      keys: provider?.apiKeys.length ?? 0,
+      price: target.price,
+      first: via.length === 0 && target.weight > 0,
+    };
   });
 }
 

@@ -113,20 +113,21 @@ function checkDeadline(policy: ExpandedPolicy, model: NormalizedModel, m: number
     if (p === undefined || p.timeouts.totalMs < deadline || reported.has(step.target.provider)) return;
     const next = steps[i + 1];
     const after =
-      retries > 0
-        ? "a retry"
-        : p.apiKeys.length > 1
-          ? "another key"
-          : next !== undefined
-            ? `the next entry of the attempt order (${targetLabel(policy, next.target)})`
-            : null;
+      retries > 0 ? "a retry" : p.apiKeys.length > 1 ? "another key" : next !== undefined ? `the next entry of the attempt order (${targetLabel(policy, next.target)})` : null;
     if (after === null) return;
     reported.add(step.target.provider);
     ctx.report(
       "attempt-outlives-deadline",
       { provider: p.name, total: formatDuration(p.timeouts.totalMs), model: model.name, deadline: formatDuration(deadline), after },
       child(model.at, "deadline"),
-      { related: [{ at: p.writtenTimeouts.includes("total") ? child(p.at, "timeouts", "total") : p.at, message: `\`timeouts.total\` of provider \`${p.name}\`${p.writtenTimeouts.includes("total") ? "" : " (the default)"}` }] },
+      {
+        related: [
+          {
+            at: p.writtenTimeouts.includes("total") ? child(p.at, "timeouts", "total") : p.at,
+            message: `\`timeouts.total\` of provider \`${p.name}\`${p.writtenTimeouts.includes("total") ? "" : " (the default)"}`,
+          },
+        ],
+      },
     );
   });
 }

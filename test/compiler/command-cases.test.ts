@@ -64,7 +64,11 @@ async function run(dir: string): Promise<string> {
     else process.env.NO_COLOR = previous;
     process.chdir(cwd);
   }
-  const scrub = (text: string): string => text.split(dir).join("<case>").replace(/sha256:[0-9a-f]{12,64}/g, "sha256:<hash>");
+  const scrub = (text: string): string =>
+    text
+      .split(dir)
+      .join("<case>")
+      .replace(/sha256:[0-9a-f]{12,64}/g, "sha256:<hash>");
   return [`exit ${code}`, "--- stdout", scrub(out).trimEnd(), "--- stderr", scrub(err).trimEnd(), ""].join("\n");
 }
 

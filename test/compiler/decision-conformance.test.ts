@@ -201,7 +201,13 @@ describe("simulate gives the runtime's answer", () => {
         const decision = decide(plan, { model: request.model, caller: request.caller });
         if (decision.outcome !== "routed") throw new Error("the trace's requests are routed");
         const first = plan.models[decision.model]!.weighted[0]!;
-        const run = runtimeAttempts(plan, runtime, decision.model, first, failureScript(rules, plan, () => 0));
+        const run = runtimeAttempts(
+          plan,
+          runtime,
+          decision.model,
+          first,
+          failureScript(rules, plan, () => 0),
+        );
         tally[run.result.kind]++;
         tally.attempts += run.attempts.length;
       }

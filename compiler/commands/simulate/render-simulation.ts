@@ -48,7 +48,13 @@ export function renderSimulationText(report: SimulationReport, header: string): 
   const quotas = (report.quotas ?? []).filter((q) => q.refused + q.downgraded > 0);
   if (quotas.length > 0) {
     out.push("Quotas (counters kept over the trace)");
-    out.push(...table(["quota", "refused (429)", "downgraded"], quotas.map((q) => [`\`${q.quota}\``, formatCount(q.refused), formatCount(q.downgraded)])), "");
+    out.push(
+      ...table(
+        ["quota", "refused (429)", "downgraded"],
+        quotas.map((q) => [`\`${q.quota}\``, formatCount(q.refused), formatCount(q.downgraded)]),
+      ),
+      "",
+    );
   }
 
   if (report.tokens.length > 0) {

@@ -100,7 +100,13 @@ export interface SimulationClock {
 export const DEFAULT_CLOCK: SimulationClock = { start: Date.UTC(2025, 0, 1), rate: 1 };
 
 /** Replays `requests` against `plan`. */
-export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rules: readonly FailureRule[], seed: number, clock: SimulationClock = DEFAULT_CLOCK): SimulationReport {
+export function simulateTrace(
+  plan: Plan,
+  requests: readonly TraceRequest[],
+  rules: readonly FailureRule[],
+  seed: number,
+  clock: SimulationClock = DEFAULT_CLOCK,
+): SimulationReport {
   const random = seededRandom(seed);
   const models = new Map<number, ModelStats>();
   const tokens = new Map<string, TokenStats>();
@@ -144,7 +150,11 @@ export function simulateTrace(plan: Plan, requests: readonly TraceRequest[], rul
     const price = servedBy === null ? undefined : plan.targets[servedBy]?.price;
     const costUsd = price === undefined ? 0 : (request.inputTokens * price.input + request.outputTokens * price.output) / 1_000_000;
     const provider = servedBy === null ? null : (plan.upstreams[plan.targets[servedBy]?.upstream ?? -1]?.name ?? null);
-    counters.settle(admission.reservations, { served: servedBy !== null, inputTokens: request.inputTokens, outputTokens: request.outputTokens, costUsd, provider }, now + run.elapsedMs);
+    counters.settle(
+      admission.reservations,
+      { served: servedBy !== null, inputTokens: request.inputTokens, outputTokens: request.outputTokens, costUsd, provider },
+      now + run.elapsedMs,
+    );
     if (result.kind === "degraded") {
       stats.degraded++;
       degraded++;
