@@ -37,11 +37,15 @@ export function createProgram(): Command {
 
   program
     .command("diff")
-    .description("what changes in the gateway's behaviour between two plans or policies; exit 0 no change, 1 changed, 2 errors")
+    .description(
+      "what changes in the gateway's behaviour between two plans or policies, security-relevant changes first; exit 0 no change, 1 changed, 3 security-relevant change, 2 errors (a side that does not compile or fails its tests is shown, then exits 2)",
+    )
     .argument("[paths...]", "<old> <new> (each a plan.json or policy files/dirs), or with --base the policy paths")
     .option("--base <git-ref>", "compare the policy paths at this git ref with the working tree")
     .option("--format <format>", "human | markdown | json", "human")
-    .action(async (paths: string[], opts: { base?: string; format: string }) => {
+    .option("--fail-on <what>", "which changes exit non-zero: change (1, or 3 when security-relevant) | security (3 only for security-relevant changes) | never", "change")
+    .option("--include <pattern...>", "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml'), for directories that also hold other YAML")
+    .action(async (paths: string[], opts: { base?: string; format: string; failOn: string; include?: string[] }) => {
       const { diffCommand } = await import("../compiler/commands/diff.js");
       process.exitCode = await diffCommand(paths, opts);
     });
