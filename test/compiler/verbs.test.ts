@@ -41,7 +41,7 @@ describe("usage errors exit 2", () => {
     expect(io.err).toContain("unknown --fail-on `sometimes`");
     expect(await diffCommand([POLICY, "test/compiler/cases/unknown-provider"], { format: "markdown" })).toBe(2);
     expect(io.out).toContain("error TG2001");
-    expect(io.out).toContain("The new side does not compile (1 error)".replace("The", "⛔ The"));
+    expect(io.out).toContain("⛔ The new side does not compile (2 errors)");
   });
 
   it("simulate: a bad trace line (never echoed), an unknown provider, a bad seed", async () => {
