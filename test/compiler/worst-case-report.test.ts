@@ -1,8 +1,14 @@
-/** `tollgate check` prints the worst case per model after the diagnostics (human) or as `worstCase` (JSON). */
-import { writeFileSync } from "node:fs";
+/**
+ * `tollgate check` prints the worst case per model on stdout (human) or as `worstCase`
+ * (JSON); `diff` and `explain` compute it from a plan, and get the same numbers.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { planWorstCases } from "../../compiler/analysis/worst-case.js";
 import { checkCommand } from "../../compiler/commands/check.js";
+import { compileSources } from "../../compiler/index.js";
 import { useCapturedIo } from "../support/captured-io.js";
 
 const POLICY = `apiVersion: tollgate/v1
@@ -61,5 +67,26 @@ describe("the worst-case report", () => {
       },
       { model: "local", attempts: 1, latencyMs: 30_000, costUsd: 0, assumedTokens: { input: 1000, output: 1000 }, unpriced: [], maxLatencyMs: 120_000, maxCostUsd: null },
     ]);
+  });
+});
+
+describe("the worst case read from a plan", () => {
+  it("equals the one check computes from the policy, for every golden plan", () => {
+    const cases = fileURLToPath(new URL("./cases/", import.meta.url));
+    let compared = 0;
+    for (const name of readdirSync(cases).filter((n) => existsSync(join(cases, n, "plan.json")))) {
+      const dir = join(cases, name);
+      const sources = readdirSync(dir)
+        .filter((f) => /\.(ya?ml|ts)$/.test(f))
+        .sort()
+        .map((f) => ({ path: f, text: readFileSync(join(dir, f), "utf8") }));
+      const result = compileSources(sources);
+      if (result.plan === null) continue;
+      const fromPolicy = result.reports.worstCase ?? [];
+      const assumed = new Map(fromPolicy.map((w) => [w.model, w]));
+      expect(planWorstCases(result.plan, assumed), name).toEqual(fromPolicy);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(20);
   });
 });
