@@ -354,7 +354,7 @@ providers:
   - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1" }
   - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1", apiKeys: [env:OPENAI_KEY] }
 classifiers:
-  - { name: code, keywords: [refactor], patterns: ["\\\\bdef\\\\s+\\\\w+\\\\("] }
+  - { name: code, keywords: [refactor], patterns: ["\\\\b(?<kw>def)\\\\s+\\\\w+\\\\(", "\\\\b(?<kw>function)\\\\s+\\\\w+\\\\("] }
 models:
   - { name: chat, targets: [{ provider: vllm, weight: 3 }, { provider: openai, model: gpt-4o-mini, weight: 1 }] }
   - { name: gpt-4o, targets: [{ provider: openai }] }
@@ -381,6 +381,7 @@ consumers:
       { key: "hello", model: "team-b", headers: { "x-team": "c" }, expect: "404" },
       { key: "world", model: "auto", text: "please refactor this", expect: "code -> coder" },
       { key: "world", model: "auto", text: "def f(x): return x", expect: "code -> coder" },
+      { key: "world", model: "auto", text: "function g(y) { return y }", expect: "code -> coder" },
       { key: "hello", model: "auto", text: "hi", expect: "a-auto -> gpt-4o" },
       { key: "world", model: "auto", text: "hi", expect: "auto -> chat" },
       { key: "hello", model: "__proto__", expect: "404" },
