@@ -14,23 +14,31 @@ export function createProgram(): Command {
 
   program
     .command("check")
-    .description("validate policies; exit 0 when clean, 1 on errors, 2 on usage errors")
+    .description("validate policies; diagnostics on stderr (human) and the worst case per model on stdout; exit 0 when clean, 1 on errors, 2 on usage errors")
     .argument("<paths...>", "policy files or directories")
-    .option("--format <format>", "human | json | github", "human")
+    .option("--format <format>", "human | json | github (annotations) | sarif (code scanning)", "human")
     .option("--strict", "treat warnings as errors")
-    .action(async (paths: string[], opts: { format: string; strict?: boolean }) => {
+    .option(
+      "--include <pattern...>",
+      "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
+    )
+    .action(async (paths: string[], opts: { format: string; strict?: boolean; include?: string[] }) => {
       const { checkCommand } = await import("../compiler/commands/check.js");
       process.exitCode = await checkCommand(paths, opts);
     });
 
   program
     .command("compile")
-    .description("validate policies, then write the plan atomically")
+    .description("validate policies, then write the plan atomically (folders created as needed); exit 0 written, 1 policy errors, 2 usage errors or the plan cannot be written")
     .argument("<paths...>", "policy files or directories")
     .requiredOption("-o, --out <file>", "where to write plan.json")
-    .option("--format <format>", "human | json | github", "human")
+    .option("--format <format>", "human | json | github | sarif", "human")
     .option("--strict", "treat warnings as errors")
-    .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean }) => {
+    .option(
+      "--include <pattern...>",
+      "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
+    )
+    .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean; include?: string[] }) => {
       const { compileCommand } = await import("../compiler/commands/compile.js");
       process.exitCode = await compileCommand(paths, opts);
     });
@@ -54,8 +62,12 @@ export function createProgram(): Command {
     .command("test")
     .description("run the policy tests (`tests:` and *.policy-test.yaml); exit 0 all pass, 1 failures or errors, 2 usage errors")
     .argument("[paths...]", "policy files or directories (default: the current directory)")
-    .option("--format <format>", "human | json | github", "human")
-    .action(async (paths: string[], opts: { format: string }) => {
+    .option("--format <format>", "human | json | github | junit (JUnit XML, for CI test reports)", "human")
+    .option(
+      "--include <pattern...>",
+      "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
+    )
+    .action(async (paths: string[], opts: { format: string; include?: string[] }) => {
       const { testCommand } = await import("../compiler/commands/test.js");
       process.exitCode = await testCommand(paths, opts);
     });
@@ -67,16 +79,32 @@ export function createProgram(): Command {
     )
     .option("--plan <file>", "a compiled plan.json (its plan.sourcemap.json is read from beside it)")
     .option("--policy <paths...>", "policy files or directories, compiled in memory")
+    .option(
+      "--include <pattern...>",
+      "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
+    )
     .requiredOption("--request <file>", "the request body as JSON, or { body, headers }")
     .option("--key <key>", "the API key the request sends (hashed, never printed)")
     .option("--consumer <name>", "send the request as this consumer instead of by key")
     .option("--header <name:value...>", "request headers")
     .option("--fail <rule...>", "also show the attempts made when these upstreams fail: <provider>[/<model>][:<class>][@<delay>] (class server when omitted)")
     .option("--format <format>", "human | json", "human")
-    .action(async (opts: { plan?: string; policy?: string[]; request: string; key?: string; consumer?: string; header?: string[]; fail?: string[]; format: string }) => {
-      const { explainCommand } = await import("../compiler/commands/explain.js");
-      process.exitCode = await explainCommand(opts);
-    });
+    .action(
+      async (opts: {
+        plan?: string;
+        policy?: string[];
+        include?: string[];
+        request: string;
+        key?: string;
+        consumer?: string;
+        header?: string[];
+        fail?: string[];
+        format: string;
+      }) => {
+        const { explainCommand } = await import("../compiler/commands/explain.js");
+        process.exitCode = await explainCommand(opts);
+      },
+    );
 
   program
     .command("simulate")
@@ -85,7 +113,11 @@ export function createProgram(): Command {
     )
     .option("--plan <file>", "a compiled plan.json")
     .option("--policy <paths...>", "policy files or directories, compiled in memory")
-    .requiredOption("--trace <file>", "one JSON request per line: model, key or consumer, prompt or messages, max_tokens, token counts")
+    .option(
+      "--include <pattern...>",
+      "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
+    )
+    .requiredOption("--trace <file>", "one JSON request per line: model, key or consumer, prompt or messages, max_tokens, token counts, timestamp")
     .option(
       "--fail <rule...>",
       "assume failures: <provider>[/<model>][=<rate>][:<class>][@<delay>], e.g. openai=0.3, openai:context_too_long, vllm:timeout (rate 1 and class server when omitted)",
@@ -93,7 +125,7 @@ export function createProgram(): Command {
     .option("--seed <n>", "seed of the random draws", "1")
     .option("--rate <n>", "requests per second for trace lines without a `timestamp` (quota windows follow the timestamps)", "1")
     .option("--format <format>", "human | json", "human")
-    .action(async (opts: { plan?: string; policy?: string[]; trace: string; fail?: string[]; seed: string; rate: string; format: string }) => {
+    .action(async (opts: { plan?: string; policy?: string[]; include?: string[]; trace: string; fail?: string[]; seed: string; rate: string; format: string }) => {
       const { simulateCommand } = await import("../compiler/commands/simulate.js");
       process.exitCode = await simulateCommand(opts);
     });

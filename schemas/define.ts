@@ -47,7 +47,6 @@ declare global {
    * `classifiers`): declared by the compiler when it type-checks a TypeScript policy
    * that sits next to YAML ones. Empty otherwise.
    */
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface TollgatePolicyNames {}
 }
 

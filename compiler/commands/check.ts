@@ -9,8 +9,8 @@ import { renderWorstCaseTable } from "../analysis/render-worst-case.js";
 import { EXIT, failed, printDiagnostics, runCompiler } from "./run-compiler.js";
 
 /** Runs `tollgate check`; returns the exit code. */
-export async function checkCommand(paths: string[], opts: { format: string; strict?: boolean }): Promise<number> {
-  const run = await runCompiler("check", paths, opts.format);
+export async function checkCommand(paths: string[], opts: { format: string; strict?: boolean; include?: string[] }): Promise<number> {
+  const run = await runCompiler("check", paths, opts.format, opts.include === undefined ? {} : { include: opts.include });
   if (typeof run === "number") return run;
   const worstCase = run.result.reports.worstCase ?? [];
   const poolShares = run.result.reports.poolShares ?? [];
