@@ -46,7 +46,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
   const out: string[] = ["### Tollgate: behaviour change", ""];
   const failing = [failures.before, failures.after].filter((f) => f !== null).length;
   const count = diff === null ? "not computed" : diff.count === 0 ? "no change" : `${diff.count} ${diff.count === 1 ? "change" : "changes"}`;
-  const flagged = diff !== null && diff.security.length > 0 ? `, **${diff.security.length} security-relevant**` : "";
+  const flagged = diff !== null && diff.security.length > 0 ? `, ⚠ **${diff.security.length} security-relevant ${diff.security.length === 1 ? "finding" : "findings"}**` : "";
   out.push(
     `\`${labels.before}\` → \`${labels.after}\`: **${count}**${flagged}${failing > 0 ? ` — ⛔ ${failing === 2 ? "both sides fail" : "a side fails"} its checks (below)` : ""}`,
     "",

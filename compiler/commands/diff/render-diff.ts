@@ -90,7 +90,7 @@ export function renderDiffText(report: DiffReport): string {
     }
     section(title, lines);
   }
-  const security = diff.security.length > 0 ? ` (${diff.security.length} security-relevant)` : "";
+  const security = diff.security.length > 0 ? ` (${diff.security.length} security-relevant ${diff.security.length === 1 ? "finding" : "findings"})` : "";
   out.push(diff.count === 0 ? "no change in behaviour" : `${diff.count} ${diff.count === 1 ? "change" : "changes"} in behaviour${security}`);
   return out.join("\n") + "\n";
 }
