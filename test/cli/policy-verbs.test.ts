@@ -131,13 +131,18 @@ describe.concurrent("tollgate diff", () => {
       .replace("    models: [chat]", "    models: [chat, gpt-4o]"),
   );
 
-  it("reports behaviour changes, exit 1, as text and as Markdown", async ({ expect }) => {
+  it("reports behaviour changes, security-relevant ones first (exit 3), as text and as Markdown", async ({ expect }) => {
     const text = await tollgate(["diff", before, after]);
-    expect(text.code).toBe(1);
+    expect(text.code).toBe(3);
     expect(masked(text.stdout)).toMatchSnapshot();
     const markdown = await tollgate(["diff", before, after, "--format", "markdown"]);
-    expect(markdown.code).toBe(1);
+    expect(markdown.code).toBe(3);
     expect(masked(markdown.stdout)).toMatchSnapshot();
+    // Only the weights: a change, nothing security-relevant (exit 1); --fail-on security lets it pass.
+    const weights = write("weights.yaml", readFileSync(before, "utf8").replace("weight: 3 }", "weight: 2 }"));
+    expect((await tollgate(["diff", before, weights])).code).toBe(1);
+    expect((await tollgate(["diff", before, weights, "--fail-on", "security"])).code).toBe(0);
+    expect((await tollgate(["diff", before, after, "--fail-on", "never"])).code).toBe(0);
   });
 
   it("exits 0 when only the text changed, and compares plan files too", async ({ expect }) => {
@@ -145,7 +150,7 @@ describe.concurrent("tollgate diff", () => {
     expect((await tollgate(["diff", before, reformatted])).code).toBe(0);
     const plan = join(tmp, "before-plan.json");
     expect((await tollgate(["compile", before, "-o", plan])).code).toBe(0);
-    expect((await tollgate(["diff", plan, after])).code).toBe(1);
+    expect((await tollgate(["diff", plan, after])).code).toBe(3);
   });
 
   it("compares with a git ref (--base)", async ({ expect }) => {
@@ -158,8 +163,8 @@ describe.concurrent("tollgate diff", () => {
     expect((await tollgate(["diff", "--base", "HEAD", "gateway.yaml"], repo)).code).toBe(0);
     writeFileSync(join(repo, "gateway.yaml"), readFileSync(after, "utf8"));
     const run = await tollgate(["diff", "--base", "HEAD", "gateway.yaml", "--format", "json"], repo);
-    expect(run.code).toBe(1);
-    expect((JSON.parse(run.stdout) as { changes: number }).changes).toBe(3);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout) as { changes: number; securityRelevant: number }).toMatchObject({ changes: 3, securityRelevant: 1 });
   });
 });
 

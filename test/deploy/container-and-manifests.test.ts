@@ -139,18 +139,25 @@ describe("the GitOps workflow", () => {
   const workflow = parseAllDocuments(readFileSync(join(GITOPS, ".github/workflows/policy.yaml"), "utf8"))[0]!.toJSON() as Doc;
   const steps: string[] = Object.values(workflow.jobs as Record<string, Doc>).flatMap((job) => job.steps.map((s: Doc) => s.run ?? ""));
 
-  it("runs check (GitHub annotations), test, diff (markdown) and compile", () => {
+  it("runs diff (markdown), check (SARIF, GitHub annotations), test (JUnit) and compile", () => {
     const all = steps.join("\n");
-    expect(all).toMatch(/tollgate check policy\/ --format github/);
-    expect(all).toMatch(/tollgate test policy\/ --format github/);
     expect(all).toMatch(/tollgate diff policy\/ --base .* --format markdown/);
-    expect(all).toMatch(/tollgate compile policy\/ --out deploy\/plan\.json/);
+    expect(all).toMatch(/tollgate check policy\/ .*--format sarif/);
+    expect(all).toMatch(/tollgate check policy\/ .*--format github --strict/);
+    expect(all).toMatch(/tollgate test policy\/ .*--format junit/);
+    expect(all).toMatch(/tollgate compile policy\/ .*--out deploy\/plan\.json/);
   });
 
   it("its commands succeed on the example policy", async () => {
     const policy = join(GITOPS, "policy");
-    expect((await runCli(["check", policy, "--format", "github", "--strict"])).code).toBe(0);
-    expect((await runCli(["test", policy, "--format", "github"])).code).toBe(0);
+    const include = ["--include", "**/*.yaml"];
+    expect((await runCli(["check", policy, ...include, "--format", "github", "--strict"])).code).toBe(0);
+    const sarif = await runCli(["check", policy, ...include, "--format", "sarif"]);
+    expect(sarif.code).toBe(0);
+    expect((JSON.parse(sarif.stdout) as { version: string }).version).toBe("2.1.0");
+    const junit = await runCli(["test", policy, ...include, "--format", "junit"]);
+    expect(junit.code).toBe(0);
+    expect(junit.stdout).toMatch(/<testsuites name="tollgate" tests="2" failures="0" errors="0">/);
     const dir = mkdtempSync(join(tmpdir(), "tollgate-gitops-"));
     try {
       const plan = join(dir, "plan.json");
