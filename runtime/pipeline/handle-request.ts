@@ -11,6 +11,8 @@ import { gatewayError } from "../base/errors.js";
 import { authenticate } from "../routing/authenticate.js";
 import { log } from "../base/log.js";
 import { ObservedExchange } from "./observed-exchange.js";
+import { ScrubbedExchange } from "./scrubbed-exchange.js";
+import { scrubbing } from "../base/scrub-secrets.js";
 import { RequestRecord, type EndpointLabel, type RequestObserver } from "../base/request-record.js";
 import { AnthropicMessagesExchange } from "./messages-exchange.js";
 import { handleChatCompletions } from "./chat-completions.js";
@@ -95,7 +97,8 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
     // The plan snapshot is taken here, once; the record holds it (and counts it in flight) until the response ends.
     const record = new RequestRecord(store.served, requestId, ENDPOINT_LABELS[endpoint], opts.observers);
     if (opts.traceparent === true) record.traceparent = raw.headers.traceparent ?? null;
-    const observed = new ObservedExchange(raw, record, !store.ready);
+    // Every byte to the client passes the secret scrubber first, when the process holds any secret.
+    const observed = new ObservedExchange(scrubbing() ? new ScrubbedExchange(raw) : raw, record, !store.ready);
     // /v1/messages speaks Anthropic's shapes on the wire, the chat pipeline's inside.
     const ex = endpoint === "messages" ? new AnthropicMessagesExchange(observed, record.served.linked.listener.maxJsonDepth) : observed;
     try {

@@ -12,6 +12,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { PlanUpstream } from "../../schemas/plan/plan.js";
 import { resolveSecret } from "../base/secrets.js";
+import { holdSecret } from "../base/held-secrets.js";
 
 /** How often a file credential's mtime is checked. */
 const REFRESH_CHECK_MS = 10_000;
@@ -104,7 +105,10 @@ function credentialReader(ref: string, env: NodeJS.ProcessEnv): CredentialReader
         try {
           const next = readFileSync(path, "utf8").trim();
           // A half-written or emptied file keeps the last good value.
-          if (next !== "") value = next;
+          if (next !== "") {
+            value = next;
+            holdSecret(next);
+          }
         } catch {
           // Unreadable for a moment (being replaced): keep the last good value.
         }
