@@ -8,6 +8,7 @@ import type { LinkedUpstream } from "../../plan/linked-plan.js";
 import { AhoCorasick } from "../../canonical/aho-corasick.js";
 import type { LinkedGuardrails, LinkedScan } from "./linked-guardrails.js";
 import { PiiScanner } from "./pii-scanner.js";
+import type { HoldRule } from "./hold-rules.js";
 
 /** Policy regexes are compiled with `u`, as the compiler proved them. */
 const POLICY_FLAGS = "u";
@@ -45,8 +46,9 @@ function linkChain(c: PlanGuardrailChain, upstreams: readonly LinkedUpstream[]):
 
 function linkScan(s: PlanGuardrailScan): LinkedScan {
   const actions = [...s.pii.map((p) => p.action), ...s.terms.flatMap((g) => g.terms.map((t) => t.action)), ...s.deny.map((d) => d.action)];
+  const pii = s.pii.length === 0 ? null : new PiiScanner(s.pii.map((p) => p.detector));
   return {
-    pii: s.pii.length === 0 ? null : new PiiScanner(s.pii.map((p) => p.detector)),
+    pii,
     piiActions: s.pii.map((p) => p.action),
     piiRules: s.pii.map((p) => p.rule),
     terms: s.terms.map((g) => ({
@@ -67,6 +69,20 @@ function linkScan(s: PlanGuardrailScan): LinkedScan {
     allow: s.allow.length === 0 ? null : new RegExp(s.allow.map((a) => `(?:${a})`).join("|"), POLICY_FLAGS + "g"),
     injection: s.injection,
     window: s.window,
+    hold: holdRules(s, pii),
     rewrites: actions.some((a) => a === "redact" || a === "mask"),
   };
+}
+
+/**
+ * What the stream guard holds for one direction's checks: each PII detector's declared
+ * rules, the longest deny term, and the policy's `window` for deny patterns (a policy
+ * regex declares no longest match).
+ */
+function holdRules(s: PlanGuardrailScan, pii: PiiScanner | null): HoldRule[] {
+  const rules: HoldRule[] = pii === null ? [] : pii.detectors.flatMap((d) => d.hold);
+  const longestTerm = Math.max(0, ...s.terms.flatMap((g) => g.terms.map((t) => t.term.length)));
+  if (longestTerm > 0) rules.push({ kind: "span", maxSpan: longestTerm });
+  if (s.deny.length > 0) rules.push({ kind: "span", maxSpan: s.window + 1 });
+  return rules;
 }

@@ -8,6 +8,7 @@ import type { PlanLimitRule } from "../../../schemas/plan/guardrails.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
 import type { AhoCorasick } from "../../canonical/aho-corasick.js";
 import type { PiiScanner } from "./pii-scanner.js";
+import type { HoldRule } from "./hold-rules.js";
 
 export interface LinkedTermGroup {
   readonly automaton: AhoCorasick;
@@ -33,6 +34,8 @@ export interface LinkedScan {
   readonly allow: RegExp | null;
   readonly injection: { readonly threshold: number; readonly action: "block" | "flag"; readonly rule: string } | null;
   readonly window: number;
+  /** What the stream guard must hold back for these checks (hold-rules.ts). */
+  readonly hold: readonly HoldRule[];
   /** True when some finding would change the text (redact or mask), so rewriting is possible. */
   readonly rewrites: boolean;
 }

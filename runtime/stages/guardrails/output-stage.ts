@@ -2,16 +2,21 @@
  * Output guardrails as a response stage (see ../pipeline/response-stage.ts).
  *
  * Streams: the canonical SSE is parsed event by event; each choice's content deltas
- * go through a sliding window. Of the text seen so far, the part that can no longer
- * become part of a finding is released: everything except the last `window`
- * characters, the trailing token-like run (a key or an e-mail still being written),
- * an open `-----BEGIN … PRIVATE KEY-----` block, and a finding that touches the end
- * (it may still grow). A finding split across chunks is therefore always seen whole.
- * Released text is rewritten (redact, mask) before it goes out; a `block` finding
- * stops the stream: the stage sets `error`, and what was held back is never sent.
- * The hold is bounded (MAX_HOLD characters), so a stream can never be stalled.
- * The latency this adds is the time the window's characters take to arrive (see
- * bench/guardrails.mjs for the per-chunk CPU cost).
+ * go through a window that holds back exactly what a check could still complete: every
+ * check declares its hold rules (hold-rules.ts: the trailing run of the characters its
+ * matches are made of, up to its longest match; an open PEM block until its END line is
+ * complete; the longest deny term; the policy's `window` for deny patterns, whose length
+ * cannot be bounded), and a finding that touches the end is held whole (it may grow).
+ * So no finding can straddle a release: the released text is what the non-streamed scan
+ * would have released (stream-guard.property.test.ts checks this at every split point).
+ * Released text is rewritten (redact, mask) before it goes out; a `block` finding stops
+ * the stream: the stage sets `error`, nothing it held is sent, and no `[DONE]` follows
+ * (the pipeline ends the stream with an error event). The hold is bounded (MAX_HOLD
+ * characters, above every declared span), so a stream can never be stalled.
+ *
+ * Held text is scanned with the last CONTEXT characters already released in front of
+ * it, so checks that look behind a match (`version 1.2.3.4` is no address) see what a
+ * whole-text scan sees.
  *
  * Non-streamed answers: every choice's message content is scanned whole.
  */
@@ -25,13 +30,12 @@ import type { ChatMessage } from "../../canonical/chat-request.js";
 import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text.js";
 import type { Redactions } from "./redactions.js";
 import { scanText, type Finding } from "./text-scan.js";
+import { holdFrom } from "./hold-rules.js";
 
-/** The most characters held back for one choice, whatever is pending. */
+/** The most characters held back for one choice, whatever is pending: above every check's declared span. */
 export const MAX_HOLD = 16_384;
-
-/** Characters that may belong to a key, token, address or e-mail still being written. */
-const isRunChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 64 || c === 43 || c === 47 || c === 61 || c === 58 || c === 37;
+/** Released characters kept in front of held text when it is scanned, for checks that look behind a match. */
+const CONTEXT = 32;
 
 interface ChunkChoice {
   index?: number;
@@ -55,6 +59,8 @@ export class OutputGuardStage implements ResponseStage {
   #pending = "";
   /** Held-back content per choice index. */
   readonly #held = new Map<number, string>();
+  /** The last released characters per choice index (scan context, never sent again). */
+  readonly #context = new Map<number, string>();
   /** The last content chunk, as a template for chunks that release held text at the end. */
   #template: Chunk | null = null;
 
@@ -120,7 +126,7 @@ export class OutputGuardStage implements ResponseStage {
   #event(event: string): string {
     if (!event.startsWith("data: ") || event.indexOf("\n") !== event.length - 2) return event;
     const data = event.slice(6, -2);
-    if (data === "[DONE]") return this.#releaseAll() + event;
+    if (data === "[DONE]") return this.#afterRelease(this.#releaseAll(), event);
     let chunk: Chunk;
     try {
       chunk = JSON.parse(data) as Chunk;
@@ -128,7 +134,7 @@ export class OutputGuardStage implements ResponseStage {
       return event;
     }
     // An error event ends the stream: what was held (checked) goes out before it.
-    if (chunk.error !== undefined) return this.#releaseAll() + event;
+    if (chunk.error !== undefined) return this.#afterRelease(this.#releaseAll(), event);
     if (!Array.isArray(chunk.choices)) return event;
     let changed = false;
     let empty = true;
@@ -155,11 +161,16 @@ export class OutputGuardStage implements ResponseStage {
     return changed ? `data: ${JSON.stringify(chunk)}\n\n` : event;
   }
 
+  /** `released` then `event`, unless a check blocked on the way: then nothing (no `[DONE]` after a block). */
+  #afterRelease(released: string, event: string): string {
+    return this.error !== null ? "" : released + event;
+  }
+
   /** Adds `content` to the choice's window; returns the text released now. */
   #advance(index: number, content: string, final: boolean): string {
     const text = (this.#held.get(index) ?? "") + content;
     let cut = final ? text.length : this.#cut(text);
-    const findings = scanText(this.#scan, text);
+    const findings = this.#findings(index, text);
     const committed: Finding[] = [];
     for (const f of findings) {
       if (f.start >= cut) break;
@@ -172,19 +183,31 @@ export class OutputGuardStage implements ResponseStage {
     }
     if (committed.length > 0 && this.#commit(committed)) return "";
     this.#held.set(index, text.slice(cut));
+    if (cut > 0) this.#context.set(index, ((this.#context.get(index) ?? "") + text.slice(0, cut)).slice(-CONTEXT));
     return this.#redactions.rewrite(text.slice(0, cut), committed);
   }
 
-  /** Where the releasable prefix of `text` ends. */
+  /**
+   * The findings in held `text`, scanned behind the choice's released context. A finding
+   * that would begin in the context is a different reading of released text: then the
+   * text is scanned alone, which can only find more, never less.
+   */
+  #findings(index: number, text: string): Finding[] {
+    const context = this.#context.get(index) ?? "";
+    if (context.length === 0) return scanText(this.#scan, text);
+    const found = scanText(this.#scan, context + text);
+    const out: Finding[] = [];
+    for (const f of found) {
+      if (f.end <= context.length) continue;
+      if (f.start < context.length) return scanText(this.#scan, text);
+      out.push({ ...f, start: f.start - context.length, end: f.end - context.length });
+    }
+    return out;
+  }
+
+  /** Where the releasable prefix of `text` ends: what no check could still complete. */
   #cut(text: string): number {
-    const n = text.length;
-    let cut = n - this.#scan.window;
-    let run = n;
-    while (run > 0 && n - run < MAX_HOLD && isRunChar(text.charCodeAt(run - 1))) run--;
-    if (run < cut) cut = run;
-    const begin = text.lastIndexOf("-----BEGIN", n);
-    if (begin !== -1 && begin < cut && text.indexOf("-----END", begin) === -1) cut = begin;
-    return Math.max(cut, n - MAX_HOLD, 0);
+    return Math.max(holdFrom(this.#scan.hold, text), text.length - MAX_HOLD);
   }
 
   /** Counts findings; true (and `error` set) when one blocks. */
@@ -212,6 +235,7 @@ export class OutputGuardStage implements ResponseStage {
   #releaseChoice(index: number, template: Chunk | null): string {
     const released = this.#advance(index, "", true);
     this.#held.delete(index);
+    this.#context.delete(index);
     if (released.length === 0 || this.error !== null) return "";
     const { choices: _choices, usage: _usage, ...envelope } = template ?? {};
     const chunk = { ...envelope, choices: [{ index, delta: { content: released }, logprobs: null, finish_reason: null }] };

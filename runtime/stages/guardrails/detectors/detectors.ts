@@ -17,6 +17,7 @@ import type { PiiDetectorId } from "../../../../schemas/catalog/guardrails.js";
 import { cnIdCheckValid, entropyBits, ibanMod97Valid, luhnValid, realDate } from "./checksums.js";
 import { CN_PROVINCE_CODES } from "./cn-regions.js";
 import { IBAN_LENGTHS } from "./iban-lengths.js";
+import type { HoldRule } from "../hold-rules.js";
 
 export interface Detector {
   readonly id: PiiDetectorId;
@@ -28,6 +29,21 @@ export interface Detector {
   validate(text: string, start: number, end: number): number;
   /** The masked form of a found value (keeps a little for humans, never enough to reuse). */
   mask(value: string): string;
+  /**
+   * What a match still being written can look like at the end of a streamed text (see
+   * hold-rules.ts): the stream guard holds exactly that back. Each bound follows from the
+   * candidate regex (its character classes and repeat bounds); stream-guard.property.test.ts
+   * proves it on every positive sample split at every point.
+   */
+  readonly hold: readonly HoldRule[];
+}
+
+/** A `run` hold over the characters of `cls` (a regex character class), at most `maxSpan` long. */
+function run(cls: string, maxSpan: number): HoldRule {
+  const re = new RegExp(`[${cls}]`);
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return { kind: "run", chars: (c) => c < 128 && table[c] === 1, maxSpan };
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -95,6 +111,8 @@ const email: Detector = {
     const at = value.indexOf("@");
     return `${value[0]}***${value.slice(at)}`;
   },
+  // 64 (local part) + @ + 9 labels of 63 and their dots.
+  hold: [run("A-Za-z0-9._%+\\-@", 64 + 1 + 9 * 64)],
 };
 
 // ---------------------------------------------------------------- phone
@@ -122,6 +140,8 @@ const phone: Detector = {
     return end;
   },
   mask: (value) => maskKeepingLast(value, 4),
+  // `+` and 23 class characters; `0086-` and 13 digits with separators; `(415) 555-2671`.
+  hold: [run("0-9 +().\\-", 24)],
 };
 
 // ---------------------------------------------------------------- payment card
@@ -212,6 +232,8 @@ const card: Detector = {
     return -1;
   },
   mask: (value) => maskKeepingLast(value, 4),
+  // One digit, then 22 optional separators and digits.
+  hold: [run("0-9 \\-", 45)],
 };
 
 // ---------------------------------------------------------------- IBAN
@@ -239,6 +261,8 @@ const iban: Detector = {
     return ibanMod97Valid(compact) ? i : -1;
   },
   mask: (value) => value.slice(0, 2) + maskKeepingLast(value.slice(2), 4),
+  // Country, check digits, then up to 30 characters each after an optional space.
+  hold: [run("A-Z0-9 ", 4 + 60)],
 };
 
 // ---------------------------------------------------------------- US SSN
@@ -258,6 +282,7 @@ const usSsn: Detector = {
     return end;
   },
   mask: (value) => maskKeepingLast(value, 4),
+  hold: [run("0-9 \\-", 11)],
 };
 
 // ---------------------------------------------------------------- mainland China resident ID
@@ -279,6 +304,7 @@ const cnId: Detector = {
     return cnIdCheckValid(id) ? end : -1;
   },
   mask: (value) => value.slice(0, 3) + maskKeepingLast(value.slice(3), 2),
+  hold: [run("0-9Xx", 18)],
 };
 
 // ---------------------------------------------------------------- IP addresses
@@ -286,6 +312,10 @@ const V4 = "(?<![0-9A-Za-z.])(?:[0-9]{1,3}\\.){3}[0-9]{1,3}(?![0-9A-Za-z]|\\.[0-
 const V6 = "(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{2,43}(?![0-9A-Za-z])";
 /** Words before a dotted quad that make it a version, not an address. */
 const VERSION_CONTEXT = /(?:\bv|\bversion|\bver\.?|\brelease|\bbuild|\bfirmware|\bupdate|\bchrome|\bfirefox|\bnode|\bpython|\bv\.)\s*:?\s*$/i;
+/** A version pin or a package name before the quad: `pkg==1.2.3.4`, `>=1.2.3.4`, `^1.2.3.4`, `pkg-1.2.3.4`, `lib_1.2.3.4`. */
+const VERSION_PIN = /(?:[=<>!~]=|[\^~]|[A-Za-z][-_])\s*$/;
+/** A file extension after the quad: `pkg-1.2.3.4.tar.gz`, `app-1.2.3.4.whl`. */
+const PACKAGE_FILE = /^\.(?:tar|tgz|gz|zip|whl|jar|deb|rpm|msi|exe|dmg|apk|nupkg|gem|egg)\b/i;
 
 const ip: Detector = {
   id: "ip",
@@ -301,7 +331,8 @@ const ip: Detector = {
       return start + value.length;
     }
     if (!isIPv4(value)) return -1; // octets > 255, leading zeros
-    if (VERSION_CONTEXT.test(text.slice(Math.max(0, start - 16), start))) return -1;
+    const before = text.slice(Math.max(0, start - 16), start);
+    if (VERSION_CONTEXT.test(before) || VERSION_PIN.test(before) || PACKAGE_FILE.test(text.slice(end, end + 8))) return -1;
     return end;
   },
   mask(value) {
@@ -309,6 +340,8 @@ const ip: Detector = {
     const first = value.indexOf(".");
     return value.slice(0, first) + value.slice(first).replace(/[0-9]/g, "*");
   },
+  // IPv6: up to 4 hex digits, a colon and 43 class characters.
+  hold: [run("0-9A-Fa-f:.", 48)],
 };
 
 // ---------------------------------------------------------------- secrets
@@ -324,6 +357,8 @@ const SECRET_TOKENS = [
   "eyJ[A-Za-z0-9_\\-]{8,2000}\\.eyJ[A-Za-z0-9_\\-]{8,8000}\\.[A-Za-z0-9_\\-]{16,2000}", // JWT
 ];
 const PEM = "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----[\\s\\S]{0,16000}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----";
+/** The longest PEM match: both marker lines (at most 42 characters each) and the 16,000-character body. */
+const PEM_MAX = 16_000 + 2 * 42;
 
 /** The known prefix of a token, kept by `mask`. */
 const SECRET_PREFIX = /^(?:sk-ant-[a-z]+[0-9]{2}-|sk-(?:proj-|svcacct-|admin-)?|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|(?:sk|rk)_(?:live|test)_|eyJ)/;
@@ -355,6 +390,12 @@ const credential: Detector = {
     const prefix = SECRET_PREFIX.exec(value)?.[0] ?? "";
     return `${prefix}****`;
   },
+  hold: [
+    // The longest token is a JWT: `eyJ` + 2,000, `.eyJ` + 8,000, `.` + 2,000.
+    run("A-Za-z0-9_\\-.", 3 + 2000 + 4 + 8000 + 1 + 2000),
+    // A PEM block: held from its opening line until its END line is complete.
+    { kind: "block", open: "-----BEGIN", close: /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----/g, maxSpan: PEM_MAX },
+  ],
 };
 
 /** Every detector by id. */
