@@ -37,6 +37,9 @@ const ROUTES = new Map<string, Readonly<Record<string, Endpoint>>>([
   ["/metrics", { GET: "metrics" }],
 ]);
 
+/** Every endpoint served, as `METHOD /path` (the screening table in test/security/endpoint-screening.e2e.test.ts must list each). */
+export const SERVED_ENDPOINTS: readonly string[] = [...[...ROUTES].flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`)), "GET /v1/models/{id}"];
+
 /** The metric label of each endpoint (a closed set). */
 const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", EndpointLabel>> = {
   chat: "chat_completions",

@@ -36,6 +36,8 @@ import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
 import { classifyFailure, outcomeOf } from "./provider-failure.js";
 import { sendLoopEnd, sendProviderError } from "./chat-responses.js";
 import { sendDegraded } from "./degraded-answer.js";
+import type { GatewayError } from "../base/errors.js";
+import { sendError } from "./respond.js";
 
 export interface RelayCallInput {
   exchange: Exchange;
@@ -51,6 +53,8 @@ export interface RelayCallInput {
   streamAnswer: boolean;
   /** Sees each chunk of a relayed 2xx answer (a streamed transcription's usage is in its last event). */
   onChunk?: (chunk: Buffer) => void;
+  /** Output checks on a buffered 2xx answer: the body to send, or the refusal (absent: sent as it is). */
+  screenAnswer?: (body: Buffer) => Buffer | GatewayError;
   /** Usage from a buffered answer; or, for streamed answers, from the request (called with null). */
   usageOf(body: Buffer | null): Usage | null;
   record: RequestRecord;
@@ -221,7 +225,9 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
       else ex.end();
       return;
     }
-    this.#sendAnswer(attempt.contentType, body);
+    const screened = this.#in.screenAnswer?.(body) ?? body;
+    if (!Buffer.isBuffer(screened)) return sendError(ex, this.#in.requestId, screened);
+    this.#sendAnswer(attempt.contentType, screened);
   }
 
   /** Implements {@link RelayCallsOwner.onCallsDone}: the translated answer, mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */

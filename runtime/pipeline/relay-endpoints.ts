@@ -27,6 +27,24 @@ import { gatewayError } from "../base/errors.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import { embeddingsDemand, speechDemand, transcriptionDemand, type Demand } from "../stages/quotas/demand.js";
 import { audioDuration } from "../canonical/audio/duration.js";
+import type { LinkedRoute } from "../plan/linked-plan.js";
+import type { GatewayError } from "../base/errors.js";
+import { guardRelayAnswer, guardRelayInput } from "../stages/guardrails/relay-guard.js";
+
+/** The screening of a relayed request's text by its route's guardrails (relay-guard.ts): null to go on (rewritten or not), or the refusal. */
+type Screen = (route: LinkedRoute) => GatewayError | null;
+
+/** A Screen over `texts` (parameter `param`) whose rewrite, if any, goes to `onRewrite`. */
+function screenTexts(plan: LinkedPlan, record: RequestRecord, texts: readonly string[], param: string, onRewrite: (texts: readonly string[]) => void): Screen {
+  return (route) => {
+    const g = plan.guardrailsByRoute?.[route.index] ?? null;
+    if (g === null || texts.length === 0) return null;
+    const verdict = guardRelayInput(g, record, texts, param);
+    if (!verdict.ok) return verdict.error;
+    if (verdict.changed) onRewrite(verdict.texts);
+    return null;
+  };
+}
 
 /** Longest model name accepted (as for chat). */
 const MAX_MODEL_NAME = 256;
@@ -62,9 +80,16 @@ async function routeAndAdmit(
   requestId: string,
   record: RequestRecord,
   demand: () => Demand,
+  screen: Screen | null = null,
 ): Promise<LinkedModel | null> {
   const route = routeRequest(ex, plan, consumer, requested, requestId, record);
   if (route === null) return null;
+  // Guardrails before quotas, as for chat: a refused request reserves nothing.
+  const refused = screen?.(route) ?? null;
+  if (refused !== null) {
+    sendError(ex, requestId, refused);
+    return null;
+  }
   const model = route.model;
   const quotas = planQuotasOf(record);
   if (quotas === null) return model;
@@ -86,7 +111,13 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
   if (input === undefined || input === null || (typeof input !== "string" && !Array.isArray(input))) {
     return sendError(ex, requestId, gatewayError("invalid-request", { reason: "`input` is required: a string, an array of strings, or token arrays" }, { param: "input" }));
   }
-  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => embeddingsDemand(input));
+  let sent = { raw, body };
+  const texts = typeof input === "string" ? [input] : input.every((x) => typeof x === "string") ? (input as string[]) : [];
+  const screen = screenTexts(plan, record, texts, "input", (next) => {
+    const rewritten = { ...body, input: typeof input === "string" ? next[0]! : [...next] };
+    sent = { raw: Buffer.from(JSON.stringify(rewritten)), body: rewritten };
+  });
+  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => embeddingsDemand(input), screen);
   if (model === null) return;
   record.body = raw;
   new RelayCall({
@@ -96,13 +127,13 @@ export async function handleEmbeddings(ex: Exchange, plan: LinkedPlan, consumer:
     first: pickWeighted(model),
     endpoint: "embeddings",
     contentType: "application/json",
-    bodyFor: renamed(raw, body, requested),
+    bodyFor: renamed(sent.raw, sent.body, requested),
     streamAnswer: false,
     usageOf: embeddingsUsage,
     record,
     health: plan.health,
     // For adapters that translate embeddings (Gemini, Vertex); OpenAI-shaped ones relay `raw`.
-    json: body,
+    json: sent.body,
     requestedModel: requested,
   }).start();
 }
@@ -116,7 +147,12 @@ export async function handleSpeech(ex: Exchange, plan: LinkedPlan, consumer: Lin
   if (typeof input !== "string" || input.length === 0) {
     return sendError(ex, requestId, gatewayError("invalid-request", { reason: "`input` is required: the text to speak" }, { param: "input" }));
   }
-  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => speechDemand(input));
+  let sent = { raw, body };
+  const screen = screenTexts(plan, record, [input], "input", (next) => {
+    const rewritten = { ...body, input: next[0]! };
+    sent = { raw: Buffer.from(JSON.stringify(rewritten)), body: rewritten };
+  });
+  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => speechDemand(input), screen);
   if (model === null) return;
   record.body = raw;
   record.stream = true;
@@ -128,7 +164,7 @@ export async function handleSpeech(ex: Exchange, plan: LinkedPlan, consumer: Lin
     first: pickWeighted(model),
     endpoint: "audio/speech",
     contentType: "application/json",
-    bodyFor: renamed(raw, body, requested),
+    bodyFor: renamed(sent.raw, sent.body, requested),
     streamAnswer: true,
     usageOf: () => usage,
     record,
@@ -159,14 +195,24 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
   if (file === null) {
     return sendError(ex, requestId, gatewayError("invalid-request", { reason: "the `file` form field (the audio) is required" }, { param: "file" }));
   }
+  // The `prompt` field is user text that reaches the model: screened like any input.
+  let upload = raw;
+  let modelSpan = span;
+  const promptSpan = findField(raw, boundary, "prompt");
+  const prompt = promptSpan === null ? [] : [raw.toString("utf8", promptSpan.start, promptSpan.end)];
+  const screen = screenTexts(plan, record, prompt, "prompt", (next) => {
+    upload = replaceField(raw, promptSpan!, next[0]!);
+    modelSpan = findField(upload, boundary, "model")!;
+  });
   // The duration is read only when a quota is there to count it.
-  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => transcriptionDemand(audioDuration(raw.subarray(file.start, file.end)).seconds));
+  const model = await routeAndAdmit(ex, plan, consumer, requested, requestId, record, () => transcriptionDemand(audioDuration(raw.subarray(file.start, file.end)).seconds), screen);
   if (model === null) return;
   // `stream=true`: the transcript arrives as SSE events, relayed as they come; usage is on the last one.
   const streamField = findField(raw, boundary, "stream");
   const streamed = streamField !== null && raw.toString("latin1", streamField.start, streamField.end).trim() === "true";
   const watch = streamed ? new TranscriptionStreamUsage() : null;
   record.stream = streamed;
+  const guard = plan.guardrailsByRoute?.[record.route!.index] ?? null;
   new RelayCall({
     exchange: ex,
     requestId,
@@ -174,10 +220,11 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
     first: pickWeighted(model),
     endpoint: "audio/transcriptions",
     contentType,
-    bodyFor: (t) => (t.model === requested ? raw : replaceField(raw, span!, t.model)),
+    bodyFor: (t) => (t.model === requested ? upload : replaceField(upload, modelSpan!, t.model)),
     streamAnswer: streamed,
     ...(watch === null ? {} : { onChunk: (chunk: Buffer) => watch.push(chunk) }),
     usageOf: (body) => (watch === null ? transcriptionUsage(body) : watch.usage),
+    ...(guard?.output == null ? {} : { screenAnswer: (body: Buffer) => guardRelayAnswer(guard, record, body) }),
     record,
     health: plan.health,
   }).start();
