@@ -213,6 +213,14 @@ export async function handleTranscription(ex: Exchange, plan: LinkedPlan, consum
   const watch = streamed ? new TranscriptionStreamUsage() : null;
   record.stream = streamed;
   const guard = plan.guardrailsByRoute?.[record.route!.index] ?? null;
+  // Output checks screen a transcript whole; a streamed one would pass unscreened, so it is refused (fail closed).
+  if (streamed && guard?.output != null) {
+    return sendError(
+      ex,
+      requestId,
+      gatewayError("invalid-request", { reason: "this model's output guardrails screen transcripts whole: send the request without `stream=true`" }, { param: "stream" }),
+    );
+  }
   new RelayCall({
     exchange: ex,
     requestId,

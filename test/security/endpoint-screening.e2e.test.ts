@@ -29,6 +29,7 @@ export const SCREENING: Readonly<Record<string, { readonly input: Cell; readonly
   "POST /v1/messages": { input: yes, output: yes },
   "POST /v1/embeddings": { input: yes, output: no("vectors: no text") },
   "POST /v1/audio/speech": { input: yes, output: no("audio bytes: no text") },
+  // Streamed transcripts on a route with output checks are refused (fail closed): tested below.
   "POST /v1/audio/transcriptions": { input: yes, output: yes },
   "GET /v1/models": { input: no("no body"), output: no("the gateway's own model list") },
   "GET /v1/models/{id}": { input: no("no body"), output: no("the gateway's own model entry") },
@@ -141,6 +142,10 @@ describe("endpoint × direction screening", () => {
     expect(blocked.status).toBe(400);
     expect(blocked.text).toContain("content_blocked");
     expect(blocked.text).not.toContain("mock transcript");
+    const s = multipart({ model: "hear", stream: "true" });
+    const streamed = await post("/v1/audio/transcriptions", s.body, s.type);
+    expect(streamed.status).toBe(400);
+    expect(streamed.text).toContain("stream=true");
   });
 
   it("prints the table", () => {
