@@ -39,10 +39,12 @@ export function compileQuotas(policy: ExpandedPolicy, ctx: CompileContext): Quot
 
 function compileStores(policy: ExpandedPolicy, ctx: CompileContext): PlanStores {
   const redis = policy.stores?.value.redis;
-  if (redis === undefined || policy.stores === null) return { redis: null };
+  const keys = policy.stores?.value.encryptionKeys;
+  const encryption = keys === undefined ? {} : { encryptionKeys: keys };
+  if (redis === undefined || policy.stores === null) return { redis: null, ...encryption };
   const timeout = parseDuration(redis.timeout ?? QUOTA_DEFAULTS.redisTimeout);
   if (!timeout.ok) ctx.report("bad-duration", { what: "`stores.redis.timeout`", reason: timeout.reason }, child(policy.stores.at, "redis", "timeout"));
-  return { redis: { url: redis.url, prefix: redis.prefix ?? QUOTA_DEFAULTS.redisPrefix, timeoutMs: timeout.ok ? timeout.value : 250 } };
+  return { redis: { url: redis.url, prefix: redis.prefix ?? QUOTA_DEFAULTS.redisPrefix, timeoutMs: timeout.ok ? timeout.value : 250 }, ...encryption };
 }
 
 function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, ctx: CompileContext): PlanQuota | undefined {

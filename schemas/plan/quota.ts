@@ -42,6 +42,11 @@ export const PlanRedisStore = z.strictObject({
 
 export const PlanStores = z.strictObject({
   redis: PlanRedisStore.nullable(),
+  /** Secret references of the keys that encrypt everything stored (the first seals, all open); absent: stored in clear. */
+  encryptionKeys: z
+    .array(z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/))
+    .min(1)
+    .optional(),
 });
 
 export type PlanQuota = z.infer<typeof PlanQuota>;

@@ -93,6 +93,13 @@ export const RedisStore = z
 export const Stores = z
   .strictObject({
     redis: RedisStore.optional(),
+    encryptionKeys: z
+      .array(SecretRef)
+      .min(1)
+      .optional()
+      .describe(
+        "Keys that encrypt everything the gateway stores (conversation memory, response caches without their own `encryptionKey`) with AES-256-GCM: 32 bytes as hex or base64, or a passphrase. The first key encrypts; every key decrypts, so a key is rotated by putting the new one first and keeping the old one until what it encrypted has expired.",
+      ),
   })
   .describe("External state stores.");
 

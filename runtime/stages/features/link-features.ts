@@ -9,7 +9,7 @@ import type { Plan } from "../../../schemas/plan/plan.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
 import { PlanError } from "../../../schemas/plan/read-plan.js";
 import { resolveSecret } from "../../base/secrets.js";
-import { EntryCipher } from "../cache/cipher.js";
+import { Sealer } from "../../base/sealer.js";
 import { RouteCache } from "../cache/route-cache.js";
 import { UpstreamEmbedder } from "../cache/semantic/embed-client.js";
 import { RedisSemanticStore } from "../cache/semantic/redis-semantic-store.js";
@@ -61,12 +61,17 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
     return commands;
   };
 
+  // One sealer for everything stored (memory, caches without their own key): the first key seals, all open.
+  const storeKeys = plan.stores?.encryptionKeys ?? [];
+  const stored = storeKeys.length === 0 ? null : new Sealer(storeKeys.map((ref, i) => secret(ref, `stores.encryptionKeys[${i}]`)));
   const routes = plan.routing.routes.map((r): LinkedRouteFeatures | null => {
     if (r.prompts === undefined && r.cache === undefined && r.memory === undefined) return null;
     let cache: RouteCache | null = null;
     if (r.cache !== undefined) {
       const c = r.cache;
-      const cipher = c.encryptionKey === null ? null : new EntryCipher(secret(c.encryptionKey, `cache encryption key of route ${r.name}`));
+      // A cache's own key seals its entries; the store keys still open what they sealed before it was set.
+      const own = c.encryptionKey === null ? null : secret(c.encryptionKey, `cache encryption key of route ${r.name}`);
+      const cipher = own === null ? stored : new Sealer([own, ...storeKeys.map((ref, i) => secret(ref, `stores.encryptionKeys[${i}]`))]);
       let semantic: SemanticStore | null = null;
       let embedder: UpstreamEmbedder | null = null;
       if (c.semantic !== null) {
@@ -80,7 +85,7 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
     let memory: ConversationMemory | null = null;
     if (r.memory !== undefined) {
       const m = r.memory;
-      memory = new ConversationMemory(m, m.store === "memory" ? new LocalMemoryStore(m.maxSessions, now) : new RedisMemoryStore(redis()));
+      memory = new ConversationMemory(m, m.store === "memory" ? new LocalMemoryStore(m.maxSessions, now, stored) : new RedisMemoryStore(redis(), stored));
     }
     return { prompts: r.prompts ?? null, cache, memory };
   });
