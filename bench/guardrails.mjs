@@ -133,7 +133,43 @@ export async function measureGuardrails() {
     parseOnly.push(((performance.now() - start) * 1000) / 5 / chunks.length);
   }
 
+  // 4. Prompt-injection check on the published corpus (test/fixtures/prompt-injection/), at the default threshold 0.5.
+  const { InjectionScore } = await import(new URL("injection.js", dist).href);
+  /** @type {{ id: string, label: string, lang: string, source: string, text: string }[]} */
+  const injectionCorpus = JSON.parse(readFileSync(new URL("../test/fixtures/prompt-injection/corpus.json", import.meta.url), "utf8"));
+  /** @type {Map<string, { tp: number, fp: number, fn: number, tn: number }>} */
+  const bySource = new Map();
+  const total = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  /** @type {Map<string, { tp: number, fp: number, fn: number, tn: number }>} */
+  const byLang = new Map();
+  for (const row of injectionCorpus) {
+    const score = new InjectionScore();
+    score.add(row.text);
+    const hit = score.score >= 0.5;
+    const key = row.label === "attack" ? (hit ? "tp" : "fn") : hit ? "fp" : "tn";
+    for (const [map, k] of [
+      [bySource, row.source.startsWith("derived:") ? row.source : row.source],
+      [byLang, row.lang],
+    ]) {
+      const m = /** @type {Map<string, { tp: number, fp: number, fn: number, tn: number }>} */ (map);
+      const c = m.get(/** @type {string} */ (k)) ?? { tp: 0, fp: 0, fn: 0, tn: 0 };
+      c[key]++;
+      m.set(/** @type {string} */ (k), c);
+    }
+    total[key]++;
+  }
+  // Cost of the injection check with its views (normalized, base64, ROT13), per KB of the corpus' attack and benign text.
+  const allText = injectionCorpus.map((r) => r.text);
+  const corpusKb = Buffer.byteLength(allText.join("")) / 1024;
+  const injectionUs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const start = performance.now();
+    for (const t of allText) new InjectionScore().add(t);
+    injectionUs.push(((performance.now() - start) * 1000) / corpusKb);
+  }
+
   return {
+    injection: { total, bySource: [...bySource], byLang: [...byLang], rows: injectionCorpus.length, usPerKb: median(injectionUs) },
     detectors,
     samples: corpus.length,
     inputKb: kb,
@@ -149,7 +185,24 @@ export async function measureGuardrails() {
 export function guardrailLines(r) {
   const pct = (/** @type {number} */ x) => `${(x * 100).toFixed(0)}%`;
   const rows = r.detectors.map((d) => `| ${d.detector} | ${d.tp} | ${d.fp} | ${d.fn} | ${pct(d.precision)} | ${pct(d.recall)} |`);
+  const inj = r.injection;
+  const pr = (/** @type {{ tp: number, fp: number, fn: number }} */ c) => ({
+    precision: c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp),
+    recall: c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn),
+  });
+  const all = pr(inj.total);
+  const injectionRows = inj.bySource.map(
+    ([source, c]) => `| ${source} | ${c.tp + c.fn + c.fp + c.tn} | ${c.tp + c.fn > 0 ? `${c.tp}/${c.tp + c.fn} caught` : `${c.fp}/${c.fp + c.tn} flagged`} |`,
+  );
   return [
+    `Prompt-injection check on the published corpus (${inj.rows} prompts, test/fixtures/prompt-injection/, threshold 0.5): precision ${pct(all.precision)}, recall ${pct(all.recall)} (TP ${inj.total.tp}, FP ${inj.total.fp}, FN ${inj.total.fn}, TN ${inj.total.tn}); ` +
+      inj.byLang.map(([lang, c]) => `${lang}: precision ${pct(pr(c).precision)}, recall ${pct(pr(c).recall)}`).join("; ") +
+      `; ${inj.usPerKb.toFixed(1)} µs per KB with its normalized, base64 and ROT13 views.`,
+    "",
+    "| source | rows | outcome |",
+    "|---|---|---|",
+    ...injectionRows,
+    "",
     `Guardrails: detector precision/recall on the labelled corpus (${r.samples} samples, test/guardrails/pii-corpus.json, tricky negatives included):`,
     "",
     "| detector | TP | FP | FN | precision | recall |",
