@@ -7,7 +7,7 @@
  * injection threshold; the output window wide enough for the longest deny term.
  */
 import { PII_DETECTORS, stricterAction, type GuardrailAction } from "../../schemas/catalog/guardrails.js";
-import type { PlanGuardrailChain, PlanGuardrails, PlanGuardrailScan, PlanLimitRule, PlanModeration, PlanTermGroup } from "../../schemas/plan/guardrails.js";
+import type { PlanGuardrailChain, PlanGuardrails, PlanGuardrailScan, PlanLimitRule, PlanModeration, PlanOutputModeration, PlanTermGroup } from "../../schemas/plan/guardrails.js";
 import type { InputChecks, OutputChecks } from "../../schemas/policy/guardrail.js";
 import { type CompileContext, child } from "../context.js";
 import type { NormalizedRoute } from "../ir.js";
@@ -17,6 +17,8 @@ import type { NormalizedGuardrails, NormalizedGuardrailSet } from "./normalized-
 export const DEFAULT_WINDOW = 48;
 const DEFAULT_INJECTION_THRESHOLD = 0.5;
 const DEFAULT_MODERATION_MODEL = "omni-moderation-latest";
+/** Default characters of a streamed answer per output moderation call. */
+export const DEFAULT_MODERATION_EVERY = 1000;
 
 export function lowerGuardrails(g: NormalizedGuardrails, routes: readonly NormalizedRoute[], ctx: CompileContext): PlanGuardrails | undefined {
   if (g.byRoute.every((sets) => sets.length === 0)) return undefined;
@@ -58,6 +60,7 @@ function mergeChain(sets: readonly NormalizedGuardrailSet[], route: NormalizedRo
     input: mergeScan(sets, "input", route, ctx),
     output: mergeScan(sets, "output", route, ctx),
     moderation: mergeModeration(sets, route, ctx),
+    ...outputModerationOf(sets, route, ctx),
   };
 }
 
@@ -158,6 +161,7 @@ function mergeModeration(sets: readonly NormalizedGuardrailSet[], route: Normali
     if (m === undefined || s.moderationProvider === null) continue;
     const plan: PlanModeration = {
       upstream: s.moderationProvider,
+      ...(m.api === "guard-model" ? { api: "guard-model" as const } : {}),
       model: m.model ?? DEFAULT_MODERATION_MODEL,
       timeoutMs: s.moderationTimeoutMs,
       onError: m.onError,
@@ -173,4 +177,29 @@ function mergeModeration(sets: readonly NormalizedGuardrailSet[], route: Normali
     }
   }
   return found?.plan ?? null;
+}
+
+/** The output moderation check of a chain (one per route, like the input check), as an optional plan field. */
+function outputModerationOf(sets: readonly NormalizedGuardrailSet[], route: NormalizedRoute, ctx: CompileContext): { outputModeration?: PlanOutputModeration } {
+  let found: { plan: PlanOutputModeration; set: string } | null = null;
+  for (const s of sets) {
+    const m = s.value.output?.moderation;
+    if (m === undefined || s.outputModerationProvider === null) continue;
+    const plan: PlanOutputModeration = {
+      upstream: s.outputModerationProvider,
+      ...(m.api === "guard-model" ? { api: "guard-model" as const } : {}),
+      model: m.model ?? DEFAULT_MODERATION_MODEL,
+      timeoutMs: s.outputModerationTimeoutMs,
+      onError: m.onError,
+      categories: m.categories === undefined ? null : [...m.categories],
+      action: m.action ?? "block",
+      rule: s.name,
+      everyChars: m.every ?? DEFAULT_MODERATION_EVERY,
+    };
+    if (found === null) found = { plan, set: s.name };
+    else if (JSON.stringify({ ...found.plan, rule: "" }) !== JSON.stringify({ ...plan, rule: "" })) {
+      ctx.report("conflicting-moderation", { route: route.label, first: found.set, second: s.name }, route.implicit ? route.at : child(route.at, "guardrails"));
+    }
+  }
+  return found === null ? {} : { outputModeration: found.plan };
 }

@@ -1,11 +1,11 @@
 /**
  * Guardrail sets normalized (part of apply-defaults): names resolved to indices,
  * each route's attached sets (its model's first, then its own, each once), the
- * moderation provider resolved and its timeout converted. Reports unknown set and
+ * moderation providers (input and output) resolved and their timeouts converted. Reports unknown set and
  * provider names, duplicate set names, sets that check nothing or are never attached.
  */
 import type { Model } from "../../schemas/policy/model.js";
-import type { GuardrailSet } from "../../schemas/policy/guardrail.js";
+import type { GuardrailSet, Moderation, OutputModeration } from "../../schemas/policy/guardrail.js";
 import type { Route } from "../../schemas/policy/route.js";
 import { type CompileContext, child } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
@@ -33,28 +33,20 @@ export function normalizeGuardrails(
       });
     } else index.set(value.name, i);
     if (value.input === undefined && value.output === undefined) ctx.report("empty-guardrail", { name: value.name }, child(at, "name"));
+    const input = resolveModeration(value.input?.moderation, "input", value.name, at, providerIndex, ctx);
+    const output = resolveModeration(value.output?.moderation, "output", value.name, at, providerIndex, ctx);
     const m = value.input?.moderation;
-    let moderationProvider: number | null = null;
-    let moderationTimeoutMs = 0;
-    if (m !== undefined) {
-      const p = providerIndex.get(m.provider);
-      if (p === undefined) {
-        ctx.report("unknown-moderation-provider", { set: value.name, name: m.provider }, child(at, "input", "moderation", "provider"), {
-          suggestion: suggestName(m.provider, [...providerIndex.keys()], "providers"),
-        });
-      } else moderationProvider = p;
-      const timeout = parseDuration(m.timeout ?? DEFAULT_MODERATION_TIMEOUT);
-      if (timeout.ok) moderationTimeoutMs = timeout.value;
-      else
-        ctx.report(
-          "bad-duration",
-          { what: describePath(at.doc.value, [...at.path, "input", "moderation", "timeout"]), reason: timeout.reason },
-          child(at, "input", "moderation", "timeout"),
-        );
-      if (m.parallel === true && m.action === "flag" && m.onError === "open")
-        ctx.report("moderation-parallel-flag", { name: value.name }, child(at, "input", "moderation", "parallel"));
-    }
-    return { name: value.name, at, value, moderationProvider, moderationTimeoutMs };
+    if (m?.parallel === true && m.action === "flag" && m.onError === "open")
+      ctx.report("moderation-parallel-flag", { name: value.name }, child(at, "input", "moderation", "parallel"));
+    return {
+      name: value.name,
+      at,
+      value,
+      moderationProvider: input.provider,
+      moderationTimeoutMs: input.timeoutMs,
+      outputModerationProvider: output.provider,
+      outputModerationTimeoutMs: output.timeoutMs,
+    };
   });
 
   const used = new Set<number>();
@@ -81,4 +73,33 @@ export function normalizeGuardrails(
     if (!used.has(i) && index.get(set.name) === i) ctx.report("unused-guardrail", { name: set.name }, child(set.at, "name"));
   });
   return { sets: normalized, byRoute };
+}
+
+/** A moderation check's provider index (null when unknown, reported) and timeout, for one direction of a set. */
+function resolveModeration(
+  m: Moderation | OutputModeration | undefined,
+  direction: "input" | "output",
+  set: string,
+  at: Located<GuardrailSet>["at"],
+  providerIndex: ReadonlyMap<string, number>,
+  ctx: CompileContext,
+): { provider: number | null; timeoutMs: number } {
+  if (m === undefined) return { provider: null, timeoutMs: 0 };
+  let provider: number | null = null;
+  const p = providerIndex.get(m.provider);
+  if (p === undefined) {
+    ctx.report("unknown-moderation-provider", { set, name: m.provider }, child(at, direction, "moderation", "provider"), {
+      suggestion: suggestName(m.provider, [...providerIndex.keys()], "providers"),
+    });
+  } else provider = p;
+  if (m.api === "guard-model" && m.model === undefined) ctx.report("guard-model-without-model", { direction, set }, child(at, direction, "moderation", "api"));
+  const timeout = parseDuration(m.timeout ?? DEFAULT_MODERATION_TIMEOUT);
+  if (!timeout.ok) {
+    ctx.report(
+      "bad-duration",
+      { what: describePath(at.doc.value, [...at.path, direction, "moderation", "timeout"]), reason: timeout.reason },
+      child(at, direction, "moderation", "timeout"),
+    );
+  }
+  return { provider, timeoutMs: timeout.ok ? timeout.value : 0 };
 }

@@ -9,6 +9,9 @@ export interface NormalizedGuardrailSet {
   /** Provider index of the moderation check, or null (none, or an unknown provider already reported). */
   readonly moderationProvider: number | null;
   readonly moderationTimeoutMs: number;
+  /** The same for the output moderation check. */
+  readonly outputModerationProvider: number | null;
+  readonly outputModerationTimeoutMs: number;
 }
 
 export interface NormalizedGuardrails {

@@ -156,6 +156,13 @@ export const ERROR_TABLE = {
     message: "the response was blocked by guardrail `{rule}`: it contains {finding}",
     doc: "An output guardrail with action `block` found something in the answer. Before the first byte it is this response; in a stream that already started, it is the last event (no `[DONE]`).",
   },
+  "blocked-output-by-moderation": {
+    code: "content_blocked",
+    status: 400,
+    type: "invalid_request_error",
+    message: "the response was blocked by guardrail `{rule}`: the moderation check flagged it{categories}",
+    doc: "The external moderation check of answers (`guardrails[].output.moderation`) flagged the answer, or a window of a streamed answer, and the guardrail blocks. Before the first byte it is this response; in a stream it is the last event (no `[DONE]`), and nothing of the flagged window was sent.",
+  },
   "moderation-unavailable": {
     code: "moderation_unavailable",
     status: 503,

@@ -17,6 +17,9 @@ import { renderRequestTemplate, runRequestFeatures } from "../stages/features/re
 import { TEMPLATE_HEADER } from "../stages/prompts/apply-prompts.js";
 import { applyGuardrails } from "../stages/guardrails/request-guardrails.js";
 import { GatedExchange } from "./gated-exchange.js";
+import { ModeratedExchange } from "./moderated-exchange.js";
+import { lastUserText } from "../stages/guardrails/output-moderation.js";
+import type { GuardrailReport } from "../stages/guardrails/guardrail-report.js";
 import { ChatCall } from "./chat-call.js";
 import { sendCached } from "./chat-responses.js";
 import { chatDemand } from "../stages/quotas/demand.js";
@@ -48,6 +51,10 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     const guarded = await applyGuardrails(guardrails, record, chat);
     if (guarded.kind === "refused") return sendError(ex, requestId, guarded.error);
     if (guarded.pending !== null) exchange = GatedExchange.until(ex, requestId, guarded.pending);
+    // The answer is held until the output moderation check has judged it (whole, or window by window).
+    if (guardrails.outputModeration !== null) {
+      exchange = new ModeratedExchange(exchange, guardrails.outputModeration, lastUserText(guarded.request), record.guardrails as GuardrailReport, requestId);
+    }
     chat = guarded.request;
     if (guarded.stage !== null) stages = [guarded.stage];
   }

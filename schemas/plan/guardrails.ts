@@ -46,6 +46,8 @@ export const PlanGuardrailScan = z.strictObject({
 export const PlanModeration = z.strictObject({
   /** Index into `upstreams`: the provider whose `<basePath>/moderations` is called, with its keys. */
   upstream: index,
+  /** `guard-model`: a chat model answering `safe`/`unsafe` at the provider's chat path; absent: the moderations API. */
+  api: z.literal("guard-model").optional(),
   model: z.string(),
   timeoutMs: z.number().int().positive(),
   /** What a timeout or an error of the moderation call means: let the request through, or refuse it. */
@@ -58,6 +60,19 @@ export const PlanModeration = z.strictObject({
   rule: Rule,
 });
 
+/** The moderation check of answers: non-streamed whole, streams every `everyChars` characters. */
+export const PlanOutputModeration = z.strictObject({
+  upstream: index,
+  api: z.literal("guard-model").optional(),
+  model: z.string(),
+  timeoutMs: z.number().int().positive(),
+  onError: z.enum(["open", "closed"]),
+  categories: z.array(z.string()).nullable(),
+  action: z.enum(["block", "flag"]),
+  rule: Rule,
+  everyChars: z.number().int().positive(),
+});
+
 export const PlanLimitRule = z.strictObject({ limit: z.number().int().positive(), rule: Rule });
 
 export const PlanGuardrailChain = z.strictObject({
@@ -68,6 +83,8 @@ export const PlanGuardrailChain = z.strictObject({
   input: PlanGuardrailScan.nullable(),
   output: PlanGuardrailScan.nullable(),
   moderation: PlanModeration.nullable(),
+  /** The moderation check of the answer; absent: none. */
+  outputModeration: PlanOutputModeration.optional(),
 });
 
 export const PlanGuardrails = z.strictObject({
@@ -81,6 +98,7 @@ export type PlanTermGroup = z.infer<typeof PlanTermGroup>;
 export type PlanDenyPattern = z.infer<typeof PlanDenyPattern>;
 export type PlanGuardrailScan = z.infer<typeof PlanGuardrailScan>;
 export type PlanModeration = z.infer<typeof PlanModeration>;
+export type PlanOutputModeration = z.infer<typeof PlanOutputModeration>;
 export type PlanLimitRule = z.infer<typeof PlanLimitRule>;
 export type PlanGuardrailChain = z.infer<typeof PlanGuardrailChain>;
 export type PlanGuardrails = z.infer<typeof PlanGuardrails>;

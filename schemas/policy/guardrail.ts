@@ -54,10 +54,18 @@ const TextChecks = {
   allowPatterns: z.array(Regex).optional().describe("Text matching one of these is exempt from the checks above (e.g. your own domain's e-mail addresses)."),
 };
 
+const ModerationApi = z
+  .enum(["moderations", "guard-model"])
+  .optional()
+  .describe(
+    "`moderations` (default): the provider's `/moderations` endpoint in the OpenAI moderation API shape. `guard-model`: an OpenAI-compatible chat model that answers `safe`, or `unsafe` and its categories on the next line (Llama Guard served by vLLM, or any model prompted to answer so), called at the provider's chat path.",
+  );
+
 export const Moderation = z
   .strictObject({
     provider: Name.describe("The provider whose `<baseUrl>/moderations` endpoint (OpenAI moderation API) is called, with its API keys."),
-    model: z.string().min(1).optional().describe("The moderation model. Default `omni-moderation-latest`."),
+    api: ModerationApi,
+    model: z.string().min(1).optional().describe("The moderation model. Default `omni-moderation-latest` (`moderations`); required for `guard-model`."),
     timeout: Duration.optional().describe("Deadline of the moderation call. Default 2s."),
     onError: z.enum(["open", "closed"]).describe("When the call times out or fails: `open` lets the request through, `closed` refuses it (503)."),
     parallel: z.boolean().optional().describe("Call moderation alongside the upstream request; the answer is held until the verdict. Default false (moderation first)."),
@@ -65,6 +73,27 @@ export const Moderation = z
     action: z.enum(["block", "flag"]).optional().describe("Default `block`."),
   })
   .describe("An external moderation check of the request.");
+
+export const OutputModeration = z
+  .strictObject({
+    provider: Name.describe("The provider that runs the check, with its API keys."),
+    api: ModerationApi,
+    model: z.string().min(1).optional().describe("The moderation model. Default `omni-moderation-latest` (`moderations`); required for `guard-model`."),
+    timeout: Duration.optional().describe("Deadline of one moderation call. Default 2s."),
+    onError: z.enum(["open", "closed"]).describe("When the call times out or fails: `open` lets the answer through, `closed` stops it (503, or an error event in a stream)."),
+    categories: z.array(z.string().min(1)).optional().describe("Only these categories count; default: the check's own verdict."),
+    action: z.enum(["block", "flag"]).optional().describe("Default `block`."),
+    every: z
+      .number()
+      .int()
+      .min(64)
+      .max(65536)
+      .optional()
+      .describe(
+        "Streams: characters of answer per check. A stream is held until each window of this many characters (and its end) is judged, so nothing flagged reaches the client; larger windows cost fewer calls and more latency. Default 1000.",
+      ),
+  })
+  .describe("An external moderation check of the answer: non-streamed answers whole, streams window by window.");
 
 export const Injection = z
   .strictObject({
@@ -98,6 +127,7 @@ export const OutputChecks = z
       .max(4096)
       .optional()
       .describe("Streams: characters held back so a finding split across chunks is seen whole. Default 48 (or the longest deny term)."),
+    moderation: OutputModeration.optional(),
   })
   .describe("Checks on the answer, streamed or not.");
 
@@ -116,6 +146,7 @@ export type PiiActions = z.infer<typeof PiiActions>;
 export type DenyTerms = z.infer<typeof DenyTerms>;
 export type DenyPattern = z.infer<typeof DenyPattern>;
 export type Moderation = z.infer<typeof Moderation>;
+export type OutputModeration = z.infer<typeof OutputModeration>;
 export type InputChecks = z.infer<typeof InputChecks>;
 export type OutputChecks = z.infer<typeof OutputChecks>;
 export type GuardrailSet = z.infer<typeof GuardrailSet>;

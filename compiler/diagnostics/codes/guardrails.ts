@@ -47,4 +47,10 @@ export const guardrailCodes = {
     severity: "warning",
     message: "the moderation check of guardrail set `{name}` only flags and fails open, so `parallel: true` only delays answers; it runs without holding the answer",
   },
+  "guard-model-without-model": {
+    code: "TG6509",
+    severity: "error",
+    message: "the {direction} moderation check of guardrail set `{set}` uses `api: guard-model` but names no `model`",
+    help: "name the guard model the provider serves, e.g. `model: meta-llama/Llama-Guard-3-8B`",
+  },
 } as const satisfies Record<string, CodeDefinition>;

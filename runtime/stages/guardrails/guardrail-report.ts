@@ -25,6 +25,8 @@ export class GuardrailReport {
   blocked: { readonly direction: GuardrailDirection; readonly detector: string; readonly rule: string } | null = null;
   injection: { readonly score: number; readonly patterns: readonly string[] } | null = null;
   moderation: ModerationOutcome | null = null;
+  /** The answer's moderation: the last check's outcome, or the first that flagged or failed. */
+  outputModeration: ModerationOutcome | null = null;
 
   constructor(chain: string) {
     this.chain = chain;
@@ -38,6 +40,13 @@ export class GuardrailReport {
 
   /** The audit form. */
   toJSON(): object {
-    return { chain: this.chain, findings: this.findings, blocked: this.blocked, injection: this.injection, moderation: this.moderation };
+    return {
+      chain: this.chain,
+      findings: this.findings,
+      blocked: this.blocked,
+      injection: this.injection,
+      moderation: this.moderation,
+      ...(this.outputModeration === null ? {} : { outputModeration: this.outputModeration }),
+    };
   }
 }

@@ -3,10 +3,10 @@
  * it. Returns the chain of every route (index = route index), or null when the plan
  * has no guardrails, so requests on such plans do no guardrail work at all.
  */
-import type { PlanGuardrailChain, PlanGuardrails, PlanGuardrailScan } from "../../../schemas/plan/guardrails.js";
+import type { PlanGuardrailChain, PlanGuardrails, PlanGuardrailScan, PlanModeration, PlanOutputModeration } from "../../../schemas/plan/guardrails.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
 import { AhoCorasick } from "../../canonical/aho-corasick.js";
-import type { LinkedGuardrails, LinkedScan } from "./linked-guardrails.js";
+import type { LinkedGuardrails, LinkedModerationCall, LinkedScan } from "./linked-guardrails.js";
 import { PiiScanner } from "./pii-scanner.js";
 import type { HoldRule } from "./hold-rules.js";
 
@@ -21,26 +21,31 @@ export function linkGuardrails(plan: PlanGuardrails | undefined, upstreams: read
 
 function linkChain(c: PlanGuardrailChain, upstreams: readonly LinkedUpstream[]): LinkedGuardrails {
   const m = c.moderation;
+  const o = c.outputModeration;
   return {
     name: c.name,
     maxMessages: c.maxMessages,
     maxPromptTokens: c.maxPromptTokens,
     input: c.input === null ? null : linkScan(c.input),
     output: c.output === null ? null : linkScan(c.output),
-    moderation:
-      m === null
-        ? null
-        : {
-            upstream: upstreams[m.upstream]!,
-            path: `${upstreams[m.upstream]!.chatPath.replace(/\/chat\/completions$/, "")}/moderations`,
-            bodyPrefix: `{"model":${JSON.stringify(m.model)},"input":`,
-            timeoutMs: m.timeoutMs,
-            onError: m.onError,
-            parallel: m.parallel,
-            categories: m.categories,
-            action: m.action,
-            rule: m.rule,
-          },
+    moderation: m === null ? null : { ...linkCall(m, upstreams), parallel: m.parallel },
+    outputModeration: o === undefined ? null : { ...linkCall(o, upstreams), everyChars: o.everyChars },
+  };
+}
+
+function linkCall(m: PlanModeration | PlanOutputModeration, upstreams: readonly LinkedUpstream[]): LinkedModerationCall {
+  const upstream = upstreams[m.upstream]!;
+  return {
+    upstream,
+    api: m.api ?? "moderations",
+    model: m.model,
+    path: m.api === "guard-model" ? upstream.chatPath : `${upstream.chatPath.replace(/\/chat\/completions$/, "")}/moderations`,
+    bodyPrefix: `{"model":${JSON.stringify(m.model)},"input":`,
+    timeoutMs: m.timeoutMs,
+    onError: m.onError,
+    categories: m.categories,
+    action: m.action,
+    rule: m.rule,
   };
 }
 

@@ -40,17 +40,29 @@ export interface LinkedScan {
   readonly rewrites: boolean;
 }
 
-export interface LinkedModeration {
+/** One external moderation check, input or output: where and how it is called, and what its verdict means. */
+export interface LinkedModerationCall {
   readonly upstream: LinkedUpstream;
+  /** `moderations`: the OpenAI moderation API at `path`; `guard-model`: a chat model at the upstream's chat path. */
+  readonly api: "moderations" | "guard-model";
+  readonly model: string;
   readonly path: string;
   /** The request body, minus `input`, serialized once: `{"model":…,"input":` */
   readonly bodyPrefix: string;
   readonly timeoutMs: number;
   readonly onError: "open" | "closed";
-  readonly parallel: boolean;
   readonly categories: readonly string[] | null;
   readonly action: "block" | "flag";
   readonly rule: string;
+}
+
+export interface LinkedModeration extends LinkedModerationCall {
+  readonly parallel: boolean;
+}
+
+export interface LinkedOutputModeration extends LinkedModerationCall {
+  /** Streams: characters of answer per check. */
+  readonly everyChars: number;
 }
 
 export interface LinkedGuardrails {
@@ -60,4 +72,6 @@ export interface LinkedGuardrails {
   readonly input: LinkedScan | null;
   readonly output: LinkedScan | null;
   readonly moderation: LinkedModeration | null;
+  /** The moderation check of answers, or null. */
+  readonly outputModeration: LinkedOutputModeration | null;
 }
