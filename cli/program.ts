@@ -132,11 +132,16 @@ export function createProgram(): Command {
 
   program
     .command("hash-key")
-    .description("print the SHA-256 of an API key, for a consumer's `keys: [{sha256: …}]` (reads stdin when no key is given)")
-    .argument("[key]", "the API key")
-    .action(async (key: string | undefined) => {
+    .description(
+      "print the digest of an API key for a consumer's `keys` entry: `sha256` by default, `hmac` (keyed with the secret in $TOLLGATE_KEY_SECRET, or --secret-env) with --hmac; --from-sha256 turns an existing `sha256` entry into its `hmac` form without the key (reads stdin when no key is given)",
+    )
+    .argument("[key]", "the API key (with --from-sha256: the existing sha256 digest)")
+    .option("--hmac", "print the keyed digest, for `hmac:`")
+    .option("--from-sha256", "the argument is an existing `sha256` digest, not a key (with --hmac)")
+    .option("--secret-env <name>", "environment variable holding listener.apiKeys.hmacSecret's value", "TOLLGATE_KEY_SECRET")
+    .action(async (key: string | undefined, opts: { hmac?: boolean; fromSha256?: boolean; secretEnv: string }) => {
       const { hashKeyCommand } = await import("./hash-key.js");
-      process.exitCode = await hashKeyCommand(key);
+      process.exitCode = await hashKeyCommand(key, opts);
     });
 
   program

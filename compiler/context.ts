@@ -28,6 +28,8 @@ export interface CompileOptions {
   readonly compilerVersion: string;
   /** File paths in input order; diagnostics are sorted by it. */
   readonly files: readonly string[];
+  /** The instant time-dependent checks (key expiry) compare with, in ms; absent: the clock. */
+  readonly now?: number;
 }
 
 /** Per-compilation state shared by all passes: options and the diagnostics collected so far. */

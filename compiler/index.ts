@@ -52,6 +52,8 @@ export interface CompileResult {
 export interface CompileSourcesOptions {
   /** Defaults to the version in tollgate's package.json. */
   compilerVersion?: string;
+  /** The instant key expiry is checked against (ms); defaults to the clock. */
+  now?: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export function compileSources(sources: readonly Source[], opts: CompileSourcesO
   const ctx = new CompileContext({
     compilerVersion: opts.compilerVersion ?? compilerVersion(),
     files: sources.map((s) => s.path),
+    ...(opts.now === undefined ? {} : { now: opts.now }),
   });
   const final = compilerPipeline.run(sources, ctx);
   const facts = ctx.sidecar.sourceFacts;

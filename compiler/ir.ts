@@ -292,7 +292,12 @@ export interface NormalizedHeaderMatch {
 export interface NormalizedConsumer {
   readonly name: string;
   readonly at: Origin;
+  /** Unkeyed SHA-256 digests (lower-case hex). */
   readonly keys: readonly Located<string>[];
+  /** Keyed digests (`hmac`, lower-case hex); absent in IR built before keyed digests existed. */
+  readonly hmacKeys?: readonly Located<string>[];
+  /** Keys that expire: digest (either form), the instant in ms, and where it was written. */
+  readonly expiry?: readonly { readonly digest: string; readonly expiresAt: number; readonly at: Origin }[];
   readonly allowedModels: readonly boolean[];
   /** The `models` entries as written (null when omitted), for findings about the list itself. */
   readonly allowList: readonly Located<string>[] | null;
@@ -312,6 +317,8 @@ export interface NormalizedConstraint {
 /** The whole gateway with defaults applied and every name resolved to an index. */
 export interface NormalizedPolicy {
   readonly listener: PlanListener;
+  /** `listener.apiKeys.expiryWarning` as written (checked by check-consumers); absent: the default. */
+  readonly apiKeyExpiryWarning?: string | number;
   readonly providers: readonly NormalizedProvider[];
   readonly models: readonly NormalizedModel[];
   readonly routes: readonly NormalizedRoute[];

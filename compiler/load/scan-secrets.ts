@@ -15,7 +15,7 @@
  * - and any URL with `user:password@` in it, whatever the field.
  */
 import { type Node, isMap, isScalar, isSeq } from "yaml";
-import { ConsumerKey } from "../../schemas/policy/consumer.js";
+import { KeySha256 } from "../../schemas/policy/consumer.js";
 import { SecretRef } from "../../schemas/policy/common.js";
 import type { CompileContext } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
@@ -50,7 +50,7 @@ export function scanSecrets(doc: YamlDocument, ctx: CompileContext): void {
         }
       });
     } else if (field === "sha256" && isScalar(value) && typeof value.value === "string") {
-      if (!ConsumerKey.shape.sha256.safeParse(value.value).success) {
+      if (!KeySha256.safeParse(value.value).success) {
         ctx.report("bad-key-hash", { what: describePath(doc.value, path) }, spanOfNode(doc, value));
       }
     }

@@ -60,7 +60,11 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     return {
       name: consumer.name,
       at,
-      keys: consumer.keys.map((k, i): Located<string> => ({ value: k.sha256.toLowerCase(), at: child(at, "keys", i, "sha256") })),
+      keys: consumer.keys.flatMap((k, i): Located<string>[] => (k.sha256 === undefined ? [] : [{ value: k.sha256.toLowerCase(), at: child(at, "keys", i, "sha256") }])),
+      hmacKeys: consumer.keys.flatMap((k, i): Located<string>[] => (k.hmac === undefined ? [] : [{ value: k.hmac.toLowerCase(), at: child(at, "keys", i, "hmac") }])),
+      expiry: consumer.keys.flatMap((k, i) =>
+        k.expiresAt === undefined ? [] : [{ digest: (k.hmac ?? k.sha256 ?? "").toLowerCase(), expiresAt: Date.parse(k.expiresAt), at: child(at, "keys", i, "expiresAt") }],
+      ),
       allowedModels: models.map((m) => allowed === null || allowed.has(m.name)),
       allowList: consumer.models?.map((name, i): Located<string> => ({ value: name, at: child(at, "models", i) })) ?? null,
       tags: normalizeTags(consumer.tags),
@@ -70,8 +74,10 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
   const classifierIndex = new Map((merged.classifiers ?? []).map((c, i) => [c.value.name, i]));
   const routes = withExtraConditions(normalizeRoutes(merged.routes, models, modelIndex), merged.routes, consumers, classifierIndex, ctx);
 
+  const apiKeyExpiryWarning = merged.listener?.value.apiKeys?.expiryWarning;
   return {
     listener: normalizeListener(resolved, ctx),
+    ...(apiKeyExpiryWarning === undefined ? {} : { apiKeyExpiryWarning }),
     providers,
     models,
     routes,
@@ -182,6 +188,7 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
     admin: value?.admin === undefined ? null : { host: value.admin.host ?? DEFAULTS.listener.adminHost, port: value.admin.port, token: value.admin.token },
     audit: audit === undefined ? null : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
     ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
+    ...(value?.apiKeys === undefined ? {} : { apiKeys: { hmacSecret: value.apiKeys.hmacSecret } }),
   };
 }
 

@@ -68,6 +68,8 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
   const consumers: PlanConsumer[] = policy.consumers.map((c) => ({
     name: c.name,
     keySha256: c.keys.map((k) => k.value),
+    ...(c.hmacKeys === undefined || c.hmacKeys.length === 0 ? {} : { keyHmac: c.hmacKeys.map((k) => k.value) }),
+    ...(c.expiry === undefined || c.expiry.length === 0 ? {} : { keyExpiry: Object.fromEntries(c.expiry.map((e) => [e.digest, new Date(e.expiresAt).toISOString()])) }),
     allowedModels: [...c.allowedModels],
     ...(c.team === null ? {} : { team: c.team }),
   }));

@@ -88,6 +88,13 @@ export const ERROR_TABLE = {
     doc: "No API key was sent. `/v1/messages` also accepts `x-api-key`.",
   },
   "invalid-api-key": { code: "invalid_api_key", status: 401, type: "invalid_request_error", message: "invalid API key", doc: "The key matches no consumer of the plan." },
+  "api-key-expired": {
+    code: "api_key_expired",
+    status: 401,
+    type: "invalid_request_error",
+    message: "this API key expired at {expiredAt}; ask for a new one",
+    doc: "The key belongs to a consumer, but its `expiresAt` has passed. `tollgate check` warns before it does (TG3035) and after (TG3034).",
+  },
   "invalid-admin-token": {
     code: "invalid_api_key",
     status: 401,

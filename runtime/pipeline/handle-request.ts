@@ -8,7 +8,7 @@ import type { PlanStore } from "../plan/plan-store.js";
 import type { Exchange, ExchangeHandler } from "../server/exchange.js";
 import { sendError, sendJson } from "./respond.js";
 import { gatewayError } from "../base/errors.js";
-import { authenticate } from "../routing/authenticate.js";
+import { checkKey } from "../routing/authenticate.js";
 import { log } from "../base/log.js";
 import { ObservedExchange } from "./observed-exchange.js";
 import { ScrubbedExchange } from "./scrubbed-exchange.js";
@@ -135,14 +135,17 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
   if (endpoint === "not-found" || endpoint === "metrics") {
     return sendError(ex, requestId, gatewayError("not-found", { method: ex.method, path: ex.path }));
   }
-  const consumer = authenticate(plan, ex.headers.authorization);
-  if (consumer === null) {
+  const checked = checkKey(plan, ex.headers.authorization);
+  if (checked === null || !("consumer" in checked)) {
     const error =
       ex.headers.authorization === undefined
         ? gatewayError("missing-api-key", { alternative: endpoint === "messages" ? " or `x-api-key: <key>`" : "" })
-        : gatewayError("invalid-api-key", {});
+        : checked === null
+          ? gatewayError("invalid-api-key", {})
+          : gatewayError("api-key-expired", { expiredAt: checked.expiredAt });
     return sendError(ex, requestId, error);
   }
+  const { consumer } = checked;
   record.consumer = consumer.name;
   switch (endpoint) {
     case "models":

@@ -21,6 +21,7 @@ import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "../../schemas/plan/read-plan.js";
+import { linkKeys } from "./link-keys.js";
 import { linkCredentials } from "./link-credentials.js";
 import { carryHealth, carrySelectors, carryStats } from "./carry-over.js";
 
@@ -75,11 +76,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
   );
   if (previous !== null) carrySelectors(previous, models);
   const features = linkFeatures(plan, env, upstreams);
-  const consumersByKeyHash = new Map<string, LinkedConsumer>();
-  for (const [index, c] of plan.consumers.entries()) {
-    const consumer: LinkedConsumer = { index, name: c.name, allowed: c.allowedModels };
-    for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
-  }
+  const keys = linkKeys(plan, env);
   const probes = startProbes(plan.upstreams, upstreams, health);
   return {
     plan,
@@ -87,7 +84,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
     listener: plan.listener,
     models,
     ...linkRouteTable(plan.routing, models, plan.consumers.length),
-    consumersByKeyHash,
+    ...keys,
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     availability,
     modelListCache: new Map(),

@@ -3,6 +3,7 @@
  * compiled regexes, resolved secrets). Built once by `linkPlan`; each request holds
  * the LinkedPlan it started with until it ends.
  */
+import type { LinkedKeys } from "./link-keys.js";
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
@@ -112,13 +113,11 @@ export interface LinkedConsumer {
   readonly allowed: readonly boolean[];
 }
 
-export interface LinkedPlan extends LinkedRouteTable {
+export interface LinkedPlan extends LinkedRouteTable, LinkedKeys {
   readonly plan: Plan;
   readonly hash: string;
   readonly listener: PlanListener;
   readonly models: readonly LinkedModel[];
-  /** Lower-case hex SHA-256 of an API key → consumer. */
-  readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
   /** Circuit breakers and API key state of this plan's upstreams. */

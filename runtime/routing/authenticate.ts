@@ -1,9 +1,12 @@
 /**
- * API key authentication against the plan's SHA-256 key digests. The presented key
- * is hashed and looked up by digest, so no plaintext key is ever compared; the final
- * equality check is constant-time on the fixed-length digests.
+ * API key authentication against the plan's key digests. The presented key is hashed
+ * and looked up by digest, so no plaintext key is ever compared: first by its SHA-256
+ * (consumers' former, unkeyed entries), then, when the plan has keyed entries, by the
+ * HMAC-SHA256 of that digest with the server secret. The final equality check is
+ * constant-time on the fixed-length digests. A key past its `expiresAt` is recognised
+ * but refused, with its own error.
  */
-import { hash, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import type { LinkedConsumer, LinkedPlan } from "../plan/linked-plan.js";
 
 /** Longest key we hash; anything longer is not a key we issued. */
@@ -17,15 +20,32 @@ export function bearerToken(header: string | undefined): string | null {
   return token.length > 0 ? token : null;
 }
 
-/** The consumer owning the key in `authorization`, or null. */
-export function authenticate(plan: LinkedPlan, authorization: string | undefined): LinkedConsumer | null {
+/** The outcome of checking a key: its consumer, a known key that has expired (and when), or no match. */
+export type KeyCheck = { readonly consumer: LinkedConsumer } | { readonly expiredAt: string } | null;
+
+/** Checks the key in `authorization` against the plan's consumers. */
+export function checkKey(plan: LinkedPlan, authorization: string | undefined, now = Date.now()): KeyCheck {
   const token = bearerToken(authorization);
   if (token === null) return null;
   // One-shot hash: no Hash object per request (half the cost of createHash().update().digest()).
-  const digest = hash("sha256", token, "buffer");
-  const hex = digest.toString("hex");
-  const consumer = plan.consumersByKeyHash.get(hex);
+  let digest = hash("sha256", token, "buffer");
+  let hex = digest.toString("hex");
+  let consumer = plan.consumersByKeyHash.get(hex);
+  if (consumer === undefined && plan.keyHmacSecret != null) {
+    digest = createHmac("sha256", plan.keyHmacSecret).update(digest).digest();
+    hex = digest.toString("hex");
+    consumer = plan.consumersByKeyHmac.get(hex);
+  }
   if (consumer === undefined) return null;
   // The map lookup already matched; this keeps the final comparison constant-time.
-  return timingSafeEqual(digest, Buffer.from(hex, "hex")) ? consumer : null;
+  if (!timingSafeEqual(digest, Buffer.from(hex, "hex"))) return null;
+  const expires = plan.keyExpiry?.get(hex);
+  if (expires !== undefined && now >= expires) return { expiredAt: new Date(expires).toISOString() };
+  return { consumer };
+}
+
+/** The consumer owning the (unexpired) key in `authorization`, or null. */
+export function authenticate(plan: LinkedPlan, authorization: string | undefined): LinkedConsumer | null {
+  const checked = checkKey(plan, authorization);
+  return checked !== null && "consumer" in checked ? checked.consumer : null;
 }

@@ -213,8 +213,15 @@ export const PlanRouteTable = z.strictObject({
 /** A consumer: who may call, identified by key hashes, allowed to reach some models. */
 export const PlanConsumer = z.strictObject({
   name: z.string(),
-  /** Lower-case hex SHA-256 digests of the consumer's API keys. */
+  /** Lower-case hex SHA-256 digests of the consumer's API keys (the unkeyed form). */
   keySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+  /** Lower-case hex HMAC-SHA256 (keyed with `listener.apiKeys.hmacSecret`) of the SHA-256 of each key; absent when none. */
+  keyHmac: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .min(1)
+    .optional(),
+  /** When keys expire: digest (either form) → ISO 8601 UTC instant; absent when no key expires. */
+  keyExpiry: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string()).optional(),
   /** allowedModels[i] is true when the consumer may use models[i]. */
   allowedModels: z.array(z.boolean()),
   /** The consumer's team (quotas, usage ledger); absent when it has none. */
@@ -242,6 +249,8 @@ export const PlanListener = z.strictObject({
   traces: PlanTraces.optional(),
   /** Alert rules; absent: none. */
   alerts: PlanAlerts.optional(),
+  /** How API keys are checked; absent: only unkeyed SHA-256 digests. */
+  apiKeys: z.strictObject({ hmacSecret: z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/) }).optional(),
 });
 
 export const Plan = z.strictObject({

@@ -1,6 +1,6 @@
 /** Listener settings: limits applied to every request before it is routed. */
 import { z } from "zod";
-import { Size } from "./common.js";
+import { Duration, SecretRef, Size } from "./common.js";
 import { Admin, Alerts, Audit, Shutdown, Tls, Traces } from "./operations.js";
 
 export const Listener = z
@@ -15,6 +15,15 @@ export const Listener = z
     tls: Tls.optional(),
     traces: Traces.optional(),
     alerts: Alerts.optional(),
+    apiKeys: z
+      .strictObject({
+        hmacSecret: SecretRef.describe(
+          "The server secret that keys consumers' `hmac` digests (HMAC-SHA256 of each key's SHA-256): a leaked policy or plan then gives no offline way to test guessed keys.",
+        ),
+        expiryWarning: Duration.optional().describe("`tollgate check` warns about keys expiring within this long. Default 336h (14 days)."),
+      })
+      .optional()
+      .describe("How consumers' API keys are checked."),
   })
   .describe("Limits applied to every request.");
 

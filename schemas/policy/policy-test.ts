@@ -4,7 +4,7 @@
  * compiled plan, and are never part of the plan.
  */
 import { z } from "zod";
-import { ConsumerKey } from "./consumer.js";
+import { KeySha256 } from "./consumer.js";
 import { Name } from "./common.js";
 
 /** The gateway's rejection codes a test can expect, with their HTTP status. */
@@ -19,7 +19,7 @@ export const PolicyTestRequest = z
     model: z.string().min(1).describe("The `model` of the request body."),
     consumer: Name.optional().describe("Send the request as this consumer (with one of its keys)."),
     key: z
-      .strictObject({ sha256: ConsumerKey.shape.sha256 })
+      .strictObject({ sha256: KeySha256 })
       .optional()
       .describe("Send a key whose SHA-256 is this digest (a digest no consumer has gets 401). Without `consumer` and `key`: no API key."),
     headers: z.record(z.string(), z.string()).optional().describe("Request headers."),

@@ -134,6 +134,7 @@ export function renumberPlan(source: Plan, random: () => number): Plan {
           input: c.input === null ? null : { ...c.input, allow: shuffled(c.input.allow, random) },
           output: c.output === null ? null : { ...c.output, allow: shuffled(c.output.allow, random) },
           moderation: c.moderation === null ? null : { ...c.moderation, upstream: U(c.moderation.upstream) },
+          ...(c.outputModeration === undefined ? {} : { outputModeration: { ...c.outputModeration, upstream: U(c.outputModeration.upstream) } }),
         })),
         ch,
       ),

@@ -167,7 +167,8 @@ export function planView(plan: Plan): PlanView {
   );
   plan.consumers.forEach((c, i) =>
     add("consumer", names.consumers[i]!, (f) => {
-      f.set("keys", [...c.keySha256].sort());
+      f.set("keys", [...c.keySha256, ...(c.keyHmac ?? [])].sort());
+      if (c.keyExpiry !== undefined) f.set("keyExpiry", Object.fromEntries(Object.entries(c.keyExpiry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
       f.set("models", names.mask(c.allowedModels, names.models));
       f.set("team", c.team ?? null);
     }),
@@ -330,5 +331,8 @@ function chainFields(c: PlanGuardrailChain, names: Names, f: Map<string, unknown
           window: s.window,
         };
   const moderation = c.moderation === null ? null : { ...c.moderation, upstream: names.upstreams[c.moderation.upstream] ?? "?" };
-  flatten({ maxMessages: c.maxMessages, maxPromptTokens: c.maxPromptTokens, input: scan(c.input), output: scan(c.output), moderation }, "", f);
+  const o = c.outputModeration;
+  // Absent in plans without it, so their views (and diffs) are unchanged.
+  const outputModeration = o === undefined ? {} : { outputModeration: { ...o, upstream: names.upstreams[o.upstream] ?? "?" } };
+  flatten({ maxMessages: c.maxMessages, maxPromptTokens: c.maxPromptTokens, input: scan(c.input), output: scan(c.output), moderation, ...outputModeration }, "", f);
 }

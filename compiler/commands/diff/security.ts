@@ -44,6 +44,8 @@ export function securityFindings(before: PlanView, after: PlanView, changes: rea
           const keys = field("keys");
           if (keys !== undefined && addedItems(keys.before, keys.after).length > 0)
             add("access-widened", subject, `${addedItems(keys.before, keys.after).length} API key(s) added`);
+          const expiry = field("keyExpiry");
+          if (expiry !== undefined) keyExpiry(subject, expiry.before, expiry.after, keys?.after ?? null, add);
           const models = field("models");
           if (models !== undefined && widened(models.before, models.after)) add("access-widened", subject, `may now use ${show(models.after)} (was ${show(models.before)})`);
         }
@@ -94,6 +96,8 @@ export function securityFindings(before: PlanView, after: PlanView, changes: rea
     }
     if (c.kind === "guardrail-chain" && c.change === "changed") {
       for (const f of changed((x) => x === "moderation.upstream")) add("new-destination", subject, `prompts are sent for moderation to ${show(f.after)} (was ${show(f.before)})`);
+      for (const f of changed((x) => x === "outputModeration.upstream"))
+        add("new-destination", subject, `answers are sent for moderation to ${show(f.after)} (was ${show(f.before)})`);
     }
   }
   return out;
@@ -104,6 +108,29 @@ function widened(before: unknown, after: unknown, everything = "all"): boolean {
   if (after === everything) return before !== everything;
   if (before === everything || !Array.isArray(after)) return false;
   return addedItems(before, after).length > 0;
+}
+
+/**
+ * Key expiry changes: a date removed or moved later keeps a key working longer (access
+ * widened); a date added or moved earlier is a credential change reviewers should see
+ * (clients of that key will be refused from then on). Keys are named by their digest's
+ * first 12 hex digits, never more.
+ */
+function keyExpiry(subject: string, before: unknown, after: unknown, keysAfter: unknown, add: (kind: SecurityKind, subject: string, detail: string) => void): void {
+  const was = (before ?? {}) as Record<string, string>;
+  const now = (after ?? {}) as Record<string, string>;
+  const live = new Set(Array.isArray(keysAfter) ? (keysAfter as string[]) : Object.keys(now));
+  for (const digest of [...new Set([...Object.keys(was), ...Object.keys(now)])].sort()) {
+    const key = `API key ${digest.slice(0, 12)}…`;
+    const from = was[digest];
+    const to = now[digest];
+    if (from === to) continue;
+    if (to === undefined) {
+      if (live.has(digest)) add("access-widened", subject, `${key} no longer expires (was ${from})`);
+    } else if (from === undefined) add("credentials-changed", subject, `${key} expires at ${to}`);
+    else if (Date.parse(to) > Date.parse(from)) add("access-widened", subject, `${key} expires later: ${from} → ${to}`);
+    else add("credentials-changed", subject, `${key} expires earlier: ${from} → ${to}`);
+  }
 }
 
 function addedItems(before: unknown, after: unknown): unknown[] {
@@ -180,9 +207,10 @@ function checksOf(chain: ViewEntity | undefined): Checks {
     else if (/^(maxMessages|maxPromptTokens)\.limit$/.test(field)) checks.set(field, { strength: 1 / Math.max(1, Number(value)), text: `at most ${String(value)}` });
     else if (/^(input|output)\.allow$/.test(field) && Array.isArray(value)) for (const p of value) checks.set(`${field} ${String(p)}`, { strength: -1, text: "exempt" });
     else if (/^(input|output)\.window$/.test(field)) checks.set(field, { strength: Number(value) / 1e9, text: `${String(value)} characters` });
-    else if (field === "moderation.action") checks.set("moderation", { strength: ACTION_RANK(value), text: String(value) });
-    else if (field === "moderation.onError") checks.set(field, { strength: value === "closed" ? 2 : 1, text: String(value) });
-    else if (field === "moderation.categories") checks.set(field, { strength: value === null ? 1e9 : Array.isArray(value) ? value.length : 0, text: show(value) });
+    else if (field === "moderation.action" || field === "outputModeration.action") checks.set(field.replace(".action", ""), { strength: ACTION_RANK(value), text: String(value) });
+    else if (field === "moderation.onError" || field === "outputModeration.onError") checks.set(field, { strength: value === "closed" ? 2 : 1, text: String(value) });
+    else if (field === "moderation.categories" || field === "outputModeration.categories")
+      checks.set(field, { strength: value === null ? 1e9 : Array.isArray(value) ? value.length : 0, text: show(value) });
   }
   return checks;
 }
@@ -205,6 +233,9 @@ function checkName(key: string): string {
     moderation: "moderation",
     "moderation.onError": "moderation on error",
     "moderation.categories": "moderation categories",
+    outputModeration: "output moderation",
+    "outputModeration.onError": "output moderation on error",
+    "outputModeration.categories": "output moderation categories",
   };
   return names[key] ?? key;
 }

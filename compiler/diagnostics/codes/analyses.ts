@@ -68,6 +68,30 @@ export const analysisCodes = {
     message: "consumer `{consumer}` is allowed no model: its `models` list is empty",
     help: "list the models it may use, or remove `models` to allow all of them",
   },
+  "hmac-key-without-secret": {
+    code: "TG3033",
+    severity: "error",
+    message: "consumer `{consumer}` has a keyed (`hmac`) key digest, but `listener.apiKeys.hmacSecret` is not set, so no key could match it",
+    help: "set `listener.apiKeys.hmacSecret` (e.g. `env:TOLLGATE_KEY_SECRET`) to the secret the digests were made with",
+  },
+  "key-expired": {
+    code: "TG3034",
+    severity: "warning",
+    message: "an API key of consumer `{consumer}` expired at {expiresAt}: requests with it get 401 `api_key_expired`",
+    help: "give the consumer a new key and remove this entry",
+  },
+  "key-expiring": {
+    code: "TG3035",
+    severity: "warning",
+    message: "an API key of consumer `{consumer}` expires at {expiresAt}, within {window}",
+    help: "give the consumer a new key before then (both can be listed while clients move over)",
+  },
+  "unkeyed-key-digest": {
+    code: "TG3036",
+    severity: "warning",
+    message: "consumer `{consumer}` lists an unkeyed `sha256` key digest although keyed digests are configured",
+    help: "`tollgate hash-key --hmac --from-sha256 <digest>` gives its `hmac` form (with the secret in TOLLGATE_KEY_SECRET); the key itself keeps working",
+  },
   "no-models": { code: "TG3031", severity: "warning", message: "no models are defined: every request will get 404" },
   // TG31xx: fallback graph and worst cases.
   "fallback-cycle": {

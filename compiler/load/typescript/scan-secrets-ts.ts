@@ -10,7 +10,7 @@
  * not digests, and URLs with credentials anywhere.
  */
 import type ts from "typescript";
-import { ConsumerKey } from "../../../schemas/policy/consumer.js";
+import { KeySha256 } from "../../../schemas/policy/consumer.js";
 import type { CompileContext } from "../../context.js";
 import type { PolicyPath } from "../../ir.js";
 import { SECRET_FIELD, URL_WITH_CREDENTIALS, isLiteralSecret } from "../scan-secrets.js";
@@ -58,7 +58,7 @@ function checkField(field: string, value: ts.Expression, flag: Flag): void {
   }
   if (field === "keys" && ts.isArrayLiteralExpression(value)) {
     for (const item of value.elements) if (ts.isStringLiteralLike(item) || ts.isNumericLiteral(item)) flag("literal-consumer-key", item);
-  } else if (field === "sha256" && ts.isStringLiteralLike(value) && !ConsumerKey.shape.sha256.safeParse(value.text).success) {
+  } else if (field === "sha256" && ts.isStringLiteralLike(value) && !KeySha256.safeParse(value.text).success) {
     flag("bad-key-hash", value);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { Duration, SecretRef, Size } from "../../../schemas/policy/common.js";
-import { ConsumerKey } from "../../../schemas/policy/consumer.js";
+import { KeySha256 } from "../../../schemas/policy/consumer.js";
 import type { PolicyPath } from "../../ir.js";
 import { quoteList } from "../../diagnostics/suggest.js";
 
@@ -45,7 +45,7 @@ export function valueKind(schema: z.ZodType | undefined): ValueKind {
   if (schema === Duration) return "duration";
   if (schema === Size) return "size";
   if (schema === SecretRef) return "secret-ref";
-  if (schema === ConsumerKey.shape.sha256) return "key-digest";
+  if (schema === KeySha256) return "key-digest";
   return "other";
 }
 
