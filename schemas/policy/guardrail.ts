@@ -126,7 +126,9 @@ export const OutputChecks = z
       .min(8)
       .max(4096)
       .optional()
-      .describe("Streams: characters held back so a finding split across chunks is seen whole. Default 48 (or the longest deny term)."),
+      .describe(
+        "Streams: characters held back for deny patterns, whose matches have no declared length (PII detectors and deny terms hold exactly what they could still complete). Default 48 (or the longest deny term).",
+      ),
     moderation: OutputModeration.optional(),
   })
   .describe("Checks on the answer, streamed or not.");
