@@ -292,11 +292,9 @@ export interface NormalizedHeaderMatch {
 export interface NormalizedConsumer {
   readonly name: string;
   readonly at: Origin;
-  /** Unkeyed SHA-256 digests (lower-case hex). */
+  /** Unkeyed SHA-256 digests; `hmacKeys`: keyed ones; `expiry`: digest (either form) → instant (ms). Lower-case hex. */
   readonly keys: readonly Located<string>[];
-  /** Keyed digests (`hmac`, lower-case hex); absent in IR built before keyed digests existed. */
   readonly hmacKeys?: readonly Located<string>[];
-  /** Keys that expire: digest (either form), the instant in ms, and where it was written. */
   readonly expiry?: readonly { readonly digest: string; readonly expiresAt: number; readonly at: Origin }[];
   readonly allowedModels: readonly boolean[];
   /** The `models` entries as written (null when omitted), for findings about the list itself. */
@@ -317,8 +315,7 @@ export interface NormalizedConstraint {
 /** The whole gateway with defaults applied and every name resolved to an index. */
 export interface NormalizedPolicy {
   readonly listener: PlanListener;
-  /** `listener.apiKeys.expiryWarning` as written (checked by check-consumers); absent: the default. */
-  readonly apiKeyExpiryWarning?: string | number;
+  readonly apiKeyExpiryWarning?: string | number; // listener.apiKeys.expiryWarning as written (check-consumers)
   readonly providers: readonly NormalizedProvider[];
   readonly models: readonly NormalizedModel[];
   readonly routes: readonly NormalizedRoute[];

@@ -49,8 +49,11 @@ function current(): Compiled {
   if (version === compiled.version) return compiled;
   const needles = new Set<string>();
   for (const s of values) {
-    needles.add(headNeedle(s));
-    if (s.length >= 2 * NEEDLE) needles.add(s.slice(-NEEDLE));
+    // A part of a secret is searched for only when it looks random (a word-like part would redact prose); else the whole value.
+    const head = headNeedle(s);
+    needles.add(distinctive(head) ? head : s);
+    const tail = s.slice(-NEEDLE);
+    if (s.length >= 2 * NEEDLE && distinctive(tail)) needles.add(tail);
   }
   const secrets = [...values];
   compiled = { version, secrets, randomStarts: secrets.map(randomStart), needles: [...needles], needleBytes: [...needles].map((n) => Buffer.from(n)) };
@@ -62,6 +65,11 @@ function randomStart(s: string): number {
   const lead = s.slice(0, 16);
   const at = Math.max(lead.lastIndexOf("-"), lead.lastIndexOf("_"), lead.lastIndexOf(".")) + 1;
   return s.length - at < MIN_SECRET_LENGTH ? 0 : at;
+}
+
+/** True when `part` mixes at least two of lower case, upper case and digits: random, not a word. */
+function distinctive(part: string): boolean {
+  return Number(/[a-z]/.test(part)) + Number(/[A-Z]/.test(part)) + Number(/[0-9]/.test(part)) >= 2;
 }
 
 /** The first NEEDLE characters of the secret's random part. */

@@ -22,6 +22,14 @@ export type HoldRule =
   | { readonly kind: "span"; readonly maxSpan: number }
   | { readonly kind: "block"; readonly open: string; readonly close: RegExp; readonly maxSpan: number };
 
+/** A `run` rule over the characters of `cls` (a regex character class, ASCII), at most `maxSpan` long. */
+export function runOf(cls: string, maxSpan: number): HoldRule {
+  const re = new RegExp(`[${cls}]`);
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return { kind: "run", chars: (c) => c < 128 && table[c] === 1, maxSpan };
+}
+
 /** Where the releasable prefix of `text` ends under `rules` (text.length when nothing must be held). */
 export function holdFrom(rules: readonly HoldRule[], text: string): number {
   const n = text.length;

@@ -17,7 +17,7 @@ import type { PiiDetectorId } from "../../../../schemas/catalog/guardrails.js";
 import { cnIdCheckValid, entropyBits, ibanMod97Valid, luhnValid, realDate } from "./checksums.js";
 import { CN_PROVINCE_CODES } from "./cn-regions.js";
 import { IBAN_LENGTHS } from "./iban-lengths.js";
-import type { HoldRule } from "../hold-rules.js";
+import { runOf as run, type HoldRule } from "../hold-rules.js";
 
 export interface Detector {
   readonly id: PiiDetectorId;
@@ -29,21 +29,8 @@ export interface Detector {
   validate(text: string, start: number, end: number): number;
   /** The masked form of a found value (keeps a little for humans, never enough to reuse). */
   mask(value: string): string;
-  /**
-   * What a match still being written can look like at the end of a streamed text (see
-   * hold-rules.ts): the stream guard holds exactly that back. Each bound follows from the
-   * candidate regex (its character classes and repeat bounds); stream-guard.property.test.ts
-   * proves it on every positive sample split at every point.
-   */
+  /** What a match still being written looks like at the end of a stream (hold-rules.ts), from the candidate regex's classes and bounds. */
   readonly hold: readonly HoldRule[];
-}
-
-/** A `run` hold over the characters of `cls` (a regex character class), at most `maxSpan` long. */
-function run(cls: string, maxSpan: number): HoldRule {
-  const re = new RegExp(`[${cls}]`);
-  const table = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
-  return { kind: "run", chars: (c) => c < 128 && table[c] === 1, maxSpan };
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
