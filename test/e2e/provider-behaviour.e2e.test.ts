@@ -86,8 +86,8 @@ consumers:
 
   it("an in-stream overload with no target left becomes the gateway's error, classified", async () => {
     const res = await post({ model: "overloaded", stream: true, messages: HELLO });
-    expect(res.status).toBe(502);
-    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "upstream_error", message: expect.stringMatching(/overloaded/) } });
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "upstream_overloaded", message: expect.stringMatching(/overloaded/) } });
   });
 
   it("a target without tools is skipped for one that has them; alone, it answers a 400 naming the parameter", async () => {
