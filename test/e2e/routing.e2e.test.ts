@@ -128,6 +128,11 @@ describe.each(["uws", "node"] as const)("smart routing end to end (%s listener)"
     expect(await ask(KEY_APP, "Fix this: def main(): pass")).toBe("large-echo");
     expect(await ask(KEY_APP, "Improve this sentence.")).toBe("small-echo");
     expect(await ask(KEY_APP, "hi")).toBe("small-echo");
+    // Whole-word keywords in natural Chinese and Japanese text (no spaces between words), and in Korean (spaced words).
+    expect(await ask(KEY_APP, "请证明这个定理：任意两个偶数之和仍然是偶数。")).toBe("large-echo");
+    expect(await ask(KEY_APP, "この定理を証明してください。")).toBe("large-echo");
+    expect(await ask(KEY_APP, "이 정리의 증명 과정을 보여 주세요.")).toBe("large-echo");
+    expect(await ask(KEY_APP, "请写一首关于春天的诗。")).toBe("small-echo");
     // The team route comes first: research's long prompts still go to research.
     expect(await ask(KEY_RESEARCH, "x".repeat(9000))).toBe("research-echo");
   });
