@@ -190,6 +190,8 @@ function compatQuirks(p: Provider, at: Located<Provider>["at"], ctx: CompileCont
     dropParams: dropParams.sort(),
     tools: c.tools ?? base.tools,
     jsonMode: c.jsonMode ?? base.jsonMode,
+    // Written only when true, so plans of servers without it are unchanged.
+    ...((c.responses ?? base.responses) === true ? { responses: true } : {}),
   };
 }
 

@@ -111,6 +111,13 @@ export const ERROR_TABLE = {
     param: "model",
     doc: "The route exists, but the consumer's allow-list does not include its model.",
   },
+  "responses-not-stored": {
+    code: "responses_not_stored",
+    status: 400,
+    type: "invalid_request_error",
+    message: "this gateway does not store responses: send the conversation in `input` (with `store: false`), or ask the provider that stored it",
+    doc: "`GET`, `DELETE` or `POST …/cancel` on `/v1/responses/{id}`: stored responses live at the provider (for requests passed through to OpenAI or Azure OpenAI), not in the gateway, which cannot tell which provider holds one.",
+  },
   "not-found": { code: "not_found", status: 404, type: "invalid_request_error", message: "no such endpoint: {method} {path}", doc: "The path is not an endpoint of the gateway." },
   "admin-not-found": {
     code: "not_found",

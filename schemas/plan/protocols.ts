@@ -35,6 +35,11 @@ export const PlanOpenAIQuirks = z.strictObject({
   tools: z.boolean(),
   /** The server accepts `response_format` (JSON mode / structured output); when false, a 400 from the gateway. */
   jsonMode: z.boolean(),
+  /**
+   * The server speaks the Responses API (`POST /responses`): `/v1/responses` requests
+   * are passed through to it as they are, instead of translated to chat. Absent: false.
+   */
+  responses: z.boolean().optional(),
 });
 
 /** How API keys are sent: header name and value prefix (`authorization` + `Bearer `). */

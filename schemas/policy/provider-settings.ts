@@ -16,6 +16,12 @@ export const CompatSettings = z
     dropParams: z.array(Param).optional().describe("Request fields removed before sending (parameters the server rejects)."),
     tools: z.boolean().optional().describe("The server supports tools / function calling. When false, such requests get a clear 400."),
     jsonMode: z.boolean().optional().describe("The server supports `response_format`. When false, such requests get a clear 400."),
+    responses: z
+      .boolean()
+      .optional()
+      .describe(
+        "The server speaks the Responses API (`POST /responses`): `/v1/responses` requests are passed through as they are instead of translated to chat. Default from the catalog (true for `openai`).",
+      ),
   })
   .describe("How an OpenAI-compatible server departs from OpenAI's API; overrides the catalog's quirks for this provider's kind.");
 

@@ -21,6 +21,7 @@ import { openAIHeaders } from "../openai-compatible/index.js";
 import { injectsStreamUsage, openAIBody } from "../openai-compatible/request.js";
 import { decodeOpenAIResponse } from "../openai-compatible/response.js";
 import { OpenAIStreamDecoder } from "../openai-compatible/stream.js";
+import { responsesCapability } from "../openai-compatible/responses.js";
 
 const WITH_STREAM_USAGE: PlanOpenAIQuirks = Object.freeze({ streamUsage: true, renameParams: {}, dropParams: [], tools: true, jsonMode: true });
 const WITHOUT_STREAM_USAGE: PlanOpenAIQuirks = Object.freeze({ ...WITH_STREAM_USAGE, streamUsage: false });
@@ -65,4 +66,10 @@ export const azureOpenAIAdapter: ChatAdapter = {
     path: (target: LinkedTarget, endpoint: RelayEndpoint) => azurePath(target, endpoint),
     addAuth: (target, headers, key) => addKeyHeader(target.upstream, headers, key),
   },
+
+  // Azure's Responses API is not under a deployment: `/openai/v1/responses`, or `/openai/responses?api-version=…`; the deployment is the body's model.
+  responses: responsesCapability((target) => {
+    const o = optionsOf(target);
+    return o.apiVersion === "v1" ? `${target.upstream.basePath}/openai/v1/responses` : `${target.upstream.basePath}/openai/responses?api-version=${o.apiVersion}`;
+  }),
 };
