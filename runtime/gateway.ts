@@ -24,6 +24,7 @@ import { drain } from "./server/drain.js";
 import { log } from "./base/log.js";
 import { GatewayMetrics } from "./ops/metrics/metrics.js";
 import { MetricsObserver } from "./ops/metrics/metrics-observer.js";
+import { startOtlpMetrics } from "./ops/metrics/otlp-metrics.js";
 import { AuditLog } from "./ops/audit-log.js";
 import type { RequestObserver } from "./base/request-record.js";
 import { startAdmin } from "./ops/admin/start-admin.js";
@@ -190,6 +191,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     registerFeatureSections(store, quotas, side.breakers);
   }
   const traces = local ? createTraceObserver(linked.listener, env) : null;
+  // OTLP metrics beside the traces, where requests are counted (each serving thread); configured by OTEL_* variables.
+  const metricsExport = local && withOperations ? startOtlpMetrics(metrics.registry, env) : null;
   const observers: RequestObserver[] = local ? [quotas, metricsObserver!] : [];
   if (audit !== null) observers.push(audit);
   if (ops?.collector) observers.push(ops.collector);
@@ -228,6 +231,7 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     await store.close();
     await audit?.close();
     await traces?.close();
+    await metricsExport?.close();
     await quotas.close();
   };
   try {
