@@ -25,6 +25,7 @@ import { log } from "./base/log.js";
 import { GatewayMetrics } from "./ops/metrics/metrics.js";
 import { MetricsObserver } from "./ops/metrics/metrics-observer.js";
 import { startOtlpMetrics } from "./ops/metrics/otlp-metrics.js";
+import { credentialsReady } from "./plan/link-credentials.js";
 import { AuditLog } from "./ops/audit-log.js";
 import type { RequestObserver } from "./base/request-record.js";
 import { startAdmin } from "./ops/admin/start-admin.js";
@@ -160,6 +161,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   const env = opts.env ?? process.env;
   const withOperations = opts.operations !== false;
   const linked = linkPlan(opts.plan, env);
+  // Cloud identities fetch their first token before the gateway serves (a failure is logged; requests then retry it).
+  await credentialsReady([...new Set(linked.models.flatMap((m) => [...m.weighted, ...m.fallbacks].map((t) => t.upstream.credentials)))]);
   // Worker threads link the same plan as the main thread, which logs its notes once.
   if (withOperations) for (const note of linked.notes) log("warn", note);
   const served = new ServedPlan(linked);

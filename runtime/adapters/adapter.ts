@@ -104,8 +104,12 @@ export interface ChatAdapter {
    * to and from chat (runtime/canonical/responses/).
    */
   readonly responses?: ResponsesCapability;
-  /** Builds the upstream request, or refuses a request the provider cannot serve (a `bad_request`). */
-  buildChatRequest(ctx: ChatRequestContext): UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
+  /**
+   * Builds the upstream request, or refuses a request the provider cannot serve (a
+   * `bad_request`); a promise when it needs credentials fetched or a signature, which
+   * resolves to an `auth` ProviderError when the credentials cannot be had.
+   */
+  buildChatRequest(ctx: ChatRequestContext): UpstreamRequest | Promise<UpstreamRequest | ProviderError> | ProviderError;
   /** Translates a 2xx non-streamed body; a provider error hidden in a 2xx body is returned as such. */
   decodeChatResponse(body: Buffer, ctx: ChatRequestContext): DecodedResponse | ProviderError;
   createStreamDecoder(ctx: ChatRequestContext): StreamDecoder;
@@ -115,8 +119,8 @@ export interface ChatAdapter {
 
 /** Passing a Responses API request through to an upstream that speaks it. */
 export interface ResponsesCapability {
-  /** The upstream request: the client's Responses body (the model renamed to the target's). */
-  build(ctx: ChatRequestContext, body: Readonly<Record<string, unknown>>): UpstreamRequest;
+  /** The upstream request: the client's Responses body (the model renamed to the target's); a promise when a token must be fetched. */
+  build(ctx: ChatRequestContext, body: Readonly<Record<string, unknown>>): UpstreamRequest | Promise<UpstreamRequest | ProviderError>;
   /** Reads a 2xx `response` object (relayed as it is): its usage and characters; a ProviderError when it is none. */
   decode(body: Buffer): DecodedResponse | ProviderError;
   /** Watches a Responses event stream passing through. */

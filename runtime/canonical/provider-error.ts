@@ -124,6 +124,16 @@ export function googleRetryDelayMs(details: readonly unknown[]): number | null {
   return null;
 }
 
+/**
+ * The gateway could not obtain its own credentials for a provider (a cloud identity
+ * whose token endpoint failed and whose last token expired): an `auth` failure of the
+ * attempt, so the next target is tried; the cause is named, never a secret.
+ */
+export function credentialsUnavailable(provider: string, err: unknown): ProviderError {
+  const why = err instanceof Error ? err.message : String(err);
+  return { class: "auth", status: 0, message: `${provider}: could not obtain credentials (${why.slice(0, 200)})`, code: "credentials_unavailable", retryAfterMs: null };
+}
+
 /** The class a bare HTTP status implies, when the body says nothing more specific. */
 export function classOfStatus(status: number): ErrorClass {
   if (status === 429) return "rate_limited";

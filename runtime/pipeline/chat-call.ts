@@ -108,19 +108,21 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
   }
 
   /** Implements {@link AttemptDriver.prepare}: the adapter's request for this target and key. */
-  prepare(target: LinkedTarget, key: number): PreparedChat | Promise<PreparedChat> | ProviderError {
+  prepare(target: LinkedTarget, key: number): PreparedChat | Promise<PreparedChat | ProviderError> | ProviderError {
     const ctx = attemptContext(this.#in, target, key, this.#clientWantsUsage);
     const responses = this.#in.responses;
+    let native: ResponsesCapability | null = null;
+    let built: ReturnType<ResponsesCapability["build"]> | ProviderError;
     if (responses !== undefined && responses !== null) {
       const hasStages = this.#stages.length > 0;
-      const native = nativeResponses(target, hasStages);
-      if (native !== null) return { ctx, request: native.build(ctx, responses.body), native };
-      const refused = statefulRefusal(responses, target, hasStages);
+      native = nativeResponses(target, hasStages);
+      const refused = native === null ? statefulRefusal(responses, target, hasStages) : null;
       if (refused !== null) return refused;
-    }
-    const built = target.upstream.adapter.buildChatRequest(ctx);
-    if (built instanceof Promise) return built.then((request) => ({ ctx, request }));
-    return "class" in built ? built : { ctx, request: built };
+      built = native !== null ? native.build(ctx, responses.body) : target.upstream.adapter.buildChatRequest(ctx);
+    } else built = target.upstream.adapter.buildChatRequest(ctx);
+    const prepared = (request: UpstreamRequest | ProviderError): PreparedChat | ProviderError =>
+      "class" in request ? request : native === null ? { ctx, request } : { ctx, request, native };
+    return built instanceof Promise ? built.then(prepared) : prepared(built);
   }
 
   /** Implements {@link AttemptDriver.send}. */

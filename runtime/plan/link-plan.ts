@@ -21,7 +21,7 @@ import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "../../schemas/plan/read-plan.js";
-import { linkCredentials } from "./link-credentials.js";
+import { closeCredentials, linkCredentials } from "./link-credentials.js";
 import { carryHealth, carrySelectors, carryStats } from "./carry-over.js";
 
 export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previous: LinkedPlan | null = null): LinkedPlan {
@@ -95,6 +95,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
     notes,
     features,
     close: async () => {
+      for (const u of upstreams) closeCredentials(u.credentials);
       probes.stop();
       await Promise.all([...upstreams.map((u) => u.pool.close()), features?.close()]);
     },

@@ -1,0 +1,50 @@
+/**
+ * Azure OpenAI's Microsoft Entra ID token through Azure's identity library, as the plan
+ * names it (`azure.auth`): a service principal's client secret, a managed identity
+ * (`IDENTITY_ENDPOINT` / the instance metadata service, as the library finds them), or
+ * AKS workload identity (`AZURE_FEDERATED_TOKEN_FILE`). The scope is Azure AI
+ * services' (`https://cognitiveservices.azure.com/.default`); the token is refreshed
+ * before it expires.
+ */
+import { ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
+import type { PlanAzureOpenAIOptions } from "../../../schemas/plan/protocols.js";
+import { resolveSecret } from "../../base/secrets.js";
+import { RefreshingCredential, type CredentialSource } from "./refreshing.js";
+
+const SCOPE = "https://cognitiveservices.azure.com/.default";
+
+type Entra = NonNullable<PlanAzureOpenAIOptions["entra"]>;
+
+/** The library's credential for the plan's method, or a problem naming what is missing. */
+function credentialOf(e: Entra, env: NodeJS.ProcessEnv): TokenCredential | string {
+  const tenantId = e.tenantId ?? env["AZURE_TENANT_ID"];
+  const clientId = e.clientId ?? env["AZURE_CLIENT_ID"];
+  const authority = e.authorityHost === null ? {} : { authorityHost: e.authorityHost };
+  switch (e.method) {
+    case "client-secret": {
+      if (tenantId === undefined || clientId === undefined) return "Entra client-secret needs `tenantId` and `clientId` (or AZURE_TENANT_ID and AZURE_CLIENT_ID)";
+      const secret = resolveSecret(e.clientSecret ?? "", env);
+      if (!secret.ok) return secret.problem;
+      return new ClientSecretCredential(tenantId, clientId, secret.value, authority);
+    }
+    case "managed-identity":
+      return clientId === undefined ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId });
+    case "workload-identity":
+      return new WorkloadIdentityCredential({
+        ...authority,
+        ...(tenantId === undefined ? {} : { tenantId }),
+        ...(clientId === undefined ? {} : { clientId }),
+      });
+  }
+}
+
+/** The refreshing Entra token of an Azure OpenAI upstream, or a problem. */
+export function entraTokenSource(upstream: string, e: Entra, env: NodeJS.ProcessEnv): CredentialSource<string> | string {
+  const credential = credentialOf(e, env);
+  if (typeof credential === "string") return credential;
+  return new RefreshingCredential(`provider ${upstream} (Entra ${e.method})`, async () => {
+    const t = await credential.getToken(SCOPE);
+    if (t === null) throw new Error("Azure's identity library returned no token");
+    return { value: t.token, expiresAt: t.expiresOnTimestamp };
+  });
+}
