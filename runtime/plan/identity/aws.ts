@@ -8,14 +8,14 @@
  * `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`,
  * `AWS_ENDPOINT_URL_STS`, …); temporary credentials are refreshed before they expire.
  */
-import { fromEnv, fromHttp, fromIni, fromInstanceMetadata, fromNodeProviderChain, fromTokenFile } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { PlanBedrockOptions } from "../../../schemas/plan/protocols.js";
 import type { AwsCredentials } from "../link-credentials.js";
 import { RefreshingCredential, type CredentialSource } from "./refreshing.js";
 
-/** The SDK provider of a credential source other than `keys`. */
-function providerOf(o: PlanBedrockOptions): AwsCredentialIdentityProvider {
+/** The SDK provider of a credential source other than `keys` (the SDK loaded on first use: plans without it never load it). */
+async function providerOf(o: PlanBedrockOptions): Promise<AwsCredentialIdentityProvider> {
+  const { fromEnv, fromHttp, fromIni, fromInstanceMetadata, fromNodeProviderChain, fromTokenFile } = await import("@aws-sdk/credential-providers");
   switch (o.credentials) {
     case "env":
       return fromEnv();
@@ -38,9 +38,9 @@ function signingCredentials(c: AwsCredentialIdentity): AwsCredentials {
 
 /** The refreshing credentials of a Bedrock upstream whose plan names an SDK source. */
 export function awsCredentialSource(upstream: string, o: PlanBedrockOptions): CredentialSource<AwsCredentials> {
-  const provider = providerOf(o);
+  let provider: Promise<AwsCredentialIdentityProvider> | null = null;
   return new RefreshingCredential(`provider ${upstream} (AWS ${o.credentials ?? "chain"})`, async () => {
-    const c = await provider();
+    const c = await (await (provider ??= providerOf(o)))();
     return { value: signingCredentials(c), expiresAt: c.expiration === undefined ? null : c.expiration.getTime() };
   });
 }

@@ -6,7 +6,7 @@
  * services' (`https://cognitiveservices.azure.com/.default`); the token is refreshed
  * before it expires.
  */
-import { ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import type { PlanAzureOpenAIOptions } from "../../../schemas/plan/protocols.js";
 import { resolveSecret } from "../../base/secrets.js";
 import { RefreshingCredential, type CredentialSource } from "./refreshing.js";
@@ -15,8 +15,8 @@ const SCOPE = "https://cognitiveservices.azure.com/.default";
 
 type Entra = NonNullable<PlanAzureOpenAIOptions["entra"]>;
 
-/** The library's credential for the plan's method, or a problem naming what is missing. */
-function credentialOf(e: Entra, env: NodeJS.ProcessEnv): TokenCredential | string {
+/** The settings are checked when the plan is linked; the library is loaded on first use (plans without Entra never load it). */
+function credentialOf(e: Entra, env: NodeJS.ProcessEnv): (() => Promise<TokenCredential>) | string {
   const tenantId = e.tenantId ?? env["AZURE_TENANT_ID"];
   const clientId = e.clientId ?? env["AZURE_CLIENT_ID"];
   const authority = e.authorityHost === null ? {} : { authorityHost: e.authorityHost };
@@ -25,25 +25,27 @@ function credentialOf(e: Entra, env: NodeJS.ProcessEnv): TokenCredential | strin
       if (tenantId === undefined || clientId === undefined) return "Entra client-secret needs `tenantId` and `clientId` (or AZURE_TENANT_ID and AZURE_CLIENT_ID)";
       const secret = resolveSecret(e.clientSecret ?? "", env);
       if (!secret.ok) return secret.problem;
-      return new ClientSecretCredential(tenantId, clientId, secret.value, authority);
+      return () => import("@azure/identity").then(({ ClientSecretCredential }) => new ClientSecretCredential(tenantId, clientId, secret.value, authority));
     }
     case "managed-identity":
-      return clientId === undefined ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId });
+      return () =>
+        import("@azure/identity").then(({ ManagedIdentityCredential }) => (clientId === undefined ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId })));
     case "workload-identity":
-      return new WorkloadIdentityCredential({
-        ...authority,
-        ...(tenantId === undefined ? {} : { tenantId }),
-        ...(clientId === undefined ? {} : { clientId }),
-      });
+      return () =>
+        import("@azure/identity").then(
+          ({ WorkloadIdentityCredential }) =>
+            new WorkloadIdentityCredential({ ...authority, ...(tenantId === undefined ? {} : { tenantId }), ...(clientId === undefined ? {} : { clientId }) }),
+        );
   }
 }
 
 /** The refreshing Entra token of an Azure OpenAI upstream, or a problem. */
 export function entraTokenSource(upstream: string, e: Entra, env: NodeJS.ProcessEnv): CredentialSource<string> | string {
-  const credential = credentialOf(e, env);
-  if (typeof credential === "string") return credential;
+  const make = credentialOf(e, env);
+  if (typeof make === "string") return make;
+  let credential: Promise<TokenCredential> | null = null;
   return new RefreshingCredential(`provider ${upstream} (Entra ${e.method})`, async () => {
-    const t = await credential.getToken(SCOPE);
+    const t = await (await (credential ??= make())).getToken(SCOPE);
     if (t === null) throw new Error("Azure's identity library returned no token");
     return { value: t.token, expiresAt: t.expiresOnTimestamp };
   });

@@ -6,7 +6,7 @@
  * metadata server (`GCE_METADATA_HOST` overrides its address). The token is refreshed
  * before it expires.
  */
-import { Compute, GoogleAuth, type AuthClient } from "google-auth-library";
+import type { AuthClient } from "google-auth-library";
 import type { PlanVertexOptions } from "../../../schemas/plan/protocols.js";
 import { resolveSecret } from "../../base/secrets.js";
 import { RefreshingCredential, type CredentialSource } from "./refreshing.js";
@@ -15,9 +15,10 @@ const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 /** The library's client for the plan's source, or a problem naming the reference. */
 function clientOf(o: PlanVertexOptions, env: NodeJS.ProcessEnv): (() => Promise<AuthClient>) | string {
+  // The library is loaded on first use: plans without a Google identity never load it.
   if (o.credentials === "metadata") {
-    const compute = new Compute({ scopes: [SCOPE] });
-    return () => Promise.resolve(compute);
+    let compute: Promise<AuthClient> | null = null;
+    return () => (compute ??= import("google-auth-library").then(({ Compute }) => new Compute({ scopes: [SCOPE] })));
   }
   let credentials: Record<string, unknown> | undefined;
   if (o.credentialsFile !== undefined) {
@@ -29,8 +30,11 @@ function clientOf(o: PlanVertexOptions, env: NodeJS.ProcessEnv): (() => Promise<
       return `the credentials of ${o.credentialsFile.split(":")[0]}:… are not JSON`;
     }
   }
-  const auth = new GoogleAuth({ scopes: [SCOPE], ...(credentials === undefined ? {} : { credentials }) });
-  return () => auth.getClient();
+  let auth: Promise<{ getClient(): Promise<AuthClient> }> | null = null;
+  return async () => {
+    auth ??= import("google-auth-library").then(({ GoogleAuth }) => new GoogleAuth({ scopes: [SCOPE], ...(credentials === undefined ? {} : { credentials }) }));
+    return (await auth).getClient();
+  };
 }
 
 /** The refreshing token of a Vertex upstream whose plan names a Google credential source, or a problem. */
