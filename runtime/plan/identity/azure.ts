@@ -19,7 +19,9 @@ type Entra = NonNullable<PlanAzureOpenAIOptions["entra"]>;
 function credentialOf(e: Entra, env: NodeJS.ProcessEnv): (() => Promise<TokenCredential>) | string {
   const tenantId = e.tenantId ?? env["AZURE_TENANT_ID"];
   const clientId = e.clientId ?? env["AZURE_CLIENT_ID"];
-  const authority = e.authorityHost === null ? {} : { authorityHost: e.authorityHost };
+  // Instance discovery asks Microsoft's public cloud about the authority: not for hosts it does not know (a private or test authority).
+  const known = e.authorityHost === null || /^https:\/\/login\.(microsoftonline\.(com|us)|partner\.microsoftonline\.cn|chinacloudapi\.cn)\/?$/.test(e.authorityHost);
+  const authority = e.authorityHost === null ? {} : { authorityHost: e.authorityHost, ...(known ? {} : { disableInstanceDiscovery: true }) };
   switch (e.method) {
     case "client-secret": {
       if (tenantId === undefined || clientId === undefined) return "Entra client-secret needs `tenantId` and `clientId` (or AZURE_TENANT_ID and AZURE_CLIENT_ID)";

@@ -31,7 +31,7 @@ export interface CredentialSource<T> {
 
 /** How long before expiry a value is refreshed in the background, at most. */
 const REFRESH_AHEAD_MS = 5 * 60_000;
-/** A value this close to expiry is not handed out (clock skew, the request's own duration). */
+/** A value this close to expiry is not handed out (clock skew, the request's own duration): 10 s, or a tenth of a short lifetime. */
 const SKEW_MS = 10_000;
 /** Backoff of failed refreshes: doubling from this, capped below. */
 const RETRY_MIN_MS = 1000;
@@ -42,6 +42,8 @@ export class RefreshingCredential<T> implements CredentialSource<T> {
   readonly #name: string;
   readonly #now: () => number;
   #value: Expiring<T> | null = null;
+  /** When #value was fetched (its lifetime scales the skew margin). */
+  #fetchedAt = 0;
   #inflight: Promise<Expiring<T>> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #failures = 0;
@@ -70,7 +72,7 @@ export class RefreshingCredential<T> implements CredentialSource<T> {
 
   async get(): Promise<T> {
     const held = this.#value;
-    if (held !== null && this.#valid(held, SKEW_MS)) return held.value;
+    if (held !== null && this.#valid(held, this.#skew(held))) return held.value;
     try {
       return (await this.#refresh()).value;
     } catch (err) {
@@ -86,6 +88,10 @@ export class RefreshingCredential<T> implements CredentialSource<T> {
     this.#timer = null;
   }
 
+  #skew(v: Expiring<T>): number {
+    return v.expiresAt === null ? 0 : Math.min(SKEW_MS, Math.max(0, v.expiresAt - this.#fetchedAt) / 10);
+  }
+
   #valid(v: Expiring<T>, marginMs: number): boolean {
     return v.expiresAt === null || this.#now() < v.expiresAt - marginMs;
   }
@@ -97,6 +103,7 @@ export class RefreshingCredential<T> implements CredentialSource<T> {
       try {
         const v = await this.#fetch();
         this.#value = v;
+        this.#fetchedAt = this.#now();
         this.#failures = 0;
         this.#schedule(v);
         return v;
