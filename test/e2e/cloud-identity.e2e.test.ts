@@ -160,7 +160,13 @@ describe("cloud identities against local fakes of their token endpoints", () => 
           if (!ok) return json(res, { error: "invalid_client" }, 401);
           // Unreachable rather than a 5xx: MSAL throttles a client for a minute after a 5xx.
           if (issuers.entra.fail) return void req.socket.destroy();
-          return json(res, { token_type: "Bearer", scope: "https://cognitiveservices.azure.com/.default", expires_in: LIFE_S, ext_expires_in: LIFE_S, access_token: issuers.entra.next() });
+          return json(res, {
+            token_type: "Bearer",
+            scope: "https://cognitiveservices.azure.com/.default",
+            expires_in: LIFE_S,
+            ext_expires_in: LIFE_S,
+            access_token: issuers.entra.next(),
+          });
         }
         json(res, {}, 404);
       });
