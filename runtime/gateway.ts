@@ -195,7 +195,7 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   }
   const traces = local ? createTraceObserver(linked.listener, env) : null;
   // OTLP metrics beside the traces, where requests are counted (each serving thread); configured by OTEL_* variables.
-  const metricsExport = local && withOperations ? startOtlpMetrics(metrics.registry, env) : null;
+  const metricsExport = local ? startOtlpMetrics(metrics.registry, env) : null;
   const observers: RequestObserver[] = local ? [quotas, metricsObserver!] : [];
   if (audit !== null) observers.push(audit);
   if (ops?.collector) observers.push(ops.collector);
