@@ -36,6 +36,7 @@ import type { BreakerView } from "./ops/breaker-view.js";
 import type { Clock } from "./base/windows.js";
 import type { SharedState } from "./state/shared-state.js";
 import { tuneGarbageCollector } from "./server/gc-tuning.js";
+import { StateFile } from "./state/state-file.js";
 
 export interface GatewayOptions {
   plan: Plan;
@@ -176,9 +177,13 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     ...(opts.quotaClock === undefined ? {} : { clock: opts.quotaClock }),
     ledger: linked.listener.admin !== null || opts.adminPort !== undefined,
   });
+  let stateFile: StateFile | null = null;
   try {
     quotas.attach(served);
+    // The thread that owns the shared memory (the main thread) persists it; restored before anything serves.
+    stateFile = withOperations ? openStateFile(linked, quotas) : null;
   } catch (err) {
+    await quotas.close();
     await served.close();
     throw err;
   }
@@ -229,6 +234,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     await audit?.close();
     await traces?.close();
     await quotas.close();
+    // Last: every request has been settled into the tables by now.
+    await stateFile?.close();
   };
   try {
     await quotas.ready();
@@ -291,6 +298,16 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
       return (stopping ??= closeAll());
     },
   };
+}
+
+/** Opens `stores.local` (restoring the counters and ledger it holds), or null when the plan does not persist state. */
+function openStateFile(linked: LinkedPlan, quotas: QuotaService): StateFile | null {
+  const local = linked.plan.stores?.local;
+  if (local === undefined) return null;
+  const file = new StateFile(local.dir, local.snapshotMs, { quotas: quotas.state.quotas, ledger: quotas.state.ledger });
+  const { restored, savedAt } = file.open();
+  log("info", "local state restored", { dir: local.dir, rows: restored, savedAt: savedAt === null ? null : new Date(savedAt).toISOString() });
+  return file;
 }
 
 /** `http://host:port` (`https` with TLS), with IPv6 hosts in brackets. */

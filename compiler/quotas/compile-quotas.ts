@@ -5,13 +5,13 @@
  * fit at least one request, `burst` cannot refill a calendar month, and quotas that
  * can never bind or never apply are reported. Emits the plan's `quotas` and `stores`.
  */
-import type { PlanQuota, PlanStores } from "../../schemas/plan/quota.js";
+import type { PlanQuota } from "../../schemas/plan/quota.js";
 import type { Quota } from "../../schemas/policy/quota.js";
 import { AUDIO_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 import { type CompileContext, child } from "../context.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";
-import { parseDuration } from "../passes/values/duration.js";
+import { compileStores } from "./compile-stores.js";
 
 /** Defaults of the quota language. */
 export const QUOTA_DEFAULTS = {
@@ -34,14 +34,6 @@ export function compileQuotas(policy: ExpandedPolicy, ctx: CompileContext): Quot
   checkDuplicates(policy.quotas, ctx);
   if (parts.quotas !== undefined && parts.quotas.length === policy.quotas.length) analyse(parts.quotas, policy, ctx);
   return { ...policy, compiledQuotas: parts };
-}
-
-function compileStores(policy: ExpandedPolicy, ctx: CompileContext): PlanStores {
-  const redis = policy.stores?.value.redis;
-  if (redis === undefined || policy.stores === null) return { redis: null };
-  const timeout = parseDuration(redis.timeout ?? QUOTA_DEFAULTS.redisTimeout);
-  if (!timeout.ok) ctx.report("bad-duration", { what: "`stores.redis.timeout`", reason: timeout.reason }, child(policy.stores.at, "redis", "timeout"));
-  return { redis: { url: redis.url, prefix: redis.prefix ?? QUOTA_DEFAULTS.redisPrefix, timeoutMs: timeout.ok ? timeout.value : 250 } };
 }
 
 function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, ctx: CompileContext): PlanQuota | undefined {
