@@ -187,6 +187,7 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     await served.close();
     throw err;
   }
+  store.unready = () => quotas.unreadyReason(store.served);
   const audit = local && linked.listener.audit !== null ? new AuditLog(linked.listener.audit) : null;
   const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, local) : null;
   if (ops !== null) {

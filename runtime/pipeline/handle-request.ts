@@ -119,10 +119,13 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
       );
     case "healthz":
       return sendJson(ex, 200, requestId, '{"status":"ok"}');
-    case "readyz":
-      return store.ready
+    case "readyz": {
+      if (!store.ready) return sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+      const unready = store.unready();
+      return unready === null
         ? sendJson(ex, 200, requestId, JSON.stringify({ status: "ready", plan: plan.hash, notes: plan.notes }))
-        : sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+        : sendJson(ex, 503, requestId, JSON.stringify({ status: "store_unavailable", plan: plan.hash, reason: unready }));
+    }
     case "method":
       return sendError(ex, requestId, gatewayError("method-not-allowed", { method: ex.method, path: ex.path }));
   }

@@ -4,7 +4,7 @@
  * Labels are bounded: model names and quota names come from the plan, token kinds,
  * actions, stores and modes are closed sets; no consumer, team or key is a label.
  */
-import type { Metric } from "prom-client";
+import { Gauge, type Metric } from "prom-client";
 import { LightCounter, type CounterSeries } from "../../base/light-metrics.js";
 import type { GatewayMetrics } from "../../ops/metrics/metrics.js";
 
@@ -12,9 +12,10 @@ export class QuotaMetrics {
   readonly cost: LightCounter;
   readonly rejections: LightCounter;
   readonly storeFailures: LightCounter;
+  readonly storeUp: Gauge;
   #series = new Map<string, CounterSeries>();
 
-  constructor(metrics: GatewayMetrics | null) {
+  constructor(metrics: GatewayMetrics | null, stores: () => readonly { label: string; up: boolean }[] = () => []) {
     this.cost = new LightCounter("tollgate_cost_usd_total", "Spend in USD of served requests at the serving target's price, by public model.", ["gen_ai_request_model"]);
     this.rejections = new LightCounter("tollgate_quota_rejections_total", "Requests a quota refused, by quota and action (reject: 429; downgrade: served by a cheaper model).", [
       "quota",
@@ -25,7 +26,20 @@ export class QuotaMetrics {
       "Quota checks whose store could not answer, by store and mode (open: admitted uncounted; closed: refused with 503).",
       ["store", "mode"],
     );
+    const storeUp: Gauge = new Gauge({
+      name: "tollgate_store_up",
+      help: "Whether a shared store answers its probe (1) or not (0), by store. Across worker threads the lowest value is shown.",
+      labelNames: ["store"],
+      registers: [],
+      aggregator: "min",
+      collect() {
+        storeUp.reset();
+        for (const s of stores()) storeUp.set({ store: s.label }, s.up ? 1 : 0);
+      },
+    });
+    this.storeUp = storeUp;
     for (const family of [this.cost, this.rejections, this.storeFailures]) metrics?.registry.registerMetric(family as unknown as Metric);
+    metrics?.registry.registerMetric(storeUp);
   }
 
   #get(family: LightCounter, a: string, b?: string): CounterSeries {

@@ -13,7 +13,7 @@ import { log } from "../../base/log.js";
 import type { GatewayMetrics } from "../../ops/metrics/metrics.js";
 import type { RequestObserver, RequestRecord } from "../../base/request-record.js";
 import { createSharedState, type SharedState } from "../../state/shared-state.js";
-import { RedisConnection, safeMessage } from "../../state/redis-client.js";
+import { SharedRedis, StoreMisconfigured, describeError, safeMessage } from "../../state/shared-redis.js";
 import { StoreUnavailable, type CounterStore } from "../../state/counters/counter-spec.js";
 import { ExactCounter } from "../../canonical/exact-count.js";
 import { UsageLedger } from "../../state/ledger.js";
@@ -48,12 +48,12 @@ export class QuotaService implements RequestObserver {
   readonly ledger: UsageLedger;
   readonly #env: NodeJS.ProcessEnv;
   readonly #ledgerAlways: boolean;
-  readonly #redis = new Map<string, { connection: RedisConnection; store: RedisCounterStore }>();
+  readonly #redis = new Map<string, { connection: SharedRedis; store: RedisCounterStore; connecting: Promise<void> }>();
   #lastFailureLog = 0;
 
   constructor(opts: QuotaServiceOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.metrics = new QuotaMetrics(opts.metrics);
+    this.metrics = new QuotaMetrics(opts.metrics, () => this.redisStores);
     this.state = opts.sharedState ?? createSharedState();
     this.local = new LocalCounterStore(this.state.quotas);
     this.ledger = new UsageLedger(this.state.ledger);
@@ -73,38 +73,64 @@ export class QuotaService implements RequestObserver {
     served.attachments.set(QUOTA_ATTACHMENT, quotas);
   }
 
-  /** Waits (up to `timeoutMs`) for the Redis stores to connect, so the first requests are not refused while they do. */
+  /**
+   * Waits (up to `timeoutMs`) for the Redis stores to connect, so the first requests are
+   * not refused while they do; throws when a store answers but cannot do what the plan
+   * asks (the wrong kind of deployment, scripts refused): a startup error, never a
+   * silent fail-open.
+   */
   async ready(timeoutMs = 2000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ([...this.#redis.values()].some((r) => !r.connection.up) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const waits = [...this.#redis.values()].map((r) => r.connecting);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    try {
+      await Promise.race([Promise.all(waits), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** The Redis connections, for the admin report. */
-  get redisStores(): { label: string; up: boolean; store: CounterStore }[] {
-    return [...this.#redis.values()].map((r) => ({ label: r.connection.label, up: r.connection.up, store: r.store }));
+  /** The Redis connections, for the admin report, metrics and readiness. */
+  get redisStores(): { label: string; up: boolean; store: CounterStore; redis: SharedRedis }[] {
+    return [...this.#redis.values()].map((r) => ({ label: r.connection.label, up: r.connection.up, store: r.store, redis: r.connection }));
   }
 
-  #redisStore(config: { url: string; prefix: string; timeoutMs: number } | null): RedisCounterStore {
+  #redisStore(config: { url: string; prefix: string; timeoutMs: number; pool?: number } | null): RedisCounterStore {
     if (config === null) throw new Error("the plan has shared quotas but no stores.redis");
     const secret = resolveSecret(config.url, this.#env);
     if (!secret.ok) throw new Error(`stores.redis.url: ${secret.problem}`);
-    const id = `${secret.value}\u0000${config.prefix}\u0000${config.timeoutMs}`;
+    const pool = config.pool ?? 2;
+    const id = `${secret.value}\u0000${config.prefix}\u0000${config.timeoutMs}\u0000${pool}`;
     let entry = this.#redis.get(id);
     if (entry === undefined) {
-      const connection = new RedisConnection({ url: secret.value, prefix: config.prefix, timeoutMs: config.timeoutMs, label: `redis/${config.prefix}` });
-      void connection.connect();
-      entry = { connection, store: new RedisCounterStore(connection) };
+      const connection = new SharedRedis({ url: secret.value, prefix: config.prefix, timeoutMs: config.timeoutMs, pool, label: `redis/${config.prefix}` });
+      const connecting = connection.connect();
+      // Observed here so an unwatched rejection never crashes the process; ready() rethrows it.
+      connecting.catch((err: unknown) =>
+        log("error", "redis store cannot serve this plan", { store: connection.label, error: err instanceof StoreMisconfigured ? err.message : describeError(err) }),
+      );
+      entry = { connection, store: new RedisCounterStore(connection), connecting };
       this.#redis.set(id, entry);
     }
     return entry.store;
   }
 
-  /** Logs a store failure at most once a second (a Redis outage must not flood the log). */
+  /** Why `served` cannot be served now: a fail-closed shared quota whose store is down (null: ready). */
+  unreadyReason(served: ServedPlan): string | null {
+    const quotas = served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;
+    for (const q of quotas?.quotas ?? []) {
+      if (q.plan.consistency !== "shared" || q.plan.failOpen || !(q.store instanceof RedisCounterStore) || q.store.redis.up) continue;
+      return `quota ${q.name} fails closed and its store ${q.store.redis.label} is down: ${q.store.redis.lastError}`;
+    }
+    return null;
+  }
+
+  /** Logs a store failure at most once a second, with the real error (a Redis outage must not flood the log). */
   noteStoreFailure(message: string, mode: "open" | "closed"): void {
     const now = Date.now();
     if (now - this.#lastFailureLog < 1000) return;
     this.#lastFailureLog = now;
-    log("warn", `quota store unavailable: failing ${mode}`, { error: safeMessage(message) });
+    log("warn", `quota store unavailable: failing ${mode}`, { error: safeMessage(message === "" ? "unknown error" : message) });
   }
 
   observe(record: RequestRecord): void {
