@@ -23,7 +23,7 @@ beforeAll(async () => {
   mock = await startMockUpstream({ port: 0 });
 });
 afterAll(async () => {
-  for (const r of running) if (r.child.exitCode === null && r.child.signalCode === null) await r.stop();
+  await Promise.all(running.filter((r) => r.child.exitCode === null && r.child.signalCode === null).map((r) => r.stop()));
   await mock?.close();
 });
 
