@@ -109,6 +109,20 @@ program
   });
 
 program
+  .command("usage")
+  .description("fleet-wide usage from the plan's stores (the Redis ledger or PostgreSQL's rows), grouped, with month-end forecasts; exit 0, 1 on store errors, 2 on usage errors")
+  .requiredOption("--plan <file>", "the compiled plan.json naming the stores (their secrets are read from the environment)")
+  .option("--source <store>", "redis | postgres (default: redis when the plan has stores.redis)")
+  .option("--since <time>", "start: 24h, 7d, 30m ago, or an ISO date (default: the start of this month, UTC)")
+  .option("--until <time>", "end (default: now)")
+  .option("--by <dims>", "group by consumer, team, model, provider, tag, tag:<name> (comma-separated)", "team,model")
+  .option("--format <format>", "table | json | csv", "table")
+  .action(async (opts: { plan: string; source?: string; since?: string; until?: string; by: string; format: string }) => {
+    const { usageCommand } = await import("./usage.js");
+    process.exitCode = await usageCommand(opts);
+  });
+
+program
   .command("mock-upstream")
   .description("run a scripted OpenAI-compatible upstream (latency, TTFT, tokens/s, failures per request)")
   .option("--host <host>", "listen address", "127.0.0.1")

@@ -299,6 +299,8 @@ export interface NormalizedConsumer {
   readonly tags: Tags;
   /** The consumer's team, or null. */
   readonly team: string | null;
+  /** Per key: its name and cost-allocation tags as written (null when absent). */
+  readonly keyLabels?: readonly { readonly name: string | null; readonly tags: Tags | null }[];
 }
 
 /** A compliance constraint with its tag selectors as text. */

@@ -65,6 +65,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
       allowList: consumer.models?.map((name, i): Located<string> => ({ value: name, at: child(at, "models", i) })) ?? null,
       tags: normalizeTags(consumer.tags),
       team: consumer.team ?? null,
+      keyLabels: consumer.keys.map((k) => ({ name: k.name ?? null, tags: k.tags === undefined ? null : normalizeTags(k.tags) })),
     };
   });
   const classifierIndex = new Map((merged.classifiers ?? []).map((c, i) => [c.value.name, i]));

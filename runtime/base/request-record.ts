@@ -21,6 +21,8 @@ export type EndpointLabel = "chat_completions" | "embeddings" | "audio_speech" |
 /** How one upstream attempt ended. */
 export type AttemptOutcome = "success" | "4xx" | "5xx" | "timeout" | "connect" | "interrupted" | "aborted";
 
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Status recorded when the client disconnected before the response ended (nginx's convention). */
 export const CLIENT_CLOSED = 499;
 
@@ -57,6 +59,12 @@ export class RequestRecord {
   /** Monotonic start, for durations. */
   readonly start: number;
   consumer: string | null = null;
+  /** The API key as records name it: its policy name, or `sha256:<12 hex>` (never the key). Null without a key. */
+  keyName: string | null = null;
+  /** Cost-allocation tags of the request (consumer's, key's, allowed request headers'). */
+  tags: Readonly<Record<string, string>> = NO_TAGS;
+  /** Set when a response that had started was cut before its end: by the upstream, or by a guardrail (billed on what was delivered). */
+  cut: "upstream_cut" | "guardrail_stopped" | null = null;
   /** The model name the client sent (untrusted, unbounded: never a metric label). */
   requestedModel: string | null = null;
   /** The route the request matched, or null when none did. */

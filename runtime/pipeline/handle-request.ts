@@ -132,7 +132,8 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
   if (endpoint === "not-found" || endpoint === "metrics") {
     return sendError(ex, requestId, gatewayError("not-found", { method: ex.method, path: ex.path }));
   }
-  const consumer = authenticate(plan, ex.headers.authorization);
+  const key = { digest: "" };
+  const consumer = authenticate(plan, ex.headers.authorization, key);
   if (consumer === null) {
     const error =
       ex.headers.authorization === undefined
@@ -141,6 +142,9 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
     return sendError(ex, requestId, error);
   }
   record.consumer = consumer.name;
+  const labels = plan.keyLabels.get(key.digest);
+  record.keyName = labels?.name ?? `sha256:${key.digest.slice(0, 12)}`;
+  if (labels !== undefined) record.tags = labels.tags;
   switch (endpoint) {
     case "models":
       return sendJson(ex, 200, requestId, modelListBody(plan, consumer));

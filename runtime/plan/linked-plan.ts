@@ -119,6 +119,8 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly models: readonly LinkedModel[];
   /** Lower-case hex SHA-256 of an API key → consumer. */
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
+  /** Key digest → the key's name (null: unnamed) and the cost-allocation tags of its requests (consumer's, then key's); only keys with either. */
+  readonly keyLabels: ReadonlyMap<string, { readonly name: string | null; readonly tags: Readonly<Record<string, string>> }>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
   /** Circuit breakers and API key state of this plan's upstreams. */

@@ -219,6 +219,12 @@ export const PlanConsumer = z.strictObject({
   allowedModels: z.array(z.boolean()),
   /** The consumer's team (quotas, usage ledger); absent when it has none. */
   team: z.string().optional(),
+  /** Names of the keys, parallel to keySha256 (null: unnamed); absent when none is named. */
+  keyNames: z.array(z.string().nullable()).optional(),
+  /** Cost-allocation tags of the consumer (as text); absent when it has none. */
+  tags: z.record(z.string(), z.string()).optional(),
+  /** Cost-allocation tags per key, parallel to keySha256 (null: none); absent when no key has tags. */
+  keyTags: z.array(z.record(z.string(), z.string()).nullable()).optional(),
 });
 
 export const PlanListener = z.strictObject({

@@ -15,7 +15,17 @@ export class QuotaMetrics {
   readonly storeUp: Gauge;
   #series = new Map<string, CounterSeries>();
 
-  constructor(metrics: GatewayMetrics | null, stores: () => readonly { label: string; up: boolean }[] = () => []) {
+  constructor(
+    metrics: GatewayMetrics | null,
+    stores: () => readonly { label: string; up: boolean }[] = () => [],
+    outboxes: () => readonly {
+      name: string;
+      storeUp: boolean;
+      pending: number;
+      spoolBytes: number;
+      counts: Readonly<Record<"written" | "spooled" | "replayed" | "dropped", number>>;
+    }[] = () => [],
+  ) {
     this.cost = new LightCounter("tollgate_cost_usd_total", "Spend in USD of served requests at the serving target's price, by public model.", ["gen_ai_request_model"]);
     this.rejections = new LightCounter("tollgate_quota_rejections_total", "Requests a quota refused, by quota and action (reject: 429; downgrade: served by a cheaper model).", [
       "quota",
@@ -40,6 +50,41 @@ export class QuotaMetrics {
     this.storeUp = storeUp;
     for (const family of [this.cost, this.rejections, this.storeFailures]) metrics?.registry.registerMetric(family as unknown as Metric);
     metrics?.registry.registerMetric(storeUp);
+    const records: Gauge = new Gauge({
+      name: "tollgate_usage_records",
+      help: "Usage records of settled requests per durable store (postgres rows, the fleet ledger), by what happened to them since start: written, spooled (store down), replayed (from the spool), dropped (store, spool and memory full), pending (not yet in the store).",
+      labelNames: ["sink", "state"],
+      registers: [],
+      collect() {
+        records.reset();
+        for (const o of outboxes()) {
+          for (const [state, n] of Object.entries(o.counts)) records.set({ sink: o.name, state }, n);
+          records.set({ sink: o.name, state: "pending" }, o.pending);
+        }
+      },
+    });
+    const spool: Gauge = new Gauge({
+      name: "tollgate_usage_spool_bytes",
+      help: "Bytes of usage records waiting in the on-disk spool, by durable store.",
+      labelNames: ["sink"],
+      registers: [],
+      collect() {
+        spool.reset();
+        for (const o of outboxes()) spool.set({ sink: o.name }, o.spoolBytes);
+      },
+    });
+    const sinkUp: Gauge = new Gauge({
+      name: "tollgate_usage_store_up",
+      help: "Whether a durable usage store took its last batch (1) or not (0).",
+      labelNames: ["sink"],
+      registers: [],
+      aggregator: "min",
+      collect() {
+        sinkUp.reset();
+        for (const o of outboxes()) sinkUp.set({ sink: o.name }, o.storeUp ? 1 : 0);
+      },
+    });
+    for (const g of [records, spool, sinkUp]) metrics?.registry.registerMetric(g);
   }
 
   #get(family: LightCounter, a: string, b?: string): CounterSeries {

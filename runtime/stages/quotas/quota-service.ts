@@ -23,6 +23,8 @@ import { QuotaMetrics } from "./quota-metrics.js";
 import { RedisCounterStore } from "../../state/counters/redis-store.js";
 import { actualUsage, settlements } from "./settle.js";
 import { systemClock, type Clock } from "../../base/windows.js";
+import type { PlanPostgresStore } from "../../../schemas/plan/quota.js";
+import { UsageSinks, usageRecordOf } from "./usage-sinks.js";
 
 /** The key of a plan's PlanQuotas in `ServedPlan.attachments`. */
 export const QUOTA_ATTACHMENT: object = Object.freeze({ name: "quotas" });
@@ -50,10 +52,16 @@ export class QuotaService implements RequestObserver {
   readonly #ledgerAlways: boolean;
   readonly #redis = new Map<string, { connection: SharedRedis; store: RedisCounterStore; connecting: Promise<void> }>();
   #lastFailureLog = 0;
+  /** PostgreSQL rows and the fleet ledger, when the plan names their stores. */
+  sinks: UsageSinks | null = null;
 
   constructor(opts: QuotaServiceOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.metrics = new QuotaMetrics(opts.metrics, () => this.redisStores);
+    this.metrics = new QuotaMetrics(
+      opts.metrics,
+      () => this.redisStores,
+      () => this.sinks?.outboxes ?? [],
+    );
     this.state = opts.sharedState ?? createSharedState();
     this.local = new LocalCounterStore(this.state.quotas);
     this.ledger = new UsageLedger(this.state.ledger);
@@ -65,9 +73,12 @@ export class QuotaService implements RequestObserver {
   attach(served: ServedPlan): void {
     const plan = served.linked.plan;
     const hasQuotas = (plan.quotas?.length ?? 0) > 0;
-    if (!hasQuotas && !this.#ledgerAlways) return;
+    const durable = plan.stores?.postgres !== undefined || (plan.stores?.redis ?? null) !== null;
+    if (!hasQuotas && !this.#ledgerAlways && !durable) return;
     const needsRedis = plan.quotas?.some((q) => q.consistency === "shared") ?? false;
     const shared = needsRedis ? this.#redisStore(plan.stores?.redis ?? null) : null;
+    // The durable stores are opened with the first plan that names them (a reload keeps them: records never pause).
+    if (durable && this.sinks === null) this.sinks = this.#openSinks(plan.stores!);
     const quotas = new PlanQuotas(this, served.linked, { local: this.local, shared });
     if (quotas.exact) void this.exactCounter.warm();
     served.attachments.set(QUOTA_ATTACHMENT, quotas);
@@ -115,12 +126,26 @@ export class QuotaService implements RequestObserver {
     return entry.store;
   }
 
+  #openSinks(stores: NonNullable<ServedPlan["linked"]["plan"]["stores"]>): UsageSinks {
+    let postgres: { config: PlanPostgresStore; url: string } | null = null;
+    if (stores.postgres !== undefined) {
+      const secret = resolveSecret(stores.postgres.url, this.#env);
+      if (!secret.ok) throw new Error(`stores.postgres.url: ${secret.problem}`);
+      postgres = { config: stores.postgres, url: secret.value };
+    }
+    const redis = stores.redis === null ? null : { redis: this.#redisStore(stores.redis).redis, retention: stores.redis.retention ?? { hours: 168, days: 400, months: 36 } };
+    return new UsageSinks({ postgres, redis, dir: stores.local?.dir ?? null });
+  }
+
   /** Why `served` cannot be served now: a fail-closed shared quota whose store is down (null: ready). */
   unreadyReason(served: ServedPlan): string | null {
     const quotas = served.attachments.get(QUOTA_ATTACHMENT) as PlanQuotas | undefined;
     for (const q of quotas?.quotas ?? []) {
       if (q.plan.consistency !== "shared" || q.plan.failOpen || !(q.store instanceof RedisCounterStore) || q.store.redis.up) continue;
       return `quota ${q.name} fails closed and its store ${q.store.redis.label} is down: ${q.store.redis.lastError}`;
+    }
+    for (const o of this.sinks?.outboxes ?? []) {
+      if (o.overflowing) return `usage store ${o.name} is down (${o.lastError}) and its spool cannot take more records: ${o.pending} records held in memory`;
     }
     return null;
   }
@@ -151,10 +176,12 @@ export class QuotaService implements RequestObserver {
         }
       }
     }
+    const consumer = record.consumer ?? "";
+    const team = quotas.teamByName(consumer);
+    this.sinks?.add(usageRecordOf(record, used, team));
     if (!used.charged) return;
     const model = record.model.name;
-    const consumer = record.consumer ?? "";
-    this.ledger.add(now, consumer, quotas.teamByName(consumer), model, used.target?.upstream.name ?? null, used);
+    this.ledger.add(now, consumer, team, model, used.target?.upstream.name ?? null, used);
     this.metrics.addCost(model, used.costUsd);
   }
 
@@ -165,6 +192,7 @@ export class QuotaService implements RequestObserver {
 
   async close(): Promise<void> {
     await this.exactCounter.close();
+    await this.sinks?.close();
     await Promise.all([...this.#redis.values()].map((r) => r.connection.close()));
     this.#redis.clear();
   }
