@@ -109,6 +109,17 @@ program
   });
 
 program
+  .command("audit")
+  .description("audit log tools")
+  .command("verify")
+  .description("check an audit log's hash chains; exit 0 intact, 1 naming the first broken line, 2 when the file cannot be read")
+  .argument("<file>", "the audit log file")
+  .action(async (file: string) => {
+    const { auditVerifyCommand } = await import("./audit.js");
+    process.exitCode = await auditVerifyCommand(file);
+  });
+
+program
   .command("usage")
   .description("fleet-wide usage from the plan's stores (the Redis ledger or PostgreSQL's rows), grouped, with month-end forecasts; exit 0, 1 on store errors, 2 on usage errors")
   .requiredOption("--plan <file>", "the compiled plan.json naming the stores (their secrets are read from the environment)")

@@ -181,7 +181,18 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
     shutdown: { graceMs: ms("grace"), deadlineMs: ms("deadline") },
     metrics: value?.metrics ?? false,
     admin: value?.admin === undefined ? null : { host: value.admin.host ?? DEFAULTS.listener.adminHost, port: value.admin.port, token: value.admin.token },
-    audit: audit === undefined ? null : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+    audit:
+      audit === undefined
+        ? null
+        : {
+            sink: audit.sink,
+            path: audit.sink === "file" ? (audit.path ?? "") : null,
+            content: audit.content ?? DEFAULTS.listener.auditContent,
+            ...(audit.flush === undefined || listener === null
+              ? {}
+              : { flushMs: converted(parseDuration(audit.flush), child(listener.at, "audit", "flush"), "bad-duration", ctx) ?? 1000 }),
+            ...(audit.fsync === undefined ? {} : { fsync: audit.fsync }),
+          },
     ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
   };
 }
