@@ -29,7 +29,9 @@ program
   .requiredOption("-o, --out <file>", "where to write plan.json")
   .option("--format <format>", "human | json | github", "human")
   .option("--strict", "treat warnings as errors")
-  .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean }) => {
+  .option("--alert-rules <file>", "also write the policy's alert rules as Prometheus alerting rules (evaluated once for the whole fleet)")
+  .option("--alert-rules-format <format>", "prometheus (a rule file) | kubernetes (a PrometheusRule)", "prometheus")
+  .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean; alertRules?: string; alertRulesFormat?: string }) => {
     const { compileCommand } = await import("../compiler/commands/compile.js");
     process.exitCode = await compileCommand(paths, opts);
   });

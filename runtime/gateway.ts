@@ -37,6 +37,7 @@ import type { Clock } from "./base/windows.js";
 import type { SharedState } from "./state/shared-state.js";
 import { tuneGarbageCollector } from "./server/gc-tuning.js";
 import { StateFile } from "./state/state-file.js";
+import { startForecastGauges } from "./ops/forecast-gauges.js";
 
 export interface GatewayOptions {
   plan: Plan;
@@ -226,7 +227,9 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   let serving: Serving | null = null;
   let admin: Awaited<ReturnType<typeof startAdmin>> = null;
   let watcher: PlanWatcher | null = null;
+  let stopForecasts: () => void = () => undefined;
   const closeAll = async (): Promise<void> => {
+    stopForecasts();
     watcher?.close();
     ops?.close();
     await serving?.close();
@@ -254,6 +257,7 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
         workers: serving.workers,
         usage: () => usageReport(quotas, store),
       });
+      stopForecasts = startForecastGauges(metrics.registry, quotas, store);
     }
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
       watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));

@@ -138,7 +138,7 @@ async function fleetReport(service: QuotaService, quotas: PlanQuotas | undefined
 }
 
 /** Each team's monthly USD budget (the tightest `usd` quota per month scoped to teams that applies to it), keyed as forecasts group it. */
-function monthlyTeamBudgets(quotas: PlanQuotas | undefined): Map<string, number> {
+export function monthlyTeamBudgets(quotas: PlanQuotas | undefined): Map<string, number> {
   const out = new Map<string, number>();
   if (quotas === undefined) return out;
   const plan = quotas.linked.plan;
