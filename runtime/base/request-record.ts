@@ -13,6 +13,7 @@ import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { Usage } from "./usage.js";
 import type { CacheOutcome } from "../ops/metrics/feature-metrics.js";
 import type { QuotaTicket } from "../stages/quotas/quota-ticket.js";
+import type { ChatRequestView } from "../canonical/chat-request.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -79,6 +80,8 @@ export class RequestRecord {
   attempts: AttemptRecord[] | null = null;
   /** The request body, kept only by reference for an audit content hash. */
   body: Buffer | null = null;
+  /** The chat request as sent upstream, by reference until the record finishes: a cut stream without the upstream's usage is billed on its prompt estimate. */
+  prompt: ChatRequestView | null = null;
   /**
    * Normalized usage of the attempt that served the request, set by the pipeline
    * before the response ends (also for cut streams: what was produced). Accounting
@@ -178,6 +181,7 @@ export class RequestRecord {
       }
     }
     this.body = null;
+    this.prompt = null;
     this.served.release();
   }
 }

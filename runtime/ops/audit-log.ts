@@ -57,6 +57,8 @@ export interface AuditLine {
   key: string | null;
   /** Cost-allocation tags. */
   tags: Readonly<Record<string, string>>;
+  /** How the response ended: `complete`, or cut and billed on what was delivered (`upstream_cut`, `client_abandoned`, `guardrail_stopped`). */
+  ended: string;
 }
 
 /** Longest shutdown waits for the audit file to close. */
@@ -161,6 +163,7 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     cache: r.cache,
     key: r.keyName,
     tags: r.tags,
+    ended: r.status === 499 ? "client_abandoned" : (r.cut ?? "complete"),
   };
 }
 

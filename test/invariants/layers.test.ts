@@ -71,7 +71,7 @@ describe("architecture", () => {
 
   it("the runtime uses only the allowed packages", () => {
     // The Bedrock adapter signs with the maintained AWS signer and decodes event-stream frames with AWS's codec.
-    const allowed = ["@smithy/eventstream-codec", "@smithy/hash-node", "@smithy/signature-v4", "pino", "prom-client", "redis", "undici", "@trufflesuite/uws-js-unofficial"];
+    const allowed = ["@smithy/eventstream-codec", "@smithy/hash-node", "@smithy/signature-v4", "pg", "pino", "prom-client", "redis", "undici", "@trufflesuite/uws-js-unofficial"];
     const used = new Set(edges.filter((e) => e.value && e.external && e.from.startsWith("runtime/")).map((e) => e.to));
     expect([...used].filter((p) => !p.startsWith("node:") && !allowed.includes(p)).sort()).toEqual([]);
   });

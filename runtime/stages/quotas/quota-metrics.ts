@@ -13,6 +13,7 @@ export class QuotaMetrics {
   readonly rejections: LightCounter;
   readonly storeFailures: LightCounter;
   readonly storeUp: Gauge;
+  readonly estimatedRequests: LightCounter;
   #series = new Map<string, CounterSeries>();
 
   constructor(
@@ -36,6 +37,12 @@ export class QuotaMetrics {
       "Quota checks whose store could not answer, by store and mode (open: admitted uncounted; closed: refused with 503).",
       ["store", "mode"],
     );
+    this.estimatedRequests = new LightCounter(
+      "tollgate_estimated_usage_requests_total",
+      "Requests billed on the gateway's estimate (a stream cut by the upstream, the client or a guardrail before the upstream reported usage), by public model.",
+      ["gen_ai_request_model"],
+    );
+    metrics?.registry.registerMetric(this.estimatedRequests as unknown as Metric);
     const storeUp: Gauge = new Gauge({
       name: "tollgate_store_up",
       help: "Whether a shared store answers its probe (1) or not (0), by store. Across worker threads the lowest value is shown.",
@@ -99,6 +106,10 @@ export class QuotaMetrics {
 
   addCost(model: string, usd: number): void {
     if (usd > 0) this.#get(this.cost, model).inc(usd);
+  }
+
+  estimated(model: string): void {
+    this.#get(this.estimatedRequests, model).inc();
   }
 
   rejection(quota: string, action: "reject" | "downgrade"): void {

@@ -176,6 +176,18 @@ export class QuotaService implements RequestObserver {
         }
       }
     }
+    if (used.charged && used.source !== "upstream") {
+      // The figures settled on are the record's usage from here on: metrics, the audit line and the ledger read the same numbers.
+      record.usage = {
+        inputTokens: used.inputTokens,
+        outputTokens: used.outputTokens,
+        cachedInputTokens: used.cachedInputTokens,
+        cacheCreationTokens: record.usage?.cacheCreationTokens ?? 0,
+        reasoningTokens: used.reasoningTokens,
+        source: "counted",
+      };
+      this.metrics.estimated(record.model.name);
+    }
     const consumer = record.consumer ?? "";
     const team = quotas.teamByName(consumer);
     this.sinks?.add(usageRecordOf(record, used, team));
