@@ -37,16 +37,20 @@ local k = 0
 for r = 1, tonumber(ARGV[2]) do
   local n = tonumber(ARGV[a])
   local avail = {}
+  local stamp = {}
   local refused = -1
   for i = 1, n do
     local o = a + 1 + (i - 1) * 5
     local key = KEYS[k + i]
     local cap = tonumber(ARGV[o + 1])
     local v
+    stamp[i] = now
     if ARGV[o] == '1' then
       local h = redis.call('HMGET', key, 'l', 't')
       if h[1] then
         v = math.min(cap, tonumber(h[1]) + math.max(0, now - tonumber(h[2])) * tonumber(ARGV[o + 2]))
+        -- A bucket's time never goes back: a replica whose clock is behind refills nothing, and cannot make one ahead refill the same time twice.
+        stamp[i] = math.max(now, tonumber(h[2]))
       else
         v = cap
       end
@@ -63,7 +67,7 @@ for r = 1, tonumber(ARGV[2]) do
       local key = KEYS[k + i]
       local amt = tonumber(ARGV[o + 3])
       if ARGV[o] == '1' then
-        redis.call('HSET', key, 'l', tostring(avail[i] - amt), 't', ARGV[1])
+        redis.call('HSET', key, 'l', tostring(avail[i] - amt), 't', tostring(stamp[i]))
       elseif amt ~= 0 then
         redis.call('INCRBYFLOAT', key, ARGV[o + 3])
       end
@@ -91,8 +95,12 @@ for i = 1, #KEYS / 2 do
     local cap = tonumber(ARGV[o + 2])
     local v = redis.call('HMGET', key, 'l', 't')
     local level = cap
-    if v[1] then level = math.min(cap, tonumber(v[1]) + math.max(0, now - tonumber(v[2])) * tonumber(ARGV[o + 3])) end
-    redis.call('HSET', key, 'l', tostring(math.min(cap, level - amt)), 't', ARGV[1])
+    local stamp = now
+    if v[1] then
+      level = math.min(cap, tonumber(v[1]) + math.max(0, now - tonumber(v[2])) * tonumber(ARGV[o + 3]))
+      stamp = math.max(now, tonumber(v[2]))
+    end
+    redis.call('HSET', key, 'l', tostring(math.min(cap, level - amt)), 't', tostring(stamp))
     redis.call('PEXPIREAT', key, ARGV[o + 5])
   elseif key == current and redis.call('EXISTS', key) == 1 then
     -- Still the admission's window: refund or charge it.
