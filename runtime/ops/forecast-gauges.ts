@@ -12,6 +12,7 @@ import { ledgerForecasts, type Forecast } from "./usage-query.js";
 import { monthlyTeamBudgets } from "./usage-report.js";
 import { QUOTA_ATTACHMENT } from "../stages/quotas/quota-service.js";
 import type { PlanQuotas } from "../stages/quotas/plan-quotas.js";
+import { registerDashboardSection } from "./admin/dashboard-sections.js";
 
 const REFRESH_MS = 60_000;
 
@@ -52,6 +53,18 @@ export function startForecastGauges(registry: Registry, service: QuotaService, s
     (f) => f.projectedUsd,
   );
   gauge("tollgate_team_budget_usd", "Each team's monthly USD budget (a `usd` quota per month scoped to teams), when it has one.", (f) => f.budgetUsd);
+  registerDashboardSection("forecast", () => ({
+    configured: true,
+    note: "no spend this month yet",
+    items: latest.map((f) => ({
+      team: f.group.team ?? "(none)",
+      "month to date $": f.monthToDateUsd,
+      "projected $": f.projectedUsd,
+      "range $": `${f.lowUsd.toFixed(2)}–${f.highUsd.toFixed(2)}`,
+      "budget $": f.budgetUsd ?? "",
+      overrun: f.projectedOverrun ? "yes" : "",
+    })),
+  }));
   void refresh();
   const timer = setInterval(() => void refresh(), REFRESH_MS);
   timer.unref();
