@@ -13,8 +13,9 @@ import type { ErrorClassName } from "../schemas/plan/error-class.js";
 import type { PlanHealth, PlanReliability } from "../schemas/plan/reliability.js";
 import type { Plan, PlanConsumer, PlanListener, PlanModel, PlanRouteTable, PlanSelection, PlanTarget, PlanTimeouts, PlanUpstream } from "../schemas/plan/plan.js";
 import type { PlanConcurrency, PlanUpstreamTls } from "../schemas/plan/operations.js";
-import type { PlanQuota, PlanStores } from "../schemas/plan/quota.js";
+import type { PlanCostTags, PlanQuota, PlanStores } from "../schemas/plan/quota.js";
 import type { Quota, Stores } from "../schemas/policy/quota.js";
+import type { CostTags } from "../schemas/policy/cost-tags.js";
 import type { ProviderKindName } from "../schemas/catalog/providers.js";
 import type { PlanAdapterOptions } from "../schemas/plan/protocols.js";
 import type { Classifier } from "../schemas/policy/classifier.js";
@@ -107,6 +108,8 @@ export interface MergedPolicy {
   readonly quotas: readonly Located<Quota>[];
   /** The `stores` block (set in at most one document). */
   readonly stores: Located<Stores> | null;
+  /** The `costTags` block (set in at most one document). */
+  readonly costTags?: Located<CostTags> | null;
   readonly guardrails: readonly Located<GuardrailSet>[];
   /** GPU pools; their names share the provider namespace. */
   readonly pools: readonly Located<Pool>[];
@@ -323,6 +326,7 @@ export interface NormalizedPolicy {
   /** Quotas as written (compiled by the compile-quotas pass, which needs the normalized models). */
   readonly quotas: readonly Located<Quota>[];
   readonly stores: Located<Stores> | null;
+  readonly costTags?: Located<CostTags> | null;
   readonly guardrails: NormalizedGuardrails;
   readonly pools?: readonly NormalizedPool[];
   readonly classifiers?: readonly NormalizedClassifier[];
@@ -370,6 +374,7 @@ export interface ModelDraft {
 export interface QuotaPlanParts {
   readonly quotas?: PlanQuota[];
   readonly stores?: PlanStores;
+  readonly costTags?: PlanCostTags;
 }
 
 /** The expanded policy plus its compiled quotas. */

@@ -81,6 +81,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     constraints: merged.constraints.map(normalizeConstraint),
     quotas: merged.quotas,
     stores: merged.stores,
+    costTags: merged.costTags ?? null,
     guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
     pools: pooled.pools,
     classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),

@@ -12,6 +12,7 @@ import { type CompileContext, child } from "../context.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";
 import { compileStores } from "./compile-stores.js";
+import { compileCostTags } from "./compile-cost-tags.js";
 
 /** Defaults of the quota language. */
 export const QUOTA_DEFAULTS = {
@@ -30,6 +31,7 @@ export function compileQuotas(policy: ExpandedPolicy, ctx: CompileContext): Quot
   const parts: QuotaPlanParts = {
     ...(policy.quotas.length === 0 ? {} : { quotas: policy.quotas.flatMap((q) => compileQuota(q, policy, ctx) ?? []) }),
     ...(policy.stores === null ? {} : { stores: compileStores(policy, ctx) }),
+    ...(policy.costTags == null ? {} : { costTags: compileCostTags(policy, ctx) }),
   };
   checkDuplicates(policy.quotas, ctx);
   if (parts.quotas !== undefined && parts.quotas.length === policy.quotas.length) analyse(parts.quotas, policy, ctx);

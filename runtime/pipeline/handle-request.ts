@@ -4,6 +4,7 @@
  * endpoint's body read (see the Exchange invariant). Nothing thrown escapes: a bug
  * becomes a 500 in the OpenAI shape and a log line, and the process stays up.
  */
+import { requestTags } from "../routing/cost-tags.js";
 import type { PlanStore } from "../plan/plan-store.js";
 import type { Exchange, ExchangeHandler } from "../server/exchange.js";
 import { sendError, sendJson } from "./respond.js";
@@ -145,6 +146,7 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
   const labels = plan.keyLabels.get(key.digest);
   record.keyName = labels?.name ?? `sha256:${key.digest.slice(0, 12)}`;
   if (labels !== undefined) record.tags = labels.tags;
+  if (plan.costTags !== null) record.tags = requestTags(record.tags, plan.costTags, ex.headers);
   switch (endpoint) {
     case "models":
       return sendJson(ex, 200, requestId, modelListBody(plan, consumer));

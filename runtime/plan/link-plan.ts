@@ -6,6 +6,7 @@
  * On a reload, `previous` (the plan being replaced) hands over what the gateway learnt
  * about the upstreams they share: breakers, key states, latency stats (carry-over.ts).
  */
+import { linkCostTags } from "../routing/cost-tags.js";
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkFeatures } from "../stages/features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
@@ -95,6 +96,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
     ...linkRouteTable(plan.routing, models, plan.consumers.length),
     consumersByKeyHash,
     keyLabels,
+    costTags: linkCostTags(plan.costTags),
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     availability,
     modelListCache: new Map(),

@@ -12,7 +12,7 @@ import { PlanMemory, PlanRouteCache } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
 import { ErrorClassName } from "./error-class.js";
 import { PlanHealth, PlanReliability } from "./reliability.js";
-import { PlanQuota, PlanStores } from "./quota.js";
+import { PlanCostTags, PlanQuota, PlanStores } from "./quota.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
@@ -269,6 +269,8 @@ export const Plan = z.strictObject({
   quotas: z.array(PlanQuota).optional(),
   /** External state stores; absent when the policy declares none. */
   stores: PlanStores.optional(),
+  /** Cost-allocation tags by header and as metric labels; absent when the policy declares none. */
+  costTags: PlanCostTags.optional(),
   /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
   guardrails: PlanGuardrails.optional(),
 });

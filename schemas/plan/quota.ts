@@ -73,3 +73,12 @@ export type PlanRedisStore = z.infer<typeof PlanRedisStore>;
 export type PlanStores = z.infer<typeof PlanStores>;
 export type PlanLocalStore = z.infer<typeof PlanLocalStore>;
 export type PlanPostgresStore = z.infer<typeof PlanPostgresStore>;
+
+/** Cost-allocation tags from request headers, and the tags that label metrics. */
+export const PlanCostTags = z.strictObject({
+  /** Lower-case header name, the tag it sets, the values accepted. */
+  headers: z.array(z.strictObject({ header: z.string(), tag: z.string(), values: z.array(z.string()) })),
+  metrics: z.array(z.string()),
+});
+
+export type PlanCostTags = z.infer<typeof PlanCostTags>;

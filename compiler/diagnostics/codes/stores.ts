@@ -8,4 +8,21 @@ export const storeCodes = {
     message: "`stores.postgres` needs `stores.local` (its `dir` holds the spool that keeps records while PostgreSQL is unreachable)",
     help: "add `local:` under `stores`, with `dir:` naming a directory the gateway may write (one per gateway process)",
   },
+  "duplicate-cost-tags": {
+    code: "TG6502",
+    severity: "error",
+    message: "`costTags` is set in more than one document",
+    help: "keep one `costTags` block for the whole gateway",
+  },
+  "cost-tag-metric-unknown": {
+    code: "TG6503",
+    severity: "warning",
+    message: "`costTags.metrics` names tag `{tag}`, which no consumer, key or header rule sets: the metrics never carry it",
+  },
+  "cost-tag-header-twice": {
+    code: "TG6504",
+    severity: "error",
+    message: "header `{header}` sets cost tags twice",
+    help: "one rule per header",
+  },
 } as const satisfies Record<string, CodeDefinition>;

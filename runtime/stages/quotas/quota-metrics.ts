@@ -14,7 +14,10 @@ export class QuotaMetrics {
   readonly storeFailures: LightCounter;
   readonly storeUp: Gauge;
   readonly estimatedRequests: LightCounter;
+  readonly taggedCost: LightCounter;
+  readonly taggedTokens: LightCounter;
   #series = new Map<string, CounterSeries>();
+  #tokenSeries = new Map<string, CounterSeries>();
 
   constructor(
     metrics: GatewayMetrics | null,
@@ -43,6 +46,13 @@ export class QuotaMetrics {
       ["gen_ai_request_model"],
     );
     metrics?.registry.registerMetric(this.estimatedRequests as unknown as Metric);
+    this.taggedCost = new LightCounter("tollgate_tagged_cost_usd_total", "Spend in USD by cost-allocation tag and value, for the tags `costTags.metrics` names.", ["tag", "value"]);
+    this.taggedTokens = new LightCounter("tollgate_tagged_tokens_total", "Tokens by cost-allocation tag and value (tags in `costTags.metrics`), input and output.", [
+      "tag",
+      "value",
+      "gen_ai_token_type",
+    ]);
+    for (const family of [this.taggedCost, this.taggedTokens]) metrics?.registry.registerMetric(family as unknown as Metric);
     const storeUp: Gauge = new Gauge({
       name: "tollgate_store_up",
       help: "Whether a shared store answers its probe (1) or not (0), by store. Across worker threads the lowest value is shown.",
@@ -106,6 +116,24 @@ export class QuotaMetrics {
 
   addCost(model: string, usd: number): void {
     if (usd > 0) this.#get(this.cost, model).inc(usd);
+  }
+
+  /** Adds a request's spend and tokens to the tagged metrics (tags and values are bounded by the policy). */
+  tagged(tags: Readonly<Record<string, string>>, names: readonly string[], usd: number, input: number, output: number): void {
+    for (const tag of names) {
+      const value = tags[tag];
+      if (value === undefined) continue;
+      if (usd > 0) this.#get(this.taggedCost, tag, value).inc(usd);
+      this.#tokens(tag, value, "input").inc(input);
+      this.#tokens(tag, value, "output").inc(output);
+    }
+  }
+
+  #tokens(tag: string, value: string, type: string): CounterSeries {
+    const key = `${tag}\u0000${value}\u0000${type}`;
+    let s = this.#tokenSeries.get(key);
+    if (s === undefined) this.#tokenSeries.set(key, (s = this.taggedTokens.labels(tag, value, type)));
+    return s;
   }
 
   estimated(model: string): void {

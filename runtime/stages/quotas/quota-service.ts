@@ -195,6 +195,8 @@ export class QuotaService implements RequestObserver {
     const model = record.model.name;
     this.ledger.add(now, consumer, team, model, used.target?.upstream.name ?? null, used);
     this.metrics.addCost(model, used.costUsd);
+    const tagged = record.served.linked.costTags?.metrics;
+    if (tagged !== undefined && tagged.length > 0) this.metrics.tagged(record.tags, tagged, used.costUsd, used.inputTokens, used.outputTokens);
   }
 
   #settleFailed(err: unknown): void {
