@@ -71,7 +71,7 @@ async function startCluster() {
   return `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
 }
 
-/** @param {number} now */
+/** @param {number} now @param {number} i */
 function specs(now, i) {
   const day = Math.floor(now / 86_400_000) * 86_400_000;
   const month = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
@@ -104,6 +104,7 @@ async function admissions(label, url) {
   return `${label}: admission (3 counters) ${seq.toFixed(0)} µs sequential, ${par.toFixed(1)} µs per request with 32 in flight`;
 }
 
+/** @param {number} i @returns {import("../dist/runtime/base/usage-record.js").UsageRecord} */
 function record(i) {
   return {
     requestId: `bench-${Date.now()}-${i}`,
@@ -138,11 +139,11 @@ function record(i) {
 async function postgres() {
   const bin = spawnSync("sh", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1"], { encoding: "utf8" }).stdout.trim();
   const asRoot = process.getuid?.() === 0;
-  const ids = asRoot
-    ? { uid: Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), gid: Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout) }
-    : {};
+  const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout);
+  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout);
+  const ids = asRoot ? { uid, gid } : {};
   const pgdir = mkdtempSync(join(tmpdir(), "tollgate-bench-pg-"));
-  if (asRoot) chownSync(pgdir, ids.uid, ids.gid);
+  if (asRoot) chownSync(pgdir, uid, gid);
   spawnSync(join(bin, "initdb"), ["-D", join(pgdir, "data"), "-U", "tollgate", "--auth=trust", "--no-sync"], { ...ids });
   const port = await freePort();
   await launch(join(bin, "postgres"), ["-D", join(pgdir, "data"), "-p", String(port), "-k", pgdir, "-c", "listen_addresses=127.0.0.1"], "ready to accept connections", ids);
@@ -173,6 +174,6 @@ const lines = [];
 lines.push(await admissions("redis-server", `redis://127.0.0.1:${standalonePort}`));
 lines.push(await admissions("3-node Redis Cluster", await startCluster()));
 lines.push(...(await postgres()));
-const load = (await import("node:os")).loadavg()[0].toFixed(1);
+const load = ((await import("node:os")).loadavg()[0] ?? 0).toFixed(1);
 for (const l of lines) console.log(`${l}  [load ${load}]`);
 process.exit(0);
