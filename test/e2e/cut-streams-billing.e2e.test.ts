@@ -19,6 +19,11 @@ import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 
 const KEY = "sk-tg-cut-streams";
+/** A streamed answer that reaches a card number after a sentence of ordinary text (the mock sends 3-character chunks). */
+const SAY_CARD = encodeURIComponent("Here is a fairly long sentence of ordinary text before anything sensitive appears. Your card is 4111 1111 1111 1111, keep it safe.").replace(
+  /\+/g,
+  "%2B",
+);
 const ADMIN = "admin-cut-streams";
 let mock: MockUpstream;
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-cut-"));
@@ -43,6 +48,13 @@ ${setup.provider(mock)}models:
     targets: [{ provider: up, model: "echo+tokens=40+drop=6", price: { input: 2, output: 8 } }]
   - name: slow
     targets: [{ provider: up, model: "echo+tokens=200+tps=50", price: { input: 2, output: 8 } }]
+  - name: guarded
+    targets: [{ provider: up, model: "echo+say=${SAY_CARD}+chunk=3", price: { input: 2, output: 8 } }]
+    guardrails: [cards-out]
+guardrails:
+  - name: cards-out
+    output:
+      pii: { card: block }
 consumers:
   - { name: c, team: t, keys: [{ sha256: ${sha256Hex(KEY)} }] }
 `;
@@ -164,5 +176,30 @@ describe("a stream abandoned by its client", () => {
     expect(line.ended).toBe("client_abandoned");
     expectAgreement(ledger, metrics, line, "slow");
     expect(metric(metrics, "tollgate_estimated_usage_requests_total", { gen_ai_request_model: "slow" })).toBe(1);
+  }, 60_000);
+});
+
+describe("a stream stopped by an output guardrail", () => {
+  let gw: Gateway;
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it("is billed on its prompt and the output relayed before the guardrail stopped it, marked guardrail_stopped", async () => {
+    const audit = join(tmp, "guardrail.jsonl");
+    gw = await startGateway({ plan: compileYaml(policy(ADAPTER_SETUPS[0]!, audit)), port: 0, env: { ...ADAPTER_SETUPS[0]!.env, CUT_ADMIN: ADMIN } });
+    const res = await request(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "guarded", stream: true, messages: [{ role: "user", content: "What is my card?" }] }),
+    });
+    expect(res.statusCode).toBe(200);
+    const text = await res.body.text();
+    expect(text).toContain('"error"');
+    expect(text).not.toContain("4111");
+    const { ledger, metrics } = await settled(gw, "guarded");
+    const line = await auditOf(audit, "guarded");
+    expect(line.ended).toBe("guardrail_stopped");
+    expectAgreement(ledger, metrics, line, "guarded");
   }, 60_000);
 });
