@@ -7,7 +7,7 @@
  *
  * Code ranges: TG1xxx syntax and shape (TG11xx: TypeScript policies), TG2xxx
  * references and duplicates, TG3xxx analyses of the whole gateway (mostly warnings),
- * TG4xxx policy tests, TG5xxx operations, TG60xx provider kinds and protocol settings, TG64xx quotas, TG65xx stores.
+ * TG4xxx policy tests, TG5xxx operations, TG60xx provider kinds and protocol settings, TG64xx quotas, TG67xx stores.
  *
  * `redact: true` marks codes whose source span may hold a secret: renderers mask
  * that span in every code frame of the file, and the message never quotes it.
