@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { CLI } from "../support/spawn-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-verbs-"));

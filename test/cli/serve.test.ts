@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import OpenAI from "openai";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { runCli, startServing } from "../support/spawn-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-cli-"));

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { CLI, runCli, startServing, type Running } from "../support/spawn-cli.js";
 
 const K8S = resolve(REPO_ROOT, "examples/kubernetes");

@@ -14,7 +14,7 @@ import o200k from "js-tiktoken/ranks/o200k_base";
 import { afterAll, describe, expect, it } from "vitest";
 import { estimatePromptTokens, estimateTextTokens, promptTexts, promptTokensFromCounts } from "../../runtime/canonical/estimate-tokens.js";
 import { encodingFor, ExactCounter } from "../../runtime/canonical/exact-count.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 
 const ONE_LETTER = "a".repeat(1 << 20);
 const CJK = Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join("");

@@ -1,5 +1,5 @@
 /**
- * Validators for the official OpenAI OpenAPI spec (../shared/conformance), with the
+ * Validators for the official OpenAI OpenAPI spec (test/fixtures/conformance), with the
  * documented lenient overlay: real OpenAI traffic is looser than the spec in two
  * places (docs/providers.md#openai-chat-completions), and we accept exactly those and nothing else:
  *   1. `system_fingerprint` may be null (real responses and chunks send null);
@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
-import { CONFORMANCE } from "./shared-path.js";
+import { CONFORMANCE } from "./repo-paths.js";
 
 type Json = unknown;
 
