@@ -100,10 +100,15 @@ program
   .option("--policy <paths...>", "policy files or directories, compiled in memory")
   .option("--host <host>", "listen address", "127.0.0.1")
   .option("--port <port>", "listen port", process.env.PORT ?? "8080")
-  .option("--server <kind>", "uws | node", "uws")
+  .option("--server <kind>", "auto | uws | node (auto: uWebSockets.js where a native build loads, else node:http, saying why)", process.env.TOLLGATE_SERVER || "auto")
   .option("--admin-port <port>", "admin listener port (overrides listener.admin.port; the token comes from the policy)")
-  .option("--workers <n>", "serving worker threads sharing the port (default: the number of CPUs; 1: no worker threads)", process.env.TOLLGATE_WORKERS)
-  .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string; workers?: string }) => {
+  .option("--share-port", "bind even when another process listens on the port (SO_REUSEPORT: the kernel splits connections between them); without it a port in use is refused")
+  .option(
+    "--workers <n>",
+    "serving worker threads sharing the port (default: the CPUs this process may use, after CPU affinity and the cgroup CPU quota; 1: no worker threads)",
+    process.env.TOLLGATE_WORKERS || undefined,
+  )
+  .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string; sharePort?: boolean; workers?: string }) => {
     const { serveCommand } = await import("./serve.js");
     process.exitCode = await serveCommand(opts);
   });

@@ -11,6 +11,7 @@ import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/repo-paths.js";
 import { runCli, startServing } from "../support/spawn-cli.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-cli-"));
 
@@ -20,7 +21,7 @@ describe("tollgate serve", () => {
     const compiled = await runCli(["compile", "policies/default.yaml", "-o", planFile]);
     expect(compiled.code).toBe(0);
     const hash = (JSON.parse(readFileSync(planFile, "utf8")) as { hash: string }).hash;
-    for (const server of ["uws", "node"]) {
+    for (const server of LISTENERS) {
       const running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server], { OPENAI_API_KEY: "" });
       const ready = await request(`${running.url}/readyz`);
       expect(((await ready.body.json()) as { plan: string }).plan).toBe(hash);

@@ -19,6 +19,7 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { REPO_ROOT } from "../support/repo-paths.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const KEY_A = "sk-tg-dash-a";
@@ -60,7 +61,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("dashboard in Chromium (%s listener)", (server) => {
+describe.each(LISTENERS)("dashboard in Chromium (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let browser: Browser;

@@ -19,6 +19,7 @@ import { listen } from "../../runtime/server/listen.js";
 import { completionText } from "../../tools/mock-upstream/content.js";
 import { compileYaml } from "../support/compile.js";
 import { sseData } from "../support/sse.js";
+import { LISTENERS } from "../support/listeners.js";
 
 /** Replaces a word in every chunk it sees (a rewrite that needs no window: the mock sends whole words). */
 class ReplaceStage implements ResponseStage {
@@ -64,7 +65,7 @@ class BlockStage implements ResponseStage {
   }
 }
 
-describe.each(["uws", "node"] as const)("response stages (%s listener)", (kind) => {
+describe.each(LISTENERS)("response stages (%s listener)", (kind) => {
   let mock: MockUpstream;
   let served: ServedPlan;
   let server: Listener;
