@@ -5,9 +5,12 @@
  * in its own file; this one only declares flags and exit codes.
  */
 import { Command, CommanderError } from "commander";
+import { compilerVersion } from "../compiler/version.js";
+import { loadCompilerVerb } from "./compiler-absent.js";
 
 const program = new Command("tollgate")
   .description("Tollgate: an AI gateway whose policy is compiled and proven before it reaches production")
+  .version(compilerVersion(), "-V, --version", "print the version (the package's, stamped into every plan as compilerVersion)")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -18,7 +21,7 @@ program
   .option("--format <format>", "human | json | github", "human")
   .option("--strict", "treat warnings as errors")
   .action(async (paths: string[], opts: { format: string; strict?: boolean }) => {
-    const { checkCommand } = await import("../compiler/commands/check.js");
+    const { checkCommand } = await loadCompilerVerb("check", () => import("../compiler/commands/check.js"));
     process.exitCode = await checkCommand(paths, opts);
   });
 
@@ -30,7 +33,7 @@ program
   .option("--format <format>", "human | json | github", "human")
   .option("--strict", "treat warnings as errors")
   .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean }) => {
-    const { compileCommand } = await import("../compiler/commands/compile.js");
+    const { compileCommand } = await loadCompilerVerb("compile", () => import("../compiler/commands/compile.js"));
     process.exitCode = await compileCommand(paths, opts);
   });
 
@@ -41,7 +44,7 @@ program
   .option("--base <git-ref>", "compare the policy paths at this git ref with the working tree")
   .option("--format <format>", "human | markdown | json", "human")
   .action(async (paths: string[], opts: { base?: string; format: string }) => {
-    const { diffCommand } = await import("../compiler/commands/diff.js");
+    const { diffCommand } = await loadCompilerVerb("diff", () => import("../compiler/commands/diff.js"));
     process.exitCode = await diffCommand(paths, opts);
   });
 
@@ -51,7 +54,7 @@ program
   .argument("[paths...]", "policy files or directories (default: the current directory)")
   .option("--format <format>", "human | json | github", "human")
   .action(async (paths: string[], opts: { format: string }) => {
-    const { testCommand } = await import("../compiler/commands/test.js");
+    const { testCommand } = await loadCompilerVerb("test", () => import("../compiler/commands/test.js"));
     process.exitCode = await testCommand(paths, opts);
   });
 
@@ -66,7 +69,7 @@ program
   .option("--header <name:value...>", "request headers")
   .option("--format <format>", "human | json", "human")
   .action(async (opts: { plan?: string; policy?: string[]; request: string; key?: string; consumer?: string; header?: string[]; format: string }) => {
-    const { explainCommand } = await import("../compiler/commands/explain.js");
+    const { explainCommand } = await loadCompilerVerb("explain", () => import("../compiler/commands/explain.js"));
     process.exitCode = await explainCommand(opts);
   });
 
@@ -80,7 +83,7 @@ program
   .option("--seed <n>", "seed of the random draws", "1")
   .option("--format <format>", "human | json", "human")
   .action(async (opts: { plan?: string; policy?: string[]; trace: string; fail?: string[]; seed: string; format: string }) => {
-    const { simulateCommand } = await import("../compiler/commands/simulate.js");
+    const { simulateCommand } = await loadCompilerVerb("simulate", () => import("../compiler/commands/simulate.js"));
     process.exitCode = await simulateCommand(opts);
   });
 

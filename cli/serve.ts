@@ -2,11 +2,13 @@
  * `tollgate serve`: serves a compiled plan (production) or compiles policy files in
  * memory first (development). Stops cleanly on SIGINT/SIGTERM.
  */
+import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
 import { loadPlanFile, parsePlan } from "../schemas/plan/read-plan.js";
 import type { CompileReply } from "./compile-worker.js";
+import { compilerAbsent } from "./compiler-absent.js";
 import { SERVER_CHOICES, type ServerChoice } from "../runtime/server/choose-listener.js";
 import { loadUws } from "../runtime/server/load-uws.js";
 import { startWorkerGateway } from "../runtime/workers/start-workers.js";
@@ -28,7 +30,9 @@ export interface ServeOptions {
  * diagnostics; null when there are errors. Throws on a usage problem.
  */
 export async function compileInMemory(paths: string[]): Promise<Plan | null> {
-  const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: { paths, color: process.stderr.isTTY === true } });
+  const entry = new URL("./compile-worker.js", import.meta.url);
+  if (!existsSync(entry)) throw compilerAbsent("serve --policy");
+  const worker = new Worker(entry, { workerData: { paths, color: process.stderr.isTTY === true } });
   const reply = await new Promise<CompileReply>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
