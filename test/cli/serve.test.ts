@@ -22,7 +22,8 @@ describe("tollgate serve", () => {
     expect(compiled.code).toBe(0);
     const hash = (JSON.parse(readFileSync(planFile, "utf8")) as { hash: string }).hash;
     for (const server of LISTENERS) {
-      const running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server], { OPENAI_API_KEY: "" });
+      // Worker threads, one per CPU (the default): allow a loaded machine time to start them.
+      const running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server], { OPENAI_API_KEY: "" }, undefined, 50_000);
       const ready = await request(`${running.url}/readyz`);
       expect(((await ready.body.json()) as { plan: string }).plan).toBe(hash);
       expect(await running.stop()).toBe(0);

@@ -154,11 +154,17 @@ describe("README.md", () => {
     expect(readme.split("\n").length).toBeLessThanOrEqual(300);
   });
 
-  it("holds the two commands, and .ci/run runs exactly the README's test command", () => {
+  it("holds the two commands, and .ci/run runs exactly the README's test command, on a clone standing alone", () => {
     expect(readme).toContain("```sh\nnpm ci && npm start\n```");
     expect(readme).toContain("```sh\nnpm ci && npm test\n```");
     const ci = readFileSync(resolve(REPO_ROOT, ".ci/run"), "utf8");
     const commands = ci.split("\n").filter((l) => /^npm /.test(l));
     expect(commands).toEqual(["npm ci && npm test"]);
+    // …on a clone in an empty temporary folder, so that nothing beside the repository can be read.
+    const lines = ci.split("\n");
+    const clone = lines.findIndex((l) => /^git clone .* \. "\$alone\/tollgate"$/.test(l));
+    expect(lines.some((l) => /^alone="\$\(mktemp -d\)"$/.test(l))).toBe(true);
+    expect(lines.indexOf('cd "$alone/tollgate"')).toBeGreaterThan(clone);
+    expect(lines.indexOf("npm ci && npm test")).toBeGreaterThan(lines.indexOf('cd "$alone/tollgate"'));
   });
 });
