@@ -28,7 +28,7 @@ describe("tollgate serve", () => {
       expect(((await ready.body.json()) as { plan: string }).plan).toBe(hash);
       expect(await running.stop()).toBe(0);
     }
-  });
+  }, 120_000);
 
   it("refuses a plan edited after compilation, saying why, without a stack trace", async () => {
     const planFile = join(tmp, "tampered.json");

@@ -82,6 +82,14 @@ export function specValidator(name: SpecSchema): ValidateFunction {
   return v;
 }
 
+/**
+ * Parsed and compiled when a suite imports this module, before it starts any server: the
+ * first parse blocks the event loop for a second or more (several on a loaded machine), and a
+ * gateway in the same process must not sit that out between two requests of a keep-alive
+ * client (its keep-alive timer then fires as the client reuses the socket: ECONNRESET).
+ */
+for (const name of ["CreateChatCompletionResponse", "CreateChatCompletionStreamResponse", "ErrorResponse", "ListModelsResponse", "Model"] as const) specValidator(name);
+
 /** Throws with ajv's errors when `value` does not conform to the named schema. */
 export function assertConforms(name: SpecSchema, value: unknown): void {
   const v = specValidator(name);
