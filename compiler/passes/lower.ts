@@ -11,6 +11,7 @@ import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
 import type { LoweredPlan, ModelDraft, NormalizedConsumer, NormalizedPrice, QuotaPolicy } from "../ir.js";
 import { attemptSlots } from "../analysis/attempt-slots.js";
+import { attemptTargets } from "../analysis/worst-case.js";
 
 /** Lowers the normalized policy to plan entries with index references. */
 export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
@@ -60,7 +61,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     reliability:
       m.reliability === null
         ? null
-        : { ...m.reliability, maxAttempts: m.reliability.maxAttempts || attemptSlots(policy.attempts[i] ?? [], policy.providers, m.reliability).length },
+        : { ...m.reliability, maxAttempts: m.reliability.maxAttempts || attemptSlots(attemptTargets(policy, policy.attempts[i] ?? []), m.reliability).length },
     ...(m.selection != null ? { selection: m.selection } : {}),
   }));
 

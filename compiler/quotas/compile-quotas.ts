@@ -13,6 +13,7 @@ import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";
 import { compileStores } from "./compile-stores.js";
 import { compileCostTags } from "./compile-cost-tags.js";
+import { formatCount, formatUsd } from "../analysis/format.js";
 
 /** Defaults of the quota language. */
 export const QUOTA_DEFAULTS = {
@@ -101,6 +102,8 @@ function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, 
     ctx.report("quota-never-admits", { quota: q.name, need: 1, unit, capacity }, child(at, q.burst === undefined ? "limit" : "burst"));
   } else if ((unit === "tokens" || unit === "output-tokens") && capacity < outputTokens) {
     ctx.report("quota-default-reservation-too-large", { quota: q.name, need: outputTokens, unit, capacity }, child(at, q.burst === undefined ? "limit" : "burst"));
+  } else if (unit === "usd") {
+    checkUsdReservation(q.name, capacity, outputTokens, modelMask, policy, ctx, child(at, q.burst === undefined ? "limit" : "burst"));
   }
   if (downgrade !== null && (modelMask === null || modelMask[downgrade] === true)) {
     ctx.report("quota-downgrade-limited", { quota: q.name, model: modelNames[downgrade] ?? "" }, child(at, "action", "downgrade"));
@@ -121,6 +124,37 @@ function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, 
     outputTokens,
     exact: q.count === "exact",
   };
+}
+
+/**
+ * A spend quota reserves, for a request without `max_tokens`, the quota's `outputTokens`
+ * at the dearest output price among the model's targets (the runtime's reservation, not
+ * counting the prompt): a limit below that refuses every such request.
+ */
+function checkUsdReservation(
+  quota: string,
+  capacity: number,
+  outputTokens: number,
+  modelMask: readonly boolean[] | null,
+  policy: ExpandedPolicy,
+  ctx: CompileContext,
+  at: Located<Quota>["at"],
+): void {
+  let worst: { model: string; price: number } | null = null;
+  policy.models.forEach((model, m) => {
+    if (modelMask !== null && !modelMask[m]) return;
+    const price = Math.max(0, ...(policy.attempts[m] ?? []).map((s) => s.target.price?.output ?? 0));
+    if (worst === null || price > worst.price) worst = { model: model.name, price };
+  });
+  const found = worst as { model: string; price: number } | null;
+  if (found === null) return;
+  const need = (outputTokens * found.price) / 1_000_000;
+  if (need <= capacity) return;
+  ctx.report(
+    "quota-usd-reservation-too-large",
+    { quota, capacity: formatUsd(capacity), model: found.model, need: formatUsd(need), tokens: formatCount(outputTokens), price: `$${found.price}` },
+    at,
+  );
 }
 
 /** Every target a limited model can be served by needs a price for spend to be counted. */
