@@ -1,129 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `tollgate` command line: the composition root that sits above both the
- * compiler (check, compile) and the runtime (serve, mock-upstream). Each verb lives
- * in its own file; this one only declares flags and exit codes.
+ * compiler (check, compile) and the runtime (serve, mock-upstream). The verbs and
+ * their flags are declared in program.ts; this file runs them and maps parse
+ * problems to exit codes.
  */
-import { Command, CommanderError } from "commander";
-
-const program = new Command("tollgate")
-  .description("Tollgate: an AI gateway whose policy is compiled and proven before it reaches production")
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-program
-  .command("check")
-  .description("validate policies; exit 0 when clean, 1 on errors, 2 on usage errors")
-  .argument("<paths...>", "policy files or directories")
-  .option("--format <format>", "human | json | github", "human")
-  .option("--strict", "treat warnings as errors")
-  .action(async (paths: string[], opts: { format: string; strict?: boolean }) => {
-    const { checkCommand } = await import("../compiler/commands/check.js");
-    process.exitCode = await checkCommand(paths, opts);
-  });
-
-program
-  .command("compile")
-  .description("validate policies, then write the plan atomically")
-  .argument("<paths...>", "policy files or directories")
-  .requiredOption("-o, --out <file>", "where to write plan.json")
-  .option("--format <format>", "human | json | github", "human")
-  .option("--strict", "treat warnings as errors")
-  .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean }) => {
-    const { compileCommand } = await import("../compiler/commands/compile.js");
-    process.exitCode = await compileCommand(paths, opts);
-  });
-
-program
-  .command("diff")
-  .description("what changes in the gateway's behaviour between two plans or policies; exit 0 no change, 1 changed, 2 errors")
-  .argument("[paths...]", "<old> <new> (each a plan.json or policy files/dirs), or with --base the policy paths")
-  .option("--base <git-ref>", "compare the policy paths at this git ref with the working tree")
-  .option("--format <format>", "human | markdown | json", "human")
-  .action(async (paths: string[], opts: { base?: string; format: string }) => {
-    const { diffCommand } = await import("../compiler/commands/diff.js");
-    process.exitCode = await diffCommand(paths, opts);
-  });
-
-program
-  .command("test")
-  .description("run the policy tests (`tests:` and *.policy-test.yaml); exit 0 all pass, 1 failures or errors, 2 usage errors")
-  .argument("[paths...]", "policy files or directories (default: the current directory)")
-  .option("--format <format>", "human | json | github", "human")
-  .action(async (paths: string[], opts: { format: string }) => {
-    const { testCommand } = await import("../compiler/commands/test.js");
-    process.exitCode = await testCommand(paths, opts);
-  });
-
-program
-  .command("explain")
-  .description("show the decision path of one request, each step with the policy line that decided it; exit 0 served, 1 refused, 2 usage errors")
-  .option("--plan <file>", "a compiled plan.json (its plan.sourcemap.json is read from beside it)")
-  .option("--policy <paths...>", "policy files or directories, compiled in memory")
-  .requiredOption("--request <file>", "the request body as JSON, or { body, headers }")
-  .option("--key <key>", "the API key the request sends (hashed, never printed)")
-  .option("--consumer <name>", "send the request as this consumer instead of by key")
-  .option("--header <name:value...>", "request headers")
-  .option("--format <format>", "human | json", "human")
-  .action(async (opts: { plan?: string; policy?: string[]; request: string; key?: string; consumer?: string; header?: string[]; format: string }) => {
-    const { explainCommand } = await import("../compiler/commands/explain.js");
-    process.exitCode = await explainCommand(opts);
-  });
-
-program
-  .command("simulate")
-  .description("replay a JSONL trace against a plan offline: routing shares, rejections, fallbacks under assumed failures, tokens")
-  .option("--plan <file>", "a compiled plan.json")
-  .option("--policy <paths...>", "policy files or directories, compiled in memory")
-  .requiredOption("--trace <file>", "one JSON request per line: model, key or consumer, prompt or messages, max_tokens, token counts")
-  .option("--fail <rule...>", "assume failures: <provider>[/<model>][=<rate>], e.g. openai=0.3 (rate 1 when omitted)")
-  .option("--seed <n>", "seed of the random draws", "1")
-  .option("--format <format>", "human | json", "human")
-  .action(async (opts: { plan?: string; policy?: string[]; trace: string; fail?: string[]; seed: string; format: string }) => {
-    const { simulateCommand } = await import("../compiler/commands/simulate.js");
-    process.exitCode = await simulateCommand(opts);
-  });
-
-program
-  .command("hash-key")
-  .description("print the SHA-256 of an API key, for a consumer's `keys: [{sha256: …}]` (reads stdin when no key is given)")
-  .argument("[key]", "the API key")
-  .action(async (key: string | undefined) => {
-    const { hashKeyCommand } = await import("./hash-key.js");
-    process.exitCode = await hashKeyCommand(key);
-  });
-
-program
-  .command("serve")
-  .description("serve a plan (or compile a policy directory in memory, for development)")
-  .option("--plan <file>", "a compiled plan.json")
-  .option("--policy <paths...>", "policy files or directories, compiled in memory")
-  .option("--host <host>", "listen address", "127.0.0.1")
-  .option("--port <port>", "listen port", process.env.PORT ?? "8080")
-  .option("--server <kind>", "uws | node", "uws")
-  .option("--admin-port <port>", "admin listener port (overrides listener.admin.port; the token comes from the policy)")
-  .option("--workers <n>", "serving worker threads sharing the port (default: the number of CPUs; 1: no worker threads)", process.env.TOLLGATE_WORKERS)
-  .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string; workers?: string }) => {
-    const { serveCommand } = await import("./serve.js");
-    process.exitCode = await serveCommand(opts);
-  });
-
-program
-  .command("mock-upstream")
-  .description("run a scripted OpenAI-compatible upstream (latency, TTFT, tokens/s, failures per request)")
-  .option("--host <host>", "listen address", "127.0.0.1")
-  .option("--port <port>", "listen port", "9090")
-  .option("--ttft <ms>", "default time to first token, ms", "0")
-  .option("--latency <ms>", "default extra latency before the response starts, ms", "0")
-  .option("--tps <n>", "default tokens per second (0: as fast as possible)", "0")
-  .option("--tokens <n>", "default response length in tokens", "20")
-  .action(async (opts: Record<string, string>) => {
-    const { mockUpstreamCommand } = await import("../tools/mock-upstream/command.js");
-    process.exitCode = await mockUpstreamCommand(opts);
-  });
+import { CommanderError } from "commander";
+import { createProgram } from "./program.js";
 
 try {
-  await program.parseAsync(process.argv);
+  await createProgram().parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // --help and --version exit 0; every other parse problem is a usage error.

@@ -41,6 +41,11 @@ export interface CompileResult {
   sourceMap: PlanSourceMap | null;
   /** The policy tests and their outcomes (empty when compilation stopped before they ran). */
   tests: readonly PolicyTestResult[];
+  /**
+   * The finished plan the policy tests ran against: set also when a test fails (then
+   * `plan` is null), so `diff` can still show what the change does. Never deploy it.
+   */
+  testedPlan: Plan | null;
 }
 
 /** Options of `compileSources`. */
@@ -67,6 +72,7 @@ export function compileSources(sources: readonly Source[], opts: CompileSourcesO
     reports: ctx.reports(),
     sourceMap: final === null || facts === null ? null : buildSourceMap(facts, final.plan),
     tests: ctx.sidecar.testResults,
+    testedPlan: ctx.sidecar.testedPlan,
   };
 }
 

@@ -5,6 +5,7 @@
  * out of the IR that flows into `lower` is what guarantees that tests and file
  * positions cannot change the plan's bytes.
  */
+import type { Plan } from "../schemas/plan/plan.js";
 import type { PolicyTestCase, PolicyTestResult } from "./policy-tests/policy-test-case.js";
 import type { SourceFacts } from "./sourcemap/source-facts.js";
 
@@ -16,4 +17,6 @@ export class Sidecar {
   tests: readonly PolicyTestCase[] = [];
   /** The outcome of each test against the finished plan (set by run-tests). */
   testResults: readonly PolicyTestResult[] = [];
+  /** The finished plan the tests ran against (set by run-tests, also when a test fails). */
+  testedPlan: Plan | null = null;
 }

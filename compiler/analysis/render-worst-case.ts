@@ -3,7 +3,7 @@
  * model, with the ceilings that apply and whether they hold. Plain text, aligned, no
  * colour: it is read in terminals and pasted into pull requests alike.
  */
-import { formatCount, formatDuration, formatUsd } from "./format.js";
+import { formatCount, formatDuration, formatUsd, plural } from "./format.js";
 import type { WorstCase } from "./reports.js";
 
 /** The table, or "" when there are no models. */
@@ -40,10 +40,12 @@ export function renderWorstCaseTable(rows: readonly WorstCase[]): string {
   ].join("\n");
 }
 
-/** "chat: retries and key rotations included, up to 2s of backoff; deadline 30s". */
+/** "+ chat: retries, key rotations and the attempt budget included, up to 2s of backoff; deadline 30s". */
 function reliabilityNote(r: WorstCase): string {
-  const deadline = r.deadlineMs === null || r.deadlineMs === undefined ? "" : `; deadline ${formatDuration(r.deadlineMs)}`;
-  return `+ ${r.model}: retries, key rotations and the attempt budget included, up to ${formatDuration(r.backoffMs ?? 0)} of backoff${deadline}`;
+  const cut = r.cutByDeadline === undefined ? "" : ` (${plural(r.cutByDeadline, "more attempt")} of the budget can never start before it)`;
+  const deadline = r.deadlineMs === null || r.deadlineMs === undefined ? "" : `; deadline ${formatDuration(r.deadlineMs)}${cut}`;
+  const backoff = (r.backoffMs ?? 0) > 0 ? `, up to ${formatDuration(r.backoffMs ?? 0)} of backoff` : "";
+  return `+ ${r.model}: retries, key rotations and the attempt budget included${backoff}${deadline}`;
 }
 
 /** "latency ≤ 30s ✓, cost ≤ $0.0500 ✗", or "-". */

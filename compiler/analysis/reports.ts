@@ -7,7 +7,7 @@
 /** The worst case of one request to one public model. */
 export interface WorstCase {
   readonly model: string;
-  /** Upstream attempts when every attempt but the last fails: the length of the attempt order. */
+  /** Upstream attempts when every attempt but the last fails and each runs to its `timeouts.total`. */
   readonly attempts: number;
   /** Σ `timeouts.total` over those attempts, in ms. */
   readonly latencyMs: number;
@@ -27,6 +27,8 @@ export interface WorstCase {
    */
   readonly backoffMs?: number;
   readonly deadlineMs?: number | null;
+  /** Set when the deadline ends the worst case early: how many more attempts the budget allows but can never start. */
+  readonly cutByDeadline?: number;
 }
 
 /** The traffic share of one GPU-pool endpoint, as compiled. */

@@ -1,10 +1,13 @@
 /**
  * `tollgate explain --plan plan.json --request req.json [--key K | --consumer NAME]
- * [--header name:value…] [--format human|json]`: the decision path of one request,
- * each step with the policy line that decided it (from `plan.sourcemap.json`, or
- * exact when `--policy <paths…>` compiles the policy in memory). The key is only
- * hashed, never printed. Exit 0 when the request would be served, 1 when it would be
- * refused (401/403/404), 2 on usage errors.
+ * [--header name:value…] [--fail rule…] [--format human|json]`: the decision path of
+ * one request, each step with the policy line that decided it (from
+ * `plan.sourcemap.json`, or exact when `--policy <paths…>` compiles the policy in
+ * memory): routing, guardrails, quotas, the attempt order with its conditions,
+ * retries, budget, deadline, hedge and degraded answer; with `--fail` (the rules of
+ * `simulate`), the attempts made when those upstreams fail. The key is only hashed,
+ * never printed. Exit 0 when the request would be served, 1 when it would be refused
+ * (401/403/404/429) or, with `--fail`, not served; 2 on usage errors.
  */
 import { readFile } from "node:fs/promises";
 import { type Caller, keyDigest } from "../decision/decide.js";
@@ -13,6 +16,7 @@ import { type ExplainInput, explainRequest } from "./explain/explain-request.js"
 import { renderExplanationJson, renderExplanationText } from "./explain/render-explanation.js";
 import { type PlanSourceOptions, loadPlanInput, usage } from "./plan-input.js";
 import { EXIT } from "./run-compiler.js";
+import { parseFailureRules } from "./simulate/failure-rules.js";
 
 /** Options of `tollgate explain`. */
 export interface ExplainOptions extends PlanSourceOptions {
@@ -20,6 +24,7 @@ export interface ExplainOptions extends PlanSourceOptions {
   key?: string;
   consumer?: string;
   header?: string[];
+  fail?: string[];
   format: string;
 }
 
@@ -32,14 +37,16 @@ export async function explainCommand(opts: ExplainOptions): Promise<number> {
   const input = await loadPlanInput("explain", opts);
   if (typeof input === "number") return input;
 
-  const explanation = explainRequest(input.plan, input.sourceMap, request);
+  const failures = opts.fail === undefined ? undefined : parseFailureRules(opts.fail, input.plan);
+  if (typeof failures === "string") return usage("explain", failures);
+  const explanation = explainRequest(input.plan, input.sourceMap, failures === undefined ? request : { ...request, failures });
   const notes = input.sourceMapNote === null ? [] : [input.sourceMapNote];
   if (opts.format === "json") process.stdout.write(renderExplanationJson(explanation, notes));
   else {
     const header = `explain: POST /v1/chat/completions, model \`${request.model}\`, against ${input.label} (${input.plan.hash.slice(0, 19)}…)`;
     process.stdout.write(renderExplanationText(explanation, header, notes));
   }
-  return explanation.decision.outcome === "routed" ? EXIT.ok : EXIT.failed;
+  return explanation.served ? EXIT.ok : EXIT.failed;
 }
 
 /**

@@ -10,7 +10,7 @@ import { PlanError, loadPlanFile } from "../../schemas/plan/read-plan.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import type { Source } from "../ir.js";
 import { compileSources } from "../index.js";
-import { UsageError, readPolicySources } from "../load/read-paths.js";
+import { type ReadOptions, UsageError, readPolicySources } from "../load/read-paths.js";
 import { type PlanSourceMap, parseSourceMap, sourceMapFileFor } from "../sourcemap/plan-source-map.js";
 import { EXIT } from "./run-compiler.js";
 
@@ -24,17 +24,18 @@ export interface PlanInput {
   readonly label: string;
 }
 
-/** Where the plan comes from: exactly one of the two. */
+/** Where the plan comes from: exactly one of the two (and, for policy directories, which files to read). */
 export interface PlanSourceOptions {
   plan?: string;
   policy?: string[];
+  include?: string[];
 }
 
 /** Loads or compiles the plan; a number is an exit code after the problem was printed. */
 export async function loadPlanInput(command: string, opts: PlanSourceOptions): Promise<PlanInput | number> {
   if ((opts.plan === undefined) === (opts.policy === undefined)) return usage(command, "give exactly one of --plan <file> or --policy <paths…>");
   if (opts.plan !== undefined) return fromPlanFile(command, opts.plan);
-  return fromPolicy(command, opts.policy ?? []);
+  return fromPolicy(command, opts.policy ?? [], opts.include === undefined ? {} : { include: opts.include });
 }
 
 async function fromPlanFile(command: string, file: string): Promise<PlanInput | number> {
@@ -54,10 +55,10 @@ async function fromPlanFile(command: string, file: string): Promise<PlanInput | 
 }
 
 /** Compiles policy paths in memory; errors are printed (human format) and give exit 2. */
-export async function fromPolicy(command: string, paths: readonly string[]): Promise<PlanInput | number> {
+export async function fromPolicy(command: string, paths: readonly string[], read: ReadOptions = {}): Promise<PlanInput | number> {
   let sources: Source[];
   try {
-    sources = await readPolicySources(paths);
+    sources = await readPolicySources(paths, read);
   } catch (err) {
     if (err instanceof UsageError) return usage(command, err.message);
     throw err;

@@ -1,12 +1,13 @@
 /**
  * What `check` and `compile` share: validating --format, reading the policy paths
- * (usage errors → exit 2), printing diagnostics where each format belongs (human on
- * stderr; json and github on stdout, for tools), and the exit-code rule.
+ * (usage errors → exit 2; `--include` patterns for directories that hold other YAML),
+ * printing diagnostics where each format belongs (human on stderr; json, sarif and
+ * github on stdout, for tools), and the exit-code rule.
  */
 import { compileSources, type CompileResult } from "../index.js";
 import { type DiagnosticFormat, diagnosticFormats, renderDiagnostics } from "../diagnostics/render.js";
 import { countDiagnostics } from "../diagnostics/diagnostic.js";
-import { UsageError, readPolicySources } from "../load/read-paths.js";
+import { type ReadOptions, UsageError, readPolicySources } from "../load/read-paths.js";
 
 /** Exit codes of the policy commands. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -20,13 +21,13 @@ export interface CompileRun {
 }
 
 /** Compiles `paths`; a number is the exit code of a usage error (already printed). */
-export async function runCompiler(command: string, paths: string[], format: string): Promise<CompileRun | number> {
+export async function runCompiler(command: string, paths: string[], format: string, read: ReadOptions = {}): Promise<CompileRun | number> {
   if (!isFormat(format)) {
     process.stderr.write(`tollgate ${command}: unknown --format \`${format}\`; use ${diagnosticFormats.join(", ")}\n`);
     return EXIT.usage;
   }
   try {
-    const sources = await readPolicySources(paths);
+    const sources = await readPolicySources(paths, read);
     return { result: compileSources(sources), format, sources: new Map(sources.map((s) => [s.path, s.text])) };
   } catch (err) {
     if (err instanceof UsageError) {
@@ -43,7 +44,7 @@ export function printDiagnostics(run: CompileRun, extra?: Readonly<Record<string
   if (run.format === "human") {
     const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
     process.stderr.write(renderDiagnostics(diagnostics, { format: "human", color, sources: run.sources }));
-  } else if (run.format === "json" || diagnostics.length > 0) {
+  } else if (run.format === "json" || run.format === "sarif" || diagnostics.length > 0) {
     process.stdout.write(renderDiagnostics(diagnostics, { format: run.format, ...(extra !== undefined ? { extra } : {}) }));
   }
 }

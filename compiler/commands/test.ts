@@ -1,29 +1,42 @@
 /**
- * `tollgate test [paths…] [--format human|json|github]`: compiles the policy (with its
- * `tests:` and any `*.policy-test.yaml` files) and reports each policy test as PASS or
- * FAIL, with the reason and the test's file:line:col. Other diagnostics are printed as
- * `check` prints them. Exit 0 when every test passes and the policy has no errors,
- * 1 otherwise, 2 on usage errors. Paths default to the current directory.
+ * `tollgate test [paths…] [--format human|json|github|junit]`: compiles the policy
+ * (with its `tests:` and any `*.policy-test.yaml` files) and reports each policy test
+ * as PASS or FAIL, with the reason and the test's file:line:col (`junit`: JUnit XML on
+ * stdout, for CI test reports). Other diagnostics are printed as `check` prints them.
+ * Exit 0 when every test passes and the policy has no errors, 1 otherwise, 2 on usage
+ * errors. Paths default to the current directory.
  */
 import { diagnosticCodes } from "../diagnostics/codes.js";
 import { countDiagnostics } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import type { PolicyTestResult } from "../policy-tests/policy-test-case.js";
 import { formatLocation } from "../sourcemap/plan-source-map.js";
-import { colorOnStderr } from "./plan-input.js";
+import { renderJunit } from "../policy-tests/render-junit.js";
+import { colorOnStderr, usage } from "./plan-input.js";
 import { EXIT, runCompiler } from "./run-compiler.js";
 
 const TEST_FAILED = diagnosticCodes["test-failed"].code;
 
 /** Runs `tollgate test`; returns the exit code. */
-export async function testCommand(paths: string[], opts: { format: string }): Promise<number> {
-  const run = await runCompiler("test", paths.length > 0 ? paths : ["."], opts.format);
+export async function testCommand(paths: string[], opts: { format: string; include?: string[] }): Promise<number> {
+  const junit = opts.format === "junit";
+  if (!["human", "json", "github", "junit"].includes(opts.format)) return usage("test", `unknown --format \`${opts.format}\`; use human, json, github or junit`);
+  const run = await runCompiler("test", paths.length > 0 ? paths : ["."], junit ? "human" : opts.format, opts.include === undefined ? {} : { include: opts.include });
   if (typeof run === "number") return run;
   const { diagnostics, tests } = run.result;
   const { errors } = countDiagnostics(diagnostics);
   const passed = tests.filter((t) => t.decision !== null && t.failures.length === 0).length;
 
-  if (run.format === "json") {
+  if (junit) {
+    process.stdout.write(
+      renderJunit(
+        tests,
+        diagnostics.filter((d) => d.severity === "error" && d.code !== TEST_FAILED),
+      ),
+    );
+    const others = diagnostics.filter((d) => d.code !== TEST_FAILED);
+    if (others.length > 0) process.stderr.write(renderDiagnostics(others, { format: "human", color: colorOnStderr(), sources: run.sources }));
+  } else if (run.format === "json") {
     const results = tests.map((t) => ({ name: t.name, at: formatLocation(t.at), passed: t.decision !== null && t.failures.length === 0, failures: t.failures }));
     process.stdout.write(JSON.stringify({ tests: results, passed, failed: tests.length - passed, diagnostics }, null, 2) + "\n");
   } else if (run.format === "github") {

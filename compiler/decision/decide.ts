@@ -86,6 +86,11 @@ export function keyDigest(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
+/** The digest of the API key a caller sends (a caller named by consumer sends its first key), for key-scoped quotas. */
+export function keyDigestOf(plan: Plan, caller: Caller, consumer: number): string {
+  return caller.kind === "key-digest" ? caller.sha256.toLowerCase() : (plan.consumers[consumer]?.keySha256[0] ?? "");
+}
+
 /** The index of the calling consumer, or null (401). */
 export function authenticate(plan: Plan, caller: Caller): number | null {
   let index = -1;

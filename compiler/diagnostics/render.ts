@@ -1,17 +1,18 @@
 /**
- * Renders diagnostics for people (file:line:col, code frame, help), for tools (JSON)
- * and for GitHub Actions annotations. Code frames never show a secret: every span
+ * Renders diagnostics for people (file:line:col, code frame, help), for tools (JSON,
+ * SARIF for code scanning) and for GitHub Actions annotations. Code frames never show a secret: every span
  * of a `redact` diagnostic is masked in the file's text before any frame is cut.
  */
 import { codeFrameColumns } from "@babel/code-frame";
 import { definitionOf } from "./codes.js";
 import { type Diagnostic, countDiagnostics } from "./diagnostic.js";
+import { renderSarif } from "./render-sarif.js";
 
 /** Output formats of `tollgate check` and `tollgate compile`. */
-export type DiagnosticFormat = "human" | "json" | "github";
+export type DiagnosticFormat = "human" | "json" | "github" | "sarif";
 
 /** The formats, for validating a `--format` flag. */
-export const diagnosticFormats: readonly DiagnosticFormat[] = ["human", "json", "github"];
+export const diagnosticFormats: readonly DiagnosticFormat[] = ["human", "json", "github", "sarif"];
 
 /** How to render. */
 export interface RenderOptions {
@@ -20,7 +21,7 @@ export interface RenderOptions {
   color?: boolean;
   /** File text by path, for code frames (human format); files not in the map get no frame. */
   sources?: Map<string, string>;
-  /** More top-level fields of the JSON format (e.g. `worstCase` from `tollgate check`). */
+  /** More top-level fields of the JSON format (e.g. `worstCase` from `tollgate check`); the SARIF run's properties. */
   extra?: Readonly<Record<string, unknown>>;
 }
 
@@ -31,6 +32,8 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], opts: Rend
       return renderJson(diagnostics, opts.extra);
     case "github":
       return diagnostics.map(renderGithub).join("");
+    case "sarif":
+      return renderSarif(diagnostics, opts.extra);
     case "human":
       return renderHuman(diagnostics, opts.sources ?? new Map(), opts.color === true);
   }

@@ -21,14 +21,18 @@ import { PolicyModules } from "./typescript/policy-modules.js";
 import { createPolicyProgram } from "./typescript/program.js";
 import { scanSecretsInModule } from "./typescript/scan-secrets-ts.js";
 import { reportTypeErrors } from "./typescript/type-check.js";
+import { type DeclaredNames, namesDeclaration } from "./typescript/declared-names.js";
 
 /** True for the files the TypeScript loader reads (`.ts`, not declarations). */
 export function isTypeScriptSource(path: string): boolean {
   return /\.ts$/i.test(path) && !/\.d\.ts$/i.test(path);
 }
 
-/** Type-checks and evaluates the TypeScript sources; returns the document of each module that exports a policy. */
-export function loadTypeScriptSources(sources: readonly Source[], ctx: CompileContext): Map<Source, ScriptDocument> {
+/**
+ * Type-checks and evaluates the TypeScript sources; returns the document of each module
+ * that exports a policy. `declared` holds the names other documents (YAML) declare.
+ */
+export function loadTypeScriptSources(sources: readonly Source[], ctx: CompileContext, declared: DeclaredNames | null = null): Map<Source, ScriptDocument> {
   const out = new Map<Source, ScriptDocument>();
   const fitting = sources.filter((source) => {
     if (Buffer.byteLength(source.text, "utf8") <= MAX_FILE_BYTES) return true;
@@ -39,7 +43,7 @@ export function loadTypeScriptSources(sources: readonly Source[], ctx: CompileCo
 
   const errorsBefore = ctx.errorCount;
   const modules = new PolicyModules(fitting);
-  const program = createPolicyProgram(modules);
+  const program = createPolicyProgram(modules, declared === null ? null : namesDeclaration(declared));
   const files = new Map<Source, ts.SourceFile>();
   for (const source of fitting) {
     const file = program.getSourceFile(modules.absolute(source));

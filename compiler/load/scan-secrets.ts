@@ -5,8 +5,11 @@
  * the file, and no message quotes the value.
  *
  * Looked at, in any mapping:
- * - `apiKeys` items (and other secret-sounding fields such as `apiKey`, `token`,
- *   `password`) that are not `env:`/`file:` references;
+ * - every field the policy schema types as a secret reference (analysis/secret-fields.ts:
+ *   `apiKeys`, Bedrock `secretAccessKey`, `stores.redis.url`, trace `headers`, …) whose
+ *   value is not an `env:`/`file:` reference;
+ * - fields the language does not have whose names sound like a credential (`apiKey`,
+ *   `password`, `client_secret`, …): a misspelt secret field still holds a secret;
  * - `keys` items that are plain strings (a consumer key written in clear);
  * - `sha256` values that are not 64 hex digits (often the key itself, pasted);
  * - and any URL with `user:password@` in it, whatever the field.
@@ -18,9 +21,11 @@ import type { CompileContext } from "../context.js";
 import { describePath } from "../diagnostics/describe-path.js";
 import type { PolicyPath, YamlDocument } from "../ir.js";
 import { keyText, spanOfNode } from "./source-map.js";
+import { isKnownField, secretMarking } from "../analysis/secret-fields.js";
 
-/** Field names that suggest a credential. `apiKeys` is the only one the language has. */
-export const SECRET_FIELD = /^(api[-_]?keys?|token|secrets?|passwords?|passwd|authorization|bearer|access[-_]?keys?|client[-_]?secret)$/i;
+/** Names that suggest a credential, for fields the language does not have (its own are marked by the schema). */
+export const SECRET_FIELD =
+  /^(api[-_]?keys?|tokens?|secrets?|passwords?|passwd|authorization|bearer|access[-_]?keys?(id)?|client[-_]?secrets?)$|secret|password|passwd|(auth|access|session|bearer|api|refresh|id)[-_]?tokens?$/i;
 
 /** scheme://userinfo@…: a URL that carries credentials. */
 export const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
@@ -28,20 +33,17 @@ export const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
 /** Reports every literal secret in the document. */
 export function scanSecrets(doc: YamlDocument, ctx: CompileContext): void {
   walk(doc.yaml.contents, [], (field, value, path) => {
+    const guessed = SECRET_FIELD.test(field) && !isKnownField(path);
     for (const [node, at] of scalarsOf(value, path)) {
       if (typeof node.value === "string" && URL_WITH_CREDENTIALS.test(node.value.trim())) {
         ctx.report("url-credentials", { what: describePath(doc.value, at) }, spanOfNode(doc, node));
+        continue;
       }
+      const marking = secretMarking(at);
+      if (marking !== "secret" && !guessed) continue;
+      if (isLiteralSecret(node.value, marking === "secret")) ctx.report("literal-secret", { what: describePath(doc.value, at) }, spanOfNode(doc, node));
     }
-    if (SECRET_FIELD.test(field)) {
-      for (const [node, at] of scalarsOf(value, path)) {
-        const literal =
-          (typeof node.value === "string" && node.value !== "" && !SecretRef.safeParse(node.value).success) ||
-          // A numeric API key is still a key; elsewhere a number is just a number.
-          (field === "apiKeys" && typeof node.value === "number");
-        if (literal) ctx.report("literal-secret", { what: describePath(doc.value, at) }, spanOfNode(doc, node));
-      }
-    } else if (field === "keys" && isSeq(value)) {
+    if (field === "keys" && isSeq(value)) {
       value.items.forEach((item, i) => {
         if (isScalar(item) && item.value !== null && typeof item.value !== "object") {
           ctx.report("literal-consumer-key", { what: describePath(doc.value, [...path, i]) }, spanOfNode(doc, item));
@@ -53,6 +55,15 @@ export function scanSecrets(doc: YamlDocument, ctx: CompileContext): void {
       }
     }
   });
+}
+
+/**
+ * A value written where a secret reference belongs: any string that is not one (and,
+ * in a field the schema marks secret, a number or boolean: a numeric key is still a key).
+ */
+export function isLiteralSecret(value: unknown, marked: boolean): boolean {
+  if (typeof value === "string") return value !== "" && !SecretRef.safeParse(value).success;
+  return marked && (typeof value === "number" || typeof value === "boolean");
 }
 
 type Visitor = (field: string, value: unknown, path: PolicyPath) => void;

@@ -25,7 +25,12 @@ export function checkProviders(policy: NormalizedPolicy, ctx: CompileContext): N
   return policy;
 }
 
-/** A connect, first-byte or idle timeout at least as long as the total one never fires. */
+/**
+ * A connect, first-byte or idle timeout the author wrote that is at least as long as
+ * the total one never fires. A phase left at its default is not reported: the author
+ * did not ask for it, and the total timeout (which they may have shortened) bounds the
+ * attempt anyway.
+ */
 function checkTimeoutOrder(provider: NormalizedProvider, ctx: CompileContext): void {
   const written = new Set(provider.writtenTimeouts);
   const { totalMs } = provider.timeouts;
@@ -35,9 +40,7 @@ function checkTimeoutOrder(provider: NormalizedProvider, ctx: CompileContext): v
     ["idle", provider.timeouts.idleMs],
   ] as const;
   for (const [which, ms] of phases) {
-    // Only when the author wrote one of the two; defaults are consistent with each other.
-    if (ms < totalMs || !(written.has(which) || written.has("total"))) continue;
-    const field = written.has(which) ? which : "total";
-    ctx.report("timeout-order", { which, provider: provider.name, ms, total: totalMs }, child(provider.at, "timeouts", field));
+    if (ms < totalMs || !written.has(which)) continue;
+    ctx.report("timeout-order", { which, provider: provider.name, ms, total: totalMs }, child(provider.at, "timeouts", which));
   }
 }

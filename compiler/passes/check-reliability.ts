@@ -8,6 +8,7 @@
 import { type CompileContext, child } from "../context.js";
 import type { ExpandedPolicy, NormalizedModel } from "../ir.js";
 import { attemptSlots } from "../analysis/attempt-slots.js";
+import { attemptTargets, targetLabel } from "../analysis/worst-case.js";
 import { formatDuration } from "../analysis/format.js";
 
 /** Failures a retry of the same target cannot fix. */
@@ -72,9 +73,10 @@ function checkModel(policy: ExpandedPolicy, model: NormalizedModel, m: number, c
     }
   }
   if (rel.maxAttempts > 0) {
-    const slots = attemptSlots(steps, policy.providers, rel).length;
+    const slots = attemptSlots(attemptTargets(policy, steps), rel).length;
     if (rel.maxAttempts > slots) ctx.report("attempt-budget-unused", { model: model.name, budget: rel.maxAttempts, slots }, child(model.at, "maxAttempts"));
   }
+  checkDeadline(policy, model, m, ctx);
   const delay = rel.hedgeDelayMs;
   if (delay === null) return;
   const delayAt = child(model.at, "hedge", "delay");
@@ -93,6 +95,41 @@ function checkModel(policy: ExpandedPolicy, model: NormalizedModel, m: number, c
       related: [{ at: child(p.at, "timeouts", "firstToken"), message: `\`timeouts.firstToken\` of provider \`${p.name}\`` }],
     });
   }
+}
+
+/**
+ * An attempt allowed to run as long as the whole request (or longer) uses up the
+ * deadline when it times out: the planner then ends the request, and the retries or
+ * fallbacks after it never run. Reported once per provider, at the deadline.
+ */
+function checkDeadline(policy: ExpandedPolicy, model: NormalizedModel, m: number, ctx: CompileContext): void {
+  const deadline = model.reliability?.deadlineMs ?? null;
+  if (deadline === null) return;
+  const steps = policy.attempts[m] ?? [];
+  const retries = model.reliability?.retries ?? 0;
+  const reported = new Set<number>();
+  steps.forEach((step, i) => {
+    const p = policy.providers[step.target.provider];
+    if (p === undefined || p.timeouts.totalMs < deadline || reported.has(step.target.provider)) return;
+    const next = steps[i + 1];
+    const after =
+      retries > 0 ? "a retry" : p.apiKeys.length > 1 ? "another key" : next !== undefined ? `the next entry of the attempt order (${targetLabel(policy, next.target)})` : null;
+    if (after === null) return;
+    reported.add(step.target.provider);
+    ctx.report(
+      "attempt-outlives-deadline",
+      { provider: p.name, total: formatDuration(p.timeouts.totalMs), model: model.name, deadline: formatDuration(deadline), after },
+      child(model.at, "deadline"),
+      {
+        related: [
+          {
+            at: p.writtenTimeouts.includes("total") ? child(p.at, "timeouts", "total") : p.at,
+            message: `\`timeouts.total\` of provider \`${p.name}\`${p.writtenTimeouts.includes("total") ? "" : " (the default)"}`,
+          },
+        ],
+      },
+    );
+  });
 }
 
 /** True when the model's policy entry writes the field at `path` (defaults do not count). */

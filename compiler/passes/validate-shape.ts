@@ -8,6 +8,7 @@ import { GatewayPolicy } from "../../schemas/policy/gateway.js";
 import type { CompileContext } from "../context.js";
 import { displayValue } from "../diagnostics/describe-path.js";
 import type { ShapedDocument, SourceDocument } from "../ir.js";
+import { reportBareDurations } from "./shape/bare-durations.js";
 import { explainIssues } from "./shape/explain-issue.js";
 
 /** The one policy language version this compiler reads. */
@@ -20,11 +21,23 @@ export function validateShape(docs: readonly SourceDocument[], ctx: CompileConte
     const root = doc.value;
     const apiVersion = isRecord(root) ? root.apiVersion : undefined;
     if (typeof apiVersion === "string" && apiVersion !== SUPPORTED_API_VERSION) {
-      ctx.report("unsupported-api-version", { found: displayValue(apiVersion), supported: SUPPORTED_API_VERSION }, { doc, path: ["apiVersion"] });
+      // Another tool's document (a Kubernetes manifest, say) in a policy directory: the fix is to leave it out.
+      const kind = isRecord(root) && typeof root.kind === "string" ? root.kind : null;
+      const foreign = kind !== null && !apiVersion.startsWith("tollgate/");
+      const suggestion = foreign
+        ? `this is a \`${displayValue(kind)}\` document of another tool, not a Tollgate policy: read only the policy files of the directory with \`--include\` (e.g. \`--include 'policy/**/*.yaml'\`), or move it out`
+        : undefined;
+      ctx.report(
+        "unsupported-api-version",
+        { found: displayValue(apiVersion), supported: SUPPORTED_API_VERSION },
+        { doc, path: ["apiVersion"] },
+        suggestion === undefined ? {} : { suggestion },
+      );
       continue;
     }
     const result = GatewayPolicy.safeParse(root);
     if (result.success) {
+      reportBareDurations(root, root, { doc, path: [] }, ctx);
       out.push({ source: doc, policy: result.data });
       continue;
     }

@@ -15,6 +15,7 @@ import type { PolicyTestCase, PolicyTestResult } from "./policy-test-case.js";
 
 /** Runs the collected tests. */
 export function runTests(final: FinalPlan, ctx: CompileContext): FinalPlan {
+  ctx.sidecar.testedPlan = final.plan;
   ctx.sidecar.testResults = ctx.sidecar.tests.map((testCase) => runOne(final.plan, testCase, ctx));
   return final;
 }

@@ -5,13 +5,15 @@
  * fit at least one request, `burst` cannot refill a calendar month, and quotas that
  * can never bind or never apply are reported. Emits the plan's `quotas` and `stores`.
  */
-import type { PlanQuota, PlanStores } from "../../schemas/plan/quota.js";
+import type { PlanQuota } from "../../schemas/plan/quota.js";
 import type { Quota } from "../../schemas/policy/quota.js";
 import { AUDIO_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 import { type CompileContext, child } from "../context.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";
-import { parseDuration } from "../passes/values/duration.js";
+import { compileStores } from "./compile-stores.js";
+import { compileCostTags } from "./compile-cost-tags.js";
+import { formatCount, formatUsd } from "../analysis/format.js";
 
 /** Defaults of the quota language. */
 export const QUOTA_DEFAULTS = {
@@ -30,18 +32,11 @@ export function compileQuotas(policy: ExpandedPolicy, ctx: CompileContext): Quot
   const parts: QuotaPlanParts = {
     ...(policy.quotas.length === 0 ? {} : { quotas: policy.quotas.flatMap((q) => compileQuota(q, policy, ctx) ?? []) }),
     ...(policy.stores === null ? {} : { stores: compileStores(policy, ctx) }),
+    ...(policy.costTags == null ? {} : { costTags: compileCostTags(policy, ctx) }),
   };
   checkDuplicates(policy.quotas, ctx);
   if (parts.quotas !== undefined && parts.quotas.length === policy.quotas.length) analyse(parts.quotas, policy, ctx);
   return { ...policy, compiledQuotas: parts };
-}
-
-function compileStores(policy: ExpandedPolicy, ctx: CompileContext): PlanStores {
-  const redis = policy.stores?.value.redis;
-  if (redis === undefined || policy.stores === null) return { redis: null };
-  const timeout = parseDuration(redis.timeout ?? QUOTA_DEFAULTS.redisTimeout);
-  if (!timeout.ok) ctx.report("bad-duration", { what: "`stores.redis.timeout`", reason: timeout.reason }, child(policy.stores.at, "redis", "timeout"));
-  return { redis: { url: redis.url, prefix: redis.prefix ?? QUOTA_DEFAULTS.redisPrefix, timeoutMs: timeout.ok ? timeout.value : 250 } };
 }
 
 function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, ctx: CompileContext): PlanQuota | undefined {
@@ -107,6 +102,8 @@ function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, 
     ctx.report("quota-never-admits", { quota: q.name, need: 1, unit, capacity }, child(at, q.burst === undefined ? "limit" : "burst"));
   } else if ((unit === "tokens" || unit === "output-tokens") && capacity < outputTokens) {
     ctx.report("quota-default-reservation-too-large", { quota: q.name, need: outputTokens, unit, capacity }, child(at, q.burst === undefined ? "limit" : "burst"));
+  } else if (unit === "usd") {
+    checkUsdReservation(q.name, capacity, outputTokens, modelMask, policy, ctx, child(at, q.burst === undefined ? "limit" : "burst"));
   }
   if (downgrade !== null && (modelMask === null || modelMask[downgrade] === true)) {
     ctx.report("quota-downgrade-limited", { quota: q.name, model: modelNames[downgrade] ?? "" }, child(at, "action", "downgrade"));
@@ -127,6 +124,37 @@ function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, 
     outputTokens,
     exact: q.count === "exact",
   };
+}
+
+/**
+ * A spend quota reserves, for a request without `max_tokens`, the quota's `outputTokens`
+ * at the dearest output price among the model's targets (the runtime's reservation, not
+ * counting the prompt): a limit below that refuses every such request.
+ */
+function checkUsdReservation(
+  quota: string,
+  capacity: number,
+  outputTokens: number,
+  modelMask: readonly boolean[] | null,
+  policy: ExpandedPolicy,
+  ctx: CompileContext,
+  at: Located<Quota>["at"],
+): void {
+  let worst: { model: string; price: number } | null = null;
+  policy.models.forEach((model, m) => {
+    if (modelMask !== null && !modelMask[m]) return;
+    const price = Math.max(0, ...(policy.attempts[m] ?? []).map((s) => s.target.price?.output ?? 0));
+    if (worst === null || price > worst.price) worst = { model: model.name, price };
+  });
+  const found = worst as { model: string; price: number } | null;
+  if (found === null) return;
+  const need = (outputTokens * found.price) / 1_000_000;
+  if (need <= capacity) return;
+  ctx.report(
+    "quota-usd-reservation-too-large",
+    { quota, capacity: formatUsd(capacity), model: found.model, need: formatUsd(need), tokens: formatCount(outputTokens), price: `$${found.price}` },
+    at,
+  );
 }
 
 /** Every target a limited model can be served by needs a price for spend to be counted. */

@@ -21,7 +21,16 @@ interface EntryFact {
 /** The recorded positions. */
 export interface SourceFacts {
   readonly providers: readonly { readonly name: string; readonly at: SourceLocation; readonly timeouts: Partial<Record<TimeoutField, SourceLocation>> }[];
-  readonly models: readonly { readonly name: string; readonly at: SourceLocation; readonly entries: readonly EntryFact[] }[];
+  readonly models: readonly {
+    readonly name: string;
+    readonly at: SourceLocation;
+    readonly entries: readonly EntryFact[];
+    /** Where the reliability settings the author wrote are. */
+    readonly settings: Partial<Record<ModelSetting, SourceLocation>>;
+  }[];
+  /** Quotas and guardrail sets by name. */
+  readonly quotas: readonly { readonly name: string; readonly at: SourceLocation }[];
+  readonly guardrailSets: readonly { readonly name: string; readonly at: SourceLocation }[];
   readonly routes: readonly { readonly name: string; readonly at: SourceLocation }[];
   readonly consumers: readonly {
     readonly name: string;
@@ -33,6 +42,20 @@ export interface SourceFacts {
 }
 
 const TIMEOUT_FIELDS: Readonly<Record<TimeoutField, string>> = { connect: "connectMs", firstByte: "firstByteMs", idle: "idleMs", total: "totalMs" };
+
+/** A model's reliability settings in the policy, and the plan field each becomes. */
+const MODEL_SETTINGS = { retry: "retries", maxAttempts: "maxAttempts", deadline: "deadlineMs", hedge: "hedgeDelayMs", degraded: "degraded" } as const;
+type ModelSetting = keyof typeof MODEL_SETTINGS;
+
+/** Where `field` of the entry at `origin` is written, or undefined when the author did not write it. */
+function written(origin: Origin, field: string): SourceLocation | undefined {
+  let node: unknown = origin.doc.value;
+  for (const seg of [...origin.path, field]) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node === undefined ? undefined : where({ doc: origin.doc, path: [...origin.path, field] });
+}
 
 function where(origin: Origin): SourceLocation {
   const span = spanAt(origin);
@@ -62,7 +85,10 @@ export function recordSources<P extends NormalizedPolicy>(policy: P, ctx: Compil
         ...m.fallbacks.flatMap((f) => ("provider" in f ? [entry(f as NormalizedTarget)] : [])),
         ...(attempts[i] ?? []).map((step) => entry(step.target)),
       ],
+      settings: Object.fromEntries(Object.keys(MODEL_SETTINGS).flatMap((field) => (written(m.at, field) === undefined ? [] : [[field, written(m.at, field)]]))),
     })),
+    quotas: policy.quotas.map((q) => ({ name: q.value.name, at: where(q.at) })),
+    guardrailSets: policy.guardrails.sets.map((g) => ({ name: g.name, at: where(g.at) })),
     routes: policy.routes.map((r) => ({ name: r.name, at: where(r.at) })),
     consumers: policy.consumers.map((c) => ({
       name: c.name,
@@ -101,6 +127,13 @@ export function buildSourceMap(facts: SourceFacts, plan: Plan): PlanSourceMap {
     set(fact.at, "models", i);
     m.weighted.forEach((t, w) => set(entryFor(i, t), "models", i, "weighted", w));
     m.fallbacks.forEach((t, f) => set(entryFor(i, t), "models", i, "fallbacks", f));
+    for (const [field, at] of Object.entries(fact.settings)) set(at, "models", i, "reliability", MODEL_SETTINGS[field as ModelSetting]);
+  });
+  (plan.quotas ?? []).forEach((q, i) => set(facts.quotas.find((f) => f.name === q.name)?.at, "quotas", i));
+  (plan.guardrails?.chains ?? []).forEach((c, i) => {
+    // A chain merges sets named `a+b`: its line is the first set's.
+    const first = c.name.split("+")[0];
+    set(facts.guardrailSets.find((g) => g.name === first)?.at, "guardrails", "chains", i);
   });
   plan.routing.routes.forEach((r, i) => {
     const fact = facts.routes[i];

@@ -363,8 +363,11 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     const attempt = this.#attempt;
     this.#noteOutput();
     this.#in.record.attemptEnded("success");
-    if (this.#committed) this.#endStreamWithError(error);
-    else {
+    if (this.#committed) {
+      // Billed on what was delivered before the guardrail stopped it.
+      this.#in.record.cut = "guardrail_stopped";
+      this.#endStreamWithError(error);
+    } else {
       this.#finish();
       sendError(this.#in.exchange, this.#in.requestId, error);
     }
@@ -382,6 +385,8 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
   }
 
   #endStreamWithError(err: GatewayError | ProviderError): void {
+    // The client saw a 200 head and part of the answer: billed on what was delivered, and the record says it was cut.
+    this.#in.record.cut ??= "upstream_cut";
     this.#finish();
     this.#out!.finish(streamErrorEvent(err));
   }

@@ -76,6 +76,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     if (admitted === null) return;
     model = admitted;
   }
+  record.prompt = chat;
   new ChatCall({
     exchange,
     requestId,

@@ -4,6 +4,7 @@
  * endpoint's body read (see the Exchange invariant). Nothing thrown escapes: a bug
  * becomes a 500 in the OpenAI shape and a log line, and the process stays up.
  */
+import { requestTags } from "../routing/cost-tags.js";
 import type { PlanStore } from "../plan/plan-store.js";
 import type { Exchange, ExchangeHandler } from "../server/exchange.js";
 import { sendError, sendJson } from "./respond.js";
@@ -133,10 +134,13 @@ function dispatch(
       );
     case "healthz":
       return sendJson(ex, 200, requestId, '{"status":"ok"}');
-    case "readyz":
-      return store.ready
+    case "readyz": {
+      if (!store.ready) return sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+      const unready = store.unready();
+      return unready === null
         ? sendJson(ex, 200, requestId, JSON.stringify({ status: "ready", plan: plan.hash, notes: plan.notes }))
-        : sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+        : sendJson(ex, 503, requestId, JSON.stringify({ status: "store_unavailable", plan: plan.hash, reason: unready }));
+    }
     case "method":
       return sendError(ex, requestId, gatewayError("method-not-allowed", { method: ex.method, path: ex.path }));
     case "stored-response":
@@ -145,7 +149,8 @@ function dispatch(
   if (endpoint === "not-found" || endpoint === "metrics") {
     return sendError(ex, requestId, gatewayError("not-found", { method: ex.method, path: ex.path }));
   }
-  const consumer = authenticate(plan, ex.headers.authorization);
+  const key = { digest: "" };
+  const consumer = authenticate(plan, ex.headers.authorization, key);
   if (consumer === null) {
     const error =
       ex.headers.authorization === undefined
@@ -154,6 +159,10 @@ function dispatch(
     return sendError(ex, requestId, error);
   }
   record.consumer = consumer.name;
+  const labels = plan.keyLabels.get(key.digest);
+  record.keyName = labels?.name ?? `sha256:${key.digest.slice(0, 12)}`;
+  if (labels !== undefined) record.tags = labels.tags;
+  if (plan.costTags !== null) record.tags = requestTags(record.tags, plan.costTags, ex.headers);
   switch (endpoint) {
     case "models":
       return sendJson(ex, 200, requestId, modelListBody(plan, consumer));

@@ -6,6 +6,7 @@
  * On a reload, `previous` (the plan being replaced) hands over what the gateway learnt
  * about the upstreams they share: breakers, key states, latency stats (carry-over.ts).
  */
+import { linkCostTags } from "../routing/cost-tags.js";
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkFeatures } from "../stages/features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
@@ -76,9 +77,15 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
   if (previous !== null) carrySelectors(previous, models);
   const features = linkFeatures(plan, env, upstreams);
   const consumersByKeyHash = new Map<string, LinkedConsumer>();
+  const keyLabels = new Map<string, { name: string | null; tags: Readonly<Record<string, string>> }>();
   for (const [index, c] of plan.consumers.entries()) {
     const consumer: LinkedConsumer = { index, name: c.name, allowed: c.allowedModels };
-    for (const hash of c.keySha256) consumersByKeyHash.set(hash, consumer);
+    c.keySha256.forEach((hash, k) => {
+      consumersByKeyHash.set(hash, consumer);
+      const name = c.keyNames?.[k] ?? null;
+      const keyTags = c.keyTags?.[k] ?? null;
+      if (name !== null || c.tags !== undefined || keyTags !== null) keyLabels.set(hash, { name, tags: Object.freeze(sortTags({ ...c.tags, ...keyTags })) });
+    });
   }
   const probes = startProbes(plan.upstreams, upstreams, health);
   return {
@@ -88,6 +95,8 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
     models,
     ...linkRouteTable(plan.routing, models, plan.consumers.length),
     consumersByKeyHash,
+    keyLabels,
+    costTags: linkCostTags(plan.costTags),
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     availability,
     modelListCache: new Map(),
@@ -135,4 +144,13 @@ function linkModel(m: PlanModel, index: number, targets: readonly LinkedTarget[]
     reliability: linkReliability(m.reliability),
     selector: null,
   };
+}
+
+/** Tags with their names in order (records and the ledger key rows by them). */
+function sortTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(tags)
+      .sort()
+      .map((k) => [k, tags[k]!]),
+  );
 }

@@ -3,6 +3,7 @@
  * compiled regexes, resolved secrets). Built once by `linkPlan`; each request holds
  * the LinkedPlan it started with until it ends.
  */
+import type { LinkedCostTags } from "../routing/cost-tags.js";
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
@@ -119,6 +120,10 @@ export interface LinkedPlan extends LinkedRouteTable {
   readonly models: readonly LinkedModel[];
   /** Lower-case hex SHA-256 of an API key → consumer. */
   readonly consumersByKeyHash: ReadonlyMap<string, LinkedConsumer>;
+  /** Tags requests add by header, and tags that label metrics; null when the plan declares none. */
+  readonly costTags: LinkedCostTags | null;
+  /** Key digest → the key's name (null: unnamed) and the cost-allocation tags of its requests (consumer's, then key's); only keys with either. */
+  readonly keyLabels: ReadonlyMap<string, { readonly name: string | null; readonly tags: Readonly<Record<string, string>> }>;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
   /** Circuit breakers and API key state of this plan's upstreams. */

@@ -17,13 +17,14 @@ export function bearerToken(header: string | undefined): string | null {
   return token.length > 0 ? token : null;
 }
 
-/** The consumer owning the key in `authorization`, or null. */
-export function authenticate(plan: LinkedPlan, authorization: string | undefined): LinkedConsumer | null {
+/** The consumer owning the key in `authorization`, or null. `out.digest` receives the key's hex SHA-256 (for records that name the key without holding it). */
+export function authenticate(plan: LinkedPlan, authorization: string | undefined, out?: { digest: string }): LinkedConsumer | null {
   const token = bearerToken(authorization);
   if (token === null) return null;
   // One-shot hash: no Hash object per request (half the cost of createHash().update().digest()).
   const digest = hash("sha256", token, "buffer");
   const hex = digest.toString("hex");
+  if (out !== undefined) out.digest = hex;
   const consumer = plan.consumersByKeyHash.get(hex);
   if (consumer === undefined) return null;
   // The map lookup already matched; this keeps the final comparison constant-time.

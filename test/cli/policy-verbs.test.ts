@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { CLI } from "../support/spawn-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-verbs-"));
@@ -51,6 +51,16 @@ const tsPlan = join(tmp, "ts-plan.json");
 let compiled: Run;
 beforeAll(async () => {
   compiled = await tollgate(["compile", "examples/typescript", "-o", tsPlan]);
+});
+
+describe.concurrent("check on a duration written as a bare number", () => {
+  it("refuses it with the fix (TG1032, exit 1); TypeScript alike: test/compiler/cases/bare-duration-ts", async ({ expect }) => {
+    const run = await tollgate(["check", "test/compiler/cases/bare-duration"]);
+    expect(run.code).toBe(1);
+    const out = run.stdout + run.stderr;
+    expect(out).toContain("policy.yaml:12:18: error TG1032: `timeouts.firstByte` of provider `openai` is the bare number 30; a duration needs its unit");
+    expect(out).toContain("write `30s` for 30 seconds, or `30ms` for 30 milliseconds");
+  });
 });
 
 describe.concurrent("compile with TypeScript and a source map", () => {
@@ -131,13 +141,18 @@ describe.concurrent("tollgate diff", () => {
       .replace("    models: [chat]", "    models: [chat, gpt-4o]"),
   );
 
-  it("reports behaviour changes, exit 1, as text and as Markdown", async ({ expect }) => {
+  it("reports behaviour changes, security-relevant ones first (exit 3), as text and as Markdown", async ({ expect }) => {
     const text = await tollgate(["diff", before, after]);
-    expect(text.code).toBe(1);
+    expect(text.code).toBe(3);
     expect(masked(text.stdout)).toMatchSnapshot();
     const markdown = await tollgate(["diff", before, after, "--format", "markdown"]);
-    expect(markdown.code).toBe(1);
+    expect(markdown.code).toBe(3);
     expect(masked(markdown.stdout)).toMatchSnapshot();
+    // Only the weights: a change, nothing security-relevant (exit 1); --fail-on security lets it pass.
+    const weights = write("weights.yaml", readFileSync(before, "utf8").replace("weight: 3 }", "weight: 2 }"));
+    expect((await tollgate(["diff", before, weights])).code).toBe(1);
+    expect((await tollgate(["diff", before, weights, "--fail-on", "security"])).code).toBe(0);
+    expect((await tollgate(["diff", before, after, "--fail-on", "never"])).code).toBe(0);
   });
 
   it("exits 0 when only the text changed, and compares plan files too", async ({ expect }) => {
@@ -145,7 +160,7 @@ describe.concurrent("tollgate diff", () => {
     expect((await tollgate(["diff", before, reformatted])).code).toBe(0);
     const plan = join(tmp, "before-plan.json");
     expect((await tollgate(["compile", before, "-o", plan])).code).toBe(0);
-    expect((await tollgate(["diff", plan, after])).code).toBe(1);
+    expect((await tollgate(["diff", plan, after])).code).toBe(3);
   });
 
   it("compares with a git ref (--base)", async ({ expect }) => {
@@ -158,8 +173,8 @@ describe.concurrent("tollgate diff", () => {
     expect((await tollgate(["diff", "--base", "HEAD", "gateway.yaml"], repo)).code).toBe(0);
     writeFileSync(join(repo, "gateway.yaml"), readFileSync(after, "utf8"));
     const run = await tollgate(["diff", "--base", "HEAD", "gateway.yaml", "--format", "json"], repo);
-    expect(run.code).toBe(1);
-    expect((JSON.parse(run.stdout) as { changes: number }).changes).toBe(3);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout) as { changes: number; securityRelevant: number }).toMatchObject({ changes: 3, securityRelevant: 1 });
   });
 });
 

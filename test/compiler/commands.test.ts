@@ -37,6 +37,33 @@ describe("check", () => {
     expect(await checkCommand([path], { format: "human", strict: true })).toBe(1);
   });
 
+  it("prints SARIF for code scanning on stdout, with a rule per code and a result per diagnostic", async () => {
+    const path = policy(ERROR);
+    expect(await checkCommand([path], { format: "sarif" })).toBe(1);
+    const sarif = JSON.parse(io.out) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; defaultConfiguration: { level: string } }[] } };
+        results: Record<string, unknown>[];
+        properties?: { worstCase?: unknown };
+      }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    const run = sarif.runs[0]!;
+    expect(run.tool.driver.name).toBe("tollgate");
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(["TG2001"]);
+    expect(run.results[0]).toMatchObject({
+      ruleId: "TG2001",
+      level: "error",
+      locations: [{ physicalLocation: { artifactLocation: { uri: expect.stringMatching(/^file:\/\/.*gateway\.yaml$/) }, region: { startLine: 3 } } }],
+    });
+    io.out = "";
+    expect(await checkCommand([policy(CLEAN)], { format: "sarif" })).toBe(0);
+    const clean = JSON.parse(io.out) as { runs: { results: unknown[]; properties: { worstCase: unknown[] } }[] };
+    expect(clean.runs[0]!.results).toEqual([]);
+    expect(clean.runs[0]!.properties.worstCase).toHaveLength(1);
+  });
+
   it("prints JSON and GitHub annotations on stdout", async () => {
     const path = policy(ERROR);
     expect(await checkCommand([path], { format: "json" })).toBe(1);
@@ -87,8 +114,16 @@ describe("compile", () => {
     expect(io.err).toContain("wrote ");
   });
 
-  it("fails with exit 1 when the plan cannot be written", async () => {
-    expect(await compileCommand([policy(CLEAN)], { out: join(io.dir, "no-such-dir", "plan.json"), format: "human" })).toBe(1);
-    expect(io.err).toContain("cannot write");
+  it("creates the plan's missing folders", async () => {
+    const target = join(io.dir, "deploy", "prod", "plan.json");
+    expect(await compileCommand([policy(CLEAN)], { out: target, format: "human" })).toBe(0);
+    expect(readdirSync(join(io.dir, "deploy", "prod")).sort()).toEqual(["plan.json", "plan.sourcemap.json"]);
+  });
+
+  it("exits 2 (an input/output problem, not the policy's) when the plan cannot be written", async () => {
+    const blocker = policy("not a folder", "blocker");
+    expect(await compileCommand([policy(CLEAN)], { out: join(blocker, "plan.json"), format: "human" })).toBe(2);
+    expect(io.err).toContain(`cannot write ${join(blocker, "plan.json")}: a file is in the way of its folder`);
+    expect(await compileCommand([policy(CLEAN)], { out: io.dir, format: "human" })).toBe(2);
   });
 });

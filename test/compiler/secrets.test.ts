@@ -8,6 +8,11 @@ const SECRETS = {
   pastedDigest: "tg-pasted-instead-of-digest",
   password: "Hunter2Password",
   tokenField: "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+  awsSecret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  awsKeyId: "AKIAIOSFODNN7EXAMPLE",
+  redisUrl: "redis-plain-url-with-no-credentials",
+  traceHeader: "otel-vendor-key-123456",
+  adminToken: "admin-token-in-clear",
 };
 
 const policy = `apiVersion: tollgate/v1
@@ -17,6 +22,14 @@ providers:
     baseUrl: https://svc-user:${SECRETS.password}@api.example.com/v1
     apiKeys: [env:OPENAI_API_KEY, ${SECRETS.apiKey}]
     token: ${SECRETS.tokenField}
+  - name: aws
+    kind: bedrock
+    bedrock: { region: us-east-1, accessKeyId: ${SECRETS.awsKeyId}, secretAccessKey: ${SECRETS.awsSecret} }
+listener:
+  admin: { port: 9901, token: ${SECRETS.adminToken} }
+  traces: { endpoint: "http://otel:4318/v1/traces", headers: { x-api-key: ${SECRETS.traceHeader} } }
+stores:
+  redis: { url: ${SECRETS.redisUrl} }
 models:
   - name: gpt-4o
     targets: [{ provider: openai }]
@@ -35,6 +48,20 @@ function everyRendering(text: string): string {
 }
 
 describe("secrets in diagnostics", () => {
+  it("finds secrets in every field the schema marks as a secret reference, not by a list of names", () => {
+    const result = compileSources([{ path: "policy.yaml", text: policy }]);
+    const flagged = result.diagnostics.filter((d) => d.code === "TG1020").map((d) => d.message.replace(/ looks like a secret value.*$/, ""));
+    expect(flagged).toEqual([
+      "`apiKeys[1]` of provider `openai`",
+      "`token` of provider `openai`",
+      "`bedrock.accessKeyId` of provider `aws`",
+      "`bedrock.secretAccessKey` of provider `aws`",
+      "`listener.admin.token`",
+      "`listener.traces.headers.x-api-key`",
+      "`stores.redis.url`",
+    ]);
+  });
+
   it("reports literal secrets without ever printing them", () => {
     const output = everyRendering(policy);
     expect(output).toContain("TG1020");

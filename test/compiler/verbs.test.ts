@@ -34,11 +34,14 @@ describe("usage errors exit 2", () => {
     expect(io.err).not.toMatch(/\n\s+at /);
   });
 
-  it("diff: one side, or a side that does not compile", async () => {
+  it("diff: one side, an unknown format or --fail-on; a side that does not compile is shown, then exits 2", async () => {
     expect(await diffCommand([POLICY], { format: "human" })).toBe(2);
-    expect(await diffCommand([POLICY, "test/compiler/cases/unknown-provider"], { format: "human" })).toBe(2);
-    expect(io.err).toContain("error TG2001");
     expect(await diffCommand([POLICY, POLICY], { format: "yaml" })).toBe(2);
+    expect(await diffCommand([POLICY, POLICY], { format: "human", failOn: "sometimes" })).toBe(2);
+    expect(io.err).toContain("unknown --fail-on `sometimes`");
+    expect(await diffCommand([POLICY, "test/compiler/cases/unknown-provider"], { format: "markdown" })).toBe(2);
+    expect(io.out).toContain("error TG2001");
+    expect(io.out).toContain("⛔ The new side does not compile (2 errors)");
   });
 
   it("simulate: a bad trace line (never echoed), an unknown provider, a bad seed", async () => {

@@ -42,7 +42,7 @@ describe("defineGateway", () => {
     type Models = NonNullable<typeof gateway.models>[number]["name"];
     expectTypeOf<Providers>().toEqualTypeOf<"openai" | "vllm">();
     expectTypeOf<Models>().toEqualTypeOf<"chat" | "gpt-4o">();
-    expectTypeOf(gateway).toEqualTypeOf<GatewayDefinition<"openai" | "vllm", "chat" | "gpt-4o">>();
+    expectTypeOf(gateway).toEqualTypeOf<GatewayDefinition<"openai" | "vllm", "chat" | "gpt-4o", "team-a">>();
   });
 
   it("narrows only references: every other field is the schema's own", () => {
@@ -83,6 +83,86 @@ describe("defineGateway", () => {
       models: [{ name: "chat", targets: [{ provider: "openai" }] }],
       // @ts-expect-error: a test expecting an undeclared model
       tests: [{ name: "t", given: { model: "chat" }, expect: { model: "chta" } }],
+    });
+  });
+
+  it("checks quota matchers and downgrades, route matchers, guardrail, template and classifier names, and test consumers", () => {
+    const ok = defineGateway({
+      apiVersion: "tollgate/v1",
+      providers: [{ name: "openai", kind: "openai-compatible", baseUrl: "https://api.openai.com/v1" }],
+      models: [
+        { name: "chat", targets: [{ provider: "openai" }], guardrails: ["pii"] },
+        { name: "mini", targets: [{ provider: "openai" }] },
+      ],
+      consumers: [{ name: "web", team: "search", keys: [{ sha256: DIGEST }] }],
+      guardrails: [{ name: "pii", input: { pii: { email: "redact" }, moderation: { provider: "openai", onError: "open" } } }],
+      templates: [{ name: "summary", messages: [{ role: "user", content: "Summarize {{text}}" }] }],
+      classifiers: [{ name: "code", keywords: ["refactor"] }],
+      routes: [{ match: { model: "auto", consumer: "web", team: ["search"], classifier: "code" }, model: "chat", guardrails: ["pii"], prompts: { templates: ["summary"] } }],
+      quotas: [{ name: "q", limit: 10, per: "day", match: { teams: ["search"], consumers: ["web"], models: ["chat"] }, action: { downgrade: "mini" } }],
+      tests: [{ name: "t", given: { model: "chat", consumer: "web" }, expect: { model: "chat" } }],
+    });
+    type Teams = NonNullable<typeof ok.consumers>[number]["team"];
+    expectTypeOf<Teams>().toEqualTypeOf<"search" | undefined>();
+    const providers = [{ name: "openai" as const, kind: "openai-compatible" as const, baseUrl: "https://api.openai.com/v1" }];
+    const consumers = [{ name: "web" as const, team: "search" as const, keys: [{ sha256: DIGEST }] }];
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      providers,
+      models: [{ name: "chat", targets: [{ provider: "openai" }] }],
+      consumers,
+      // @ts-expect-error: a quota matching an undeclared team
+      quotas: [{ name: "q", limit: 10, per: "day", match: { teams: ["serach"] } }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      providers,
+      models: [{ name: "chat", targets: [{ provider: "openai" }] }],
+      // @ts-expect-error: a quota downgrading to an undeclared model
+      quotas: [{ name: "q", limit: 10, per: "day", action: { downgrade: "tiny" } }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      models: [{ name: "chat", targets: [{ provider: "openai" }] }],
+      consumers,
+      // @ts-expect-error: a route matching an undeclared consumer
+      routes: [{ match: { consumer: "wbe" }, model: "chat" }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      classifiers: [{ name: "code", keywords: ["refactor"] }],
+      // @ts-expect-error: a route matching an undeclared classifier
+      routes: [{ match: { classifier: ["cod"] }, model: "chat" }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      guardrails: [{ name: "pii", input: { pii: { email: "redact" } } }],
+      // @ts-expect-error: a route naming an undeclared guardrail set
+      routes: [{ match: { model: "x" }, model: "chat", guardrails: ["pi"] }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      templates: [{ name: "summary", messages: [{ role: "user", content: "Summarize {{text}}" }] }],
+      // @ts-expect-error: a route naming an undeclared template
+      routes: [{ match: { model: "x" }, model: "chat", prompts: { templates: ["sumary"] } }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      guardrails: [{ name: "pii", input: { pii: { email: "redact" } } }],
+      // @ts-expect-error: a model naming an undeclared guardrail set
+      models: [{ name: "chat", targets: [{ provider: "openai" }], guardrails: ["pi"] }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      providers,
+      // @ts-expect-error: moderation on an undeclared provider
+      guardrails: [{ name: "g", input: { moderation: { provider: "opneai", onError: "open" } } }],
+    });
+    defineGateway({
+      apiVersion: "tollgate/v1",
+      consumers,
+      // @ts-expect-error: a test sent as an undeclared consumer
+      tests: [{ name: "t", given: { model: "chat", consumer: "wbe" }, expect: { model: "chat" } }],
     });
   });
 

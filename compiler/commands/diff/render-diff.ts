@@ -1,165 +1,130 @@
 /**
- * Renders a plan diff: plain text for a terminal, Markdown for a pull-request comment
- * (tables a reviewer can scan), JSON for tools. All three list the same changes in
- * the same order: traffic, routes, access, upstreams, listener.
+ * Renders a diff as plain text for a terminal, and as JSON for tools (every value
+ * structured: targets as `{ provider, model }`, durations in ms, lists as arrays). The
+ * Markdown rendering is in render-diff-markdown.ts; all three list the same changes
+ * in the same order.
  */
-import { formatDuration } from "../../analysis/format.js";
+import { formatDuration, formatUsd } from "../../analysis/format.js";
+import type { WorstCase } from "../../analysis/reports.js";
 import { percent } from "../../policy-tests/evaluate-test.js";
-import { type Change, type PlanDiff, countChanges } from "./plan-diff.js";
-import { quotaDiffLines, quotaDiffRows } from "./quota-diff.js";
+import { type DiffReport, SECTIONS, groupFindings, attemptsText, entityLabel, fieldChangeText, sectionChanges, shareRows } from "./diff-display.js";
+import type { TargetRef } from "./plan-view.js";
 
-/** What is compared, for the heading. */
-export interface DiffLabels {
-  readonly before: string;
-  readonly after: string;
-}
+export { renderDiffMarkdown } from "./render-diff-markdown.js";
+export type { DiffLabels, DiffReport, SideFailure } from "./diff-display.js";
 
 const share = (value: number | null): string => (value === null ? "—" : percent(value));
 
-/** `timeouts.firstByteMs` 30000 → "30s"; other values as their JSON. */
-function fieldValue(field: string, value: string | null): string {
-  if (value === null) return "(unset)";
-  return /Ms$/.test(field) && /^\d+$/.test(value) ? formatDuration(Number(value)) : value;
-}
-
-const fieldName = (field: string): string => field.replace(/Ms$/, "");
-
-function arrow<T>(change: Change<T>, show: (v: T | null) => string): string {
-  return `${show(change.before)} → ${show(change.after)}`;
+function worst(w: WorstCase | null): string {
+  if (w === null) return "—";
+  return `${w.attempts} ${w.attempts === 1 ? "attempt" : "attempts"}, ${formatDuration(w.latencyMs)}, ${w.costUsd === null ? "?" : formatUsd(w.costUsd)}`;
 }
 
 /** Plain text. */
-export function renderDiffText(diff: PlanDiff, labels: DiffLabels): string {
+export function renderDiffText(report: DiffReport): string {
+  const { labels, diff, failures } = report;
   const out: string[] = [`tollgate diff: ${labels.before} → ${labels.after}`, ""];
-  const section = (title: string, lines: string[]): void => {
+  const section = (title: string, lines: readonly string[]): void => {
     if (lines.length > 0) out.push(title, ...lines.map((l) => `  ${l}`), "");
   };
-  const { models, routes, names, consumers, upstreams, listener } = diff;
-
+  if (diff !== null)
+    section(
+      "SECURITY-RELEVANT",
+      groupFindings(diff.security).map((g) => `! ${g.kind.replace(/-/g, " ")}: ${g.subject}: ${g.details.join("; ")}`),
+    );
+  for (const [side, f] of [
+    ["old", failures.before],
+    ["new", failures.after],
+  ] as const) {
+    if (f !== null)
+      out.push(
+        `The ${side} side ${f.summary}:`,
+        "",
+        ...f.rendered
+          .trimEnd()
+          .split("\n")
+          .map((l) => `  ${l}`),
+        "",
+      );
+  }
+  if (diff === null) {
+    out.push("no behavioural diff: a side has no plan to compare");
+    return out.join("\n") + "\n";
+  }
+  section(
+    "Worst case per request",
+    diff.worstCase.map((w) => `~ model \`${w.model}\`: ${worst(w.before)} → ${worst(w.after)}`),
+  );
   const traffic: string[] = [];
-  for (const m of models.added) traffic.push(`+ model \`${m}\``);
-  for (const m of models.removed) traffic.push(`- model \`${m}\``);
-  for (const m of models.changed) {
-    traffic.push(`~ model \`${m.model}\``);
-    const width = Math.max(0, ...m.shares.map((s) => s.target.length));
-    for (const s of m.shares) traffic.push(`    ${s.target.padEnd(width)}  ${arrow(s, share)}`);
-    if (m.attempts !== null) {
-      traffic.push("    attempt order after a failure:");
-      traffic.push(`      before: ${m.attempts.before?.join(", ") ?? ""}`, `      after:  ${m.attempts.after?.join(", ") ?? ""}`);
+  for (const m of diff.changes.filter((c) => c.kind === "model")) {
+    if (m.change !== "changed") {
+      traffic.push(`${m.change === "added" ? "+" : "-"} model \`${m.name}\``);
+      continue;
+    }
+    const rows = shareRows(m);
+    const attempts = m.fields.find((f) => f.field === "attempts");
+    if (rows.length === 0 && attempts === undefined) continue;
+    traffic.push(`~ model \`${m.name}\``);
+    const width = Math.max(0, ...rows.map((r) => r.target.length));
+    for (const r of rows) traffic.push(`    ${r.target.padEnd(width)}  ${share(r.before)} → ${share(r.after)}`);
+    if (attempts !== undefined) {
+      const text = (v: unknown): string => (Array.isArray(v) ? attemptsText(v as { target: TargetRef | string; on: string[] | null }[]) : "—");
+      traffic.push("    attempt order after a failure:", `      before: ${text(attempts.before)}`, `      after:  ${text(attempts.after)}`);
     }
   }
   section("Traffic (share of first attempts per target)", traffic);
-
-  const routing: string[] = [
-    ...routes.added.map((r) => `+ route \`${r.route}\` → model \`${r.model}\``),
-    ...routes.removed.map((r) => `- route \`${r.route}\` (was → model \`${r.model}\`)`),
-    ...routes.retargeted.map((r) => `~ route \`${r.route}\`: model \`${r.before}\` → \`${r.after}\``),
-    ...(routes.order === null ? [] : [`~ first-match order: ${routes.order.before?.join(", ")} → ${routes.order.after?.join(", ")}`]),
-    ...names.map((n) =>
-      n.after === null
-        ? `~ requests for \`${n.name}\` now get 404 (were served by model \`${n.before}\`)`
-        : `~ requests for \`${n.name}\` now reach model \`${n.after}\` (was \`${n.before}\`)`,
-    ),
-  ];
-  section("Routes", routing);
-
-  const access: string[] = [
-    ...consumers.added.map((c) => `+ consumer \`${c}\``),
-    ...consumers.removed.map((c) => `- consumer \`${c}\``),
-    ...consumers.access.map((c) => `~ consumer \`${c.consumer}\`: ${[...c.gained.map((m) => `+ \`${m}\``), ...c.lost.map((m) => `- \`${m}\``)].join(", ")}`),
-    ...consumers.keys.map((k) => `~ consumer \`${k.consumer}\`: keys ${k.added} added, ${k.removed} removed`),
-  ];
-  section("Access", access);
-
-  const ups: string[] = [
-    ...upstreams.added.map((u) => `+ upstream \`${u}\``),
-    ...upstreams.removed.map((u) => `- upstream \`${u}\``),
-    ...upstreams.changed.map(
-      (u) => `~ upstream \`${u.upstream}\`: ${u.fields.map((f) => `${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`).join("; ")}`,
-    ),
-  ];
-  section("Upstreams", ups);
-  section(
-    "Listener",
-    listener.map((f) => `~ ${fieldName(f.field)} ${fieldValue(f.field, f.before)} → ${fieldValue(f.field, f.after)}`),
-  );
-  section("Quotas and budgets", quotaDiffLines(diff.quotas));
-
-  const count = countChanges(diff);
-  out.push(count === 0 ? "no change in behaviour" : `${count} ${count === 1 ? "change" : "changes"} in behaviour`);
+  for (const title of SECTIONS) {
+    const lines = sectionChanges(diff.changes, title).flatMap((c) => {
+      if (c.change !== "changed") return [`${c.change === "added" ? "+" : "-"} ${entityLabel(c)}`];
+      if (c.fields.length === 1) return [`~ ${entityLabel(c)}: ${fieldChangeText(c.fields[0]!)}`];
+      return [`~ ${entityLabel(c)}`, ...c.fields.map((f) => `    ${fieldChangeText(f)}`)];
+    });
+    if (title === "Routes") {
+      for (const n of diff.names) {
+        lines.push(
+          n.after === null
+            ? `~ requests for \`${n.name}\` now get 404 (were served by model \`${n.before}\`)`
+            : `~ requests for \`${n.name}\` now reach model \`${n.after}\` (was \`${n.before}\`)`,
+        );
+      }
+    }
+    section(title, lines);
+  }
+  const security = diff.security.length > 0 ? ` (${diff.security.length} security-relevant ${diff.security.length === 1 ? "finding" : "findings"})` : "";
+  out.push(diff.count === 0 ? "no change in behaviour" : `${diff.count} ${diff.count === 1 ? "change" : "changes"} in behaviour${security}`);
   return out.join("\n") + "\n";
 }
 
-/** Markdown for a pull-request comment. */
-export function renderDiffMarkdown(diff: PlanDiff, labels: DiffLabels): string {
-  const count = countChanges(diff);
-  const out: string[] = [
-    "### Tollgate: behaviour change",
-    "",
-    `\`${labels.before}\` → \`${labels.after}\`: **${count === 0 ? "no change" : `${count} ${count === 1 ? "change" : "changes"}`}**`,
-    "",
-  ];
-  const { models, routes, names, consumers, upstreams, listener } = diff;
-  const table = (title: string, header: string[], rows: string[][]): void => {
-    if (rows.length === 0) return;
-    out.push(`#### ${title}`, "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), "");
-  };
-
-  table(
-    "Traffic share of first attempts",
-    ["model", "target", "before", "after"],
-    [
-      ...models.added.map((m) => [`\`${m}\``, "(new model)", "—", "—"]),
-      ...models.removed.map((m) => [`\`${m}\``, "(removed)", "—", "—"]),
-      ...models.changed.flatMap((m) => m.shares.map((s) => [`\`${m.model}\``, s.target, share(s.before), share(s.after)])),
-    ],
+/** JSON for tools: the same content, every value structured. */
+export function renderDiffJson(report: DiffReport): string {
+  const { labels, diff, failures } = report;
+  const failure = (f: DiffReport["failures"]["before"]): unknown => (f === null ? null : { summary: f.summary, diagnostics: f.diagnostics });
+  return (
+    JSON.stringify(
+      {
+        before: labels.before,
+        after: labels.after,
+        changes: diff?.count ?? null,
+        securityRelevant: diff?.security.length ?? null,
+        security: diff?.security ?? [],
+        failures: { before: failure(failures.before), after: failure(failures.after) },
+        worstCase: diff?.worstCase ?? [],
+        names: diff?.names ?? [],
+        entities: (diff?.changes ?? []).map((c) => ({
+          kind: c.kind,
+          name: c.name,
+          ...(c.kind === "target" ? { target: { provider: c.name.slice(0, c.name.indexOf("/")), model: c.name.slice(c.name.indexOf("/") + 1) } } : {}),
+          change: c.change,
+          fields: c.fields.map((f) => ({
+            field: f.field,
+            before: f.before ?? null,
+            after: f.after ?? null,
+            ...(f.before === undefined ? { added: true } : f.after === undefined ? { removed: true } : {}),
+          })),
+        })),
+      },
+      null,
+      2,
+    ) + "\n"
   );
-  table(
-    "Attempt order after a failure",
-    ["model", "before", "after"],
-    models.changed.flatMap((m) => (m.attempts === null ? [] : [[`\`${m.model}\``, m.attempts.before?.join(" → ") ?? "", m.attempts.after?.join(" → ") ?? ""]])),
-  );
-  table(
-    "Routes",
-    ["route", "change"],
-    [
-      ...routes.added.map((r) => [`\`${r.route}\``, `added → model \`${r.model}\``]),
-      ...routes.removed.map((r) => [`\`${r.route}\``, `removed (was → model \`${r.model}\`)`]),
-      ...routes.retargeted.map((r) => [`\`${r.route}\``, `model \`${r.before}\` → \`${r.after}\``]),
-      ...(routes.order === null ? [] : [["(order)", `${routes.order.before?.join(", ")} → ${routes.order.after?.join(", ")}`]]),
-      ...names.map((n) => [`requests for \`${n.name}\``, n.after === null ? `404 (was model \`${n.before}\`)` : `model \`${n.before}\` → \`${n.after}\``]),
-    ],
-  );
-  table(
-    "Consumer access",
-    ["consumer", "gained", "lost"],
-    [
-      ...consumers.added.map((c) => [`\`${c}\``, "(new consumer)", ""]),
-      ...consumers.removed.map((c) => [`\`${c}\``, "", "(removed)"]),
-      ...consumers.access.map((c) => [`\`${c.consumer}\``, c.gained.map((m) => `\`${m}\``).join(", "), c.lost.map((m) => `\`${m}\``).join(", ")]),
-      ...consumers.keys.map((k) => [`\`${k.consumer}\``, `${k.added} key(s)`, `${k.removed} key(s)`]),
-    ],
-  );
-  table(
-    "Upstreams",
-    ["upstream", "setting", "before", "after"],
-    [
-      ...upstreams.added.map((u) => [`\`${u}\``, "(added)", "", ""]),
-      ...upstreams.removed.map((u) => [`\`${u}\``, "(removed)", "", ""]),
-      ...upstreams.changed.flatMap((u) => u.fields.map((f) => [`\`${u.upstream}\``, `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)])),
-      ...listener.map((f) => ["(listener)", `\`${fieldName(f.field)}\``, fieldValue(f.field, f.before), fieldValue(f.field, f.after)]),
-    ],
-  );
-  table("Quotas and budgets", ["quota", "setting", "before", "after"], quotaDiffRows(diff.quotas));
-  return out.join("\n") + "\n";
-}
-
-/** JSON for tools. */
-export function renderDiffJson(diff: PlanDiff, labels: DiffLabels): string {
-  return JSON.stringify({ before: labels.before, after: labels.after, changes: countChanges(diff), ...diff }, null, 2) + "\n";
-}
-
-/** A table cell: pipes escaped, newlines flattened. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }

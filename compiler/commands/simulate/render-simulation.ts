@@ -21,19 +21,36 @@ const of = (n: number, total: number): string => `${formatCount(n)}  ${total ===
 export function renderSimulationText(report: SimulationReport, header: string): string {
   const out: string[] = [header, "", "Outcomes"];
   const outcomeRows: string[][] = [["served", of(report.served, report.requests)]];
+  if (report.degraded > 0) outcomeRows.push(["degraded answer", of(report.degraded, report.requests)]);
   for (const [what, n] of Object.entries(report.rejected)) outcomeRows.push([`rejected ${what}`, of(n, report.requests)]);
   outcomeRows.push(["failed (every attempt failed)", of(report.failed, report.requests)]);
   out.push(...table(["", "requests"], outcomeRows).slice(1), "");
 
   for (const m of report.models) {
     const perRequest = m.requests === 0 ? 0 : m.attempts / m.requests;
+    const degraded = m.degraded > 0 ? `, ${formatCount(m.degraded)} degraded` : "";
+    const reasons = Object.entries(m.failedBy).map(([why, n]) => `${why} ${formatCount(n)}`);
+    const failed = `${formatCount(m.failed)} failed${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}`;
+    const extra = [m.retries > 0 ? `${formatCount(m.retries)} retries` : "", m.hedges > 0 ? `${formatCount(m.hedges)} hedges` : ""].filter((x) => x !== "");
     out.push(
-      `Model \`${m.model}\`: ${formatCount(m.requests)} requests, ${formatCount(m.served)} served (${formatCount(m.servedAfterFallback)} after a fallback), ${formatCount(m.failed)} failed; ${perRequest.toFixed(2)} attempts per request`,
+      `Model \`${m.model}\`: ${formatCount(m.requests)} requests, ${formatCount(m.served)} served (${formatCount(m.servedAfterFallback)} after a fallback)${degraded}, ${failed}; ${perRequest.toFixed(2)} attempts per request${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`,
     );
     out.push(
       ...table(
         ["target", "first pick", "served", "attempts", "failed attempts"],
         m.targets.map((t) => [t.target, of(t.picked, m.requests), of(t.served, m.served), formatCount(t.attempts), formatCount(t.failedAttempts)]),
+      ),
+      "",
+    );
+  }
+
+  const quotas = (report.quotas ?? []).filter((q) => q.refused + q.downgraded > 0);
+  if (quotas.length > 0) {
+    out.push("Quotas (counters kept over the trace)");
+    out.push(
+      ...table(
+        ["quota", "refused (429)", "downgraded"],
+        quotas.map((q) => [`\`${q.quota}\``, formatCount(q.refused), formatCount(q.downgraded)]),
       ),
       "",
     );

@@ -3,8 +3,9 @@
  * synthetic request. Fields: `model` (required); `key` (an API key, hashed here and
  * never printed), `key_sha256` or `consumer`; `headers`; the prompt as `prompt` or
  * chat `messages`; `max_tokens`; and token counts when known: `input_tokens` /
- * `output_tokens`, or an OpenAI `usage` object. A `body` object may hold the request
- * body fields instead.
+ * `output_tokens`, or an OpenAI `usage` object; `stream`; and when it was sent:
+ * `timestamp` (ISO 8601, or ms since the epoch), for quota windows. A `body` object may
+ * hold the request body fields instead.
  */
 import { type Caller, keyDigest } from "../../decision/decide.js";
 import { type RequestHeaders, normalizeHeaders } from "../../decision/match-route.js";
@@ -25,6 +26,11 @@ export interface TraceRequest {
   readonly outputEstimated: boolean;
   /** The request body (for routes on prompt size and content). */
   readonly body?: Readonly<Record<string, unknown>>;
+  /** `max_tokens`/`max_completion_tokens`, or null (quotas reserve their default). */
+  readonly maxTokens: number | null;
+  readonly stream: boolean;
+  /** When the request was sent (ms since the epoch), or null when the trace does not say. */
+  readonly timestamp: number | null;
 }
 
 /** Parses a trace; a string names the first bad line (its content is never echoed: it may hold a key). */
@@ -65,6 +71,8 @@ function toRequest(value: unknown, line: number): TraceRequest | string {
   const givenInput = count(value.input_tokens) ?? count(usage.prompt_tokens);
   const givenOutput = count(value.output_tokens) ?? count(usage.completion_tokens);
   const maxTokens = count(body.max_tokens) ?? count(body.max_completion_tokens);
+  const timestamp = timeOf(value.timestamp);
+  if (timestamp === undefined) return "`timestamp` must be an ISO 8601 date or milliseconds since the epoch";
   return {
     line,
     model,
@@ -74,6 +82,9 @@ function toRequest(value: unknown, line: number): TraceRequest | string {
     inputEstimated: givenInput === undefined,
     outputTokens: givenOutput ?? maxTokens ?? 0,
     outputEstimated: givenOutput === undefined,
+    maxTokens: maxTokens ?? null,
+    stream: body.stream === true,
+    timestamp,
     // Chat bodies only: routes on prompt size and content read the messages.
     ...(Array.isArray(body.messages) ? { body } : {}),
   };
@@ -88,6 +99,17 @@ function promptEstimate(body: Record<string, unknown>): number {
   if (Array.isArray(body.messages)) return estimateTokens(body);
   if (typeof body.prompt === "string") return estimateTokens({ messages: [{ role: "user", content: body.prompt }] });
   return 0;
+}
+
+/** A timestamp: null when absent, undefined when unreadable. */
+function timeOf(value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
 }
 
 function count(value: unknown): number | undefined {

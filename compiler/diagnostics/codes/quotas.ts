@@ -61,6 +61,13 @@ export const quotaCodes = {
     message: "quota `{quota}` allows at most {capacity} {unit} at once, but a request without `max_tokens` reserves {need} output tokens: such requests are always refused",
     help: "set `outputTokens` on the quota to the output a typical request needs, or raise the limit",
   },
+  "quota-usd-reservation-too-large": {
+    code: "TG6417",
+    severity: "warning",
+    message:
+      "quota `{quota}` allows at most {capacity} at once, but a request to model `{model}` without `max_tokens` reserves at least {need} ({tokens} output tokens at {price} per 1M, the dearest of its targets): such requests are always refused",
+    help: "set `outputTokens` on the quota to the output a typical request needs, or raise the limit",
+  },
   "quota-downgrade-limited": {
     code: "TG6410",
     severity: "warning",

@@ -86,4 +86,11 @@ export const reliabilityCodes = {
     message: "the degraded answer of model `{model}` is served after `{class}`, which is the client's own fault: it would hide a bad request behind a made-up answer",
     help: "remove `{class}` from `degraded.on`",
   },
+  "attempt-outlives-deadline": {
+    code: "TG6314",
+    severity: "warning",
+    message:
+      "`timeouts.total` of provider `{provider}` ({total}) is not shorter than the `deadline` of model `{model}` ({deadline}): when an attempt on it times out the deadline has passed, so {after} never runs",
+    help: "shorten the provider's `timeouts.total` below {deadline} (or lengthen the deadline) so that a timeout leaves time for {after}",
+  },
 } as const satisfies Record<string, CodeDefinition>;

@@ -44,15 +44,21 @@ const TOLLGATE_TYPES = ((): string => {
 /** Parsed library files, shared by every compilation of this process. */
 const libraryCache = new Map<string, ts.SourceFile>();
 
-/** Builds (parses and binds) the Program; diagnostics are asked for separately. */
-export function createPolicyProgram(modules: PolicyModules): ts.Program {
+/**
+ * Builds (parses and binds) the Program; diagnostics are asked for separately.
+ * `declarations`, when given, is one more (virtual, global) declaration file: the
+ * names the YAML documents of the compilation declare.
+ */
+export function createPolicyProgram(modules: PolicyModules, declarations: string | null = null): ts.Program {
   const ts = typescript();
   const options = policyCompilerOptions();
   const libraryDirs = [dirname(ts.getDefaultLibFilePath(options)), dirname(TOLLGATE_TYPES)].map((d) => d + sep);
   // Besides policy modules, the checker reads only TypeScript's lib files, tollgate's declarations and installed packages.
   const isLibraryFile = (fileName: string): boolean => libraryDirs.some((dir) => fileName.startsWith(dir)) || fileName.includes(`${sep}node_modules${sep}`);
   const base = ts.createCompilerHost(options, true);
-  const policyText = (fileName: string): string | undefined => modules.byAbsolute(fileName)?.text;
+  const first = modules.sources[0];
+  const virtual = declarations === null || first === undefined ? null : join(dirname(modules.absolute(first)), "__tollgate_declared_names__.d.ts");
+  const policyText = (fileName: string): string | undefined => (fileName === virtual ? (declarations ?? undefined) : modules.byAbsolute(fileName)?.text);
 
   const host: ts.CompilerHost = {
     ...base,
@@ -86,5 +92,6 @@ export function createPolicyProgram(modules: PolicyModules): ts.Program {
       });
     },
   };
-  return ts.createProgram({ rootNames: modules.sources.map((s) => modules.absolute(s)), options, host });
+  const roots = modules.sources.map((s) => modules.absolute(s));
+  return ts.createProgram({ rootNames: virtual === null ? roots : [...roots, virtual], options, host });
 }

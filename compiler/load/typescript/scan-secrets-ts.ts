@@ -3,16 +3,18 @@
  * is type-checked or run, so that no code frame (a type error two lines away
  * included) can print one: every finding uses a `redact` code, whose span renderers
  * mask in all frames of the file. The same rules as for YAML (load/scan-secrets.ts):
- * string literals under secret-sounding properties that are not `env:`/`file:`
- * references, plain strings in a `keys` list, `sha256` values that are not digests,
- * and URLs with credentials anywhere.
+ * literals where the schema has a secret field (matched on the property path within
+ * the enclosing object literals, which may be a helper's part of the policy) or under
+ * a credential-sounding property the language does not have, that are not
+ * `env:`/`file:` references; plain strings in a `keys` list, `sha256` values that are
+ * not digests, and URLs with credentials anywhere.
  */
 import type ts from "typescript";
 import { ConsumerKey } from "../../../schemas/policy/consumer.js";
-import { SecretRef } from "../../../schemas/policy/common.js";
 import type { CompileContext } from "../../context.js";
 import type { PolicyPath } from "../../ir.js";
-import { SECRET_FIELD, URL_WITH_CREDENTIALS } from "../scan-secrets.js";
+import { SECRET_FIELD, URL_WITH_CREDENTIALS, isLiteralSecret } from "../scan-secrets.js";
+import { isKnownField, secretMarking } from "../../analysis/secret-fields.js";
 import { formatPath } from "../source-map.js";
 import { spanOfTsNode } from "./ts-span.js";
 import { typescript } from "./typescript-api.js";
@@ -45,12 +47,16 @@ type Flag = (name: "literal-secret" | "literal-consumer-key" | "bad-key-hash", n
 
 function checkField(field: string, value: ts.Expression, flag: Flag): void {
   const ts = typescript();
-  if (SECRET_FIELD.test(field)) {
-    for (const item of itemsOf(value)) {
-      const literal = (ts.isStringLiteralLike(item) && item.text !== "" && !SecretRef.safeParse(item.text).success) || (field === "apiKeys" && ts.isNumericLiteral(item));
-      if (literal) flag("literal-secret", item);
-    }
-  } else if (field === "keys" && ts.isArrayLiteralExpression(value)) {
+  const fieldPath = pathOf(value);
+  const guessed = SECRET_FIELD.test(field) && (fieldPath === null || !isKnownField(fieldPath, "suffix"));
+  for (const item of itemsOf(value)) {
+    const path = pathOf(item);
+    const marked = path !== null && secretMarking(path, "suffix") === "secret";
+    if (!marked && !guessed) continue;
+    const text = ts.isStringLiteralLike(item) ? item.text : ts.isNumericLiteral(item) ? Number(item.text) : undefined;
+    if (text !== undefined && (typeof text !== "string" || !URL_WITH_CREDENTIALS.test(text.trim())) && isLiteralSecret(text, marked)) flag("literal-secret", item);
+  }
+  if (field === "keys" && ts.isArrayLiteralExpression(value)) {
     for (const item of value.elements) if (ts.isStringLiteralLike(item) || ts.isNumericLiteral(item)) flag("literal-consumer-key", item);
   } else if (field === "sha256" && ts.isStringLiteralLike(value) && !ConsumerKey.shape.sha256.safeParse(value.text).success) {
     flag("bad-key-hash", value);
@@ -71,6 +77,12 @@ export function propertyName(name: ts.PropertyName): string | undefined {
 
 /** "`providers[0].apiKeys[1]`": the literal's place in the enclosing object and array literals. */
 function describe(node: ts.Node): string {
+  const path = pathOf(node) ?? [];
+  return path.length === 0 ? "this string" : "`" + formatPath(path satisfies PolicyPath) + "`";
+}
+
+/** The literal's path within the enclosing object and array literals (its end is all that is known). */
+function pathOf(node: ts.Node): PolicyPath | null {
   const ts = typescript();
   const path: (string | number)[] = [];
   let current: ts.Node = node;
@@ -84,5 +96,5 @@ function describe(node: ts.Node): string {
     } else if (!ts.isObjectLiteralExpression(parent)) break;
     current = parent;
   }
-  return path.length === 0 ? "this string" : "`" + formatPath(path satisfies PolicyPath) + "`";
+  return path.length === 0 ? null : path;
 }

@@ -79,23 +79,66 @@ export function reportTypeErrors(program: ts.Program, modules: PolicyModules, al
   for (const source of modules.sources) {
     const file = program.getSourceFile(modules.absolute(source));
     if (file === undefined) continue;
-    for (const d of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
-      if (d.start === undefined || d.file === undefined) continue;
+    const own = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter((d) => {
+      if (d.start === undefined || d.file === undefined) return false;
       const key = `${d.file.fileName}:${d.start}`;
-      if (imports.has(key) || secrets.has(key)) continue;
-      report(d, source, d.file, d.start, modules, mask, ctx);
+      return !imports.has(key) && !secrets.has(key);
+    });
+    // The same mistake met at several places (a shared constant used twice): once, with the other places as notes.
+    const byMessage = new Map<string, ts.Diagnostic[]>();
+    for (const d of collapseCascades(own)) {
+      const key = `${d.code}|${messageOf(d)}`;
+      (byMessage.get(key) ?? byMessage.set(key, []).get(key)!).push(d);
+    }
+    for (const [first, ...others] of byMessage.values()) {
+      const again = others.map((o) => {
+        const at = spanOfRange(source.path, o.file!, o.start!, o.start! + (o.length ?? 0));
+        return { file: at.file, line: at.line, col: at.col, message: "the same error here" };
+      });
+      report(first!, source, first!.file!, first!.start!, modules, mask, ctx, again);
     }
   }
 }
 
-function report(d: ts.Diagnostic, source: Source, file: ts.SourceFile, start: number, modules: PolicyModules, mask: (text: string) => string, ctx: CompileContext): void {
+/**
+ * One mistake, one error: TypeScript often reports a mistake again on the expression
+ * that encloses it (the object literal, the array, the call), and sometimes twice at
+ * the same place. Keeps the innermost report of each nest, once.
+ */
+export function collapseCascades(diagnostics: readonly ts.Diagnostic[]): ts.Diagnostic[] {
+  const span = (d: ts.Diagnostic): [number, number] => [d.start ?? 0, (d.start ?? 0) + (d.length ?? 0)];
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const [start, end] = span(d);
+    const key = `${start}:${end}:${d.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    // An enclosing report of a mistake reported inside it is the cascade.
+    return !diagnostics.some((other) => {
+      if (other === d) return false;
+      const [s, e] = span(other);
+      return s >= start && e <= end && e - s < end - start;
+    });
+  });
+}
+
+function report(
+  d: ts.Diagnostic,
+  source: Source,
+  file: ts.SourceFile,
+  start: number,
+  modules: PolicyModules,
+  mask: (text: string) => string,
+  ctx: CompileContext,
+  again: readonly RelatedLocation[] = [],
+): void {
   const span = spanOfRange(source.path, file, start, start + (d.length ?? 0));
   const name = file.text.slice(start, start + (d.length ?? 0));
   if (CANNOT_FIND_NAME.has(d.code) && HOST_GLOBALS.has(name)) {
     ctx.report("ts-host-global", { name }, span);
     return;
   }
-  const related = relatedIn(d, modules).map((r) => ({ at: r, message: mask(r.message) }));
+  const related = [...relatedIn(d, modules), ...again].map((r) => ({ at: r, message: mask(r.message) }));
   ctx.report("ts-diagnostic", { tsCode: d.code, detail: mask(messageOf(d)) }, span, related.length > 0 ? { related } : {});
 }
 
@@ -105,18 +148,26 @@ function masker(secrets: readonly string[]): (text: string) => string {
   return (text) => texts.reduce((out, secret) => out.split(secret).join("****"), text);
 }
 
+/** Longest outer elaboration kept in a message; the innermost one (the cause) is always whole. */
+const MAX_CONTEXT = 120;
+
 /**
  * The message chain on one line. TypeScript elaborates from general to specific
- * ("Type A is not assignable to type B. / Types of property 'x' are incompatible. / …");
- * the chain is kept whole, as a reader of a CI log has no editor hover to expand it.
+ * ("Type A is not assignable to type B. / Types of property 'x' are incompatible. / …"),
+ * and the general lines spell out whole object types. The specific line (the cause)
+ * comes first, then the first general line, cut, as context: a reader of a CI log has
+ * no editor hover to expand it, and needs the cause before the types.
  */
 function messageOf(d: ts.Diagnostic | ts.DiagnosticRelatedInformation): string {
-  return typescript()
+  const lines = typescript()
     .flattenDiagnosticMessageText(d.messageText, "\n")
     .split("\n")
     .map((line) => line.trim())
-    .filter((line) => line !== "")
-    .join(" ");
+    .filter((line) => line !== "");
+  if (lines.length <= 1) return lines.join("");
+  const cause = lines[lines.length - 1]!;
+  const context = lines[0]!.length > MAX_CONTEXT ? `${lines[0]!.slice(0, MAX_CONTEXT - 1)}…` : lines[0]!;
+  return `${cause} (${context.replace(/\.$/, "")})`;
 }
 
 /** Related locations that are in policy modules (those in library files mean nothing to the author). */
