@@ -20,10 +20,13 @@ import { watchPlanFile, type PlanWatcher } from "./base/watch-file.js";
 import { createRequestHandler } from "./pipeline/handle-request.js";
 import type { Listener, ServerKind } from "./server/exchange.js";
 import { listen } from "./server/listen.js";
+import { chooseListener, type ServerChoice } from "./server/choose-listener.js";
 import { drain } from "./server/drain.js";
 import { log } from "./base/log.js";
 import { GatewayMetrics } from "./ops/metrics/metrics.js";
 import { MetricsObserver } from "./ops/metrics/metrics-observer.js";
+import { startOtlpMetrics } from "./ops/metrics/otlp-metrics.js";
+import { credentialsReady } from "./plan/link-credentials.js";
 import { AuditLog } from "./ops/audit-log.js";
 import type { RequestObserver } from "./base/request-record.js";
 import { startAdmin } from "./ops/admin/start-admin.js";
@@ -36,17 +39,22 @@ import type { BreakerView } from "./ops/breaker-view.js";
 import type { Clock } from "./base/windows.js";
 import type { SharedState } from "./state/shared-state.js";
 import { tuneGarbageCollector } from "./server/gc-tuning.js";
+import { StateFile } from "./state/state-file.js";
+import { startForecastGauges } from "./ops/forecast-gauges.js";
 
 export interface GatewayOptions {
   plan: Plan;
   host?: string;
   port?: number;
-  server?: ServerKind;
+  /** uws, node, or auto (the default): uWS where a native build loads, else node:http (server/choose-listener.ts). */
+  server?: ServerChoice;
   env?: NodeJS.ProcessEnv;
   /** The file the plan came from: enables reload (SIGHUP, admin, `watch`). */
   planFile?: string;
   /** Reload when the plan file changes. Default true when `planFile` is given. */
   watch?: boolean;
+  /** Bind the client and admin ports even when another process listens there (`--share-port`). Default false: refused. */
+  sharePort?: boolean;
   /** Overrides the admin port of the plan (and enables the admin listener). */
   adminPort?: number;
   /**
@@ -143,6 +151,7 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         handler,
         tls: ctx.linked.listener.tls ?? null,
         ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }),
+        sharePort: opts.sharePort === true,
       });
       return {
         listener,
@@ -159,6 +168,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   const env = opts.env ?? process.env;
   const withOperations = opts.operations !== false;
   const linked = linkPlan(opts.plan, env);
+  // Cloud identities fetch their first token before the gateway serves (a failure is logged; requests then retry it).
+  await credentialsReady([...new Set(linked.models.flatMap((m) => [...m.weighted, ...m.fallbacks].map((t) => t.upstream.credentials)))]);
   // Worker threads link the same plan as the main thread, which logs its notes once.
   if (withOperations) for (const note of linked.notes) log("warn", note);
   const served = new ServedPlan(linked);
@@ -176,12 +187,17 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     ...(opts.quotaClock === undefined ? {} : { clock: opts.quotaClock }),
     ledger: linked.listener.admin !== null || opts.adminPort !== undefined,
   });
+  let stateFile: StateFile | null = null;
   try {
     quotas.attach(served);
+    // The thread that owns the shared memory (the main thread) persists it; restored before anything serves.
+    stateFile = withOperations ? openStateFile(linked, quotas) : null;
   } catch (err) {
+    await quotas.close();
     await served.close();
     throw err;
   }
+  store.unready = () => quotas.unreadyReason(store.served);
   const audit = local && linked.listener.audit !== null ? new AuditLog(linked.listener.audit) : null;
   const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, local) : null;
   if (ops !== null) {
@@ -190,6 +206,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     registerFeatureSections(store, quotas, side.breakers);
   }
   const traces = local ? createTraceObserver(linked.listener, env) : null;
+  // OTLP metrics beside the traces, where requests are counted (each serving thread); configured by OTEL_* variables.
+  const metricsExport = local ? startOtlpMetrics(metrics.registry, env) : null;
   const observers: RequestObserver[] = local ? [quotas, metricsObserver!] : [];
   if (audit !== null) observers.push(audit);
   if (ops?.collector) observers.push(ops.collector);
@@ -216,11 +234,14 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   const reload = (reason: string): Promise<ReloadResult> => (reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason));
 
   const host = opts.host ?? "127.0.0.1";
-  const kind = opts.server ?? "uws";
+  // Worker threads are handed the main thread's choice, which announced any fallback.
+  const kind = chooseListener(opts.server ?? "auto", withOperations);
   let serving: Serving | null = null;
   let admin: Awaited<ReturnType<typeof startAdmin>> = null;
   let watcher: PlanWatcher | null = null;
+  let stopForecasts: () => void = () => undefined;
   const closeAll = async (): Promise<void> => {
+    stopForecasts();
     watcher?.close();
     ops?.close();
     await serving?.close();
@@ -228,7 +249,10 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     await store.close();
     await audit?.close();
     await traces?.close();
+    await metricsExport?.close();
     await quotas.close();
+    // Last: every request has been settled into the tables by now.
+    await stateFile?.close();
   };
   try {
     await quotas.ready();
@@ -240,12 +264,14 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
         metrics,
         env,
         portOverride: opts.adminPort,
+        sharePort: opts.sharePort === true,
         reload: reloader === null ? null : reload,
         ops,
         ...(serving.renderMetrics === undefined ? {} : { renderMetrics: serving.renderMetrics }),
         workers: serving.workers,
         usage: () => usageReport(quotas, store),
       });
+      stopForecasts = startForecastGauges(metrics.registry, quotas, store);
     }
     if (reloader !== null && opts.planFile !== undefined && opts.watch !== false) {
       watcher = watchPlanFile(opts.planFile, () => void reloader.reload("file changed"));
@@ -291,6 +317,16 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
       return (stopping ??= closeAll());
     },
   };
+}
+
+/** Opens `stores.local` (restoring the counters and ledger it holds), or null when the plan does not persist state. */
+function openStateFile(linked: LinkedPlan, quotas: QuotaService): StateFile | null {
+  const local = linked.plan.stores?.local;
+  if (local === undefined) return null;
+  const file = new StateFile(local.dir, local.snapshotMs, { quotas: quotas.state.quotas, ledger: quotas.state.ledger });
+  const { restored, savedAt } = file.open();
+  log("info", "local state restored", { dir: local.dir, rows: restored, savedAt: savedAt === null ? null : new Date(savedAt).toISOString() });
+  return file;
 }
 
 /** `http://host:port` (`https` with TLS), with IPv6 hosts in brackets. */

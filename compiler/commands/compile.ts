@@ -13,9 +13,18 @@ import { writePlanAtomic } from "../emit/write-plan.js";
 import type { Plan } from "../../schemas/plan/plan.js";
 import { renderSourceMap, sourceMapFileFor } from "../sourcemap/plan-source-map.js";
 import { EXIT, failed, printDiagnostics, runCompiler } from "./run-compiler.js";
+import { renderAlertRules, type AlertRulesFormat } from "../emit/alert-rules.js";
 
 /** Runs `tollgate compile`; returns the exit code. */
-export async function compileCommand(paths: string[], opts: { out: string; format: string; strict?: boolean; include?: string[] }): Promise<number> {
+export async function compileCommand(
+  paths: string[],
+  opts: { out: string; format: string; strict?: boolean; include?: string[]; alertRules?: string; alertRulesFormat?: string },
+): Promise<number> {
+  const rulesFormat = opts.alertRulesFormat ?? "prometheus";
+  if (rulesFormat !== "prometheus" && rulesFormat !== "kubernetes") {
+    process.stderr.write(`tollgate compile: --alert-rules-format must be prometheus or kubernetes, not ${rulesFormat}\n`);
+    return EXIT.usage;
+  }
   const run = await runCompiler("compile", paths, opts.format, opts.include === undefined ? {} : { include: opts.include });
   if (typeof run === "number") return run;
   printDiagnostics(run);
@@ -26,6 +35,7 @@ export async function compileCommand(paths: string[], opts: { out: string; forma
     await mkdir(dirname(opts.out), { recursive: true });
     await writePlanAtomic(opts.out, planJson);
     if (sourceMap !== null) await writePlanAtomic(mapFile, renderSourceMap(sourceMap));
+    if (opts.alertRules !== undefined) await writePlanAtomic(opts.alertRules, renderAlertRules(plan, rulesFormat as AlertRulesFormat));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =

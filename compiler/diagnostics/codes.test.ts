@@ -11,6 +11,7 @@ import { referenceCodes } from "./codes/references.js";
 import { reliabilityCodes } from "./codes/reliability.js";
 import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
+import { storeCodes } from "./codes/stores.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
 describe("the diagnostics table", () => {
@@ -50,6 +51,7 @@ describe("the diagnostics table", () => {
       guardrailCodes,
       providerCodes,
       quotaCodes,
+      storeCodes,
       reliabilityCodes,
       promptsCacheCodes,
       routingCodes,

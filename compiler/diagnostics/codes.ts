@@ -7,7 +7,7 @@
  *
  * Code ranges: TG1xxx syntax and shape (TG11xx: TypeScript policies), TG2xxx
  * references and duplicates, TG3xxx analyses of the whole gateway (mostly warnings),
- * TG4xxx policy tests, TG5xxx operations, TG60xx provider kinds and protocol settings, TG64xx quotas.
+ * TG4xxx policy tests, TG5xxx operations, TG60xx provider kinds and protocol settings, TG64xx quotas, TG67xx stores.
  *
  * `redact: true` marks codes whose source span may hold a secret: renderers mask
  * that span in every code frame of the file, and the message never quotes it.
@@ -25,6 +25,7 @@ import { referenceCodes } from "./codes/references.js";
 import { reliabilityCodes } from "./codes/reliability.js";
 import { routingCodes } from "./codes/routing.js";
 import { shapeCodes } from "./codes/shape.js";
+import { storeCodes } from "./codes/stores.js";
 import { typescriptCodes } from "./codes/typescript.js";
 
 export type { CodeDefinition, Severity } from "./code-definition.js";
@@ -42,6 +43,7 @@ export const diagnosticCodes = {
   ...operationsCodes,
   ...promptsCacheCodes,
   ...quotaCodes,
+  ...storeCodes,
   ...guardrailCodes,
   ...providerCodes,
   ...reliabilityCodes,

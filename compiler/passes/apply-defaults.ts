@@ -69,6 +69,11 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
       allowList: consumer.models?.map((name, i): Located<string> => ({ value: name, at: child(at, "models", i) })) ?? null,
       tags: normalizeTags(consumer.tags),
       team: consumer.team ?? null,
+      // In the plan's key order: the sha256 digests, then the hmac ones.
+      keyLabels: [...consumer.keys.filter((k) => k.sha256 !== undefined), ...consumer.keys.filter((k) => k.hmac !== undefined)].map((k) => ({
+        name: k.name ?? null,
+        tags: k.tags === undefined ? null : normalizeTags(k.tags),
+      })),
     };
   });
   const classifierIndex = new Map((merged.classifiers ?? []).map((c, i) => [c.value.name, i]));
@@ -86,6 +91,7 @@ export function applyDefaults(resolved: ResolvedPolicy, ctx: CompileContext): No
     constraints: merged.constraints.map(normalizeConstraint),
     quotas: merged.quotas,
     stores: merged.stores,
+    costTags: merged.costTags ?? null,
     guardrails: normalizeGuardrails(merged.guardrails, merged.routes, merged.models, routes, resolved.providerIndex, ctx),
     pools: pooled.pools,
     classifiers: normalizeClassifiers(merged.classifiers ?? [], ctx),
@@ -186,7 +192,18 @@ function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx
     shutdown: { graceMs: ms("grace"), deadlineMs: ms("deadline") },
     metrics: value?.metrics ?? false,
     admin: value?.admin === undefined ? null : { host: value.admin.host ?? DEFAULTS.listener.adminHost, port: value.admin.port, token: value.admin.token },
-    audit: audit === undefined ? null : { sink: audit.sink, path: audit.sink === "file" ? (audit.path ?? "") : null, content: audit.content ?? DEFAULTS.listener.auditContent },
+    audit:
+      audit === undefined
+        ? null
+        : {
+            sink: audit.sink,
+            path: audit.sink === "file" ? (audit.path ?? "") : null,
+            content: audit.content ?? DEFAULTS.listener.auditContent,
+            ...(audit.flush === undefined || listener === null
+              ? {}
+              : { flushMs: converted(parseDuration(audit.flush), child(listener.at, "audit", "flush"), "bad-duration", ctx) ?? 1000 }),
+            ...(audit.fsync === undefined ? {} : { fsync: audit.fsync }),
+          },
     ...normalizeListenerOperations(value, listener?.at ?? null, ctx),
     ...(value?.apiKeys === undefined ? {} : { apiKeys: { hmacSecret: value.apiKeys.hmacSecret } }),
   };

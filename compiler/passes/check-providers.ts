@@ -15,7 +15,9 @@ export function checkProviders(policy: NormalizedPolicy, ctx: CompileContext): N
       ctx.report("key-in-cleartext", { provider: provider.name, host: provider.hostname }, child(provider.at, "baseUrl"));
     }
     // Only on the vendor's own API: a self-hosted or loopback server may need no key.
-    if (PROVIDER_KINDS[provider.vendor].needsKey && provider.apiKeys.length === 0 && provider.protocol === "https:" && !isLoopback(provider.hostname)) {
+    // Entra ID tokens stand in for Azure's keys.
+    const entra = provider.options.adapter === "azure-openai" && provider.options.entra !== undefined;
+    if (PROVIDER_KINDS[provider.vendor].needsKey && !entra && provider.apiKeys.length === 0 && provider.protocol === "https:" && !isLoopback(provider.hostname)) {
       ctx.report("provider-without-key", { provider: provider.name, kind: provider.vendor, host: provider.hostname }, child(provider.at, "kind"));
     }
     checkTimeoutOrder(provider, ctx);

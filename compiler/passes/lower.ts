@@ -9,7 +9,7 @@
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
-import type { LoweredPlan, ModelDraft, NormalizedPrice, QuotaPolicy } from "../ir.js";
+import type { LoweredPlan, ModelDraft, NormalizedConsumer, NormalizedPrice, QuotaPolicy } from "../ir.js";
 import { attemptSlots } from "../analysis/attempt-slots.js";
 import { attemptTargets } from "../analysis/worst-case.js";
 
@@ -72,6 +72,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     ...(c.expiry === undefined || c.expiry.length === 0 ? {} : { keyExpiry: Object.fromEntries(c.expiry.map((e) => [e.digest, new Date(e.expiresAt).toISOString()])) }),
     allowedModels: [...c.allowedModels],
     ...(c.team === null ? {} : { team: c.team }),
+    ...consumerLabels(c),
   }));
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
@@ -86,5 +87,15 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     classifiers: policy.classifiers ?? [],
     ...(guardrails === undefined ? {} : { guardrails }),
     ...policy.compiledQuotas,
+  };
+}
+
+/** A consumer's key names and cost-allocation tags, only when the policy gives some (older plans stay byte-identical). */
+function consumerLabels(c: NormalizedConsumer): Pick<PlanConsumer, "keyNames" | "tags" | "keyTags"> {
+  const labels = c.keyLabels ?? [];
+  return {
+    ...(labels.some((k) => k.name !== null) ? { keyNames: labels.map((k) => k.name) } : {}),
+    ...(c.tags.size > 0 ? { tags: Object.fromEntries(c.tags) } : {}),
+    ...(labels.some((k) => k.tags !== null && k.tags.size > 0) ? { keyTags: labels.map((k) => (k.tags === null || k.tags.size === 0 ? null : Object.fromEntries(k.tags))) } : {}),
   };
 }

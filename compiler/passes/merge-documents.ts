@@ -32,6 +32,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
   let limits: MergedPolicy["limits"] = null;
   const quotas: Located<Quota>[] = [];
   let stores: MergedPolicy["stores"] = null;
+  let costTags: MergedPolicy["costTags"] = null;
 
   for (const { source, policy } of docs) {
     const root: Origin = { doc: source, path: [] };
@@ -58,6 +59,11 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
       if (stores === null) stores = { value: policy.stores, at };
       else ctx.report("quota-duplicate-stores", {}, at, { part: "key", related: [{ at: stores.at, message: "the first `stores` is here", part: "key" }] });
     }
+    if (policy.costTags !== undefined) {
+      const at = child(root, "costTags");
+      if (costTags === null) costTags = { value: policy.costTags, at };
+      else ctx.report("duplicate-cost-tags", {}, at, { part: "key", related: [{ at: costTags.at, message: "the first `costTags` is here", part: "key" }] });
+    }
     collect(guardrails, policy.guardrails, root, "guardrails");
     collect(pools, policy.pools, root, "pools");
     collect(classifiers, policy.classifiers, root, "classifiers");
@@ -80,6 +86,7 @@ export function mergeDocuments(docs: readonly ShapedDocument[], ctx: CompileCont
     constraints,
     quotas,
     stores,
+    costTags,
     guardrails,
     pools,
     classifiers,

@@ -98,7 +98,29 @@ function optionsOf(p: Provider, adapter: PlanAdapterId, at: Located<Provider>["a
         ctx.report("bad-azure-api-version", { provider: p.name, value: apiVersion }, child(at, "azure", "apiVersion"));
         return undefined;
       }
-      return { adapter, apiVersion, auth: { header: "api-key", prefix: "" } };
+      const method = p.azure?.auth ?? "api-key";
+      if (method === "api-key") return { adapter, apiVersion, auth: { header: "api-key", prefix: "" } };
+      const a = p.azure!;
+      if (method === "client-secret" && a.clientSecret === undefined) {
+        ctx.report(
+          "provider-needs-settings",
+          {
+            provider: p.name,
+            kind: p.kind,
+            block: "azure",
+            fields: "`clientSecret` (with `tenantId` and `clientId`, or `AZURE_TENANT_ID` and `AZURE_CLIENT_ID`)",
+            example: "azure: { auth: client-secret, tenantId: <tenant>, clientId: <app>, clientSecret: env:AZURE_CLIENT_SECRET }",
+          },
+          child(at, "azure", "auth"),
+        );
+        return undefined;
+      }
+      return {
+        adapter,
+        apiVersion,
+        auth: { header: "authorization", prefix: "Bearer " },
+        entra: { method, tenantId: a.tenantId ?? null, clientId: a.clientId ?? null, clientSecret: a.clientSecret ?? null, authorityHost: a.authorityHost ?? null },
+      };
     }
     case "anthropic":
       return {
@@ -127,12 +149,30 @@ function optionsOf(p: Provider, adapter: PlanAdapterId, at: Located<Provider>["a
         ctx.report("bad-bedrock-region", { provider: p.name, value: b.region }, child(at, "bedrock", "region"));
         return undefined;
       }
+      const source = b.credentials ?? (b.accessKeyId === undefined && b.secretAccessKey === undefined ? undefined : "keys");
+      if (source === undefined || (source === "keys" && (b.accessKeyId === undefined || b.secretAccessKey === undefined))) {
+        ctx.report(
+          "provider-needs-settings",
+          {
+            provider: p.name,
+            kind: p.kind,
+            block: "bedrock",
+            fields: "`credentials` (`chain`, `env`, `profile`, `web-identity`, `container`, `instance`), or `accessKeyId` and `secretAccessKey`",
+            example: "bedrock: { region: us-east-1, credentials: chain }",
+          },
+          child(at, "bedrock"),
+        );
+        return undefined;
+      }
+      const keys = source === "keys";
       return {
         adapter,
         region: b.region,
-        accessKeyId: b.accessKeyId,
-        secretAccessKey: b.secretAccessKey,
-        sessionToken: b.sessionToken ?? null,
+        ...(keys ? {} : { credentials: source }),
+        ...(source === "profile" && b.profile !== undefined ? { profile: b.profile } : {}),
+        accessKeyId: keys ? b.accessKeyId! : null,
+        secretAccessKey: keys ? b.secretAccessKey! : null,
+        sessionToken: keys ? (b.sessionToken ?? null) : null,
         defaultMaxTokens: b.maxTokens ?? null,
       };
     }
@@ -154,7 +194,34 @@ function optionsOf(p: Provider, adapter: PlanAdapterId, at: Located<Provider>["a
         );
         return undefined;
       }
-      return { adapter, project: v.project, location: v.location, publisher: v.publisher ?? PROTOCOL_DEFAULTS.vertexPublisher, accessToken: v.accessToken };
+      const source = v.credentials ?? (v.accessToken === undefined ? undefined : "access-token");
+      const needsFile = source === "service-account" || source === "workload-identity";
+      if (source === undefined || (source === "access-token" && v.accessToken === undefined) || (needsFile && v.credentialsFile === undefined)) {
+        ctx.report(
+          "provider-needs-settings",
+          {
+            provider: p.name,
+            kind: p.kind,
+            block: "vertex",
+            fields: needsFile
+              ? "`credentialsFile` (the credentials JSON, a secret reference)"
+              : "`credentials` (`adc`, `service-account`, `workload-identity`, `metadata`) or `accessToken`",
+            example: "vertex: { project: my-project, location: us-central1, credentials: adc }",
+          },
+          child(at, "vertex"),
+        );
+        return undefined;
+      }
+      const token = source === "access-token";
+      return {
+        adapter,
+        project: v.project,
+        location: v.location,
+        publisher: v.publisher ?? PROTOCOL_DEFAULTS.vertexPublisher,
+        ...(token ? {} : { credentials: source }),
+        ...(!token && v.credentialsFile !== undefined ? { credentialsFile: v.credentialsFile } : {}),
+        accessToken: token ? v.accessToken! : null,
+      };
     }
   }
 }
@@ -190,12 +257,16 @@ function compatQuirks(p: Provider, at: Located<Provider>["at"], ctx: CompileCont
     dropParams: dropParams.sort(),
     tools: c.tools ?? base.tools,
     jsonMode: c.jsonMode ?? base.jsonMode,
+    // Written only when true, so plans of servers without it are unchanged.
+    ...((c.responses ?? base.responses) === true ? { responses: true } : {}),
   };
 }
 
 function credentialRefsOf(options: PlanAdapterOptions): string[] {
-  if (options.adapter === "bedrock") return [options.accessKeyId, options.secretAccessKey, ...(options.sessionToken === null ? [] : [options.sessionToken])];
-  if (options.adapter === "vertex") return [options.accessToken];
+  const refs = (...values: (string | null | undefined)[]): string[] => values.filter((v): v is string => typeof v === "string");
+  if (options.adapter === "bedrock") return refs(options.accessKeyId, options.secretAccessKey, options.sessionToken);
+  if (options.adapter === "vertex") return refs(options.accessToken, options.credentialsFile);
+  if (options.adapter === "azure-openai") return refs(options.entra?.clientSecret);
   return [];
 }
 

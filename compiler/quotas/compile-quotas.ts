@@ -5,13 +5,14 @@
  * fit at least one request, `burst` cannot refill a calendar month, and quotas that
  * can never bind or never apply are reported. Emits the plan's `quotas` and `stores`.
  */
-import type { PlanQuota, PlanStores } from "../../schemas/plan/quota.js";
+import type { PlanQuota } from "../../schemas/plan/quota.js";
 import type { Quota } from "../../schemas/policy/quota.js";
 import { AUDIO_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 import { type CompileContext, child } from "../context.js";
 import { suggestName } from "../diagnostics/suggest.js";
 import type { ExpandedPolicy, Located, QuotaPlanParts, QuotaPolicy } from "../ir.js";
-import { parseDuration } from "../passes/values/duration.js";
+import { compileStores } from "./compile-stores.js";
+import { compileCostTags } from "./compile-cost-tags.js";
 import { formatCount, formatUsd } from "../analysis/format.js";
 
 /** Defaults of the quota language. */
@@ -31,20 +32,11 @@ export function compileQuotas(policy: ExpandedPolicy, ctx: CompileContext): Quot
   const parts: QuotaPlanParts = {
     ...(policy.quotas.length === 0 ? {} : { quotas: policy.quotas.flatMap((q) => compileQuota(q, policy, ctx) ?? []) }),
     ...(policy.stores === null ? {} : { stores: compileStores(policy, ctx) }),
+    ...(policy.costTags == null ? {} : { costTags: compileCostTags(policy, ctx) }),
   };
   checkDuplicates(policy.quotas, ctx);
   if (parts.quotas !== undefined && parts.quotas.length === policy.quotas.length) analyse(parts.quotas, policy, ctx);
   return { ...policy, compiledQuotas: parts };
-}
-
-function compileStores(policy: ExpandedPolicy, ctx: CompileContext): PlanStores {
-  const redis = policy.stores?.value.redis;
-  const keys = policy.stores?.value.encryptionKeys;
-  const encryption = keys === undefined ? {} : { encryptionKeys: keys };
-  if (redis === undefined || policy.stores === null) return { redis: null, ...encryption };
-  const timeout = parseDuration(redis.timeout ?? QUOTA_DEFAULTS.redisTimeout);
-  if (!timeout.ok) ctx.report("bad-duration", { what: "`stores.redis.timeout`", reason: timeout.reason }, child(policy.stores.at, "redis", "timeout"));
-  return { redis: { url: redis.url, prefix: redis.prefix ?? QUOTA_DEFAULTS.redisPrefix, timeoutMs: timeout.ok ? timeout.value : 250 }, ...encryption };
 }
 
 function compileQuota({ value: q, at }: Located<Quota>, policy: ExpandedPolicy, ctx: CompileContext): PlanQuota | undefined {

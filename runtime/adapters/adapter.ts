@@ -98,13 +98,33 @@ export interface ChatAdapter {
   readonly relaysContentType?: boolean;
   /** OpenAI-shaped endpoints other than chat (embeddings, audio), for adapters that offer them. */
   readonly relay?: RelayCapability;
-  /** Builds the upstream request, or refuses a request the provider cannot serve (a `bad_request`). */
-  buildChatRequest(ctx: ChatRequestContext): UpstreamRequest | Promise<UpstreamRequest> | ProviderError;
+  /**
+   * The Responses API spoken natively (OpenAI, Azure OpenAI): `POST /v1/responses` goes
+   * out as the client sent it. Adapters without it serve Responses requests translated
+   * to and from chat (runtime/canonical/responses/).
+   */
+  readonly responses?: ResponsesCapability;
+  /**
+   * Builds the upstream request, or refuses a request the provider cannot serve (a
+   * `bad_request`); a promise when it needs credentials fetched or a signature, which
+   * resolves to an `auth` ProviderError when the credentials cannot be had.
+   */
+  buildChatRequest(ctx: ChatRequestContext): UpstreamRequest | Promise<UpstreamRequest | ProviderError> | ProviderError;
   /** Translates a 2xx non-streamed body; a provider error hidden in a 2xx body is returned as such. */
   decodeChatResponse(body: Buffer, ctx: ChatRequestContext): DecodedResponse | ProviderError;
   createStreamDecoder(ctx: ChatRequestContext): StreamDecoder;
   /** Classifies a non-2xx answer. */
   classifyError(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, body: Buffer): ProviderError;
+}
+
+/** Passing a Responses API request through to an upstream that speaks it. */
+export interface ResponsesCapability {
+  /** The upstream request: the client's Responses body (the model renamed to the target's); a promise when a token must be fetched. */
+  build(ctx: ChatRequestContext, body: Readonly<Record<string, unknown>>): UpstreamRequest | Promise<UpstreamRequest | ProviderError>;
+  /** Reads a 2xx `response` object (relayed as it is): its usage and characters; a ProviderError when it is none. */
+  decode(body: Buffer): DecodedResponse | ProviderError;
+  /** Watches a Responses event stream passing through. */
+  createStreamDecoder(): StreamDecoder;
 }
 
 /** The OpenAI endpoints besides chat that an adapter can relay (the body is OpenAI-shaped on both sides). */

@@ -118,6 +118,13 @@ export const ERROR_TABLE = {
     param: "model",
     doc: "The route exists, but the consumer's allow-list does not include its model.",
   },
+  "responses-not-stored": {
+    code: "responses_not_stored",
+    status: 400,
+    type: "invalid_request_error",
+    message: "this gateway does not store responses: send the conversation in `input` (with `store: false`), or ask the provider that stored it",
+    doc: "`GET`, `DELETE` or `POST …/cancel` on `/v1/responses/{id}`: stored responses live at the provider (for requests passed through to OpenAI or Azure OpenAI), not in the gateway, which cannot tell which provider holds one.",
+  },
   "not-found": { code: "not_found", status: 404, type: "invalid_request_error", message: "no such endpoint: {method} {path}", doc: "The path is not an endpoint of the gateway." },
   "admin-not-found": {
     code: "not_found",
@@ -217,11 +224,18 @@ export const ERROR_TABLE = {
     doc: "The provider's `concurrency` limit is reached, its queue timed out, and no other target could take the request.",
   },
   "upstream-rate-limited": {
-    code: "upstream_rate_limited",
+    code: "rate_limit_exceeded",
     status: 429,
     type: "rate_limit_error",
-    message: "the upstream is rate limiting requests ({attempts}); retry later",
-    doc: "Every attempt was rate limited by its provider. `retry-after` carries the provider's hint when it gave one.",
+    message: "the upstream is rate limiting requests ({attempts}): {detail}",
+    doc: "Every attempt was rate limited by its provider; the message keeps the provider's own words. `retry-after` (whole seconds, rounded up) and `retry-after-ms` carry the provider's hint (`retry-after`, `retry-after-ms`, or Google's `RetryInfo`) when it gave one.",
+  },
+  "upstream-quota-exhausted": {
+    code: "insufficient_quota",
+    status: 429,
+    type: "insufficient_quota",
+    message: "the upstream account's quota is exhausted ({attempts}): {detail}",
+    doc: "The provider said the gateway's account has no quota or credit left (OpenAI's `insufficient_quota`); an operator must top it up or route elsewhere.",
   },
   "upstream-auth-failed": {
     code: "upstream_auth_failed",
@@ -252,11 +266,11 @@ export const ERROR_TABLE = {
     doc: "The connection broke before the answer was complete, and nothing had been sent to the client yet.",
   },
   "upstream-overloaded": {
-    code: "upstream_error",
-    status: 502,
+    code: "upstream_overloaded",
+    status: 503,
     type: "server_error",
-    message: "the upstream is overloaded ({attempts})",
-    doc: "The provider said it is overloaded (503/529).",
+    message: "the upstream is overloaded ({attempts}): {detail}",
+    doc: "The provider said it is overloaded (503/529, Anthropic `overloaded_error`, Bedrock `ServiceUnavailableException`, Google `UNAVAILABLE`). A 503, so clients retry it; `retry-after` and `retry-after-ms` carry the provider's hint when it gave one.",
   },
   "upstream-status": {
     code: "upstream_error",

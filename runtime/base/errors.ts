@@ -20,6 +20,8 @@ export interface GatewayError {
   readonly param: string | null;
   /** Seconds, sent as `retry-after` (429/503). */
   readonly retryAfter?: number;
+  /** The same wait to the millisecond, sent as `retry-after-ms` (what OpenAI's SDKs read first), when the provider gave it. */
+  readonly retryAfterMs?: number;
 }
 
 /** The `{placeholder}` names of a template, as a union of string literals. */
@@ -32,6 +34,7 @@ export type ErrorParams<K extends ErrorName> = { readonly [P in Placeholders<(ty
 export interface ErrorOptions {
   readonly param?: string | null;
   readonly retryAfter?: number;
+  readonly retryAfterMs?: number;
   readonly status?: number;
 }
 
@@ -44,7 +47,7 @@ export function gatewayError<K extends ErrorName>(name: K, params: ErrorParams<K
   const values = params as Readonly<Record<string, string | number>>;
   const message = row.message.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = String(values[key] ?? "");
-    return value.length > MAX_QUOTED && key !== "reason" && key !== "text" && key !== "finding" ? value.slice(0, MAX_QUOTED) : value;
+    return value.length > MAX_QUOTED && key !== "reason" && key !== "text" && key !== "finding" && key !== "detail" ? value.slice(0, MAX_QUOTED) : value;
   });
   const status = options.status ?? row.status ?? 500;
   const retryAfter = options.retryAfter ?? ("retryAfter" in row ? row.retryAfter : undefined);
@@ -56,6 +59,7 @@ export function gatewayError<K extends ErrorName>(name: K, params: ErrorParams<K
     message,
     param: options.param !== undefined ? options.param : "param" in row ? row.param : null,
     ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
   };
 }
 

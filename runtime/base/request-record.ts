@@ -13,6 +13,7 @@ import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { Usage } from "./usage.js";
 import type { CacheOutcome } from "../ops/metrics/feature-metrics.js";
 import type { QuotaTicket } from "../stages/quotas/quota-ticket.js";
+import type { ChatRequestView } from "../canonical/chat-request.js";
 import { log } from "./log.js";
 
 /** The endpoints requests are counted by (a closed set: metric labels stay bounded). */
@@ -20,6 +21,8 @@ export type EndpointLabel = "chat_completions" | "embeddings" | "audio_speech" |
 
 /** How one upstream attempt ended. */
 export type AttemptOutcome = "success" | "4xx" | "5xx" | "timeout" | "connect" | "interrupted" | "aborted";
+
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Status recorded when the client disconnected before the response ended (nginx's convention). */
 export const CLIENT_CLOSED = 499;
@@ -57,6 +60,12 @@ export class RequestRecord {
   /** Monotonic start, for durations. */
   readonly start: number;
   consumer: string | null = null;
+  /** The API key as records name it: its policy name, or `sha256:<12 hex>` (never the key). Null without a key. */
+  keyName: string | null = null;
+  /** Cost-allocation tags of the request (consumer's, key's, allowed request headers'). */
+  tags: Readonly<Record<string, string>> = NO_TAGS;
+  /** Set when a response that had started was cut before its end: by the upstream, or by a guardrail (billed on what was delivered). */
+  cut: "upstream_cut" | "guardrail_stopped" | null = null;
   /** The model name the client sent (untrusted, unbounded: never a metric label). */
   requestedModel: string | null = null;
   /** The route the request matched, or null when none did. */
@@ -71,6 +80,8 @@ export class RequestRecord {
   attempts: AttemptRecord[] | null = null;
   /** The request body, kept only by reference for an audit content hash. */
   body: Buffer | null = null;
+  /** The chat request as sent upstream, by reference until the record finishes: a cut stream without the upstream's usage is billed on its prompt estimate. */
+  prompt: ChatRequestView | null = null;
   /**
    * Normalized usage of the attempt that served the request, set by the pipeline
    * before the response ends (also for cut streams: what was produced). Accounting
@@ -170,6 +181,7 @@ export class RequestRecord {
       }
     }
     this.body = null;
+    this.prompt = null;
     this.served.release();
   }
 }

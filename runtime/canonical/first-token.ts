@@ -1,6 +1,7 @@
 /**
  * Finds the first generated token in a canonical (OpenAI chat) SSE stream: content or
- * a refusal that is not empty, a tool call, a finish reason, or `[DONE]`. Providers
+ * a refusal that is not empty, a tool call, a finish reason, or `[DONE]`; in a Responses
+ * API stream passed through, a non-empty `delta` or the response's end. Providers
  * send a role-only chunk (`"delta":{"role":"assistant","content":""}`) or keep-alive
  * comments long before the first token; those do not count, so a first-token timeout
  * and a hedge can still move elsewhere while only they have arrived.
@@ -10,7 +11,8 @@
  * kept (bounded).
  */
 
-const TOKEN = /"(?:content|refusal)"\s*:\s*"(?!")|"tool_calls"\s*:\s*\[|"finish_reason"\s*:\s*"|\[DONE\]/;
+const TOKEN =
+  /"(?:content|refusal)"\s*:\s*"(?!")|"tool_calls"\s*:\s*\[|"finish_reason"\s*:\s*"|\[DONE\]|"delta"\s*:\s*"(?!")|"type"\s*:\s*"response\.(?:completed|incomplete|failed)"/;
 /** Longer than any marker above with generous whitespace. */
 const CARRY = 48;
 

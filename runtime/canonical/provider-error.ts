@@ -19,6 +19,13 @@ export interface ProviderError {
   readonly retryAfterMs: number | null;
   /** The request parameter at fault, when the provider named one (OpenAI's `param`). */
   readonly param?: string | null;
+  /**
+   * True when `code` and `param` are already OpenAI's vocabulary (an OpenAI-compatible
+   * upstream): the client then gets them as they are. Other providers' codes
+   * (`ValidationException`, `invalid_request_error`, `INVALID_ARGUMENT`) are mapped to
+   * the codes OpenAI's SDKs know (pipeline/provider-failure.ts).
+   */
+  readonly openAIFields?: boolean;
 }
 
 /** True for a {@link ProviderError} (adapters' helpers return a value or one). */
@@ -26,9 +33,105 @@ export function isProviderError(v: unknown): v is ProviderError {
   return isRecord(v) && typeof v["class"] === "string" && typeof v["status"] === "number" && "retryAfterMs" in v;
 }
 
-/** A request the provider cannot serve, refused before sending (HTTP 400 to the client). */
-export function badRequest(message: string, code: string | null = "unsupported_parameter"): ProviderError {
-  return { class: "bad_request", status: 400, message, code, retryAfterMs: null };
+/**
+ * A request the provider cannot serve, refused before sending (HTTP 400 to the client).
+ * `param` defaults to the first request field the message names in backticks
+ * (`messages[2].role`, `reasoning_effort`), so the client learns which field it was.
+ */
+export function badRequest(message: string, code: string | null = "unsupported_parameter", param: string | null = paramNamedIn(message)): ProviderError {
+  return { class: "bad_request", status: 400, message, code, retryAfterMs: null, param, openAIFields: true };
+}
+
+/** A field path alone in backticks: `messages[3].tool_call_id`, `tools[].function.name`, `n`. */
+const FIELD_IN_TICKS = /`([a-z_]+(?:\[\d*\])?(?:\.[a-z_]+(?:\[\d*\])?)*)`/;
+
+/** The first request field a message names in backticks, or null. */
+export function paramNamedIn(message: string): string | null {
+  return FIELD_IN_TICKS.exec(message)?.[1] ?? null;
+}
+
+/**
+ * Provider field names (Converse's camelCase, Google's snake_case and camelCase,
+ * Anthropic's) → the OpenAI request field a client sent, for `param`.
+ */
+const OPENAI_PARAMS: Readonly<Record<string, string>> = {
+  max_tokens: "max_tokens",
+  maxtokens: "max_tokens",
+  max_output_tokens: "max_tokens",
+  maxoutputtokens: "max_tokens",
+  temperature: "temperature",
+  top_p: "top_p",
+  topp: "top_p",
+  top_k: "top_k",
+  topk: "top_k",
+  stop_sequences: "stop",
+  stopsequences: "stop",
+  messages: "messages",
+  contents: "messages",
+  system: "messages",
+  system_instruction: "messages",
+  systeminstruction: "messages",
+  tools: "tools",
+  toolconfig: "tools",
+  function_declarations: "tools",
+  tool_choice: "tool_choice",
+  model: "model",
+  modelid: "model",
+  response_mime_type: "response_format",
+  response_schema: "response_format",
+  output_config: "response_format",
+  thinking: "reasoning_effort",
+  thinking_config: "reasoning_effort",
+  thinkingconfig: "reasoning_effort",
+  seed: "seed",
+  presence_penalty: "presence_penalty",
+  frequency_penalty: "frequency_penalty",
+};
+
+/**
+ * The OpenAI `param` for a provider's field path (`inferenceConfig.maxTokens`,
+ * `generation_config.max_output_tokens`, `messages.1.content.0.text`): the most
+ * specific segment that has an OpenAI name; message paths keep their index
+ * (`messages[1].content`). Null when nothing maps.
+ */
+export function openAIParamOf(path: string): string | null {
+  const segments = path.split(".");
+  const first = segments[0]!.toLowerCase();
+  if ((first === "messages" || first === "contents") && /^\d+$/.test(segments[1] ?? "")) {
+    return `messages[${segments[1]}]${segments[2] !== undefined && !/^\d+$/.test(segments[2]) ? `.${segments[2]}` : ""}`;
+  }
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const hit = OPENAI_PARAMS[segments[i]!.toLowerCase()];
+    if (hit !== undefined) return hit;
+  }
+  return null;
+}
+
+/**
+ * Milliseconds from a Google `RetryInfo` detail (`{"@type":"…google.rpc.RetryInfo","retryDelay":"34.4s"}`),
+ * kept to the millisecond (never rounded to whole seconds); null when there is none.
+ */
+export function googleRetryDelayMs(details: readonly unknown[]): number | null {
+  for (const d of details) {
+    if (!isRecord(d) || typeof d["@type"] !== "string" || !d["@type"].endsWith("google.rpc.RetryInfo")) continue;
+    const delay = d["retryDelay"];
+    if (typeof delay === "string") {
+      const m = /^(\d+(?:\.\d+)?)s$/.exec(delay.trim());
+      if (m !== null) return Math.round(Number(m[1]) * 1000);
+    }
+    if (isRecord(delay)) return Math.round(Number(delay["seconds"] ?? 0) * 1000 + Number(delay["nanos"] ?? 0) / 1e6);
+  }
+  return null;
+}
+
+/**
+ * The gateway could not obtain its own credentials for a provider (a cloud identity
+ * whose token endpoint failed and whose last token expired): an `auth` failure of the
+ * attempt, so the next target is tried; the cause is named, never a secret.
+ */
+export function credentialsUnavailable(provider: string, err: unknown): ProviderError {
+  const why = err instanceof Error ? err.message : String(err);
+  return { class: "auth", status: 0, message: `${provider}: could not obtain credentials (${why.slice(0, 200)})`, code: "credentials_unavailable", retryAfterMs: null };
 }
 
 /** The class a bare HTTP status implies, when the body says nothing more specific. */

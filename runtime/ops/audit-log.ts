@@ -1,14 +1,26 @@
 /**
- * The audit log: one JSON line per finished API request, written by pino through an
- * asynchronous destination (SonicBoom buffers and writes off the response path).
+ * The audit log: one JSON line per finished API request, written through an
+ * asynchronous destination (pino's SonicBoom buffers and writes off the response path).
+ *
+ * Durable within a bound: buffered lines are written every `flushMs` (1 s by default)
+ * even on a quiet gateway, and the file is fsynced after each timed write (`fsync`), so
+ * a process crash loses at most the lines of the last `flushMs`, and a machine crash at
+ * most those of the last two.
+ *
+ * Tamper-evident: each line ends with `"chain"` (this writer's id: one per thread and
+ * start), `"prev"` (the hash of the writer's previous line, null for its first) and
+ * `"hash"`, the SHA-256 of the line up to that field. Changing, removing or inserting
+ * a line breaks the chain at that line (`tollgate audit verify FILE`); cutting the
+ * file's end cannot be seen from the file alone.
  *
  * What a line holds is decided here and only here, field by field, from the
  * RequestRecord: no request header, client key, provider key or Authorization value
  * is ever in a record, so none can reach a line. Request content appears only as
  * `none` (absent) or a SHA-256 `hash` of the body bytes, per policy.
  */
-import { createHash } from "node:crypto";
-import { pino, type Logger } from "pino";
+import { createHash, randomUUID } from "node:crypto";
+import { fsync } from "node:fs";
+import { pino } from "pino";
 import type { PlanAudit } from "../../schemas/plan/operations.js";
 import type { Usage } from "../base/usage.js";
 import type { RequestObserver, RequestRecord } from "../base/request-record.js";
@@ -41,6 +53,12 @@ export interface AuditLine {
   guardrails: object | null;
   /** How the response cache met the request (hit_exact, hit_semantic, miss, …), or null without a cache. */
   cache: string | null;
+  /** The key's name (never the key), or null. */
+  key: string | null;
+  /** Cost-allocation tags. */
+  tags: Readonly<Record<string, string>>;
+  /** How the response ended: `complete`, or cut and billed on what was delivered (`upstream_cut`, `client_abandoned`, `guardrail_stopped`). */
+  ended: string;
 }
 
 /** Longest shutdown waits for the audit file to close. */
@@ -51,21 +69,42 @@ const MAX_MODEL_CHARS = 200;
 
 /** Implements {@link RequestObserver} for the audit log. */
 export class AuditLog implements RequestObserver {
-  readonly #logger: Logger;
   readonly #destination: ReturnType<typeof pino.destination>;
   readonly #content: PlanAudit["content"];
+  readonly #chain = randomUUID();
+  #prev: string | null = null;
+  readonly #timer: NodeJS.Timeout;
 
   constructor(settings: PlanAudit) {
     this.#content = settings.content;
-    this.#destination = pino.destination({ dest: settings.sink === "file" ? (settings.path ?? "") : 1, sync: false, minLength: BUFFER_BYTES, mkdir: true });
-    // No pid, hostname or pino timestamp; the level becomes a fixed `"type":"audit"` tag
-    // (an empty level object makes pino 10 write `{,` — a broken line).
-    this.#logger = pino({ base: null, timestamp: false, formatters: { level: () => ({ type: "audit" }) } }, this.#destination);
+    const file = settings.sink === "file";
+    this.#destination = pino.destination({ dest: file ? (settings.path ?? "") : 1, sync: false, minLength: BUFFER_BYTES, mkdir: true });
+    const doFsync = file && settings.fsync !== false;
+    this.#timer = setInterval(() => this.#timedFlush(doFsync), settings.flushMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  #timedFlush(doFsync: boolean): void {
+    const d = this.#destination;
+    try {
+      d.flush((err) => {
+        if (err === undefined || err === null) {
+          // SonicBoom keeps its descriptor in `fd` (not in its types).
+          const fd = (d as unknown as { fd?: unknown }).fd;
+          if (doFsync && typeof fd === "number" && fd > 2) fsync(fd, () => undefined);
+        }
+      });
+    } catch {
+      // Not open yet, or already closing: the next tick or close() writes it.
+    }
   }
 
   observe(r: RequestRecord): void {
     if (r.endpoint === "health" || r.endpoint === "readiness" || r.endpoint === "metrics" || r.endpoint === "other") return;
-    this.#logger.info(auditLine(r, this.#content));
+    const body = JSON.stringify({ type: "audit", ...auditLine(r, this.#content), chain: this.#chain, prev: this.#prev });
+    const hash = createHash("sha256").update(body).digest("hex");
+    this.#prev = hash;
+    this.#destination.write(`${body.slice(0, -1)},"hash":"${hash}"}\n`);
   }
 
   /** Writes out buffered lines synchronously (shutdown). */
@@ -83,6 +122,7 @@ export class AuditLog implements RequestObserver {
    * after shutdown must see every line. Bounded, so a stuck disk cannot hold shutdown.
    */
   close(): Promise<void> {
+    clearInterval(this.#timer);
     this.flush();
     const destination = this.#destination;
     return new Promise((resolve) => {
@@ -121,6 +161,9 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     outputChars: r.outputChars,
     guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
     cache: r.cache,
+    key: r.keyName,
+    tags: r.tags,
+    ended: r.status === 499 ? "client_abandoned" : (r.cut ?? "complete"),
   };
 }
 

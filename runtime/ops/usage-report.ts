@@ -10,6 +10,7 @@ import { round6, type LedgerFigures, type LedgerRow } from "../state/ledger.js";
 import type { PlanQuotas } from "../stages/quotas/plan-quotas.js";
 import { QUOTA_ATTACHMENT, type QuotaService } from "../stages/quotas/quota-service.js";
 import { windowEnd, windowStart } from "../base/windows.js";
+import { FORECAST_METHOD, groupRows, ledgerForecasts, type Forecast, type UsageGroup } from "./usage-query.js";
 
 export interface QuotaCounterReport {
   quota: string;
@@ -46,6 +47,20 @@ export interface UsageReport {
   stores: { name: string; up: boolean }[];
   /** Counters that could not be read (a shared store down), by quota. */
   unavailable: string[];
+  /** The fleet ledger (every replica's requests, from Redis), when the plan has `stores.redis`; null otherwise. */
+  fleet: FleetReport | null;
+  /** The durable usage stores: whether each took its last batch, records pending and spooled. */
+  sinks: { name: string; up: boolean; pending: number; spoolBytes: number; written: number; spooled: number; replayed: number; dropped: number }[];
+}
+
+/** The fleet-wide part of the usage report. */
+export interface FleetReport {
+  /** This month, per consumer, team, model, provider and tags. */
+  month: UsageGroup[];
+  forecastMethod: string;
+  /** Month-end forecasts per team, per consumer and per tag set. */
+  forecasts: { team: Forecast[]; consumer: Forecast[]; tag: Forecast[] };
+  error?: string;
 }
 
 /** Projections start after this share of a window has passed (earlier ones are mostly noise). */
@@ -99,7 +114,43 @@ export async function usageReport(service: QuotaService, store: PlanStore): Prom
     quotas: report,
     stores: [{ name: "local", up: true }, ...service.redisStores.map((r) => ({ name: r.label, up: r.up }))],
     unavailable,
+    fleet: await fleetReport(service, quotas, now),
+    sinks: (service.sinks?.outboxes ?? []).map((o) => ({ name: o.name, up: o.storeUp, pending: o.pending, spoolBytes: o.spoolBytes, ...o.counts })),
   };
+}
+
+async function fleetReport(service: QuotaService, quotas: PlanQuotas | undefined, now: number): Promise<FleetReport | null> {
+  const ledger = service.sinks?.ledger?.store;
+  if (ledger === undefined) return null;
+  try {
+    return {
+      month: groupRows(await ledger.month(now), ["consumer", "team", "model", "provider", "tag"]),
+      forecastMethod: FORECAST_METHOD,
+      forecasts: {
+        team: await ledgerForecasts(ledger, now, ["team"], monthlyTeamBudgets(quotas)),
+        consumer: await ledgerForecasts(ledger, now, ["consumer"]),
+        tag: await ledgerForecasts(ledger, now, ["tag"]),
+      },
+    };
+  } catch (err) {
+    return { month: [], forecastMethod: FORECAST_METHOD, forecasts: { team: [], consumer: [], tag: [] }, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Each team's monthly USD budget (the tightest `usd` quota per month scoped to teams that applies to it), keyed as forecasts group it. */
+export function monthlyTeamBudgets(quotas: PlanQuotas | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (quotas === undefined) return out;
+  const plan = quotas.linked.plan;
+  for (const q of quotas.quotas) {
+    if (q.plan.unit !== "usd" || q.plan.per !== "month" || q.plan.scope !== "team" || q.bucket) continue;
+    plan.consumers.forEach((c, i) => {
+      if (c.team === undefined || (q.consumers !== null && q.consumers[i] !== true)) return;
+      const id = JSON.stringify({ team: c.team });
+      out.set(id, Math.min(out.get(id) ?? Infinity, q.capacity));
+    });
+  }
+  return out;
 }
 
 function teamTotals(rows: readonly LedgerRow[]): TeamTotals[] {

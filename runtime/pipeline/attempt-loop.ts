@@ -65,8 +65,12 @@ export interface AttemptSpec {
 
 /** What a call kind does for the loop. */
 export interface AttemptDriver<Prepared> {
-  /** The request one attempt on `target` with key slot `key` sends, a promise of it (e.g. signed), or a refusal: this target cannot serve the request. */
-  prepare(target: LinkedTarget, key: number): Prepared | Promise<Prepared> | ProviderError;
+  /**
+   * The request one attempt on `target` with key slot `key` sends, a promise of it (e.g.
+   * signed, or waiting for a token), or a refusal: this target cannot serve the request
+   * (or its credentials could not be had).
+   */
+  prepare(target: LinkedTarget, key: number): Prepared | Promise<Prepared | ProviderError> | ProviderError;
   /** Sends a prepared attempt (the loop counted it and noted it on the record). */
   send(prepared: Prepared, spec: AttemptSpec): void;
   /** Whether a rival may still join (uncommitted, before the first token); calls without hedges say false. */
@@ -261,7 +265,7 @@ export class AttemptLoop<Prepared> {
   #prepare(target: LinkedTarget, rival: boolean, slot: Slot | null): void {
     const planner = this.#planner;
     const key = pickKey(this.#health, target, planner !== null && planner.current === target ? planner.keySkip : 0, performance.now());
-    let prepared: Prepared | Promise<Prepared> | ProviderError;
+    let prepared: Prepared | Promise<Prepared | ProviderError> | ProviderError;
     try {
       prepared = this.#driver.prepare(target, key);
     } catch (err) {

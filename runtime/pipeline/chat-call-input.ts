@@ -9,6 +9,7 @@ import type { RequestRecord } from "../base/request-record.js";
 import type { HealthState } from "../reliability/linked-reliability.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import type { ChatRequestView } from "../canonical/chat-request.js";
+import type { ResponsesRequest } from "../canonical/responses/request.js";
 
 export interface ChatCallInput {
   exchange: Exchange;
@@ -27,6 +28,8 @@ export interface ChatCallInput {
   stages?: readonly ResponseStage[];
   /** The plan's health state (breakers, keys). */
   health: HealthState;
+  /** A `/v1/responses` request: passed through where the target speaks the API, else served from `request` (its translation). */
+  responses?: ResponsesRequest | null;
 }
 
 /** True when the client asked for the usage chunk itself. */

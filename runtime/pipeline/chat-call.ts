@@ -15,7 +15,7 @@
  * Hot path: no first-token timeout, hedge or stages, and a first attempt that succeeds
  * allocate no planner, gate, hedge and (unless streamed) no relay.
  */
-import type { ChatRequestContext, UpstreamRequest } from "../adapters/adapter.js";
+import type { ChatRequestContext, ResponsesCapability, UpstreamRequest } from "../adapters/adapter.js";
 import type { ProviderError } from "../canonical/provider-error.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 import { gatewayError, type GatewayError } from "../base/errors.js";
@@ -34,6 +34,7 @@ import { FirstTokenGate } from "./first-token-gate.js";
 import { Hedge, SUPERSEDED, type HedgeHost } from "./hedge.js";
 import { StreamRelay } from "./stream-relay.js";
 import { attemptContext, wantsStreamUsage, type ChatCallInput } from "./chat-call-input.js";
+import { nativeResponses, statefulRefusal } from "./responses-attempt.js";
 
 export type { ChatCallInput } from "./chat-call-input.js";
 
@@ -45,6 +46,8 @@ const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
 interface PreparedChat {
   readonly ctx: ChatRequestContext;
   readonly request: UpstreamRequest;
+  /** A `/v1/responses` request passed through to this target, else absent. */
+  readonly native?: ResponsesCapability;
 }
 
 export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, HedgeHost {
@@ -105,11 +108,21 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
   }
 
   /** Implements {@link AttemptDriver.prepare}: the adapter's request for this target and key. */
-  prepare(target: LinkedTarget, key: number): PreparedChat | Promise<PreparedChat> | ProviderError {
+  prepare(target: LinkedTarget, key: number): PreparedChat | Promise<PreparedChat | ProviderError> | ProviderError {
     const ctx = attemptContext(this.#in, target, key, this.#clientWantsUsage);
-    const built = target.upstream.adapter.buildChatRequest(ctx);
-    if (built instanceof Promise) return built.then((request) => ({ ctx, request }));
-    return "class" in built ? built : { ctx, request: built };
+    const responses = this.#in.responses;
+    let native: ResponsesCapability | null = null;
+    let built: ReturnType<ResponsesCapability["build"]> | ProviderError;
+    if (responses !== undefined && responses !== null) {
+      const hasStages = this.#stages.length > 0;
+      native = nativeResponses(target, hasStages);
+      const refused = native === null ? statefulRefusal(responses, target, hasStages) : null;
+      if (refused !== null) return refused;
+      built = native !== null ? native.build(ctx, responses.body) : target.upstream.adapter.buildChatRequest(ctx);
+    } else built = target.upstream.adapter.buildChatRequest(ctx);
+    const prepared = (request: UpstreamRequest | ProviderError): PreparedChat | ProviderError =>
+      "class" in request ? request : native === null ? { ctx, request } : { ctx, request, native };
+    return built instanceof Promise ? built.then(prepared) : prepared(built);
   }
 
   /** Implements {@link AttemptDriver.send}. */
@@ -118,12 +131,17 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     const upstream = spec.target.upstream;
     const attempt = new UpstreamAttempt(this, spec.budgetMs);
     attempt.slot = spec.slot;
-    const decoder = this.streaming ? upstream.adapter.createStreamDecoder(ctx) : null;
+    const native = prepared.native ?? null;
+    const decoder = this.streaming ? (native?.createStreamDecoder() ?? upstream.adapter.createStreamDecoder(ctx)) : null;
     const rec = this.#in.record.lastAttempt!;
-    if (spec.rival) this.#hedge!.join(new Contender(attempt, ctx, decoder, spec.key, rec, this.streaming ? new FirstTokenGate() : null));
-    else {
+    if (spec.rival) {
+      const rival = new Contender(attempt, ctx, decoder, spec.key, rec, this.streaming ? new FirstTokenGate() : null);
+      rival.native = native;
+      this.#hedge!.join(rival);
+    } else {
       this.#attempt = attempt;
       this.#current = new Contender(attempt, ctx, decoder, spec.key, rec, this.#watchFirstToken(attempt, spec.target));
+      this.#current.native = native;
     }
     // The adapter's request has exactly the fields of undici's dispatch options.
     upstream.pool.dispatch(request, attempt);
@@ -280,7 +298,7 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
   #answer(attempt: UpstreamAttempt, raw: Buffer): void {
     const current = this.#current!;
     const adapter = current.ctx.target.upstream.adapter;
-    const decoded = adapter.decodeChatResponse(raw, current.ctx);
+    const decoded = current.native !== null ? current.native.decode(raw) : adapter.decodeChatResponse(raw, current.ctx);
     if ("class" in decoded) return this.#attemptFailed(decoded);
     const record = this.#in.record;
     record.usage = decoded.usage;
@@ -345,8 +363,11 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     const attempt = this.#attempt;
     this.#noteOutput();
     this.#in.record.attemptEnded("success");
-    if (this.#committed) this.#endStreamWithError(error);
-    else {
+    if (this.#committed) {
+      // Billed on what was delivered before the guardrail stopped it.
+      this.#in.record.cut = "guardrail_stopped";
+      this.#endStreamWithError(error);
+    } else {
       this.#finish();
       sendError(this.#in.exchange, this.#in.requestId, error);
     }
@@ -364,6 +385,8 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
   }
 
   #endStreamWithError(err: GatewayError | ProviderError): void {
+    // The client saw a 200 head and part of the answer: billed on what was delivered, and the record says it was cut.
+    this.#in.record.cut ??= "upstream_cut";
     this.#finish();
     this.#out!.finish(streamErrorEvent(err));
   }

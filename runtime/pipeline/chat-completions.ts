@@ -26,6 +26,12 @@ import { chatDemand } from "../stages/quotas/demand.js";
 import { admitQuotas, planQuotasOf } from "./admit-quotas.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import { ChatRequestView, validateChatRequest } from "../canonical/chat-request.js";
+import type { ResponsesRequest } from "../canonical/responses/request.js";
+
+/** The Responses request of a `/v1/responses` exchange (responses-exchange.ts), else null. */
+function responsesOf(ex: Exchange): ResponsesRequest | null {
+  return (ex as Exchange & { readonly responses?: ResponsesRequest | null }).responses ?? null;
+}
 
 export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, consumer: LinkedConsumer, requestId: string, record: RequestRecord): Promise<void> {
   const body = await readJsonBody(ex, plan, requestId);
@@ -77,6 +83,7 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     if (admitted === null) return;
     model = admitted;
   }
+  record.prompt = chat;
   new ChatCall({
     exchange,
     requestId,
@@ -90,5 +97,6 @@ export async function handleChatCompletions(ex: Exchange, plan: LinkedPlan, cons
     record,
     health: plan.health,
     ...(stages === undefined ? {} : { stages }),
+    responses: responsesOf(ex),
   }).start();
 }

@@ -4,7 +4,7 @@
  * for it and, if it loses, forget it, in one place, so a hedge that wins simply becomes
  * the current contender.
  */
-import type { ChatRequestContext, StreamDecoder } from "../adapters/adapter.js";
+import type { ChatRequestContext, ResponsesCapability, StreamDecoder } from "../adapters/adapter.js";
 import type { AttemptRecord, RequestRecord } from "../base/request-record.js";
 import type { UpstreamAttempt } from "../upstream/upstream-attempt.js";
 import type { FirstTokenGate } from "./first-token-gate.js";
@@ -20,6 +20,8 @@ export class Contender {
   readonly rec: AttemptRecord;
   /** Bytes held until the first token (streams with a first-token timeout or hedge), else null. */
   gate: FirstTokenGate | null;
+  /** A `/v1/responses` attempt passed through: what reads its answer (instead of the adapter's chat decoders). */
+  native: ResponsesCapability | null = null;
 
   constructor(attempt: UpstreamAttempt, ctx: ChatRequestContext, decoder: StreamDecoder | null, key: number, rec: AttemptRecord, gate: FirstTokenGate | null) {
     this.attempt = attempt;

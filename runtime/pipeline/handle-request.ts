@@ -4,6 +4,7 @@
  * endpoint's body read (see the Exchange invariant). Nothing thrown escapes: a bug
  * becomes a 500 in the OpenAI shape and a log line, and the process stays up.
  */
+import { requestTags } from "../routing/cost-tags.js";
 import type { PlanStore } from "../plan/plan-store.js";
 import type { Exchange, ExchangeHandler } from "../server/exchange.js";
 import { sendError, sendJson } from "./respond.js";
@@ -15,17 +16,19 @@ import { ScrubbedExchange } from "./scrubbed-exchange.js";
 import { scrubbing } from "../base/scrub-secrets.js";
 import { RequestRecord, type EndpointLabel, type RequestObserver } from "../base/request-record.js";
 import { AnthropicMessagesExchange } from "./messages-exchange.js";
+import { ResponsesExchange } from "./responses-exchange.js";
 import { handleChatCompletions } from "./chat-completions.js";
 import { requestIdOf } from "../server/request-id.js";
 import { modelBody, modelListBody } from "./list-models.js";
 import { handleEmbeddings, handleSpeech, handleTranscription } from "./relay-endpoints.js";
 
-type Endpoint = "chat" | "messages" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
+type Endpoint = "chat" | "messages" | "responses" | "embeddings" | "speech" | "transcription" | "models" | "model" | "healthz" | "readyz" | "metrics";
 
 /** Endpoints by path, then method: two lookups on the strings the listener already has, no key built per request. */
 const ROUTES = new Map<string, Readonly<Record<string, Endpoint>>>([
   ["/v1/chat/completions", { POST: "chat" }],
   ["/v1/messages", { POST: "messages" }],
+  ["/v1/responses", { POST: "responses" }],
   ["/v1/embeddings", { POST: "embeddings" }],
   ["/v1/audio/speech", { POST: "speech" }],
   ["/v1/audio/transcriptions", { POST: "transcription" }],
@@ -41,10 +44,12 @@ const ROUTES = new Map<string, Readonly<Record<string, Endpoint>>>([
 export const SERVED_ENDPOINTS: readonly string[] = [...[...ROUTES].flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`)), "GET /v1/models/{id}"];
 
 /** The metric label of each endpoint (a closed set). */
-const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", EndpointLabel>> = {
+const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method" | "stored-response", EndpointLabel>> = {
   chat: "chat_completions",
   // The Anthropic Messages API runs the chat pipeline: same metrics and audit lines.
   messages: "chat_completions",
+  // So does the Responses API: it is a chat request in another shape.
+  responses: "chat_completions",
   embeddings: "embeddings",
   speech: "audio_speech",
   transcription: "audio_transcriptions",
@@ -55,6 +60,7 @@ const ENDPOINT_LABELS: Readonly<Record<Endpoint | "not-found" | "method", Endpoi
   metrics: "metrics",
   "not-found": "other",
   method: "other",
+  "stored-response": "other",
 };
 
 /** What the client listener reports to, besides answering. */
@@ -80,8 +86,10 @@ export interface MetricsExposition {
 const NO_OPTIONS: HandlerOptions = { observers: [], metrics: null };
 
 const MODEL_PREFIX = "/v1/models/";
+/** `GET`/`DELETE /v1/responses/{id}`, `/input_items`, `/cancel`: stored responses, which the gateway does not keep. */
+const RESPONSES_PREFIX = "/v1/responses/";
 
-function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
+function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" | "stored-response" {
   const methods = ROUTES.get(ex.path);
   if (methods !== undefined) {
     const hit = Object.hasOwn(methods, ex.method) ? methods[ex.method] : undefined;
@@ -90,6 +98,7 @@ function endpointOf(ex: Exchange): Endpoint | "not-found" | "method" {
     return ex.path === "/metrics" ? "not-found" : "method";
   }
   if (ex.path.startsWith(MODEL_PREFIX) && ex.path.length > MODEL_PREFIX.length) return ex.method === "GET" ? "model" : "method";
+  if (ex.path.startsWith(RESPONSES_PREFIX)) return "stored-response";
   return "not-found";
 }
 
@@ -102,8 +111,9 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
     if (opts.traceparent === true) record.traceparent = raw.headers.traceparent ?? null;
     // Every byte to the client passes the secret scrubber first, when the process holds any secret.
     const observed = new ObservedExchange(scrubbing() ? new ScrubbedExchange(raw) : raw, record, !store.ready);
-    // /v1/messages speaks Anthropic's shapes on the wire, the chat pipeline's inside.
-    const ex = endpoint === "messages" ? new AnthropicMessagesExchange(observed, record.served.linked.listener.maxJsonDepth) : observed;
+    // /v1/messages and /v1/responses speak their own shapes on the wire, the chat pipeline's inside.
+    const depth = record.served.linked.listener.maxJsonDepth;
+    const ex = endpoint === "messages" ? new AnthropicMessagesExchange(observed, depth) : endpoint === "responses" ? new ResponsesExchange(observed, depth) : observed;
     try {
       dispatch(ex, store, endpoint, opts);
     } catch (err) {
@@ -112,7 +122,12 @@ export function createRequestHandler(store: PlanStore, opts: HandlerOptions = NO
   };
 }
 
-function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanStore, endpoint: Endpoint | "not-found" | "method", opts: HandlerOptions): void {
+function dispatch(
+  ex: ObservedExchange | AnthropicMessagesExchange | ResponsesExchange,
+  store: PlanStore,
+  endpoint: Endpoint | "not-found" | "method" | "stored-response",
+  opts: HandlerOptions,
+): void {
   const { record } = ex;
   const { requestId } = record;
   const plan = record.served.linked;
@@ -125,12 +140,17 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
       );
     case "healthz":
       return sendJson(ex, 200, requestId, '{"status":"ok"}');
-    case "readyz":
-      return store.ready
+    case "readyz": {
+      if (!store.ready) return sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+      const unready = store.unready();
+      return unready === null
         ? sendJson(ex, 200, requestId, JSON.stringify({ status: "ready", plan: plan.hash, notes: plan.notes }))
-        : sendJson(ex, 503, requestId, JSON.stringify({ status: "draining", plan: plan.hash }));
+        : sendJson(ex, 503, requestId, JSON.stringify({ status: "store_unavailable", plan: plan.hash, reason: unready }));
+    }
     case "method":
       return sendError(ex, requestId, gatewayError("method-not-allowed", { method: ex.method, path: ex.path }));
+    case "stored-response":
+      return sendError(ex, requestId, gatewayError("responses-not-stored", {}));
   }
   if (endpoint === "not-found" || endpoint === "metrics") {
     return sendError(ex, requestId, gatewayError("not-found", { method: ex.method, path: ex.path }));
@@ -145,8 +165,12 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
           : gatewayError("api-key-expired", { expiredAt: checked.expiredAt });
     return sendError(ex, requestId, error);
   }
-  const { consumer } = checked;
+  const { consumer, digest } = checked;
   record.consumer = consumer.name;
+  const labels = plan.keyLabels.get(digest);
+  record.keyName = labels?.name ?? `${plan.consumersByKeyHash.has(digest) ? "sha256" : "hmac"}:${digest.slice(0, 12)}`;
+  if (labels !== undefined) record.tags = labels.tags;
+  if (plan.costTags !== null) record.tags = requestTags(record.tags, plan.costTags, ex.headers);
   switch (endpoint) {
     case "models":
       return sendJson(ex, 200, requestId, modelListBody(plan, consumer));
@@ -157,6 +181,7 @@ function dispatch(ex: ObservedExchange | AnthropicMessagesExchange, store: PlanS
     }
     case "chat":
     case "messages":
+    case "responses":
       handleChatCompletions(ex, plan, consumer, requestId, record).catch((err: unknown) => fail(ex, requestId, err));
       return;
     case "embeddings":

@@ -41,27 +41,45 @@ function attemptsText(attempts: number): string {
 /** The request's own fault: the provider's status (when a 4xx) and message are kept. */
 const REQUEST_FAULTS: ReadonlySet<ErrorClass> = new Set(["bad_request", "context_too_long", "content_filtered"]);
 
-/** Default OpenAI `code` per request-fault class, when the provider gave none. */
-const FAULT_CODES: Partial<Record<ErrorClass, string>> = { context_too_long: "context_length_exceeded", content_filtered: "content_filter" };
+/**
+ * The OpenAI `code` of a request fault, the one OpenAI's SDKs and agent frameworks
+ * branch on: `context_length_exceeded` and `content_filter` whatever the provider
+ * called them; an OpenAI-compatible upstream's own code otherwise; for other
+ * providers `model_not_found` for an unknown model, else none (their codes,
+ * `ValidationException` or `INVALID_ARGUMENT`, mean nothing to an OpenAI client).
+ */
+function faultCode(error: ProviderError): string | null {
+  if (error.class === "context_too_long") return "context_length_exceeded";
+  if (error.class === "content_filtered") return "content_filter";
+  if (error.openAIFields === true) return error.code;
+  return error.status === 404 || /not_?found/i.test(error.code ?? "") ? "model_not_found" : null;
+}
 
 /** A client error response: status and body. */
 export interface ClientError {
   readonly status: number;
   readonly body: string;
-  readonly retryAfter?: number;
+}
+
+/** The wait hint as the client gets it: whole seconds (rounded up, never down to 1) and the exact milliseconds. */
+function retryHint(error: ProviderError): { retryAfter?: number; retryAfterMs?: number } {
+  const ms = error.retryAfterMs;
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return {};
+  return { retryAfter: Math.max(1, Math.ceil(ms / 1000)), retryAfterMs: Math.round(ms) };
 }
 
 /** The response for the last failure of a request that made `attempts` upstream attempts. */
 export function clientErrorOf(error: ProviderError, attempts: number): ClientError | GatewayError {
   if (REQUEST_FAULTS.has(error.class)) {
     const status = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 429 ? error.status : 400;
-    const code = error.code ?? FAULT_CODES[error.class] ?? null;
-    return { status, body: JSON.stringify({ error: { message: error.message, type: "invalid_request_error", param: error.param ?? null, code } }) };
+    return { status, body: JSON.stringify({ error: { message: error.message, type: "invalid_request_error", param: error.param ?? null, code: faultCode(error) } }) };
   }
   const n = { attempts: attemptsText(attempts) };
   switch (error.class) {
     case "rate_limited":
-      return gatewayError("upstream-rate-limited", n, { retryAfter: error.retryAfterMs === null ? 1 : Math.max(1, Math.ceil(error.retryAfterMs / 1000)) });
+      return error.code === "insufficient_quota"
+        ? gatewayError("upstream-quota-exhausted", { ...n, detail: error.message })
+        : gatewayError("upstream-rate-limited", { ...n, detail: error.message }, retryHint(error));
     case "auth":
       return gatewayError("upstream-auth-failed", n);
     case "connect":
@@ -71,9 +89,9 @@ export function clientErrorOf(error: ProviderError, attempts: number): ClientErr
     case "interrupted":
       return gatewayError("upstream-interrupted", n);
     case "overloaded":
-      return gatewayError("upstream-overloaded", n);
+      return gatewayError("upstream-overloaded", { ...n, detail: error.message }, retryHint(error));
     default:
-      return error.status > 0 ? gatewayError("upstream-status", { ...n, status: error.status }) : gatewayError("upstream-failed", n);
+      return error.status > 0 ? gatewayError("upstream-status", { ...n, status: error.status }, retryHint(error)) : gatewayError("upstream-failed", n);
   }
 }
 

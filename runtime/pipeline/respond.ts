@@ -14,7 +14,7 @@ export function sendJson(ex: Exchange, status: number, requestId: string, body: 
 }
 
 /**
- * Sends a gateway error in the OpenAI shape, with its status and `retry-after`;
+ * Sends a gateway error in the OpenAI shape, with its status and `retry-after` (and `retry-after-ms`);
  * `extra` headers follow (a quota's rate-limit headers); `close` also closes the
  * connection (e.g. after 413).
  */
@@ -24,6 +24,7 @@ export function sendError(ex: Exchange, requestId: string, err: GatewayError, cl
     ["x-request-id", requestId],
   ];
   if (err.retryAfter !== undefined) headers.push(["retry-after", String(err.retryAfter)]);
+  if (err.retryAfterMs !== undefined) headers.push(["retry-after-ms", String(err.retryAfterMs)]);
   headers.push(...extra);
   ex.send(err.status, headers, errorBody(err), close);
 }

@@ -8,11 +8,19 @@
  * written hourly by a sidecar, STS session credentials) is re-read when its file
  * changes: its mtime is checked at most every REFRESH_CHECK_MS, so a request pays a
  * clock read, and a stat once in a while.
+ *
+ * Cloud identities (the AWS credential chain, Google Application Default Credentials,
+ * Microsoft Entra ID) are fetched by the clouds' own libraries and kept fresh ahead of
+ * expiry (identity/): requests read the value in hand.
  */
 import { readFileSync, statSync } from "node:fs";
 import type { PlanUpstream } from "../../schemas/plan/plan.js";
 import { resolveSecret } from "../base/secrets.js";
 import { holdSecret } from "../base/held-secrets.js";
+import { fixedSource, type CredentialSource } from "./identity/refreshing.js";
+import { awsCredentialSource } from "./identity/aws.js";
+import { googleTokenSource } from "./identity/google.js";
+import { entraTokenSource } from "./identity/azure.js";
 
 /** How often a file credential's mtime is checked. */
 const REFRESH_CHECK_MS = 10_000;
@@ -32,9 +40,27 @@ export interface AwsCredentials {
 /** Per-protocol credentials of an upstream (never logged, never in errors). */
 export interface LinkedCredentials {
   /** Bedrock: the signing credentials; null for other adapters. */
-  readonly aws: { current(): AwsCredentials } | null;
+  readonly aws: CredentialSource<AwsCredentials> | null;
   /** Vertex: the OAuth access token; null for other adapters. */
-  readonly accessToken: CredentialReader | null;
+  readonly accessToken: CredentialSource<string> | null;
+  /** Azure OpenAI with Entra ID: the bearer token (instead of api-keys); null otherwise. */
+  readonly bearer: CredentialSource<string> | null;
+}
+
+/** Waits (at most `timeoutMs`) for every cloud identity's first token, so the first requests find one in hand. */
+export async function credentialsReady(credentials: readonly LinkedCredentials[], timeoutMs = 10_000): Promise<void> {
+  const pending = credentials.flatMap((c) => [c.aws, c.accessToken, c.bearer]).filter((s) => s !== null);
+  if (pending.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(pending.map((s) => s.ready())), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+}
+
+/** Stops the refresh timers of an upstream's cloud identities (its plan is retired). */
+export function closeCredentials(c: LinkedCredentials): void {
+  c.aws?.close();
+  c.accessToken?.close();
+  c.bearer?.close();
 }
 
 /** The linked auth of one upstream. */
@@ -67,17 +93,33 @@ export function linkCredentials(u: PlanUpstream, env: NodeJS.ProcessEnv): Linked
     }
     return r;
   };
-  let credentials: LinkedCredentials = { aws: null, accessToken: null };
+  let credentials: LinkedCredentials = { aws: null, accessToken: null, bearer: null };
   if (options.adapter === "bedrock") {
-    const id = reader(options.accessKeyId);
-    const secret = reader(options.secretAccessKey);
-    const token = options.sessionToken === null ? null : reader(options.sessionToken);
-    credentials = {
-      aws: { current: () => ({ accessKeyId: id.current(), secretAccessKey: secret.current(), sessionToken: token?.current() ?? null }) },
-      accessToken: null,
-    };
+    if (options.credentials !== undefined && options.credentials !== "keys") {
+      credentials = { aws: awsCredentialSource(u.name, options), accessToken: null, bearer: null };
+    } else {
+      const id = reader(options.accessKeyId ?? "");
+      const secret = reader(options.secretAccessKey ?? "");
+      const token = options.sessionToken === null ? null : reader(options.sessionToken);
+      credentials = {
+        aws: fixedSource(() => ({ accessKeyId: id.current(), secretAccessKey: secret.current(), sessionToken: token?.current() ?? null })),
+        accessToken: null,
+        bearer: null,
+      };
+    }
   } else if (options.adapter === "vertex") {
-    credentials = { aws: null, accessToken: reader(options.accessToken) };
+    if (options.credentials !== undefined && options.credentials !== "access-token") {
+      const source = googleTokenSource(u.name, options, env);
+      if (typeof source === "string") problems.push(source);
+      else credentials = { aws: null, accessToken: source, bearer: null };
+    } else {
+      const token = reader(options.accessToken ?? "");
+      credentials = { aws: null, accessToken: fixedSource(() => token.current()), bearer: null };
+    }
+  } else if (options.adapter === "azure-openai" && options.entra !== undefined) {
+    const source = entraTokenSource(u.name, options.entra, env);
+    if (typeof source === "string") problems.push(source);
+    else credentials = { aws: null, accessToken: null, bearer: source };
   }
   return { authHeader: keyHeader?.header ?? (u.apiKeys.length > 0 ? "authorization" : null), authorizations, credentials, problems };
 }

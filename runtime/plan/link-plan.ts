@@ -6,6 +6,7 @@
  * On a reload, `previous` (the plan being replaced) hands over what the gateway learnt
  * about the upstreams they share: breakers, key states, latency stats (carry-over.ts).
  */
+import { linkCostTags } from "../routing/cost-tags.js";
 import type { Plan, PlanModel } from "../../schemas/plan/plan.js";
 import { linkFeatures } from "../stages/features/link-features.js";
 import { ADAPTERS } from "../adapters/registry.js";
@@ -22,7 +23,7 @@ import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
 import { PlanError } from "../../schemas/plan/read-plan.js";
 import { linkKeys } from "./link-keys.js";
-import { linkCredentials } from "./link-credentials.js";
+import { closeCredentials, linkCredentials } from "./link-credentials.js";
 import { carryHealth, carrySelectors, carryStats } from "./carry-over.js";
 
 export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previous: LinkedPlan | null = null): LinkedPlan {
@@ -85,6 +86,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
     models,
     ...linkRouteTable(plan.routing, models, plan.consumers.length),
     ...keys,
+    costTags: linkCostTags(plan.costTags),
     guardrailsByRoute: linkGuardrails(plan.guardrails, upstreams),
     availability,
     modelListCache: new Map(),
@@ -92,6 +94,7 @@ export function linkPlan(plan: Plan, env: NodeJS.ProcessEnv = process.env, previ
     notes,
     features,
     close: async () => {
+      for (const u of upstreams) closeCredentials(u.credentials);
       probes.stop();
       await Promise.all([...upstreams.map((u) => u.pool.close()), features?.close()]);
     },

@@ -4,6 +4,7 @@
  * the LinkedPlan it started with until it ends.
  */
 import type { LinkedKeys } from "./link-keys.js";
+import type { LinkedCostTags } from "../routing/cost-tags.js";
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
@@ -118,6 +119,8 @@ export interface LinkedPlan extends LinkedRouteTable, LinkedKeys {
   readonly hash: string;
   readonly listener: PlanListener;
   readonly models: readonly LinkedModel[];
+  /** Tags requests add by header, and tags that label metrics; null when the plan declares none. */
+  readonly costTags: LinkedCostTags | null;
   /** Body of GET /v1/models per consumer, built lazily once. */
   readonly modelListCache: Map<LinkedConsumer, string>;
   /** Circuit breakers and API key state of this plan's upstreams. */

@@ -13,6 +13,8 @@ export class PlanStore {
   #retiring = new Set<ServedPlan>();
   /** False while draining for shutdown: /readyz reports not ready. */
   ready = true;
+  /** Why the gateway cannot serve its plan right now (a fail-closed quota's store is down), or null; /readyz answers 503 with it. */
+  unready: () => string | null = () => null;
   /** The listener settings of the first plan: admin and audit are set up from them once. */
   readonly startupListener: PlanListener;
 

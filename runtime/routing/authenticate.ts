@@ -20,8 +20,8 @@ export function bearerToken(header: string | undefined): string | null {
   return token.length > 0 ? token : null;
 }
 
-/** The outcome of checking a key: its consumer, a known key that has expired (and when), or no match. */
-export type KeyCheck = { readonly consumer: LinkedConsumer } | { readonly expiredAt: string } | null;
+/** The outcome of checking a key: its consumer and the digest it matched (for records that name the key without holding it), a known key that has expired (and when), or no match. */
+export type KeyCheck = { readonly consumer: LinkedConsumer; readonly digest: string } | { readonly expiredAt: string } | null;
 
 /** Checks the key in `authorization` against the plan's consumers. */
 export function checkKey(plan: LinkedPlan, authorization: string | undefined, now = Date.now()): KeyCheck {
@@ -41,7 +41,7 @@ export function checkKey(plan: LinkedPlan, authorization: string | undefined, no
   if (!timingSafeEqual(digest, Buffer.from(hex, "hex"))) return null;
   const expires = plan.keyExpiry?.get(hex);
   if (expires !== undefined && now >= expires) return { expiredAt: new Date(expires).toISOString() };
-  return { consumer };
+  return { consumer, digest: hex };
 }
 
 /** The consumer owning the (unexpired) key in `authorization`, or null. */

@@ -55,7 +55,7 @@ export const PROVIDER_KINDS = Object.freeze({
   gemini: protocol("gemini", "https://generativelanguage.googleapis.com/v1beta", true, "Google AI Gemini API (`x-goog-api-key` header)."),
   vertex: protocol("vertex", null, false, "Google Vertex AI (Gemini models), OAuth access token; endpoint from `vertex.location`."),
   // Vendors speaking the OpenAI protocol.
-  openai: compatible("https://api.openai.com/v1", true, "OpenAI."),
+  openai: compatible("https://api.openai.com/v1", true, "OpenAI.", { responses: true }),
   vllm: compatible(null, false, "vLLM's OpenAI-compatible server; `baseUrl` required (e.g. http://vllm:8000/v1)."),
   sglang: compatible(null, false, "SGLang's OpenAI-compatible server; `baseUrl` required (e.g. http://sglang:30000/v1)."),
   ollama: compatible("http://127.0.0.1:11434/v1", false, "Ollama's OpenAI-compatible endpoint.", { renameParams: { max_completion_tokens: "max_tokens" } }),

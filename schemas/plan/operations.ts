@@ -29,6 +29,10 @@ export const PlanAudit = z.strictObject({
   path: z.string().nullable(),
   /** How request content appears in an audit line: not at all, or as a SHA-256 digest. */
   content: z.enum(["none", "hash"]),
+  /** Longest a line waits in memory, ms; absent: 1000. */
+  flushMs: z.number().int().positive().optional(),
+  /** fsync after each timed flush; absent: true for a file. */
+  fsync: z.boolean().optional(),
 });
 
 export type PlanShutdown = z.infer<typeof PlanShutdown>;

@@ -12,7 +12,7 @@ import { PlanMemory, PlanRouteCache } from "./cache.js";
 import { PlanRoutePrompts, PlanTemplate } from "./prompts.js";
 import { ErrorClassName } from "./error-class.js";
 import { PlanHealth, PlanReliability } from "./reliability.js";
-import { PlanQuota, PlanStores } from "./quota.js";
+import { PlanCostTags, PlanQuota, PlanStores } from "./quota.js";
 import { PlanAdapterId, PlanAdapterOptions } from "./protocols.js";
 
 const index = z.number().int().min(0);
@@ -226,6 +226,12 @@ export const PlanConsumer = z.strictObject({
   allowedModels: z.array(z.boolean()),
   /** The consumer's team (quotas, usage ledger); absent when it has none. */
   team: z.string().optional(),
+  /** Names of the keys, parallel to keySha256 followed by keyHmac (null: unnamed); absent when none is named. */
+  keyNames: z.array(z.string().nullable()).optional(),
+  /** Cost-allocation tags of the consumer (as text); absent when it has none. */
+  tags: z.record(z.string(), z.string()).optional(),
+  /** Cost-allocation tags per key, parallel to keySha256 followed by keyHmac (null: none); absent when no key has tags. */
+  keyTags: z.array(z.record(z.string(), z.string()).nullable()).optional(),
 });
 
 export const PlanListener = z.strictObject({
@@ -272,6 +278,8 @@ export const Plan = z.strictObject({
   quotas: z.array(PlanQuota).optional(),
   /** External state stores; absent when the policy declares none. */
   stores: PlanStores.optional(),
+  /** Cost-allocation tags by header and as metric labels; absent when the policy declares none. */
+  costTags: PlanCostTags.optional(),
   /** Guardrail chains and the chain of each route; absent when no route has guardrails. */
   guardrails: PlanGuardrails.optional(),
 });

@@ -35,6 +35,11 @@ export const PlanOpenAIQuirks = z.strictObject({
   tools: z.boolean(),
   /** The server accepts `response_format` (JSON mode / structured output); when false, a 400 from the gateway. */
   jsonMode: z.boolean(),
+  /**
+   * The server speaks the Responses API (`POST /responses`): `/v1/responses` requests
+   * are passed through to it as they are, instead of translated to chat. Absent: false.
+   */
+  responses: z.boolean().optional(),
 });
 
 /** How API keys are sent: header name and value prefix (`authorization` + `Bearer `). */
@@ -59,8 +64,23 @@ export const PlanAzureOpenAIOptions = z.strictObject({
    * (`/openai/v1/…`, no api-version, the deployment name in the body's `model`).
    */
   apiVersion: z.string().regex(/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/),
-  /** Keys go in the `api-key` header (Azure's key auth); Entra tokens would use `authorization`. */
+  /** Keys go in the `api-key` header (Azure's key auth); Entra tokens go in `authorization` instead. */
   auth: PlanKeyHeader,
+  /** Microsoft Entra ID tokens instead of api-keys (absent: api-key). */
+  entra: z
+    .strictObject({
+      /** `client-secret` (a service principal), `managed-identity` (the host's identity: VM, App Service, Container Apps), `workload-identity` (AKS federated tokens). */
+      method: z.enum(["client-secret", "managed-identity", "workload-identity"]),
+      /** Directory (tenant) id; null: from `AZURE_TENANT_ID`. */
+      tenantId: z.string().nullable(),
+      /** Application (client) id; null: from `AZURE_CLIENT_ID` (or the system-assigned identity). */
+      clientId: z.string().nullable(),
+      /** `client-secret`: the secret, a reference. */
+      clientSecret: SecretRef.nullable(),
+      /** The Entra authority host; null: the public cloud's (or `AZURE_AUTHORITY_HOST`). */
+      authorityHost: z.string().nullable(),
+    })
+    .optional(),
 });
 
 export const PlanAnthropicOptions = z.strictObject({
@@ -77,8 +97,18 @@ export const PlanBedrockOptions = z.strictObject({
   adapter: z.literal("bedrock"),
   /** AWS region, part of the SigV4 scope (and of the default origin). */
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/),
-  accessKeyId: SecretRef,
-  secretAccessKey: SecretRef,
+  /**
+   * Where the signing credentials come from, through the AWS SDK's own providers:
+   * `chain` (the SDK's default chain), `env`, `profile`, `web-identity` (IRSA),
+   * `container` (ECS, EKS Pod Identity), `instance` (EC2 metadata). Absent: `keys`,
+   * the references below.
+   */
+  credentials: z.enum(["keys", "chain", "env", "profile", "web-identity", "container", "instance"]).optional(),
+  /** `profile`: the shared config profile; absent: `AWS_PROFILE` or `default`. */
+  profile: z.string().optional(),
+  /** `keys`: the access key id and secret (references); null for the other sources. */
+  accessKeyId: SecretRef.nullable(),
+  secretAccessKey: SecretRef.nullable(),
   /** For temporary credentials (STS); null for long-lived keys. */
   sessionToken: SecretRef.nullable(),
   /** `max_tokens`-equivalent (`inferenceConfig.maxTokens`) when the request has none; null leaves it to the model. */
@@ -103,11 +133,19 @@ export const PlanVertexOptions = z.strictObject({
   /** The model publisher in the resource path (`google` for Gemini models). */
   publisher: z.string(),
   /**
-   * An OAuth2 access token (`Authorization: Bearer`). Tokens expire after about an
-   * hour and are refreshed outside the gateway (a sidecar or cron writes the file); a
-   * `file:` reference is re-read when the file changes.
+   * Where the OAuth2 access token comes from, through Google's auth library: `adc`
+   * (Application Default Credentials), `service-account` or `workload-identity` (the
+   * JSON of `credentialsFile`), `metadata` (the metadata server). Absent: the
+   * `accessToken` reference.
    */
-  accessToken: SecretRef,
+  credentials: z.enum(["access-token", "adc", "service-account", "workload-identity", "metadata"]).optional(),
+  /** `service-account` / `workload-identity` (optional for `adc`): the credentials JSON, a reference. */
+  credentialsFile: SecretRef.optional(),
+  /**
+   * An OAuth2 access token (`Authorization: Bearer`), refreshed outside the gateway (a
+   * `file:` reference is re-read when the file changes); null with another source.
+   */
+  accessToken: SecretRef.nullable(),
 });
 
 /** The per-protocol settings of an upstream. */

@@ -37,7 +37,27 @@ export const PlanQuota = z.strictObject({
 export const PlanRedisStore = z.strictObject({
   url: SecretRef,
   prefix: z.string(),
+  /** The admission deadline. */
   timeoutMs: z.number().int().positive(),
+  /** Connections (standalone and Sentinel); absent in older plans: 2. */
+  pool: z.number().int().min(1).optional(),
+  /** Fleet ledger retention: hourly, daily and monthly buckets kept; absent in older plans: 168, 400, 36. */
+  retention: z.strictObject({ hours: z.number().int().positive(), days: z.number().int().positive(), months: z.number().int().positive() }).optional(),
+});
+
+/** The in-process state persisted to a directory. */
+export const PlanLocalStore = z.strictObject({
+  dir: z.string(),
+  snapshotMs: z.number().int().positive(),
+});
+
+/** Usage records in PostgreSQL. */
+export const PlanPostgresStore = z.strictObject({
+  url: SecretRef,
+  table: z.string(),
+  batch: z.number().int().positive(),
+  flushMs: z.number().int().positive(),
+  spoolMaxBytes: z.number().int().positive(),
 });
 
 export const PlanStores = z.strictObject({
@@ -47,8 +67,23 @@ export const PlanStores = z.strictObject({
     .array(z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/.+)$/))
     .min(1)
     .optional(),
+  /** Absent: in-process state is not persisted. */
+  local: PlanLocalStore.optional(),
+  /** Absent: no usage records in PostgreSQL. */
+  postgres: PlanPostgresStore.optional(),
 });
 
 export type PlanQuota = z.infer<typeof PlanQuota>;
 export type PlanRedisStore = z.infer<typeof PlanRedisStore>;
 export type PlanStores = z.infer<typeof PlanStores>;
+export type PlanLocalStore = z.infer<typeof PlanLocalStore>;
+export type PlanPostgresStore = z.infer<typeof PlanPostgresStore>;
+
+/** Cost-allocation tags from request headers, and the tags that label metrics. */
+export const PlanCostTags = z.strictObject({
+  /** Lower-case header name, the tag it sets, the values accepted. */
+  headers: z.array(z.strictObject({ header: z.string(), tag: z.string(), values: z.array(z.string()) })),
+  metrics: z.array(z.string()),
+});
+
+export type PlanCostTags = z.infer<typeof PlanCostTags>;

@@ -30,8 +30,11 @@ export const ConsumerKey = z
       .describe(
         "HMAC-SHA256, keyed with `listener.apiKeys.hmacSecret`, of the key's SHA-256 (hex). `tollgate hash-key --hmac <key>` prints it; `tollgate hash-key --hmac --from-sha256 <digest>` turns an existing `sha256` entry into this form without the key.",
       ),
-    name: z.string().optional().describe("A label for the key, for logs."),
+    name: z.string().optional().describe("A label for the key: logs, usage records and the ledger name the key by it (never by the key itself)."),
     expiresAt: KeyExpiry.optional(),
+    tags: Tags.optional().describe(
+      "Cost-allocation tags of requests made with this key (`project: search`); they add to, and override, the consumer's tags in usage records and the ledger.",
+    ),
   })
   .refine((k) => (k.sha256 === undefined) !== (k.hmac === undefined), { message: "give the key's digest as exactly one of `hmac` or `sha256`" })
   .describe("An API key, stored as a digest: keyed (`hmac`) or the former unkeyed SHA-256 (`sha256`).");
@@ -45,7 +48,7 @@ export const Consumer = z
       .optional()
       .describe("Public models this consumer may use; `*` or omitted: all."),
     team: Name.optional().describe("The consumer's team: matched by routes (`match.team`), and for team-scoped quotas and the usage ledger."),
-    tags: Tags.optional(),
+    tags: Tags.optional().describe("Labels such as `region: eu`: matched by constraints, and carried as cost-allocation tags by every usage record and the ledger."),
   })
   .describe("A caller identified by API key.");
 

@@ -13,6 +13,7 @@ import { Model } from "./model.js";
 import { PolicyTest } from "./policy-test.js";
 import { Template } from "./prompts.js";
 import { Quota, Stores } from "./quota.js";
+import { CostTags } from "./cost-tags.js";
 import { Pool } from "./pool.js";
 import { Provider } from "./provider.js";
 import { Route } from "./route.js";
@@ -37,6 +38,7 @@ export const GatewayPolicy = z
       .optional()
       .describe("Quotas and budgets: limits on requests, tokens, spend, seconds of audio or characters of speech per window, enforced before the upstream call."),
     stores: Stores.optional(),
+    costTags: CostTags.optional(),
     constraints: z.array(Constraint).optional().describe("Compliance rules checked on every path a request can take."),
     tests: z.array(PolicyTest).optional().describe("Policy unit tests, run by `tollgate test` and by `compile`; never part of the plan."),
   })

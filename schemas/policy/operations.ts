@@ -28,8 +28,13 @@ export const Audit = z
     sink: z.enum(["stdout", "file"]).describe("Where audit lines go."),
     path: z.string().min(1).optional().describe("The file audit lines are appended to (required when sink is `file`)."),
     content: z.enum(["none", "hash"]).optional().describe("Request content in the audit line: `none`, or its SHA-256 `hash`. Default none."),
+    flush: Duration.optional().describe("Longest a finished request's line waits in memory before it is written to the file. Default 1s."),
+    fsync: z
+      .boolean()
+      .optional()
+      .describe("fsync the file after each timed flush, so lines survive a machine crash too (not only a process crash). Default true for `sink: file`."),
   })
-  .describe("The audit log: one JSON line per finished API request. Off unless set.");
+  .describe("The audit log: one JSON line per finished API request, each chaining the hash of the line before it (`tollgate audit verify`). Off unless set.");
 
 export const Tls = z
   .strictObject({

@@ -16,12 +16,28 @@ export const CompatSettings = z
     dropParams: z.array(Param).optional().describe("Request fields removed before sending (parameters the server rejects)."),
     tools: z.boolean().optional().describe("The server supports tools / function calling. When false, such requests get a clear 400."),
     jsonMode: z.boolean().optional().describe("The server supports `response_format`. When false, such requests get a clear 400."),
+    responses: z
+      .boolean()
+      .optional()
+      .describe(
+        "The server speaks the Responses API (`POST /responses`): `/v1/responses` requests are passed through as they are instead of translated to chat. Default from the catalog (true for `openai`).",
+      ),
   })
   .describe("How an OpenAI-compatible server departs from OpenAI's API; overrides the catalog's quirks for this provider's kind.");
 
 export const AzureSettings = z
   .strictObject({
     apiVersion: z.string().optional().describe("The `api-version` query parameter, e.g. `2024-10-21` (the default), or `v1` for the v1 API (`/openai/v1/…`)."),
+    auth: z
+      .enum(["api-key", "client-secret", "managed-identity", "workload-identity"])
+      .optional()
+      .describe(
+        "How the gateway authenticates: `api-key` (the provider's `apiKeys`, the default), or a Microsoft Entra ID token from Azure's identity library: `client-secret` (a service principal: `tenantId`, `clientId`, `clientSecret`), `managed-identity` (the host's identity; `clientId` for a user-assigned one), `workload-identity` (AKS: `AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`). Tokens are refreshed before they expire.",
+      ),
+    tenantId: z.string().optional().describe("Entra directory (tenant) id. Default `AZURE_TENANT_ID`."),
+    clientId: z.string().optional().describe("Entra application (client) id. Default `AZURE_CLIENT_ID`."),
+    clientSecret: SecretRef.optional().describe("`client-secret`: the client secret (a secret reference)."),
+    authorityHost: z.string().url().optional().describe("The Entra authority host, for sovereign clouds. Default the public cloud (or `AZURE_AUTHORITY_HOST`)."),
   })
   .describe("Azure OpenAI settings. A target's `model` is the deployment name.");
 
@@ -39,8 +55,19 @@ export const AnthropicSettings = z
 export const BedrockSettings = z
   .strictObject({
     region: z.string().describe("AWS region, e.g. `us-east-1`: the endpoint and the SigV4 scope."),
-    accessKeyId: SecretRef.describe("AWS access key id (a secret reference)."),
-    secretAccessKey: SecretRef.describe("AWS secret access key (a secret reference)."),
+    credentials: z
+      .enum(["keys", "chain", "env", "profile", "web-identity", "container", "instance"])
+      .optional()
+      .describe(
+        "Where the SigV4 credentials come from, through the AWS SDK's credential providers: `keys` (`accessKeyId`/`secretAccessKey`, the default when they are given), `chain` (the SDK's default chain), `env` (`AWS_ACCESS_KEY_ID`…), `profile` (shared config/credentials files), `web-identity` (IRSA: `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`), `container` (ECS task role, EKS Pod Identity), `instance` (EC2 instance metadata). Temporary credentials are refreshed before they expire.",
+      ),
+    profile: z
+      .string()
+      .regex(/^[A-Za-z0-9_.+-]+$/)
+      .optional()
+      .describe("`credentials: profile`: the profile name. Default `AWS_PROFILE`, else `default`."),
+    accessKeyId: SecretRef.optional().describe("AWS access key id (a secret reference), for `credentials: keys`."),
+    secretAccessKey: SecretRef.optional().describe("AWS secret access key (a secret reference), for `credentials: keys`."),
     sessionToken: SecretRef.optional().describe("AWS session token, for temporary (STS) credentials."),
     maxTokens: z.number().int().positive().optional().describe("`inferenceConfig.maxTokens` when a request sets none. Default: the model's."),
   })
@@ -56,8 +83,17 @@ export const VertexSettings = z
       .string()
       .regex(/^[a-z0-9-]+$/, "a region such as `us-central1`, or `global`")
       .describe("Region such as `us-central1`, or `global`."),
-    accessToken: SecretRef.describe(
-      "OAuth2 access token (a secret reference). Tokens expire hourly: refresh it outside the gateway (e.g. a sidecar writing `gcloud auth print-access-token` to a file); a `file:` reference is re-read when the file changes.",
+    credentials: z
+      .enum(["access-token", "adc", "service-account", "workload-identity", "metadata"])
+      .optional()
+      .describe(
+        "Where the OAuth2 token comes from, through Google's auth library: `access-token` (the `accessToken` reference, the default when it is given), `adc` (Application Default Credentials: `GOOGLE_APPLICATION_CREDENTIALS`, gcloud's, or the metadata server), `service-account` or `workload-identity` (the JSON key or external-account configuration of `credentialsFile`), `metadata` (the GCE/GKE metadata server). Tokens are refreshed before they expire.",
+      ),
+    credentialsFile: SecretRef.optional().describe(
+      "For `service-account` and `workload-identity` (optional for `adc`): the credentials JSON, a secret reference (`file:/var/run/secrets/sa.json`).",
+    ),
+    accessToken: SecretRef.optional().describe(
+      "OAuth2 access token (a secret reference), for `credentials: access-token`. Tokens expire hourly: refresh it outside the gateway (e.g. a sidecar writing `gcloud auth print-access-token` to a file); a `file:` reference is re-read when the file changes.",
     ),
     publisher: z
       .string()

@@ -5,7 +5,7 @@
  * the real usage. And the stores that hold their counters.
  */
 import { z } from "zod";
-import { HeaderName, Name, SecretRef } from "./common.js";
+import { Duration, HeaderName, Name, SecretRef, Size } from "./common.js";
 
 export const QUOTA_UNITS = ["requests", "tokens", "input-tokens", "output-tokens", "usd", "audio-seconds", "characters"] as const;
 export const QUOTA_WINDOWS = ["second", "minute", "hour", "day", "month"] as const;
@@ -86,9 +86,60 @@ export const RedisStore = z
     timeout: z
       .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?(ms|s)$/)])
       .optional()
-      .describe("How long one command may take before the store counts as failed. Default 250ms."),
+      .describe(
+        "The deadline of one admission: past it, the store counts as failed for that request (which then fails open or closed as its quota declares). Measured from the admission, after replies already received are read. Default 250ms.",
+      ),
+    pool: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .optional()
+      .describe("Connections to Redis (admissions are batched and spread over them). Default 2. A cluster or Sentinel keeps its own per node."),
+    ledger: z
+      .strictObject({
+        retention: z
+          .strictObject({
+            hours: z.number().int().min(1).max(100_000).optional().describe("Hourly figures kept, in hours. Default 168 (7 days)."),
+            days: z.number().int().min(1).max(100_000).optional().describe("Daily figures kept, in days. Default 400."),
+            months: z.number().int().min(1).max(1_200).optional().describe("Monthly figures kept, in months. Default 36."),
+          })
+          .optional(),
+      })
+      .optional()
+      .describe("The fleet-wide usage ledger kept in this Redis (always on when `stores.redis` is set): how long its figures are kept."),
   })
-  .describe("A Redis server shared by every replica (quotas with `consistency: shared`).");
+  .describe(
+    "A Redis server shared by every replica (quotas with `consistency: shared`, the fleet ledger). `redis://`, `rediss://` (TLS), `redis+cluster://host:port,host:port` (Redis Cluster) or `redis+sentinel://host:port,host:port/<master name>` (Sentinel); user and password in the URL. Valkey is a drop-in.",
+  );
+
+export const LocalStore = z
+  .strictObject({
+    dir: z
+      .string()
+      .min(1)
+      .describe("Directory the gateway keeps its state file in (local quota counters and the local usage ledger) and its spool. One directory per gateway process."),
+    snapshot: Duration.optional().describe("How often the state file is written (atomically); a crash loses at most this much local counting. Default 1s."),
+  })
+  .describe("Persists the in-process quota counters and usage ledger across restarts. Off unless set: then local counters start from zero on every start.");
+
+export const PostgresStore = z
+  .strictObject({
+    url: SecretRef.describe("The PostgreSQL connection string, as a secret reference (`env:DATABASE_URL`): `postgres://user:password@host:port/db`."),
+    table: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .optional()
+      .describe("The table usage records go to (created by the gateway's migration). Default `tollgate_usage`."),
+    batch: z.number().int().min(1).max(5000).optional().describe("Most records in one INSERT. Default 500."),
+    flush: Duration.optional().describe("Longest a settled request's record waits before it is written. Default 500ms."),
+    spool: z
+      .strictObject({
+        maxSize: Size.optional().describe("Largest on-disk spool kept while PostgreSQL is unreachable (under `stores.local.dir`). Default 256MiB."),
+      })
+      .optional(),
+  })
+  .describe("Durable per-request usage records in PostgreSQL: one row per settled request, batched; spooled to disk while the database is down and replayed.");
 
 export const Stores = z
   .strictObject({
@@ -98,12 +149,16 @@ export const Stores = z
       .min(1)
       .optional()
       .describe(
-        "Keys that encrypt everything the gateway stores (conversation memory, response caches without their own `encryptionKey`) with AES-256-GCM: 32 bytes as hex or base64, or a passphrase. The first key encrypts; every key decrypts, so a key is rotated by putting the new one first and keeping the old one until what it encrypted has expired.",
+        "Keys that encrypt everything the gateway stores (conversation memory, response caches without their own `encryptionKey`, the usage spool) with AES-256-GCM: 32 bytes as hex or base64, or a passphrase. The first key encrypts; every key decrypts, so a key is rotated by putting the new one first and keeping the old one until what it encrypted has expired.",
       ),
+    local: LocalStore.optional(),
+    postgres: PostgresStore.optional(),
   })
-  .describe("External state stores.");
+  .describe("State stores: in-process state on disk (`local`), Redis shared by every replica (`redis`), usage records in PostgreSQL (`postgres`).");
 
 export type Quota = z.infer<typeof Quota>;
 export type QuotaMatch = z.infer<typeof QuotaMatch>;
 export type Stores = z.infer<typeof Stores>;
 export type RedisStore = z.infer<typeof RedisStore>;
+export type LocalStore = z.infer<typeof LocalStore>;
+export type PostgresStore = z.infer<typeof PostgresStore>;

@@ -33,6 +33,7 @@ const FAMILIES: readonly Family[] = [
   { prefix: "TG64", range: "TG64xx", title: "Quotas, budgets and their stores", guide: "../quotas-and-budgets.md" },
   { prefix: "TG65", range: "TG65xx", title: "Guardrail sets", guide: "../guardrails-and-caches.md#guardrails" },
   { prefix: "TG66", range: "TG66xx", title: "Templates, decorators, response caches, conversation memory and stores", guide: "../guardrails-and-caches.md" },
+  { prefix: "TG67", range: "TG67xx", title: "State stores: the local state directory, PostgreSQL, cost-allocation tags", guide: "../quotas-and-budgets.md#what-survives-what" },
 ];
 
 /** The family of a code; a code outside every range is a mistake in this file, not in the table. */

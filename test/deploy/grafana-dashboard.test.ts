@@ -1,7 +1,9 @@
 /**
  * The shipped Grafana dashboard queries only metrics the gateway really exports: a
- * gateway with traffic (a success, a fallback, a stream) is scraped, and every
- * `tollgate_*` name in the dashboard's queries must be among the scraped families.
+ * gateway with traffic (a success, a fallback, a stream) is scraped, and every metric
+ * name in the dashboard's queries (`tollgate_*`, the GenAI `gen_ai_*` instruments, the
+ * runtime's `nodejs_*` and `v8js_*`) must be a family the exposition declares (a family
+ * such as quota refusals has no series until something is refused).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -13,7 +15,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { KEY_ALL, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { opsPlan } from "../support/ops-policy.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 
 interface Panel {
   title: string;
@@ -21,6 +23,11 @@ interface Panel {
 }
 
 const dashboard = JSON.parse(readFileSync(resolve(REPO_ROOT, "examples/grafana/tollgate-dashboard.json"), "utf8")) as { panels: Panel[]; uid: string };
+
+/** A PromQL expression without its label matchers and `by (…)` lists, so only metric names are left to find. */
+function metricPart(expr: string): string {
+  return expr.replace(/\{[^}]*\}/g, "").replace(/\b(?:by|without)\s*\([^)]*\)/g, "");
+}
 
 /** A histogram's series names map back to its family name. */
 function familyOf(name: string): string {
@@ -50,9 +57,23 @@ describe("Grafana dashboard", () => {
     for await (const _ of stream) void _;
 
     const text = await (await fetch(`${gw.url}/metrics`)).text();
-    const exported = new Set(parsePrometheusText(text).map((s) => familyOf(s.name)));
-    const queried = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\btollgate_[a-z0-9_]+/g)].map((m) => familyOf(m[0])))));
-    expect(queried.size).toBeGreaterThan(5);
+    parsePrometheusText(text);
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+    const queried = new Set(
+      dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...metricPart(t.expr).matchAll(/\b(?:tollgate|gen_ai|nodejs|v8js)_[a-z0-9_]+/g)].map((m) => familyOf(m[0])))),
+    );
+    expect(queried.size).toBeGreaterThan(20);
+    for (const name of [
+      "gen_ai_client_token_usage",
+      "gen_ai_server_time_to_first_token_seconds",
+      "gen_ai_server_time_per_output_token_seconds",
+      "tollgate_cost_usd_total",
+      "tollgate_quota_rejections_total",
+      "tollgate_cache_lookups_total",
+      "tollgate_upstream_health",
+    ]) {
+      expect(queried, `the dashboard shows ${name}`).toContain(name);
+    }
     const missing = [...queried].filter((name) => !exported.has(name));
     expect(missing, `queried by the dashboard but not exported: ${missing.join(", ")}`).toEqual([]);
   });

@@ -12,12 +12,13 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-behaviour";
 const OVERLOADED = 'data: {"error":{"message":"Overloaded","type":"overloaded_error","code":null}}\n\n';
 const HELLO = [{ role: "user", content: "hi" }];
 
-describe.each(["uws", "node"] as const)("provider behaviour (%s listener)", (server) => {
+describe.each(LISTENERS)("provider behaviour (%s listener)", (server) => {
   let mock: MockUpstream;
   let erroring: Server;
   let gw: Gateway;
@@ -86,8 +87,8 @@ consumers:
 
   it("an in-stream overload with no target left becomes the gateway's error, classified", async () => {
     const res = await post({ model: "overloaded", stream: true, messages: HELLO });
-    expect(res.status).toBe(502);
-    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "upstream_error", message: expect.stringMatching(/overloaded/) } });
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "upstream_overloaded", message: expect.stringMatching(/overloaded/) } });
   });
 
   it("a target without tools is skipped for one that has them; alone, it answers a 400 naming the parameter", async () => {

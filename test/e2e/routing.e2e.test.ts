@@ -14,6 +14,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 import { KEY_APP, KEY_GOLD, KEY_RESEARCH, routingPolicy } from "../support/routing-policy.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const HELLO = [{ role: "user" as const, content: "Hello!" }];
 
@@ -25,7 +26,7 @@ function chiSquare(counts: readonly number[], shares: readonly number[]): number
 /** χ² critical values at p = 1e-6 (so a correct router fails about once in a million runs), by degrees of freedom. */
 const CHI2_1E6 = [0, 23.93, 27.63, 30.66];
 
-describe.each(["uws", "node"] as const)("smart routing end to end (%s listener)", (server) => {
+describe.each(LISTENERS)("smart routing end to end (%s listener)", (server) => {
   let mocks: MockUpstream[];
   let gw: Gateway;
   const client = (key = KEY_APP, headers: Record<string, string> = {}): OpenAI => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, defaultHeaders: headers });
@@ -128,6 +129,11 @@ describe.each(["uws", "node"] as const)("smart routing end to end (%s listener)"
     expect(await ask(KEY_APP, "Fix this: def main(): pass")).toBe("large-echo");
     expect(await ask(KEY_APP, "Improve this sentence.")).toBe("small-echo");
     expect(await ask(KEY_APP, "hi")).toBe("small-echo");
+    // Whole-word keywords in natural Chinese and Japanese text (no spaces between words), and in Korean (spaced words).
+    expect(await ask(KEY_APP, "请证明这个定理：任意两个偶数之和仍然是偶数。")).toBe("large-echo");
+    expect(await ask(KEY_APP, "この定理を証明してください。")).toBe("large-echo");
+    expect(await ask(KEY_APP, "이 정리의 증명 과정을 보여 주세요.")).toBe("large-echo");
+    expect(await ask(KEY_APP, "请写一首关于春天的诗。")).toBe("small-echo");
     // The team route comes first: research's long prompts still go to research.
     expect(await ask(KEY_RESEARCH, "x".repeat(9000))).toBe("research-echo");
   });

@@ -11,7 +11,7 @@ import { LocalCounterStore } from "../../runtime/state/counters/local-store.js";
 import { RedisCounterStore } from "../../runtime/state/counters/redis-store.js";
 import { windowEnd, windowStart } from "../../runtime/base/windows.js";
 import { createSharedState } from "../../runtime/state/shared-state.js";
-import { RedisConnection } from "../../runtime/state/redis-client.js";
+import { SharedRedis } from "../../runtime/state/shared-redis.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { startRedis, type TestRedis } from "../support/redis-server.js";
 
@@ -29,12 +29,12 @@ function bucket(key: string, capacity: number, perMinute: number, amount: number
 }
 
 let redis: TestRedis;
-let connection: RedisConnection;
+let connection: SharedRedis;
 
 beforeAll(async () => {
   setQuietLogs(true);
   redis = await startRedis();
-  connection = new RedisConnection({ url: redis.url, prefix: "t", timeoutMs: 500, label: "test" });
+  connection = new SharedRedis({ url: redis.url, prefix: "t", timeoutMs: 500, pool: 2, label: "test" });
   await connection.connect();
 });
 

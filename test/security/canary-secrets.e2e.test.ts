@@ -23,7 +23,7 @@ import { compileYaml, sha256Hex } from "../support/compile.js";
 import { startHostileUpstream, type HostileUpstream } from "../support/hostile-upstream.js";
 import { startRecorder, type Recorder } from "../support/webhook-server.js";
 import { CLI } from "../support/spawn-cli.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 
 const rnd = (n: number, alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"): string =>
   Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join("");

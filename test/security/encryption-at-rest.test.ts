@@ -139,3 +139,27 @@ stores:
     for (const d of diary) expect(new Sealer([OLD]).openText(d.value, d.name)).toBeNull();
   });
 });
+
+describe("the usage spool", () => {
+  it("holds records sealed on disk, replays them after a rotation, and still replays lines spooled in clear", async () => {
+    const { mkdtempSync, readdirSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { Spool } = await import("../../runtime/state/spool.js");
+    const dir = join(mkdtempSync(join(tmpdir(), "tollgate-spool-")), "postgres");
+    const record = { requestId: "r1", consumer: "finance", note: DIARY };
+    expect(await new Spool<typeof record>(dir, 1 << 20, new Sealer(OLD)).append([record])).toBe(true);
+    const raw = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .join("");
+    expect(raw).not.toContain("diary");
+    expect(raw).not.toContain("finance");
+    // A plain line from before encryption was turned on, in an older segment.
+    writeFileSync(join(dir, "000000000000000-1-0-0.jsonl"), JSON.stringify({ ...record, requestId: "r0" }) + "\n");
+    const rotated = new Spool<typeof record>(dir, 1 << 20, new Sealer([NEW, OLD]));
+    const replayed: (typeof record)[] = [];
+    while ((await rotated.replayOne(async (batch) => void replayed.push(...batch), 10)) > 0);
+    expect(replayed.map((r) => r.requestId)).toEqual(["r0", "r1"]);
+    expect(replayed[1]).toEqual(record);
+  });
+});

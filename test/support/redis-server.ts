@@ -11,6 +11,8 @@ export interface TestRedis {
   readonly url: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** The server's process id (tests stop and continue it: SIGSTOP, SIGCONT). */
+  pid(): number;
 }
 
 async function freePort(): Promise<number> {
@@ -24,9 +26,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number): Promise<ChildProcess> {
+function launch(port: number, extra: readonly string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
     child.once("error", (err) => {
@@ -48,20 +50,24 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `extra`: more redis-server options (e.g. `--appendonly yes --dir <tmp>` for a Redis that keeps its data across a restart). */
+export async function startRedis(extra: readonly string[] = []): Promise<TestRedis> {
   const port = await freePort();
-  let child = await launch(port);
+  let child = await launch(port, extra);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     async stop() {
+      child.kill("SIGCONT");
       child.kill("SIGKILL");
       await exited(child);
     },
     async restart() {
       child.kill("SIGKILL");
       await exited(child);
-      child = await launch(port);
+      child.kill("SIGCONT");
+      child = await launch(port, extra);
     },
+    pid: () => child.pid!,
   };
 }

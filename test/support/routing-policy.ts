@@ -28,7 +28,7 @@ pools:
       - { name: r2, baseUrl: "${c}", gpu: L40S }
 classifiers:
   - name: complex
-    keywords: [prove, "step by step", refactor]
+    keywords: [prove, "step by step", refactor, 证明, 証明, 증명]
     patterns: ["\\\\bdef\\\\s+\\\\w+\\\\("]
 models:
   - name: split

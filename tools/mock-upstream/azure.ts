@@ -13,12 +13,15 @@
 export type AzureRoute = { ok: true; path: string; deployment: string | null } | { ok: false; status: number; code: string; message: string };
 
 const DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings|audio\/transcriptions|audio\/speech)$/;
-const V1 = /^\/openai\/v1\/(chat\/completions|embeddings|audio\/transcriptions|audio\/speech|models)$/;
+const V1 = /^\/openai\/v1\/(chat\/completions|embeddings|audio\/transcriptions|audio\/speech|models|responses)$/;
+/** The dated API's Responses endpoint is not under a deployment: the body's `model` names it. */
+const DATED_RESPONSES = "/openai/responses";
 
 /** Maps an `/openai/…` path (query separate) to the OpenAI path it stands for. */
 export function azureRoute(path: string, query: string): AzureRoute {
   const v1 = V1.exec(path);
   if (v1 !== null) return { ok: true, path: `/v1/${v1[1]}`, deployment: null };
+  if (path === DATED_RESPONSES && /(^|&)api-version=[^&]+/.test(query)) return { ok: true, path: "/v1/responses", deployment: null };
   const dated = DEPLOYMENT.exec(path);
   if (dated === null) return { ok: false, status: 404, code: "404", message: "Resource not found" };
   if (!/(^|&)api-version=[^&]+/.test(query)) {

@@ -21,6 +21,7 @@ import { sendError } from "./openai-error.js";
 import { answerProtocol } from "./protocols/dispatch.js";
 import { protocolRoute } from "./protocols/routes.js";
 import { recordRequest, type RecordedRequest } from "./request-log.js";
+import { sendResponses } from "./responses.js";
 
 /** Options for {@link startMockUpstream}. */
 export interface MockUpstreamOptions {
@@ -113,6 +114,7 @@ function dispatch(ctx: MockContext, req: IncomingMessage, res: ServerResponse, t
     body = withDeployment(body, azure.deployment);
   }
   if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(ctx, req, res, body, entry);
+  if (method === "POST" && path === "/v1/responses") return sendResponses(ctx, req, res, body);
   if (method === "POST" && path === "/v1/embeddings") return answerScripted(ctx, req, res, jsonModel(body), () => sendEmbeddings(res, body));
   if (method === "POST" && path === "/v1/audio/transcriptions") return sendTranscription(res, ctx.defaults, req.headers, body);
   if (method === "POST" && path === "/v1/audio/speech") return sendSpeech(res, ctx.defaults, req.headers, body);

@@ -4,7 +4,7 @@
  */
 import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
-import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
+import { classOfStatus, isRecord, mentionsContextLimit, openAIParamOf, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 
 function classOfType(type: string, message: string, status: number): ErrorClass {
   switch (type) {
@@ -30,11 +30,22 @@ function classOfType(type: string, message: string, status: number): ErrorClass 
   }
 }
 
+/** Anthropic names the field at fault first: `max_tokens: 300000 > 64000, …`, `messages.1.content.0.text: …`. */
+const LEADING_FIELD = /^([a-z_]+(?:\.[a-z0-9_]+)*):\s/;
+
+/** The OpenAI `param` an Anthropic rejection points at: the prompt for context overflow, else the field it names. */
+function paramOf(cls: ErrorClass, message: string): string | null {
+  if (cls === "context_too_long") return "messages";
+  const field = LEADING_FIELD.exec(message)?.[1];
+  return field === undefined ? null : openAIParamOf(field);
+}
+
 /** Classifies an Anthropic error object (the value of `error`), for a status (200 inside a stream). */
 export function anthropicError(error: unknown, status: number, retryMs: number | null): ProviderError {
   const type = isRecord(error) && typeof error["type"] === "string" ? error["type"] : "";
   const message = shortMessage(isRecord(error) ? error["message"] : undefined, `Anthropic answered ${status}`);
-  return { class: classOfType(type, message, status), status, message: `anthropic: ${message}`, code: type === "" ? null : type, retryAfterMs: retryMs };
+  const cls = classOfType(type, message, status);
+  return { class: cls, status, message: `anthropic: ${message}`, code: type === "" ? null : type, retryAfterMs: retryMs, param: paramOf(cls, message) };
 }
 
 /** Implements {@link ChatAdapter.classifyError} for Anthropic. */

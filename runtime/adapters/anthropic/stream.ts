@@ -6,11 +6,16 @@
  * `message_delta` (stop_reason, cumulative usage) → the finish chunk; `message_stop` →
  * the usage chunk (when the client asked) and `[DONE]`. `event: error` inside the 200
  * stream becomes a classified error; `ping` is ignored.
+ *
+ * A tool call whose input streamed no JSON (a tool without parameters) gets the
+ * arguments `"{}"` when its block stops, as OpenAI sends: `JSON.parse("")` throws in
+ * clients' tool runners. A stream that stops with no content and no stop reason is a
+ * failure (the attempt falls back), never an empty answer.
  */
 import type { StreamDecoder } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
 import { emptyUsage, type Usage } from "../../base/usage.js";
-import { ChunkWriter, DONE } from "../../canonical/chat-stream.js";
+import { ChunkWriter, DONE, type FinishReason } from "../../canonical/chat-stream.js";
 import { isRecord } from "../../canonical/provider-error.js";
 import { SseParser, type SseEvent } from "../../canonical/sse-parser.js";
 import { anthropicError } from "./errors.js";
@@ -24,7 +29,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   #writer: ChunkWriter | null = null;
   /** Content block index → tool call index (tool_use blocks only). */
   readonly #toolIndex = new Map<number, number>();
+  /** Tool call indexes whose arguments have not streamed anything yet. */
+  readonly #noArgs = new Set<number>();
   #tools = 0;
+  #finished = false;
   #usage: Usage | null = null;
   /**
    * The role chunk, held back until the first content: an `overloaded_error` right after
@@ -96,7 +104,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         if (block["type"] === "tool_use") {
           const index = this.#tools++;
           this.#toolIndex.set(Number(data["index"]), index);
-          return w.toolCallStart(index, String(block["id"] ?? ""), String(block["name"] ?? ""), "");
+          // Streams announce `input: {}` and send the JSON as deltas; an input given whole is sent whole.
+          const input = block["input"];
+          const args = isRecord(input) && Object.keys(input).length > 0 ? JSON.stringify(input) : "";
+          if (args === "") this.#noArgs.add(index);
+          this.outputChars += args.length;
+          return w.toolCallStart(index, String(block["id"] ?? ""), String(block["name"] ?? ""), args);
         }
         if (block["type"] === "text" && typeof block["text"] === "string" && block["text"] !== "") {
           this.outputChars += block["text"].length;
@@ -114,6 +127,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         if (delta["type"] === "input_json_delta" && typeof delta["partial_json"] === "string" && delta["partial_json"] !== "") {
           const index = this.#toolIndex.get(Number(data["index"]));
           if (index === undefined) return "";
+          this.#noArgs.delete(index);
           this.outputChars += delta["partial_json"].length;
           return w.toolCallArgs(index, delta["partial_json"]);
         }
@@ -123,23 +137,48 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         }
         return "";
       }
+      case "content_block_stop": {
+        const index = this.#toolIndex.get(Number(data["index"]));
+        return index === undefined ? "" : this.#emptyArgs(index);
+      }
       case "message_delta": {
         const delta = isRecord(data["delta"]) ? data["delta"] : {};
         this.#usage ??= emptyUsage();
         applyAnthropicUsage(this.#usage, data["usage"]);
-        return delta["stop_reason"] === undefined || delta["stop_reason"] === null ? "" : this.#writerFor("msg", this.#model).finish(finishReasonOf(delta["stop_reason"]));
+        if (delta["stop_reason"] === undefined || delta["stop_reason"] === null) return "";
+        return this.#finish(finishReasonOf(delta["stop_reason"]));
       }
       case "message_stop": {
+        if (!this.#finished && this.outputChars === 0 && this.#tools === 0) {
+          this.error = { class: "server", status: 200, message: "anthropic: the stream stopped with no content and no stop reason", code: null, retryAfterMs: null };
+          return "";
+        }
+        const finish = this.#finished ? "" : this.#finish("stop");
         this.complete = true;
         const w = this.#writerFor("msg", this.#model);
-        return (this.#wantsUsage && this.#usage !== null ? w.usage(this.#usage) : "") + DONE;
+        return finish + (this.#wantsUsage && this.#usage !== null ? w.usage(this.#usage) : "") + DONE;
       }
       case "error":
         this.error = anthropicError(data["error"], 200, null);
         return "";
       default:
-        // ping, content_block_stop, and event types added after this was written.
+        // ping, and event types added after this was written.
         return "";
     }
+  }
+
+  /** `"{}"` for tool call `index` when its arguments streamed nothing (a tool without parameters). */
+  #emptyArgs(index: number): string {
+    if (!this.#noArgs.delete(index)) return "";
+    this.outputChars += 2;
+    return this.#writerFor("msg", this.#model).toolCallArgs(index, "{}");
+  }
+
+  /** The finish chunk, after `"{}"` for any tool call still without arguments. */
+  #finish(reason: FinishReason): string {
+    let out = "";
+    for (const index of [...this.#noArgs]) out += this.#emptyArgs(index);
+    this.#finished = true;
+    return out + this.#writerFor("msg", this.#model).finish(reason);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
-import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
+import { classOfStatus, isRecord, mentionsContextLimit, openAIParamOf, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 
 function classOfType(type: string, message: string, status: number): ErrorClass {
   switch (type.toLowerCase()) {
@@ -36,10 +36,22 @@ function classOfType(type: string, message: string, status: number): ErrorClass 
   }
 }
 
+/** Where a validation message names the member at fault: `… at 'inferenceConfig.maxTokens' failed to satisfy constraint …`. */
+const MEMBER_AT = /at '([A-Za-z0-9_.]+)' failed/;
+
+/** The OpenAI `param` a Bedrock rejection points at: the prompt for context overflow, the model for an unknown one, else the member it names. */
+function paramOf(cls: ErrorClass, type: string, text: string): string | null {
+  if (cls === "context_too_long") return "messages";
+  if (/model identifier|model id|resourcenotfound/i.test(`${type} ${text}`)) return "model";
+  const member = MEMBER_AT.exec(text)?.[1];
+  return member === undefined ? null : openAIParamOf(member);
+}
+
 /** A classified Bedrock error from its type name and message. */
 export function bedrockError(type: string, message: unknown, status: number, retryMs: number | null): ProviderError {
   const text = shortMessage(message, `Bedrock answered ${status}`);
-  return { class: classOfType(type, text, status), status, message: `bedrock: ${text}`, code: type === "" ? null : type, retryAfterMs: retryMs };
+  const cls = classOfType(type, text, status);
+  return { class: cls, status, message: `bedrock: ${text}`, code: type === "" ? null : type, retryAfterMs: retryMs, param: paramOf(cls, type, text) };
 }
 
 /** Implements {@link ChatAdapter.classifyError} for Bedrock. */

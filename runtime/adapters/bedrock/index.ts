@@ -9,7 +9,7 @@ import type { PlanBedrockOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { ChatAdapter, UpstreamRequest } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
-import { isProviderError } from "../../canonical/provider-error.js";
+import { credentialsUnavailable, isProviderError } from "../../canonical/provider-error.js";
 import { classifyBedrockError } from "./errors.js";
 import { conversePath, converseRequestBody } from "./request.js";
 import { decodeConverseResponse } from "./response.js";
@@ -34,17 +34,20 @@ function hostOf(origin: string): string {
 export const bedrockAdapter: ChatAdapter = {
   id: "bedrock",
 
-  buildChatRequest(ctx): Promise<UpstreamRequest> | ProviderError {
+  buildChatRequest(ctx): Promise<UpstreamRequest | ProviderError> | ProviderError {
     const upstream = ctx.target.upstream;
     const o = optionsOf(ctx.target);
     const body = converseRequestBody(ctx.request, o.defaultMaxTokens);
     if (isProviderError(body)) return body;
     const path = `${upstream.basePath}${conversePath(ctx.target.model, ctx.stream)}`;
     const json = JSON.stringify(body);
-    return signedHeaders(ctx.target, path, json, ctx.stream ? "application/vnd.amazon.eventstream" : "application/json").then((headers) => {
-      headers.push("x-request-id", ctx.requestId);
-      return { method: "POST", path, headers, body: json };
-    });
+    return signedHeaders(ctx.target, path, json, ctx.stream ? "application/vnd.amazon.eventstream" : "application/json").then(
+      (headers): UpstreamRequest => {
+        headers.push("x-request-id", ctx.requestId);
+        return { method: "POST", path, headers, body: json };
+      },
+      (err: unknown) => credentialsUnavailable("bedrock", err),
+    );
   },
 
   decodeChatResponse: (body, ctx) => decodeConverseResponse(body, ctx.target.model, ctx.requestId),
@@ -71,7 +74,7 @@ async function signedHeaders(target: LinkedTarget, path: string, body: string, a
   const signed = await signBedrockRequest(
     { host: hostOf(upstream.origin), path, headers: { "content-type": "application/json", accept }, body },
     optionsOf(target).region,
-    aws.current(),
+    await aws.get(),
     upstream,
   );
   const headers: string[] = [];

@@ -3,8 +3,14 @@
  * `messageStart` → the role chunk; `contentBlockStart` (toolUse id, name) → the first
  * tool-call fragment; `contentBlockDelta` (text / toolUse.input / reasoningContent) →
  * content / arguments / reasoning; `messageStop` (stopReason) → the finish chunk;
- * `metadata` (usage, after messageStop) → the usage chunk when asked, then `[DONE]`.
+ * `metadata` (usage) → the usage chunk when asked, then `[DONE]`. The stream is over
+ * once both `messageStop` and `metadata` came, in either order (Bedrock usually sends
+ * `metadata` last, but not always), or the body ended after `messageStop`.
  * An exception frame inside the 200 stream becomes a classified error.
+ *
+ * A tool call whose input streamed nothing (a tool without parameters) gets `"{}"` as
+ * its arguments when its block stops, as OpenAI sends. A stream that ends before
+ * `messageStop` is incomplete (the attempt falls back before the commit point).
  */
 import type { StreamDecoder } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
@@ -22,8 +28,12 @@ export class ConverseStreamDecoder implements StreamDecoder {
   readonly #wantsUsage: boolean;
   /** Content block index → tool call index. */
   readonly #toolIndex = new Map<number, number>();
+  /** Tool call indexes whose arguments have not streamed anything yet. */
+  readonly #noArgs = new Set<number>();
   #tools = 0;
   #stopped = false;
+  /** The `metadata` event came (its usage, if any, is in #usage). */
+  #metadata = false;
   #usage: Usage | null = null;
   /** The role chunk, held back until the first content (see the Anthropic decoder: fallback stays possible). */
   #held = "";
@@ -63,8 +73,22 @@ export class ConverseStreamDecoder implements StreamDecoder {
   end(): Buffer | null {
     // A stream that ends after messageStop without metadata is complete, only without usage.
     if (this.error !== null || this.complete || !this.#stopped || this.#frames.partial) return null;
+    const out = this.#held + this.#done();
+    this.#held = "";
+    return Buffer.from(out);
+  }
+
+  /** The end of the stream: the usage chunk when asked, then `[DONE]`. */
+  #done(): string {
     this.complete = true;
-    return Buffer.from(DONE);
+    return (this.#wantsUsage && this.#usage !== null ? this.#writer.usage(this.#usage) : "") + DONE;
+  }
+
+  /** `"{}"` for tool call `index` when its input streamed nothing. */
+  #emptyArgs(index: number): string {
+    if (!this.#noArgs.delete(index)) return "";
+    this.outputChars += 2;
+    return this.#writer.toolCallArgs(index, "{}");
   }
 
   #frame(f: Frame): string {
@@ -89,6 +113,7 @@ export class ConverseStreamDecoder implements StreamDecoder {
         if (!isRecord(start["toolUse"])) return "";
         const index = this.#tools++;
         this.#toolIndex.set(Number(d["contentBlockIndex"]), index);
+        this.#noArgs.add(index);
         return w.toolCallStart(index, String(start["toolUse"]["toolUseId"] ?? ""), String(start["toolUse"]["name"] ?? ""), "");
       }
       case "contentBlockDelta": {
@@ -101,6 +126,7 @@ export class ConverseStreamDecoder implements StreamDecoder {
           const index = this.#toolIndex.get(Number(d["contentBlockIndex"]));
           const args = delta["toolUse"]["input"];
           if (index === undefined || args === "") return "";
+          this.#noArgs.delete(index);
           this.outputChars += args.length;
           return w.toolCallArgs(index, args);
         }
@@ -110,14 +136,21 @@ export class ConverseStreamDecoder implements StreamDecoder {
         }
         return "";
       }
-      case "messageStop":
+      case "contentBlockStop": {
+        const index = this.#toolIndex.get(Number(d["contentBlockIndex"]));
+        return index === undefined ? "" : this.#emptyArgs(index);
+      }
+      case "messageStop": {
         this.#stopped = true;
-        return w.finish(finishReasonOf(d["stopReason"]));
+        let out = "";
+        for (const index of [...this.#noArgs]) out += this.#emptyArgs(index);
+        out += w.finish(finishReasonOf(d["stopReason"]));
+        return this.#metadata ? out + this.#done() : out;
+      }
       case "metadata": {
+        this.#metadata = true;
         this.#usage = bedrockUsage(d["usage"]) ?? this.#usage;
-        if (!this.#stopped) return "";
-        this.complete = true;
-        return (this.#wantsUsage && this.#usage !== null ? w.usage(this.#usage) : "") + DONE;
+        return this.#stopped ? this.#done() : "";
       }
       default:
         return "";

@@ -5,7 +5,7 @@
  */
 import type { ProviderError } from "../../canonical/provider-error.js";
 import type { ErrorClass } from "../../../schemas/plan/constants.js";
-import { classOfStatus, isRecord, mentionsContextLimit, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
+import { classOfStatus, googleRetryDelayMs, isRecord, mentionsContextLimit, openAIParamOf, parseJson, retryAfterMs, shortMessage } from "../../canonical/provider-error.js";
 
 function classOf(status: string, reasons: string, message: string, httpStatus: number): ErrorClass {
   if (/API_KEY_INVALID|API_KEY_EXPIRED|ACCESS_TOKEN_EXPIRED/.test(reasons)) return "auth";
@@ -33,19 +33,37 @@ function classOf(status: string, reasons: string, message: string, httpStatus: n
   }
 }
 
-/** Classifies a Google error object (the value of `error`). */
+/** The field a `google.rpc.BadRequest` detail names (`generation_config.max_output_tokens`), as an OpenAI `param`. */
+function violatedParam(details: readonly unknown[]): string | null {
+  for (const d of details) {
+    const violations = isRecord(d) && Array.isArray(d["fieldViolations"]) ? (d["fieldViolations"] as unknown[]) : [];
+    for (const v of violations) {
+      const param = isRecord(v) && typeof v["field"] === "string" ? openAIParamOf(v["field"]) : null;
+      if (param !== null) return param;
+    }
+  }
+  return null;
+}
+
+/**
+ * Classifies a Google error object (the value of `error`). Google's wait hint is a
+ * `RetryInfo` detail (`retryDelay: "34.4s"`), not a header: it wins over the header,
+ * kept to the millisecond.
+ */
 export function geminiError(error: unknown, httpStatus: number, retryMs: number | null, provider: string): ProviderError {
   const e = isRecord(error) ? error : {};
   const status = typeof e["status"] === "string" ? e["status"] : "";
   const details = Array.isArray(e["details"]) ? (e["details"] as unknown[]) : [];
   const reasons = details.map((d) => (isRecord(d) && typeof d["reason"] === "string" ? d["reason"] : "")).join(" ");
   const message = shortMessage(e["message"], `${provider} answered ${httpStatus}`);
+  const cls = classOf(status, reasons, message, httpStatus);
   return {
-    class: classOf(status, reasons, message, httpStatus),
+    class: cls,
     status: httpStatus,
     message: `${provider}: ${message}`,
     code: status === "" ? null : status,
-    retryAfterMs: retryMs,
+    retryAfterMs: googleRetryDelayMs(details) ?? retryMs,
+    param: cls === "context_too_long" ? "messages" : violatedParam(details),
   };
 }
 

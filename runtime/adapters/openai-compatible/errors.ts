@@ -96,6 +96,7 @@ export function classifyOpenAIError(status: number, headers: Readonly<Record<str
     code: f?.code ?? null,
     retryAfterMs: retryAfterMsOf(headers),
     param: f?.param ?? null,
+    openAIFields: true,
   };
 }
 
@@ -106,7 +107,7 @@ export function classifyEmbeddedError(data: Buffer | string): ProviderError | nu
   const given = Number(f.code);
   const cls = classOf(Number.isInteger(given) && given >= 400 ? given : statusFromWords(`${f.type ?? ""} ${f.code ?? ""}`), f);
   const known = ["bad_request", "context_too_long", "content_filtered", "rate_limited"].includes(cls);
-  return { class: cls, status: 200, message: known && f.message ? f.message : CLASS_MESSAGES[cls], code: f.code, retryAfterMs: null, param: f.param };
+  return { class: cls, status: 200, message: known && f.message ? f.message : CLASS_MESSAGES[cls], code: f.code, retryAfterMs: null, param: f.param, openAIFields: true };
 }
 
 /** A status for an error that names its kind in words only (OpenRouter, Responses-style events). */

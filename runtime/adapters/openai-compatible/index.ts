@@ -5,13 +5,15 @@
  */
 import type { PlanOpenAICompatibleOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
-import type { ChatAdapter, ChatRequestContext, RelayEndpoint, UpstreamRequest } from "../adapter.js";
+import type { ChatAdapter, RelayEndpoint, UpstreamRequest } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
 import { addKeyHeader } from "../credentials.js";
 import { classifyOpenAIError } from "./errors.js";
 import { injectsStreamUsage, openAIBody, unsupportedFeature } from "./request.js";
 import { decodeOpenAIResponse } from "./response.js";
 import { OpenAIStreamDecoder } from "./stream.js";
+import { responsesCapability } from "./responses.js";
+import { openAIHeaders } from "./headers.js";
 
 function optionsOf(target: LinkedTarget): PlanOpenAICompatibleOptions {
   const o = target.upstream.options;
@@ -19,12 +21,7 @@ function optionsOf(target: LinkedTarget): PlanOpenAICompatibleOptions {
   return o;
 }
 
-/** The headers of every OpenAI-compatible call: JSON in, JSON or SSE out, our request id, the next key. */
-export function openAIHeaders(ctx: ChatRequestContext): string[] {
-  const headers = ["content-type", "application/json", "accept", ctx.stream ? "text/event-stream" : "application/json", "x-request-id", ctx.requestId];
-  addKeyHeader(ctx.target.upstream, headers, ctx.key);
-  return headers;
-}
+export { openAIHeaders } from "./headers.js";
 
 export const openAICompatibleAdapter: ChatAdapter = {
   id: "openai-compatible",
@@ -48,4 +45,7 @@ export const openAICompatibleAdapter: ChatAdapter = {
     path: (target: LinkedTarget, endpoint: RelayEndpoint) => `${target.upstream.basePath}/${endpoint}`,
     addAuth: (target, headers, key) => addKeyHeader(target.upstream, headers, key),
   },
+
+  // Only where the plan says the upstream speaks it (OpenAI does; most vendors do not): see ChatCall.
+  responses: responsesCapability((target) => `${target.upstream.basePath}/responses`),
 };

@@ -20,6 +20,10 @@ export interface JsonFacts {
   usageNullAt: number;
   /** A `"choices":[]` member was seen. */
   emptyChoices: boolean;
+  /** A `choices` member was seen (empty or not): the body is an answer, not some other JSON. */
+  choices: boolean;
+  /** A `finish_reason` with a string value was seen: the model said it stopped. */
+  finish: boolean;
   /** Offset of the opening quote of the first watched key (any of the above), or -1: nothing before it matters. */
   firstKeyAt: number;
 }
@@ -29,6 +33,7 @@ const CHOICES = keyBytes("choices");
 const ARGUMENTS = keyBytes("arguments");
 const REASONING = keyBytes("reasoning_content");
 const USAGE = keyBytes("usage");
+const FINISH = keyBytes("finish_reason");
 
 /** Which watched key a string token is (NONE: not one). */
 const NONE = 0;
@@ -37,6 +42,7 @@ const K_CHOICES = 2;
 /** `arguments` or `reasoning_content`: generated text, counted like `content`. */
 const K_TEXT = 3;
 const K_USAGE = 4;
+const K_FINISH = 5;
 
 function keyBytes(key: string): Uint8Array {
   return new Uint8Array(Buffer.from(key));
@@ -57,6 +63,8 @@ export function scanJson(buf: Uint8Array, start: number, end: number, facts: Jso
   facts.usageAt = -1;
   facts.usageNullAt = -1;
   facts.emptyChoices = false;
+  facts.choices = false;
+  facts.finish = false;
   facts.firstKeyAt = -1;
   let i = start;
   while (i < end) {
@@ -86,13 +94,17 @@ export function scanJson(buf: Uint8Array, start: number, end: number, facts: Jso
     } else if (len === 17) {
       if (first === 0x72 && isKey(buf, s, REASONING)) key = K_TEXT;
     } else if (len === 5 && first === 0x75 && isKey(buf, s, USAGE)) key = K_USAGE;
+    else if (len === 13 && first === 0x66 && isKey(buf, s, FINISH)) key = K_FINISH;
     if (key === NONE) continue;
     if (facts.firstKeyAt === -1) facts.firstKeyAt = s - 1;
     let v = i + 1;
     while (isSpace(buf[v])) v++;
     if (key === K_CONTENT || key === K_TEXT) i = countString(buf, v, end, facts);
     else if (key === K_CHOICES) {
+      facts.choices = true;
       if (buf[v] === 0x5b && buf[v + 1] === 0x5d) facts.emptyChoices = true;
+    } else if (key === K_FINISH) {
+      if (buf[v] === 0x22) facts.finish = true;
     } else if (buf[v] === 0x7b) facts.usageAt = v;
     // Only the compact `,"usage":null` is cut (the form `include_usage` adds).
     else if (buf[v] === 0x6e && v === s + 7 && buf[s - 2] === 0x2c) facts.usageNullAt = s - 2;
@@ -136,5 +148,5 @@ export function objectEnd(buf: Uint8Array, start: number, end: number): number {
 
 /** A fresh facts object. */
 export function newJsonFacts(): JsonFacts {
-  return { chars: 0, usageAt: -1, usageNullAt: -1, emptyChoices: false, firstKeyAt: -1 };
+  return { chars: 0, usageAt: -1, usageNullAt: -1, emptyChoices: false, choices: false, finish: false, firstKeyAt: -1 };
 }

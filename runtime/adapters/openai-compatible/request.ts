@@ -53,7 +53,7 @@ export function unsupportedFeature(ctx: ChatRequestContext, quirks: PlanOpenAIQu
 }
 
 function refusal(message: string, param: string): ProviderError {
-  return { class: "bad_request", status: 400, message, code: "unsupported_parameter", retryAfterMs: null, param };
+  return { class: "bad_request", status: 400, message, code: "unsupported_parameter", retryAfterMs: null, param, openAIFields: true };
 }
 
 const USAGE_SPLICE = Buffer.from(',"stream_options":{"include_usage":true}}');

@@ -84,9 +84,30 @@ describe("OpenAIStreamDecoder", () => {
   });
 
   it("keeps comments, CRLF framing and unknown fields", () => {
-    const text = `: keep-alive\r\n\r\n${head}"choices":[],"x":{"k":[1]}}\r\n\r\ndata: [DONE]\n\n`;
+    const text = `: keep-alive\r\n\r\n${head}"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"x":{"k":[1]}}\r\n\r\ndata: [DONE]\n\n`;
     const d = new OpenAIStreamDecoder(true);
     expect(run(d, text, 5)).toBe(text);
+    expect(d.complete).toBe(true);
+  });
+
+  for (const hide of [true, false]) {
+    it(`fails a stream of only [DONE], or a role chunk then [DONE], holding the [DONE] back (${hide ? "hiding" : "pass-through"})`, () => {
+      for (const text of ["data: [DONE]\n\n", `${head}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\ndata: [DONE]\n\n`]) {
+        for (const size of [3, 1000]) {
+          const d = new OpenAIStreamDecoder(hide);
+          const out = run(d, text, size);
+          expect(out).not.toContain("[DONE]");
+          expect(d.complete).toBe(false);
+          expect(d.error).toMatchObject({ class: "server", status: 200 });
+        }
+      }
+    });
+  }
+
+  it("an empty answer that says it finished is an answer, not a failure", () => {
+    const d = new OpenAIStreamDecoder(false);
+    run(d, `${head}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`, 9);
+    expect(d.error).toBeNull();
     expect(d.complete).toBe(true);
   });
 });

@@ -11,6 +11,13 @@
  *   `include_usage` adds to every other chunk is cut, so the client gets exactly the
  *   bytes it would have got without the gateway's request. A partial event waits for
  *   its end (at most one event's delay).
+ *
+ * A `[DONE]` after no content and no finish reason (an upstream that answered 200 and
+ * then nothing) is a failure, not an empty answer: the decoder reports an error and
+ * holds the `[DONE]` back, so the attempt falls back like a 5xx. Until the first
+ * content or finish reason, pass-through mode therefore lets only whole events out
+ * (a `[DONE]` split across chunks never half-reaches the client); after it, bytes
+ * pass as they come.
  */
 import type { StreamDecoder } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
@@ -59,6 +66,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   /** The opening bytes of the last fully scanned event, up to its first watched key (see #event). */
   #opening: Buffer | null = null;
   #prefixLength = 0;
+  /** A `finish_reason` was seen. */
+  #finished = false;
 
   constructor(hideUsage: boolean) {
     this.#hide = hideUsage;
@@ -66,6 +75,7 @@ export class OpenAIStreamDecoder implements StreamDecoder {
 
   push(chunk: Buffer): Buffer | null {
     if (!this.#hide) {
+      if (!this.#live) return this.#inspectWhole(chunk);
       this.#inspect(chunk);
       return chunk;
     }
@@ -114,6 +124,32 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     this.#carry = pos < data.length ? Buffer.from(data.subarray(pos)) : null;
   }
 
+  /** Something was generated or a finish reason came: from now on a `[DONE]` ends a real answer. */
+  get #live(): boolean {
+    return this.#finished || this.outputChars > 0;
+  }
+
+  /**
+   * Pass-through mode before anything was generated: lets out whole events only (the
+   * partial one waits, unsent, in #carry), and none of a `[DONE]` that ends nothing.
+   * Once live, everything goes, the partial event too (#carry then holds sent bytes,
+   * kept for inspection, as in #inspect).
+   */
+  #inspectWhole(chunk: Buffer): Buffer | null {
+    const data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
+    let pos = 0;
+    for (let end = eventEnd(data, 0); end !== -1; end = eventEnd(data, pos)) {
+      if (this.#event(data, pos, end) === DROP) {
+        this.#carry = null;
+        return pos === 0 ? null : data.subarray(0, pos);
+      }
+      pos = end;
+    }
+    this.#carry = pos < data.length ? Buffer.from(data.subarray(pos)) : null;
+    if (this.#live) return data;
+    return pos === 0 ? null : data.subarray(0, pos);
+  }
+
   /** True when `buf` holds the remembered opening at `at`. */
   #sameOpening(buf: Buffer, at: number, length: number): boolean {
     const opening = this.#opening!;
@@ -146,6 +182,10 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     payload += 5;
     if (buf[payload] === 0x20) payload++;
     if (startsWith(buf, payload, "[DONE]")) {
+      if (!this.#finished && this.outputChars === 0 && this.error === null) {
+        this.error = { class: "server", status: 200, message: "the upstream ended its stream with no content and no finish reason", code: null, retryAfterMs: null };
+        return DROP;
+      }
       this.complete = true;
       return KEEP;
     }
@@ -161,6 +201,7 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     const facts = scanJson(buf, skip ? payload + known : payload, end, this.#facts);
     if (!skip) this.#noteOpening(buf, payload, facts.firstKeyAt);
     this.outputChars += facts.chars;
+    if (facts.finish) this.#finished = true;
     if (facts.usageAt !== -1) {
       this.usage = usageAt(buf, facts.usageAt, end) ?? this.usage;
       return this.#hide && facts.emptyChoices ? DROP : KEEP;

@@ -9,7 +9,7 @@ import type { PlanVertexOptions } from "../../../schemas/plan/protocols.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { ChatAdapter, UpstreamRequest } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
-import { isProviderError } from "../../canonical/provider-error.js";
+import { credentialsUnavailable, isProviderError } from "../../canonical/provider-error.js";
 import { classifyGeminiError } from "../gemini/errors.js";
 import { geminiRequestBody, generateMethod } from "../gemini/request.js";
 import { decodeGeminiResponse } from "../gemini/response.js";
@@ -35,23 +35,29 @@ export function vertexModelPath(o: PlanVertexOptions, model: string): string {
 export const vertexAdapter: ChatAdapter = {
   id: "vertex",
 
-  buildChatRequest(ctx): UpstreamRequest | ProviderError {
+  buildChatRequest(ctx): UpstreamRequest | Promise<UpstreamRequest | ProviderError> | ProviderError {
     const upstream = ctx.target.upstream;
     const o = optionsOf(ctx.target);
     const body = geminiRequestBody(ctx.request, "Vertex AI");
     if (isProviderError(body)) return body;
-    const token = upstream.credentials.accessToken?.current() ?? "";
-    const headers = [
-      "content-type",
-      "application/json",
-      "accept",
-      ctx.stream ? "text/event-stream" : "application/json",
-      "x-request-id",
-      ctx.requestId,
-      "authorization",
-      `Bearer ${token}`,
-    ];
-    return { method: "POST", path: `${upstream.basePath}${vertexModelPath(o, ctx.target.model)}${generateMethod(ctx.stream)}`, headers, body: JSON.stringify(body) };
+    const request = (token: string): UpstreamRequest => ({
+      method: "POST",
+      path: `${upstream.basePath}${vertexModelPath(o, ctx.target.model)}${generateMethod(ctx.stream)}`,
+      headers: [
+        "content-type",
+        "application/json",
+        "accept",
+        ctx.stream ? "text/event-stream" : "application/json",
+        "x-request-id",
+        ctx.requestId,
+        "authorization",
+        `Bearer ${token}`,
+      ],
+      body: JSON.stringify(body),
+    });
+    const source = upstream.credentials.accessToken;
+    if (source === null) return request("");
+    return source.get().then(request, (err: unknown) => credentialsUnavailable("vertex", err));
   },
 
   decodeChatResponse: (body, ctx) => decodeGeminiResponse(body, ctx.target.model, ctx.requestId, "vertex"),
@@ -64,6 +70,8 @@ export const vertexAdapter: ChatAdapter = {
     endpoints: ["embeddings"],
     path: predictPath,
     addAuth: (target, headers) => void headers.push("authorization", `Bearer ${target.upstream.credentials.accessToken?.current() ?? ""}`),
+    // A token that may need fetching: each call's headers wait for a valid one.
+    sign: async (target) => ["content-type", "application/json", "authorization", `Bearer ${(await target.upstream.credentials.accessToken?.get()) ?? ""}`],
     translate: (request) => translateVertexEmbeddings(request, predictPath(request.target)),
   },
 };

@@ -25,6 +25,7 @@ export function dashboardData(store: PlanStore, ops: OpsHub | null, workers: num
     quotas: readDashboardSection("quotas"),
     ejected: readDashboardSection("ejected"),
     concurrency: readDashboardSection("concurrency"),
+    forecast: readDashboardSection("forecast"),
   };
   if (ops === null) return JSON.stringify({ ...base, stats: null, alerts: { configured: false } });
   ops.flush();

@@ -82,6 +82,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <section><h2>Quota remaining</h2><div id="quotas"></div></section>
   <section><h2>Ejected endpoints</h2><div id="ejected"></div></section>
   <section><h2>Upstream concurrency</h2><div id="concurrency"></div></section>
+  <section><h2>Month-end spend forecast per team (fleet)</h2><div id="forecast"></div></section>
 </main>
 </div>
 <script>
@@ -166,6 +167,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     }
     notConfigured("quotas", d.quotas, listSection);
     notConfigured("ejected", d.ejected, listSection);
+    notConfigured("forecast", d.forecast, listSection);
     notConfigured("concurrency", d.concurrency, listSection);
   }
 

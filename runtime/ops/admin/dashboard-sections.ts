@@ -9,7 +9,7 @@
 export type DashboardSectionReader = () => unknown;
 
 /** The sections the page knows how to draw; `quotas` and `ejected` are filled by their owners when present. */
-export type DashboardSectionName = "quotas" | "ejected" | "concurrency";
+export type DashboardSectionName = "quotas" | "ejected" | "concurrency" | "forecast";
 
 const readers = new Map<DashboardSectionName, DashboardSectionReader>();
 

@@ -6,6 +6,8 @@
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
 import type { PlanAttachment, ServedPlan } from "../../plan/served-plan.js";
 import { STATUS_CLASSES, statusClassIndex, type GatewayMetrics } from "./metrics.js";
+import type { GenAiChildren } from "./genai-metrics.js";
+import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { AttemptOutcome, EndpointLabel, RequestObserver, RequestRecord } from "../../base/request-record.js";
 
 /** The `gen_ai_operation_name` of each endpoint with upstream attempts. */
@@ -58,6 +60,8 @@ class PlanMetrics implements PlanAttachment {
   readonly otherAttempts = new Map<string, Inc>();
   /** Per model index, per upstream: token counters. */
   readonly tokens: readonly Map<LinkedUpstream, TokenChildren>[];
+  /** Per model index, per target: the GenAI instruments' error-free chat children. */
+  readonly genai: readonly Map<LinkedTarget, GenAiChildren>[];
 
   constructor(m: GatewayMetrics, served: ServedPlan) {
     const linked = served.linked;
@@ -72,6 +76,11 @@ class PlanMetrics implements PlanAttachment {
           );
       }
       return byUpstream;
+    });
+    this.genai = linked.models.map((model) => {
+      const byTarget = new Map<LinkedTarget, GenAiChildren>();
+      for (const t of [...model.weighted, ...model.fallbacks]) if (!byTarget.has(t)) byTarget.set(t, m.genai.children("chat", model.name, t.upstream, t.model));
+      return byTarget;
     });
     for (const model of linked.models) {
       for (const t of [...model.weighted, ...model.fallbacks]) {
@@ -118,6 +127,12 @@ export class MetricsObserver implements RequestObserver {
     if (r.attempts !== null && plan !== undefined) {
       if (r.endpoint === "chat_completions") for (const a of r.attempts) plan.attempts.get(a.target.upstream)?.get(a.outcome)?.inc();
       else for (const a of r.attempts) this.#otherAttempt(plan, OPERATIONS[r.endpoint] ?? r.endpoint, a.target.upstream.name, a.outcome).inc();
+    }
+    const operation = OPERATIONS[r.endpoint];
+    if (operation !== undefined && r.model !== null) {
+      const last = r.lastAttempt;
+      const ok = operation === "chat" && last !== null && plan !== undefined ? (plan.genai[r.model.index]?.get(last.target) ?? null) : null;
+      this.metrics.genai.observe(r, operation, ok);
     }
     const usage = r.usage;
     const last = r.lastAttempt;

@@ -1,10 +1,12 @@
 /**
- * The gateway's Prometheus metrics (prom-client, a private registry). Names carry the
- * `tollgate_` prefix and base units; labels follow the OpenTelemetry GenAI conventions
- * where they apply (`gen_ai_request_model`, `gen_ai_provider_name`,
- * `gen_ai_operation_name`) and stay bounded: model and provider names come from the
+ * The gateway's Prometheus metrics (prom-client, a private registry): the OpenTelemetry
+ * GenAI instruments under their Prometheus names (genai-metrics.ts), the Node runtime
+ * instruments (runtime-metrics.ts), and the gateway's own `tollgate_*` families (status
+ * classes, attempts by outcome, fallbacks, quotas, caches, breakers: what the conventions
+ * have no instrument for). Labels stay bounded: model and provider names come from the
  * plan only, a requested name that matched no route is `unmatched`, and no key or
- * consumer ever becomes a label.
+ * consumer ever becomes a label. The same families are exported as OTLP metrics when
+ * configured (otlp-metrics.ts).
  *
  * Hot path: the per-request metrics are light-metrics.ts families (plain numbers,
  * rendered through the same registry); their series are looked up once and cached
@@ -17,6 +19,8 @@ import type { EndpointLabel } from "../../base/request-record.js";
 import { limiterMetrics } from "./limiter-metrics.js";
 import { ReliabilityMetrics } from "./reliability-metrics.js";
 import { FeatureMetrics } from "./feature-metrics.js";
+import { GenAiMetrics } from "./genai-metrics.js";
+import { registerRuntimeMetrics } from "./runtime-metrics.js";
 
 /** Request duration buckets (s): the GenAI duration buckets (0.01 … 81.92, doubling) plus sub-10 ms for gateway-only answers. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -50,6 +54,8 @@ export class GatewayMetrics {
   /** Retries, degraded answers, hedges, ejections and breaker states. */
   readonly reliability: ReliabilityMetrics;
   readonly features: FeatureMetrics;
+  /** The OpenTelemetry GenAI instruments (genai-metrics.ts). */
+  readonly genai = new GenAiMetrics();
   /** Children for requests without a plan model, by `${endpoint}` then no-model label then status class. */
   #noModel = new Map<string, { inc(): void }[]>();
   #noModelDuration = new Map<string, { observe(v: number): void }>();
@@ -89,9 +95,10 @@ export class GatewayMetrics {
       "Audio endpoints' usage by public model, provider and unit: `seconds` of audio transcribed, `characters` turned into speech.",
       ["gen_ai_request_model", "gen_ai_provider_name", "unit"],
     );
-    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks, this.tokens, this.audio]) {
+    for (const family of [this.requests, this.duration, this.firstByte, this.attempts, this.fallbacks, this.tokens, this.audio, ...this.genai.families]) {
       this.registry.registerMetric(family as unknown as Metric);
     }
+    registerRuntimeMetrics(this.registry);
     this.reliability = new ReliabilityMetrics(this.registry, store);
     this.features = new FeatureMetrics(this.registry);
     this.reloads = new Counter({

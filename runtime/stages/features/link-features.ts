@@ -55,7 +55,13 @@ export function linkFeatures(plan: Plan, env: NodeJS.ProcessEnv, upstreams: read
     if (commands !== null) return commands;
     const store = plan.stores?.redis ?? null;
     if (store === null) throw new PlanError("a cache or memory uses `store: redis`, but the plan has no `stores.redis`");
-    connection = new RedisConnection({ url: secret(store.url, "stores.redis.url"), prefix: store.prefix, timeoutMs: store.timeoutMs, label: "redis (caches, memory)" });
+    const url = secret(store.url, "stores.redis.url");
+    if (!/^rediss?:\/\//.test(url)) {
+      throw new PlanError(
+        "response caches and conversation memory on Redis need a single server (`redis://` or `rediss://`); Redis Cluster and Sentinel URLs serve quotas and the usage ledger",
+      );
+    }
+    connection = new RedisConnection({ url, prefix: store.prefix, timeoutMs: store.timeoutMs, label: "redis (caches, memory)" });
     void connection.connect();
     commands = new RedisCommands(connection);
     return commands;

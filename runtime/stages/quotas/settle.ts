@@ -10,7 +10,7 @@
 import { CLIENT_CLOSED, type RequestRecord } from "../../base/request-record.js";
 import type { LinkedTarget } from "../../plan/linked-plan.js";
 import type { CounterSpec } from "../../state/counters/counter-spec.js";
-import { tokensFromChars } from "../../canonical/prompt-tokens.js";
+import { estimatePromptTokens, tokensFromChars } from "../../canonical/prompt-tokens.js";
 import type { LedgerEntry } from "../../state/ledger.js";
 import type { LinkedQuota } from "./plan-quotas.js";
 import type { QuotaTicket } from "./quota-ticket.js";
@@ -54,14 +54,22 @@ export function actualUsage(record: RequestRecord, ticket: QuotaTicket | null): 
   let output: number;
   let reasoning = 0;
   let source: ActualUsage["source"];
+  const cut = record.cut !== null || record.status === CLIENT_CLOSED;
   if (usage !== null) {
     input = usage.inputTokens;
     cached = usage.cachedInputTokens;
     output = usage.outputTokens;
     reasoning = usage.reasoningTokens;
     source = "upstream";
+    // A cut stream may carry only the usage of its start (Anthropic's message_start says 1 output token): what was relayed counts when it is more.
+    const counted = cut ? tokensFromChars(record.outputChars) : 0;
+    if (counted > output) {
+      output = counted;
+      source = "counted";
+    }
   } else {
-    input = ticket?.inputTokens ?? 0;
+    // No usage from the upstream (a cut or abandoned stream): the prompt as admission counted it, else its estimate now.
+    input = ticket?.inputTokens ?? (record.prompt === null ? 0 : estimatePromptTokens(record.prompt));
     output = tokensFromChars(record.outputChars);
     source = "counted";
   }
