@@ -173,6 +173,16 @@ describe.each(["uws", "node"] as const)("canary credentials (%s listener)", (ser
     }
   });
 
+  it("/v1/responses, streamed and not: no canary", async () => {
+    for (const model of [...MODELS, "compat-midstream", "anthropic-midstream", "compat-echo", "azure-echo"]) {
+      for (const stream of [false, true]) {
+        const text = await call("/v1/responses", { model, stream, input: "hi" });
+        expect(text.startsWith("401"), text.slice(0, 200)).toBe(false);
+        expect(leaksIn(text), `${model} stream=${stream}: ${text.slice(0, 400)}`).toEqual([]);
+      }
+    }
+  });
+
   it("embeddings: no canary", async () => {
     for (const model of EMBEDDERS) {
       const text = await call("/v1/embeddings", { model: `embed-${model}`, input: "hello" });

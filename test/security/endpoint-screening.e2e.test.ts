@@ -27,6 +27,7 @@ const no = (why: string): Cell => ({ screened: false, why });
 export const SCREENING: Readonly<Record<string, { readonly input: Cell; readonly output: Cell }>> = {
   "POST /v1/chat/completions": { input: yes, output: yes },
   "POST /v1/messages": { input: yes, output: yes },
+  "POST /v1/responses": { input: yes, output: yes },
   "POST /v1/embeddings": { input: yes, output: no("vectors: no text") },
   "POST /v1/audio/speech": { input: yes, output: no("audio bytes: no text") },
   // Streamed transcripts on a route with output checks are refused (fail closed): tested below.
@@ -103,6 +104,7 @@ describe("endpoint × direction screening", () => {
   const inputs: Record<string, (text: string) => Promise<{ status: number; text: string }>> = {
     "POST /v1/chat/completions": (t) => post("/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: t }] }),
     "POST /v1/messages": (t) => post("/v1/messages", { model: "chat", max_tokens: 16, messages: [{ role: "user", content: t }] }),
+    "POST /v1/responses": (t) => post("/v1/responses", { model: "chat", input: t }),
     "POST /v1/embeddings": (t) => post("/v1/embeddings", { model: "embed", input: ["a clean line", t] }),
     "POST /v1/audio/speech": (t) => post("/v1/audio/speech", { model: "speak", input: t, voice: "alloy" }),
     "POST /v1/audio/transcriptions": (t) => {
@@ -125,11 +127,16 @@ describe("endpoint × direction screening", () => {
   });
 
   /** Output: the answer's text is redacted, or refused. */
-  it("POST /v1/chat/completions and /v1/messages output: redacted", async () => {
+  it("POST /v1/chat/completions, /v1/messages and /v1/responses output: redacted", async () => {
     const chat = await post("/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "say mock transcript" }] });
     expect(chat.text).not.toMatch(/mock transcript/i);
     const messages = await post("/v1/messages", { model: "chat", max_tokens: 32, messages: [{ role: "user", content: "say mock transcript" }] });
     expect(messages.text).not.toMatch(/mock transcript/i);
+    const responses = await post("/v1/responses", { model: "chat", input: "say mock transcript" });
+    expect(responses.status, responses.text).toBe(200);
+    expect(responses.text).not.toMatch(/mock transcript/i);
+    const streamed = await post("/v1/responses", { model: "chat", input: "say mock transcript", stream: true });
+    expect(streamed.text).not.toMatch(/mock transcript/i);
   });
 
   it("POST /v1/audio/transcriptions output: the transcript is redacted, or refused", async () => {
