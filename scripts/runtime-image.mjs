@@ -9,7 +9,8 @@
  *     one whose native build loads on this Node and platform (the image's), or none, and
  *     the gateway then serves on node:http;
  *   - node_modules/: `npm ci --omit=dev` of the lockfile, pruned to those dependencies, with
- *     the other platforms' and Node versions' native binaries deleted.
+ *     the other platforms' and Node versions' native binaries deleted, and the packages
+ *     Node never loads (BROWSER_ONLY) removed.
  * Run it on the Node version and platform of the image (the Dockerfile's build stage).
  * Prints the size of node_modules, and exits 1 when the runtime imports a package that
  * package.json does not declare.
@@ -26,6 +27,13 @@ const DIST = join(ROOT, "dist");
 const ENTRIES = ["cli/main.js", "runtime/workers/worker-entry.js"];
 /** The policy compiler: not run by the image (`check`, `compile`, `serve --policy` say so). */
 const COMPILER = (file) => (file.startsWith("compiler/") && file !== "compiler/version.js") || file === "cli/compile-worker.js";
+/**
+ * Dependencies of dependencies that only a browser build loads: @azure/identity declares
+ * MSAL's browser library (20 MiB) for its interactive browser flows, which the Node build
+ * never imports (test/deploy/runtime-image.test.ts builds every Entra credential the
+ * policy can name from the layout without it).
+ */
+const BROWSER_ONLY = ["@azure/msal-browser"];
 /** The uWebSockets.js packages runtime/server/load-uws.ts may load, by the source name it reports. */
 const UWS_PACKAGES = ["uWebSockets.js", "@btc-vision/uwebsockets.js", "@trufflesuite/uws-js-unofficial"];
 /**
@@ -58,6 +66,8 @@ function main(outArg) {
   writeFileSync(join(out, "package.json"), JSON.stringify(runtimePkg, null, 2) + "\n");
   npm(out, ["prune", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"]);
   const removed = dropForeignBinaries(join(out, "node_modules"));
+  for (const name of BROWSER_ONLY) rmSync(join(out, "node_modules", name), { recursive: true, force: true });
+  dropUnloaded(join(out, "node_modules"));
   // Installed: the lockfile has done its work and does not run.
   rmSync(join(out, "package-lock.json"));
 
@@ -138,6 +148,18 @@ function dropForeignBinaries(modules) {
   };
   walk(modules);
   return removed;
+}
+
+/**
+ * Removes what Node never loads at run time: source maps and type declarations.
+ * @param {string} dir
+ */
+function dropUnloaded(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) dropUnloaded(path);
+    else if (/\.(?:js|mjs|cjs)\.map$|\.d\.(?:ts|mts|cts)$/.test(entry.name)) rmSync(path);
+  }
 }
 
 function npm(cwd, args) {

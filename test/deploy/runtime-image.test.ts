@@ -87,6 +87,20 @@ describe("the image's runtime layout", () => {
     expect(bytes / 1048576).toBeLessThan(MAX_NODE_MODULES_MIB);
   });
 
+  it("loads the cloud identity libraries from the layout (the packages Node never loads are gone, nothing they need is)", async () => {
+    expect(existsSync(join(image, "node_modules/@azure/msal-browser"))).toBe(false);
+    const script = [
+      'const azure = await import("@azure/identity");',
+      'new azure.ClientSecretCredential("t", "c", "s"); new azure.ManagedIdentityCredential(); new azure.WorkloadIdentityCredential({ tenantId: "t", clientId: "c", tokenFilePath: "/x" });',
+      'const aws = await import("@aws-sdk/credential-providers"); aws.fromNodeProviderChain(); aws.fromIni({ profile: "p" }); aws.fromTokenFile(); aws.fromContainerMetadata(); aws.fromInstanceMetadata();',
+      'const google = await import("google-auth-library"); new google.GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] });',
+      'await import("pg");',
+      'console.log("loaded");',
+    ].join("\n");
+    const out = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: image });
+    expect(out.stdout.trim()).toBe("loaded");
+  });
+
   it("serves a plan with worker threads: a chat completion, the probes, and a graceful stop", async () => {
     const serving = await startServing(["serve", "--plan", planFile, "--port", "0", "--workers", "2"], {}, join(image, "bin/tollgate.js"), 50_000);
     try {

@@ -21,7 +21,15 @@ export function samplePlans(): { name: string; plan: Plan }[] {
 }
 
 /** Maps whose keys are data (names), not fields: their values are `{}` in paths. */
-const RECORDS = new Set(["routing.exact", "routing.guarded", "listener.traces.headers", "upstreams[].options.quirks.renameParams", "consumers[].keyExpiry"]);
+const RECORDS = new Set([
+  "routing.exact",
+  "routing.guarded",
+  "listener.traces.headers",
+  "upstreams[].options.quirks.renameParams",
+  "consumers[].keyExpiry",
+  "consumers[].tags",
+  "consumers[].keyTags[]",
+]);
 
 /** The leaf paths of a plan value (`models[].reliability.retries`). */
 export function valuePaths(value: unknown, prefix = "", out = new Set<string>()): Set<string> {

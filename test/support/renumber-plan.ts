@@ -60,7 +60,7 @@ export function renumberPlan(source: Plan, random: () => number): Plan {
     md,
   );
   plan.consumers = move(
-    plan.consumers.map((c) => ({ ...c, keySha256: shuffled(c.keySha256, random), allowedModels: move(c.allowedModels, md) })),
+    plan.consumers.map((c) => ({ ...c, ...shuffledKeys(c, random), allowedModels: move(c.allowedModels, md) })),
     cs,
   );
   plan.publicModels = plan.publicModels.map((p) => ({ ...p, model: M(p.model) }));
@@ -146,4 +146,17 @@ export function renumberPlan(source: Plan, random: () => number): Plan {
   }
   if (plan.listener.alerts !== undefined) plan.listener = { ...plan.listener, alerts: { ...plan.listener.alerts, rules: shuffled(plan.listener.alerts.rules, random) } };
   return plan;
+}
+
+/** A consumer's sha256 keys in another order, their names and tags (which run over keySha256, then keyHmac) moved with them. */
+function shuffledKeys(c: Plan["consumers"][number], random: () => number): Pick<Plan["consumers"][number], "keySha256" | "keyNames" | "keyTags"> {
+  const order = shuffled(
+    c.keySha256.map((_, i) => i),
+    random,
+  );
+  const hmacs = (c.keyHmac ?? []).map((_, j) => c.keySha256.length + j);
+  const relabel = <T>(labels: readonly T[] | undefined): T[] | undefined => (labels === undefined ? undefined : [...order, ...hmacs].map((i) => labels[i]!));
+  const keyNames = relabel(c.keyNames);
+  const keyTags = relabel(c.keyTags);
+  return { keySha256: order.map((i) => c.keySha256[i]!), ...(keyNames === undefined ? {} : { keyNames }), ...(keyTags === undefined ? {} : { keyTags }) };
 }

@@ -60,6 +60,7 @@ const SECTION_OF: Readonly<Record<EntityKind, Section>> = {
   classifier: "Templates and classifiers",
   listener: "Listener and stores",
   stores: "Listener and stores",
+  "cost-tags": "Quotas and budgets",
 };
 
 /** Fields shown in their own tables (traffic shares, attempt order), not in the generic sections. */

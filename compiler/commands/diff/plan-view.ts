@@ -20,6 +20,7 @@ import { DEFAULT_FALLBACK_ON } from "../../../schemas/plan/constants.js";
 export const ENTITY_KINDS = [
   "listener",
   "stores",
+  "cost-tags",
   "upstream",
   "target",
   "model",
@@ -153,6 +154,7 @@ export function planView(plan: Plan): PlanView {
     }
   });
   if (plan.stores !== undefined) add("stores", "stores", (f) => flatten(plan.stores, "", f));
+  if (plan.costTags !== undefined) add("cost-tags", "costTags", (f) => flatten(plan.costTags, "", f));
   plan.upstreams.forEach((u, i) => add("upstream", names.upstreams[i]!, (f) => flatten({ ...u, name: undefined }, "", f)));
   plan.targets.forEach((t, i) => add("target", names.targetKeys[i]!, (f) => flatten({ price: t.price ?? null, contextWindow: t.contextWindow ?? null }, "", f)));
   plan.models.forEach((m, i) => add("model", names.models[i]!, (f) => modelFields(m, names, f)));
@@ -171,6 +173,10 @@ export function planView(plan: Plan): PlanView {
       if (c.keyExpiry !== undefined) f.set("keyExpiry", Object.fromEntries(Object.entries(c.keyExpiry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
       f.set("models", names.mask(c.allowedModels, names.models));
       f.set("team", c.team ?? null);
+      f.set("tags", c.tags === undefined ? null : sortedRecord(c.tags));
+      // Key names and tags by key digest (keyNames and keyTags run over keySha256, then keyHmac).
+      const labels = [...c.keySha256, ...(c.keyHmac ?? [])].map((digest, k) => [digest, { name: c.keyNames?.[k] ?? null, tags: c.keyTags?.[k] ?? null }] as const);
+      f.set("keyLabels", Object.fromEntries(labels.filter(([, l]) => l.name !== null || l.tags !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
     }),
   );
   (plan.templates ?? []).forEach((t, i) =>
@@ -335,4 +341,9 @@ function chainFields(c: PlanGuardrailChain, names: Names, f: Map<string, unknown
   // Absent in plans without it, so their views (and diffs) are unchanged.
   const outputModeration = o === undefined ? {} : { outputModeration: { ...o, upstream: names.upstreams[o.upstream] ?? "?" } };
   flatten({ maxMessages: c.maxMessages, maxPromptTokens: c.maxPromptTokens, input: scan(c.input), output: scan(c.output), moderation, ...outputModeration }, "", f);
+}
+
+/** A record with its keys in order, so two plans writing the same entries compare equal. */
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
