@@ -9,6 +9,7 @@
 import OpenAI from "openai";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENERS } from "../support/listeners.js";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { completionText } from "../../tools/mock-upstream/content.js";
@@ -56,7 +57,7 @@ quotas:
 `;
 }
 
-describe.each(["uws", "node"] as const)("the Responses API through the gateway (%s listener)", (server) => {
+describe.each(LISTENERS)("the Responses API through the gateway (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: OpenAI;

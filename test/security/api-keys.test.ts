@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENERS } from "../support/listeners.js";
 import { hashKeyCommand, keyedDigest } from "../../cli/hash-key.js";
 import { compileSources } from "../../compiler/index.js";
 import { diffPlans } from "../../compiler/commands/diff/plan-diff.js";
@@ -40,7 +41,7 @@ const CONSUMERS = `  - name: app
       - { hmac: ${keyedDigest(SECRET, sha(EXPIRED_KEY))}, expiresAt: "2021-06-30T12:00:00Z" }
 `;
 
-describe.each(["uws", "node"] as const)("keyed digests and expiry through the gateway (%s listener)", (server) => {
+describe.each(LISTENERS)("keyed digests and expiry through the gateway (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
 

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENERS } from "../support/listeners.js";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
@@ -118,7 +119,7 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.each(["uws", "node"] as const)("canary credentials (%s listener)", (server) => {
+describe.each(LISTENERS)("canary credentials (%s listener)", (server) => {
   let gw: Gateway;
 
   beforeAll(async () => {

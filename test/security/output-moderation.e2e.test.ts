@@ -10,6 +10,7 @@
 import { createServer, type Server } from "node:http";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENERS } from "../support/listeners.js";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
@@ -65,7 +66,7 @@ guardrails:
 `;
 }
 
-describe.each(["uws", "node"] as const)("output moderation (%s listener)", (server) => {
+describe.each(LISTENERS)("output moderation (%s listener)", (server) => {
   let mock: MockUpstream;
   let guard: Awaited<ReturnType<typeof startGuard>>;
   let gw: Gateway;

@@ -7,6 +7,7 @@
  */
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENERS } from "../support/listeners.js";
 import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
@@ -32,7 +33,7 @@ guardrails:
 `;
 }
 
-describe.each(["uws", "node"] as const)("a PEM key in a streamed answer (%s listener)", (server) => {
+describe.each(LISTENERS)("a PEM key in a streamed answer (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
 
