@@ -3,6 +3,7 @@
  * compiled regexes, resolved secrets). Built once by `linkPlan`; each request holds
  * the LinkedPlan it started with until it ends.
  */
+import type { Glob } from "../../schemas/plan/glob-match.js";
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
@@ -99,7 +100,7 @@ export interface LinkedRouteTable {
   /** Requested name → candidate routes in first-match order; usually one route without conditions. */
   readonly exactRoutes: ReadonlyMap<string, readonly LinkedRoute[]>;
   /** Glob routes in policy order, regexes compiled. */
-  readonly globRoutes: readonly { readonly regex: RegExp; readonly route: LinkedRoute }[];
+  readonly globRoutes: readonly { readonly glob: Glob; readonly route: LinkedRoute }[];
   /** What RouteFacts need when some route has extra conditions; null otherwise (no per-request facts). */
   readonly routeFacts: { readonly tokenCap: number; readonly classifiers: LinkedClassifiers | null } | null;
 }

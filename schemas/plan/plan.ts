@@ -204,8 +204,8 @@ export const PlanRouteTable = z.strictObject({
   exact: z.record(z.string(), index),
   /** Requested model name → candidate route indices in first-match order; absent when no route has headers. */
   guarded: z.record(z.string(), z.array(index).min(1)).optional(),
-  /** Glob routes in policy order, as anchored regular expression sources. */
-  globs: z.array(z.strictObject({ pattern: z.string(), regex: z.string(), route: index })),
+  /** Glob routes in policy order, matched without backtracking (schemas/plan/glob-match.ts). */
+  globs: z.array(z.strictObject({ pattern: z.string(), route: index })),
   /** Content classifiers that routes use; absent when none does. */
   classifiers: PlanClassifiers.optional(),
 });
@@ -245,7 +245,7 @@ export const PlanListener = z.strictObject({
 });
 
 export const Plan = z.strictObject({
-  planVersion: z.literal(1),
+  planVersion: z.literal(2),
   compilerVersion: z.string(),
   /** "sha256:<hex>" of the canonical JSON of the plan without this field. */
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),

@@ -274,7 +274,7 @@ function routingFields(plan: Plan, names: Names, f: Map<string, unknown>): void 
     );
   f.set(
     "globs",
-    routing.globs.map((g) => ({ pattern: g.pattern, regex: g.regex, route: names.routes[g.route] ?? "?" })),
+    routing.globs.map((g) => ({ pattern: g.pattern, route: names.routes[g.route] ?? "?" })),
   );
   f.set("classifiers.maxChars", routing.classifiers?.maxChars ?? null);
   f.set(

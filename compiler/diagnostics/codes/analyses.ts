@@ -115,23 +115,11 @@ export const analysisCodes = {
   },
   // TG313x: regular expressions.
   "regex-invalid": { code: "TG3130", severity: "error", message: "{what} is not a valid regular expression: {reason}" },
-  "regex-exponential": {
-    code: "TG3131",
-    severity: "error",
-    message: "{what} can backtrack exponentially: {hotspot} can match the same characters in many ways, so a value like `{attack}` takes ~2^n steps",
-    help: "let each character be matched in only one way, e.g. `(a+)+` → `a+`, `(a|ab)*` → `(ab?)*`, `(\\w|\\d)*` → `\\w*`",
-  },
-  "regex-polynomial": {
-    code: "TG3132",
-    severity: "error",
-    message: "{what} backtracks in {degree} time: {hotspot} can match the same run of characters, so a value like `{attack}` takes ~n^{power} steps",
-    help: "make those parts unable to match the same characters{extra}",
-  },
-  "regex-unprovable": {
+  "regex-not-linear": {
     code: "TG3133",
     severity: "error",
-    message: "{what} cannot be proven free of catastrophic backtracking: {reason}",
-    help: "simplify it; back-references and look-around are not supported in policy regexes",
+    message: "{what} cannot run in linear time: {reason}{where}",
+    help: "{fix}",
   },
   "regex-anchor-alternation": {
     code: "TG3134",
