@@ -156,16 +156,23 @@ function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanL
     audio === undefined || listener === null
       ? unwrapDefault(parseSize(DEFAULTS.listener.maxAudioBytes))
       : (converted(parseSize(audio), child(listener.at, "maxAudioBytes"), "bad-size", ctx) ?? 0);
+  const timeout = listener?.value.requestTimeout;
+  // 0: not written; `lower` computes the default from the models' worst cases.
+  const requestTimeoutMs = timeout === undefined || listener === null ? 0 : (converted(parseDuration(timeout), child(listener.at, "requestTimeout"), "bad-duration", ctx) ?? 0);
   return {
     maxBodyBytes,
     maxAudioBytes,
     maxJsonDepth: listener?.value.maxJsonDepth ?? DEFAULTS.listener.maxJsonDepth,
+    requestTimeoutMs,
     ...normalizeOperations(listener, ctx),
   };
 }
 
 /** The listener's operational settings (shutdown, metrics, admin, audit) with defaults. */
-function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx: CompileContext): Omit<PlanListener, "maxBodyBytes" | "maxAudioBytes" | "maxJsonDepth"> {
+function normalizeOperations(
+  listener: ResolvedPolicy["merged"]["listener"],
+  ctx: CompileContext,
+): Omit<PlanListener, "maxBodyBytes" | "maxAudioBytes" | "maxJsonDepth" | "requestTimeoutMs"> {
   const value = listener?.value;
   const ms = (field: "grace" | "deadline"): number => {
     const given = value?.shutdown?.[field];

@@ -6,6 +6,7 @@
  * A model's fallbacks are its expanded attempt order, so a fallback to another model
  * is already flattened into that model's targets: the runtime only follows indices.
  */
+import { worstCases } from "../analysis/worst-case.js";
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
@@ -74,7 +75,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
   return {
-    listener: structuredClone(policy.listener),
+    listener: { ...structuredClone(policy.listener), requestTimeoutMs: requestTimeoutOf(policy) },
     upstreams,
     targets,
     models,
@@ -85,4 +86,19 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     ...(guardrails === undefined ? {} : { guardrails }),
     ...policy.compiledQuotas,
   };
+}
+
+/** Margin of the default request deadline over the slowest model's worst case: reading the body, guardrails, quotas and writing the answer. */
+const REQUEST_DEADLINE_MARGIN_MS = 60_000;
+
+/**
+ * The request deadline: the policy's `listener.requestTimeout`, or by default the
+ * longest worst-case latency of any model (attempts, retries, backoffs; see
+ * analysis/worst-case.ts) plus a margin, so the default never cuts a request short
+ * that the policy allows, and still bounds every one.
+ */
+function requestTimeoutOf(policy: QuotaPolicy): number {
+  if (policy.listener.requestTimeoutMs > 0) return policy.listener.requestTimeoutMs;
+  const worst = worstCases(policy).reduce((max, w) => Math.max(max, w.latencyMs), 0);
+  return worst + REQUEST_DEADLINE_MARGIN_MS;
 }

@@ -273,6 +273,13 @@ export const ERROR_TABLE = {
     message: "the upstream connection failed in the middle of the stream",
     doc: "The connection to the provider broke after the response started: the last event of the stream.",
   },
+  "request-deadline": {
+    code: "request_timeout",
+    status: 504,
+    type: "server_error",
+    message: "the request did not finish within the gateway's request deadline of {limit} ms",
+    doc: "The request ran past `listener.requestTimeout` (every request ends within it, whatever the upstream or the client does): a 504 when the answer had not started, else the last event of the stream; the connection is closed.",
+  },
   degraded: {
     code: "degraded",
     status: null,

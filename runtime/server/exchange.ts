@@ -51,6 +51,12 @@ export interface Exchange {
    * a wrapper that does not forward it only loses the saving.
    */
   writeAndEnd?(chunk: string | Uint8Array): void;
+  /**
+   * Ends the response as it stands and closes the connection (the request deadline):
+   * a started response is cut where it is, bytes the client has not read are dropped
+   * after a short grace, and nothing more is written. Idempotent.
+   */
+  close(): void;
 }
 
 /** The empty header list, shared. */

@@ -1,7 +1,10 @@
 /**
- * The node:http listener: the portable twin of the uWS listener (llhttp is a strict
- * HTTP/1.1 parser, and it answers oversized headers with 431). Chosen with
- * `--server node`; every server test runs against both.
+ * The node:http listener: the portable twin of the uWS listener, and the one safe to
+ * expose directly (docs/operations.md#limits-at-the-edge): llhttp is a strict HTTP/1.1
+ * parser (ambiguous framing, obs-fold, bare LF, bad chunk sizes and CR/LF in values are
+ * a 400 and a close; oversized headers a 431), pipelined requests are answered in
+ * order, and the limits of edge-limits.ts close slow headers, slow bodies and clients
+ * that stop reading. Every server test runs against both listeners.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -9,9 +12,16 @@ import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
 import type { Socket } from "node:net";
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
-
-/** Same header budget as the uWS listener is configured for. */
-const MAX_HEADER_BYTES = 16 * 1024;
+import {
+  CLOSE_GRACE_MS,
+  DISCARD_LIMIT_BYTES,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  MAX_HEADER_BYTES,
+  REQUEST_TIMEOUT_MS,
+  TIMEOUT_CHECK_INTERVAL_MS,
+  WRITE_STALL_TIMEOUT_MS,
+} from "./edge-limits.js";
 
 class NodeExchange implements Exchange {
   readonly method: string;
@@ -23,6 +33,8 @@ class NodeExchange implements Exchange {
   #req: IncomingMessage;
   #res: ServerResponse;
   #abortCb: (() => void) | null = null;
+  /** Armed while written bytes wait for a client that does not read (WRITE_STALL_TIMEOUT_MS). */
+  #stall: NodeJS.Timeout | null = null;
 
   constructor(req: IncomingMessage, res: ServerResponse) {
     this.#req = req;
@@ -35,7 +47,9 @@ class NodeExchange implements Exchange {
     const raw = req.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
     this.headers = headers;
+    res.on("drain", () => this.#clearStall());
     res.on("close", () => {
+      this.#clearStall();
       if (res.writableFinished) return;
       this.aborted = true;
       const cb = this.#abortCb;
@@ -50,12 +64,14 @@ class NodeExchange implements Exchange {
 
   readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
     const declared = this.headers["content-length"];
-    if (declared !== undefined && Number(declared) > maxBytes) return Promise.resolve("too-large");
+    // Beyond what would be discarded anyway: answer at once (the client may not see it).
+    if (declared !== undefined && Number(declared) > maxBytes + DISCARD_LIMIT_BYTES) return Promise.resolve("too-large");
     const req = this.#req;
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let done = false;
+      let over = false;
       const finish = (value: Buffer | BodyFailure): void => {
         if (done) return;
         done = true;
@@ -65,13 +81,18 @@ class NodeExchange implements Exchange {
       req.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          req.pause();
-          finish("too-large");
+          // Over the limit: read and discard (up to a bound) so the 413 is readable, then answer.
+          over = true;
+          chunks.length = 0;
+          if (size > maxBytes + DISCARD_LIMIT_BYTES) {
+            req.pause();
+            finish("too-large");
+          }
           return;
         }
         chunks.push(chunk);
       });
-      req.on("end", () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      req.on("end", () => finish(over ? "too-large" : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
       req.on("error", () => finish("aborted"));
       req.on("close", () => finish(req.complete ? Buffer.concat(chunks, size) : "aborted"));
     });
@@ -103,7 +124,37 @@ class NodeExchange implements Exchange {
 
   write(chunk: string | Uint8Array): boolean {
     if (this.aborted || this.#res.writableEnded) return true;
-    return this.#res.write(chunk);
+    const ok = this.#res.write(chunk);
+    if (!ok) this.#armStall();
+    return ok;
+  }
+
+  /** A client that reads nothing of what is pending for WRITE_STALL_TIMEOUT_MS is disconnected. */
+  #armStall(): void {
+    if (this.#stall !== null) return;
+    this.#stall = setTimeout(() => {
+      this.#stall = null;
+      this.#res.destroy();
+    }, WRITE_STALL_TIMEOUT_MS);
+  }
+
+  #clearStall(): void {
+    if (this.#stall !== null) clearTimeout(this.#stall);
+    this.#stall = null;
+  }
+
+  close(): void {
+    const res = this.#res;
+    if (this.aborted || res.destroyed) return;
+    if (!this.started) {
+      this.started = true;
+      res.statusCode = 503;
+    }
+    if (!res.writableEnded) res.end();
+    // Whatever the client has not read after a short grace is dropped with the connection.
+    const socket = this.#req.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   onDrain(cb: () => void): void {
@@ -113,13 +164,23 @@ class NodeExchange implements Exchange {
   end(): void {
     if (this.aborted || this.#res.writableEnded) return;
     this.#res.end();
+    // Bytes still pending at the end: the same stall limit until they are read.
+    if (this.#res.writableLength > 0) this.#armStall();
   }
 }
 
 /** Starts a node:http listener. */
 export function listenNode(opts: ListenOptions): Promise<Listener> {
   const sockets = new Set<Socket>();
-  const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 };
+  const settings = {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    // Never the lenient parser: ambiguous framing must be refused, not guessed.
+    insecureHTTPParser: false,
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     opts.handler(new NodeExchange(req, res));
   };

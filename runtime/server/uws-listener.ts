@@ -9,11 +9,17 @@
  * - `write` returning false means backpressure: uWS keeps the bytes, and `onWritable`
  *   says when to produce more.
  *
- * Known limits of the uWS v20.30 build that loads on Node 20 (measured, see docs/architecture.md#listeners-and-their-limits):
- * a header block over 4 KiB that arrives split across TCP segments closes the
- * connection without a response, and requests with more than ~47 headers get no
- * response until uWS's 10 s idle timeout. Use `--server node` where clients may send
- * such requests and no front proxy enforces header limits.
+ * What this file adds at the edge (edge-limits.ts): a body that does not arrive within
+ * REQUEST_TIMEOUT_MS closes the connection, a body over the limit is read and discarded
+ * (up to a bound) before the 413, and a client that reads nothing of a pending response
+ * for WRITE_STALL_TIMEOUT_MS is disconnected.
+ *
+ * What it cannot change: uWS parses HTTP itself, in C++, and the v20.30 build that
+ * loads on Node 20 fails several edge probes (measured, see
+ * docs/operations.md#limits-at-the-edge and test/e2e/edge-probes.e2e.test.ts): split
+ * or oversized header blocks and 48+ headers are closed without a 431, pipelined
+ * requests go unanswered, `Transfer-Encoding: xchunked` is taken for chunked. So uWS is
+ * for use behind a proxy that normalizes requests; `--server node` is the default.
  */
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from "./load-uws.js";
@@ -21,6 +27,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
 import { statusLine } from "./status-text.js";
+import { DISCARD_LIMIT_BYTES, REQUEST_TIMEOUT_MS, WRITE_STALL_TIMEOUT_MS } from "./edge-limits.js";
 
 /** A copy of uWS's transient body chunk in Node's buffer pool. */
 function copyOut(chunk: ArrayBuffer): Buffer {
@@ -49,6 +56,8 @@ class UwsExchange implements Exchange {
   /** A started stream's status and headers, not yet written: they leave with the first write (one syscall). */
   #headStatus = 0;
   #head: HeaderList | null = null;
+  /** Armed while written bytes wait for a client that does not read (WRITE_STALL_TIMEOUT_MS). */
+  #stall: NodeJS.Timeout | null = null;
 
   constructor(res: UwsResponse, req: UwsRequest) {
     this.#res = res;
@@ -59,6 +68,7 @@ class UwsExchange implements Exchange {
     this.headers = collecting;
     res.onAborted(() => {
       this.aborted = true;
+      this.#clearStall();
       const cb = this.#abortCb;
       this.#abortCb = null;
       if (cb !== null && !this.#ended) cb();
@@ -71,40 +81,44 @@ class UwsExchange implements Exchange {
 
   readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
     const declared = this.headers["content-length"];
-    if (declared !== undefined && Number(declared) > maxBytes) return Promise.resolve("too-large");
+    // Beyond what would be discarded anyway: answer at once (the client may not see it).
+    if (declared !== undefined && Number(declared) > maxBytes + DISCARD_LIMIT_BYTES) return Promise.resolve("too-large");
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let done = false;
+      // A body that does not arrive in time closes the connection (the abort below answers "aborted").
+      const slow = setTimeout(() => {
+        if (!done && !this.aborted && !this.#ended) this.#res.close();
+      }, REQUEST_TIMEOUT_MS);
+      const settle = (value: Buffer | BodyFailure): void => {
+        done = true;
+        clearTimeout(slow);
+        resolve(value);
+      };
       const prevAbort = this.#abortCb;
       this.#abortCb = () => {
-        if (!done) {
-          done = true;
-          resolve("aborted");
-        }
+        if (!done) settle("aborted");
         prevAbort?.();
       };
       this.#res.onData((chunk, isLast) => {
         if (done) return;
         size += chunk.byteLength;
         if (size > maxBytes) {
-          done = true;
-          resolve("too-large");
+          // Over the limit: read and discard (up to a bound) so the 413 is readable, then answer.
+          chunks.length = 0;
+          if (isLast || size > maxBytes + DISCARD_LIMIT_BYTES) settle("too-large");
           return;
         }
         // The ArrayBuffer is only valid during this callback: copy it out, into Node's pooled
         // slab (allocUnsafe) rather than a new ArrayBuffer per request, which the scavenger
         // must track and free one by one.
         if (isLast && chunks.length === 0) {
-          done = true;
-          resolve(copyOut(chunk));
+          settle(copyOut(chunk));
           return;
         }
         chunks.push(copyOut(chunk));
-        if (isLast) {
-          done = true;
-          resolve(Buffer.concat(chunks, size));
-        }
+        if (isLast) settle(Buffer.concat(chunks, size));
       });
     });
   }
@@ -164,7 +178,9 @@ class UwsExchange implements Exchange {
       ok = res.write(chunk);
     });
     if (!ok) {
+      this.#armStall();
       res.onWritable(() => {
+        this.#clearStall();
         const cb = this.#drainCb;
         this.#drainCb = null;
         cb?.();
@@ -172,6 +188,36 @@ class UwsExchange implements Exchange {
       });
     }
     return ok;
+  }
+
+  /** A client that reads nothing of what is pending for WRITE_STALL_TIMEOUT_MS is disconnected. */
+  #armStall(): void {
+    if (this.#stall !== null) return;
+    this.#stall = setTimeout(() => {
+      this.#stall = null;
+      if (!this.aborted && !this.#ended) this.#res.close();
+    }, WRITE_STALL_TIMEOUT_MS);
+  }
+
+  #clearStall(): void {
+    if (this.#stall !== null) clearTimeout(this.#stall);
+    this.#stall = null;
+  }
+
+  close(): void {
+    // An ended response must not be touched again (uWS throws); uWS's own idle timeout
+    // closes a connection whose last bytes are never read.
+    if (this.aborted || this.#ended) return;
+    this.#ended = true;
+    this.started = true;
+    this.#clearStall();
+    const res = this.#res;
+    // End what was written and have uWS close the connection after it.
+    res.cork(() => {
+      if (this.#head === null && this.#headStatus === 0) res.writeStatus(statusLine(503));
+      this.#writePendingHead();
+      res.end(undefined, true);
+    });
   }
 
   onDrain(cb: () => void): void {

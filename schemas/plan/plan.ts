@@ -228,6 +228,8 @@ export const PlanListener = z.strictObject({
   maxAudioBytes: z.number().int().positive().optional(),
   /** Deepest JSON nesting accepted in a request body (400 above), checked before parsing. */
   maxJsonDepth: z.number().int().positive(),
+  /** Every request ends within this many ms of its arrival (the pipeline's one deadline: 504, or an error event, then a close). */
+  requestTimeoutMs: z.number().int().positive(),
   /** Graceful shutdown timing. */
   shutdown: PlanShutdown,
   /** Whether GET /metrics is also served on this (the client) listener. */

@@ -7,7 +7,7 @@ function minimalPlan(): Record<string, unknown> {
     planVersion: 2,
     compilerVersion: "0.0.0-test",
     hash: "",
-    listener: { maxBodyBytes: 1024, maxJsonDepth: 8, shutdown: { graceMs: 0, deadlineMs: 0 }, metrics: false, admin: null, audit: null },
+    listener: { maxBodyBytes: 1024, maxJsonDepth: 8, requestTimeoutMs: 60000, shutdown: { graceMs: 0, deadlineMs: 0 }, metrics: false, admin: null, audit: null },
     upstreams: [],
     targets: [],
     models: [],
