@@ -7,6 +7,7 @@
  * Everything before `LoweredPlan` remembers where it came from (`Origin`), so any
  * pass can point a diagnostic at the exact YAML node. Types only; no logic.
  */
+import type { UpstreamNetwork } from "../schemas/plan/address-class.js";
 import type { Document, LineCounter } from "yaml";
 import type { SourceSpan } from "./diagnostics/diagnostic.js";
 import type { ErrorClassName } from "../schemas/plan/error-class.js";
@@ -142,6 +143,8 @@ export interface NormalizedProvider {
   readonly basePath: string;
   readonly protocol: "http:" | "https:";
   readonly hostname: string;
+  /** Which addresses the upstream may reach (schemas/plan/address-class.ts): `private` as the policy opts in, `loopback` when the base URL names a loopback host. */
+  readonly network: UpstreamNetwork;
   readonly apiKeys: readonly string[];
   readonly optional: boolean;
   readonly timeouts: PlanTimeouts;

@@ -5,6 +5,7 @@
  * The result (`NormalizedPolicy`) is what analyses and lowering work on. Models,
  * routes, tags and limits are normalized by the helpers in `normalize/`.
  */
+import { classifyHost } from "../../schemas/plan/address-class.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
@@ -115,6 +116,7 @@ export function normalizeProvider(located: Located<Provider>, ctx: CompileContex
     basePath: protocol.adapter === "azure-openai" ? url.value.basePath.replace(/\/openai$/, "") : url.value.basePath,
     protocol: url.value.protocol,
     hostname: url.value.hostname,
+    network: p.network === "private" ? "private" : classifyHost(url.value.hostname) === "loopback" ? "loopback" : "public",
     apiKeys: p.apiKeys ?? [],
     optional: p.optional ?? DEFAULTS.optional,
     timeouts,

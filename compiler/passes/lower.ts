@@ -22,6 +22,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     options: structuredClone(p.options),
     origin: p.origin,
     basePath: p.basePath,
+    network: p.network,
     apiKeys: [...p.apiKeys],
     optional: p.optional,
     timeouts: { ...p.timeouts },

@@ -45,6 +45,13 @@ export const PlanUpstream = z.strictObject({
   origin: z.string(),
   /** Path prefix in front of the API paths, without a trailing slash (e.g. "/v1"). */
   basePath: z.string(),
+  /**
+   * Which addresses connections may reach (schemas/plan/address-class.ts), checked on
+   * every address the origin's host resolves to: `public` only, also `loopback` (the
+   * origin names a loopback host), or also `private` (the policy's `network: private`).
+   * Link-local and metadata addresses never.
+   */
+  network: z.enum(["public", "loopback", "private"]),
   /** Secret references of the API keys, used in turn; empty when the upstream needs none. */
   apiKeys: z.array(PlanSecretRef),
   /** When true, an upstream whose secrets are unset at link time is disabled, not an error. */

@@ -51,6 +51,24 @@ export const analysisCodes = {
     message: "provider `{provider}` sends its API keys over plain http to `{host}`",
     help: "use https:, or drop `apiKeys` if the server needs none",
   },
+  "upstream-address-forbidden": {
+    code: "TG3023",
+    severity: "error",
+    message: "{what} points at `{host}`, {kind}: the gateway never connects there",
+    help: "write the model server's own address; link-local, metadata, unspecified, multicast and reserved addresses are never one (decimal, octal, hex and IPv4-mapped spellings included)",
+  },
+  "upstream-address-private": {
+    code: "TG3024",
+    severity: "error",
+    message: "{what} points at the private address `{host}`, which provider `{provider}` may not reach",
+    help: "if it is your self-hosted server on a private network, mark the {owner} `network: private`",
+  },
+  "upstream-name-internal": {
+    code: "TG3025",
+    severity: "warning",
+    message: "{what} names `{host}`, which looks like a private-network name; if it resolves to a private address, the gateway refuses to connect",
+    help: "mark the {owner} `network: private` if it is your self-hosted server, or use its public name",
+  },
   "timeout-order": {
     code: "TG3022",
     severity: "warning",
