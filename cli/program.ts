@@ -4,11 +4,14 @@
  * runs it on process.argv; tests run it in process (test/compiler/command-cases.test.ts).
  */
 import { Command } from "commander";
+import { compilerVersion } from "../compiler/version.js";
+import { loadCompilerVerb } from "./compiler-absent.js";
 
 /** A fresh program (commander keeps parse state on the instance). */
 export function createProgram(): Command {
   const program = new Command("tollgate")
     .description("Tollgate: an AI gateway whose policy is compiled and proven before it reaches production")
+    .version(compilerVersion(), "-V, --version", "print the version (the package's, stamped into every plan as compilerVersion)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -23,7 +26,7 @@ export function createProgram(): Command {
       "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
     )
     .action(async (paths: string[], opts: { format: string; strict?: boolean; include?: string[] }) => {
-      const { checkCommand } = await import("../compiler/commands/check.js");
+      const { checkCommand } = await loadCompilerVerb("check", () => import("../compiler/commands/check.js"));
       process.exitCode = await checkCommand(paths, opts);
     });
 
@@ -39,7 +42,7 @@ export function createProgram(): Command {
       "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
     )
     .action(async (paths: string[], opts: { out: string; format: string; strict?: boolean; include?: string[] }) => {
-      const { compileCommand } = await import("../compiler/commands/compile.js");
+      const { compileCommand } = await loadCompilerVerb("compile", () => import("../compiler/commands/compile.js"));
       process.exitCode = await compileCommand(paths, opts);
     });
 
@@ -54,7 +57,7 @@ export function createProgram(): Command {
     .option("--fail-on <what>", "which changes exit non-zero: change (1, or 3 when security-relevant) | security (3 only for security-relevant changes) | never", "change")
     .option("--include <pattern...>", "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml'), for directories that also hold other YAML")
     .action(async (paths: string[], opts: { base?: string; format: string; failOn: string; include?: string[] }) => {
-      const { diffCommand } = await import("../compiler/commands/diff.js");
+      const { diffCommand } = await loadCompilerVerb("diff", () => import("../compiler/commands/diff.js"));
       process.exitCode = await diffCommand(paths, opts);
     });
 
@@ -68,7 +71,7 @@ export function createProgram(): Command {
       "read only the files of the policy directories that match these globs (e.g. 'policy/*.yaml', '**/*.policy.yaml'), for directories that also hold other YAML",
     )
     .action(async (paths: string[], opts: { format: string; include?: string[] }) => {
-      const { testCommand } = await import("../compiler/commands/test.js");
+      const { testCommand } = await loadCompilerVerb("test", () => import("../compiler/commands/test.js"));
       process.exitCode = await testCommand(paths, opts);
     });
 
@@ -101,7 +104,7 @@ export function createProgram(): Command {
         fail?: string[];
         format: string;
       }) => {
-        const { explainCommand } = await import("../compiler/commands/explain.js");
+        const { explainCommand } = await loadCompilerVerb("explain", () => import("../compiler/commands/explain.js"));
         process.exitCode = await explainCommand(opts);
       },
     );
@@ -126,7 +129,7 @@ export function createProgram(): Command {
     .option("--rate <n>", "requests per second for trace lines without a `timestamp` (quota windows follow the timestamps)", "1")
     .option("--format <format>", "human | json", "human")
     .action(async (opts: { plan?: string; policy?: string[]; include?: string[]; trace: string; fail?: string[]; seed: string; rate: string; format: string }) => {
-      const { simulateCommand } = await import("../compiler/commands/simulate.js");
+      const { simulateCommand } = await loadCompilerVerb("simulate", () => import("../compiler/commands/simulate.js"));
       process.exitCode = await simulateCommand(opts);
     });
 
@@ -146,10 +149,15 @@ export function createProgram(): Command {
     .option("--policy <paths...>", "policy files or directories, compiled in memory")
     .option("--host <host>", "listen address", "127.0.0.1")
     .option("--port <port>", "listen port", process.env.PORT ?? "8080")
-    .option("--server <kind>", "uws | node", "uws")
+    .option("--server <kind>", "auto | uws | node (auto: uWebSockets.js where a native build loads, else node:http, saying why)", process.env.TOLLGATE_SERVER || "auto")
     .option("--admin-port <port>", "admin listener port (overrides listener.admin.port; the token comes from the policy)")
-    .option("--workers <n>", "serving worker threads sharing the port (default: the number of CPUs; 1: no worker threads)", process.env.TOLLGATE_WORKERS)
-    .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string; workers?: string }) => {
+    .option("--share-port", "bind even when another process listens on the port (SO_REUSEPORT: the kernel splits connections between them); without it a port in use is refused")
+    .option(
+      "--workers <n>",
+      "serving worker threads sharing the port (default: the CPUs this process may use, after CPU affinity and the cgroup CPU quota; 1: no worker threads)",
+      process.env.TOLLGATE_WORKERS || undefined,
+    )
+    .action(async (opts: { plan?: string; policy?: string[]; host: string; port: string; server: string; adminPort?: string; sharePort?: boolean; workers?: string }) => {
       const { serveCommand } = await import("./serve.js");
       process.exitCode = await serveCommand(opts);
     });

@@ -2,14 +2,17 @@
  * `tollgate serve`: serves a compiled plan (production) or compiles policy files in
  * memory first (development). Stops cleanly on SIGINT/SIGTERM.
  */
-import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
 import { loadPlanFile, parsePlan } from "../schemas/plan/read-plan.js";
 import type { CompileReply } from "./compile-worker.js";
-import type { ServerKind } from "../runtime/server/exchange.js";
+import { compilerAbsent } from "./compiler-absent.js";
+import { SERVER_CHOICES, type ServerChoice } from "../runtime/server/choose-listener.js";
+import { loadUws } from "../runtime/server/load-uws.js";
 import { startWorkerGateway } from "../runtime/workers/start-workers.js";
+import { usableCpus } from "../runtime/workers/usable-cpus.js";
 
 export interface ServeOptions {
   plan?: string;
@@ -18,6 +21,7 @@ export interface ServeOptions {
   port: string;
   server: string;
   adminPort?: string;
+  sharePort?: boolean;
   workers?: string;
 }
 
@@ -26,7 +30,9 @@ export interface ServeOptions {
  * diagnostics; null when there are errors. Throws on a usage problem.
  */
 export async function compileInMemory(paths: string[]): Promise<Plan | null> {
-  const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: { paths, color: process.stderr.isTTY === true } });
+  const entry = new URL("./compile-worker.js", import.meta.url);
+  if (!existsSync(entry)) throw compilerAbsent("serve --policy");
+  const worker = new Worker(entry, { workerData: { paths, color: process.stderr.isTTY === true } });
   const reply = await new Promise<CompileReply>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
@@ -38,9 +44,14 @@ export async function compileInMemory(paths: string[]): Promise<Plan | null> {
   return reply.planJson === null ? null : parsePlan(reply.planJson, "compiled policy");
 }
 
+/** A `--server` / `TOLLGATE_SERVER` value, or null when it is none of auto, uws, node. */
+export function parseServerChoice(value: string): ServerChoice | null {
+  return (SERVER_CHOICES as readonly string[]).includes(value) ? (value as ServerChoice) : null;
+}
+
 export async function serveCommand(opts: ServeOptions): Promise<number> {
-  const server = opts.server as ServerKind;
-  if (server !== "uws" && server !== "node") return usage(`--server must be uws or node, not ${opts.server}`);
+  const server = parseServerChoice(opts.server);
+  if (server === null) return usage(`--server must be auto, uws or node, not ${opts.server}`);
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, not ${opts.port}`);
   if ((opts.plan === undefined) === (opts.policy === undefined)) return usage("give exactly one of --plan <file> or --policy <paths…>");
@@ -48,28 +59,48 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) {
     return usage(`--admin-port must be a port number, not ${opts.adminPort}`);
   }
-  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
+  const cpus = opts.workers === undefined ? usableCpus() : null;
+  const workers = cpus !== null ? cpus.count : Number(opts.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) return usage(`--workers must be a whole number from 1 to 256, not ${opts.workers}`);
+  if (server === "uws") {
+    // Asked for by name: refuse now, saying why, rather than from inside a worker thread.
+    try {
+      loadUws();
+    } catch (err) {
+      process.stderr.write(`tollgate serve: --server uws: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
   const plan = opts.plan !== undefined ? await loadPlanFile(opts.plan) : await compileInMemory(opts.policy!);
   if (plan === null) return 1;
   let fatal: string | null = null;
   let stopNow: (() => void) | null = null;
-  const settings = { plan, host: opts.host, port, server, planFile: opts.plan, adminPort };
-  // --workers 1 is the single-thread gateway (no worker threads at all).
-  const gateway =
-    workers === 1
-      ? await startGateway(settings)
-      : await startWorkerGateway({
-          ...settings,
-          workers,
-          onFatal: (error) => {
-            fatal = error;
-            stopNow?.();
-          },
-        });
+  const settings = { plan, host: opts.host, port, server, planFile: opts.plan, adminPort, sharePort: opts.sharePort === true };
+  if (cpus !== null) process.stderr.write(`tollgate serve: ${workers} worker${workers === 1 ? "" : "s"} (${cpus.why}; --workers N to choose)\n`);
+  let gateway: Gateway;
+  try {
+    // --workers 1 is the single-thread gateway (no worker threads at all).
+    gateway =
+      workers === 1
+        ? await startGateway(settings)
+        : await startWorkerGateway({
+            ...settings,
+            workers,
+            onFatal: (error) => {
+              fatal = error;
+              stopNow?.();
+            },
+          });
+  } catch (err) {
+    // A port in use, an unset secret, a bad certificate: the operator's to fix, said plainly.
+    process.stderr.write(`tollgate serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  // Signal handlers first: whoever reads the line below may send SIGTERM at once.
+  const stopped = untilSignal(gateway, undefined, (stop) => (stopNow = stop));
   if (gateway.adminUrl !== null) process.stderr.write(`tollgate admin listener on ${gateway.adminUrl}\n`);
   process.stderr.write(`tollgate serving plan ${plan.hash.slice(0, 19)}… on ${gateway.url} (${gateway.listener.kind})\n`);
-  await untilSignal(gateway, undefined, (stop) => (stopNow = stop));
+  await stopped;
   if (fatal !== null) {
     process.stderr.write(`tollgate: stopped because ${fatal}\n`);
     return 1;

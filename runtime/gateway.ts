@@ -20,6 +20,7 @@ import { watchPlanFile, type PlanWatcher } from "./base/watch-file.js";
 import { createRequestHandler } from "./pipeline/handle-request.js";
 import type { Listener, ServerKind } from "./server/exchange.js";
 import { listen } from "./server/listen.js";
+import { chooseListener, type ServerChoice } from "./server/choose-listener.js";
 import { drain } from "./server/drain.js";
 import { log } from "./base/log.js";
 import { GatewayMetrics } from "./ops/metrics/metrics.js";
@@ -41,12 +42,15 @@ export interface GatewayOptions {
   plan: Plan;
   host?: string;
   port?: number;
-  server?: ServerKind;
+  /** uws, node, or auto (the default): uWS where a native build loads, else node:http (server/choose-listener.ts). */
+  server?: ServerChoice;
   env?: NodeJS.ProcessEnv;
   /** The file the plan came from: enables reload (SIGHUP, admin, `watch`). */
   planFile?: string;
   /** Reload when the plan file changes. Default true when `planFile` is given. */
   watch?: boolean;
+  /** Bind the client and admin ports even when another process listens there (`--share-port`). Default false: refused. */
+  sharePort?: boolean;
   /** Overrides the admin port of the plan (and enables the admin listener). */
   adminPort?: number;
   /**
@@ -143,6 +147,7 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         handler,
         tls: ctx.linked.listener.tls ?? null,
         ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }),
+        sharePort: opts.sharePort === true,
       });
       return {
         listener,
@@ -216,7 +221,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   const reload = (reason: string): Promise<ReloadResult> => (reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason));
 
   const host = opts.host ?? "127.0.0.1";
-  const kind = opts.server ?? "uws";
+  // Worker threads are handed the main thread's choice, which announced any fallback.
+  const kind = chooseListener(opts.server ?? "auto", withOperations);
   let serving: Serving | null = null;
   let admin: Awaited<ReturnType<typeof startAdmin>> = null;
   let watcher: PlanWatcher | null = null;
@@ -240,6 +246,7 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
         metrics,
         env,
         portOverride: opts.adminPort,
+        sharePort: opts.sharePort === true,
         reload: reloader === null ? null : reload,
         ops,
         ...(serving.renderMetrics === undefined ? {} : { renderMetrics: serving.renderMetrics }),

@@ -4,9 +4,24 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 import { z } from "zod";
 import { Plan } from "../schemas/plan/plan.js";
 import { GatewayPolicy } from "../schemas/policy/gateway.js";
+import { Duration } from "../schemas/policy/common.js";
+
+/**
+ * Durations are only their string form for editors: the zod schema still parses a bare
+ * number so that the compiler can refuse it with its fix (TG1032), but an editor should
+ * flag it as it is typed.
+ */
+function durationsWithUnits(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  if (ctx.zodSchema !== Duration) return;
+  const branches = ctx.jsonSchema.anyOf as Record<string, unknown>[] | undefined;
+  const text = branches?.find((b) => b.type === "string");
+  if (text === undefined) return;
+  delete ctx.jsonSchema.anyOf;
+  Object.assign(ctx.jsonSchema, text);
+}
 
 function jsonSchema(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, { target: "draft-07", io: "input" }) as Record<string, unknown>;
+  const out = z.toJSONSchema(schema, { target: "draft-07", io: "input", override: durationsWithUnits }) as Record<string, unknown>;
   return { ...out, $id: id, title };
 }
 

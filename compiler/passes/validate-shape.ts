@@ -8,6 +8,7 @@ import { GatewayPolicy } from "../../schemas/policy/gateway.js";
 import type { CompileContext } from "../context.js";
 import { displayValue } from "../diagnostics/describe-path.js";
 import type { ShapedDocument, SourceDocument } from "../ir.js";
+import { reportBareDurations } from "./shape/bare-durations.js";
 import { explainIssues } from "./shape/explain-issue.js";
 
 /** The one policy language version this compiler reads. */
@@ -36,6 +37,7 @@ export function validateShape(docs: readonly SourceDocument[], ctx: CompileConte
     }
     const result = GatewayPolicy.safeParse(root);
     if (result.success) {
+      reportBareDurations(root, root, { doc, path: [] }, ctx);
       out.push({ source: doc, policy: result.data });
       continue;
     }

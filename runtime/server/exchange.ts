@@ -89,6 +89,12 @@ export interface ListenOptions {
    * 0's) instead of binding; `host`/`port` are then only for the report.
    */
   sharedFd?: number;
+  /**
+   * Bind even when another socket already listens on this port (SO_REUSEPORT):
+   * `--share-port`, and uWS worker threads, whose port the main thread checked. Default
+   * false: a port in use is refused with a PortInUseError (port-in-use.ts).
+   */
+  sharePort?: boolean;
 }
 
 export type ServerKind = "uws" | "node";

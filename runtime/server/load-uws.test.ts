@@ -1,14 +1,36 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { isNativeUws, loadUws } from "./load-uws.js";
+import { chooseListener } from "./choose-listener.js";
+import { isNativeUws, loadUws, probeUws } from "./load-uws.js";
 
 const require = createRequire(import.meta.url);
+/** Node 20's ABI: the bundled uWS v20.30 build must load there (the suite's uWS half depends on it). */
+const NODE_20_ABI = "115";
 
 describe("loading uWebSockets.js", () => {
-  it("loads the native build on this machine", () => {
-    const { uws, source } = loadUws();
-    expect(isNativeUws(uws)).toBe(true);
-    expect(source).toMatch(/uWebSockets\.js|uwebsockets|uws-js-unofficial/);
+  const probed = probeUws();
+
+  it("loads the native build on Node 20, and says what each package lacks where none loads", () => {
+    if (process.versions.modules === NODE_20_ABI) expect("uws" in probed, JSON.stringify(probed)).toBe(true);
+    if ("uws" in probed) {
+      const { uws, source } = loadUws();
+      expect(isNativeUws(uws)).toBe(true);
+      expect(source).toMatch(/uWebSockets\.js|uwebsockets|uws-js-unofficial/);
+    } else {
+      expect(probed.failures.map((f) => f.slice(0, f.indexOf(":")))).toEqual([
+        "uWebSockets.js",
+        "@btc-vision/uwebsockets.js (uWS v20.57)",
+        "@trufflesuite/uws-js-unofficial (uWS v20.30)",
+      ]);
+      expect(() => loadUws()).toThrow(`uWebSockets.js has no native build that loads on Node ${process.version}`);
+      expect(() => loadUws()).toThrow(/--server node/);
+    }
+  });
+
+  it("auto chooses uWS exactly where it loads, else node:http; an explicit choice is kept", () => {
+    expect(chooseListener("auto", false)).toBe("uws" in probed ? "uws" : "node");
+    expect(chooseListener("node", false)).toBe("node");
+    expect(chooseListener("uws", false)).toBe("uws");
   });
 
   it("tells the trufflesuite package's silent pure-JS fallback from the native addon", () => {

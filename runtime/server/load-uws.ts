@@ -1,14 +1,18 @@
 /**
  * Loads uWebSockets.js natively, or explains why it cannot.
  *
- * The official package is published only on GitHub, so we try, in order: the
- * official name (when a user installed it), the btc-vision republish (glibc ≥ 2.38),
- * and the trufflesuite fork (uWS v20.30, Node ≤ 20). The trufflesuite package's own
- * entry point silently falls back to a slow pure-JS server when its binary does not
- * load; we never go through that entry point: we require its native binary directly,
- * and refuse to start when no native build loads.
+ * uWS is published only on GitHub, so we try, in order: the official package (when a
+ * user installed it from there), the btc-vision republish (uWS v20.57: Node 20, 22, 24
+ * and 25, glibc ≥ 2.38, so Debian 13 / Ubuntu 24.04 and newer), and the trufflesuite
+ * fork (uWS v20.30: Node ≤ 20, older glibc too). Each package's entry point either
+ * throws one generic message or, for trufflesuite, silently falls back to a slow
+ * pure-JS server; we never go through them: we require the native binary for this
+ * platform and Node ABI directly, so a failure says exactly what is missing, and we
+ * refuse a JS fallback.
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 /** The subset of the uWS.js API the gateway uses, typed here so nothing else touches `any`. */
 export interface UwsModule {
@@ -60,29 +64,61 @@ export interface LoadedUws {
  */
 const DEFAULT_MAX_HEADER_BYTES = "16384";
 
-export function loadUws(): LoadedUws {
+/** Why no native build loaded: one line per package tried. */
+export interface UwsUnavailable {
+  readonly failures: readonly string[];
+}
+
+/** The packages tried, in order, and the folder each keeps its binaries in (throws when not installed). */
+function candidates(require: NodeJS.Require): { source: string; folder: () => string }[] {
+  return [
+    { source: "uWebSockets.js", folder: () => dirname(require.resolve("uWebSockets.js")) },
+    { source: "@btc-vision/uwebsockets.js (uWS v20.57)", folder: () => dirname(require.resolve("@btc-vision/uwebsockets.js")) },
+    { source: "@trufflesuite/uws-js-unofficial (uWS v20.30)", folder: () => join(dirname(require.resolve("@trufflesuite/uws-js-unofficial/package.json")), "binaries") },
+  ];
+}
+
+let probed: LoadedUws | UwsUnavailable | null = null;
+
+/** The native uWS, or why none loads here; probed once per thread. */
+export function probeUws(): LoadedUws | UwsUnavailable {
+  if (probed !== null) return probed;
   process.env.UWS_HTTP_MAX_HEADERS_SIZE ??= DEFAULT_MAX_HEADER_BYTES;
   const require = createRequire(import.meta.url);
+  const platform = `${process.platform}-${process.arch}`;
   const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
-  const candidates: [string, string][] = [
-    ["uWebSockets.js", "uWebSockets.js"],
-    ["@btc-vision/uwebsockets.js", "@btc-vision/uwebsockets.js"],
-    [`@trufflesuite/uws-js-unofficial/binaries/${binary}`, "@trufflesuite/uws-js-unofficial (uWS v20.30)"],
-  ];
   const failures: string[] = [];
-  for (const [specifier, source] of candidates) {
+  for (const { source, folder } of candidates(require)) {
+    let file: string;
     try {
-      const mod: unknown = require(specifier);
-      if (isNativeUws(mod)) return { uws: mod, source };
-      failures.push(`${source}: loaded, but it is not the native uWS build (a JS fallback?)`);
+      file = join(folder(), binary);
+    } catch {
+      failures.push(`${source}: not installed`);
+      continue;
+    }
+    if (!existsSync(file)) {
+      failures.push(`${source}: no build for Node ${process.version} (ABI ${process.versions.modules}) on ${platform}`);
+      continue;
+    }
+    try {
+      const mod: unknown = require(file);
+      if (isNativeUws(mod)) return (probed = { uws: mod, source });
+      failures.push(`${source}: loaded, but it is not the native uWS build`);
     } catch (err) {
-      failures.push(`${source}: ${firstLine(err)}`);
+      failures.push(`${source}: ${loadError(err)}`);
     }
   }
+  return (probed = { failures });
+}
+
+/** The native uWS; throws, saying what each package lacks, when none loads here. */
+export function loadUws(): LoadedUws {
+  const result = probeUws();
+  if ("uws" in result) return result;
   throw new Error(
-    "uWebSockets.js could not be loaded natively, and Tollgate refuses a slow JS fallback.\n" +
-      failures.map((f) => `  - ${f}`).join("\n") +
-      "\nRun with --server node to use the node:http listener instead.",
+    `uWebSockets.js has no native build that loads on Node ${process.version} (${process.platform}-${process.arch}), and Tollgate refuses a slow JS fallback:\n` +
+      result.failures.map((f) => `  - ${f}`).join("\n") +
+      "\nRun with --server node to serve on node:http, or leave --server out to let Tollgate choose.",
   );
 }
 
@@ -103,6 +139,8 @@ export function isNativeUws(mod: unknown): mod is UwsModule {
   );
 }
 
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "unknown error";
+/** The loader's reason without the path of the binary it was loading. */
+function loadError(err: unknown): string {
+  const line = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "unknown error";
+  return line.replace(/ \(required by [^)]*\)/, "");
 }

@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
 import type { Socket } from "node:net";
+import { isAddressInUse, nodeHasReusePort, PortInUseError } from "./port-in-use.js";
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 import {
   CLOSE_GRACE_MS,
@@ -171,6 +172,10 @@ class NodeExchange implements Exchange {
 
 /** Starts a node:http listener. */
 export function listenNode(opts: ListenOptions): Promise<Listener> {
+  const reusePort = opts.sharePort === true && opts.sharedFd === undefined;
+  if (reusePort && !nodeHasReusePort()) {
+    return Promise.reject(new Error(`--share-port with the node:http listener needs Node 22.12 or newer (SO_REUSEPORT); this is Node ${process.version}: use --server uws`));
+  }
   const sockets = new Set<Socket>();
   const settings = {
     maxHeaderSize: MAX_HEADER_BYTES,
@@ -205,9 +210,10 @@ export function listenNode(opts: ListenOptions): Promise<Listener> {
   });
   const shared = opts.sharedFd !== undefined;
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (err: Error): void => reject(isAddressInUse(err) ? new PortInUseError(opts.host, opts.port) : err);
+    server.once("error", failed);
     const onListening = (): void => {
-      server.off("error", reject);
+      server.off("error", failed);
       const address = server.address();
       const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd;
       resolve({
@@ -235,6 +241,7 @@ export function listenNode(opts: ListenOptions): Promise<Listener> {
       });
     };
     if (shared) server.listen({ fd: opts.sharedFd }, onListening);
-    else server.listen(opts.port, opts.host, onListening);
+    // `reusePort` is Node 22.12+; older types do not know it.
+    else server.listen({ port: opts.port, host: opts.host, ...(reusePort ? { reusePort: true } : {}) } as Parameters<typeof server.listen>[0], onListening);
   });
 }

@@ -28,6 +28,7 @@ import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
 import { statusLine } from "./status-text.js";
 import { DISCARD_LIMIT_BYTES, REQUEST_TIMEOUT_MS, WRITE_STALL_TIMEOUT_MS } from "./edge-limits.js";
+import { assertPortFree } from "./port-in-use.js";
 
 /** A copy of uWS's transient body chunk in Node's buffer pool. */
 function copyOut(chunk: ArrayBuffer): Buffer {
@@ -278,6 +279,8 @@ function freePort(): Promise<number> {
 /** Starts a uWS listener; throws when uWS cannot be loaded natively. */
 export async function listenUws(opts: ListenOptions): Promise<Listener> {
   const { uws, source } = loadUws();
+  // uWS would share a port in use without a word (SO_REUSEPORT): refuse it first.
+  if (opts.port !== 0 && opts.sharePort !== true) await assertPortFree(opts.host, opts.port);
   const handler = opts.handler;
   const tls = opts.tls ?? null;
   const makeApp = (): UwsApp => {

@@ -47,6 +47,7 @@ export function startWorkerGateway(opts: WorkerGatewayOptions): Promise<Gateway>
         host: ctx.host,
         port: opts.port ?? 8080,
         server: ctx.kind,
+        sharePort: opts.sharePort === true,
         env: opts.env === undefined ? null : { ...opts.env },
         stats: ctx.ops !== null,
         statsIntervalMs: STATS_INTERVAL_MS,

@@ -37,6 +37,7 @@ async function run(port: NonNullable<typeof parentPort>, start: WorkerStart): Pr
       host: start.host,
       port: start.port,
       server: start.server,
+      sharePort: start.sharePort,
       env,
       operations: false,
       sharedState: attachSharedState(start.quotaState),

@@ -19,6 +19,7 @@
 import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
 import { log } from "../base/log.js";
+import { assertPortFree } from "../server/port-in-use.js";
 import type { StatsDelta } from "../ops/stats/stats-delta.js";
 import type { BreakerView } from "../ops/breaker-view.js";
 import type { SharedStateSnapshot } from "../state/shared-state-handoff.js";
@@ -33,6 +34,8 @@ export interface WorkerPoolOptions {
   host: string;
   port: number;
   server: "uws" | "node";
+  /** `--share-port`: bind even when another process listens on the port. */
+  sharePort: boolean;
   env: Record<string, string | undefined> | null;
   stats: boolean;
   statsIntervalMs: number;
@@ -122,6 +125,8 @@ export class WorkerPool {
         host: opts.host,
         port,
         server: opts.server,
+        // uWS workers bind one port together, checked once below; node:http worker 0 binds it alone.
+        sharePort: opts.server === "uws" || opts.sharePort,
         listenFd,
         env: opts.env,
         stats: opts.stats,
@@ -147,6 +152,7 @@ export class WorkerPool {
     // uWS workers bind the port independently (SO_REUSEPORT), so they start together once
     // the port is known; node:http workers need worker 0's descriptor, so it starts first.
     const port = opts.server === "uws" && opts.port === 0 ? await freePort(opts.host) : opts.port;
+    if (opts.server === "uws" && opts.port !== 0 && !opts.sharePort) await assertPortFree(opts.host, port);
     const first = spawn(0, port, null);
     const early = opts.server === "uws" ? Array.from({ length: opts.count - 1 }, (_, i) => spawn(i + 1, port, null).next("ready")) : [];
     const ready = await first.next("ready");

@@ -19,6 +19,8 @@ export interface WorkerStart {
   host: string;
   port: number;
   server: "uws" | "node";
+  /** Bind even when the port is in use: uWS workers (the main thread checked it), and `--share-port`. */
+  sharePort: boolean;
   /** node:http only: the listening descriptor of worker 0, shared by the others (Node 20 has no SO_REUSEPORT). */
   listenFd: number | null;
   /** The environment secrets are resolved from, when not the process's own. */

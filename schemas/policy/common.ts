@@ -20,10 +20,14 @@ export const SecretRef = z
   .regex(SECRET_REF_PATTERN, "a secret is a reference such as `env:OPENAI_API_KEY` or `file:/run/secrets/openai`, never the value itself")
   .describe("A secret reference: `env:NAME` or `file:/absolute/path`.");
 
-/** A duration: milliseconds as a number, or a string such as `500ms`, `30s`, `5m`. */
+/**
+ * A duration: a string such as `500ms`, `30s`, `5m`. Numbers still parse here so that
+ * the compiler can refuse each one with its fix (TG1032: `firstByte: 30` was 30 ms, rarely
+ * what was meant); the generated JSON Schema refuses them outright.
+ */
 export const Duration = z
   .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, "a duration looks like `500ms`, `30s`, `5m` or `1h`")])
-  .describe("A duration: milliseconds as a number, or `500ms`, `30s`, `5m`, `1h`.");
+  .describe("A duration with its unit: `500ms`, `30s`, `5m`, `1h`. A bare number is refused (TG1032).");
 
 /** A size: bytes as a number, or a string such as `512KiB`, `1MiB`, `10MB`. */
 export const Size = z

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { CLI } from "../support/spawn-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-verbs-"));
@@ -51,6 +51,16 @@ const tsPlan = join(tmp, "ts-plan.json");
 let compiled: Run;
 beforeAll(async () => {
   compiled = await tollgate(["compile", "examples/typescript", "-o", tsPlan]);
+});
+
+describe.concurrent("check on a duration written as a bare number", () => {
+  it("refuses it with the fix (TG1032, exit 1); TypeScript alike: test/compiler/cases/bare-duration-ts", async ({ expect }) => {
+    const run = await tollgate(["check", "test/compiler/cases/bare-duration"]);
+    expect(run.code).toBe(1);
+    const out = run.stdout + run.stderr;
+    expect(out).toContain("policy.yaml:12:18: error TG1032: `timeouts.firstByte` of provider `openai` is the bare number 30; a duration needs its unit");
+    expect(out).toContain("write `30s` for 30 seconds, or `30ms` for 30 milliseconds");
+  });
 });
 
 describe.concurrent("compile with TypeScript and a source map", () => {

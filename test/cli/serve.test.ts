@@ -9,8 +9,9 @@ import { join, resolve } from "node:path";
 import OpenAI from "openai";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { runCli, startServing } from "../support/spawn-cli.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-cli-"));
 
@@ -20,13 +21,14 @@ describe("tollgate serve", () => {
     const compiled = await runCli(["compile", "policies/default.yaml", "-o", planFile]);
     expect(compiled.code).toBe(0);
     const hash = (JSON.parse(readFileSync(planFile, "utf8")) as { hash: string }).hash;
-    for (const server of ["uws", "node"]) {
-      const running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server], { OPENAI_API_KEY: "" });
+    for (const server of LISTENERS) {
+      // Worker threads, one per CPU (the default): allow a loaded machine time to start them.
+      const running = await startServing(["serve", "--plan", planFile, "--port", "0", "--server", server], { OPENAI_API_KEY: "" }, undefined, 50_000);
       const ready = await request(`${running.url}/readyz`);
       expect(((await ready.body.json()) as { plan: string }).plan).toBe(hash);
       expect(await running.stop()).toBe(0);
     }
-  });
+  }, 120_000);
 
   it("refuses a plan edited after compilation, saying why, without a stack trace", async () => {
     const planFile = join(tmp, "tampered.json");

@@ -13,6 +13,7 @@ import { loadCassette, startReplayUpstream, type Cassette, type ReplayUpstream }
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 import { sseData } from "../support/sse.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-cassettes";
 const OK_BODIES = [
@@ -35,7 +36,7 @@ function modelsOf(names: readonly string[]): string[] {
   return [...new Set(names.map((n) => (JSON.parse(loadCassette(n).request.body) as { model: string }).model))];
 }
 
-describe.each(["uws", "node"] as const)("recorded provider traffic through the gateway (%s listener)", (server) => {
+describe.each(LISTENERS)("recorded provider traffic through the gateway (%s listener)", (server) => {
   let replay: ReplayUpstream;
   let gw: Gateway;
 

@@ -16,6 +16,7 @@ import { compileYaml, sha256Hex } from "../support/compile.js";
 import { assertConforms } from "../support/openai-spec.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 import { ADAPTER_SETUPS, type AdapterSetup } from "./adapter-setups.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CLIENT_KEY = "sk-tg-conformance";
 
@@ -45,7 +46,7 @@ const WEATHER_TOOL = {
   },
 };
 
-describe.each(ADAPTER_SETUPS.flatMap((setup) => (["uws", "node"] as const).map((server) => [setup.name, server, setup] as const)))(
+describe.each(ADAPTER_SETUPS.flatMap((setup) => LISTENERS.map((server) => [setup.name, server, setup] as const)))(
   "adapter conformance: %s (%s listener)",
   (_name, server, setup) => {
     let mock: MockUpstream;

@@ -3,8 +3,10 @@
  * Docker cannot run here, so this tests what can be: the image's entry command (run as
  * a real process with the plan path it names), its HEALTHCHECK command, the manifests'
  * plan path, ports and probe paths (answered by that process), the drain budget against
- * the example policy's shutdown settings, and the GitOps workflow's commands (run for
- * real on the example policy).
+ * the example policy's shutdown settings, CPU and memory against the workers they start
+ * (memory measured on the running process), the disruption budget and topology spread,
+ * the base image against `engines`, and the GitOps workflow's commands (run for real on
+ * the example policy) and how it installs the CLI.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { CLI, runCli, startServing, type Running } from "../support/spawn-cli.js";
 
 const K8S = resolve(REPO_ROOT, "examples/kubernetes");
@@ -31,6 +33,13 @@ function dockerInstruction(name: string): string[] {
   if (line === undefined) throw new Error(`no ${name} in Dockerfile`);
   const json = line.slice(line.indexOf("["));
   return JSON.parse(json) as string[];
+}
+
+/** A Kubernetes quantity in MiB (`512Mi`, `1Gi`). */
+function mebibytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (m === null) throw new Error(`unexpected memory quantity ${quantity}`);
+  return Number(m[1]) * (m[2] === "Gi" ? 1024 : 1);
 }
 
 function argValue(args: string[], flag: string): string {
@@ -80,6 +89,44 @@ describe("container image and Kubernetes manifests", () => {
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   });
 
+  it("CPU: requests equal limits, in whole CPUs, and the worker threads follow limits.cpu", () => {
+    const { requests, limits } = container.resources;
+    expect(requests.cpu).toBe(limits.cpu);
+    expect(Number(limits.cpu), "whole CPUs: the downward API rounds up").toSatisfy(Number.isInteger);
+    const workers = container.env.find((e: Doc) => e.name === "TOLLGATE_WORKERS");
+    expect(workers.valueFrom.resourceFieldRef).toEqual({ containerName: container.name, resource: "limits.cpu", divisor: "1" });
+    expect(container.args).not.toContain("--workers");
+  });
+
+  it("keeps replicas apart: a PodDisruptionBudget and topology spread over nodes and zones, selecting the Deployment's pods", () => {
+    const labels = deployment.spec.template.metadata.labels as Record<string, string>;
+    const selects = (selector: Doc): boolean => Object.entries(selector.matchLabels as Record<string, string>).every(([k, v]) => labels[k] === v);
+    const [pdb] = manifests("pdb.yaml");
+    expect(pdb!.kind).toBe("PodDisruptionBudget");
+    expect(selects(pdb!.spec.selector)).toBe(true);
+    const minReplicas = manifests("hpa.yaml")[0]!.spec.minReplicas as number;
+    const down = pdb!.spec.maxUnavailable ?? minReplicas - pdb!.spec.minAvailable;
+    expect(down).toBeGreaterThanOrEqual(1);
+    expect(down).toBeLessThan(minReplicas);
+    const spread = pod.topologySpreadConstraints as Doc[];
+    expect(spread.map((c) => c.topologyKey).sort()).toEqual(["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+    for (const c of spread) expect(selects(c.labelSelector), c.topologyKey).toBe(true);
+    const kustomization = parseAllDocuments(readFileSync(join(K8S, "kustomization.yaml"), "utf8"))[0]!.toJSON() as Doc;
+    expect(kustomization.resources).toContain("pdb.yaml");
+  });
+
+  it("the image is built on a Node within `engines`, on Debian 13 (trixie), and copies only the runtime layout", () => {
+    const text = readFileSync(resolve(REPO_ROOT, "Dockerfile"), "utf8");
+    const version = /^ARG NODE_VERSION=(\d+)\.(\d+)\.(\d+)$/m.exec(text);
+    expect(version, "ARG NODE_VERSION=x.y.z").not.toBeNull();
+    const { engines } = JSON.parse(readFileSync(resolve(REPO_ROOT, "package.json"), "utf8")) as { engines: { node: string } };
+    expect(engines.node).toContain(`^${version![1]}.`);
+    expect(text).toMatch(/^FROM node:\$\{NODE_VERSION\}-trixie AS build$/m);
+    expect(text).toMatch(/^FROM node:\$\{NODE_VERSION\}-trixie-slim$/m);
+    expect(text).toMatch(/node scripts\/runtime-image\.mjs \/app/);
+    expect(text.split("\n").filter((l) => l.startsWith("COPY --from=build"))).toEqual(["COPY --from=build /app ./"]);
+  });
+
   it("the drain budget covers the example policy's shutdown grace and deadline", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tollgate-deploy-"));
     try {
@@ -104,10 +151,11 @@ describe("the image's entry command, run as a process", () => {
     const planFile = join(dir, "plan.json");
     const compiled = await runCli(["compile", join(GITOPS, "policy"), "--out", planFile]);
     expect(compiled.code, compiled.stderr).toBe(0);
-    // The Dockerfile's CMD with the plan path, host and port swapped for this machine.
+    // The Dockerfile's CMD with the plan path, host and port swapped for this machine, and
+    // the worker count the Deployment hands it (limits.cpu): allow a loaded machine time to start them.
     const args = dockerInstruction("CMD").map((a) => (a === "/etc/tollgate/plan.json" ? planFile : a === "0.0.0.0" ? "127.0.0.1" : a === "8080" ? "0" : a));
-    // The CMD starts one worker thread per CPU (serve --workers default): allow a loaded machine time for that.
-    serving = await startServing(args, { OPENAI_API_KEY: "sk-test-not-real", TOLLGATE_ADMIN_TOKEN: "admin-test-token" }, CLI, 50_000);
+    const env = { OPENAI_API_KEY: "sk-test-not-real", TOLLGATE_ADMIN_TOKEN: "admin-test-token", TOLLGATE_WORKERS: String(container.resources.limits.cpu) };
+    serving = await startServing(args, env, CLI, 50_000);
   }, 90_000);
 
   afterAll(async () => {
@@ -120,6 +168,13 @@ describe("the image's entry command, run as a process", () => {
       const res = await fetch(`${serving.url}${path}`);
       expect(res.status, path).toBe(200);
     }
+  });
+
+  it("fits the memory limit: the workers limits.cpu starts use under half of it, idle (the rest is for load: docs/operations.md#sizing-a-pod)", () => {
+    const status = readFileSync(`/proc/${serving.child.pid}/status`, "utf8");
+    const rssMiB = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+    expect(serving.stderr()).toContain(`× ${container.resources.limits.cpu} worker threads`);
+    expect(rssMiB).toBeLessThan(mebibytes(container.resources.limits.memory) / 2);
   });
 
   it("passes the image's HEALTHCHECK command", () => {
@@ -169,7 +224,18 @@ describe("the GitOps workflow", () => {
     }
   });
 
-  it("references the CLI the repository builds", () => {
+  it("installs the CLI that really exists: the npm pack tarball of a pinned commit, on a Node within `engines`", () => {
     expect(existsSync(CLI)).toBe(true);
+    expect(workflow.env.TOLLGATE_COMMIT).toMatch(/^[0-9a-f]{40}$/);
+    const { engines } = JSON.parse(readFileSync(resolve(REPO_ROOT, "package.json"), "utf8")) as { engines: { node: string } };
+    for (const job of Object.values(workflow.jobs as Record<string, Doc>)) {
+      const node = job.steps.find((s: Doc) => String(s.uses).startsWith("actions/setup-node"))?.with["node-version"];
+      expect(engines.node).toContain(`^${node}.`);
+      const checkout = job.steps.find((s: Doc) => s.with?.repository !== undefined);
+      expect(checkout.with).toMatchObject({ repository: "${{ env.TOLLGATE_REPOSITORY }}", ref: "${{ env.TOLLGATE_COMMIT }}" });
+      const install = job.steps.map((s: Doc) => s.run ?? "").find((r: string) => r.includes("npm pack"));
+      expect(install).toMatch(/npm ci --ignore-scripts && npm pack && npm install --global \.\/tollgate-\*\.tgz/);
+    }
+    expect(steps.join("\n")).not.toMatch(/npm install --global "?tollgate@/);
   });
 });

@@ -13,7 +13,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { KEY_ALL, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { opsPlan } from "../support/ops-policy.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 
 interface Panel {
   title: string;

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compilerPipeline } from "../../compiler/pipeline.js";
 import { RUNTIME_LAYERS } from "../invariants/runtime-layers.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 
 const doc = readFileSync(resolve(REPO_ROOT, "docs/architecture.md"), "utf8");
 

@@ -1,8 +1,8 @@
 /**
  * The repository stands alone: no file cites a document that is not in it, every
  * local link of the Markdown files resolves (anchors included), every repository path
- * the docs quote exists, and nothing reads or cites `../shared` beyond the reads that
- * issue #14 replaces. Also the README's contract: it stays the front door and holds
+ * the docs quote exists, and nothing reads or cites a folder beside the repository
+ * (`../shared`): what the tests need is copied in, with its provenance. Also the README's contract: it stays the front door and holds
  * the test command `.ci/run` runs.
  */
 import { execFileSync } from "node:child_process";
@@ -10,7 +10,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnosticCodes } from "../../compiler/diagnostics/codes.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { citedMarkdownFiles, isExternal, markdownAnchors, markdownLinks, quotedRepoPaths } from "./markdown-links.js";
 
 /** Files git knows of (tracked, or new and not ignored), deleted ones and directories left out. */
@@ -37,8 +37,6 @@ const NOT_DOCUMENTS: readonly (readonly [string, string, string])[] = [
 /** The checker and this test, whose examples name missing documents on purpose. */
 const CHECKERS: ReadonlySet<string> = new Set(["test/docs/links.test.ts", "test/docs/markdown-links.ts"]);
 
-/** Files that still read (or describe reading) `../shared`: the conformance fixtures, until issue #14 copies them in. */
-const SHARED_READS: ReadonlySet<string> = new Set(["test/support/shared-path.ts", "test/support/cassettes.ts", "test/support/openai-spec.ts"]);
 /** Mentions of a `shared` folder that are not the shared material: [file, why]. */
 const NOT_SHARED: ReadonlyMap<string, string> = new Map([["compiler/load/read-paths.test.ts", "an import path inside a policy the test writes"]]);
 
@@ -137,10 +135,10 @@ describe("documents", () => {
     expect(unknown).toEqual([]);
   });
 
-  it("nothing reads or cites ../shared beyond the conformance reads issue #14 replaces", () => {
+  it("nothing reads or cites ../shared: the repository stands alone", () => {
     const found: string[] = [];
     for (const file of FILES) {
-      if (SHARED_READS.has(file) || NOT_SHARED.has(file) || CHECKERS.has(file)) continue;
+      if (NOT_SHARED.has(file) || CHECKERS.has(file)) continue;
       const content = text(file);
       if (content === null) continue;
       for (const m of content.matchAll(/(?:\.\.|\/work)\/shared(?![\w.-])|\bshared\/conformance\b/g)) found.push(`${file}:${lineOf(content, m.index)}: ${m[0]}`);
@@ -156,11 +154,17 @@ describe("README.md", () => {
     expect(readme.split("\n").length).toBeLessThanOrEqual(300);
   });
 
-  it("holds the two commands, and .ci/run runs exactly the README's test command", () => {
+  it("holds the two commands, and .ci/run runs exactly the README's test command, on a clone standing alone", () => {
     expect(readme).toContain("```sh\nnpm ci && npm start\n```");
     expect(readme).toContain("```sh\nnpm ci && npm test\n```");
     const ci = readFileSync(resolve(REPO_ROOT, ".ci/run"), "utf8");
     const commands = ci.split("\n").filter((l) => /^npm /.test(l));
     expect(commands).toEqual(["npm ci && npm test"]);
+    // …on a clone in an empty temporary folder, so that nothing beside the repository can be read.
+    const lines = ci.split("\n");
+    const clone = lines.findIndex((l) => /^git clone .* \. "\$alone\/tollgate"$/.test(l));
+    expect(lines.some((l) => /^alone="\$\(mktemp -d\)"$/.test(l))).toBe(true);
+    expect(lines.indexOf('cd "$alone/tollgate"')).toBeGreaterThan(clone);
+    expect(lines.indexOf("npm ci && npm test")).toBeGreaterThan(lines.indexOf('cd "$alone/tollgate"'));
   });
 });

@@ -18,8 +18,9 @@ import { sha256Hex } from "../support/compile.js";
 import { KEY_ALL, KEY_LIMITED, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { ADMIN_TOKEN, ADMIN_TOKEN_ENV, opsPlan, planText, writeAtomically } from "../support/ops-policy.js";
 import { parsePrometheusText, sampleValue, type Sample } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
-describe.each(["uws", "node"] as const)("admin, metrics and audit (%s listener)", (server) => {
+describe.each(LISTENERS)("admin, metrics and audit (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let dir: string;

@@ -13,6 +13,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import type { AlertEvent } from "../../runtime/ops/alerts/alert-engine.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { startRecorder, type Recorder } from "../support/webhook-server.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-alerts";
 const ADMIN = "admin-alerts-token";
@@ -46,7 +47,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("alert rules (%s listener)", (server) => {
+describe.each(LISTENERS)("alert rules (%s listener)", (server) => {
   let mock: MockUpstream;
   let hook: Recorder<AlertEvent>;
   let gw: Gateway;

@@ -13,10 +13,11 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { e2ePolicy, KEY_ALL, KEY_LIMITED, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const HI = [{ role: "user" as const, content: "Hello there, gateway!" }];
 
-describe.each(["uws", "node"] as const)("POST /v1/messages (%s listener)", (server) => {
+describe.each(LISTENERS)("POST /v1/messages (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: Anthropic;

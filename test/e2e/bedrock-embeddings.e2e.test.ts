@@ -15,6 +15,7 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CLIENT_KEY = "sk-tg-bedrock-embed";
 const AKID = "AKIDBEDROCKEMBED";
@@ -38,7 +39,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("embeddings to Bedrock (%s listener)", (server) => {
+describe.each(LISTENERS)("embeddings to Bedrock (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: OpenAI;

@@ -11,6 +11,7 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-concurrency";
 
@@ -43,7 +44,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("upstream concurrency limits (%s listener)", (server) => {
+describe.each(LISTENERS)("upstream concurrency limits (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
 

@@ -18,7 +18,8 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const KEY_A = "sk-tg-dash-a";
@@ -60,7 +61,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("dashboard in Chromium (%s listener)", (server) => {
+describe.each(LISTENERS)("dashboard in Chromium (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let browser: Browser;

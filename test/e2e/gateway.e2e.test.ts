@@ -14,10 +14,11 @@ import { compileYaml } from "../support/compile.js";
 import { e2ePolicy, KEY_ALL, KEY_LIMITED, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { assertConforms } from "../support/openai-spec.js";
 import { sseData } from "../support/sse.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const HELLO = [{ role: "user" as const, content: "Hello!" }];
 
-describe.each(["uws", "node"] as const)("gateway end to end (%s listener)", (server) => {
+describe.each(LISTENERS)("gateway end to end (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: OpenAI;

@@ -26,6 +26,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { estimateTextTokens } from "../../schemas/plan/token-estimate.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CLIENT_KEY = "sk-tg-google-embed";
 const UPSTREAM_KEY = "sk-upstream-google-embed";
@@ -114,7 +115,7 @@ const tokens = (texts: readonly string[]): number => texts.reduce((n, t) => n + 
 /** The mock's Vertex `token_count`: chars / 4, at least 1. */
 const vertexTokens = (texts: readonly string[]): number => texts.reduce((n, t) => n + Math.max(1, Math.ceil(t.length / 4)), 0);
 
-describe.each(["uws", "node"] as const)("embeddings to Gemini and Vertex AI (%s listener)", (server) => {
+describe.each(LISTENERS)("embeddings to Gemini and Vertex AI (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: OpenAI;

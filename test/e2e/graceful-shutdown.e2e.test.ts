@@ -13,10 +13,11 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { KEY_ALL, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { opsPlan, planText, writeAtomically } from "../support/ops-policy.js";
 import { startServing } from "../support/spawn-cli.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const STREAMS = 100;
 
-describe.each(["uws", "node"] as const)("graceful shutdown on SIGTERM (%s listener)", (server) => {
+describe.each(LISTENERS)("graceful shutdown on SIGTERM (%s listener)", (server) => {
   let mock: MockUpstream;
   let dir: string;
   let file: string;

@@ -15,6 +15,7 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-guardrails-e2e";
 const EMAIL = "jane.roe@example.org";
@@ -93,7 +94,7 @@ guardrails:
 /** Every value that must never reach a log or an audit line. */
 const SENSITIVE = [EMAIL, CARD, "4111111111111111", PHONE, "13800138000", OPENAI_KEY, SSN, "project falcon", "机密文件"];
 
-describe.each(["uws", "node"] as const)("guardrails end to end (%s listener)", (server) => {
+describe.each(LISTENERS)("guardrails end to end (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let dir: string;

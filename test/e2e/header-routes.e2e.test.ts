@@ -9,6 +9,7 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-header-routes";
 const HELLO = [{ role: "user" as const, content: "Hello!" }];
@@ -47,7 +48,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("header routes end to end (%s listener)", (server) => {
+describe.each(LISTENERS)("header routes end to end (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
 

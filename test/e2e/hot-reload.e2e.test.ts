@@ -18,11 +18,12 @@ import type { Plan } from "../../schemas/plan/plan.js";
 import { KEY_ALL, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { opsPlan, planText, writeAtomically } from "../support/ops-policy.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CONCURRENCY = 16;
 const SWAPS = 20;
 
-describe.each(["uws", "node"] as const)("hot reload (%s listener)", (server) => {
+describe.each(LISTENERS)("hot reload (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let dir: string;

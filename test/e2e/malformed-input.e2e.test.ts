@@ -13,10 +13,11 @@ import { compileYaml } from "../support/compile.js";
 import { e2ePolicy, KEY_ALL, PROVIDER_KEY, PROVIDER_KEY_ENV } from "../support/e2e-policy.js";
 import { assertConforms } from "../support/openai-spec.js";
 import { rawRequest } from "../support/raw-http.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const AUTH = `Bearer ${KEY_ALL}`;
 
-describe.each(["uws", "node"] as const)("malformed input (%s listener)", (server) => {
+describe.each(LISTENERS)("malformed input (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
 

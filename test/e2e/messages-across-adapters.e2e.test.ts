@@ -15,6 +15,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { ADAPTER_SETUPS, type AdapterSetup } from "../conformance/adapter-setups.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CLIENT_KEY = "sk-tg-messages";
 /** Protocols whose mock can end a 200 stream with an in-stream error (`streamerror`). */
@@ -38,7 +39,7 @@ consumers:
 const USER = "Say something, please.";
 const WEATHER = { name: "get_weather", description: "Weather for a city", input_schema: { type: "object" as const, properties: { city: { type: "string" } }, required: ["city"] } };
 
-describe.each(ADAPTER_SETUPS.flatMap((setup) => (["uws", "node"] as const).map((server) => [setup.name, server, setup] as const)))(
+describe.each(ADAPTER_SETUPS.flatMap((setup) => LISTENERS.map((server) => [setup.name, server, setup] as const)))(
   "Anthropic SDK → /v1/messages → %s (%s listener)",
   (name, server, setup) => {
     let mock: MockUpstream;

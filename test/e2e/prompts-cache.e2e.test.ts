@@ -15,10 +15,11 @@ import { compileYaml } from "../support/compile.js";
 import { CACHE_KEY, CACHE_KEY_ENV, featuresPolicy, KEY_A, KEY_B } from "../support/features-policy.js";
 import { assertConforms } from "../support/openai-spec.js";
 import { sseData } from "../support/sse.js";
+import { LISTENERS } from "../support/listeners.js";
 
 type Sent = { model: string; messages: { role: string; content: string }[]; template?: unknown; variables?: unknown };
 
-describe.each(["uws", "node"] as const)("templates, decorators, caches and memory (%s listener)", (server) => {
+describe.each(LISTENERS)("templates, decorators, caches and memory (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let a: OpenAI;

@@ -12,12 +12,13 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-behaviour";
 const OVERLOADED = 'data: {"error":{"message":"Overloaded","type":"overloaded_error","code":null}}\n\n';
 const HELLO = [{ role: "user", content: "hi" }];
 
-describe.each(["uws", "node"] as const)("provider behaviour (%s listener)", (server) => {
+describe.each(LISTENERS)("provider behaviour (%s listener)", (server) => {
   let mock: MockUpstream;
   let erroring: Server;
   let gw: Gateway;

@@ -16,6 +16,7 @@ import type { UsageReport } from "../../runtime/ops/usage-report.js";
 import { wav } from "../support/audio-files.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { ADMIN_TOKEN, ADMIN_TOKEN_ENV } from "../support/quota-policy.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY_A = "sk-tg-audio-team-a";
 const KEY_B = "sk-tg-audio-team-b";
@@ -40,7 +41,7 @@ quotas:
 ${quotas}`;
 }
 
-describe.each(["uws", "node"] as const)("quotas on audio and embeddings (%s listener)", (server) => {
+describe.each(LISTENERS)("quotas on audio and embeddings (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway | null = null;
   const now = T0;

@@ -15,12 +15,13 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import type { UsageReport } from "../../runtime/ops/usage-report.js";
 import { compileYaml } from "../support/compile.js";
 import { ADMIN_TOKEN, ADMIN_TOKEN_ENV, KEY_A, KEY_A2, KEY_B, quotaPolicy } from "../support/quota-policy.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const HELLO = [{ role: "user" as const, content: "Hello!" }];
 // 2030-03-10 12:00:15 UTC: 45 s left in the minute, 12 h in the day.
 const T0 = Date.UTC(2030, 2, 10, 12, 0, 15);
 
-describe.each(["uws", "node"] as const)("quotas end to end (%s listener)", (server) => {
+describe.each(LISTENERS)("quotas end to end (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway | null = null;
   let now = T0;

@@ -11,6 +11,7 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-relay-reliability";
 const KEY_A = "sk-relay-a";
@@ -52,7 +53,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("relay endpoints under faults (%s listener)", (server) => {
+describe.each(LISTENERS)("relay endpoints under faults (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: OpenAI;

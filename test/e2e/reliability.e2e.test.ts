@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/index.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-reliability";
 const KEY_A = "sk-rel-a";
@@ -102,7 +103,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("reliability (%s listener)", (server) => {
+describe.each(LISTENERS)("reliability (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway;
   let client: OpenAI;

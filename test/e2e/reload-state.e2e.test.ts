@@ -15,6 +15,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import type { Plan } from "../../schemas/plan/plan.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { planText, writeAtomically } from "../support/ops-policy.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CLIENT_KEY = "sk-tg-reload-state";
 const GOOD_KEY = "sk-upstream-good";
@@ -48,7 +49,7 @@ ${opts.extra === true ? "  - { name: extra, targets: [{ provider: good, model: e
 `);
 }
 
-describe.each(["uws", "node"] as const)("state kept across plan reloads (%s listener)", (server) => {
+describe.each(LISTENERS)("state kept across plan reloads (%s listener)", (server) => {
   let mock: MockUpstream;
   let gw: Gateway | null = null;
   let dir: string;

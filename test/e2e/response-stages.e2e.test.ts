@@ -20,6 +20,7 @@ import { completionText } from "../../tools/mock-upstream/content.js";
 import { compileYaml } from "../support/compile.js";
 import { sseData } from "../support/sse.js";
 import { chatRequest } from "../support/chat-request.js";
+import { LISTENERS } from "../support/listeners.js";
 
 /** Replaces a word in every chunk it sees (a rewrite that needs no window: the mock sends whole words). */
 class ReplaceStage implements ResponseStage {
@@ -65,7 +66,7 @@ class BlockStage implements ResponseStage {
   }
 }
 
-describe.each(["uws", "node"] as const)("response stages (%s listener)", (kind) => {
+describe.each(LISTENERS)("response stages (%s listener)", (kind) => {
   let mock: MockUpstream;
   let served: ServedPlan;
   let server: Listener;

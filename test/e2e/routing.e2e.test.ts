@@ -14,6 +14,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 import { KEY_APP, KEY_GOLD, KEY_RESEARCH, routingPolicy } from "../support/routing-policy.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const HELLO = [{ role: "user" as const, content: "Hello!" }];
 
@@ -25,7 +26,7 @@ function chiSquare(counts: readonly number[], shares: readonly number[]): number
 /** χ² critical values at p = 1e-6 (so a correct router fails about once in a million runs), by degrees of freedom. */
 const CHI2_1E6 = [0, 23.93, 27.63, 30.66];
 
-describe.each(["uws", "node"] as const)("smart routing end to end (%s listener)", (server) => {
+describe.each(LISTENERS)("smart routing end to end (%s listener)", (server) => {
   let mocks: MockUpstream[];
   let gw: Gateway;
   const client = (key = KEY_APP, headers: Record<string, string> = {}): OpenAI => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, defaultHeaders: headers });

@@ -14,6 +14,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { EMBEDDINGS_ADAPTER_IDS } from "../../schemas/plan/constants.js";
 import { ADAPTER_SETUPS, type AdapterSetup } from "../conformance/adapter-setups.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const CLIENT_KEY = "sk-tg-semantic-providers";
 
@@ -41,40 +42,37 @@ const setups = ADAPTER_SETUPS.filter((s) => EMBEDDINGS_ADAPTER_IDS.some((id) => 
 
 it("covers the seven setups whose protocol embeds", () => expect(setups).toHaveLength(7));
 
-describe.each(setups.flatMap((setup) => (["uws", "node"] as const).map((server) => [setup.name, server, setup] as const)))(
-  "semantic cache embeddings: %s (%s listener)",
-  (_name, server, setup) => {
-    let mock: MockUpstream;
-    let gw: Gateway;
-    let client: OpenAI;
+describe.each(setups.flatMap((setup) => LISTENERS.map((server) => [setup.name, server, setup] as const)))("semantic cache embeddings: %s (%s listener)", (_name, server, setup) => {
+  let mock: MockUpstream;
+  let gw: Gateway;
+  let client: OpenAI;
 
-    beforeAll(async () => {
-      setQuietLogs(true);
-      mock = await startMockUpstream(setup.mockKey === undefined ? {} : { requireApiKey: setup.mockKey });
-      gw = await startGateway({ plan: compileYaml(policy(setup, mock)), port: 0, server, env: setup.env });
-      client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
-    });
-    afterAll(async () => {
-      await gw?.close();
-      await mock?.close();
-    });
+  beforeAll(async () => {
+    setQuietLogs(true);
+    mock = await startMockUpstream(setup.mockKey === undefined ? {} : { requireApiKey: setup.mockKey });
+    gw = await startGateway({ plan: compileYaml(policy(setup, mock)), port: 0, server, env: setup.env });
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await mock?.close();
+  });
 
-    it("serves a paraphrase from the cache, embedded by the provider in its own protocol", async () => {
-      const ask = (content: string) => client.chat.completions.create({ model: "chat", temperature: 0, messages: [{ role: "user", content }] }).withResponse();
-      const before = mock.requests.length;
-      const first = await ask("What is the capital of France?");
-      expect(first.response.headers.get("x-tollgate-cache")).toBe("miss");
-      const paraphrase = await ask("Can you tell me what the capital city of France is");
-      expect(paraphrase.response.headers.get("x-tollgate-cache")).toBe("hit");
-      expect(paraphrase.response.headers.get("x-tollgate-cache-kind")).toBe("semantic");
-      expect(paraphrase.data.id).toBe(first.data.id);
-      // Two embeddings and one chat call reached the upstream; the embeddings in the protocol's own shape.
-      const embedPaths = mock.requests
-        .slice(before)
-        .map((r) => r.path)
-        .filter((p) => /embed|predict|invoke/i.test(p));
-      expect(embedPaths).toHaveLength(2);
-      expect(embedPaths[0]).toMatch(/\/embeddings|:embedContent|:predict|\/invoke/);
-    });
-  },
-);
+  it("serves a paraphrase from the cache, embedded by the provider in its own protocol", async () => {
+    const ask = (content: string) => client.chat.completions.create({ model: "chat", temperature: 0, messages: [{ role: "user", content }] }).withResponse();
+    const before = mock.requests.length;
+    const first = await ask("What is the capital of France?");
+    expect(first.response.headers.get("x-tollgate-cache")).toBe("miss");
+    const paraphrase = await ask("Can you tell me what the capital city of France is");
+    expect(paraphrase.response.headers.get("x-tollgate-cache")).toBe("hit");
+    expect(paraphrase.response.headers.get("x-tollgate-cache-kind")).toBe("semantic");
+    expect(paraphrase.data.id).toBe(first.data.id);
+    // Two embeddings and one chat call reached the upstream; the embeddings in the protocol's own shape.
+    const embedPaths = mock.requests
+      .slice(before)
+      .map((r) => r.path)
+      .filter((p) => /embed|predict|invoke/i.test(p));
+    expect(embedPaths).toHaveLength(2);
+    expect(embedPaths[0]).toMatch(/\/embeddings|:embedContent|:predict|\/invoke/);
+  });
+});

@@ -13,6 +13,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { CACHE_KEY, CACHE_KEY_ENV, featuresPolicy, KEY_A, KEY_B, REDIS_URL_ENV } from "../support/features-policy.js";
 import { startRedis, type TestRedis } from "../support/redis-server.js";
+import { LISTENERS } from "../support/listeners.js";
 
 describe("semantic cache and memory shared through Redis by two gateways", () => {
   let mock: MockUpstream;
@@ -27,7 +28,7 @@ describe("semantic cache and memory shared through Redis by two gateways", () =>
     redis = await startRedis();
     const plan = compileYaml(featuresPolicy(mock.port, { redis: true }));
     const env = { [CACHE_KEY_ENV]: CACHE_KEY, [REDIS_URL_ENV]: redis.url };
-    one = await startGateway({ plan, port: 0, server: "uws", env });
+    one = await startGateway({ plan, port: 0, server: LISTENERS[0], env });
     two = await startGateway({ plan, port: 0, server: "node", env });
   });
 

@@ -20,6 +20,7 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { makeServerCert, makeTestCa, type TestCa, type TestServerCert } from "../support/test-tls.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-tls-test";
 
@@ -66,7 +67,7 @@ function servedSerial(port: number, ca: Buffer): Promise<string> {
   });
 }
 
-describe.each(["uws", "node"] as const)("TLS (%s listener)", (server) => {
+describe.each(LISTENERS)("TLS (%s listener)", (server) => {
   let dir: string;
   let ca: TestCa;
   let first: TestServerCert;

@@ -13,6 +13,7 @@ import { setQuietLogs } from "../../runtime/base/log.js";
 import type { OtlpSpan } from "../../runtime/ops/tracing/otlp-exporter.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { startRecorder, type Recorder } from "../support/webhook-server.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-traces";
 
@@ -47,7 +48,7 @@ const attr = (span: OtlpSpan, key: string): unknown => {
   return v === undefined ? undefined : Object.values(v)[0];
 };
 
-describe.each(["uws", "node"] as const)("OTLP traces (%s listener)", (server) => {
+describe.each(LISTENERS)("OTLP traces (%s listener)", (server) => {
   let mock: MockUpstream;
   let collector: Recorder<Payload>;
   let gw: Gateway;

@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { sseData } from "../support/sse.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-faults";
 
@@ -51,7 +52,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("upstream faults (%s listener)", (server) => {
+describe.each(LISTENERS)("upstream faults (%s listener)", (server) => {
   let gw: Gateway | null = null;
   let up: Scripted | null = null;
 

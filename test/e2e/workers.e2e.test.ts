@@ -16,6 +16,7 @@ import { compileYaml, sha256Hex } from "../support/compile.js";
 import { planText, writeAtomically } from "../support/ops-policy.js";
 import { parsePrometheusText, type Sample } from "../support/prometheus-text.js";
 import { CLI, startServing, type Running } from "../support/spawn-cli.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-workers";
 const ADMIN = "admin-token-workers";
@@ -63,7 +64,7 @@ async function call(url: string, model: string, stream = false) {
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 }
 
-describe.each(["uws", "node"] as const)("serve --workers 2 (%s listener)", (server) => {
+describe.each(LISTENERS)("serve --workers 2 (%s listener)", (server) => {
   let mock: MockUpstream;
   let dir: string;
   let planFile: string;

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 
 /** The files git knows of (tracked or new, not ignored) that Prettier formats. */
 function sourceFiles(): string[] {

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { crossings, importCircles, importEdges, layerViolations, type ImportEdge } from "./import-graph.js";
 import { RUNTIME_LAYERS } from "./runtime-layers.js";
 

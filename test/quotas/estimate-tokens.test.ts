@@ -17,7 +17,7 @@ import { estimateTextTokens } from "../../schemas/plan/token-estimate.js";
 import { estimatePromptTokens, promptTexts, promptTokensFromCounts } from "../../runtime/canonical/prompt-tokens.js";
 import { encodingFor, ExactCounter } from "../../runtime/canonical/exact-count.js";
 import { chatRequest } from "../support/chat-request.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { TOKEN_CORPUS } from "../support/token-corpus.js";
 
 const ONE_LETTER = "a".repeat(1 << 20);

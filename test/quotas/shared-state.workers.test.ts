@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSharedState } from "../../runtime/state/shared-state.js";
 import { LocalCounterStore } from "../../runtime/state/counters/local-store.js";
-import { REPO_ROOT } from "../support/shared-path.js";
+import { REPO_ROOT } from "../support/repo-paths.js";
 import { tsWorker } from "../support/ts-worker.js";
 
 const STORE = resolve(REPO_ROOT, "runtime/state/counters/local-store.ts");

@@ -1,5 +1,5 @@
 /**
- * Recorded OpenAI traffic (shared/conformance/openai-cassettes, go-vcr YAML) and a
+ * Recorded OpenAI traffic (test/fixtures/conformance/openai-cassettes, go-vcr YAML) and a
  * replay upstream that answers every request with one cassette's recorded response
  * (status, content-type, body bytes), remembering what it was sent.
  */
@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { parse } from "yaml";
-import { CONFORMANCE } from "./shared-path.js";
+import { CONFORMANCE } from "./repo-paths.js";
 
 export interface Cassette {
   readonly name: string;

@@ -1,5 +1,5 @@
 /**
- * Validators for the official OpenAI OpenAPI spec (../shared/conformance), with the
+ * Validators for the official OpenAI OpenAPI spec (test/fixtures/conformance), with the
  * documented lenient overlay: real OpenAI traffic is looser than the spec in two
  * places (docs/providers.md#openai-chat-completions), and we accept exactly those and nothing else:
  *   1. `system_fingerprint` may be null (real responses and chunks send null);
@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
-import { CONFORMANCE } from "./shared-path.js";
+import { CONFORMANCE } from "./repo-paths.js";
 
 type Json = unknown;
 
@@ -81,6 +81,14 @@ export function specValidator(name: SpecSchema): ValidateFunction {
   cache.set(name, v);
   return v;
 }
+
+/**
+ * Parsed and compiled when a suite imports this module, before it starts any server: the
+ * first parse blocks the event loop for a second or more (several on a loaded machine), and a
+ * gateway in the same process must not sit that out between two requests of a keep-alive
+ * client (its keep-alive timer then fires as the client reuses the socket: ECONNRESET).
+ */
+for (const name of ["CreateChatCompletionResponse", "CreateChatCompletionStreamResponse", "ErrorResponse", "ListModelsResponse", "Model"] as const) specValidator(name);
 
 /** Throws with ajv's errors when `value` does not conform to the named schema. */
 export function assertConforms(name: SpecSchema, value: unknown): void {

@@ -1,7 +1,7 @@
 /** Runs the built `tollgate` binary (dist/, built by `npm test` first) as a user would. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
-import { REPO_ROOT } from "./shared-path.js";
+import { REPO_ROOT } from "./repo-paths.js";
 
 export const CLI = resolve(REPO_ROOT, "bin/tollgate.js");
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { REPO_ROOT } from "./shared-path.js";
+import { REPO_ROOT } from "./repo-paths.js";
 
 const file = (path: string): string => readFileSync(resolve(REPO_ROOT, path), "utf8");
 

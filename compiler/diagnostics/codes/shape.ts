@@ -54,6 +54,12 @@ export const shapeCodes = {
   },
   "bad-duration": { code: "TG1030", severity: "error", message: "{what} is not a valid duration: {reason}" },
   "bad-size": { code: "TG1031", severity: "error", message: "{what} is not a valid size: {reason}" },
+  "bare-duration": {
+    code: "TG1032",
+    severity: "error",
+    message: "{what} is the bare number {value}; a duration needs its unit",
+    help: "write `{value}ms` for milliseconds or `{value}s` for seconds",
+  },
   "bad-base-url": { code: "TG1040", severity: "error", message: "`baseUrl` of provider `{provider}` {reason}" },
   "url-credentials": {
     code: "TG1041",

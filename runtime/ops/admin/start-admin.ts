@@ -21,6 +21,8 @@ export interface StartAdminOptions {
   metrics: GatewayMetrics;
   env: NodeJS.ProcessEnv;
   portOverride: number | undefined;
+  /** `--share-port`: bind even when another process listens on the admin port. */
+  sharePort?: boolean;
   reload: ((reason: string) => Promise<ReloadResult>) | null;
   ops?: OpsHub | null;
   /** Worker mode: the summed exposition of every worker. */
@@ -52,7 +54,7 @@ export async function startAdmin(opts: StartAdminOptions): Promise<{ listener: L
     workers: opts.workers ?? 1,
     usage: opts.usage ?? null,
   });
-  const listener = await listen(opts.kind, { host: settings.host, port, handler });
+  const listener = await listen(opts.kind, { host: settings.host, port, handler, sharePort: opts.sharePort === true });
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   return { listener, url: `http://${host}:${listener.port}` };
 }
