@@ -50,6 +50,13 @@ export const ERROR_TABLE = {
     message: "request body is larger than the limit of {limit} bytes",
     doc: "The body is larger than `listener.maxBodyBytes`. The connection is closed after the answer.",
   },
+  "too-many-headers": {
+    code: "headers_too_large",
+    status: 431,
+    type: "invalid_request_error",
+    message: "request carries more than {limit} header fields",
+    doc: "The request has more header fields than the listener accepts (100; a header block over 16 KiB is refused the same way, before the gateway sees it). The connection is closed after the answer.",
+  },
   "audio-too-large": {
     code: "request_too_large",
     status: 413,

@@ -10,19 +10,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createServer as createHttpsServer } from "node:https";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
+import { errorBody, gatewayError } from "../base/errors.js";
 import type { Socket } from "node:net";
 import { isAddressInUse, nodeHasReusePort, PortInUseError } from "./port-in-use.js";
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
-import {
-  CLOSE_GRACE_MS,
-  DISCARD_LIMIT_BYTES,
-  HEADERS_TIMEOUT_MS,
-  KEEP_ALIVE_TIMEOUT_MS,
-  MAX_HEADER_BYTES,
-  REQUEST_TIMEOUT_MS,
-  TIMEOUT_CHECK_INTERVAL_MS,
-  WRITE_STALL_TIMEOUT_MS,
-} from "./edge-limits.js";
+import { edgeLimits, type EdgeLimits } from "./edge-limits.js";
 
 class NodeExchange implements Exchange {
   readonly method: string;
@@ -34,10 +26,12 @@ class NodeExchange implements Exchange {
   #req: IncomingMessage;
   #res: ServerResponse;
   #abortCb: (() => void) | null = null;
-  /** Armed while written bytes wait for a client that does not read (WRITE_STALL_TIMEOUT_MS). */
+  /** Armed while written bytes wait for a client that does not read (writeStallTimeoutMs). */
   #stall: NodeJS.Timeout | null = null;
+  readonly #limits: EdgeLimits;
 
-  constructor(req: IncomingMessage, res: ServerResponse) {
+  constructor(req: IncomingMessage, res: ServerResponse, limits: EdgeLimits) {
+    this.#limits = limits;
     this.#req = req;
     this.#res = res;
     this.method = (req.method ?? "GET").toUpperCase();
@@ -66,7 +60,7 @@ class NodeExchange implements Exchange {
   readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
     const declared = this.headers["content-length"];
     // Beyond what would be discarded anyway: answer at once (the client may not see it).
-    if (declared !== undefined && Number(declared) > maxBytes + DISCARD_LIMIT_BYTES) return Promise.resolve("too-large");
+    if (declared !== undefined && Number(declared) > maxBytes + this.#limits.discardLimitBytes) return Promise.resolve("too-large");
     const req = this.#req;
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
@@ -85,7 +79,7 @@ class NodeExchange implements Exchange {
           // Over the limit: read and discard (up to a bound) so the 413 is readable, then answer.
           over = true;
           chunks.length = 0;
-          if (size > maxBytes + DISCARD_LIMIT_BYTES) {
+          if (size > maxBytes + this.#limits.discardLimitBytes) {
             req.pause();
             finish("too-large");
           }
@@ -130,13 +124,13 @@ class NodeExchange implements Exchange {
     return ok;
   }
 
-  /** A client that reads nothing of what is pending for WRITE_STALL_TIMEOUT_MS is disconnected. */
+  /** A client that reads nothing of what is pending for `writeStallTimeoutMs` is disconnected. */
   #armStall(): void {
     if (this.#stall !== null) return;
     this.#stall = setTimeout(() => {
       this.#stall = null;
       this.#res.destroy();
-    }, WRITE_STALL_TIMEOUT_MS);
+    }, this.#limits.writeStallTimeoutMs);
   }
 
   #clearStall(): void {
@@ -155,7 +149,7 @@ class NodeExchange implements Exchange {
     // Whatever the client has not read after a short grace is dropped with the connection.
     const socket = this.#req.socket;
     socket.end();
-    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+    setTimeout(() => socket.destroy(), this.#limits.closeGraceMs).unref();
   }
 
   onDrain(cb: () => void): void {
@@ -170,6 +164,14 @@ class NodeExchange implements Exchange {
   }
 }
 
+/** 431 for a request with more header fields than the limit; the connection closes after it. */
+function refuseHeaderCount(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  req.resume();
+  const body = errorBody(gatewayError("too-many-headers", { limit }));
+  res.writeHead(431, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  res.end(body);
+}
+
 /** Starts a node:http listener. */
 export function listenNode(opts: ListenOptions): Promise<Listener> {
   const reusePort = opts.sharePort === true && opts.sharedFd === undefined;
@@ -177,17 +179,20 @@ export function listenNode(opts: ListenOptions): Promise<Listener> {
     return Promise.reject(new Error(`--share-port with the node:http listener needs Node 22.12 or newer (SO_REUSEPORT); this is Node ${process.version}: use --server uws`));
   }
   const sockets = new Set<Socket>();
+  const limits = edgeLimits(opts.limits);
   const settings = {
-    maxHeaderSize: MAX_HEADER_BYTES,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    headersTimeout: HEADERS_TIMEOUT_MS,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    maxHeaderSize: limits.maxHeaderBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
     // Never the lenient parser: ambiguous framing must be refused, not guessed.
     insecureHTTPParser: false,
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    opts.handler(new NodeExchange(req, res));
+    // Too many header fields: 431 and a close, as for too many header bytes (llhttp counts only bytes).
+    if (req.rawHeaders.length > 2 * limits.maxHeaderCount) return refuseHeaderCount(req, res, limits.maxHeaderCount);
+    opts.handler(new NodeExchange(req, res, limits));
   };
   const tls = opts.tls ?? null;
   const server = tls === null ? createServer(settings, onRequest) : createHttpsServer({ ...settings, ...readTlsPair(tls) }, onRequest);

@@ -10,9 +10,9 @@
  *   says when to produce more.
  *
  * What this file adds at the edge (edge-limits.ts): a body that does not arrive within
- * REQUEST_TIMEOUT_MS closes the connection, a body over the limit is read and discarded
+ * `requestTimeoutMs` closes the connection, a body over the limit is read and discarded
  * (up to a bound) before the 413, and a client that reads nothing of a pending response
- * for WRITE_STALL_TIMEOUT_MS is disconnected.
+ * for `writeStallTimeoutMs` is disconnected.
  *
  * What it cannot change: uWS parses HTTP itself, in C++, and the v20.30 build that
  * loads on Node 20 fails several edge probes (measured, see
@@ -27,7 +27,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
 import { statusLine } from "./status-text.js";
-import { DISCARD_LIMIT_BYTES, REQUEST_TIMEOUT_MS, WRITE_STALL_TIMEOUT_MS } from "./edge-limits.js";
+import { edgeLimits, type EdgeLimits } from "./edge-limits.js";
 import { assertPortFree } from "./port-in-use.js";
 
 /** A copy of uWS's transient body chunk in Node's buffer pool. */
@@ -57,10 +57,12 @@ class UwsExchange implements Exchange {
   /** A started stream's status and headers, not yet written: they leave with the first write (one syscall). */
   #headStatus = 0;
   #head: HeaderList | null = null;
-  /** Armed while written bytes wait for a client that does not read (WRITE_STALL_TIMEOUT_MS). */
+  /** Armed while written bytes wait for a client that does not read (writeStallTimeoutMs). */
   #stall: NodeJS.Timeout | null = null;
+  readonly #limits: EdgeLimits;
 
-  constructor(res: UwsResponse, req: UwsRequest) {
+  constructor(res: UwsResponse, req: UwsRequest, limits: EdgeLimits) {
+    this.#limits = limits;
     this.#res = res;
     this.method = req.getMethod().toUpperCase();
     this.path = req.getUrl();
@@ -83,7 +85,7 @@ class UwsExchange implements Exchange {
   readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
     const declared = this.headers["content-length"];
     // Beyond what would be discarded anyway: answer at once (the client may not see it).
-    if (declared !== undefined && Number(declared) > maxBytes + DISCARD_LIMIT_BYTES) return Promise.resolve("too-large");
+    if (declared !== undefined && Number(declared) > maxBytes + this.#limits.discardLimitBytes) return Promise.resolve("too-large");
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -91,7 +93,7 @@ class UwsExchange implements Exchange {
       // A body that does not arrive in time closes the connection (the abort below answers "aborted").
       const slow = setTimeout(() => {
         if (!done && !this.aborted && !this.#ended) this.#res.close();
-      }, REQUEST_TIMEOUT_MS);
+      }, this.#limits.requestTimeoutMs);
       const settle = (value: Buffer | BodyFailure): void => {
         done = true;
         clearTimeout(slow);
@@ -108,7 +110,7 @@ class UwsExchange implements Exchange {
         if (size > maxBytes) {
           // Over the limit: read and discard (up to a bound) so the 413 is readable, then answer.
           chunks.length = 0;
-          if (isLast || size > maxBytes + DISCARD_LIMIT_BYTES) settle("too-large");
+          if (isLast || size > maxBytes + this.#limits.discardLimitBytes) settle("too-large");
           return;
         }
         // The ArrayBuffer is only valid during this callback: copy it out, into Node's pooled
@@ -191,13 +193,13 @@ class UwsExchange implements Exchange {
     return ok;
   }
 
-  /** A client that reads nothing of what is pending for WRITE_STALL_TIMEOUT_MS is disconnected. */
+  /** A client that reads nothing of what is pending for `writeStallTimeoutMs` is disconnected. */
   #armStall(): void {
     if (this.#stall !== null) return;
     this.#stall = setTimeout(() => {
       this.#stall = null;
       if (!this.aborted && !this.#ended) this.#res.close();
-    }, WRITE_STALL_TIMEOUT_MS);
+    }, this.#limits.writeStallTimeoutMs);
   }
 
   #clearStall(): void {
@@ -282,13 +284,14 @@ export async function listenUws(opts: ListenOptions): Promise<Listener> {
   // uWS would share a port in use without a word (SO_REUSEPORT): refuse it first.
   if (opts.port !== 0 && opts.sharePort !== true) await assertPortFree(opts.host, opts.port);
   const handler = opts.handler;
+  const limits = edgeLimits(opts.limits);
   const tls = opts.tls ?? null;
   const makeApp = (): UwsApp => {
     // uWS reads the files itself; readTlsPair first proves they form a usable pair, so a
     // bad renewal is refused with a message instead of failing every handshake.
     const app = tls === null ? uws.App() : (readTlsPair(tls), uws.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile }));
     app.any("/*", (res, req) => {
-      handler(new UwsExchange(res, req));
+      handler(new UwsExchange(res, req, limits));
     });
     return app;
   };
