@@ -215,9 +215,16 @@ class UwsExchange implements Exchange {
     this.started = true;
     this.#clearStall();
     const res = this.#res;
-    // End what was written and have uWS close the connection after it.
+    // A head already on the wire (a chunked stream): end the body properly and keep the
+    // connection. uWS's end(…, closeConnection) would write a `Connection: close` header
+    // into the chunked body there (measured: the client fails to parse the last chunk).
+    if (this.#headStatus !== 0 && this.#head === null) {
+      res.cork(() => res.end());
+      return;
+    }
+    // Nothing written yet: the held head (or a 503), then uWS closes the connection.
     res.cork(() => {
-      if (this.#head === null && this.#headStatus === 0) res.writeStatus(statusLine(503));
+      if (this.#head === null) res.writeStatus(statusLine(503));
       this.#writePendingHead();
       res.end(undefined, true);
     });
