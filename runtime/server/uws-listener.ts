@@ -18,8 +18,10 @@
  * loads on Node 20 fails several edge probes (measured, see
  * docs/operations.md#limits-at-the-edge and test/e2e/edge-probes.e2e.test.ts): split
  * or oversized header blocks and 48+ headers are closed without a 431, pipelined
- * requests go unanswered, `Transfer-Encoding: xchunked` is taken for chunked. So uWS is
- * for use behind a proxy that normalizes requests; `--server node` is the default.
+ * POSTs are closed unanswered, `Transfer-Encoding: xchunked` is taken for chunked,
+ * chunk data without CRLF is accepted, and a bare-LF request is forwarded but never
+ * answered. So uWS is for use behind a proxy that re-frames requests; node:http is the
+ * default (choose-listener.ts).
  */
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from "./load-uws.js";

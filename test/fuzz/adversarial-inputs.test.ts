@@ -205,14 +205,23 @@ function measure(c: Case): { vsPass: number; growth: number } {
   const large = c.make(GROWTH * SIZE);
   small(); // warm up (and any lazy automaton states)
   large();
-  const pass = Math.max(
-    fastest(9, () => linearPass(SIZE)),
-    0.02,
-  );
-  const t = Math.max(fastest(5, small), 0.05);
-  const vsPass = t / pass;
-  const growth = fastest(3, large) / (GROWTH * t);
-  return { vsPass, growth };
+  // Interleaved rounds, the fastest of each: a burst of load from elsewhere slows both sizes
+  // alike or is left out, and noise only ever adds time. Fewer rounds for slow cases.
+  const rounds = fastest(1, large) > 200 ? 3 : 5;
+  let pass = Infinity;
+  let t = Infinity;
+  let big = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    pass = Math.min(
+      pass,
+      fastest(3, () => linearPass(SIZE)),
+    );
+    t = Math.min(t, fastest(1, small));
+    big = Math.min(big, fastest(1, large));
+  }
+  pass = Math.max(pass, 0.02);
+  t = Math.max(t, 0.05);
+  return { vsPass: t / pass, growth: big / (GROWTH * t) };
 }
 
 const results: { name: string; vsPass: number; growth: number }[] = [];
@@ -220,8 +229,11 @@ const results: { name: string; vsPass: number; growth: number }[] = [];
 describe("adversarial 100 KB inputs to every matcher and parser", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s runs in linear time", (_name, c) => {
     let m = measure(c);
-    // One re-measure on a noisy machine before calling it superlinear.
-    if (m.vsPass >= MAX_VS_PASS || m.growth >= MAX_GROWTH) m = measure(c);
+    // Up to two re-measures on a noisy machine before calling it superlinear (the best of each ratio counts).
+    for (let again = 0; again < 2 && (m.vsPass >= MAX_VS_PASS || m.growth >= MAX_GROWTH); again++) {
+      const next = measure(c);
+      m = { vsPass: Math.min(m.vsPass, next.vsPass), growth: Math.min(m.growth, next.growth) };
+    }
     results.push({ name: c.name, ...m });
     expect(m.vsPass, "time on 100 KB / a plain pass over 100 KB").toBeLessThan(MAX_VS_PASS);
     expect(m.growth, "time on 800 KB / (8 × time on 100 KB)").toBeLessThan(MAX_GROWTH);
