@@ -4,9 +4,10 @@
 # /etc/tollgate/plan.json (a ConfigMap in Kubernetes, mounted as a directory so
 # updates arrive through the atomic ..data symlink swap and hot-reload).
 #
-# Node 24 (the current LTS) on Debian 13 (trixie). uWebSockets.js loads there: the
-# @btc-vision/uwebsockets.js build for Node 24 needs glibc >= 2.38, and trixie has 2.41.
-# Where no uWS build loads, the gateway serves on node:http by itself and logs why.
+# Node 24 (the current LTS) on Debian 13 (trixie). The gateway serves on node:http, the
+# listener safe to expose directly (docs/operations.md#limits-at-the-edge); uWebSockets.js
+# loads there for `--server uws` behind a re-framing proxy: the @btc-vision/uwebsockets.js
+# build for Node 24 needs glibc >= 2.38, and trixie has 2.41.
 #
 # The image carries only what runs (scripts/runtime-image.mjs): the files of dist/ that
 # `serve` loads, the dependencies they import, one uWS package with the one native binary

@@ -181,7 +181,11 @@ export function createProgram(): Command {
     .option("--policy <paths...>", "policy files or directories, compiled in memory")
     .option("--host <host>", "listen address", "127.0.0.1")
     .option("--port <port>", "listen port", process.env.PORT ?? "8080")
-    .option("--server <kind>", "auto | uws | node (auto: uWebSockets.js where a native build loads, else node:http, saying why)", process.env.TOLLGATE_SERVER || "auto")
+    .option(
+      "--server <kind>",
+      "auto | node | uws (auto, the default: node:http, safe to expose directly; uws only behind a proxy that re-frames requests)",
+      process.env.TOLLGATE_SERVER || "auto",
+    )
     .option("--admin-port <port>", "admin listener port (overrides listener.admin.port; the token comes from the policy)")
     .option("--share-port", "bind even when another process listens on the port (SO_REUSEPORT: the kernel splits connections between them); without it a port in use is refused")
     .option(

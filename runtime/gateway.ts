@@ -41,13 +41,16 @@ import type { SharedState } from "./state/shared-state.js";
 import { tuneGarbageCollector } from "./server/gc-tuning.js";
 import { StateFile } from "./state/state-file.js";
 import { startForecastGauges } from "./ops/forecast-gauges.js";
+import type { EdgeLimits } from "./server/edge-limits.js";
 
 export interface GatewayOptions {
   plan: Plan;
   host?: string;
   port?: number;
-  /** uws, node, or auto (the default): uWS where a native build loads, else node:http (server/choose-listener.ts). */
+  /** node, uws, or auto (the default): node:http, the listener safe to expose directly (server/choose-listener.ts). */
   server?: ServerChoice;
+  /** Replaces some limits of the client listener (server/edge-limits.ts); tests shorten its timeouts. Default: EDGE_LIMITS. */
+  edgeLimits?: Partial<EdgeLimits>;
   env?: NodeJS.ProcessEnv;
   /** The file the plan came from: enables reload (SIGHUP, admin, `watch`). */
   planFile?: string;
@@ -152,6 +155,7 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         tls: ctx.linked.listener.tls ?? null,
         ...(opts.sharedFd === undefined ? {} : { sharedFd: opts.sharedFd }),
         sharePort: opts.sharePort === true,
+        ...(opts.edgeLimits === undefined ? {} : { limits: opts.edgeLimits }),
       });
       return {
         listener,
@@ -234,8 +238,7 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
   const reload = (reason: string): Promise<ReloadResult> => (reloader === null ? Promise.reject(new Error("no plan file to reload")) : reloader.reload(reason));
 
   const host = opts.host ?? "127.0.0.1";
-  // Worker threads are handed the main thread's choice, which announced any fallback.
-  const kind = chooseListener(opts.server ?? "auto", withOperations);
+  const kind = chooseListener(opts.server ?? "auto");
   let serving: Serving | null = null;
   let admin: Awaited<ReturnType<typeof startAdmin>> = null;
   let watcher: PlanWatcher | null = null;

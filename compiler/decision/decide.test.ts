@@ -14,7 +14,7 @@ import { matchRoute, normalizeHeaders } from "./match-route.js";
 
 const policy = `apiVersion: tollgate/v1
 providers:
-  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1" }
+  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", network: private }
   - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1", apiKeys: [env:OPENAI_API_KEY] }
 models:
   - name: chat

@@ -5,6 +5,8 @@
  */
 import type { Plan, PlanHeaderCondition } from "../../schemas/plan/plan.js";
 import { type RequestFacts, extrasHold } from "./route-extras.js";
+import { globMatches } from "../../schemas/plan/glob-match.js";
+import { policyRegex } from "../regex/policy-regex.js";
 
 /** How a route was found. */
 export type MatchKind = "exact" | "guarded" | "glob";
@@ -34,7 +36,7 @@ export function matchRoute(plan: Plan, model: string, headers: RequestHeaders = 
   }
   for (let g = 0; g < routing.globs.length; g++) {
     const glob = routing.globs[g];
-    if (glob === undefined || !new RegExp(glob.regex).test(model)) continue;
+    if (glob === undefined || !globMatches(glob.pattern, model)) continue;
     if (holds(glob.route)) return { route: glob.route, kind: "glob", glob: g };
   }
   return null;
@@ -54,8 +56,8 @@ function conditionHolds(condition: PlanHeaderCondition, value: string | undefine
     case "exact":
       return value === condition.value;
     case "regex":
-      // Proven free of catastrophic backtracking by the compiler before it reached the plan.
-      return value !== undefined && new RegExp(condition.value, "u").test(value);
+      // The runtime's linear-time engine, as the compiler checked the pattern for it.
+      return value !== undefined && policyRegex(condition.value)?.test(value) === true;
   }
 }
 

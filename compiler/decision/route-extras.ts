@@ -5,6 +5,7 @@
  * same rules, written for clarity rather than speed; decide.test.ts checks the two
  * agree.
  */
+import { policyRegex } from "../regex/policy-regex.js";
 import type { Plan, PlanRoute } from "../../schemas/plan/plan.js";
 import { estimateTextTokens, PER_MEDIA_PART_TOKENS, PER_MESSAGE_TOKENS, REPLY_PRIMING_TOKENS } from "../../schemas/plan/token-estimate.js";
 import { foldText, isWholeWordAt } from "../../schemas/plan/word-match.js";
@@ -107,6 +108,6 @@ function classifierMatches(table: NonNullable<Plan["routing"]["classifiers"]>, c
     }
   }
   const pattern = table.patterns[c];
-  // Proven free of catastrophic backtracking by the compiler.
-  return pattern != null && new RegExp(pattern, "u").test(text);
+  // The runtime's linear-time engine, as the compiler checked the pattern for it.
+  return pattern != null && policyRegex(pattern)?.test(text) === true;
 }

@@ -14,6 +14,7 @@ import type { Provider } from "../../schemas/policy/provider.js";
 import type { SecretDeclaration } from "../../schemas/policy/secret.js";
 import type { PlanFeatures } from "../prompts/normalize-features.js";
 import type { Origin, Located } from "./source.js";
+import type { UpstreamNetwork } from "../../schemas/plan/address-class.js";
 import type { ShapedDocument } from "./policy.js";
 
 /** A provider with defaults applied and its base URL split. */
@@ -32,6 +33,8 @@ export interface NormalizedProvider {
   readonly basePath: string;
   readonly protocol: "http:" | "https:";
   readonly hostname: string;
+  /** Which addresses the upstream may reach (schemas/plan/address-class.ts): `private` as the policy opts in, `loopback` when the base URL names a loopback host. */
+  readonly network: UpstreamNetwork;
   readonly apiKeys: readonly string[];
   readonly optional: boolean;
   readonly timeouts: PlanTimeouts;

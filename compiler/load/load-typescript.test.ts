@@ -82,10 +82,10 @@ describe("policy modules", () => {
     };
     const providers: Source = {
       path: "providers.ts",
-      text: `export const vllm = {\n  name: "vllm",\n  kind: "openai-compatible",\n  baseUrl: "http://10.0.0.7:8000/v1",\n  timeouts: { connect: "5 s" },\n} as const;\n`,
+      text: `export const vllm = {\n  name: "vllm",\n  kind: "openai-compatible",\n  baseUrl: "http://10.0.0.7:8000/v1",\n  network: "private",\n  timeouts: { connect: "5 s" },\n} as const;\n`,
     };
     const result = compileSources([main, providers]);
-    expect(result.diagnostics.map((d) => `${d.code}@${d.file}:${d.line}:${d.col}`)).toEqual(["TG1030@providers.ts:5:24"]);
+    expect(result.diagnostics.map((d) => `${d.code}@${d.file}:${d.line}:${d.col}`)).toEqual(["TG1030@providers.ts:6:24"]);
   });
 });
 
@@ -103,7 +103,7 @@ describe("TypeScript and YAML", () => {
     path: "gateway.yaml",
     text: `apiVersion: tollgate/v1
 providers:
-  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", timeouts: { connect: 500ms } }
+  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", network: private, timeouts: { connect: 500ms } }
 models:
   - { name: chat, targets: [{ provider: vllm, model: llama }] }
 consumers:
@@ -116,7 +116,7 @@ consumers:
 export default defineGateway({
   consumers: [{ keys: [{ sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" }], name: "a" }],
   models: [{ targets: [{ model: "llama", provider: "vllm" }], name: "chat" }],
-  providers: [{ timeouts: { connect: "500ms" }, baseUrl: "http://10.0.0.7:8000/v1", kind: "openai-compatible", name: "vllm" }],
+  providers: [{ timeouts: { connect: "500ms" }, baseUrl: "http://10.0.0.7:8000/v1", network: "private", kind: "openai-compatible", name: "vllm" }],
   apiVersion: "tollgate/v1",
 });
 `,

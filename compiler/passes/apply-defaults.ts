@@ -5,6 +5,7 @@
  * The result (`NormalizedPolicy`) is what analyses and lowering work on. Models,
  * routes, tags and limits are normalized by the helpers in `normalize/`.
  */
+import { classifyHost } from "../../schemas/plan/address-class.js";
 import type { Provider } from "../../schemas/policy/provider.js";
 import type { PlanListener, PlanTimeouts } from "../../schemas/plan/plan.js";
 import { type CompileContext, child } from "../context.js";
@@ -127,6 +128,7 @@ export function normalizeProvider(located: Located<Provider>, ctx: CompileContex
     basePath: protocol.adapter === "azure-openai" ? url.value.basePath.replace(/\/openai$/, "") : url.value.basePath,
     protocol: url.value.protocol,
     hostname: url.value.hostname,
+    network: p.network === "private" ? "private" : classifyHost(url.value.hostname) === "loopback" ? "loopback" : "public",
     apiKeys: p.apiKeys ?? [],
     optional: p.optional ?? DEFAULTS.optional,
     timeouts,
@@ -168,16 +170,23 @@ function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanL
     audio === undefined || listener === null
       ? unwrapDefault(parseSize(DEFAULTS.listener.maxAudioBytes))
       : (converted(parseSize(audio), child(listener.at, "maxAudioBytes"), "bad-size", ctx) ?? 0);
+  const timeout = listener?.value.requestTimeout;
+  // 0: not written; `lower` computes the default from the models' worst cases.
+  const requestTimeoutMs = timeout === undefined || listener === null ? 0 : (converted(parseDuration(timeout), child(listener.at, "requestTimeout"), "bad-duration", ctx) ?? 0);
   return {
     maxBodyBytes,
     maxAudioBytes,
     maxJsonDepth: listener?.value.maxJsonDepth ?? DEFAULTS.listener.maxJsonDepth,
+    requestTimeoutMs,
     ...normalizeOperations(listener, ctx),
   };
 }
 
 /** The listener's operational settings (shutdown, metrics, admin, audit) with defaults. */
-function normalizeOperations(listener: ResolvedPolicy["merged"]["listener"], ctx: CompileContext): Omit<PlanListener, "maxBodyBytes" | "maxAudioBytes" | "maxJsonDepth"> {
+function normalizeOperations(
+  listener: ResolvedPolicy["merged"]["listener"],
+  ctx: CompileContext,
+): Omit<PlanListener, "maxBodyBytes" | "maxAudioBytes" | "maxJsonDepth" | "requestTimeoutMs"> {
   const value = listener?.value;
   const ms = (field: "grace" | "deadline"): number => {
     const given = value?.shutdown?.[field];

@@ -10,7 +10,6 @@ import type { Plan, PlanRoute, PlanRouteTable } from "../../schemas/plan/plan.js
 import type { CompileContext } from "../context.js";
 import type { LoweredPlan, RoutedPlan } from "../ir.js";
 import { defaultRoute, exactTable } from "../routing/exact-table.js";
-import { globToRegexSource } from "../routing/glob.js";
 import { planConditions } from "../routing/plan-conditions.js";
 import { classifierTable, planRouteExtras } from "../routing/route-extras.js";
 
@@ -40,7 +39,7 @@ export function buildRouteTable(lowered: LoweredPlan, _ctx: CompileContext): Rou
 
   const globs: PlanRouteTable["globs"] = [];
   policyRoutes.forEach((r, route) => {
-    if (r.glob) globs.push({ pattern: r.pattern, regex: globToRegexSource(r.pattern), route });
+    if (r.glob) globs.push({ pattern: r.pattern, route });
   });
 
   const routing: PlanRouteTable = Object.keys(guarded).length === 0 ? { routes, exact, globs } : { routes, exact, guarded, globs };

@@ -6,6 +6,7 @@
  * A model's fallbacks are its expanded attempt order, so a fallback to another model
  * is already flattened into that model's targets: the runtime only follows indices.
  */
+import { worstCases } from "../analysis/worst-case.js";
 import type { PlanConsumer, PlanTarget, PlanUpstream } from "../../schemas/plan/plan.js";
 import type { CompileContext } from "../context.js";
 import { lowerGuardrails } from "../guardrails/lower-guardrails.js";
@@ -21,6 +22,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
     options: structuredClone(p.options),
     origin: p.origin,
     basePath: p.basePath,
+    network: p.network,
     apiKeys: [...p.apiKeys],
     optional: p.optional,
     timeouts: { ...p.timeouts },
@@ -77,7 +79,7 @@ export function lower(policy: QuotaPolicy, ctx: CompileContext): LoweredPlan {
 
   const guardrails = lowerGuardrails(policy.guardrails, policy.routes, ctx);
   return {
-    listener: structuredClone(policy.listener),
+    listener: { ...structuredClone(policy.listener), requestTimeoutMs: requestTimeoutOf(policy) },
     upstreams,
     targets,
     models,
@@ -98,4 +100,19 @@ function consumerLabels(c: NormalizedConsumer): Pick<PlanConsumer, "keyNames" | 
     ...(c.tags.size > 0 ? { tags: Object.fromEntries(c.tags) } : {}),
     ...(labels.some((k) => k.tags !== null && k.tags.size > 0) ? { keyTags: labels.map((k) => (k.tags === null || k.tags.size === 0 ? null : Object.fromEntries(k.tags))) } : {}),
   };
+}
+
+/** Margin of the default request deadline over the slowest model's worst case: reading the body, guardrails, quotas and writing the answer. */
+const REQUEST_DEADLINE_MARGIN_MS = 60_000;
+
+/**
+ * The request deadline: the policy's `listener.requestTimeout`, or by default the
+ * longest worst-case latency of any model (attempts, retries, backoffs; see
+ * analysis/worst-case.ts) plus a margin, so the default never cuts a request short
+ * that the policy allows, and still bounds every one.
+ */
+function requestTimeoutOf(policy: QuotaPolicy): number {
+  if (policy.listener.requestTimeoutMs > 0) return policy.listener.requestTimeoutMs;
+  const worst = worstCases(policy).reduce((max, w) => Math.max(max, w.latencyMs), 0);
+  return worst + REQUEST_DEADLINE_MARGIN_MS;
 }

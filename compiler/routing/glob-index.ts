@@ -1,10 +1,9 @@
 /**
  * Glob routes indexed by their literal prefix (the text before the first wildcard), so
  * matching one name against hundreds of globs tests only the few that could match:
- * a name is looked up under each of its own prefixes. Routes are compiled to regexes
- * once per index.
+ * a name is looked up under each of its own prefixes, and matched without backtracking.
  */
-import { globToRegexSource } from "./glob.js";
+import { Glob } from "../../schemas/plan/glob-match.js";
 
 /** The part of a route the index looks at. */
 export interface GlobLike {
@@ -14,7 +13,7 @@ export interface GlobLike {
 
 /** The glob routes of a route list, looked up by the names (or patterns) they may match. */
 export class GlobIndex {
-  readonly #byPrefix = new Map<string, { readonly index: number; readonly regex: RegExp }[]>();
+  readonly #byPrefix = new Map<string, { readonly index: number; readonly glob: Glob }[]>();
   #longestPrefix = 0;
 
   /** Indexes the glob routes of `routes` (exact routes are skipped). */
@@ -22,7 +21,7 @@ export class GlobIndex {
     routes.forEach((route, index) => {
       if (!route.glob) return;
       const prefix = literalPrefix(route.pattern);
-      const entry = { index, regex: new RegExp(globToRegexSource(route.pattern)) };
+      const entry = { index, glob: new Glob(route.pattern) };
       const list = this.#byPrefix.get(prefix);
       if (list === undefined) this.#byPrefix.set(prefix, [entry]);
       else list.push(entry);
@@ -32,7 +31,7 @@ export class GlobIndex {
 
   /** Indices of the glob routes that match `name`, ascending. */
   matching(name: string): number[] {
-    return this.#withPrefixOf(name, (g) => g.regex.test(name));
+    return this.#withPrefixOf(name, (g) => g.glob.matches(name));
   }
 
   /**
@@ -44,7 +43,7 @@ export class GlobIndex {
     return this.#withPrefixOf(literalPrefix(pattern), () => true);
   }
 
-  #withPrefixOf(text: string, accept: (g: { readonly regex: RegExp }) => boolean): number[] {
+  #withPrefixOf(text: string, accept: (g: { readonly glob: Glob }) => boolean): number[] {
     const out: number[] = [];
     const longest = Math.min(text.length, this.#longestPrefix);
     for (let length = 0; length <= longest; length++) {

@@ -2,47 +2,14 @@
  * Model-name patterns. A pattern is a glob when it contains `*` (any run of
  * characters, possibly empty) or `?` (exactly one character); every other character
  * is literal. There is no escape syntax, so `*` and `?` are always wildcards.
- *
- * All regular expressions are built by `globToRegexSource`, through `escapeRegex`:
- * one escaping helper, so no user text reaches a regex unescaped.
+ * Matching is the runtime's own, without backtracking (schemas/plan/glob-match.ts);
+ * this file adds what only the compiler needs.
  */
 
-/** True when the pattern has a wildcard. */
-export function isGlob(pattern: string): boolean {
-  return pattern.includes("*") || pattern.includes("?");
-}
+export { isGlob } from "../../schemas/plan/glob-match.js";
 
-/**
- * Escapes every regex syntax character. Only syntax characters are escaped (not `-`),
- * so the source is valid with and without the `u` flag.
- */
-export function escapeRegex(literal: string): string {
-  return literal.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
-}
-
-/**
- * The anchored regex source of a glob, e.g. `claude-3.5-*` → `^claude-3\.5-.*$`, meant to be
- * compiled without flags. `.` does not match line terminators, which no model name contains.
- */
-export function globToRegexSource(pattern: string): string {
-  let body = "";
-  let literal = "";
-  for (const ch of pattern) {
-    if (ch === "*" || ch === "?") {
-      body += escapeRegex(literal) + (ch === "*" ? ".*" : ".");
-      literal = "";
-    } else {
-      literal += ch;
-    }
-  }
-  return "^" + body + escapeRegex(literal) + "$";
-}
-
-/** True when `name` matches the pattern (a glob, or an exact name). */
-export function patternMatches(pattern: string, name: string): boolean {
-  if (!isGlob(pattern)) return pattern === name;
-  return new RegExp(globToRegexSource(pattern)).test(name);
-}
+/** True when `name` matches the pattern (a glob, or an exact name): the runtime's matcher. */
+export { globMatches as patternMatches } from "../../schemas/plan/glob-match.js";
 
 /**
  * True when every name `specific` matches is also matched by `general`.

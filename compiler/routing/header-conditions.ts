@@ -7,6 +7,7 @@
  * right, so an "unreachable route" warning never fires wrongly. Regexes are only ever
  * run on values written in the policy, after check-regexes proved them safe.
  */
+import { policyRegex } from "../regex/policy-regex.js";
 import type { NormalizedHeaderMatch } from "../ir.js";
 
 /** The part of a header condition that matching looks at. */
@@ -45,21 +46,7 @@ export function headersImply(specific: readonly HeaderCondition[], general: read
   });
 }
 
-/** Compiled policy regexes, shared across compilations; bounded, as `serve --policy` recompiles in one process. */
-const compiled = new Map<string, RegExp | null>();
-const MAX_COMPILED = 4096;
-
-/** Whether `source` (compiled with `u`) matches `value`; undefined when the source does not compile. */
+/** Whether `source` matches `value` (the runtime's engine); undefined when the source is refused. */
 export function regexMatches(source: string, value: string): boolean | undefined {
-  let regex = compiled.get(source);
-  if (regex === undefined) {
-    try {
-      regex = new RegExp(source, "u");
-    } catch {
-      regex = null;
-    }
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(source, regex);
-  }
-  return regex === null ? undefined : regex.test(value);
+  return policyRegex(source)?.test(value);
 }

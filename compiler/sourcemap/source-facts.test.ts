@@ -9,6 +9,7 @@ providers:
     kind: openai-compatible
     baseUrl: "http://10.0.0.7:8000/v1"
     timeouts: { connect: 500ms }
+    network: private
   - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1" }
 models:
   - name: chat
@@ -55,19 +56,19 @@ describe("the source map", () => {
     expect(at("upstreams", 0)).toBe("p.yaml:3:5");
     expect(at("upstreams", 0, "timeouts", "connectMs")).toBe("p.yaml:6:26");
     expect(at("upstreams", 0, "timeouts", "firstByteMs")).toBe("-"); // a default: not written anywhere
-    expect(at("models", 0)).toBe("p.yaml:9:5");
-    expect(at("models", 0, "weighted", 1)).toBe("p.yaml:12:9");
-    expect(at("routing", "routes", 0)).toBe("p.yaml:14:5");
-    expect(at("routing", "globs", 0)).toBe("p.yaml:14:5");
-    expect(at("consumers", 0, "keySha256", 0)).toBe("p.yaml:17:22");
-    expect(at("consumers", 0, "allowedModels", 0)).toBe("p.yaml:18:14");
+    expect(at("models", 0)).toBe("p.yaml:10:5");
+    expect(at("models", 0, "weighted", 1)).toBe("p.yaml:13:9");
+    expect(at("routing", "routes", 0)).toBe("p.yaml:15:5");
+    expect(at("routing", "globs", 0)).toBe("p.yaml:15:5");
+    expect(at("consumers", 0, "keySha256", 0)).toBe("p.yaml:18:22");
+    expect(at("consumers", 0, "allowedModels", 0)).toBe("p.yaml:19:14");
   });
 
   it("maps TypeScript policies to their TypeScript lines", () => {
     const ts = `import { defineGateway } from "tollgate";
 export default defineGateway({
   apiVersion: "tollgate/v1",
-  providers: [{ name: "vllm", kind: "openai-compatible", baseUrl: "http://10.0.0.7:8000/v1" }],
+  providers: [{ name: "vllm", kind: "openai-compatible", baseUrl: "http://10.0.0.7:8000/v1", network: "private" }],
   models: [{ name: "chat", targets: [{ provider: "vllm" }] }],
 });
 `;

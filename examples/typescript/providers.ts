@@ -14,6 +14,7 @@ export const providers = [
     name: "vllm",
     kind: "openai-compatible",
     baseUrl: "http://vllm.llm.svc.cluster.local:8000/v1",
+    network: "private",
     timeouts: { connect: "500ms", firstByte: "20s", total: "5m" },
     connections: 512,
   },

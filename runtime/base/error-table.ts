@@ -50,6 +50,13 @@ export const ERROR_TABLE = {
     message: "request body is larger than the limit of {limit} bytes",
     doc: "The body is larger than `listener.maxBodyBytes`. The connection is closed after the answer.",
   },
+  "too-many-headers": {
+    code: "headers_too_large",
+    status: 431,
+    type: "invalid_request_error",
+    message: "request carries more than {limit} header fields",
+    doc: "The request has more header fields than the listener accepts (100; a header block over 16 KiB is refused the same way, before the gateway sees it). The connection is closed after the answer.",
+  },
   "audio-too-large": {
     code: "request_too_large",
     status: 413,
@@ -300,6 +307,13 @@ export const ERROR_TABLE = {
     type: "server_error",
     message: "the upstream connection failed in the middle of the stream",
     doc: "The connection to the provider broke after the response started: the last event of the stream.",
+  },
+  "request-deadline": {
+    code: "request_timeout",
+    status: 504,
+    type: "server_error",
+    message: "the request did not finish within the gateway's request deadline of {limit} ms",
+    doc: "The request ran past `listener.requestTimeout` (every request ends within it, whatever the upstream or the client does): a 504 when the answer had not started, else the last event of the stream; the connection is closed.",
   },
   degraded: {
     code: "degraded",

@@ -94,6 +94,9 @@ class FakeExchange implements Exchange {
   end(): void {
     this.ended = true;
   }
+  close(): void {
+    this.ended = true;
+  }
   header(name: string): string | undefined {
     return this.responseHeaders.find(([n]) => n === name)?.[1];
   }

@@ -23,7 +23,8 @@ import type { RequestRecord } from "../base/request-record.js";
 import { sendError } from "./respond.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
 import { UpstreamAttempt, type AttemptController, type AttemptOwner } from "../upstream/upstream-attempt.js";
-import { classifyFailure, outcomeOf, streamErrorEvent, transportError } from "./provider-failure.js";
+import { MAX_UPSTREAM_JSON_DEPTH, classifyFailure, outcomeOf, streamErrorEvent, transportError, unreadableAnswer } from "./provider-failure.js";
+import { jsonDepthWithin } from "../canonical/json-depth.js";
 import { sendAnswer, sendLoopEnd } from "./chat-responses.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import { sendDegraded } from "./degraded-answer.js";
@@ -248,7 +249,12 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
       return;
     }
     const decoder = this.#current!.decoder!;
-    const out = decoder.push(chunk);
+    let out: Buffer | null;
+    try {
+      out = decoder.push(chunk);
+    } catch (err) {
+      return this.#streamFailed(attempt, unreadableAnswer(this.#current!.ctx.target.upstream.name, err), null);
+    }
     if (decoder.error !== null) return this.#streamFailed(attempt, decoder.error, out);
     if (out !== null) this.#relay(attempt, out);
   }
@@ -271,7 +277,12 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     if (attempt !== this.#attempt && this.#hedge?.onComplete(attempt, body !== null) !== true) return;
     if (body !== null) return this.#answer(attempt, body);
     const decoder = this.#current!.decoder!;
-    const tail = decoder.end();
+    let tail: Buffer | null;
+    try {
+      tail = decoder.end();
+    } catch (err) {
+      return this.#streamFailed(attempt, unreadableAnswer(this.#current!.ctx.target.upstream.name, err), null);
+    }
     if (decoder.error !== null) return this.#streamFailed(attempt, decoder.error, tail);
     if (tail !== null) this.#relay(attempt, tail);
     if (this.#done) return;
@@ -294,11 +305,18 @@ export class ChatCall implements AttemptOwner, AttemptDriver<PreparedChat>, Hedg
     out.finish(null);
   }
 
-  /** A complete non-streamed 2xx body: decode, run the stages, send. */
+  /** A complete non-streamed 2xx body: decode, run the stages, send. An unreadable body fails the attempt like a server error. */
   #answer(attempt: UpstreamAttempt, raw: Buffer): void {
     const current = this.#current!;
-    const adapter = current.ctx.target.upstream.adapter;
-    const decoded = current.native !== null ? current.native.decode(raw) : adapter.decodeChatResponse(raw, current.ctx);
+    const upstream = current.ctx.target.upstream;
+    const adapter = upstream.adapter;
+    let decoded: ReturnType<typeof adapter.decodeChatResponse>;
+    try {
+      if (!jsonDepthWithin(raw, MAX_UPSTREAM_JSON_DEPTH)) throw new RangeError("nested too deep");
+      decoded = current.native !== null ? current.native.decode(raw) : adapter.decodeChatResponse(raw, current.ctx);
+    } catch (err) {
+      return this.#attemptFailed(unreadableAnswer(upstream.name, err));
+    }
     if ("class" in decoded) return this.#attemptFailed(decoded);
     const record = this.#in.record;
     record.usage = decoded.usage;

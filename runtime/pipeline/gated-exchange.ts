@@ -78,6 +78,10 @@ export class GatedExchange implements Exchange {
     this.#drainCb = cb;
   }
 
+  close(): void {
+    this.#inner.close();
+  }
+
   end(): void {
     if (this.#queue === null) return this.#inner.end();
     this.#queue.push(() => this.#inner.end());

@@ -108,6 +108,10 @@ export class AnthropicMessagesExchange implements Exchange {
     this.#inner.onDrain(cb);
   }
 
+  close(): void {
+    this.#inner.close();
+  }
+
   end(): void {
     const rest = this.#encoder?.end() ?? "";
     if (rest !== "") this.#inner.write(rest);

@@ -116,6 +116,11 @@ export class ModeratedExchange implements Exchange {
     return true;
   }
 
+  /** Closes the connection at once (the request deadline, a client that stopped reading). */
+  close(): void {
+    this.#inner.close();
+  }
+
   onDrain(cb: () => void): void {
     this.#inner.onDrain(cb);
   }

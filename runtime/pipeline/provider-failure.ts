@@ -17,6 +17,19 @@ export function classifyFailure(target: LinkedTarget, attempt: UpstreamAttempt, 
   return failure.kind === "status" ? target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
 }
 
+/** Deepest JSON nesting read from an upstream answer; deeper is an unreadable answer (no recursive walker ever sees it). */
+export const MAX_UPSTREAM_JSON_DEPTH = 256;
+
+/**
+ * An upstream answer the gateway could not read (nested too deep, or its decoding
+ * threw): a server fault of that attempt, so it falls back or ends the request with an
+ * error, and never leaves the request without an answer.
+ */
+export function unreadableAnswer(provider: string, err: unknown): ProviderError {
+  const detail = err instanceof Error ? (err instanceof RangeError ? "nested too deep" : err.message.slice(0, 120)) : String(err).slice(0, 120);
+  return { class: "server", status: 200, message: `${provider}: the answer could not be read (${detail})`, code: "unreadable_upstream_answer", retryAfterMs: null };
+}
+
 /** A connect error, timeout or broken connection as a ProviderError. */
 export function transportError(failure: Exclude<AttemptFailure, { kind: "status" }>): ProviderError {
   return { class: failure.kind, status: 0, message: failure.detail, code: null, retryAfterMs: null };

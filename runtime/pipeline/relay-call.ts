@@ -33,7 +33,8 @@ import type { Usage } from "../base/usage.js";
 import type { HealthState } from "../reliability/linked-reliability.js";
 import { AttemptLoop, type AttemptDriver, type AttemptSpec, type LoopEnd } from "./attempt-loop.js";
 import { RelayCalls, type RelayCallsOwner } from "./relay-calls.js";
-import { classifyFailure, outcomeOf } from "./provider-failure.js";
+import { MAX_UPSTREAM_JSON_DEPTH, classifyFailure, outcomeOf, unreadableAnswer } from "./provider-failure.js";
+import { jsonDepthWithin } from "../canonical/json-depth.js";
 import { sendLoopEnd, sendProviderError } from "./chat-responses.js";
 import { sendDegraded } from "./degraded-answer.js";
 import type { GatewayError } from "../base/errors.js";
@@ -207,8 +208,16 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
   onSuccess(attempt: UpstreamAttempt, body: Buffer | null): void {
     if (attempt !== this.#attempt || this.#done) return;
     const record = this.#in.record;
+    let usage: ReturnType<RelayCallInput["usageOf"]>;
+    try {
+      // Audio answers are binary: only a JSON answer is read, and only then can it be too deep.
+      if (body !== null && attempt.contentType.includes("json") && !jsonDepthWithin(body, MAX_UPSTREAM_JSON_DEPTH)) throw new RangeError("nested too deep");
+      usage = this.#in.usageOf(body);
+    } catch (err) {
+      return this.#failed(unreadableAnswer(this.#loop.target!.upstream.name, err));
+    }
     record.attemptEnded("success");
-    record.usage = this.#in.usageOf(body);
+    record.usage = usage;
     this.#loop.succeeded();
     this.#finish();
     const ex = this.#in.exchange;
@@ -233,7 +242,13 @@ export class RelayCall implements AttemptOwner, RelayCallsOwner, AttemptDriver<P
   /** Implements {@link RelayCallsOwner.onCallsDone}: the translated answer, mapped back to OpenAI's shape; an unreadable one fails the attempt like an error status. */
   onCallsDone(calls: RelayCalls, bodies: readonly Buffer[]): void {
     if (calls !== this.#calls || this.#done) return;
-    const answer = this.#translation!.answer(bodies);
+    let answer: ReturnType<RelayTranslation["answer"]>;
+    try {
+      if (bodies.some((b) => !jsonDepthWithin(b, MAX_UPSTREAM_JSON_DEPTH))) throw new RangeError("nested too deep");
+      answer = this.#translation!.answer(bodies);
+    } catch (err) {
+      return this.#failed(unreadableAnswer(this.#loop.target!.upstream.name, err));
+    }
     if (isProviderError(answer)) return this.#failed(answer);
     const record = this.#in.record;
     record.attemptEnded("success");

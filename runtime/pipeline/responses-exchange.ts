@@ -127,6 +127,11 @@ export class ResponsesExchange implements Exchange {
     return out === "" ? true : this.#inner.write(out);
   }
 
+  /** Closes the connection at once (the request deadline, a client that stopped reading). */
+  close(): void {
+    this.#inner.close();
+  }
+
   onDrain(cb: () => void): void {
     this.#inner.onDrain(cb);
   }

@@ -83,6 +83,11 @@ export class ScrubbedExchange implements Exchange {
     return out.length === 0 ? true : this.#inner.write(out);
   }
 
+  /** Closes the connection at once (the request deadline, a client that stopped reading). */
+  close(): void {
+    this.#inner.close();
+  }
+
   onDrain(cb: () => void): void {
     this.#inner.onDrain(cb);
   }

@@ -5,6 +5,7 @@
  */
 import type { LinkedKeys } from "./link-keys.js";
 import type { LinkedCostTags } from "../routing/cost-tags.js";
+import type { Glob } from "../../schemas/plan/glob-match.js";
 import type { Pool } from "undici";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
@@ -101,7 +102,7 @@ export interface LinkedRouteTable {
   /** Requested name → candidate routes in first-match order; usually one route without conditions. */
   readonly exactRoutes: ReadonlyMap<string, readonly LinkedRoute[]>;
   /** Glob routes in policy order, regexes compiled. */
-  readonly globRoutes: readonly { readonly regex: RegExp; readonly route: LinkedRoute }[];
+  readonly globRoutes: readonly { readonly glob: Glob; readonly route: LinkedRoute }[];
   /** What RouteFacts need when some route has extra conditions; null otherwise (no per-request facts). */
   readonly routeFacts: { readonly tokenCap: number; readonly classifiers: LinkedClassifiers | null } | null;
 }

@@ -1,10 +1,11 @@
 /**
  * Route header conditions, linked: regexes compiled once when the plan is linked,
- * never per request. A request's headers have lower-case names and one value each
+ * never per request, for the linear-time engine (a header value cannot make them slow). A request's headers have lower-case names and one value each
  * (a repeated header keeps its last value), as the Exchange delivers them.
  */
 import type { PlanHeaderCondition } from "../../schemas/plan/plan.js";
 import { PlanError } from "../../schemas/plan/read-plan.js";
+import { LinearRegex } from "../../schemas/plan/linear-regex.js";
 
 /** One linked condition; `regex` is set for `kind: "regex"` only. */
 export interface LinkedHeaderCondition {
@@ -12,18 +13,15 @@ export interface LinkedHeaderCondition {
   readonly kind: PlanHeaderCondition["kind"];
   /** The exact value (kind "exact"); "" otherwise. */
   readonly value: string;
-  readonly regex: RegExp | null;
+  readonly regex: LinearRegex | null;
 }
-
-/** The flags the compiler proved policy regexes safe with. */
-const REGEX_FLAGS = "u";
 
 /** Compiles a route's conditions; a regex that does not compile fails the link (a hand-edited plan). */
 export function linkHeaderConditions(routeName: string, conditions: readonly PlanHeaderCondition[]): LinkedHeaderCondition[] {
   return conditions.map((c) => {
     if (c.kind !== "regex") return { header: c.header, kind: c.kind, value: c.kind === "exact" ? c.value : "", regex: null };
     try {
-      return { header: c.header, kind: c.kind, value: "", regex: new RegExp(c.value, REGEX_FLAGS) };
+      return { header: c.header, kind: c.kind, value: "", regex: LinearRegex.of(c.value) };
     } catch (err) {
       throw new PlanError(`route ${routeName}: header ${c.header}: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,11 +1,12 @@
 /**
  * The plan's route table → live lookup structures, built once per plan: one map from
  * requested name to its candidate routes (for almost every name, a single route
- * without conditions), and the glob routes in order with compiled regexes.
+ * without conditions), and the glob routes in order, matched without backtracking.
  */
 import type { PlanRouteTable } from "../../schemas/plan/plan.js";
 import type { LinkedModel, LinkedRoute, LinkedRouteTable } from "../plan/linked-plan.js";
 import { linkHeaderConditions } from "./header-conditions.js";
+import { Glob } from "../../schemas/plan/glob-match.js";
 import { LinkedClassifiers } from "./content/linked-classifiers.js";
 import { LinkedRouteExtras } from "./route-extras.js";
 
@@ -37,6 +38,6 @@ export function linkRouteTable(routing: PlanRouteTable, models: readonly LinkedM
       name,
       candidates.map((i) => routes[i]!),
     );
-  const globRoutes = routing.globs.map((g) => ({ regex: new RegExp(g.regex), route: routes[g.route]! }));
+  const globRoutes = routing.globs.map((g) => ({ glob: new Glob(g.pattern), route: routes[g.route]! }));
   return { routes, exactRoutes, globRoutes, routeFacts };
 }

@@ -23,7 +23,7 @@ export function matchRoute(plan: LinkedPlan, requestedModel: string, headers: Re
     return null;
   }
   for (const glob of plan.globRoutes) {
-    if (glob.regex.test(requestedModel) && holds(glob.route, headers, facts)) return glob.route;
+    if (glob.glob.matches(requestedModel) && holds(glob.route, headers, facts)) return glob.route;
   }
   return null;
 }

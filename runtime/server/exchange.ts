@@ -1,6 +1,6 @@
 /**
  * The listener-neutral view of one HTTP request/response that the pipeline works on.
- * Two implementations: uWebSockets.js (default) and node:http. The pipeline never
+ * Two implementations: node:http (the default) and uWebSockets.js. The pipeline never
  * sees either server's objects, so every behaviour is tested against both.
  *
  * Invariant: `readBody` must be called synchronously from the handler (before the
@@ -8,6 +8,7 @@
  * the same tick as the request callback.
  */
 import type { PlanTls } from "../../schemas/plan/operations.js";
+import type { EdgeLimits } from "./edge-limits.js";
 
 /** Response headers as ordered pairs; names lower-case. */
 export type HeaderList = readonly (readonly [string, string])[];
@@ -51,6 +52,12 @@ export interface Exchange {
    * a wrapper that does not forward it only loses the saving.
    */
   writeAndEnd?(chunk: string | Uint8Array): void;
+  /**
+   * Ends the response as it stands and closes the connection (the request deadline):
+   * a started response is cut where it is, bytes the client has not read are dropped
+   * after a short grace, and nothing more is written. Idempotent.
+   */
+  close(): void;
 }
 
 /** The empty header list, shared. */
@@ -89,6 +96,8 @@ export interface ListenOptions {
    * false: a port in use is refused with a PortInUseError (port-in-use.ts).
    */
   sharePort?: boolean;
+  /** Replaces some of the edge limits (server/edge-limits.ts); tests shorten timeouts with it. Default: EDGE_LIMITS. */
+  limits?: Partial<EdgeLimits>;
 }
 
 export type ServerKind = "uws" | "node";

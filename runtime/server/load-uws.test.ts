@@ -27,10 +27,10 @@ describe("loading uWebSockets.js", () => {
     }
   });
 
-  it("auto chooses uWS exactly where it loads, else node:http; an explicit choice is kept", () => {
-    expect(chooseListener("auto", false)).toBe("uws" in probed ? "uws" : "node");
-    expect(chooseListener("node", false)).toBe("node");
-    expect(chooseListener("uws", false)).toBe("uws");
+  it("auto (the default) chooses node:http, the listener safe to expose directly, wherever uWS loads; an explicit choice is kept", () => {
+    expect(chooseListener("auto")).toBe("node");
+    expect(chooseListener("node")).toBe("node");
+    expect(chooseListener("uws")).toBe("uws");
   });
 
   it("tells the trufflesuite package's silent pure-JS fallback from the native addon", () => {

@@ -1,18 +1,20 @@
 /**
- * The node:http listener: the portable twin of the uWS listener (llhttp is a strict
- * HTTP/1.1 parser, and it answers oversized headers with 431). Chosen with
- * `--server node`; every server test runs against both.
+ * The node:http listener: the portable twin of the uWS listener, and the one safe to
+ * expose directly (docs/operations.md#limits-at-the-edge): llhttp is a strict HTTP/1.1
+ * parser (ambiguous framing, obs-fold, bare LF, bad chunk sizes and CR/LF in values are
+ * a 400 and a close; oversized headers a 431), pipelined requests are answered in
+ * order, and the limits of edge-limits.ts close slow headers, slow bodies and clients
+ * that stop reading. Every server test runs against both listeners.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
+import { errorBody, gatewayError } from "../base/errors.js";
 import type { Socket } from "node:net";
 import { isAddressInUse, nodeHasReusePort, PortInUseError } from "./port-in-use.js";
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
-
-/** Same header budget as the uWS listener is configured for. */
-const MAX_HEADER_BYTES = 16 * 1024;
+import { edgeLimits, type EdgeLimits } from "./edge-limits.js";
 
 class NodeExchange implements Exchange {
   readonly method: string;
@@ -24,8 +26,12 @@ class NodeExchange implements Exchange {
   #req: IncomingMessage;
   #res: ServerResponse;
   #abortCb: (() => void) | null = null;
+  /** Armed while written bytes wait for a client that does not read (writeStallTimeoutMs). */
+  #stall: NodeJS.Timeout | null = null;
+  readonly #limits: EdgeLimits;
 
-  constructor(req: IncomingMessage, res: ServerResponse) {
+  constructor(req: IncomingMessage, res: ServerResponse, limits: EdgeLimits) {
+    this.#limits = limits;
     this.#req = req;
     this.#res = res;
     this.method = (req.method ?? "GET").toUpperCase();
@@ -36,7 +42,9 @@ class NodeExchange implements Exchange {
     const raw = req.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
     this.headers = headers;
+    res.on("drain", () => this.#clearStall());
     res.on("close", () => {
+      this.#clearStall();
       if (res.writableFinished) return;
       this.aborted = true;
       const cb = this.#abortCb;
@@ -51,12 +59,14 @@ class NodeExchange implements Exchange {
 
   readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
     const declared = this.headers["content-length"];
-    if (declared !== undefined && Number(declared) > maxBytes) return Promise.resolve("too-large");
+    // Beyond what would be discarded anyway: answer at once (the client may not see it).
+    if (declared !== undefined && Number(declared) > maxBytes + this.#limits.discardLimitBytes) return Promise.resolve("too-large");
     const req = this.#req;
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let done = false;
+      let over = false;
       const finish = (value: Buffer | BodyFailure): void => {
         if (done) return;
         done = true;
@@ -66,13 +76,18 @@ class NodeExchange implements Exchange {
       req.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          req.pause();
-          finish("too-large");
+          // Over the limit: read and discard (up to a bound) so the 413 is readable, then answer.
+          over = true;
+          chunks.length = 0;
+          if (size > maxBytes + this.#limits.discardLimitBytes) {
+            req.pause();
+            finish("too-large");
+          }
           return;
         }
         chunks.push(chunk);
       });
-      req.on("end", () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      req.on("end", () => finish(over ? "too-large" : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
       req.on("error", () => finish("aborted"));
       req.on("close", () => finish(req.complete ? Buffer.concat(chunks, size) : "aborted"));
     });
@@ -104,7 +119,37 @@ class NodeExchange implements Exchange {
 
   write(chunk: string | Uint8Array): boolean {
     if (this.aborted || this.#res.writableEnded) return true;
-    return this.#res.write(chunk);
+    const ok = this.#res.write(chunk);
+    if (!ok) this.#armStall();
+    return ok;
+  }
+
+  /** A client that reads nothing of what is pending for `writeStallTimeoutMs` is disconnected. */
+  #armStall(): void {
+    if (this.#stall !== null) return;
+    this.#stall = setTimeout(() => {
+      this.#stall = null;
+      this.#res.destroy();
+    }, this.#limits.writeStallTimeoutMs);
+  }
+
+  #clearStall(): void {
+    if (this.#stall !== null) clearTimeout(this.#stall);
+    this.#stall = null;
+  }
+
+  close(): void {
+    const res = this.#res;
+    if (this.aborted || res.destroyed) return;
+    if (!this.started) {
+      this.started = true;
+      res.statusCode = 503;
+    }
+    if (!res.writableEnded) res.end();
+    // Whatever the client has not read after a short grace is dropped with the connection.
+    const socket = this.#req.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), this.#limits.closeGraceMs).unref();
   }
 
   onDrain(cb: () => void): void {
@@ -114,7 +159,17 @@ class NodeExchange implements Exchange {
   end(): void {
     if (this.aborted || this.#res.writableEnded) return;
     this.#res.end();
+    // Bytes still pending at the end: the same stall limit until they are read.
+    if (this.#res.writableLength > 0) this.#armStall();
   }
+}
+
+/** 431 for a request with more header fields than the limit; the connection closes after it. */
+function refuseHeaderCount(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  req.resume();
+  const body = errorBody(gatewayError("too-many-headers", { limit }));
+  res.writeHead(431, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  res.end(body);
 }
 
 /** Starts a node:http listener. */
@@ -124,9 +179,20 @@ export function listenNode(opts: ListenOptions): Promise<Listener> {
     return Promise.reject(new Error(`--share-port with the node:http listener needs Node 22.12 or newer (SO_REUSEPORT); this is Node ${process.version}: use --server uws`));
   }
   const sockets = new Set<Socket>();
-  const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 };
+  const limits = edgeLimits(opts.limits);
+  const settings = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+    // Never the lenient parser: ambiguous framing must be refused, not guessed.
+    insecureHTTPParser: false,
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    opts.handler(new NodeExchange(req, res));
+    // Too many header fields: 431 and a close, as for too many header bytes (llhttp counts only bytes).
+    if (req.rawHeaders.length > 2 * limits.maxHeaderCount) return refuseHeaderCount(req, res, limits.maxHeaderCount);
+    opts.handler(new NodeExchange(req, res, limits));
   };
   const tls = opts.tls ?? null;
   const server = tls === null ? createServer(settings, onRequest) : createHttpsServer({ ...settings, ...readTlsPair(tls) }, onRequest);

@@ -9,11 +9,19 @@
  * - `write` returning false means backpressure: uWS keeps the bytes, and `onWritable`
  *   says when to produce more.
  *
- * Known limits of the uWS v20.30 build that loads on Node 20 (measured, see docs/architecture.md#listeners-and-their-limits):
- * a header block over 4 KiB that arrives split across TCP segments closes the
- * connection without a response, and requests with more than ~47 headers get no
- * response until uWS's 10 s idle timeout. Use `--server node` where clients may send
- * such requests and no front proxy enforces header limits.
+ * What this file adds at the edge (edge-limits.ts): a body that does not arrive within
+ * `requestTimeoutMs` closes the connection, a body over the limit is read and discarded
+ * (up to a bound) before the 413, and a client that reads nothing of a pending response
+ * for `writeStallTimeoutMs` is disconnected.
+ *
+ * What it cannot change: uWS parses HTTP itself, in C++, and the v20.30 build that
+ * loads on Node 20 fails several edge probes (measured, see
+ * docs/operations.md#limits-at-the-edge and test/e2e/edge-probes.e2e.test.ts): split
+ * or oversized header blocks and 48+ headers are closed without a 431, pipelined
+ * POSTs are closed unanswered, `Transfer-Encoding: xchunked` is taken for chunked,
+ * chunk data without CRLF is accepted, and a bare-LF request is forwarded but never
+ * answered. So uWS is for use behind a proxy that re-frames requests; node:http is the
+ * default (choose-listener.ts).
  */
 import { NO_HEADERS, type BodyFailure, type Exchange, type HeaderList, type Listener, type ListenOptions } from "./exchange.js";
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from "./load-uws.js";
@@ -21,6 +29,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { readTlsPair, watchTlsPair } from "./tls-files.js";
 import { log } from "../base/log.js";
 import { statusLine } from "./status-text.js";
+import { edgeLimits, type EdgeLimits } from "./edge-limits.js";
 import { assertPortFree } from "./port-in-use.js";
 
 /** A copy of uWS's transient body chunk in Node's buffer pool. */
@@ -50,8 +59,12 @@ class UwsExchange implements Exchange {
   /** A started stream's status and headers, not yet written: they leave with the first write (one syscall). */
   #headStatus = 0;
   #head: HeaderList | null = null;
+  /** Armed while written bytes wait for a client that does not read (writeStallTimeoutMs). */
+  #stall: NodeJS.Timeout | null = null;
+  readonly #limits: EdgeLimits;
 
-  constructor(res: UwsResponse, req: UwsRequest) {
+  constructor(res: UwsResponse, req: UwsRequest, limits: EdgeLimits) {
+    this.#limits = limits;
     this.#res = res;
     this.method = req.getMethod().toUpperCase();
     this.path = req.getUrl();
@@ -60,6 +73,7 @@ class UwsExchange implements Exchange {
     this.headers = collecting;
     res.onAborted(() => {
       this.aborted = true;
+      this.#clearStall();
       const cb = this.#abortCb;
       this.#abortCb = null;
       if (cb !== null && !this.#ended) cb();
@@ -72,40 +86,44 @@ class UwsExchange implements Exchange {
 
   readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
     const declared = this.headers["content-length"];
-    if (declared !== undefined && Number(declared) > maxBytes) return Promise.resolve("too-large");
+    // Beyond what would be discarded anyway: answer at once (the client may not see it).
+    if (declared !== undefined && Number(declared) > maxBytes + this.#limits.discardLimitBytes) return Promise.resolve("too-large");
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let done = false;
+      // A body that does not arrive in time closes the connection (the abort below answers "aborted").
+      const slow = setTimeout(() => {
+        if (!done && !this.aborted && !this.#ended) this.#res.close();
+      }, this.#limits.requestTimeoutMs);
+      const settle = (value: Buffer | BodyFailure): void => {
+        done = true;
+        clearTimeout(slow);
+        resolve(value);
+      };
       const prevAbort = this.#abortCb;
       this.#abortCb = () => {
-        if (!done) {
-          done = true;
-          resolve("aborted");
-        }
+        if (!done) settle("aborted");
         prevAbort?.();
       };
       this.#res.onData((chunk, isLast) => {
         if (done) return;
         size += chunk.byteLength;
         if (size > maxBytes) {
-          done = true;
-          resolve("too-large");
+          // Over the limit: read and discard (up to a bound) so the 413 is readable, then answer.
+          chunks.length = 0;
+          if (isLast || size > maxBytes + this.#limits.discardLimitBytes) settle("too-large");
           return;
         }
         // The ArrayBuffer is only valid during this callback: copy it out, into Node's pooled
         // slab (allocUnsafe) rather than a new ArrayBuffer per request, which the scavenger
         // must track and free one by one.
         if (isLast && chunks.length === 0) {
-          done = true;
-          resolve(copyOut(chunk));
+          settle(copyOut(chunk));
           return;
         }
         chunks.push(copyOut(chunk));
-        if (isLast) {
-          done = true;
-          resolve(Buffer.concat(chunks, size));
-        }
+        if (isLast) settle(Buffer.concat(chunks, size));
       });
     });
   }
@@ -165,7 +183,9 @@ class UwsExchange implements Exchange {
       ok = res.write(chunk);
     });
     if (!ok) {
+      this.#armStall();
       res.onWritable(() => {
+        this.#clearStall();
         const cb = this.#drainCb;
         this.#drainCb = null;
         cb?.();
@@ -173,6 +193,43 @@ class UwsExchange implements Exchange {
       });
     }
     return ok;
+  }
+
+  /** A client that reads nothing of what is pending for `writeStallTimeoutMs` is disconnected. */
+  #armStall(): void {
+    if (this.#stall !== null) return;
+    this.#stall = setTimeout(() => {
+      this.#stall = null;
+      if (!this.aborted && !this.#ended) this.#res.close();
+    }, this.#limits.writeStallTimeoutMs);
+  }
+
+  #clearStall(): void {
+    if (this.#stall !== null) clearTimeout(this.#stall);
+    this.#stall = null;
+  }
+
+  close(): void {
+    // An ended response must not be touched again (uWS throws); uWS's own idle timeout
+    // closes a connection whose last bytes are never read.
+    if (this.aborted || this.#ended) return;
+    this.#ended = true;
+    this.started = true;
+    this.#clearStall();
+    const res = this.#res;
+    // A head already on the wire (a chunked stream): end the body properly and keep the
+    // connection. uWS's end(…, closeConnection) would write a `Connection: close` header
+    // into the chunked body there (measured: the client fails to parse the last chunk).
+    if (this.#headStatus !== 0 && this.#head === null) {
+      res.cork(() => res.end());
+      return;
+    }
+    // Nothing written yet: the held head (or a 503), then uWS closes the connection.
+    res.cork(() => {
+      if (this.#head === null) res.writeStatus(statusLine(503));
+      this.#writePendingHead();
+      res.end(undefined, true);
+    });
   }
 
   onDrain(cb: () => void): void {
@@ -236,13 +293,14 @@ export async function listenUws(opts: ListenOptions): Promise<Listener> {
   // uWS would share a port in use without a word (SO_REUSEPORT): refuse it first.
   if (opts.port !== 0 && opts.sharePort !== true) await assertPortFree(opts.host, opts.port);
   const handler = opts.handler;
+  const limits = edgeLimits(opts.limits);
   const tls = opts.tls ?? null;
   const makeApp = (): UwsApp => {
     // uWS reads the files itself; readTlsPair first proves they form a usable pair, so a
     // bad renewal is refused with a message instead of failing every handshake.
     const app = tls === null ? uws.App() : (readTlsPair(tls), uws.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile }));
     app.any("/*", (res, req) => {
-      handler(new UwsExchange(res, req));
+      handler(new UwsExchange(res, req, limits));
     });
     return app;
   };

@@ -27,6 +27,8 @@ const CONNECT_CODES = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "UND_ERR_CONNECT",
+  // The host resolved to an address this upstream may not reach (guarded-lookup.ts).
+  "ETOLLGATEFORBIDDEN",
   // A certificate that does not verify: this target cannot be reached safely, the next may.
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",

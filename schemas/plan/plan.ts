@@ -45,6 +45,13 @@ export const PlanUpstream = z.strictObject({
   origin: z.string(),
   /** Path prefix in front of the API paths, without a trailing slash (e.g. "/v1"). */
   basePath: z.string(),
+  /**
+   * Which addresses connections may reach (schemas/plan/address-class.ts), checked on
+   * every address the origin's host resolves to: `public` only, also `loopback` (the
+   * origin names a loopback host), or also `private` (the policy's `network: private`).
+   * Link-local and metadata addresses never.
+   */
+  network: z.enum(["public", "loopback", "private"]),
   /** Secret references of the API keys, used in turn; empty when the upstream needs none. */
   apiKeys: z.array(PlanSecretRef),
   /** When true, an upstream whose secrets are unset at link time is disabled, not an error. */
@@ -204,8 +211,8 @@ export const PlanRouteTable = z.strictObject({
   exact: z.record(z.string(), index),
   /** Requested model name → candidate route indices in first-match order; absent when no route has headers. */
   guarded: z.record(z.string(), z.array(index).min(1)).optional(),
-  /** Glob routes in policy order, as anchored regular expression sources. */
-  globs: z.array(z.strictObject({ pattern: z.string(), regex: z.string(), route: index })),
+  /** Glob routes in policy order, matched without backtracking (schemas/plan/glob-match.ts). */
+  globs: z.array(z.strictObject({ pattern: z.string(), route: index })),
   /** Content classifiers that routes use; absent when none does. */
   classifiers: PlanClassifiers.optional(),
 });
@@ -241,6 +248,8 @@ export const PlanListener = z.strictObject({
   maxAudioBytes: z.number().int().positive().optional(),
   /** Deepest JSON nesting accepted in a request body (400 above), checked before parsing. */
   maxJsonDepth: z.number().int().positive(),
+  /** Every request ends within this many ms of its arrival (the pipeline's one deadline: 504, or an error event, then a close). */
+  requestTimeoutMs: z.number().int().positive(),
   /** Graceful shutdown timing. */
   shutdown: PlanShutdown,
   /** Whether GET /metrics is also served on this (the client) listener. */
@@ -260,7 +269,7 @@ export const PlanListener = z.strictObject({
 });
 
 export const Plan = z.strictObject({
-  planVersion: z.literal(1),
+  planVersion: z.literal(2),
   compilerVersion: z.string(),
   /** "sha256:<hex>" of the canonical JSON of the plan without this field. */
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),

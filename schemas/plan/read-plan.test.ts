@@ -4,10 +4,10 @@ import { parsePlan, PlanError } from "./read-plan.js";
 
 function minimalPlan(): Record<string, unknown> {
   const plan: Record<string, unknown> = {
-    planVersion: 1,
+    planVersion: 2,
     compilerVersion: "0.0.0-test",
     hash: "",
-    listener: { maxBodyBytes: 1024, maxJsonDepth: 8, shutdown: { graceMs: 0, deadlineMs: 0 }, metrics: false, admin: null, audit: null },
+    listener: { maxBodyBytes: 1024, maxJsonDepth: 8, requestTimeoutMs: 60000, shutdown: { graceMs: 0, deadlineMs: 0 }, metrics: false, admin: null, audit: null },
     upstreams: [],
     targets: [],
     models: [],
@@ -21,7 +21,7 @@ function minimalPlan(): Record<string, unknown> {
 
 describe("parsePlan", () => {
   it("accepts a well-formed plan whose hash matches", () => {
-    expect(parsePlan(canonicalJson(minimalPlan())).planVersion).toBe(1);
+    expect(parsePlan(canonicalJson(minimalPlan())).planVersion).toBe(2);
   });
   it("refuses an edited plan: the hash no longer matches", () => {
     const plan = minimalPlan();
@@ -29,8 +29,8 @@ describe("parsePlan", () => {
     expect(() => parsePlan(JSON.stringify(plan), "p.json")).toThrow(/p\.json: hash mismatch.*recompile/);
   });
   it("refuses another plan version with the fix in the message", () => {
-    const plan = { ...minimalPlan(), planVersion: 2 };
-    expect(() => parsePlan(JSON.stringify(plan))).toThrow(/planVersion 2 .* serves planVersion 1/);
+    const plan = { ...minimalPlan(), planVersion: 1 };
+    expect(() => parsePlan(JSON.stringify(plan))).toThrow(/planVersion 1 .* serves planVersion 2/);
   });
   it("refuses a plan of the wrong shape, naming where", () => {
     const plan = minimalPlan();

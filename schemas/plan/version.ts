@@ -3,7 +3,7 @@
  * a plan is the only contract between compiler and runtime, so any change to its
  * shape or meaning bumps this number. Imports nothing, so the runtime may import it.
  */
-export const PLAN_VERSION = 1 as const;
+export const PLAN_VERSION = 2 as const;
 
 /** Why a plan cannot be served by this runtime, or null when it can. */
 export function planVersionProblem(planVersion: unknown): string | null {

@@ -8,6 +8,9 @@ export const Listener = z
     maxBodyBytes: Size.optional().describe("Largest request body accepted (413 above). Default 4MiB."),
     maxAudioBytes: Size.optional().describe("Largest audio upload accepted by /v1/audio/transcriptions (413 above). Default 25MiB, OpenAI's own limit."),
     maxJsonDepth: z.number().int().min(2).max(1024).optional().describe("Deepest JSON nesting accepted (400 above), checked before parsing. Default 64."),
+    requestTimeout: Duration.optional().describe(
+      "Every request ends within this time from its arrival: an answer not started by then is a 504, a stream still running ends with an error event, and the connection closes. Default: the longest worst-case latency of any model (its attempts, retries and backoffs) plus 1m.",
+    ),
     shutdown: Shutdown.optional(),
     metrics: z.boolean().optional().describe("Also serve GET /metrics on this listener (it is always served on the admin listener). Default false."),
     admin: Admin.optional(),

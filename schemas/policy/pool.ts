@@ -18,7 +18,7 @@ export const GpuType = z
 export const PoolEndpoint = z
   .strictObject({
     name: Name.optional().describe("The endpoint's name in logs and metrics (`<pool>/<name>`). Default: its position, `<pool>/0`, `<pool>/1`, …"),
-    baseUrl: z.string().describe("Base URL including the API path prefix, e.g. `http://10.0.0.7:8000/v1`."),
+    baseUrl: z.string().describe("Base URL including the API path prefix, e.g. `http://10.0.0.7:8000/v1` (a private address: mark the pool `network: private`)."),
     gpu: GpuType,
     gpus: z.number().int().min(1).max(1024).optional().describe("How many GPUs of that type serve behind this endpoint. Default 1."),
   })
@@ -41,6 +41,12 @@ export const Pool = z
     apiKeys: z.array(SecretRef).optional().describe("API keys as secret references, used in turn on every endpoint. Omit for servers that need none."),
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections per endpoint. Default 128."),
+    network: z
+      .enum(["public", "private"])
+      .optional()
+      .describe(
+        "`private` marks a self-hosted server on a private network (in-cluster, a VPC): its address may be private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), written or resolved. Default `public`: only public addresses, and loopback when the base URL names it. Link-local and cloud metadata addresses are refused either way.",
+      ),
     tags: Tags.optional(),
   })
   .describe("A pool of self-hosted GPU endpoints serving the same models.");

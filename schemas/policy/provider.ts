@@ -44,6 +44,12 @@ export const Provider = z
     bedrock: BedrockSettings.optional(),
     vertex: VertexSettings.optional(),
     optional: z.boolean().optional().describe("When true, a provider whose secrets are unset at startup is disabled (and its targets skipped) instead of failing startup."),
+    network: z
+      .enum(["public", "private"])
+      .optional()
+      .describe(
+        "`private` marks a self-hosted server on a private network (in-cluster, a VPC): its address may be private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), written or resolved. Default `public`: only public addresses, and loopback when the base URL names it. Link-local and cloud metadata addresses are refused either way.",
+      ),
     timeouts: Timeouts.optional(),
     connections: z.number().int().positive().max(4096).optional().describe("Most concurrent connections to this provider. Default 128."),
     tags: Tags.optional(),

@@ -15,6 +15,7 @@ const WHAT_TO_DO: Readonly<Record<number, string>> = {
   404: "Check the model name (`GET /v1/models` lists the names the key may use) or the path.",
   405: "Use the method the endpoint takes.",
   413: "Send a smaller body or upload.",
+  431: "Send fewer or smaller headers: at most 100 header fields and 16 KiB of header block.",
   429: "Wait for `retry-after` (seconds; `retry-after-ms` when sent) and retry. The `x-ratelimit-*` headers say what is left.",
   500: "A bug in the gateway: report it with the answer's `x-request-id`.",
   502: "An upstream failed and no other target could answer: retry later, with backoff.",

@@ -34,7 +34,7 @@ consumers:
 const providers = (extra = ""): string => `providers:
   - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1", apiKeys: [env:OPENAI_KEY]${extra} }
   - { name: anthropic, kind: anthropic, baseUrl: "https://api.anthropic.com/v1", apiKeys: [env:ANTHROPIC_KEY] }
-  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", timeouts: { total: 20s } }
+  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", network: "private", timeouts: { total: 20s } }
 `;
 
 const chat = (settings: string, targets = "[{ provider: openai, model: gpt-4o-mini }]", fallbacks = "[{ provider: anthropic, model: claude-haiku }]"): string =>
@@ -351,7 +351,7 @@ export const ROUTING_CASES: readonly RoutingCase[] = [
     name: "authentication, exact names, globs, header conditions, consumer and content conditions, allow-lists",
     policy: `apiVersion: tollgate/v1
 providers:
-  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1" }
+  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", network: "private" }
   - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1", apiKeys: [env:OPENAI_KEY] }
 classifiers:
   - { name: code, keywords: [refactor], patterns: ["\\\\b(?<kw>def)\\\\s+\\\\w+\\\\(", "\\\\b(?<kw>function)\\\\s+\\\\w+\\\\("] }

@@ -13,7 +13,7 @@ const gateway = defineGateway({
   apiVersion: "tollgate/v1",
   providers: [
     { name: "openai", kind: "openai-compatible", baseUrl: "https://api.openai.com/v1", apiKeys: ["env:OPENAI_API_KEY"] },
-    { name: "vllm", kind: "openai-compatible", baseUrl: "http://10.0.0.7:8000/v1" },
+    { name: "vllm", kind: "openai-compatible", baseUrl: "http://10.0.0.7:8000/v1", network: "private" },
   ],
   models: [
     {

@@ -6,7 +6,7 @@ import { renderDiffMarkdown, renderDiffText } from "./render-diff.js";
 
 const base = `apiVersion: tollgate/v1
 providers:
-  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1" }
+  - { name: vllm, kind: openai-compatible, baseUrl: "http://10.0.0.7:8000/v1", network: private }
   - { name: openai, kind: openai-compatible, baseUrl: "https://api.openai.com/v1", timeouts: { firstByte: 30s } }
 models:
   - name: chat

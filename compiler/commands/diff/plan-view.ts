@@ -176,7 +176,8 @@ export function planView(plan: Plan): PlanView {
       f.set("tags", c.tags === undefined ? null : sortedRecord(c.tags));
       // Key names and tags by key digest (keyNames and keyTags run over keySha256, then keyHmac).
       const labels = [...c.keySha256, ...(c.keyHmac ?? [])].map((digest, k) => [digest, { name: c.keyNames?.[k] ?? null, tags: c.keyTags?.[k] ?? null }] as const);
-      f.set("keyLabels", Object.fromEntries(labels.filter(([, l]) => l.name !== null || l.tags !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+      const named = labels.filter(([, l]) => l.name !== null || l.tags !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      f.set("keyLabels", named.length === 0 ? null : Object.fromEntries(named));
     }),
   );
   (plan.templates ?? []).forEach((t, i) =>
@@ -281,7 +282,7 @@ function routingFields(plan: Plan, names: Names, f: Map<string, unknown>): void 
     );
   f.set(
     "globs",
-    routing.globs.map((g) => ({ pattern: g.pattern, regex: g.regex, route: names.routes[g.route] ?? "?" })),
+    routing.globs.map((g) => ({ pattern: g.pattern, route: names.routes[g.route] ?? "?" })),
   );
   f.set("classifiers.maxChars", routing.classifiers?.maxChars ?? null);
   f.set(

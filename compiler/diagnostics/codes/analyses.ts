@@ -51,6 +51,24 @@ export const analysisCodes = {
     message: "provider `{provider}` sends its API keys over plain http to `{host}`",
     help: "use https:, or drop `apiKeys` if the server needs none",
   },
+  "upstream-address-forbidden": {
+    code: "TG3023",
+    severity: "error",
+    message: "{what} points at `{host}`, {kind}: the gateway never connects there",
+    help: "write the model server's own address; link-local, metadata, unspecified, multicast and reserved addresses are never one (decimal, octal, hex and IPv4-mapped spellings included)",
+  },
+  "upstream-address-private": {
+    code: "TG3024",
+    severity: "error",
+    message: "{what} points at the private address `{host}`, which provider `{provider}` may not reach",
+    help: "if it is your self-hosted server on a private network, mark the {owner} `network: private`",
+  },
+  "upstream-name-internal": {
+    code: "TG3025",
+    severity: "warning",
+    message: "{what} names `{host}`, which looks like a private-network name; if it resolves to a private address, the gateway refuses to connect",
+    help: "mark the {owner} `network: private` if it is your self-hosted server, or use its public name",
+  },
   "timeout-order": {
     code: "TG3022",
     severity: "warning",
@@ -139,23 +157,11 @@ export const analysisCodes = {
   },
   // TG313x: regular expressions.
   "regex-invalid": { code: "TG3130", severity: "error", message: "{what} is not a valid regular expression: {reason}" },
-  "regex-exponential": {
-    code: "TG3131",
-    severity: "error",
-    message: "{what} can backtrack exponentially: {hotspot} can match the same characters in many ways, so a value like `{attack}` takes ~2^n steps",
-    help: "let each character be matched in only one way, e.g. `(a+)+` → `a+`, `(a|ab)*` → `(ab?)*`, `(\\w|\\d)*` → `\\w*`",
-  },
-  "regex-polynomial": {
-    code: "TG3132",
-    severity: "error",
-    message: "{what} backtracks in {degree} time: {hotspot} can match the same run of characters, so a value like `{attack}` takes ~n^{power} steps",
-    help: "make those parts unable to match the same characters{extra}",
-  },
-  "regex-unprovable": {
+  "regex-not-linear": {
     code: "TG3133",
     severity: "error",
-    message: "{what} cannot be proven free of catastrophic backtracking: {reason}",
-    help: "simplify it; back-references and look-around are not supported in policy regexes",
+    message: "{what} cannot run in linear time: {reason}{where}",
+    help: "{fix}",
   },
   "regex-anchor-alternation": {
     code: "TG3134",

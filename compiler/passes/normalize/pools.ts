@@ -48,6 +48,7 @@ export function normalizePools(
             ...(pool.apiKeys !== undefined ? { apiKeys: pool.apiKeys } : {}),
             ...(pool.timeouts !== undefined ? { timeouts: pool.timeouts } : {}),
             ...(pool.connections !== undefined ? { connections: pool.connections } : {}),
+            ...(pool.network !== undefined ? { network: pool.network } : {}),
             tags: { ...pool.tags, gpu: e.gpu },
           },
           // Diagnostics about the URL point at the endpoint; timeouts resolve to the pool's.

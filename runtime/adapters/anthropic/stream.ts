@@ -18,6 +18,7 @@ import { emptyUsage, type Usage } from "../../base/usage.js";
 import { ChunkWriter, DONE, type FinishReason } from "../../canonical/chat-stream.js";
 import { isRecord } from "../../canonical/provider-error.js";
 import { SseParser, type SseEvent } from "../../canonical/sse-parser.js";
+import { streamEventTooLarge } from "../../canonical/stream-limits.js";
 import { anthropicError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";
 import { applyAnthropicUsage } from "./usage.js";
@@ -54,10 +55,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   push(chunk: Buffer): Buffer | null {
-    return this.#emit(this.#parser.push(chunk));
+    const out = this.#emit(this.#parser.push(chunk));
+    if (this.#parser.tooLarge) this.error ??= streamEventTooLarge("anthropic");
+    return out;
   }
 
   end(): Buffer | null {
+    if (this.#parser.tooLarge) return null;
     return this.#emit(this.#parser.end());
   }
 

@@ -1,11 +1,14 @@
 /**
  * The AWS event-stream framing (`application/vnd.amazon.eventstream`) of ConverseStream:
  * `[u32 total][u32 headers_len][u32 prelude_crc][headers][payload][u32 message_crc]`,
- * big-endian. Frames arrive split anywhere or several per chunk; this buffers until a
- * frame is whole and decodes it with the maintained `@smithy/eventstream-codec` (which
- * checks both CRCs and throws on a mismatch).
+ * big-endian. Frames arrive split anywhere or several per chunk; this keeps the chunks
+ * of an unfinished frame as they came and joins them once, when the frame is whole
+ * (linear in the stream however finely it is split), and decodes it with the
+ * maintained `@smithy/eventstream-codec` (which checks both CRCs and throws on a
+ * mismatch). A frame announcing more than MAX_STREAM_EVENT_BYTES is refused at once.
  */
 import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
+import { MAX_STREAM_EVENT_BYTES } from "../../canonical/stream-limits.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -21,30 +24,56 @@ export interface Frame {
   readonly payload: string;
 }
 
-/** Largest frame accepted (AWS caps event-stream messages at 16 MiB). */
-const MAX_FRAME = 16 * 1024 * 1024 + 1024;
+/** A frame whose length is over the cap: the attempt ends with an upstream error, not a corrupt-frame one. */
+export class FrameTooLarge extends Error {}
 
 export class FrameDecoder {
-  #buffer: Buffer = Buffer.alloc(0);
+  /** Chunks of the unfinished frame(s), in order, and their total size. */
+  #chunks: Buffer[] = [];
+  #size = 0;
 
-  /** Feeds bytes; returns the whole frames they completed. Throws on a corrupt frame. */
+  /** Feeds bytes; returns the whole frames they completed. Throws on a corrupt frame, FrameTooLarge over the cap. */
   push(chunk: Buffer): Frame[] {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
     const out: Frame[] = [];
-    while (this.#buffer.length >= 4) {
-      const total = this.#buffer.readUInt32BE(0);
-      if (total < 16 || total > MAX_FRAME) throw new Error(`event-stream frame length ${total} is out of range`);
-      if (this.#buffer.length < total) break;
-      const message = EVENT_STREAM_CODEC.decode(this.#buffer.subarray(0, total));
-      this.#buffer = this.#buffer.subarray(total);
-      out.push(frameOf(message));
+    while (this.#size >= 4) {
+      const total = this.#frameLength();
+      if (total > MAX_STREAM_EVENT_BYTES) throw new FrameTooLarge(`event-stream frame of ${total} bytes is over the ${MAX_STREAM_EVENT_BYTES}-byte cap`);
+      if (total < 16) throw new Error(`event-stream frame length ${total} is out of range`);
+      if (this.#size < total) break;
+      // Whole: join the chunks once, decode every frame they complete, keep the rest.
+      const buffer = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size);
+      let at = 0;
+      while (buffer.length - at >= 4) {
+        const length = buffer.readUInt32BE(at);
+        if (length < 16 || length > MAX_STREAM_EVENT_BYTES || buffer.length - at < length) break;
+        out.push(frameOf(EVENT_STREAM_CODEC.decode(buffer.subarray(at, at + length))));
+        at += length;
+      }
+      const rest = buffer.subarray(at);
+      this.#chunks = rest.length === 0 ? [] : [rest];
+      this.#size = rest.length;
     }
     return out;
   }
 
+  /** The length field of the frame at the front (its first four bytes may span chunks). */
+  #frameLength(): number {
+    const first = this.#chunks[0]!;
+    if (first.length >= 4) return first.readUInt32BE(0);
+    let value = 0;
+    let read = 0;
+    for (const c of this.#chunks) {
+      for (let i = 0; i < c.length && read < 4; i++, read++) value = value * 256 + c[i]!;
+      if (read === 4) break;
+    }
+    return value;
+  }
+
   /** True when bytes of an unfinished frame are buffered. */
   get partial(): boolean {
-    return this.#buffer.length > 0;
+    return this.#size > 0;
   }
 }
 

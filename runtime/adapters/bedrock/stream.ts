@@ -18,7 +18,8 @@ import type { Usage } from "../../base/usage.js";
 import { ChunkWriter, DONE } from "../../canonical/chat-stream.js";
 import { isRecord } from "../../canonical/provider-error.js";
 import { bedrockError } from "./errors.js";
-import { FrameDecoder, type Frame } from "./event-stream.js";
+import { FrameDecoder, FrameTooLarge, type Frame } from "./event-stream.js";
+import { streamEventTooLarge } from "../../canonical/stream-limits.js";
 import { finishReasonOf } from "./finish-reason.js";
 import { bedrockUsage } from "./usage.js";
 
@@ -56,7 +57,10 @@ export class ConverseStreamDecoder implements StreamDecoder {
     try {
       frames = this.#frames.push(chunk);
     } catch (err) {
-      this.error = { class: "server", status: 200, message: `bedrock: corrupt event-stream frame (${(err as Error).message.slice(0, 120)})`, code: null, retryAfterMs: null };
+      this.error =
+        err instanceof FrameTooLarge
+          ? streamEventTooLarge("bedrock")
+          : { class: "server", status: 200, message: `bedrock: corrupt event-stream frame (${(err as Error).message.slice(0, 120)})`, code: null, retryAfterMs: null };
       return null;
     }
     let out = "";

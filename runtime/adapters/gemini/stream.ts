@@ -13,6 +13,7 @@ import { ChunkWriter, DONE, type FinishReason } from "../../canonical/chat-strea
 import { isProviderError } from "../../canonical/provider-error.js";
 import { isRecord } from "../../canonical/provider-error.js";
 import { SseParser, type SseEvent } from "../../canonical/sse-parser.js";
+import { streamEventTooLarge } from "../../canonical/stream-limits.js";
 import { readCandidate } from "./candidate.js";
 import { errorObjectOf, geminiError } from "./errors.js";
 import { finishReasonOf } from "./finish-reason.js";
@@ -44,10 +45,13 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   push(chunk: Buffer): Buffer | null {
-    return this.#emit(this.#parser.push(chunk), false);
+    const out = this.#emit(this.#parser.push(chunk), false);
+    if (this.#parser.tooLarge) this.error ??= streamEventTooLarge(this.#provider);
+    return out;
   }
 
   end(): Buffer | null {
+    if (this.#parser.tooLarge) return null;
     return this.#emit(this.#parser.end(), true);
   }
 

@@ -18,6 +18,10 @@
  * content or finish reason, pass-through mode therefore lets only whole events out
  * (a `[DONE]` split across chunks never half-reaches the client); after it, bytes
  * pass as they come.
+ *
+ * An event split over many chunks is kept as those chunks and joined once, when its
+ * blank line arrives (only the new bytes are searched for it), so the work is linear
+ * in the stream; an event over MAX_STREAM_EVENT_BYTES ends the attempt with an error.
  */
 import type { StreamDecoder } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
@@ -25,6 +29,7 @@ import type { Usage } from "../../base/usage.js";
 import { classifyEmbeddedError } from "./errors.js";
 import { newJsonFacts, scanJson } from "./json-scan.js";
 import { usageAt } from "./usage.js";
+import { MAX_STREAM_EVENT_BYTES, streamEventTooLarge } from "../../canonical/stream-limits.js";
 
 /** `,"usage":null`: the bytes cut from every event when hiding. */
 const USAGE_NULL_LENGTH = 13;
@@ -60,8 +65,9 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   complete = false;
   outputChars = 0;
   readonly #hide: boolean;
-  /** The start of an event not yet ended by a blank line. */
-  #carry: Buffer | null = null;
+  /** The chunks of an event not yet ended by a blank line (they hold no event end), and their size. */
+  #carry: Buffer[] = [];
+  #carrySize = 0;
   readonly #facts = newJsonFacts();
   /** The opening bytes of the last fully scanned event, up to its first watched key (see #event). */
   #opening: Buffer | null = null;
@@ -79,7 +85,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       this.#inspect(chunk);
       return chunk;
     }
-    const data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
+    const data = this.#joined(chunk);
+    if (data === null) return null;
     // What to send, built only once an event must change: one buffer (from Node's pool
     // when small), the kept spans copied in; no list of slices, no concat.
     let out: Buffer | null = null;
@@ -101,7 +108,7 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       }
       pos = end;
     }
-    this.#carry = pos < data.length ? data.subarray(pos) : null;
+    this.#keep(data, pos, false);
     if (out === null) return pos === 0 ? null : pos === data.length ? data : data.subarray(0, pos);
     size += data.copy(out, size, copied, pos);
     return size === 0 ? null : out.subarray(0, size);
@@ -109,19 +116,59 @@ export class OpenAIStreamDecoder implements StreamDecoder {
 
   end(): Buffer | null {
     // A trailing event without its blank line is incomplete: never relay half an event.
-    this.#carry = null;
+    this.#carry = [];
+    this.#carrySize = 0;
     return null;
   }
 
   /** Pass-through mode: watches complete events, keeping a partial one for the next chunk. */
   #inspect(chunk: Buffer): void {
-    const data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
+    const data = this.#joined(chunk);
+    if (data === null) return;
     let pos = 0;
     for (let end = eventEnd(data, 0); end !== -1; end = eventEnd(data, pos)) {
       this.#event(data, pos, end);
       pos = end;
     }
-    this.#carry = pos < data.length ? Buffer.from(data.subarray(pos)) : null;
+    // The chunk itself goes to the client: keep a copy of its unfinished tail, not a view.
+    this.#keep(data, pos, true);
+  }
+
+  /**
+   * The carried event's chunks and `chunk` as one buffer when `chunk` ends an event
+   * (its blank line may start in the carried bytes), else null (carried, or over the cap).
+   */
+  #joined(chunk: Buffer): Buffer | null {
+    if (this.#carrySize === 0) return chunk;
+    const last = this.#carry[this.#carry.length - 1]!;
+    const seam = Buffer.concat([last.subarray(Math.max(0, last.length - 2)), chunk.subarray(0, Math.min(chunk.length, 2))]);
+    if (eventEnd(seam, 0) === -1 && eventEnd(chunk, 0) === -1) return this.#carryOn(chunk);
+    this.#carry.push(chunk);
+    const data = Buffer.concat(this.#carry, this.#carrySize + chunk.length);
+    this.#carry = [];
+    this.#carrySize = 0;
+    return data;
+  }
+
+  /** Adds a chunk that ends no event to the carried ones; over the cap, the attempt fails. */
+  #carryOn(chunk: Buffer): null {
+    this.#carry.push(chunk);
+    this.#carrySize += chunk.length;
+    if (this.#carrySize > MAX_STREAM_EVENT_BYTES) {
+      this.error ??= streamEventTooLarge("openai-compatible upstream");
+      this.#carry = [];
+      this.#carrySize = 0;
+    }
+    return null;
+  }
+
+  /** Carries `data[pos…]`, the start of an unfinished event (a copy when the data is relayed as it is). */
+  #keep(data: Buffer, pos: number, copy: boolean): void {
+    if (pos >= data.length) return;
+    const rest = copy ? Buffer.from(data.subarray(pos)) : data.subarray(pos);
+    this.#carry = [rest];
+    this.#carrySize = rest.length;
+    if (this.#carrySize > MAX_STREAM_EVENT_BYTES) this.#carryOn(Buffer.alloc(0));
   }
 
   /** Something was generated or a finish reason came: from now on a `[DONE]` ends a real answer. */
@@ -136,16 +183,19 @@ export class OpenAIStreamDecoder implements StreamDecoder {
    * kept for inspection, as in #inspect).
    */
   #inspectWhole(chunk: Buffer): Buffer | null {
-    const data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
+    // The carried bytes are unsent here, so the joined buffer is what may go out.
+    const data = this.#joined(chunk);
+    if (data === null) return null;
     let pos = 0;
     for (let end = eventEnd(data, 0); end !== -1; end = eventEnd(data, pos)) {
       if (this.#event(data, pos, end) === DROP) {
-        this.#carry = null;
+        this.#carry = [];
+        this.#carrySize = 0;
         return pos === 0 ? null : data.subarray(0, pos);
       }
       pos = end;
     }
-    this.#carry = pos < data.length ? Buffer.from(data.subarray(pos)) : null;
+    this.#keep(data, pos, true);
     if (this.#live) return data;
     return pos === 0 ? null : data.subarray(0, pos);
   }

@@ -7,6 +7,7 @@
  */
 import type { PlanClassifiers } from "../../../schemas/plan/plan.js";
 import { PlanError } from "../../../schemas/plan/read-plan.js";
+import { LinearRegex } from "../../../schemas/plan/linear-regex.js";
 import { AhoCorasick } from "../../canonical/aho-corasick.js";
 import type { ChatMessage } from "../../canonical/chat-request.js";
 import { lastUserText } from "../../canonical/message-text.js";
@@ -18,7 +19,7 @@ export class LinkedClassifiers {
   /** The classifier of each keyword of the two automata, by pattern index. */
   readonly #foldedOf: readonly number[];
   readonly #exactOf: readonly number[];
-  readonly #patterns: readonly (RegExp | null)[];
+  readonly #patterns: readonly (LinearRegex | null)[];
   readonly #maxChars: number;
 
   constructor(table: PlanClassifiers) {
@@ -32,8 +33,8 @@ export class LinkedClassifiers {
     this.#patterns = table.patterns.map((source, i) => {
       if (source === null) return null;
       try {
-        // Proven free of catastrophic backtracking by the compiler; `u` as it was proven with.
-        return new RegExp(source, "u");
+        // The linear-time engine: the message text cannot make it slow.
+        return LinearRegex.of(source);
       } catch (err) {
         throw new PlanError(`classifier ${table.names[i] ?? i}: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -4,14 +4,15 @@
  * attack). Scores combine as a noisy-or, 1 − Π(1 − w), over the distinct patterns that
  * occur, so one strong signal or several weak ones reach a threshold, and repeating a
  * phrase adds nothing. Patterns are matched case-insensitively and whitespace-tolerant.
- * recheck's automaton analysis does not finish on their large literal alternations, so
- * they follow a written rule instead: literal words separated by whitespace runs, every
+ * They are fixed (never policy input) and run on V8 (case-insensitive, without `u`), so
+ * they follow a written rule: literal words separated by whitespace runs, every
  * repetition bounded and over words that end in whitespace, so no character can be
  * matched two ways (the Chinese patterns' gaps are bounded runs of non-punctuation,
  * lazily matched). They run on the text and on its normalized and decoded views
  * (normalize-text.ts). Add a pattern with positive and negative examples in the corpus
  * (test/guardrails/injection-corpus.json); its precision and recall on the published
- * corpus (test/fixtures/prompt-injection/) are measured by bench/guardrails.mjs.
+ * corpus (test/fixtures/prompt-injection/) are measured by bench/guardrails.mjs, and
+ * test/security/linear-time.test.ts holds the set to a linear time bound on adversarial input.
  */
 
 export interface InjectionPattern {

@@ -6,12 +6,10 @@
 import type { PlanGuardrailChain, PlanGuardrails, PlanGuardrailScan, PlanModeration, PlanOutputModeration } from "../../../schemas/plan/guardrails.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
 import { AhoCorasick } from "../../canonical/aho-corasick.js";
+import { LinearRegex } from "../../../schemas/plan/linear-regex.js";
 import type { LinkedGuardrails, LinkedModerationCall, LinkedScan } from "./linked-guardrails.js";
 import { PiiScanner } from "./pii-scanner.js";
 import type { HoldRule } from "./hold-rules.js";
-
-/** Policy regexes are compiled with `u`, as the compiler proved them. */
-const POLICY_FLAGS = "u";
 
 export function linkGuardrails(plan: PlanGuardrails | undefined, upstreams: readonly LinkedUpstream[]): (LinkedGuardrails | null)[] | null {
   if (plan === undefined) return null;
@@ -68,10 +66,10 @@ function linkScan(s: PlanGuardrailScan): LinkedScan {
       s.deny.length === 0
         ? null
         : {
-            combined: new RegExp(s.deny.map((d) => `(?:${d.pattern})`).join("|"), POLICY_FLAGS + "g"),
-            each: s.deny.map((d) => ({ regex: new RegExp(d.pattern, POLICY_FLAGS + "y"), action: d.action, rule: d.rule })),
+            combined: LinearRegex.orThrow(s.deny.map((d) => d.pattern)),
+            each: s.deny.map((d) => ({ action: d.action, rule: d.rule })),
           },
-    allow: s.allow.length === 0 ? null : new RegExp(s.allow.map((a) => `(?:${a})`).join("|"), POLICY_FLAGS + "g"),
+    allow: s.allow.length === 0 ? null : LinearRegex.orThrow(s.allow),
     injection: s.injection,
     window: s.window,
     hold: holdRules(s, pii),

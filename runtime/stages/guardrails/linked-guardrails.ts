@@ -3,6 +3,7 @@
  * Aho–Corasick automaton per term group and one combined deny regex per direction,
  * built once per plan (never per request).
  */
+import type { LinearRegex } from "../../../schemas/plan/linear-regex.js";
 import type { GuardrailAction } from "../../../schemas/catalog/guardrails.js";
 import type { PlanLimitRule } from "../../../schemas/plan/guardrails.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
@@ -17,10 +18,10 @@ export interface LinkedTermGroup {
 }
 
 export interface LinkedDeny {
-  /** Every deny pattern of the direction as one alternation. */
-  readonly combined: RegExp;
-  /** Each pattern alone (sticky), to name the one that matched. */
-  readonly each: readonly { readonly regex: RegExp; readonly action: GuardrailAction; readonly rule: string }[];
+  /** Every deny pattern of the direction as one alternation on the linear-time engine; a match names its pattern. */
+  readonly combined: LinearRegex;
+  /** Action and rule of each pattern, by pattern index. */
+  readonly each: readonly { readonly action: GuardrailAction; readonly rule: string }[];
 }
 
 /** The text checks of one direction. */
@@ -31,7 +32,7 @@ export interface LinkedScan {
   readonly piiRules: readonly string[];
   readonly terms: readonly LinkedTermGroup[];
   readonly deny: LinkedDeny | null;
-  readonly allow: RegExp | null;
+  readonly allow: LinearRegex | null;
   readonly injection: { readonly threshold: number; readonly action: "block" | "flag"; readonly rule: string } | null;
   readonly window: number;
   /** What the stream guard must hold back for these checks (hold-rules.ts). */

@@ -8,6 +8,7 @@
 import type { GuardrailAction } from "../../../schemas/catalog/guardrails.js";
 import type { LinkedScan } from "./linked-guardrails.js";
 import type { PiiHit } from "./pii-scanner.js";
+import type { LinearRegex } from "../../../schemas/plan/linear-regex.js";
 
 /** One finding in one text. `detector` names the check for errors and audit lines (never the text). */
 export interface Finding {
@@ -40,40 +41,39 @@ export function scanText(scan: LinkedScan, text: string): Finding[] {
       found.push({ detector: "deny_term", label: "TERM", action: group.actions[term]!, rule: group.rules[term]!, start, end, mask: maskAll });
     });
   }
-  if (scan.deny !== null) {
-    const re = scan.deny.combined;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      const which = scan.deny.each.find((d) => {
-        d.regex.lastIndex = m!.index;
-        return d.regex.test(text);
-      });
-      if (which === undefined) continue;
-      found.push({ detector: "deny_pattern", label: "REDACTED", action: which.action, rule: which.rule, start: m.index, end: m.index + m[0].length, mask: maskAll });
-    }
+  const deny = scan.deny;
+  if (deny !== null) {
+    // Linear in the text whatever the patterns (schemas/plan/linear-regex.ts); empty matches are skipped.
+    deny.combined.scan(text, (start, end, pattern) => {
+      const which = deny.each[pattern]!;
+      found.push({ detector: "deny_pattern", label: "REDACTED", action: which.action, rule: which.rule, start, end, mask: maskAll });
+    });
   }
   if (found.length === 0) return found;
   const kept = scan.allow === null ? found : withoutAllowed(scan.allow, text, found);
   return resolveOverlaps(kept);
 }
 
-/** Drops findings that lie inside a span an allow pattern matches. */
-function withoutAllowed(allow: RegExp, text: string, found: Finding[]): Finding[] {
-  const spans: [number, number][] = [];
-  allow.lastIndex = 0;
-  for (let m = allow.exec(text); m !== null; m = allow.exec(text)) {
-    if (m[0].length === 0) {
-      allow.lastIndex++;
-      continue;
+/** Drops findings that lie inside a span an allow pattern matches (spans come sorted and disjoint: a binary search each). */
+function withoutAllowed(allow: LinearRegex, text: string, found: Finding[]): Finding[] {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  allow.scan(text, (start, end) => {
+    starts.push(start);
+    ends.push(end);
+  });
+  if (starts.length === 0) return found;
+  return found.filter((f) => {
+    // The last span starting at or before the finding is the only one that can contain it.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= f.start) lo = mid;
+      else hi = mid - 1;
     }
-    spans.push([m.index, m.index + m[0].length]);
-  }
-  if (spans.length === 0) return found;
-  return found.filter((f) => !spans.some(([s, e]) => f.start >= s && f.end <= e));
+    return !(starts[lo]! <= f.start && f.end <= ends[lo]!);
+  });
 }
 
 function resolveOverlaps(found: Finding[]): Finding[] {
