@@ -9,6 +9,7 @@ import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { AttemptOutcome } from "../base/request-record.js";
 import { errorBody, gatewayError, type GatewayError } from "../base/errors.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import { POOL_SATURATED } from "../upstream/pool-waits.js";
 import type { UpstreamAttempt } from "../upstream/upstream-attempt.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 
@@ -17,8 +18,10 @@ export function classifyFailure(target: LinkedTarget, attempt: UpstreamAttempt, 
   return failure.kind === "status" ? target.upstream.adapter.classifyError(failure.status, attempt.headers, failure.body) : transportError(failure);
 }
 
-/** A connect error, timeout or broken connection as a ProviderError. */
+/** A connect error, timeout, broken connection or saturated pool as a ProviderError. */
 export function transportError(failure: Exclude<AttemptFailure, { kind: "status" }>): ProviderError {
+  // A saturated pool is overload seen from our side: fallback may take another target (DEFAULT_FALLBACK_ON).
+  if (failure.kind === "saturated") return { class: "overloaded", status: 0, message: failure.detail, code: POOL_SATURATED, retryAfterMs: null };
   return { class: failure.kind, status: 0, message: failure.detail, code: null, retryAfterMs: null };
 }
 
@@ -71,7 +74,7 @@ export function clientErrorOf(error: ProviderError, attempts: number): ClientErr
     case "interrupted":
       return gatewayError("upstream-interrupted", n);
     case "overloaded":
-      return gatewayError("upstream-overloaded", n);
+      return error.code === POOL_SATURATED && error.status === 0 ? gatewayError("upstream-pool-saturated", n, { retryAfter: 1 }) : gatewayError("upstream-overloaded", n);
     default:
       return error.status > 0 ? gatewayError("upstream-status", { ...n, status: error.status }) : gatewayError("upstream-failed", n);
   }

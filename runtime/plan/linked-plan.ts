@@ -3,7 +3,7 @@
  * compiled regexes, resolved secrets). Built once by `linkPlan`; each request holds
  * the LinkedPlan it started with until it ends.
  */
-import type { Pool } from "undici";
+import type { UpstreamPool } from "../upstream/pool.js";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
@@ -21,7 +21,7 @@ import type { TargetStats } from "../routing/selection/target-stats.js";
 
 export interface LinkedUpstream {
   readonly name: string;
-  readonly pool: Pool;
+  readonly pool: UpstreamPool;
   /** The wire protocol's adapter (runtime/adapters/registry.ts). */
   readonly adapter: ChatAdapter;
   /** The adapter's settings, from the plan. */
