@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { Pool, type Dispatcher } from "undici";
 import type { PlanUpstream } from "../../schemas/plan/plan.js";
 import { DEFAULT_CONNECTION_WAIT_MS } from "../../schemas/plan/constants.js";
-import { PlanError } from "../../schemas/plan/read-plan.js";
+import { PlanError } from "../../schemas/plan/plan-error.js";
 import { PoolWaits } from "./pool-waits.js";
 import { UpstreamAttempt } from "./upstream-attempt.js";
 

@@ -5,14 +5,28 @@
  * frame is whole and decodes it with the maintained `@smithy/eventstream-codec` (which
  * checks both CRCs and throws on a mismatch).
  */
-import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
+import { createRequire } from "node:module";
+import type { EventStreamCodec, Message } from "@smithy/eventstream-codec";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-export const EVENT_STREAM_CODEC = new EventStreamCodec(
-  (b: Uint8Array) => decoder.decode(b),
-  (s: string) => encoder.encode(s),
-);
+
+let codec: EventStreamCodec | null = null;
+
+/**
+ * The codec, loaded on first use: the Smithy packages weigh ~4 MB per thread, and only
+ * a plan with a Bedrock provider ever frames an event stream. Loaded synchronously
+ * (their CommonJS build) because a frame is decoded inside a synchronous data callback.
+ */
+function eventStreamCodec(): EventStreamCodec {
+  if (codec !== null) return codec;
+  const smithy = createRequire(import.meta.url)("@smithy/eventstream-codec") as typeof import("@smithy/eventstream-codec");
+  codec = new smithy.EventStreamCodec(
+    (b: Uint8Array) => decoder.decode(b),
+    (s: string) => encoder.encode(s),
+  );
+  return codec;
+}
 
 /** A decoded frame: its `:message-type`, `:event-type` / `:exception-type` and JSON payload text. */
 export interface Frame {
@@ -35,7 +49,7 @@ export class FrameDecoder {
       const total = this.#buffer.readUInt32BE(0);
       if (total < 16 || total > MAX_FRAME) throw new Error(`event-stream frame length ${total} is out of range`);
       if (this.#buffer.length < total) break;
-      const message = EVENT_STREAM_CODEC.decode(this.#buffer.subarray(0, total));
+      const message = eventStreamCodec().decode(this.#buffer.subarray(0, total));
       this.#buffer = this.#buffer.subarray(total);
       out.push(frameOf(message));
     }
@@ -62,7 +76,7 @@ function frameOf(message: Message): Frame {
 
 /** Encodes one frame (the mock upstream and tests use it to speak the format). */
 export function encodeFrame(messageType: "event" | "exception", type: string, payload: unknown): Uint8Array {
-  return EVENT_STREAM_CODEC.encode({
+  return eventStreamCodec().encode({
     headers: {
       ":message-type": { type: "string", value: messageType },
       [messageType === "event" ? ":event-type" : ":exception-type"]: { type: "string", value: type },
