@@ -6,8 +6,8 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
-import { loadPlanFile, parsePlan } from "../schemas/plan/read-plan.js";
-import type { CompileReply } from "./compile-worker.js";
+import { parseTrustedPlan } from "../schemas/plan/trusted-plan.js";
+import type { CompileReply, CompileRequest } from "./compile-worker.js";
 import type { ServerKind } from "../runtime/server/exchange.js";
 import { startWorkerGateway } from "../runtime/workers/start-workers.js";
 
@@ -25,8 +25,17 @@ export interface ServeOptions {
  * Compiles policy paths in a worker thread (see compile-worker.ts); prints the
  * diagnostics; null when there are errors. Throws on a usage problem.
  */
-export async function compileInMemory(paths: string[]): Promise<Plan | null> {
-  const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: { paths, color: process.stderr.isTTY === true } });
+export function compileInMemory(paths: string[]): Promise<Plan | null> {
+  return inWorker({ paths, color: process.stderr.isTTY === true }, "compiled policy");
+}
+
+/** Reads and validates a plan file in a worker thread (see compile-worker.ts). Throws when it cannot be served. */
+export async function loadPlanOffThread(file: string): Promise<Plan> {
+  return (await inWorker({ planFile: file }, file))!;
+}
+
+async function inWorker(request: CompileRequest, source: string): Promise<Plan | null> {
+  const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: request });
   const reply = await new Promise<CompileReply>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
@@ -35,7 +44,7 @@ export async function compileInMemory(paths: string[]): Promise<Plan | null> {
   await worker.terminate();
   if (reply.error !== null) throw new Error(reply.error);
   if (reply.report) process.stderr.write(reply.report);
-  return reply.planJson === null ? null : parsePlan(reply.planJson, "compiled policy");
+  return reply.planJson === null ? null : parseTrustedPlan(reply.planJson, source);
 }
 
 export async function serveCommand(opts: ServeOptions): Promise<number> {
@@ -50,7 +59,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) return usage(`--workers must be a whole number from 1 to 256, not ${opts.workers}`);
-  const plan = opts.plan !== undefined ? await loadPlanFile(opts.plan) : await compileInMemory(opts.policy!);
+  const plan = opts.plan !== undefined ? await loadPlanOffThread(opts.plan) : await compileInMemory(opts.policy!);
   if (plan === null) return 1;
   let fatal: string | null = null;
   let stopNow: (() => void) | null = null;

@@ -24,7 +24,6 @@ import { drain } from "./server/drain.js";
 import { log } from "./base/log.js";
 import { GatewayMetrics } from "./ops/metrics/metrics.js";
 import { MetricsObserver } from "./ops/metrics/metrics-observer.js";
-import { AuditLog } from "./ops/audit-log.js";
 import type { RequestObserver } from "./base/request-record.js";
 import { startAdmin } from "./ops/admin/start-admin.js";
 import { OpsHub } from "./ops/ops-hub.js";
@@ -182,7 +181,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     await served.close();
     throw err;
   }
-  const audit = local && linked.listener.audit !== null ? new AuditLog(linked.listener.audit) : null;
+  // Imported only when the plan has an audit log: pino and its writer stay out of other processes.
+  const audit = local && linked.listener.audit !== null ? new (await import("./ops/audit-log.js")).AuditLog(linked.listener.audit) : null;
   const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, local) : null;
   if (ops !== null) {
     if (ops.alerts !== null) ops.alerts.planHash = () => store.current.hash;
