@@ -10,6 +10,7 @@ import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheReport, measureCache } from "./cache.mjs";
+import { measurePoolQueue, poolQueueReport } from "./pool-queue.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
@@ -137,7 +138,9 @@ async function main() {
   const cache = cacheReport(await measureCache());
   log("routing: affinity hit rate, share error, cost of selection");
   const routing = routingSection(await measureRouting());
-  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing]);
+  log("upstream pool queueing: bursts of 1–8× the pool's connections, with and without the wait bound");
+  const poolQueue = poolQueueReport(await measurePoolQueue());
+  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing, "", poolQueue]);
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
- * Compiles policy files inside a worker thread for `serve --policy` and `npm start`.
- * The compiler (zod, yaml, the regex checker, maybe TypeScript) then never lives in the
- * serving heap: measured, keeping it there cost ~30 MB of RSS and doubled the p99
- * under load through longer garbage collections. The worker hands back the plan's
- * JSON text, which the runtime checks like any plan file.
+ * Reads the plan for `serve` inside a worker thread: compiles policy files (`serve
+ * --policy`, `npm start`) or reads and validates a plan file (`serve --plan`). Neither
+ * the compiler (zod, yaml, the regex checker, maybe TypeScript) nor the generated plan
+ * validator (~2 MB of source that V8 keeps once imported) then lives in the serving
+ * heap: measured, keeping the compiler there cost ~30 MB of RSS and doubled the p99
+ * under load through longer garbage collections. The worker hands back plan JSON it
+ * has validated, which the serving thread parses as trusted (schemas/plan/trusted-plan.ts).
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
@@ -12,21 +14,31 @@ export interface CompileReply {
   planJson: string | null;
   /** Rendered diagnostics (human format), empty when there are none. */
   report: string;
-  /** A usage problem (e.g. a missing path), or null. */
+  /** A usage problem (e.g. a missing path) or a plan that cannot be served, or null. */
   error: string | null;
 }
 
+/** What the worker is asked: policy paths to compile, or a plan file to read. */
+export type CompileRequest = { paths: string[]; color: boolean } | { planFile: string };
+
 if (!isMainThread && parentPort !== null) {
-  const { paths, color } = workerData as { paths: string[]; color: boolean };
-  const { compilePaths, renderDiagnostics } = await import("../compiler/index.js");
+  const request = workerData as CompileRequest;
+  const { parsePlan, loadPlanFile } = await import("../schemas/plan/read-plan.js");
   let reply: CompileReply;
   try {
-    const result = await compilePaths(paths);
-    reply = {
-      planJson: result.planJson,
-      report: result.diagnostics.length > 0 ? renderDiagnostics(result.diagnostics, { format: "human", color }) : "",
-      error: null,
-    };
+    if ("planFile" in request) {
+      reply = { planJson: JSON.stringify(await loadPlanFile(request.planFile)), report: "", error: null };
+    } else {
+      const { compilePaths, renderDiagnostics } = await import("../compiler/index.js");
+      const result = await compilePaths(request.paths);
+      // Checked here like any plan file, so the serving thread need not load the validator.
+      const planJson = result.planJson === null ? null : JSON.stringify(parsePlan(result.planJson, "compiled policy"));
+      reply = {
+        planJson,
+        report: result.diagnostics.length > 0 ? renderDiagnostics(result.diagnostics, { format: "human", color: request.color }) : "",
+        error: null,
+      };
+    }
   } catch (err) {
     reply = { planJson: null, report: "", error: err instanceof Error ? err.message : String(err) };
   }

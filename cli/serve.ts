@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../schemas/plan/plan.js";
 import { startGateway, type Gateway } from "../runtime/gateway.js";
-import { loadPlanFile, parsePlan } from "../schemas/plan/read-plan.js";
-import type { CompileReply } from "./compile-worker.js";
+import { parseTrustedPlan } from "../schemas/plan/trusted-plan.js";
+import type { CompileReply, CompileRequest } from "./compile-worker.js";
 import { compilerAbsent } from "./compiler-absent.js";
 import { SERVER_CHOICES, type ServerChoice } from "../runtime/server/choose-listener.js";
 import { loadUws } from "../runtime/server/load-uws.js";
@@ -29,10 +29,19 @@ export interface ServeOptions {
  * Compiles policy paths in a worker thread (see compile-worker.ts); prints the
  * diagnostics; null when there are errors. Throws on a usage problem.
  */
-export async function compileInMemory(paths: string[]): Promise<Plan | null> {
-  const entry = new URL("./compile-worker.js", import.meta.url);
-  if (!existsSync(entry)) throw compilerAbsent("serve --policy");
-  const worker = new Worker(entry, { workerData: { paths, color: process.stderr.isTTY === true } });
+export function compileInMemory(paths: string[]): Promise<Plan | null> {
+  // The container image carries no compiler (scripts/runtime-image.mjs): say so, and where to compile.
+  if (!existsSync(new URL("../compiler/index.js", import.meta.url))) throw compilerAbsent("serve --policy");
+  return inWorker({ paths, color: process.stderr.isTTY === true }, "compiled policy");
+}
+
+/** Reads and validates a plan file in a worker thread (see compile-worker.ts). Throws when it cannot be served. */
+export async function loadPlanOffThread(file: string): Promise<Plan> {
+  return (await inWorker({ planFile: file }, file))!;
+}
+
+async function inWorker(request: CompileRequest, source: string): Promise<Plan | null> {
+  const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: request });
   const reply = await new Promise<CompileReply>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
@@ -41,7 +50,7 @@ export async function compileInMemory(paths: string[]): Promise<Plan | null> {
   await worker.terminate();
   if (reply.error !== null) throw new Error(reply.error);
   if (reply.report) process.stderr.write(reply.report);
-  return reply.planJson === null ? null : parsePlan(reply.planJson, "compiled policy");
+  return reply.planJson === null ? null : parseTrustedPlan(reply.planJson, source);
 }
 
 /** A `--server` / `TOLLGATE_SERVER` value, or null when it is none of auto, uws, node. */
@@ -71,7 +80,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       return 1;
     }
   }
-  const plan = opts.plan !== undefined ? await loadPlanFile(opts.plan) : await compileInMemory(opts.policy!);
+  const plan = opts.plan !== undefined ? await loadPlanOffThread(opts.plan) : await compileInMemory(opts.policy!);
   if (plan === null) return 1;
   let fatal: string | null = null;
   let stopNow: (() => void) | null = null;

@@ -27,7 +27,6 @@ import { GatewayMetrics } from "./ops/metrics/metrics.js";
 import { MetricsObserver } from "./ops/metrics/metrics-observer.js";
 import { startOtlpMetrics } from "./ops/metrics/otlp-metrics.js";
 import { credentialsReady } from "./plan/link-credentials.js";
-import { AuditLog } from "./ops/audit-log.js";
 import type { RequestObserver } from "./base/request-record.js";
 import { startAdmin } from "./ops/admin/start-admin.js";
 import { OpsHub } from "./ops/ops-hub.js";
@@ -202,7 +201,8 @@ export async function composeGateway(opts: GatewayOptions, side: ServingSide): P
     throw err;
   }
   store.unready = () => quotas.unreadyReason(store.served);
-  const audit = local && linked.listener.audit !== null ? new AuditLog(linked.listener.audit) : null;
+  // Imported only when the plan has an audit log: pino and its writer stay out of other processes.
+  const audit = local && linked.listener.audit !== null ? new (await import("./ops/audit-log.js")).AuditLog(linked.listener.audit) : null;
   const ops = withOperations && OpsHub.wanted(linked.listener) ? new OpsHub(linked.listener, env, local) : null;
   if (ops !== null) {
     if (ops.alerts !== null) ops.alerts.planHash = () => store.current.hash;

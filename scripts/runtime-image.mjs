@@ -25,8 +25,12 @@ const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const DIST = join(ROOT, "dist");
 /** What runs: the command line and the serving worker threads it starts. */
 const ENTRIES = ["cli/main.js", "runtime/workers/worker-entry.js"];
-/** The policy compiler: not run by the image (`check`, `compile`, `serve --policy` say so). */
-const COMPILER = (file) => (file.startsWith("compiler/") && file !== "compiler/version.js") || file === "cli/compile-worker.js";
+/**
+ * The policy compiler: not run by the image (`check`, `compile`, `serve --policy` say so).
+ * cli/compile-worker.js stays: `serve --plan` reads and validates the plan in it, and it
+ * imports the compiler only for `serve --policy`.
+ */
+const COMPILER = (file) => file.startsWith("compiler/") && file !== "compiler/version.js";
 /**
  * Dependencies of dependencies that only a browser build loads: @azure/identity declares
  * MSAL's browser library (20 MiB) for its interactive browser flows, which the Node build

@@ -155,7 +155,12 @@ function normalizeTimeouts(p: Provider, at: Origin, ctx: CompileContext): PlanTi
   const totalMs = ms("total");
   if (connectMs === undefined || firstByteMs === undefined || idleMs === undefined || totalMs === undefined) return undefined;
   const firstToken = firstTokenMs(p, at, ctx);
-  return firstToken === undefined ? { connectMs, firstByteMs, idleMs, totalMs } : { connectMs, firstByteMs, firstTokenMs: firstToken, idleMs, totalMs };
+  const base = firstToken === undefined ? { connectMs, firstByteMs, idleMs, totalMs } : { connectMs, firstByteMs, firstTokenMs: firstToken, idleMs, totalMs };
+  // Like firstToken, in the plan only when written: the runtime's default is DEFAULT_CONNECTION_WAIT_MS.
+  const wait = p.timeouts?.connectionWait;
+  if (wait === undefined) return base;
+  const connectionWaitMs = converted(parseDuration(wait), child(at, "timeouts", "connectionWait"), "bad-duration", ctx);
+  return connectionWaitMs === undefined ? undefined : { ...base, connectionWaitMs };
 }
 
 function normalizeListener(resolved: ResolvedPolicy, ctx: CompileContext): PlanListener {

@@ -272,6 +272,13 @@ export const ERROR_TABLE = {
     message: "the upstream connection failed before the response was complete ({attempts})",
     doc: "The connection broke before the answer was complete, and nothing had been sent to the client yet.",
   },
+  "upstream-pool-saturated": {
+    code: "upstream_pool_saturated",
+    status: 503,
+    type: "server_error",
+    message: "every connection to the upstream stayed busy past the gateway's wait bound ({attempts}); retry shortly",
+    doc: "All `connections` of the provider's pool were in use for longer than `timeouts.connectionWait` (default 5s), and no other target could take the request.",
+  },
   "upstream-overloaded": {
     code: "upstream_overloaded",
     status: 503,

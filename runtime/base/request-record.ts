@@ -188,6 +188,8 @@ export class RequestRecord {
 
 /** The outcome label of a failed attempt. */
 export function failureOutcome(failure: AttemptFailure): AttemptOutcome {
+  // A saturated pool is overload (outcomeOf in pipeline/provider-failure.ts agrees).
+  if (failure.kind === "saturated") return "5xx";
   if (failure.kind !== "status") return failure.kind;
   return failure.status >= 500 ? "5xx" : "4xx";
 }

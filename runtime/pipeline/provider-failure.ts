@@ -9,6 +9,7 @@ import type { ErrorClass } from "../../schemas/plan/constants.js";
 import type { AttemptOutcome } from "../base/request-record.js";
 import { errorBody, gatewayError, type GatewayError } from "../base/errors.js";
 import type { AttemptFailure } from "../upstream/attempt-failure.js";
+import { POOL_SATURATED } from "../upstream/pool-waits.js";
 import type { UpstreamAttempt } from "../upstream/upstream-attempt.js";
 import type { LinkedTarget } from "../plan/linked-plan.js";
 
@@ -30,8 +31,10 @@ export function unreadableAnswer(provider: string, err: unknown): ProviderError 
   return { class: "server", status: 200, message: `${provider}: the answer could not be read (${detail})`, code: "unreadable_upstream_answer", retryAfterMs: null };
 }
 
-/** A connect error, timeout or broken connection as a ProviderError. */
+/** A connect error, timeout, broken connection or saturated pool as a ProviderError. */
 export function transportError(failure: Exclude<AttemptFailure, { kind: "status" }>): ProviderError {
+  // A saturated pool is overload seen from our side: fallback may take another target (DEFAULT_FALLBACK_ON).
+  if (failure.kind === "saturated") return { class: "overloaded", status: 0, message: failure.detail, code: POOL_SATURATED, retryAfterMs: null };
   return { class: failure.kind, status: 0, message: failure.detail, code: null, retryAfterMs: null };
 }
 
@@ -102,7 +105,9 @@ export function clientErrorOf(error: ProviderError, attempts: number): ClientErr
     case "interrupted":
       return gatewayError("upstream-interrupted", n);
     case "overloaded":
-      return gatewayError("upstream-overloaded", { ...n, detail: error.message }, retryHint(error));
+      return error.code === POOL_SATURATED && error.status === 0
+        ? gatewayError("upstream-pool-saturated", n, { retryAfter: 1 })
+        : gatewayError("upstream-overloaded", { ...n, detail: error.message }, retryHint(error));
     default:
       return error.status > 0 ? gatewayError("upstream-status", { ...n, status: error.status }, retryHint(error)) : gatewayError("upstream-failed", n);
   }

@@ -6,7 +6,7 @@
  * secret does not link (no key could match).
  */
 import type { Plan } from "../../schemas/plan/plan.js";
-import { PlanError } from "../../schemas/plan/read-plan.js";
+import { PlanError } from "../../schemas/plan/plan-error.js";
 import { resolveSecret } from "../base/secrets.js";
 import type { LinkedConsumer } from "./linked-plan.js";
 

@@ -21,7 +21,7 @@ import { healthAvailability } from "../reliability/health-availability.js";
 import { linkReliability } from "../reliability/linked-reliability.js";
 import { startProbes } from "../reliability/probe-scheduler.js";
 import type { LinkedConsumer, LinkedModel, LinkedPlan, LinkedTarget, LinkedUpstream } from "./linked-plan.js";
-import { PlanError } from "../../schemas/plan/read-plan.js";
+import { PlanError } from "../../schemas/plan/plan-error.js";
 import { linkKeys } from "./link-keys.js";
 import { closeCredentials, linkCredentials } from "./link-credentials.js";
 import { carryHealth, carrySelectors, carryStats } from "./carry-over.js";

@@ -6,7 +6,7 @@
 import type { LinkedKeys } from "./link-keys.js";
 import type { LinkedCostTags } from "../routing/cost-tags.js";
 import type { Glob } from "../../schemas/plan/glob-match.js";
-import type { Pool } from "undici";
+import type { UpstreamPool } from "../upstream/pool.js";
 import type { Plan, PlanListener, PlanTarget, PlanTimeouts } from "../../schemas/plan/plan.js";
 import type { PlanAdapterOptions } from "../../schemas/plan/protocols.js";
 import type { ChatAdapter } from "../adapters/adapter.js";
@@ -24,7 +24,7 @@ import type { TargetStats } from "../routing/selection/target-stats.js";
 
 export interface LinkedUpstream {
   readonly name: string;
-  readonly pool: Pool;
+  readonly pool: UpstreamPool;
   /** The wire protocol's adapter (runtime/adapters/registry.ts). */
   readonly adapter: ChatAdapter;
   /** The adapter's settings, from the plan. */

@@ -6,7 +6,6 @@
  */
 import { log } from "../base/log.js";
 import { linkPlan } from "./link-plan.js";
-import { loadPlanFile } from "../../schemas/plan/read-plan.js";
 import type { PlanStore } from "./plan-store.js";
 import { ServedPlan } from "./served-plan.js";
 import type { Plan } from "../../schemas/plan/plan.js";
@@ -61,6 +60,8 @@ export class PlanReloader {
     const before = store.current.hash;
     let result: ReloadResult;
     try {
+      // Imported here, not with the module: worker threads (which never read plan files) then never load the validator.
+      const { loadPlanFile } = await import("../../schemas/plan/read-plan.js");
       const plan = await loadPlanFile(file);
       if (plan.hash === before) {
         result = { ok: true, changed: false, hash: before };

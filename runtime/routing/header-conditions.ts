@@ -4,7 +4,7 @@
  * (a repeated header keeps its last value), as the Exchange delivers them.
  */
 import type { PlanHeaderCondition } from "../../schemas/plan/plan.js";
-import { PlanError } from "../../schemas/plan/read-plan.js";
+import { PlanError } from "../../schemas/plan/plan-error.js";
 import { LinearRegex } from "../../schemas/plan/linear-regex.js";
 
 /** One linked condition; `regex` is set for `kind: "regex"` only. */

@@ -9,7 +9,7 @@
  * reconnects in the background with a capped backoff; every change of state is
  * logged once (not once per failed command), and `up` is readable for metrics.
  */
-import { createClient } from "redis";
+import type { createClient } from "redis";
 import { log } from "../base/log.js";
 
 export interface RedisStoreOptions {
@@ -23,12 +23,33 @@ export interface RedisStoreOptions {
   readonly label: string;
 }
 
-type Client = ReturnType<typeof createClient>;
+/** The client with the gateway's settings; `create` is node-redis's, imported on first connect. */
+function buildClient(create: typeof createClient, opts: RedisStoreOptions) {
+  return create({
+    url: opts.url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: opts.timeoutMs },
+    socket: {
+      connectTimeout: Math.max(opts.timeoutMs, 1000),
+      // Back off to at most 1 s between attempts, forever: Redis coming back must be noticed quickly.
+      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 1000),
+    },
+  });
+}
 
+type Client = ReturnType<typeof buildClient>;
+
+/**
+ * The connection. node-redis (with its command modules and OpenTelemetry API, ~10 MB
+ * per thread) is imported by `connect()`, not with this module: a plan that names no
+ * Redis store never loads it. Until then `client` throws, which callers already treat
+ * as the store being unavailable.
+ */
 export class RedisConnection {
   readonly prefix: string;
   readonly label: string;
-  readonly client: Client;
+  readonly #opts: RedisStoreOptions;
+  #client: Client | null = null;
   #up = false;
   #closed = false;
   #scripts = new Map<string, string>();
@@ -36,33 +57,34 @@ export class RedisConnection {
   constructor(opts: RedisStoreOptions) {
     this.prefix = opts.prefix;
     this.label = opts.label;
-    this.client = createClient({
-      url: opts.url,
-      disableOfflineQueue: true,
-      commandOptions: { timeout: opts.timeoutMs },
-      socket: {
-        connectTimeout: Math.max(opts.timeoutMs, 1000),
-        // Back off to at most 1 s between attempts, forever: Redis coming back must be noticed quickly.
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 1000),
-      },
-    });
-    this.client.on("ready", () => {
-      if (!this.#up) log("info", "redis store connected", { store: this.label });
-      this.#up = true;
-    });
-    this.client.on("error", (err: Error) => {
-      if (this.#up) log("warn", "redis store unavailable", { store: this.label, error: safeMessage(err) });
-      this.#up = false;
-    });
-    this.client.on("end", () => {
-      this.#up = false;
-    });
+    this.#opts = opts;
+  }
+
+  /** The node-redis client, once `connect()` has loaded it. */
+  get client(): Client {
+    if (this.#client === null) throw new Error("redis is not connected");
+    return this.#client;
   }
 
   /** Starts connecting; resolves when connected or after the first failure (the client keeps retrying). */
   async connect(): Promise<void> {
+    const { createClient } = await import("redis");
+    if (this.#closed || this.#client !== null) return;
+    const client = buildClient(createClient, this.#opts);
+    this.#client = client;
+    client.on("ready", () => {
+      if (!this.#up) log("info", "redis store connected", { store: this.label });
+      this.#up = true;
+    });
+    client.on("error", (err: Error) => {
+      if (this.#up) log("warn", "redis store unavailable", { store: this.label, error: safeMessage(err) });
+      this.#up = false;
+    });
+    client.on("end", () => {
+      this.#up = false;
+    });
     try {
-      await this.client.connect();
+      await client.connect();
     } catch (err) {
       log("warn", "redis store unavailable at start; retrying in the background", { store: this.label, error: safeMessage(err) });
     }
@@ -70,7 +92,7 @@ export class RedisConnection {
 
   /** True while the connection is ready for commands. */
   get up(): boolean {
-    return this.#up && this.client.isReady;
+    return this.#up && this.#client !== null && this.#client.isReady;
   }
 
   /**
@@ -95,7 +117,7 @@ export class RedisConnection {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      this.client.destroy();
+      this.#client?.destroy();
     } catch {
       // Already closed.
     }

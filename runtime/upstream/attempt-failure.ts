@@ -8,6 +8,8 @@ export type AttemptFailure =
   | { kind: "connect"; detail: string }
   | { kind: "timeout"; detail: string }
   | { kind: "interrupted"; detail: string }
+  /** Every connection of the pool stayed busy past `timeouts.connectionWait`: nothing was sent. */
+  | { kind: "saturated"; detail: string }
   | { kind: "status"; status: number; retryAfter: number | undefined; body: Buffer };
 
 /** Statuses after which another target may do better: rate limits, overload, server faults, a bad provider key. */

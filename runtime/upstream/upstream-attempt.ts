@@ -12,6 +12,7 @@
 import type { Dispatcher } from "undici";
 import type { IncomingHttpHeaders } from "node:http";
 import { classifyError, deadlineError, parseRetryAfter, type AttemptFailure } from "./attempt-failure.js";
+import type { PoolWaits, Waiter } from "./pool-waits.js";
 
 const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
 
@@ -35,7 +36,7 @@ export interface AttemptOwner {
   onFailure(attempt: UpstreamAttempt, failure: AttemptFailure): void;
 }
 
-export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptController {
+export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptController, Waiter {
   readonly owner: AttemptOwner;
   status = 0;
   contentType = "application/json";
@@ -46,6 +47,11 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptContr
   relayed = false;
   /** A concurrency slot this attempt holds (see concurrency-limiter.ts), given back when it settles. */
   slot: { release(): void } | null = null;
+  /** The pool queue this attempt waits in until it is on a connection (set by UpstreamPool.dispatch), else null. */
+  waits: PoolWaits | null = null;
+  /** Implements {@link Waiter}. */
+  waitingSince = -1;
+  queueIndex = 0;
   #chunks: Buffer[] = [];
   #size = 0;
   #settled = false;
@@ -82,6 +88,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptContr
   }
 
   onConnect(abort: (err?: Error) => void): void {
+    this.#leaveQueue(true);
     this.#abort = abort;
     if (this.#settled) abort(new Error("attempt already settled"));
     else if (this.owner.clientGone) abort(new Error("client disconnected"));
@@ -122,6 +129,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptContr
   onComplete(): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.#leaveQueue(false);
     clearTimeout(this.#deadline);
     this.#releaseSlot();
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size);
@@ -137,13 +145,26 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler, AttemptContr
     this.#fail(classifyError(err, this.status !== 0));
   }
 
+  /** Implements {@link Waiter.waitedTooLong}: every connection stayed busy past the pool's bound. */
+  waitedTooLong(waitedMs: number): void {
+    this.#fail({ kind: "saturated", detail: `no free connection after ${Math.round(waitedMs)} ms (timeouts.connectionWait)` });
+  }
+
   #fail(failure: AttemptFailure): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.#leaveQueue(false);
     clearTimeout(this.#deadline);
     this.#releaseSlot();
     this.#chunks = [];
     this.owner.onFailure(this, failure);
+  }
+
+  #leaveQueue(connected: boolean): void {
+    const waits = this.waits;
+    if (waits === null) return;
+    this.waits = null;
+    waits.left(this, connected);
   }
 
   #releaseSlot(): void {

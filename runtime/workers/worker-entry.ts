@@ -3,14 +3,14 @@
  * app or node:http server) on the shared port, running the same request pipeline as
  * a single-thread gateway. The main thread owns everything else (admin listener,
  * reloads, signals, alerts); this thread answers its messages:
- *   stage/commit/abort  two-phase plan swap (this thread validates and links itself)
+ *   stage/commit/abort  two-phase plan swap (this thread links itself; the main thread validated the plan)
  *   metrics             its Prometheus registry as JSON, for the main thread to sum
  *   drain / close       graceful shutdown, then exit
  * and posts its statistics delta every second.
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { startGateway, type Gateway } from "../gateway.js";
-import { parsePlan } from "../../schemas/plan/read-plan.js";
+import { parseTrustedPlan } from "../../schemas/plan/trusted-plan.js";
 import type { ServedPlan } from "../plan/served-plan.js";
 import { drain } from "../server/drain.js";
 import { log, setQuietLogs } from "../base/log.js";
@@ -31,7 +31,7 @@ async function run(port: NonNullable<typeof parentPort>, start: WorkerStart): Pr
   const collector = start.stats ? new StatsCollector() : null;
   let gateway: Gateway;
   try {
-    const plan = parsePlan(start.planJson, "plan");
+    const plan = parseTrustedPlan(start.planJson, "plan");
     gateway = await startGateway({
       plan,
       host: start.host,
@@ -59,7 +59,7 @@ async function run(port: NonNullable<typeof parentPort>, start: WorkerStart): Pr
       case "stage":
         try {
           sharedState.adopt(m.shared);
-          staged.set(m.id, gateway.stage(parsePlan(m.planJson, "plan")));
+          staged.set(m.id, gateway.stage(parseTrustedPlan(m.planJson, "plan")));
           post({ type: "staged", id: m.id, ok: true });
         } catch (err) {
           post({ type: "staged", id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) });

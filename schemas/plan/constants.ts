@@ -48,6 +48,16 @@ export const DEFAULT_FALLBACK_ON: readonly ErrorClass[] = ["rate_limited", "over
 /** The classes retried on the same target when `retry.on` does not say. */
 export const DEFAULT_RETRY_ON: readonly ErrorClass[] = ["rate_limited", "overloaded", "server", "timeout", "connect", "interrupted"];
 
+/**
+ * How long an upstream attempt may wait for a free connection of its provider's pool
+ * (all `connections` busy) when `timeouts.connectionWait` is not set; past it the attempt
+ * fails as `overloaded` and the client, unless another target takes it, gets a 503.
+ * Sized in bench/pool-queue.mjs (docs/benchmarks.md): long enough that a burst of
+ * short requests over the pool drains without errors, short enough that a saturated
+ * pool answers in seconds instead of queueing for a minute.
+ */
+export const DEFAULT_CONNECTION_WAIT_MS = 5_000;
+
 /** The wire protocols, one adapter each (runtime/adapters/registry.ts). */
 export const ADAPTER_IDS = ["openai-compatible", "azure-openai", "anthropic", "bedrock", "gemini", "vertex"] as const;
 

@@ -31,6 +31,8 @@ export const PlanTimeouts = z.strictObject({
   idleMs: z.number().int().positive(),
   /** Whole-attempt deadline in ms, from send to the last byte. */
   totalMs: z.number().int().positive(),
+  /** Longest wait for a free connection of the pool, in ms; absent: DEFAULT_CONNECTION_WAIT_MS (constants.ts). */
+  connectionWaitMs: z.number().int().positive().optional(),
 });
 
 /** One upstream origin (a policy provider), with its connection pool settings. */

@@ -8,11 +8,9 @@ import type { Plan } from "./plan.js";
 import { planHash } from "./canonical.js";
 import { planVersionProblem } from "./version.js";
 import generatedValidator from "../generated/plan-validate.js";
+import { PlanError } from "./plan-error.js";
 
-/** A plan that cannot be served, with a message a person can act on. */
-export class PlanError extends Error {
-  override name = "PlanError";
-}
+export { PlanError } from "./plan-error.js";
 
 interface ValidatorError {
   instancePath: string;

@@ -15,6 +15,9 @@ export const Timeouts = z
     ),
     idle: Duration.optional().describe("Longest silence between two response chunks, streams included. Default 60s."),
     total: Duration.optional().describe("Whole-attempt deadline. Default 10m."),
+    connectionWait: Duration.optional().describe(
+      "Longest wait for a free connection when all `connections` to the provider are busy. Past it the attempt fails as `overloaded` (fallback may take another target) and otherwise the client gets 503 `upstream_pool_saturated`. Default 5s.",
+    ),
   })
   .describe("Per-attempt timeouts; a timed-out attempt falls back to the next target.");
 

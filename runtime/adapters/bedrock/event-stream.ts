@@ -7,15 +7,29 @@
  * maintained `@smithy/eventstream-codec` (which checks both CRCs and throws on a
  * mismatch). A frame announcing more than MAX_STREAM_EVENT_BYTES is refused at once.
  */
-import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
+import { createRequire } from "node:module";
+import type { EventStreamCodec, Message } from "@smithy/eventstream-codec";
 import { MAX_STREAM_EVENT_BYTES } from "../../canonical/stream-limits.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-export const EVENT_STREAM_CODEC = new EventStreamCodec(
-  (b: Uint8Array) => decoder.decode(b),
-  (s: string) => encoder.encode(s),
-);
+
+let codec: EventStreamCodec | null = null;
+
+/**
+ * The codec, loaded on first use: the Smithy packages weigh ~4 MB per thread, and only
+ * a plan with a Bedrock provider ever frames an event stream. Loaded synchronously
+ * (their CommonJS build) because a frame is decoded inside a synchronous data callback.
+ */
+function eventStreamCodec(): EventStreamCodec {
+  if (codec !== null) return codec;
+  const smithy = createRequire(import.meta.url)("@smithy/eventstream-codec") as typeof import("@smithy/eventstream-codec");
+  codec = new smithy.EventStreamCodec(
+    (b: Uint8Array) => decoder.decode(b),
+    (s: string) => encoder.encode(s),
+  );
+  return codec;
+}
 
 /** A decoded frame: its `:message-type`, `:event-type` / `:exception-type` and JSON payload text. */
 export interface Frame {
@@ -48,7 +62,7 @@ export class FrameDecoder {
       while (buffer.length - at >= 4) {
         const length = buffer.readUInt32BE(at);
         if (length < 16 || length > MAX_STREAM_EVENT_BYTES || buffer.length - at < length) break;
-        out.push(frameOf(EVENT_STREAM_CODEC.decode(buffer.subarray(at, at + length))));
+        out.push(frameOf(eventStreamCodec().decode(buffer.subarray(at, at + length))));
         at += length;
       }
       const rest = buffer.subarray(at);
@@ -91,7 +105,7 @@ function frameOf(message: Message): Frame {
 
 /** Encodes one frame (the mock upstream and tests use it to speak the format). */
 export function encodeFrame(messageType: "event" | "exception", type: string, payload: unknown): Uint8Array {
-  return EVENT_STREAM_CODEC.encode({
+  return eventStreamCodec().encode({
     headers: {
       ":message-type": { type: "string", value: messageType },
       [messageType === "event" ? ":event-type" : ":exception-type"]: { type: "string", value: type },

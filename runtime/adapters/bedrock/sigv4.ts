@@ -3,8 +3,15 @@
  * signer (service `bedrock`). One signer per upstream, kept while its credentials stay
  * the same (a refreshed STS file gets a new signer), so a request costs one signature.
  */
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { SignatureV4 } from "@smithy/signature-v4";
+
+/** The Smithy signer and hash, imported on the first signature: only plans with a Bedrock provider load them. */
+let smithy: Promise<{ SignatureV4: typeof SignatureV4; Hash: typeof import("@smithy/hash-node").Hash }> | null = null;
+
+function loadSmithy(): Promise<{ SignatureV4: typeof SignatureV4; Hash: typeof import("@smithy/hash-node").Hash }> {
+  smithy ??= Promise.all([import("@smithy/signature-v4"), import("@smithy/hash-node")]).then(([s, h]) => ({ SignatureV4: s.SignatureV4, Hash: h.Hash }));
+  return smithy;
+}
 
 /** Credentials to sign with. */
 export interface SigningCredentials {
@@ -16,7 +23,7 @@ export interface SigningCredentials {
 
 const signers = new WeakMap<object, { key: string; signer: SignatureV4 }>();
 
-function signerFor(owner: object, region: string, c: SigningCredentials): SignatureV4 {
+async function signerFor(owner: object, region: string, c: SigningCredentials): Promise<SignatureV4> {
   const key = `${region}\0${c.accessKeyId}\0${c.secretAccessKey}\0${c.sessionToken ?? ""}`;
   const cached = signers.get(owner);
   if (cached !== undefined && cached.key === key) return cached.signer;
@@ -24,6 +31,7 @@ function signerFor(owner: object, region: string, c: SigningCredentials): Signat
     c.sessionToken === null
       ? { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }
       : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  const { SignatureV4, Hash } = await loadSmithy();
   const signer = new SignatureV4({ service: "bedrock", region, credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: true });
   signers.set(owner, { key, signer });
   return signer;
@@ -45,7 +53,9 @@ export interface ToSign {
 export async function signBedrockRequest(req: ToSign, region: string, credentials: SigningCredentials, owner: object = credentials): Promise<Record<string, string>> {
   const hostname = req.host.replace(/:\d+$/, "");
   const port = req.host.length > hostname.length ? Number(req.host.slice(hostname.length + 1)) : undefined;
-  const signed = await signerFor(owner, region, credentials).sign({
+  const signed = await (
+    await signerFor(owner, region, credentials)
+  ).sign({
     method: "POST",
     protocol: "https:",
     hostname,

@@ -17,6 +17,7 @@ import { LightCounter, LightHistogram } from "../../base/light-metrics.js";
 import type { PlanStore } from "../../plan/plan-store.js";
 import type { EndpointLabel } from "../../base/request-record.js";
 import { limiterMetrics } from "./limiter-metrics.js";
+import { poolMetrics } from "./pool-metrics.js";
 import { ReliabilityMetrics } from "./reliability-metrics.js";
 import { FeatureMetrics } from "./feature-metrics.js";
 import { GenAiMetrics } from "./genai-metrics.js";
@@ -125,6 +126,7 @@ export class GatewayMetrics {
       },
     });
     for (const family of limiterMetrics(store)) this.registry.registerMetric(family);
+    for (const family of poolMetrics(store)) this.registry.registerMetric(family);
     this.reloads.inc({ result: "ok" }, 0);
     this.reloads.inc({ result: "failed" }, 0);
   }

@@ -6,7 +6,7 @@
  * when a route being tried needs a classifier.
  */
 import type { PlanClassifiers } from "../../../schemas/plan/plan.js";
-import { PlanError } from "../../../schemas/plan/read-plan.js";
+import { PlanError } from "../../../schemas/plan/plan-error.js";
 import { LinearRegex } from "../../../schemas/plan/linear-regex.js";
 import { AhoCorasick } from "../../canonical/aho-corasick.js";
 import type { ChatMessage } from "../../canonical/chat-request.js";

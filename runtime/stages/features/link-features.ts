@@ -7,7 +7,7 @@
  */
 import type { Plan } from "../../../schemas/plan/plan.js";
 import type { LinkedUpstream } from "../../plan/linked-plan.js";
-import { PlanError } from "../../../schemas/plan/read-plan.js";
+import { PlanError } from "../../../schemas/plan/plan-error.js";
 import { resolveSecret } from "../../base/secrets.js";
 import { Sealer } from "../../base/sealer.js";
 import { RouteCache } from "../cache/route-cache.js";

@@ -1,7 +1,9 @@
 /**
- * The semantic cache shared through Redis. Debian's Redis 7.0 has no vector search,
- * so Redis holds the entries and each replica mirrors each partition's vectors in a
- * local brute-force index:
+ * The semantic cache shared through Redis. Vector search in Redis needs Redis 8's
+ * vector sets or the RediSearch module; Debian's Redis 7.0 has neither (and sealed
+ * vectors could not be searched server-side anyway), so Redis holds the entries and
+ * each replica mirrors each partition's vectors in a local index (vector-partition.ts:
+ * exact scan, HNSW past its limit):
  *
  *   {prefix}sc:{partition}:v   sorted set, score = sequence number, member =
  *                              "<expiresAt>|<vector>" (base64 float32, sealed when encrypted)
