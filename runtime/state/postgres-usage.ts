@@ -6,7 +6,8 @@
  * Migrations are numbered and recorded in `<table>_migrations`; they run under a
  * transaction-scoped advisory lock, so replicas starting together apply each once.
  */
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 import type { UsageRecord } from "../base/usage-record.js";
 
 /** The columns, in INSERT order, with how each is read from a record. */
@@ -102,7 +103,7 @@ export class PostgresUsage {
 
   constructor(opts: PostgresUsageOptions) {
     this.table = opts.table;
-    this.#pool = new pg.Pool({
+    this.#pool = new (loadPg().Pool)({
       connectionString: opts.url,
       max: 2,
       connectionTimeoutMillis: opts.timeoutMs,
@@ -202,4 +203,12 @@ function column(name: string): string {
 
 function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
+}
+
+let pgModule: typeof pg | null = null;
+
+/** The `pg` client, loaded when a plan first names `stores.postgres` (most processes never do). CommonJS, so loaded synchronously. */
+function loadPg(): typeof pg {
+  pgModule ??= createRequire(import.meta.url)("pg") as typeof pg;
+  return pgModule;
 }

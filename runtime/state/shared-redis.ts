@@ -17,7 +17,8 @@
  * scripts refused by ACL) is a startup error: `connect()` rejects with it.
  */
 import { createHash } from "node:crypto";
-import { createClient, createCluster, createSentinel } from "redis";
+import { createRequire } from "node:module";
+import type * as NodeRedis from "redis";
 import { log } from "../base/log.js";
 import { StoreUnavailable } from "./counters/counter-spec.js";
 import { parseRedisUrl, type RedisTopology } from "./redis-url.js";
@@ -70,6 +71,7 @@ export class SharedRedis {
     const onError = (err: unknown): void => this.#noteError(err);
     const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** Math.min(retries, 5), RECONNECT_MAX_MS);
     const connectTimeout = Math.max(opts.timeoutMs, 1000);
+    const { createClient, createCluster, createSentinel } = nodeRedis();
     if (topology.mode === "standalone") {
       const clients = Array.from({ length: Math.max(1, opts.pool) }, () => {
         const c = createClient({ url: topology.url, disableOfflineQueue: true, socket: { connectTimeout, reconnectStrategy } });
@@ -358,4 +360,12 @@ export function describeError(err: unknown): string {
 /** An error message without a URL (node-redis can echo the connection string, which may hold a password). */
 export function safeMessage(text: string): string {
   return text.replace(/rediss?(\+\w+)?:\/\/[^\s]*/g, "redis://…");
+}
+
+let redisModule: typeof NodeRedis | null = null;
+
+/** node-redis, loaded when a plan first names a Redis store (~17 MB of a process that never does). CommonJS, so loaded synchronously. */
+function nodeRedis(): typeof NodeRedis {
+  redisModule ??= createRequire(import.meta.url)("redis") as typeof NodeRedis;
+  return redisModule;
 }
