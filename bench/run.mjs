@@ -13,6 +13,7 @@ import { cacheReport, measureCache } from "./cache.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
+import { measureNeighbourDelay, neighbourDelayLine } from "./neighbour-delay.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { measureRouting, routingSection } from "./routing.mjs";
@@ -21,7 +22,7 @@ import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitF
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
 import { loadGeneratorVersion, runLoad, writeBody } from "./lib/load.mjs";
 import { parseOptions } from "./lib/options.mjs";
-import { loadTable, slowTable } from "./lib/report.mjs";
+import { loadTable, slowTable, summaryTable } from "./lib/report.mjs";
 import { Results, SCENARIOS, median } from "./lib/results.mjs";
 import { measureSlowStreams } from "./lib/slow-streams.mjs";
 import { AUTHORIZATION, BENCH_MODEL, CLIENT_CORE, PORTS, serverRssKb, startTarget } from "./lib/targets.mjs";
@@ -77,7 +78,7 @@ async function main() {
       if (results.failure(name) !== undefined) continue;
       let target;
       try {
-        target = await startTarget(name);
+        target = await startTarget(name, tmp);
       } catch (err) {
         results.fail(name, `failed to start: ${message(err)}`);
         log(`${name}: ${results.failure(name)}`);
@@ -96,7 +97,7 @@ async function main() {
           const cell = await measureCell(spec, [mock.pid, ...(target.pid === undefined ? [] : [target.pid])], target);
           results.add(name, scenario, cell);
           log(
-            `run ${run}/${options.runs} ${name} ${scenario.label}: ${Math.round(cell.rps)} req/s, p50 ${Math.round(cell.p50Us)} µs, p99 ${Math.round(cell.p99Us)} µs, foreign ${cell.foreignCores.toFixed(2)} cores${cell.errors ? `, ${cell.errors} errors` : ""}`,
+            `run ${run}/${options.runs} ${name} ${scenario.label}: ${Math.round(cell.rps)} req/s, ${Math.round(cell.cpuUs)} µs CPU/req, p50 ${Math.round(cell.p50Us)} µs, p99 ${Math.round(cell.p99Us)} µs, foreign ${cell.foreignCores.toFixed(2)} cores${cell.errors ? `, ${cell.errors} errors` : ""}`,
           );
         } catch (err) {
           results.fail(name, message(err), scenario);
@@ -126,6 +127,13 @@ async function main() {
   } catch (err) {
     workers = `Worker threads: not measured (${message(err)}).`;
   }
+  log("big prompts: event-loop delay p99 beside 1 MB prompts through the full product's input guardrails");
+  let neighbours;
+  try {
+    neighbours = neighbourDelayLine(await measureNeighbourDelay());
+  } catch (err) {
+    neighbours = `Big prompts beside small ones: not measured (${message(err)}).`;
+  }
   log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
   const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
@@ -137,7 +145,7 @@ async function main() {
   const cache = cacheReport(await measureCache());
   log("routing: affinity hit rate, share error, cost of selection");
   const routing = routingSection(await measureRouting());
-  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing]);
+  print(compileSpeedLine(compile), [neighbours, "", workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing]);
 }
 
 /**
@@ -152,9 +160,10 @@ async function measureCell(spec, pids, target) {
   let best;
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (options.warmupSeconds > 0) await runLoad({ ...spec, seconds: options.warmupSeconds });
-    const window = new CpuWindow(pids);
+    const window = new CpuWindow(pids, target.pid);
     const load = await runLoad(spec);
-    const cell = { ...load, rssKb: serverRssKb(target), foreignCores: window.foreignCores() };
+    const cpuUs = window.serverCpuUs() / load.requests;
+    const cell = { ...load, cpuUs, rssKb: serverRssKb(target), foreignCores: window.foreignCores() };
     if (best === undefined || cell.foreignCores < best.foreignCores) best = cell;
     if (cell.foreignCores <= NOISY_CORES) break;
     if (attempt < options.retries) log(`${target.name}: ${cell.foreignCores.toFixed(2)} cores of foreign load during the run; re-running`);
@@ -169,7 +178,7 @@ async function slowStreams() {
       if (name === "direct" || results.failure(name) !== undefined) continue;
       let target;
       try {
-        target = await startTarget(name);
+        target = await startTarget(name, tmp);
       } catch (err) {
         results.fail(name, `failed to start: ${message(err)}`);
         continue;
@@ -205,6 +214,10 @@ function print(compileLine, extra = []) {
     `- Load: ${loadGeneratorVersion()}, closed loop, ${chatBody({ model: BENCH_MODEL, stream: false }).length} B chat body, ${options.seconds} s measured after ${options.warmupSeconds} s warm-up, median of ${options.runs} run(s). Streams: ${MOCK_TOKENS} tokens = ${MOCK_TOKENS + 2} SSE events + [DONE].`,
     `- Foreign CPU load (other processes, in cores): load average ${loadBefore.oneMinute} before start; during the kept measurements median ${median(foreign).toFixed(2)}, max ${Math.max(0, ...foreign).toFixed(2)}. Medians use only runs under ${NOISY_CORES} cores` +
       (noisy > 0 ? `; **† ${noisy} cell(s) had no such run even after ${options.retries} re-run(s): re-run before quoting**.` : "."),
+    "",
+    "Summary at 50 connections (issue #20's table): CPU = the server process's user + system time / requests; ratios to bare from the same run; ✓/✗ against the goals (core gateway ≤ 1.1× bare CPU non-stream, ≤ 1.3× stream; full product ≤ 2× CPU and ≥ 0.6× req/s; stream p99 at one connection within 1 ms of bare).",
+    "",
+    summaryTable(results, options.only),
     "",
     loadTable(results, options.only),
   ];
