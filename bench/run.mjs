@@ -116,6 +116,14 @@ async function main() {
 
   if (options.slowStreams) await slowStreams();
   await mock.stop();
+  log("big prompts: event-loop delay p99 beside 1 MB prompts through the full product's input guardrails");
+  let neighbours;
+  try {
+    neighbours = neighbourDelayLine(await measureNeighbourDelay());
+  } catch (err) {
+    neighbours = `Big prompts beside small ones: not measured (${message(err)}).`;
+  }
+  if (!options.extras) return print("", [neighbours]);
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
@@ -126,13 +134,6 @@ async function main() {
     workers = workerScalingTable(await measureWorkerScaling({ seconds: options.seconds, runs: options.runs, connections: 64, warmup: options.warmupSeconds }, log));
   } catch (err) {
     workers = `Worker threads: not measured (${message(err)}).`;
-  }
-  log("big prompts: event-loop delay p99 beside 1 MB prompts through the full product's input guardrails");
-  let neighbours;
-  try {
-    neighbours = neighbourDelayLine(await measureNeighbourDelay());
-  } catch (err) {
-    neighbours = `Big prompts beside small ones: not measured (${message(err)}).`;
   }
   log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
   const guardrails = guardrailLines(await measureGuardrails());
@@ -229,7 +230,7 @@ function print(compileLine, extra = []) {
       slowTable(results, options.only, options.streams),
     );
   }
-  out.push("", compileLine);
+  if (compileLine !== "") out.push("", compileLine);
   if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }

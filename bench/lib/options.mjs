@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 
 /** @typedef {"direct" | "bare" | "tollgate" | "full"} TargetName */
-/** @typedef {{ seconds: number, warmupSeconds: number, runs: number, retries: number, only: TargetName[], streams: number, slowStreams: boolean }} Options */
+/** @typedef {{ seconds: number, warmupSeconds: number, runs: number, retries: number, only: TargetName[], streams: number, slowStreams: boolean, extras: boolean }} Options */
 
 /** Every target, in the order each run visits them. */
 export const TARGET_NAMES = /** @type {const} */ (["direct", "bare", "tollgate", "full"]);
@@ -16,7 +16,9 @@ const USAGE = `usage: node bench/run.mjs [options]   (after npm run build)
   --quick          --duration 3 --warmup 1 --runs 1 --retries 1
   --only LIST      targets, comma-separated: direct,bare,tollgate,full (default all)
   --streams N      held streams in the slow-streams scenario (default 2000)
-  --no-slow        skip the slow-streams scenario`;
+  --no-slow        skip the slow-streams scenario
+  --no-extras      only the load table and the big-prompt delay: skip compile speed, workers and
+                   the in-process feature figures`;
 
 /** @param {string[]} argv @returns {Options} */
 export function parseOptions(argv) {
@@ -31,6 +33,7 @@ export function parseOptions(argv) {
       only: { type: "string" },
       streams: { type: "string", default: "2000" },
       "no-slow": { type: "boolean", default: false },
+      "no-extras": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -50,6 +53,7 @@ export function parseOptions(argv) {
     only: TARGET_NAMES.filter((t) => only.includes(t)),
     streams: positive("streams", values.streams),
     slowStreams: !values["no-slow"],
+    extras: !values["no-extras"],
   };
 }
 
