@@ -14,6 +14,7 @@ import { measurePoolQueue, poolQueueReport } from "./pool-queue.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
+import { measureNeighbourDelay, neighbourDelayLine } from "./neighbour-delay.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
 import { measureStreamDecoder, streamDecoderLine } from "./stream-decoder.mjs";
 import { measureRouting, routingSection } from "./routing.mjs";
@@ -22,7 +23,7 @@ import { canPin, ensurePortFree, killChildrenOnExit, startPinned, stopAll, waitF
 import { CpuWindow, loadAverage } from "./lib/cpu.mjs";
 import { loadGeneratorVersion, runLoad, writeBody } from "./lib/load.mjs";
 import { parseOptions } from "./lib/options.mjs";
-import { loadTable, slowTable } from "./lib/report.mjs";
+import { loadTable, slowTable, summaryTable } from "./lib/report.mjs";
 import { Results, SCENARIOS, median } from "./lib/results.mjs";
 import { measureSlowStreams } from "./lib/slow-streams.mjs";
 import { AUTHORIZATION, BENCH_MODEL, CLIENT_CORE, PORTS, serverRssKb, startTarget } from "./lib/targets.mjs";
@@ -78,7 +79,7 @@ async function main() {
       if (results.failure(name) !== undefined) continue;
       let target;
       try {
-        target = await startTarget(name);
+        target = await startTarget(name, tmp);
       } catch (err) {
         results.fail(name, `failed to start: ${message(err)}`);
         log(`${name}: ${results.failure(name)}`);
@@ -97,7 +98,7 @@ async function main() {
           const cell = await measureCell(spec, [mock.pid, ...(target.pid === undefined ? [] : [target.pid])], target);
           results.add(name, scenario, cell);
           log(
-            `run ${run}/${options.runs} ${name} ${scenario.label}: ${Math.round(cell.rps)} req/s, p50 ${Math.round(cell.p50Us)} µs, p99 ${Math.round(cell.p99Us)} µs, foreign ${cell.foreignCores.toFixed(2)} cores${cell.errors ? `, ${cell.errors} errors` : ""}`,
+            `run ${run}/${options.runs} ${name} ${scenario.label}: ${Math.round(cell.rps)} req/s, ${Math.round(cell.cpuUs)} µs CPU/req, p50 ${Math.round(cell.p50Us)} µs, p99 ${Math.round(cell.p99Us)} µs, foreign ${cell.foreignCores.toFixed(2)} cores${cell.errors ? `, ${cell.errors} errors` : ""}`,
           );
         } catch (err) {
           results.fail(name, message(err), scenario);
@@ -116,6 +117,14 @@ async function main() {
 
   if (options.slowStreams) await slowStreams();
   await mock.stop();
+  log("big prompts: event-loop delay p99 beside 1 MB prompts through the full product's input guardrails");
+  let neighbours;
+  try {
+    neighbours = neighbourDelayLine(await measureNeighbourDelay());
+  } catch (err) {
+    neighbours = `Big prompts beside small ones: not measured (${message(err)}).`;
+  }
+  if (!options.extras) return print("", [neighbours]);
   // Last, with no server running: the compiler's speed on a 1,000-route, 200-provider policy.
   log("compile speed: 1,000 routes, 200 providers, median of 5");
   const compile = await measureCompileSpeed();
@@ -140,7 +149,7 @@ async function main() {
   const routing = routingSection(await measureRouting());
   log("upstream pool queueing: bursts of 1–8× the pool's connections, with and without the wait bound");
   const poolQueue = poolQueueReport(await measurePoolQueue());
-  print(compileSpeedLine(compile), [workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing, "", poolQueue]);
+  print(compileSpeedLine(compile), [neighbours, "", workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing, "", poolQueue]);
 }
 
 /**
@@ -155,9 +164,10 @@ async function measureCell(spec, pids, target) {
   let best;
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (options.warmupSeconds > 0) await runLoad({ ...spec, seconds: options.warmupSeconds });
-    const window = new CpuWindow(pids);
+    const window = new CpuWindow(pids, target.pid);
     const load = await runLoad(spec);
-    const cell = { ...load, rssKb: serverRssKb(target), foreignCores: window.foreignCores() };
+    const cpuUs = window.serverCpuUs() / load.requests;
+    const cell = { ...load, cpuUs, rssKb: serverRssKb(target), foreignCores: window.foreignCores() };
     if (best === undefined || cell.foreignCores < best.foreignCores) best = cell;
     if (cell.foreignCores <= NOISY_CORES) break;
     if (attempt < options.retries) log(`${target.name}: ${cell.foreignCores.toFixed(2)} cores of foreign load during the run; re-running`);
@@ -172,7 +182,7 @@ async function slowStreams() {
       if (name === "direct" || results.failure(name) !== undefined) continue;
       let target;
       try {
-        target = await startTarget(name);
+        target = await startTarget(name, tmp);
       } catch (err) {
         results.fail(name, `failed to start: ${message(err)}`);
         continue;
@@ -209,6 +219,10 @@ function print(compileLine, extra = []) {
     `- Foreign CPU load (other processes, in cores): load average ${loadBefore.oneMinute} before start; during the kept measurements median ${median(foreign).toFixed(2)}, max ${Math.max(0, ...foreign).toFixed(2)}. Medians use only runs under ${NOISY_CORES} cores` +
       (noisy > 0 ? `; **† ${noisy} cell(s) had no such run even after ${options.retries} re-run(s): re-run before quoting**.` : "."),
     "",
+    "Summary at 50 connections (issue #20's table): CPU = the server process's user + system time / requests; ratios to bare from the same run; ✓/✗ against the goals (core gateway ≤ 1.1× bare CPU non-stream, ≤ 1.3× stream; full product ≤ 2× CPU and ≥ 0.6× req/s; stream p99 at one connection within 1 ms of bare).",
+    "",
+    summaryTable(results, options.only),
+    "",
     loadTable(results, options.only),
   ];
   if (options.slowStreams && options.only.some((t) => t !== "direct")) {
@@ -219,7 +233,7 @@ function print(compileLine, extra = []) {
       slowTable(results, options.only, options.streams),
     );
   }
-  out.push("", compileLine);
+  if (compileLine !== "") out.push("", compileLine);
   if (extra.length > 0) out.push("", ...extra);
   process.stdout.write(`${out.join("\n")}\n`);
 }

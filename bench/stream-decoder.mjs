@@ -4,7 +4,9 @@
  * mock stream (22 events + [DONE], one event per chunk as the mock paces them), in its
  * two modes: pass-through (the client asked for usage: bytes go out as they came) and
  * hiding (the gateway asked for usage: `"usage":null` cut from every event, the usage
- * chunk dropped). Also the request side: splicing `stream_options` into the client's
+ * chunk dropped), each with and without counting the generated characters (a plan with no
+ * quotas, ledger or audit log reads none), each event a fresh copy as a socket read brings
+ * it (the copy is in the figure). Also the request side: splicing `stream_options` into the client's
  * bytes. Medians of 5 runs of 20,000 streams, in microseconds per stream; a CPU-bound
  * micro-benchmark, so it is far less sensitive to a busy machine than the load tests.
  * Run alone with `node bench/stream-decoder.mjs` (after `npm run build`).
@@ -45,14 +47,17 @@ export async function measureStreamDecoder() {
   const { validateChatRequest } = await import("../dist/runtime/canonical/chat-request.js");
   const withUsage = mockStream(true);
   const plain = mockStream(false);
-  const run = (/** @type {Buffer[]} */ events, /** @type {boolean} */ hide) => () => {
-    for (let s = 0; s < STREAMS; s++) {
-      const d = new OpenAIStreamDecoder(hide);
-      for (const e of events) d.push(e);
-      d.end();
-      if (!d.complete) throw new Error("decoder missed [DONE]");
-    }
-  };
+  const run =
+    (/** @type {Buffer[]} */ events, /** @type {boolean} */ hide, count = true) =>
+    () => {
+      for (let s = 0; s < STREAMS; s++) {
+        const d = new OpenAIStreamDecoder(hide, count);
+        // A fresh copy of each event, as each socket read brings: hiding rewrites its chunk in place.
+        for (const e of events) d.push(Buffer.from(e));
+        d.end();
+        if (!d.complete) throw new Error("decoder missed [DONE]");
+      }
+    };
   const body = { model: "bench", stream: true, messages: [{ role: "user", content: "x".repeat(400) }] };
   const raw = Buffer.from(JSON.stringify(body));
   const quirks = { streamUsage: true, renameParams: {}, dropParams: [], tools: true, jsonMode: true };
@@ -60,6 +65,8 @@ export async function measureStreamDecoder() {
   return {
     passThroughUs: median(run(withUsage, false)),
     hidingUs: median(run(withUsage, true)),
+    hidingUncountedUs: median(run(withUsage, true, false)),
+    passThroughUncountedUs: median(run(withUsage, false, false)),
     noUsageUs: median(run(plain, true)),
     spliceUs: median(() => {
       for (let s = 0; s < STREAMS; s++) openAIBody(ctx, quirks, "bench");
@@ -73,6 +80,7 @@ export function streamDecoderLine(r) {
   return (
     `Stream decoder (openai-compatible, 20-token stream, one event per chunk): pass-through ${us(r.passThroughUs)}, ` +
     `hiding the gateway's usage request ${us(r.hidingUs)}, upstream without usage ${us(r.noUsageUs)} per stream; ` +
+    `on a plan that does not read the generated characters (no quotas, ledger or audit) ${us(r.hidingUncountedUs)} hiding, ${us(r.passThroughUncountedUs)} pass-through; ` +
     `splicing stream_options into a 450-byte body ${us(r.spliceUs)} per request (medians of ${RUNS} × ${STREAMS.toLocaleString("en-US")}).`
   );
 }

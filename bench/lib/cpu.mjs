@@ -38,12 +38,23 @@ function processTicks(pid) {
 
 /** A measurement window. */
 export class CpuWindow {
-  /** @param {number[]} pids live children that belong to the measurement */
-  constructor(pids) {
+  /**
+   * @param {number[]} pids live children that belong to the measurement
+   * @param {number} [server] the server under test, whose own CPU time {@link serverCpuUs} reports
+   */
+  constructor(pids, server) {
     this.pids = [process.pid, ...pids];
+    this.server = server;
     this.startWall = performance.now();
     this.startBusy = machineBusyTicks();
     this.startOurs = this.#ours();
+    this.startServer = server === undefined ? 0 : processTicks(server);
+  }
+
+  /** CPU time (user + system) the server under test used in the window, in µs; NaN without one. */
+  serverCpuUs() {
+    if (this.server === undefined) return NaN;
+    return ((processTicks(this.server) - this.startServer) / TICKS_PER_SECOND) * 1e6;
   }
 
   #ours() {

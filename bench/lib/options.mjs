@@ -2,11 +2,11 @@
 /** The benchmark's command-line options. */
 import { parseArgs } from "node:util";
 
-/** @typedef {"direct" | "bare" | "tollgate"} TargetName */
-/** @typedef {{ seconds: number, warmupSeconds: number, runs: number, retries: number, only: TargetName[], streams: number, slowStreams: boolean }} Options */
+/** @typedef {"direct" | "bare" | "tollgate" | "full"} TargetName */
+/** @typedef {{ seconds: number, warmupSeconds: number, runs: number, retries: number, only: TargetName[], streams: number, slowStreams: boolean, extras: boolean }} Options */
 
 /** Every target, in the order each run visits them. */
-export const TARGET_NAMES = /** @type {const} */ (["direct", "bare", "tollgate"]);
+export const TARGET_NAMES = /** @type {const} */ (["direct", "bare", "tollgate", "full"]);
 
 const USAGE = `usage: node bench/run.mjs [options]   (after npm run build)
   --duration S     seconds of measured load per cell (default 10)
@@ -14,9 +14,11 @@ const USAGE = `usage: node bench/run.mjs [options]   (after npm run build)
   --runs N         runs per cell; the report shows the median (default 2)
   --retries N      re-runs of a cell disturbed by other processes' CPU load (default 2)
   --quick          --duration 3 --warmup 1 --runs 1 --retries 1
-  --only LIST      targets, comma-separated: direct,bare,tollgate (default all)
+  --only LIST      targets, comma-separated: direct,bare,tollgate,full (default all)
   --streams N      held streams in the slow-streams scenario (default 2000)
-  --no-slow        skip the slow-streams scenario`;
+  --no-slow        skip the slow-streams scenario
+  --no-extras      only the load table and the big-prompt delay: skip compile speed, workers and
+                   the in-process feature figures`;
 
 /** @param {string[]} argv @returns {Options} */
 export function parseOptions(argv) {
@@ -31,6 +33,7 @@ export function parseOptions(argv) {
       only: { type: "string" },
       streams: { type: "string", default: "2000" },
       "no-slow": { type: "boolean", default: false },
+      "no-extras": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -50,6 +53,7 @@ export function parseOptions(argv) {
     only: TARGET_NAMES.filter((t) => only.includes(t)),
     streams: positive("streams", values.streams),
     slowStreams: !values["no-slow"],
+    extras: !values["no-extras"],
   };
 }
 

@@ -45,6 +45,7 @@ export function loadTable(results, targets) {
       });
     lines.push(row([`**${target}**`, "req/s", ...figures((c) => int(c.rps) + (c.noisy ? " †" : "") + (c.errors > 0 ? ` ⚠ ${int(c.errors)} errors` : ""))]));
     lines.push(row(["", "p50 / p99", ...figures((c) => `${time(c.p50Us)} / ${time(c.p99Us)}`)]));
+    if (target !== "direct") lines.push(row(["", "server CPU per request", ...figures((c) => time(c.cpuUs))]));
     if (target !== "direct") lines.push(row(["", "server RSS", ...figures((c) => mib(c.rssKb))]));
   }
   /** @param {TargetName} a @param {TargetName} b */
@@ -57,14 +58,84 @@ export function loadTable(results, targets) {
       return Number.isFinite(d) ? `${d >= 0 ? "+" : "−"}${int(Math.abs(d))} µs` : "–";
     });
   const has = (/** @type {TargetName} */ t) => targets.includes(t);
-  if (has("tollgate") && has("bare")) lines.push(row(["tollgate / bare", "req/s ratio", ...rpsRatio("tollgate", "bare")]));
+  /** @param {TargetName} a @param {TargetName} b */
+  const cpuRatio = (a, b) => SCENARIOS.map((s) => ratio((results.cell(a, s)?.cpuUs ?? NaN) / (results.cell(b, s)?.cpuUs ?? NaN)));
+  for (const t of /** @type {const} */ (["tollgate", "full"])) {
+    if (!has(t) || !has("bare")) continue;
+    lines.push(row([`${t} / bare`, "req/s ratio", ...rpsRatio(t, "bare")]));
+    lines.push(row([`${t} / bare`, "CPU per request ratio", ...cpuRatio(t, "bare")]));
+  }
   if (has("tollgate") && has("direct")) lines.push(row(["tollgate / direct", "req/s ratio", ...rpsRatio("tollgate", "direct")]));
   if (has("bare") && has("direct")) lines.push(row(["bare / direct", "req/s ratio", ...rpsRatio("bare", "direct")]));
-  for (const t of /** @type {const} */ (["bare", "tollgate"])) {
+  for (const t of /** @type {const} */ (["bare", "tollgate", "full"])) {
     if (has(t) && has("direct")) lines.push(row([`${t} − direct`, "added p50", ...addedP50(t, "direct")]));
   }
   // The gateway's own latency: both paths cross the same cores, so the wake-ups cancel out.
-  if (has("tollgate") && has("bare")) lines.push(row(["tollgate − bare", "added p50", ...addedP50("tollgate", "bare")]));
+  for (const t of /** @type {const} */ (["tollgate", "full"])) {
+    if (has(t) && has("bare")) lines.push(row([`${t} − bare`, "added p50", ...addedP50(t, "bare")]));
+  }
+  return lines.join("\n");
+}
+
+/** The issue's targets: at most this many times bare's CPU, at least this share of its req/s. */
+export const GOALS = Object.freeze({ nonStreamCpu: 1.1, streamCpu: 1.3, fullCpu: 2, fullRps: 0.6, streamP99AddedUs: 1000 });
+
+/**
+ * The summary in the shape of issue #20's table: bare, the core gateway and the full product
+ * side by side at 50 connections, CPU per request and req/s as ratios to bare, each ratio
+ * marked against its goal; then the stream p99 at one connection.
+ * @param {Results} results @param {readonly TargetName[]} targets
+ * @returns {string}
+ */
+export function summaryTable(results, targets) {
+  const shown = /** @type {const} */ (["bare", "tollgate", "full"]).filter((t) => targets.includes(t));
+  if (!shown.includes("bare")) return "Summary: needs the bare target (--only bare,…).";
+  const [ns50, s50, , s1] = SCENARIOS;
+  /** @param {TargetName} t @param {import("./results.mjs").Scenario | undefined} s */
+  const cell = (t, s) => (s === undefined ? undefined : results.cell(t, s));
+  /** @param {boolean} ok */
+  const mark = (ok) => (ok ? " ✓" : " ✗");
+  /**
+   * @param {string} label @param {import("./results.mjs").Scenario | undefined} s
+   * @param {"cpu" | "rps"} kind @param {(t: TargetName) => number} goal NaN: no goal
+   */
+  const line = (label, s, kind, goal) =>
+    row([
+      label,
+      ...shown.map((t) => {
+        const c = cell(t, s);
+        const b = cell("bare", s);
+        if (c === undefined || b === undefined) return "–";
+        if (kind === "cpu") {
+          const r = c.cpuUs / b.cpuUs;
+          const g = goal(t);
+          return t === "bare" ? int(c.cpuUs) : `${int(c.cpuUs)} (${ratio(r)}${Number.isFinite(g) ? mark(r <= g) : ""})`;
+        }
+        const r = c.rps / b.rps;
+        const g = goal(t);
+        return t === "bare" ? `1 (${int(c.rps)})` : `${ratio(r)}${Number.isFinite(g) ? mark(r >= g) : ""}`;
+      }),
+    ]);
+  const header = { bare: "bare", tollgate: "tollgate (auth + route + relay)", full: "tollgate full product" };
+  const lines = [
+    row(["", ...shown.map((t) => header[t])]),
+    row(["---", ...shown.map(() => "---:")]),
+    line("non-stream, CPU µs per request", ns50, "cpu", (t) => (t === "full" ? GOALS.fullCpu : GOALS.nonStreamCpu)),
+    line("stream, CPU µs per stream", s50, "cpu", (t) => (t === "full" ? GOALS.fullCpu : GOALS.streamCpu)),
+    line("non-stream req/s vs bare", ns50, "rps", (t) => (t === "full" ? GOALS.fullRps : NaN)),
+    line("stream req/s vs bare", s50, "rps", (t) => (t === "full" ? GOALS.fullRps : NaN)),
+    row([
+      "stream p99 at 1 connection",
+      ...shown.map((t) => {
+        const c = cell(t, s1);
+        const b = cell("bare", s1);
+        if (c === undefined || b === undefined) return "–";
+        if (t === "bare") return time(c.p99Us);
+        const added = c.p99Us - b.p99Us;
+        return `${time(c.p99Us)} (${added >= 0 ? "+" : "−"}${time(Math.abs(added))}${mark(added <= GOALS.streamP99AddedUs)})`;
+      }),
+    ]),
+  ];
   return lines.join("\n");
 }
 

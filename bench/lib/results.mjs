@@ -2,7 +2,7 @@
 /** Measurements as they come in, and their medians across runs. */
 
 /** @typedef {import("./options.mjs").TargetName} TargetName */
-/** @typedef {import("./load.mjs").LoadResult & { rssKb: number, foreignCores: number }} Cell */
+/** @typedef {import("./load.mjs").LoadResult & { cpuUs: number, rssKb: number, foreignCores: number }} Cell */
 /** @typedef {import("./slow-streams.mjs").SlowStreamsResult} SlowCell */
 /** @typedef {{ id: string, label: string, connections: number, stream: boolean }} Scenario */
 
@@ -73,6 +73,7 @@ export class Results {
       rps: m((c) => c.rps),
       p50Us: m((c) => c.p50Us),
       p99Us: m((c) => c.p99Us),
+      cpuUs: m((c) => c.cpuUs),
       rssKb: m((c) => c.rssKb),
       errors: cells.reduce((n, c) => n + c.errors, 0),
       runs: cells.length,

@@ -4,7 +4,8 @@
  * with one real request of each kind before measuring: a gateway that answers 401 or 404
  * quickly would otherwise post a splendid req/s.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { ensurePortFree, rssKb, startPinned, waitForPort } from "./children.mjs";
@@ -21,7 +22,7 @@ import { ensurePortFree, rssKb, startPinned, waitForPort } from "./children.mjs"
  */
 
 /** Fixed ports: the mock's is baked into bench/bench-policy.yaml. */
-export const PORTS = Object.freeze({ mock: 19099, bare: 19100, tollgate: 19101 });
+export const PORTS = Object.freeze({ mock: 19099, bare: 19100, tollgate: 19101, full: 19102 });
 /** The server under test gets core 1; the mock and the load generator share core 0. */
 export const SERVER_CORE = 1;
 export const CLIENT_CORE = 0;
@@ -33,11 +34,26 @@ const root = (/** @type {string} */ p) => fileURLToPath(new URL(`../../${p}`, im
 const CHAT_PATH = "/v1/chat/completions";
 
 /**
+ * The full product's policy, written into `dir` with its audit log pointed there too (the
+ * committed file names a fixed path under /tmp). Returns the policy's path.
+ * @param {string} dir
+ */
+function fullPolicy(dir) {
+  const path = join(dir, "bench-full-policy.yaml");
+  if (!existsSync(path)) {
+    const text = readFileSync(root("bench/bench-full-policy.yaml"), "utf8");
+    writeFileSync(path, text.replace("/tmp/tollgate-bench-audit.jsonl", join(dir, "audit.jsonl")));
+  }
+  return path;
+}
+
+/**
  * Starts a target and probes it. Throws with a one-line reason when it cannot serve.
  * @param {TargetName} name
+ * @param {string} dir a scratch folder for the run (the full product's policy and audit log)
  * @returns {Promise<RunningTarget>}
  */
-export async function startTarget(name) {
+export async function startTarget(name, dir) {
   if (name === "direct") {
     const url = `http://127.0.0.1:${PORTS.mock}${CHAT_PATH}`;
     await probe(url);
@@ -47,12 +63,23 @@ export async function startTarget(name) {
   const args =
     name === "bare"
       ? [root("bench/bare-proxy.mjs"), "--port", String(port), "--upstream", `http://127.0.0.1:${PORTS.mock}`]
-      : [root("dist/cli/main.js"), "serve", "--policy", root("bench/bench-policy.yaml"), "--port", String(port), "--server", "uws", "--workers", "1"];
+      : [
+          root("dist/cli/main.js"),
+          "serve",
+          "--policy",
+          name === "full" ? fullPolicy(dir) : root("bench/bench-policy.yaml"),
+          "--port",
+          String(port),
+          "--server",
+          "uws",
+          "--workers",
+          "1",
+        ];
   if (!existsSync(args[0] ?? "")) throw new Error(`${args[0]} is missing (run npm run build)`);
   await ensurePortFree(port);
   const child = startPinned(name, { core: SERVER_CORE, command: process.execPath, args });
   try {
-    await waitForPort(child, port, name === "tollgate" ? 30_000 : 10_000);
+    await waitForPort(child, port, name === "bare" ? 10_000 : 30_000);
     const url = `http://127.0.0.1:${port}${CHAT_PATH}`;
     await probe(url);
     return {

@@ -50,6 +50,12 @@ export interface ChatRequestContext {
   /** True when the client itself asked for a usage chunk (`stream_options.include_usage`). */
   readonly clientWantsStreamUsage: boolean;
   /**
+   * False when nothing reads the generated characters of this answer (no quotas, usage
+   * ledger or audit log on the plan): a stream decoder may then skip counting them once
+   * the answer is live. Absent: count them.
+   */
+  readonly countOutput?: boolean;
+  /**
    * The API key for this attempt (index into the upstream's keys), chosen by weight and
    * health (runtime/reliability/key-ring.ts); absent or -1: the adapter's own rotation.
    */

@@ -10,6 +10,8 @@ import type { HealthState } from "../reliability/linked-reliability.js";
 import type { ResponseStage } from "../stages/response-stage.js";
 import type { ChatRequestView } from "../canonical/chat-request.js";
 import type { ResponsesRequest } from "../canonical/responses/request.js";
+import type { ServedPlan } from "../plan/served-plan.js";
+import { QUOTA_ATTACHMENT } from "../stages/quotas/quota-service.js";
 
 export interface ChatCallInput {
   exchange: Exchange;
@@ -46,6 +48,15 @@ export function attemptContext(input: ChatCallInput, target: LinkedTarget, keySl
     stream: input.stream,
     requestId: input.requestId,
     clientWantsStreamUsage,
+    countOutput: readsOutputChars(input.record.served),
     key: keySlot < 0 ? -1 : keySlot - target.upstream.reliability.keys.first,
   };
+}
+
+/**
+ * True when something reads a record's `outputChars`: quota settlement and the usage
+ * ledger (attached with the quotas) charge a cut stream from it, the audit log writes it.
+ */
+export function readsOutputChars(served: ServedPlan): boolean {
+  return served.attachments.has(QUOTA_ATTACHMENT) || served.linked.listener.audit !== null;
 }

@@ -75,7 +75,7 @@ export const azureOpenAIAdapter: ChatAdapter = {
 
   decodeChatResponse: (body) => decodeOpenAIResponse(body),
 
-  createStreamDecoder: (ctx) => new OpenAIStreamDecoder(injectsStreamUsage(ctx, quirksOf(optionsOf(ctx.target)))),
+  createStreamDecoder: (ctx) => new OpenAIStreamDecoder(injectsStreamUsage(ctx, quirksOf(optionsOf(ctx.target))), ctx.countOutput !== false),
 
   classifyError: classifyOpenAIError,
 

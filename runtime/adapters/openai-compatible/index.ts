@@ -36,7 +36,7 @@ export const openAICompatibleAdapter: ChatAdapter = {
 
   decodeChatResponse: (body) => decodeOpenAIResponse(body),
 
-  createStreamDecoder: (ctx) => new OpenAIStreamDecoder(injectsStreamUsage(ctx, optionsOf(ctx.target).quirks)),
+  createStreamDecoder: (ctx) => new OpenAIStreamDecoder(injectsStreamUsage(ctx, optionsOf(ctx.target).quirks), ctx.countOutput !== false),
 
   classifyError: classifyOpenAIError,
 

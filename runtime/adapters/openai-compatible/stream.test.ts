@@ -43,6 +43,45 @@ describe("OpenAIStreamDecoder", () => {
     });
   }
 
+  describe("when the plan does not read the generated characters (countOutput false)", () => {
+    // A longer answer, with usage on every event as include_usage sends it, an error-looking
+    // and a usage-looking text inside a content string, and a CRLF-framed event.
+    const events = [
+      `${head}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}\n\n`,
+      ...Array.from(
+        { length: 12 },
+        (_, i) => `${head}"choices":[{"index":0,"delta":{"content":"w${i} \\",\\"usage\\":{\\"prompt_tokens\\":1} "},"finish_reason":null}],"usage":null}\n\n`,
+      ),
+      `${head}"choices":[{"index":0,"delta":{"content":"data: {\\"error\\":1}"},"finish_reason":null}],"usage":null}\r\n\r\n`,
+      `${head}"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}\n\n`,
+      `${head}"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":13,"total_tokens":20}}\n\n`,
+      "data: [DONE]\n\n",
+    ].join("");
+    for (const hide of [true, false]) {
+      for (const size of [1, 5, 64, 333, 100_000]) {
+        it(`relays the same bytes, usage and end as the counting decoder (${hide ? "hiding" : "pass-through"}, pieces of ${size})`, () => {
+          const counting = new OpenAIStreamDecoder(hide, true);
+          const skipping = new OpenAIStreamDecoder(hide, false);
+          expect(run(skipping, events, size)).toBe(run(counting, events, size));
+          expect(skipping.usage).toEqual(counting.usage);
+          expect(skipping.usage?.outputTokens).toBe(13);
+          expect(skipping.complete).toBe(true);
+          expect(skipping.error).toBeNull();
+          expect(counting.outputChars).toBeGreaterThan(12 * 20);
+        });
+      }
+    }
+
+    it("still fails a stream with no content before [DONE], and still sees an error event after content", () => {
+      const empty = new OpenAIStreamDecoder(true, false);
+      run(empty, `${head}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}\n\ndata: [DONE]\n\n`, 9);
+      expect(empty.error?.status).toBe(200);
+      const errored = new OpenAIStreamDecoder(true, false);
+      run(errored, `${withUsage.slice(0, withUsage.indexOf("data: [DONE]"))}data: {"error":{"message":"Overloaded","type":"overloaded_error","code":null}}\n\n`, 17);
+      expect(errored.error?.class).toBe("overloaded");
+    });
+  });
+
   it("reports a cut stream as incomplete, without usage, with the characters produced", () => {
     const d = new OpenAIStreamDecoder(true);
     const cut = withUsage.slice(0, withUsage.indexOf('finish_reason":"stop') - 40);

@@ -22,6 +22,13 @@
  * An event split over many chunks is kept as those chunks and joined once, when its
  * blank line arrives (only the new bytes are searched for it), so the work is linear
  * in the stream; an event over MAX_STREAM_EVENT_BYTES ends the attempt with an error.
+ *
+ * Once the answer is live, a plan that does not read the generated characters
+ * (`countOutput` false: no quotas, ledger or audit log) needs nothing from an event that
+ * ends with `,"usage":null}` (the `include_usage` layout): the object's last member says
+ * it carries no usage, and the `[DONE]` and error checks look only at the event's start.
+ * Such an event costs a few byte compares at its two ends instead of a scan, so the
+ * usage chunk and `[DONE]` at the stream's tail are the only events read through.
  */
 import type { StreamDecoder } from "../adapter.js";
 import type { ProviderError } from "../../canonical/provider-error.js";
@@ -33,6 +40,8 @@ import { MAX_STREAM_EVENT_BYTES, streamEventTooLarge } from "../../canonical/str
 
 /** `,"usage":null`: the bytes cut from every event when hiding. */
 const USAGE_NULL_LENGTH = 13;
+/** `,"usage":null}`: how an `include_usage` event without usage ends. */
+const USAGE_NULL_END = ',"usage":null}';
 /** Longest event opening remembered (ids, model names and fingerprints fit easily). */
 const MAX_OPENING = 256;
 
@@ -58,6 +67,18 @@ function startsWith(buf: Buffer, at: number, ascii: string): boolean {
   return true;
 }
 
+/**
+ * The offset of the `,"usage":null` that closes the JSON object of the event ending at
+ * `end` (before its blank line), or -1 when the event does not end so. Inside a string a
+ * quote is escaped, so these bytes right before the object's last brace are its last member.
+ */
+function usageNullTail(buf: Buffer, payload: number, end: number): number {
+  let e = end;
+  while (e > payload && (buf[e - 1] === 0x0a || buf[e - 1] === 0x0d)) e--;
+  const at = e - USAGE_NULL_END.length;
+  return at > payload && startsWith(buf, at, USAGE_NULL_END) ? at : -1;
+}
+
 /** Implements {@link StreamDecoder} for OpenAI-compatible upstreams. */
 export class OpenAIStreamDecoder implements StreamDecoder {
   usage: Usage | null = null;
@@ -65,6 +86,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   complete = false;
   outputChars = 0;
   readonly #hide: boolean;
+  /** Count outputChars for the whole stream (else only until it is live: see the file's comment). */
+  readonly #countOutput: boolean;
   /** The chunks of an event not yet ended by a blank line (they hold no event end), and their size. */
   #carry: Buffer[] = [];
   #carrySize = 0;
@@ -75,8 +98,13 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   /** A `finish_reason` was seen. */
   #finished = false;
 
-  constructor(hideUsage: boolean) {
+  /**
+   * @param hideUsage the gateway asked for the usage chunk: hide it and the `"usage":null` of every event
+   * @param countOutput the plan reads `outputChars` (quotas, the usage ledger, the audit log)
+   */
+  constructor(hideUsage: boolean, countOutput = true) {
     this.#hide = hideUsage;
+    this.#countOutput = countOutput;
   }
 
   push(chunk: Buffer): Buffer | null {
@@ -87,31 +115,31 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     }
     const data = this.#joined(chunk);
     if (data === null) return null;
-    // What to send, built only once an event must change: one buffer (from Node's pool
-    // when small), the kept spans copied in; no list of slices, no concat.
-    let out: Buffer | null = null;
+    // What to send is compacted in place, once an event must change: the kept spans move
+    // left over the cut bytes (copyWithin: a memmove, no allocation). The upstream's chunk
+    // belongs to this decoder alone, and the partial event kept in #carry lies after
+    // everything moved.
+    let changed = false;
     let size = 0;
     let pos = 0;
     let copied = 0;
     for (let end = eventEnd(data, 0); end !== -1; end = eventEnd(data, pos)) {
       const verdict = this.#event(data, pos, end);
       if (verdict !== KEEP) {
-        out ??= Buffer.allocUnsafe(data.length);
-        if (verdict === DROP) {
-          size += data.copy(out, size, copied, pos);
-          copied = end;
-        } else {
-          // `verdict` is where `,"usage":null` starts: send around it.
-          size += data.copy(out, size, copied, verdict);
-          copied = verdict + USAGE_NULL_LENGTH;
-        }
+        changed = true;
+        // DROP: the whole event goes; else `verdict` is where `,"usage":null` starts: send around it.
+        const upTo = verdict === DROP ? pos : verdict;
+        if (size !== copied) data.copyWithin(size, copied, upTo);
+        size += upTo - copied;
+        copied = verdict === DROP ? end : verdict + USAGE_NULL_LENGTH;
       }
       pos = end;
     }
     this.#keep(data, pos, false);
-    if (out === null) return pos === 0 ? null : pos === data.length ? data : data.subarray(0, pos);
-    size += data.copy(out, size, copied, pos);
-    return size === 0 ? null : out.subarray(0, size);
+    if (!changed) return pos === 0 ? null : pos === data.length ? data : data.subarray(0, pos);
+    if (size !== copied) data.copyWithin(size, copied, pos);
+    size += pos - copied;
+    return size === 0 ? null : data.subarray(0, size);
   }
 
   end(): Buffer | null {
@@ -242,6 +270,10 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     if (startsWith(buf, payload, '{"error"')) {
       this.error = classifyEmbeddedError(buf.subarray(payload, end)) ?? this.error;
       return KEEP;
+    }
+    if (!this.#countOutput && this.#live) {
+      const tail = usageNullTail(buf, payload, end);
+      if (tail !== -1) return this.#hide ? tail : KEEP;
     }
     // The events of a stream open alike (id, object, created, model, fingerprint): when this
     // one starts with the bytes that preceded the previous event's first watched key, the

@@ -16,12 +16,17 @@ import type { LinkedGuardrails } from "./linked-guardrails.js";
 import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text.js";
 import type { Redactions } from "./redactions.js";
 import { scanText } from "./text-scan.js";
+import type { LargeTextScans } from "./large-text.js";
 
 /** The outcome: the request to send (a new one when redactions rewrote it), or the error to answer with. */
 export type InputVerdict = { readonly ok: true; readonly request: ChatRequestView } | { readonly ok: false; readonly error: GatewayError };
 
-/** The input checks of chain `g` on `request`; findings go to `report`, redactions to `redactions`. */
-export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redactions: Redactions, report: GuardrailReport): InputVerdict {
+/**
+ * The input checks of chain `g` on `request`; findings go to `report`, redactions to
+ * `redactions`. `large` holds what was already found in the request's large texts (scanned
+ * in slices beforehand: large-text.ts), null when it has none.
+ */
+export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redactions: Redactions, report: GuardrailReport, large: LargeTextScans | null = null): InputVerdict {
   const messages = request.messages;
   if (g.maxMessages !== null && messages.length > g.maxMessages.limit) {
     report.blocked = { direction: "input", detector: "max_messages", rule: g.maxMessages.rule };
@@ -37,12 +42,14 @@ export function guardInput(g: LinkedGuardrails, request: ChatRequestView, redact
   const scan = g.input;
   if (scan === null) return { ok: true, request };
 
-  const injection = scan.injection === null ? null : new InjectionScore();
+  const injection = scan.injection === null ? null : (large?.injection ?? new InjectionScore());
   let block: { detector: string; rule: string; message: number } | null = null;
+  let visited = 0;
   const rewritten = walkTexts(messages, CONTENT | TOOL_ARGUMENTS, (text, role, message) => {
+    const scanned = large?.findings[visited++];
     if (block !== null) return undefined;
-    if (injection !== null && role !== "system") injection.add(text);
-    const findings = scanText(scan, text);
+    if (injection !== null && role !== "system" && scanned === undefined) injection.add(text);
+    const findings = scanned ?? scanText(scan, text);
     if (findings.length === 0) return undefined;
     for (const f of findings) {
       report.count("input", f.detector, f.action, f.rule);

@@ -36,6 +36,10 @@ import { holdFrom } from "./hold-rules.js";
 export const MAX_HOLD = 16_384;
 /** Released characters kept in front of held text when it is scanned, for checks that look behind a match. */
 const CONTEXT = 32;
+/** The common content event's shape around its content string (see #contentEvent). */
+const CONTENT_OPENING = '"choices":[{"index":0,"delta":{"content":"';
+const CONTENT_CLOSING = '},"logprobs":null,"finish_reason":null}]}';
+const CONTENT_CLOSING_USAGE_NULL = '},"logprobs":null,"finish_reason":null}],"usage":null}';
 
 interface ChunkChoice {
   index?: number;
@@ -63,6 +67,8 @@ export class OutputGuardStage implements ResponseStage {
   readonly #context = new Map<number, string>();
   /** The last content chunk, as a template for chunks that release held text at the end. */
   #template: Chunk | null = null;
+  /** The JSON of the last content chunk when the fast path took it (parsed only if a release needs it). */
+  #templateData: string | null = null;
 
   constructor(scan: LinkedScan, redactions: Redactions, report: GuardrailReport) {
     this.#scan = scan;
@@ -125,6 +131,8 @@ export class OutputGuardStage implements ResponseStage {
   /** One SSE event → what to send for it now. */
   #event(event: string): string {
     if (!event.startsWith("data: ") || event.indexOf("\n") !== event.length - 2) return event;
+    const fast = this.#contentEvent(event);
+    if (fast !== null) return fast;
     const data = event.slice(6, -2);
     if (data === "[DONE]") return this.#afterRelease(this.#releaseAll(), event);
     let chunk: Chunk;
@@ -151,6 +159,7 @@ export class OutputGuardStage implements ResponseStage {
       const released = this.#advance(index, content, final);
       if (this.error !== null) return "";
       this.#template = chunk;
+      this.#templateData = null;
       if (released !== content) {
         delta!.content = released;
         changed = true;
@@ -159,6 +168,56 @@ export class OutputGuardStage implements ResponseStage {
     }
     if (empty && chunk.choices.length > 0 && (chunk.usage === undefined || chunk.usage === null)) return "";
     return changed ? `data: ${JSON.stringify(chunk)}\n\n` : event;
+  }
+
+  /**
+   * The common event, without parsing or re-serializing it: one choice (index 0) whose
+   * delta is only a content string, no finish reason, nothing after the choices but an
+   * optional `"usage":null`. Its content goes through the window as in #event, and what
+   * is released is spliced into the event's text in place of the content. Null for any
+   * other event (#event then parses it).
+   */
+  #contentEvent(event: string): string | null {
+    const open = event.indexOf(CONTENT_OPENING);
+    if (open === -1) return null;
+    const start = open + CONTENT_OPENING.length;
+    let end = start;
+    for (let c = event.charCodeAt(end); c !== 0x22; c = event.charCodeAt(end)) {
+      if (Number.isNaN(c)) return null;
+      end += c === 0x5c ? 2 : 1;
+    }
+    const rest = event.slice(end + 1, -2);
+    if (rest !== CONTENT_CLOSING && rest !== CONTENT_CLOSING_USAGE_NULL) return null;
+    // The envelope before the choices holds only scalars (id, object, created, model, fingerprint).
+    const envelope = event.slice(6, open);
+    if (!envelope.startsWith("{") || envelope.includes("{", 1) || envelope.includes("[") || envelope.includes('"choices"')) return null;
+    let content: unknown;
+    try {
+      content = JSON.parse(event.slice(start - 1, end + 1));
+    } catch {
+      return null;
+    }
+    if (typeof content !== "string") return null;
+    const released = this.#advance(0, content, false);
+    if (this.error !== null) return "";
+    this.#templateData = event.slice(6, -2);
+    this.#template = null;
+    if (released === content) return event;
+    if (released.length === 0) return "";
+    return `${event.slice(0, start)}${JSON.stringify(released).slice(1, -1)}${event.slice(end)}`;
+  }
+
+  /** The template chunk for releases, parsed from the fast path's text when that is what it holds. */
+  #currentTemplate(): Chunk | null {
+    if (this.#template === null && this.#templateData !== null) {
+      try {
+        this.#template = JSON.parse(this.#templateData) as Chunk;
+      } catch {
+        this.#template = null;
+      }
+      this.#templateData = null;
+    }
+    return this.#template;
   }
 
   /** `released` then `event`, unless a check blocked on the way: then nothing (no `[DONE]` after a block). */
@@ -226,7 +285,7 @@ export class OutputGuardStage implements ResponseStage {
   #releaseAll(): string {
     let out = "";
     for (const index of [...this.#held.keys()]) {
-      out += this.#releaseChoice(index, this.#template);
+      out += this.#releaseChoice(index, this.#currentTemplate());
       if (this.error !== null) return "";
     }
     return out;

@@ -10,6 +10,7 @@ import type { ResponseStage } from "../response-stage.js";
 import { gatewayError, type GatewayError } from "../../base/errors.js";
 import { GuardrailReport, type ModerationOutcome } from "./guardrail-report.js";
 import { guardInput } from "./input-guard.js";
+import { hasLargeText, scanLargeTexts } from "./large-text.js";
 import type { LinkedGuardrails, LinkedModeration } from "./linked-guardrails.js";
 import type { ChatRequestView } from "../../canonical/chat-request.js";
 import { CONTENT, TOOL_ARGUMENTS, walkTexts } from "../../canonical/message-text.js";
@@ -44,7 +45,9 @@ export async function applyGuardrails(g: LinkedGuardrails, record: RequestRecord
   const report = new GuardrailReport(g.name);
   record.guardrails = report;
   const redactions = new Redactions();
-  const input = guardInput(g, request, redactions, report);
+  // A large prompt is scanned in slices first, so other requests on this thread are not held up.
+  const large = g.input !== null && hasLargeText(request) ? await scanLargeTexts(g.input, request) : null;
+  const input = guardInput(g, request, redactions, report, large);
   if (!input.ok) return { kind: "refused", error: input.error };
   let pending: Promise<GatewayError | null> | null = null;
   const m = g.moderation;
