@@ -11,6 +11,7 @@ import type { RequestRecord } from "../base/request-record.js";
 import { decodeMessagesRequest } from "../adapters/anthropic/inbound/decode-request.js";
 import { encodeError, encodeMessage } from "../adapters/anthropic/inbound/encode-response.js";
 import { AnthropicStreamEncoder } from "../adapters/anthropic/inbound/encode-stream.js";
+import { ForwardingExchange } from "./forwarding-exchange.js";
 
 const JSON_TYPE = "application/json";
 const SSE_TYPE = "text/event-stream; charset=utf-8";
@@ -27,43 +28,25 @@ function parse(body: string | Uint8Array): unknown {
   }
 }
 
-export class AnthropicMessagesExchange implements Exchange {
-  readonly #inner: Exchange & { readonly record: RequestRecord };
+export class AnthropicMessagesExchange extends ForwardingExchange<Exchange & { readonly record: RequestRecord }> {
   readonly #maxJsonDepth: number;
-  readonly headers: Readonly<Record<string, string>>;
+  /** The request headers, `x-api-key` read as a bearer token (Anthropic's clients send their key there). */
+  readonly #headers: Readonly<Record<string, string>>;
   #encoder: AnthropicStreamEncoder | null = null;
 
   constructor(inner: Exchange & { readonly record: RequestRecord }, maxJsonDepth: number) {
-    this.#inner = inner;
+    super(inner);
     this.#maxJsonDepth = maxJsonDepth;
     const key = inner.headers["x-api-key"];
-    this.headers = inner.headers.authorization === undefined && key !== undefined ? { ...inner.headers, authorization: `Bearer ${key}` } : inner.headers;
+    this.#headers = inner.headers.authorization === undefined && key !== undefined ? { ...inner.headers, authorization: `Bearer ${key}` } : inner.headers;
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return this.#headers;
   }
 
   get record(): RequestRecord {
-    return this.#inner.record;
-  }
-  get method(): string {
-    return this.#inner.method;
-  }
-  get path(): string {
-    return this.#inner.path;
-  }
-  get aborted(): boolean {
-    return this.#inner.aborted;
-  }
-  get started(): boolean {
-    return this.#inner.started;
-  }
-  get extraHeaders(): HeaderList {
-    return this.#inner.extraHeaders;
-  }
-  set extraHeaders(h: HeaderList) {
-    this.#inner.extraHeaders = h;
-  }
-
-  onAbort(cb: () => void): void {
-    this.#inner.onAbort(cb);
+    return this.inner.record;
   }
 
   /**
@@ -72,49 +55,41 @@ export class AnthropicMessagesExchange implements Exchange {
    * a request that is not a valid Messages request is answered here (400) and reads as
    * "aborted" so the pipeline stops.
    */
-  readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
-    return this.#inner.readBody(maxBytes).then((raw) => {
+  override readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
+    return this.inner.readBody(maxBytes).then((raw) => {
       if (typeof raw === "string" || !jsonDepthWithin(raw, this.#maxJsonDepth)) return raw;
       const parsed = parse(raw);
       if (parsed === null) return raw;
       const decoded = decodeMessagesRequest(parsed);
       if (!decoded.ok) {
-        this.#inner.send(400, [["content-type", JSON_TYPE]], encodeError(400, { error: { message: decoded.message } }, this.record.requestId));
+        this.inner.send(400, [["content-type", JSON_TYPE]], encodeError(400, { error: { message: decoded.message } }, this.record.requestId));
         return "aborted";
       }
       return Buffer.from(JSON.stringify(decoded.body));
     });
   }
 
-  send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
+  override send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
     const parsed = parse(body);
     const out = status >= 200 && status < 300 ? encodeMessage(parsed) : null;
     const translated =
       out !== null ? JSON.stringify(out) : encodeError(status, parsed, this.record.requestId, status < 300 ? "the upstream answer could not be translated" : undefined);
-    this.#inner.send(out === null && status < 300 ? 502 : status, withType(headers, JSON_TYPE), translated, close);
+    this.inner.send(out === null && status < 300 ? 502 : status, withType(headers, JSON_TYPE), translated, close);
   }
 
-  beginStream(status: number, headers: HeaderList): void {
+  override beginStream(status: number, headers: HeaderList): void {
     this.#encoder = new AnthropicStreamEncoder();
-    this.#inner.beginStream(status, withType(headers, SSE_TYPE));
+    this.inner.beginStream(status, withType(headers, SSE_TYPE));
   }
 
-  write(chunk: string | Uint8Array): boolean {
+  override write(chunk: string | Uint8Array): boolean {
     const out = this.#encoder?.push(typeof chunk === "string" ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)) ?? "";
-    return out === "" ? true : this.#inner.write(out);
+    return out === "" ? true : this.inner.write(out);
   }
 
-  onDrain(cb: () => void): void {
-    this.#inner.onDrain(cb);
-  }
-
-  close(): void {
-    this.#inner.close();
-  }
-
-  end(): void {
+  override end(): void {
     const rest = this.#encoder?.end() ?? "";
-    if (rest !== "") this.#inner.write(rest);
-    this.#inner.end();
+    if (rest !== "") this.inner.write(rest);
+    this.inner.end();
   }
 }

@@ -18,6 +18,7 @@ import { moderate } from "../stages/guardrails/moderation.js";
 import { answerTexts, deltaTexts, judgeAnswer } from "../stages/guardrails/output-moderation.js";
 import type { GuardrailReport } from "../stages/guardrails/guardrail-report.js";
 import type { LinkedOutputModeration } from "../stages/guardrails/linked-guardrails.js";
+import { ForwardingExchange } from "./forwarding-exchange.js";
 
 /** Characters of the previous window judged again in front of the next one. */
 const OVERLAP = 256;
@@ -25,8 +26,7 @@ const OVERLAP = 256;
 const asBuffer = (chunk: string | Uint8Array): Buffer =>
   typeof chunk === "string" ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
-export class ModeratedExchange implements Exchange {
-  readonly #inner: Exchange;
+export class ModeratedExchange extends ForwardingExchange {
   readonly #m: LinkedOutputModeration;
   readonly #prompt: string;
   readonly #report: GuardrailReport;
@@ -46,7 +46,7 @@ export class ModeratedExchange implements Exchange {
   #ending = false;
 
   constructor(inner: Exchange, m: LinkedOutputModeration, prompt: string, report: GuardrailReport, requestId: string) {
-    this.#inner = inner;
+    super(inner);
     this.#m = m;
     this.#prompt = prompt;
     this.#report = report;
@@ -54,55 +54,36 @@ export class ModeratedExchange implements Exchange {
     inner.onAbort(() => this.#abortCb?.());
   }
 
-  get method(): string {
-    return this.#inner.method;
+  override get aborted(): boolean {
+    return this.inner.aborted || this.#stopped;
   }
-  get path(): string {
-    return this.#inner.path;
-  }
-  get headers(): Readonly<Record<string, string>> {
-    return this.#inner.headers;
-  }
-  get aborted(): boolean {
-    return this.#inner.aborted || this.#stopped;
-  }
-  get started(): boolean {
-    return this.#startedHere || this.#inner.started;
-  }
-  get extraHeaders(): HeaderList {
-    return this.#inner.extraHeaders;
-  }
-  set extraHeaders(value: HeaderList) {
-    this.#inner.extraHeaders = value;
+  override get started(): boolean {
+    return this.#startedHere || this.inner.started;
   }
 
-  onAbort(cb: () => void): void {
+  override onAbort(cb: () => void): void {
     this.#abortCb = cb;
   }
 
-  readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
-    return this.#inner.readBody(maxBytes);
-  }
-
-  send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
+  override send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
     const text = typeof body === "string" ? body : asBuffer(body).toString("utf8");
     const texts = status >= 200 && status < 300 ? answerTexts(text) : null;
-    if (texts === null || texts.length === 0) return this.#inner.send(status, headers, body, close);
+    if (texts === null || texts.length === 0) return this.inner.send(status, headers, body, close);
     this.#startedHere = true;
     void moderate(this.#m, texts, this.#prompt).then((outcome) => {
-      if (this.#inner.aborted) return;
+      if (this.inner.aborted) return;
       const error = judgeAnswer(this.#m, outcome, this.#report);
-      if (error === null) this.#inner.send(status, headers, body, close);
-      else sendError(this.#inner, this.#requestId, error);
+      if (error === null) this.inner.send(status, headers, body, close);
+      else sendError(this.inner, this.#requestId, error);
     });
   }
 
-  beginStream(status: number, headers: HeaderList): void {
+  override beginStream(status: number, headers: HeaderList): void {
     this.#startedHere = true;
-    this.#inner.beginStream(status, headers);
+    this.inner.beginStream(status, headers);
   }
 
-  write(chunk: string | Uint8Array): boolean {
+  override write(chunk: string | Uint8Array): boolean {
     if (this.#stopped || this.#ending) return true;
     const bytes = asBuffer(chunk);
     this.#held.push(bytes);
@@ -116,16 +97,7 @@ export class ModeratedExchange implements Exchange {
     return true;
   }
 
-  /** Closes the connection at once (the request deadline, a client that stopped reading). */
-  close(): void {
-    this.#inner.close();
-  }
-
-  onDrain(cb: () => void): void {
-    this.#inner.onDrain(cb);
-  }
-
-  end(): void {
+  override end(): void {
     if (this.#stopped || this.#ending) return;
     this.#ending = true;
     if (!this.#judging) this.#judge();
@@ -147,7 +119,7 @@ export class ModeratedExchange implements Exchange {
     this.#previous = text.slice(-Math.min(OVERLAP, Math.floor(this.#m.everyChars / 2)));
     void moderate(this.#m, [judged], this.#prompt).then((outcome) => {
       this.#judging = false;
-      if (this.#inner.aborted || this.#stopped) return;
+      if (this.inner.aborted || this.#stopped) return;
       const error = judgeAnswer(this.#m, outcome, this.#report);
       if (error !== null) return this.#stop(error);
       this.#release(covered);
@@ -157,17 +129,17 @@ export class ModeratedExchange implements Exchange {
   /** Writes the first `count` held chunks; then judges the next full window, or finishes an ended stream. */
   #release(count: number): void {
     const out = this.#held.splice(0, count);
-    if (out.length > 0) this.#inner.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (out.length > 0) this.inner.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     if (this.#window.length >= this.#m.everyChars || (this.#ending && this.#held.length > 0)) return this.#judge();
-    if (this.#ending && this.#held.length === 0) this.#inner.end();
+    if (this.#ending && this.#held.length === 0) this.inner.end();
   }
 
   /** A verdict stopped the stream: the error event instead of the rest, and the upstream request cancelled. */
   #stop(error: GatewayError): void {
     this.#stopped = true;
     this.#held = [];
-    this.#inner.write(streamErrorEvent(error));
-    this.#inner.end();
+    this.inner.write(streamErrorEvent(error));
+    this.inner.end();
     const cancel = this.#abortCb;
     this.#abortCb = null;
     cancel?.();

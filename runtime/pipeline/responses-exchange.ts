@@ -17,6 +17,7 @@ import { errorBody, gatewayError } from "../base/errors.js";
 import { isResponsesRefusal, readResponsesRequest, type ResponsesRequest } from "../canonical/responses/request.js";
 import { encodeResponse } from "../canonical/responses/answer.js";
 import { ResponsesStreamEncoder } from "../canonical/responses/stream.js";
+import { ForwardingExchange } from "./forwarding-exchange.js";
 
 const JSON_TYPE = "application/json";
 const SSE_TYPE = "text/event-stream; charset=utf-8";
@@ -40,8 +41,7 @@ function bytes(chunk: string | Uint8Array): Buffer {
 /** A Responses event stream starts with `event: response.` (or a data line of that type); chat chunks never do. */
 const NATIVE_STREAM = /^(?::[^\n]*\n|\s)*(?:event:\s*response\.|data:\s*\{"type"\s*:\s*"response\.)/;
 
-export class ResponsesExchange implements Exchange {
-  readonly #inner: Exchange & { readonly record: RequestRecord };
+export class ResponsesExchange extends ForwardingExchange<Exchange & { readonly record: RequestRecord }> {
   readonly #maxJsonDepth: number;
   /** The read request, once the body was read (null before, or when it was refused). */
   responses: ResponsesRequest | null = null;
@@ -49,36 +49,12 @@ export class ResponsesExchange implements Exchange {
   #stream: ResponsesStreamEncoder | "native" | null = null;
 
   constructor(inner: Exchange & { readonly record: RequestRecord }, maxJsonDepth: number) {
-    this.#inner = inner;
+    super(inner);
     this.#maxJsonDepth = maxJsonDepth;
   }
 
   get record(): RequestRecord {
-    return this.#inner.record;
-  }
-  get headers(): Readonly<Record<string, string>> {
-    return this.#inner.headers;
-  }
-  get method(): string {
-    return this.#inner.method;
-  }
-  get path(): string {
-    return this.#inner.path;
-  }
-  get aborted(): boolean {
-    return this.#inner.aborted;
-  }
-  get started(): boolean {
-    return this.#inner.started;
-  }
-  get extraHeaders(): HeaderList {
-    return this.#inner.extraHeaders;
-  }
-  set extraHeaders(h: HeaderList) {
-    this.#inner.extraHeaders = h;
-  }
-  onAbort(cb: () => void): void {
-    this.#inner.onAbort(cb);
+    return this.inner.record;
   }
 
   /**
@@ -86,15 +62,15 @@ export class ResponsesExchange implements Exchange {
    * refuses on its own (not JSON, too deep) pass through so its checks answer; a body
    * that is not a Responses request is answered here (400) and reads as "aborted".
    */
-  readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
-    return this.#inner.readBody(maxBytes).then((raw) => {
+  override readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
+    return this.inner.readBody(maxBytes).then((raw) => {
       if (typeof raw === "string" || !jsonDepthWithin(raw, this.#maxJsonDepth)) return raw;
       const parsed = parse(raw);
       if (parsed === null) return raw;
       const read = readResponsesRequest(parsed);
       if (isResponsesRefusal(read)) {
         const err = gatewayError("invalid-request", { reason: read.message }, { param: read.param });
-        this.#inner.send(err.status, [["content-type", JSON_TYPE]], errorBody(err));
+        this.inner.send(err.status, [["content-type", JSON_TYPE]], errorBody(err));
         return "aborted";
       }
       this.responses = read;
@@ -102,46 +78,37 @@ export class ResponsesExchange implements Exchange {
     });
   }
 
-  send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
-    if (status < 200 || status >= 300) return this.#inner.send(status, headers, body, close);
+  override send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
+    if (status < 200 || status >= 300) return this.inner.send(status, headers, body, close);
     const parsed = parse(body);
     if (typeof parsed === "object" && parsed !== null && (parsed as Record<string, unknown>)["object"] === "response") {
-      return this.#inner.send(status, withType(headers, JSON_TYPE), body, close);
+      return this.inner.send(status, withType(headers, JSON_TYPE), body, close);
     }
     const out = encodeResponse(parsed, this.responses?.body ?? {});
-    if (out !== null) return this.#inner.send(status, withType(headers, JSON_TYPE), JSON.stringify(out), close);
+    if (out !== null) return this.inner.send(status, withType(headers, JSON_TYPE), JSON.stringify(out), close);
     const err = gatewayError("upstream-failed", { attempts: "the answer could not be translated" });
-    this.#inner.send(502, withType(headers, JSON_TYPE), errorBody(err), close);
+    this.inner.send(502, withType(headers, JSON_TYPE), errorBody(err), close);
   }
 
-  beginStream(status: number, headers: HeaderList): void {
-    this.#inner.beginStream(status, withType(headers, SSE_TYPE));
+  override beginStream(status: number, headers: HeaderList): void {
+    this.inner.beginStream(status, withType(headers, SSE_TYPE));
   }
 
-  write(chunk: string | Uint8Array): boolean {
+  override write(chunk: string | Uint8Array): boolean {
     const data = bytes(chunk);
     if (this.#stream === null)
       this.#stream = NATIVE_STREAM.test(data.toString("latin1", 0, Math.min(data.length, 256))) ? "native" : new ResponsesStreamEncoder(this.responses?.body ?? {});
-    if (this.#stream === "native") return this.#inner.write(data);
+    if (this.#stream === "native") return this.inner.write(data);
     const out = this.#stream.push(data);
-    return out === "" ? true : this.#inner.write(out);
+    return out === "" ? true : this.inner.write(out);
   }
 
-  /** Closes the connection at once (the request deadline, a client that stopped reading). */
-  close(): void {
-    this.#inner.close();
-  }
-
-  onDrain(cb: () => void): void {
-    this.#inner.onDrain(cb);
-  }
-
-  end(): void {
+  override end(): void {
     const encoder = this.#stream;
     if (encoder !== null && encoder !== "native") {
       const rest = encoder.end();
-      if (rest !== "") this.#inner.write(rest);
+      if (rest !== "") this.inner.write(rest);
     }
-    this.#inner.end();
+    this.inner.end();
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { BodyFailure, Exchange, HeaderList } from "../server/exchange.js";
 import { scrubBytes, scrubSecrets, SecretStreamScrub } from "../base/scrub-secrets.js";
+import { ForwardingExchange } from "./forwarding-exchange.js";
 
 function scrubHeaders(headers: HeaderList): HeaderList {
   let out: (readonly [string, string])[] | null = null;
@@ -31,79 +32,39 @@ function scrubBody(body: string | Uint8Array): string | Uint8Array {
 const asBuffer = (chunk: string | Uint8Array): Buffer =>
   typeof chunk === "string" ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
-export class ScrubbedExchange implements Exchange {
-  readonly #inner: Exchange;
+export class ScrubbedExchange extends ForwardingExchange {
   #stream: SecretStreamScrub | null = null;
 
   constructor(inner: Exchange) {
-    this.#inner = inner;
+    super(inner);
   }
 
-  get method(): string {
-    return this.#inner.method;
-  }
-  get path(): string {
-    return this.#inner.path;
-  }
-  get headers(): Readonly<Record<string, string>> {
-    return this.#inner.headers;
-  }
-  get aborted(): boolean {
-    return this.#inner.aborted;
-  }
-  get started(): boolean {
-    return this.#inner.started;
-  }
-  get extraHeaders(): HeaderList {
-    return this.#inner.extraHeaders;
-  }
-  set extraHeaders(value: HeaderList) {
-    this.#inner.extraHeaders = value;
+  override send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
+    this.inner.send(status, scrubHeaders(headers), scrubBody(body), close);
   }
 
-  onAbort(cb: () => void): void {
-    this.#inner.onAbort(cb);
-  }
-
-  readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
-    return this.#inner.readBody(maxBytes);
-  }
-
-  send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
-    this.#inner.send(status, scrubHeaders(headers), scrubBody(body), close);
-  }
-
-  beginStream(status: number, headers: HeaderList): void {
+  override beginStream(status: number, headers: HeaderList): void {
     this.#stream = new SecretStreamScrub();
-    this.#inner.beginStream(status, scrubHeaders(headers));
+    this.inner.beginStream(status, scrubHeaders(headers));
   }
 
-  write(chunk: string | Uint8Array): boolean {
+  override write(chunk: string | Uint8Array): boolean {
     const out = this.#stream === null ? scrubBytes(asBuffer(chunk)) : this.#stream.push(asBuffer(chunk));
-    return out.length === 0 ? true : this.#inner.write(out);
+    return out.length === 0 ? true : this.inner.write(out);
   }
 
-  /** Closes the connection at once (the request deadline, a client that stopped reading). */
-  close(): void {
-    this.#inner.close();
-  }
-
-  onDrain(cb: () => void): void {
-    this.#inner.onDrain(cb);
-  }
-
-  end(): void {
+  override end(): void {
     const rest = this.#stream?.end() ?? null;
-    if (rest !== null && rest.length > 0) this.#inner.write(rest);
-    this.#inner.end();
+    if (rest !== null && rest.length > 0) this.inner.write(rest);
+    this.inner.end();
   }
 
   writeAndEnd(chunk: string | Uint8Array): void {
     const head = this.#stream === null ? scrubBytes(asBuffer(chunk)) : this.#stream.push(asBuffer(chunk));
     const rest = this.#stream?.end() ?? null;
     const out = rest === null || rest.length === 0 ? head : Buffer.concat([head, rest]);
-    if (this.#inner.writeAndEnd !== undefined) return this.#inner.writeAndEnd(out);
-    if (out.length > 0) this.#inner.write(out);
-    this.#inner.end();
+    if (this.inner.writeAndEnd !== undefined) return this.inner.writeAndEnd(out);
+    if (out.length > 0) this.inner.write(out);
+    this.inner.end();
   }
 }
