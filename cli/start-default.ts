@@ -4,7 +4,7 @@
  * models fall back to the built-in mock upstream, which this script starts on
  * 127.0.0.1:9099 (the address the default policy names). Listens on
  * 127.0.0.1:$PORT (default 8080), on the listener TOLLGATE_SERVER names (default auto:
- * uWebSockets.js where a native build loads, else node:http).
+ * node:http, the one safe to expose directly; see runtime/server/choose-listener.ts).
  */
 import { fileURLToPath } from "node:url";
 import { startGateway } from "../runtime/gateway.js";
