@@ -42,10 +42,12 @@ const BROWSER_ONLY = ["@azure/msal-browser"];
 const UWS_PACKAGES = ["uWebSockets.js", "@btc-vision/uwebsockets.js", "@trufflesuite/uws-js-unofficial"];
 /**
  * Module specifiers in compiled ESM: static imports and re-exports (at the start of a line,
- * as tsc writes them), dynamic imports, require() and require.resolve(), and
- * new URL("./x.js", import.meta.url) (worker entry files).
+ * as tsc writes them), dynamic imports, require() and require.resolve(), a package loaded
+ * on first use through createRequire(import.meta.url)("pg") (missing it shipped an image
+ * without pg), and new URL("./x.js", import.meta.url) (worker entry files).
  */
-const SPECIFIER = /(?:^(?:import|export)\b[^;]*?\bfrom\s*|^import\s*|\bimport\(\s*|\brequire(?:\.resolve)?\(\s*|\bnew URL\(\s*)"([@\w./-]+)"/gm;
+const SPECIFIER =
+  /(?:^(?:import|export)\b[^;]*?\bfrom\s*|^import\s*|\bimport\(\s*|\brequire(?:\.resolve)?\(\s*|\bcreateRequire\([^()]*\)\(\s*|\bnew URL\(\s*)"([@\w./-]+)"/gm;
 
 function main(outArg) {
   if (outArg === undefined) throw new Error("usage: node scripts/runtime-image.mjs <out-dir>");

@@ -15,6 +15,7 @@ import { startGateway, type Gateway } from "../../runtime/gateway.js";
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml, sha256Hex } from "../support/compile.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
+import { LISTENERS } from "../support/listeners.js";
 
 const KEY = "sk-tg-pool-queue";
 
@@ -84,7 +85,7 @@ consumers:
 `;
 }
 
-describe.each(["uws", "node"] as const)("upstream pool queueing (%s listener)", (server) => {
+describe.each(LISTENERS)("upstream pool queueing (%s listener)", (server) => {
   let upstream: Awaited<ReturnType<typeof holdingUpstream>>;
   let gw: Gateway;
   let client: OpenAI;

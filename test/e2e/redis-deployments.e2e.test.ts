@@ -23,6 +23,7 @@ import { startMockUpstream, type MockUpstream } from "../../tools/mock-upstream/
 import { setQuietLogs } from "../../runtime/base/log.js";
 import { compileYaml } from "../support/compile.js";
 import { KEY_A, quotaPolicy } from "../support/quota-policy.js";
+import { awaitRoomInMinute } from "../support/minute-window.js";
 import { exited, freePort, launch, startCluster, startSentinel, type TestCluster, type TestSentinel } from "../support/redis-topologies.js";
 import { startServing, type Running } from "../support/spawn-cli.js";
 import { makeServerCert, makeTestCa } from "../support/test-tls.js";
@@ -75,6 +76,7 @@ describe("Redis Cluster", () => {
     const env = { TOLLGATE_TEST_REDIS_URL: cluster.url };
     for (let i = 0; i < 3; i++) running.push(await startServing(["serve", "--plan", file, "--port", "0", "--workers", "1"], env, undefined, 60_000));
     const urls = running.slice(-3).map((r) => r.url);
+    await awaitRoomInMinute();
     const statuses = await Promise.all(Array.from({ length: 1_000 }, (_, i) => chat(urls[i % 3]!)));
     // Admitted: every request the quota did not refuse (on a loaded machine an admitted request can still fail upstream).
     const admitted = statuses.filter((s) => s !== 429).length;
