@@ -5,38 +5,20 @@
  * translated back into Anthropic's shapes on the way out. The client may send its key
  * as `x-api-key` (the Anthropic SDK's way) or `Authorization: Bearer`.
  */
-import type { BodyFailure, Exchange, HeaderList } from "../server/exchange.js";
-import { jsonDepthWithin } from "../canonical/json-depth.js";
+import type { Exchange, HeaderList } from "../server/exchange.js";
 import type { RequestRecord } from "../base/request-record.js";
 import { decodeMessagesRequest } from "../adapters/anthropic/inbound/decode-request.js";
 import { encodeError, encodeMessage } from "../adapters/anthropic/inbound/encode-response.js";
 import { AnthropicStreamEncoder } from "../adapters/anthropic/inbound/encode-stream.js";
-import { ForwardingExchange } from "./forwarding-exchange.js";
+import { JSON_TYPE, SSE_TYPE, TranslatingExchange, parseJson, withType } from "./translating-exchange.js";
 
-const JSON_TYPE = "application/json";
-const SSE_TYPE = "text/event-stream; charset=utf-8";
-
-function withType(headers: HeaderList, type: string): HeaderList {
-  return [["content-type", type], ...headers.filter(([name]) => name !== "content-type" && name !== "content-length")];
-}
-
-function parse(body: string | Uint8Array): unknown {
-  try {
-    return JSON.parse(typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
-  } catch {
-    return null;
-  }
-}
-
-export class AnthropicMessagesExchange extends ForwardingExchange<Exchange & { readonly record: RequestRecord }> {
-  readonly #maxJsonDepth: number;
+export class AnthropicMessagesExchange extends TranslatingExchange {
   /** The request headers, `x-api-key` read as a bearer token (Anthropic's clients send their key there). */
   readonly #headers: Readonly<Record<string, string>>;
   #encoder: AnthropicStreamEncoder | null = null;
 
   constructor(inner: Exchange & { readonly record: RequestRecord }, maxJsonDepth: number) {
-    super(inner);
-    this.#maxJsonDepth = maxJsonDepth;
+    super(inner, maxJsonDepth);
     const key = inner.headers["x-api-key"];
     this.#headers = inner.headers.authorization === undefined && key !== undefined ? { ...inner.headers, authorization: `Bearer ${key}` } : inner.headers;
   }
@@ -45,32 +27,18 @@ export class AnthropicMessagesExchange extends ForwardingExchange<Exchange & { r
     return this.#headers;
   }
 
-  get record(): RequestRecord {
-    return this.inner.record;
-  }
-
-  /**
-   * Reads the Anthropic body and returns the canonical one. Bodies the chat pipeline
-   * refuses on its own (not JSON, too deep) pass through untouched so its checks answer;
-   * a request that is not a valid Messages request is answered here (400) and reads as
-   * "aborted" so the pipeline stops.
-   */
-  override readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
-    return this.inner.readBody(maxBytes).then((raw) => {
-      if (typeof raw === "string" || !jsonDepthWithin(raw, this.#maxJsonDepth)) return raw;
-      const parsed = parse(raw);
-      if (parsed === null) return raw;
-      const decoded = decodeMessagesRequest(parsed);
-      if (!decoded.ok) {
-        this.inner.send(400, [["content-type", JSON_TYPE]], encodeError(400, { error: { message: decoded.message } }, this.record.requestId));
-        return "aborted";
-      }
-      return Buffer.from(JSON.stringify(decoded.body));
-    });
+  /** The canonical request for an Anthropic Messages body; an invalid one is answered here (400). */
+  protected translateRequest(parsed: unknown): Buffer | "aborted" {
+    const decoded = decodeMessagesRequest(parsed);
+    if (!decoded.ok) {
+      this.inner.send(400, [["content-type", JSON_TYPE]], encodeError(400, { error: { message: decoded.message } }, this.record.requestId));
+      return "aborted";
+    }
+    return Buffer.from(JSON.stringify(decoded.body));
   }
 
   override send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
-    const parsed = parse(body);
+    const parsed = parseJson(body);
     const out = status >= 200 && status < 300 ? encodeMessage(parsed) : null;
     const translated =
       out !== null ? JSON.stringify(out) : encodeError(status, parsed, this.record.requestId, status < 300 ? "the upstream answer could not be translated" : undefined);

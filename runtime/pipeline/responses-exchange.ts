@@ -10,29 +10,12 @@
  * An answer that already is one (a passthrough attempt) goes out as it came. Errors are
  * OpenAI's error shape either way.
  */
-import type { BodyFailure, Exchange, HeaderList } from "../server/exchange.js";
-import type { RequestRecord } from "../base/request-record.js";
-import { jsonDepthWithin } from "../canonical/json-depth.js";
+import type { HeaderList } from "../server/exchange.js";
 import { errorBody, gatewayError } from "../base/errors.js";
 import { isResponsesRefusal, readResponsesRequest, type ResponsesRequest } from "../canonical/responses/request.js";
 import { encodeResponse } from "../canonical/responses/answer.js";
 import { ResponsesStreamEncoder } from "../canonical/responses/stream.js";
-import { ForwardingExchange } from "./forwarding-exchange.js";
-
-const JSON_TYPE = "application/json";
-const SSE_TYPE = "text/event-stream; charset=utf-8";
-
-function withType(headers: HeaderList, type: string): HeaderList {
-  return [["content-type", type], ...headers.filter(([name]) => name !== "content-type" && name !== "content-length")];
-}
-
-function parse(body: string | Uint8Array): unknown {
-  try {
-    return JSON.parse(typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
-  } catch {
-    return null;
-  }
-}
+import { JSON_TYPE, SSE_TYPE, TranslatingExchange, parseJson, withType } from "./translating-exchange.js";
 
 function bytes(chunk: string | Uint8Array): Buffer {
   return typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -41,46 +24,27 @@ function bytes(chunk: string | Uint8Array): Buffer {
 /** A Responses event stream starts with `event: response.` (or a data line of that type); chat chunks never do. */
 const NATIVE_STREAM = /^(?::[^\n]*\n|\s)*(?:event:\s*response\.|data:\s*\{"type"\s*:\s*"response\.)/;
 
-export class ResponsesExchange extends ForwardingExchange<Exchange & { readonly record: RequestRecord }> {
-  readonly #maxJsonDepth: number;
+export class ResponsesExchange extends TranslatingExchange {
   /** The read request, once the body was read (null before, or when it was refused). */
   responses: ResponsesRequest | null = null;
   /** Streams: null until the first bytes say which kind they are; then the encoder (translated) or "native". */
   #stream: ResponsesStreamEncoder | "native" | null = null;
 
-  constructor(inner: Exchange & { readonly record: RequestRecord }, maxJsonDepth: number) {
-    super(inner);
-    this.#maxJsonDepth = maxJsonDepth;
-  }
-
-  get record(): RequestRecord {
-    return this.inner.record;
-  }
-
-  /**
-   * Reads the Responses body and returns its chat translation. Bodies the chat pipeline
-   * refuses on its own (not JSON, too deep) pass through so its checks answer; a body
-   * that is not a Responses request is answered here (400) and reads as "aborted".
-   */
-  override readBody(maxBytes: number): Promise<Buffer | BodyFailure> {
-    return this.inner.readBody(maxBytes).then((raw) => {
-      if (typeof raw === "string" || !jsonDepthWithin(raw, this.#maxJsonDepth)) return raw;
-      const parsed = parse(raw);
-      if (parsed === null) return raw;
-      const read = readResponsesRequest(parsed);
-      if (isResponsesRefusal(read)) {
-        const err = gatewayError("invalid-request", { reason: read.message }, { param: read.param });
-        this.inner.send(err.status, [["content-type", JSON_TYPE]], errorBody(err));
-        return "aborted";
-      }
-      this.responses = read;
-      return Buffer.from(JSON.stringify(read.chat));
-    });
+  /** The chat translation of a Responses body (kept as `responses`); a body that is not a Responses request is answered here (400). */
+  protected translateRequest(parsed: unknown): Buffer | "aborted" {
+    const read = readResponsesRequest(parsed);
+    if (isResponsesRefusal(read)) {
+      const err = gatewayError("invalid-request", { reason: read.message }, { param: read.param });
+      this.inner.send(err.status, [["content-type", JSON_TYPE]], errorBody(err));
+      return "aborted";
+    }
+    this.responses = read;
+    return Buffer.from(JSON.stringify(read.chat));
   }
 
   override send(status: number, headers: HeaderList, body: string | Uint8Array, close?: boolean): void {
     if (status < 200 || status >= 300) return this.inner.send(status, headers, body, close);
-    const parsed = parse(body);
+    const parsed = parseJson(body);
     if (typeof parsed === "object" && parsed !== null && (parsed as Record<string, unknown>)["object"] === "response") {
       return this.inner.send(status, withType(headers, JSON_TYPE), body, close);
     }
