@@ -46,8 +46,7 @@ const UWS_PACKAGES = ["uWebSockets.js", "@btc-vision/uwebsockets.js", "@truffles
  * on first use through createRequire(import.meta.url)("pg") (missing it shipped an image
  * without pg), and new URL("./x.js", import.meta.url) (worker entry files).
  */
-const SPECIFIER =
-  /(?:^(?:import|export)\b[^;]*?\bfrom\s*|^import\s*|\bimport\(\s*|\brequire(?:\.resolve)?\(\s*|\bcreateRequire\([^()]*\)\(\s*|\bnew URL\(\s*)"([@\w./-]+)"/gm;
+const SPECIFIER = /(?:^(?:import|export)\b[^;]*?\bfrom\s*|^import\s*|\bimport\(\s*|\brequire(?:\.resolve)?\(\s*|\bcreateRequire\([^()]*\)\(\s*|\bnew URL\(\s*)"([@\w./-]+)"/gm;
 
 function main(outArg) {
   if (outArg === undefined) throw new Error("usage: node scripts/runtime-image.mjs <out-dir>");
