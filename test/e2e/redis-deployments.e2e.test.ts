@@ -54,9 +54,9 @@ async function chat(url: string, headers: Record<string, string> = {}): Promise<
   return res.statusCode;
 }
 
-function planFile(name: string, quotas: string, prefix: string): string {
+function planFile(name: string, quotas: string, prefix: string, storeOptions = ""): string {
   const file = join(tmp, `${name}.json`);
-  const stores = `stores:\n  redis: { url: env:TOLLGATE_TEST_REDIS_URL, prefix: ${prefix} }`;
+  const stores = `stores:\n  redis: { url: env:TOLLGATE_TEST_REDIS_URL, prefix: ${prefix}${storeOptions} }`;
   writeFileSync(file, JSON.stringify(compileYaml(quotaPolicy(mock.port, quotas, { stores, admin: false }))));
   return file;
 }
@@ -72,7 +72,12 @@ describe("Redis Cluster", () => {
 
   it("three gateway processes enforce one limit: 1,000 concurrent requests against 100 admit at most 100", async () => {
     const quotas = `  - { name: fleet-limit, unit: requests, limit: 100, per: minute, scope: global, consistency: shared }`;
-    const file = planFile("cluster", quotas, "cl");
+    // This test is about counting one limit through a cluster's slots from three processes.
+    // The admission deadline (default 250 ms, held in shared-store.e2e.test.ts) is raised:
+    // on a 2-core CI machine running other suites beside three gateways and three Redis
+    // nodes, a starved node can answer late, and a late answer fails open as declared
+    // (seen: 192-224 admitted, each with a "failing open" line).
+    const file = planFile("cluster", quotas, "cl", ", timeout: 3s");
     const env = { TOLLGATE_TEST_REDIS_URL: cluster.url };
     for (let i = 0; i < 3; i++) running.push(await startServing(["serve", "--plan", file, "--port", "0", "--workers", "1"], env, undefined, 60_000));
     const urls = running.slice(-3).map((r) => r.url);
@@ -84,7 +89,11 @@ describe("Redis Cluster", () => {
     console.log(
       `3 gateways on a 3-node cluster: ${admitted} of 1000 admitted against a limit of 100 (${failed.length} of them failed afterwards: ${[...new Set(failed)].join(", ")})`,
     );
-    expect(admitted).toBeLessThanOrEqual(100);
+    const logs = running
+      .slice(-3)
+      .map((r) => r.stderr())
+      .join("");
+    expect(admitted, logs).toBeLessThanOrEqual(100);
     expect(admitted).toBe(100);
   }, 120_000);
 
