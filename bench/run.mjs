@@ -13,6 +13,8 @@ import { cacheReport, measureCache } from "./cache.mjs";
 import { measurePoolQueue, poolQueueReport } from "./pool-queue.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
+import { measureSharedState, sharedStateLine } from "./shared-state.mjs";
+import { concurrentStreamsTable, measureConcurrentStreams } from "./concurrent-streams.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
 import { measureNeighbourDelay, neighbourDelayLine } from "./neighbour-delay.mjs";
 import { measureQuotas, quotaLines } from "./quotas.mjs";
@@ -136,6 +138,9 @@ async function main() {
   } catch (err) {
     workers = `Worker threads: not measured (${message(err)}).`;
   }
+  // What the shared state itself costs a second thread, apart from the cores it shares with the mock and wrk.
+  log("shared state: quota counters and ledger from 1 and 2 threads");
+  const sharedState = sharedStateLine(await measureSharedState({ seconds: 3, runs: options.runs }));
   log("guardrails: detector precision/recall, input scan per KB, stream guard per chunk");
   const guardrails = guardrailLines(await measureGuardrails());
   // Quota admission overhead (in-process, local and Redis stores) and the prompt estimate's cost.
@@ -147,9 +152,36 @@ async function main() {
   const cache = cacheReport(await measureCache());
   log("routing: affinity hit rate, share error, cost of selection");
   const routing = routingSection(await measureRouting());
+  log("many streams at once: 200 streams started together, first token direct, bare and through the gateway");
+  let concurrentStreams;
+  try {
+    concurrentStreams = concurrentStreamsTable(await measureConcurrentStreams({ streams: 200, rounds: 7 }, log), 200);
+  } catch (err) {
+    concurrentStreams = `Many streams at once: not measured (${message(err)}).`;
+  }
   log("upstream pool queueing: bursts of 1–8× the pool's connections, with and without the wait bound");
   const poolQueue = poolQueueReport(await measurePoolQueue());
-  print(compileSpeedLine(compile), [neighbours, "", workers, "", ...guardrails, "", ...quotas, "", decoder, "", cache, "", routing, "", poolQueue]);
+  print(compileSpeedLine(compile), [
+    neighbours,
+    "",
+    workers,
+    "",
+    sharedState,
+    "",
+    ...guardrails,
+    "",
+    ...quotas,
+    "",
+    decoder,
+    "",
+    cache,
+    "",
+    routing,
+    "",
+    concurrentStreams,
+    "",
+    poolQueue,
+  ]);
 }
 
 /**

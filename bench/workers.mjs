@@ -21,7 +21,8 @@ import { fileURLToPath } from "node:url";
 import { chatBody } from "./lib/body.mjs";
 import { Child, ensurePortFree, killChildrenOnExit, stopAll, waitForPort } from "./lib/children.mjs";
 import { runLoad, writeBody } from "./lib/load.mjs";
-import { AUTHORIZATION, BENCH_MODEL, PORTS } from "./lib/targets.mjs";
+import { CpuWindow } from "./lib/cpu.mjs";
+import { AUTHORIZATION, BENCH_MODEL, PORTS, fullPolicy } from "./lib/targets.mjs";
 
 const GATEWAY_PORT = 19102;
 const root = (/** @type {string} */ p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -48,7 +49,11 @@ function start(name, args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /**
- * Measures both configurations; resolves with the medians.
+ * Measures both configurations, for the core gateway (bench-policy.yaml) and the full
+ * product (bench-full-policy.yaml: its three local quotas are shared between workers
+ * through shared memory); resolves with the medians. CPU per request is the gateway
+ * process's user + system time over the requests it served: the figure that shows a cost
+ * of shared state (contention adds CPU per request; a shared core only lowers req/s).
  * @param {{ seconds: number, runs: number, connections: number, warmup: number }} o
  * @param {(s: string) => void} log
  */
@@ -60,40 +65,56 @@ export async function measureWorkerScaling(o, log) {
     const mock = start("mock", [root("bench/mock-server.mjs"), "--port", String(PORTS.mock), "--tokens", "20"]);
     await waitForPort(mock, PORTS.mock);
     const chat = writeBody(join(tmp, "chat.json"), chatBody({ model: BENCH_MODEL, stream: false }));
-    /** @type {Record<string, { chat: number[], models: number[] }>} */
-    const rps = { 1: { chat: [], models: [] }, 2: { chat: [], models: [] } };
+    const policies = { core: root("bench/bench-policy.yaml"), full: fullPolicy(tmp) };
+    /** @type {Record<string, { chat: number[], cpu: number[], fullChat: number[], fullCpu: number[], models: number[] }>} */
+    const m = { 1: { chat: [], cpu: [], fullChat: [], fullCpu: [], models: [] }, 2: { chat: [], cpu: [], fullChat: [], fullCpu: [], models: [] } };
     for (let run = 1; run <= o.runs; run++) {
-      for (const workers of [1, 2]) {
-        const gw = start(`tollgate×${workers}`, [
-          root("dist/cli/main.js"),
-          "serve",
-          "--policy",
-          root("bench/bench-policy.yaml"),
-          "--port",
-          String(GATEWAY_PORT),
-          "--workers",
-          String(workers),
-        ]);
-        try {
-          await waitForPort(gw, GATEWAY_PORT, 60_000);
-          const base = `http://127.0.0.1:${GATEWAY_PORT}`;
-          const spec = { connections: o.connections, authorization: AUTHORIZATION, core: 0, bodyFile: chat };
-          await runLoad({ ...spec, url: `${base}/v1/chat/completions`, seconds: o.warmup });
-          const c = await runLoad({ ...spec, url: `${base}/v1/chat/completions`, seconds: o.seconds });
-          const m = await runGet(`${base}/v1/models`, o, tmp);
-          if (c.errors > 0 || m.errors > 0) throw new Error(`errors during the load: chat ${c.errors}, models ${m.errors}`);
-          rps[workers]?.chat.push(c.rps);
-          rps[workers]?.models.push(m.rps);
-          log(`run ${run}/${o.runs} workers=${workers}: chat ${Math.round(c.rps)} req/s, /v1/models ${Math.round(m.rps)} req/s`);
-        } finally {
-          await gw.stop(15_000);
+      for (const [kind, policy] of Object.entries(policies)) {
+        for (const workers of [1, 2]) {
+          const gw = start(`tollgate×${workers}`, [root("dist/cli/main.js"), "serve", "--policy", policy, "--port", String(GATEWAY_PORT), "--workers", String(workers)]);
+          const cell = /** @type {NonNullable<typeof m[1]>} */ (m[workers]);
+          try {
+            await waitForPort(gw, GATEWAY_PORT, 60_000);
+            const base = `http://127.0.0.1:${GATEWAY_PORT}`;
+            const spec = { connections: o.connections, authorization: AUTHORIZATION, core: 0, bodyFile: chat };
+            await runLoad({ ...spec, url: `${base}/v1/chat/completions`, seconds: o.warmup });
+            const window = new CpuWindow([mock.proc.pid ?? 0], gw.proc.pid);
+            const c = await runLoad({ ...spec, url: `${base}/v1/chat/completions`, seconds: o.seconds });
+            const cpuUs = window.serverCpuUs() / c.requests;
+            if (c.errors > 0) throw new Error(`errors during the load: chat ${c.errors}`);
+            if (kind === "core") {
+              const g = await runGet(`${base}/v1/models`, o, tmp);
+              if (g.errors > 0) throw new Error(`errors during the load: models ${g.errors}`);
+              cell.chat.push(c.rps);
+              cell.cpu.push(cpuUs);
+              cell.models.push(g.rps);
+              log(`run ${run}/${o.runs} core workers=${workers}: chat ${Math.round(c.rps)} req/s, ${Math.round(cpuUs)} µs CPU/req, /v1/models ${Math.round(g.rps)} req/s`);
+            } else {
+              cell.fullChat.push(c.rps);
+              cell.fullCpu.push(cpuUs);
+              log(`run ${run}/${o.runs} full workers=${workers}: chat ${Math.round(c.rps)} req/s, ${Math.round(cpuUs)} µs CPU/req`);
+            }
+          } finally {
+            await gw.stop(15_000);
+          }
         }
       }
     }
     await mock.stop();
-    const one = { chat: median(rps[1]?.chat ?? []), models: median(rps[1]?.models ?? []) };
-    const two = { chat: median(rps[2]?.chat ?? []), models: median(rps[2]?.models ?? []) };
-    return { one, two, ratio: { chat: two.chat / one.chat, models: two.models / one.models } };
+    const medians = (/** @type {NonNullable<typeof m[1]>} */ x) => ({
+      chat: median(x.chat),
+      cpu: median(x.cpu),
+      fullChat: median(x.fullChat),
+      fullCpu: median(x.fullCpu),
+      models: median(x.models),
+    });
+    const one = medians(/** @type {NonNullable<typeof m[1]>} */ (m[1]));
+    const two = medians(/** @type {NonNullable<typeof m[1]>} */ (m[2]));
+    return {
+      one,
+      two,
+      ratio: { chat: two.chat / one.chat, cpu: two.cpu / one.cpu, fullChat: two.fullChat / one.fullChat, fullCpu: two.fullCpu / one.fullCpu, models: two.models / one.models },
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -109,12 +130,15 @@ async function runGet(/** @type {string} */ url, /** @type {{ seconds: number, c
 export function workerScalingTable(r) {
   const f = (/** @type {number} */ n) => Math.round(n).toLocaleString("en-US");
   return [
-    "Worker threads (`serve --workers`), unpinned on this machine's cores, mock and load generator included:",
+    "Worker threads (`serve --workers`), unpinned on this machine's cores, mock and load generator included (CPU per request: the gateway process's user + system time / requests served; goal: 2 workers ≤ 1.1× the CPU per request of 1):",
     "",
-    "| scenario | 1 worker (req/s) | 2 workers (req/s) | ratio 2 / 1 |",
+    "| scenario | 1 worker | 2 workers | ratio 2 / 1 |",
     "|---|---:|---:|---:|",
-    `| chat completion through the mock | ${f(r.one.chat)} | ${f(r.two.chat)} | ${r.ratio.chat.toFixed(2)} |`,
-    `| GET /v1/models (no upstream) | ${f(r.one.models)} | ${f(r.two.models)} | ${r.ratio.models.toFixed(2)} |`,
+    `| chat through the mock, core gateway: req/s | ${f(r.one.chat)} | ${f(r.two.chat)} | ${r.ratio.chat.toFixed(2)} |`,
+    `| chat through the mock, core gateway: CPU µs per request | ${f(r.one.cpu)} | ${f(r.two.cpu)} | ${r.ratio.cpu.toFixed(2)} ${r.ratio.cpu <= 1.1 ? "✓" : "✗"} |`,
+    `| chat through the mock, full product (local quotas shared by the workers): req/s | ${f(r.one.fullChat)} | ${f(r.two.fullChat)} | ${r.ratio.fullChat.toFixed(2)} |`,
+    `| chat through the mock, full product: CPU µs per request | ${f(r.one.fullCpu)} | ${f(r.two.fullCpu)} | ${r.ratio.fullCpu.toFixed(2)} ${r.ratio.fullCpu <= 1.1 ? "✓" : "✗"} |`,
+    `| GET /v1/models (no upstream): req/s | ${f(r.one.models)} | ${f(r.two.models)} | ${r.ratio.models.toFixed(2)} |`,
   ].join("\n");
 }
 

@@ -38,7 +38,7 @@ const CHAT_PATH = "/v1/chat/completions";
  * committed file names a fixed path under /tmp). Returns the policy's path.
  * @param {string} dir
  */
-function fullPolicy(dir) {
+export function fullPolicy(dir) {
   const path = join(dir, "bench-full-policy.yaml");
   if (!existsSync(path)) {
     const text = readFileSync(root("bench/bench-full-policy.yaml"), "utf8");
