@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Worker-thread scaling: requests/s of `tollgate serve --workers 1` and `--workers 2` on
+ * Worker-thread scaling: requests/s and CPU per request of `tollgate serve --workers 1` and `--workers 2` on
  * this machine, through the mock upstream (non-streamed chat completions) and on a
  * gateway-only endpoint (GET /v1/models: authentication and a cached body, no upstream).
  * The two configurations alternate within each run (median of --runs), so a slow drift
@@ -52,8 +52,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] 
  * Measures both configurations, for the core gateway (bench-policy.yaml) and the full
  * product (bench-full-policy.yaml: its three local quotas are shared between workers
  * through shared memory); resolves with the medians. CPU per request is the gateway
- * process's user + system time over the requests it served: the figure that shows a cost
- * of shared state (contention adds CPU per request; a shared core only lowers req/s).
+ * process's user + system time over the requests it served. On 2 cores it mixes the cost of
+ * the shared state with that of the cores the second worker shares with the mock and wrk
+ * (context switches, smaller batches per event-loop turn); bench/shared-state.mjs measures
+ * the shared state alone.
  * @param {{ seconds: number, runs: number, connections: number, warmup: number }} o
  * @param {(s: string) => void} log
  */
