@@ -12,13 +12,13 @@
  * Run alone with `node bench/concurrent-streams.mjs [--streams 200] [--rounds 7]` after
  * `npm run build`; `npm run bench` prints its table.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
+import { ensurePortFree, startNodeUnpinned, waitForPort } from "./lib/children.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MOCK_PORT = 19190;
@@ -38,25 +38,6 @@ consumers:
   - name: bench
     keys: [{ sha256: ${KEY_SHA} }]
 `;
-
-/** @param {string[]} args @param {string} ready a line of its output that says it serves */
-function startChild(args, ready) {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPENAI_API_KEY: "" } });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not start: ${out.slice(-500)}`)), 60_000);
-    const onData = (/** @type {Buffer} */ d) => {
-      out += d.toString();
-      if (out.includes(ready)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${out.slice(-500)}`)));
-  });
-}
 
 /**
  * One round: `n` streams at once; the time from the start of the round to each stream's first content token.
@@ -97,28 +78,35 @@ export async function measureConcurrentStreams(o, log) {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-streams-"));
   const policy = join(dir, "policy.yaml");
   writeFileSync(policy, POLICY);
-  /** @type {import("node:child_process").ChildProcess[]} */
+  /** @type {import("./lib/children.mjs").Child[]} */
   const children = [];
   const agent = new Agent({ connections: 4 * o.streams, bodyTimeout: 0, headersTimeout: 0 });
+  /** Starts a child and waits for its port; null (logged) when it cannot serve. @param {string} name @param {number} port @param {string[]} args */
+  const serve = async (name, port, args) => {
+    await ensurePortFree(port);
+    const child = startNodeUnpinned(name, args);
+    children.push(child);
+    try {
+      await waitForPort(child, port, 60_000);
+      return child;
+    } catch (err) {
+      log(`${name}: not measured (${err instanceof Error ? err.message : String(err)})`);
+      return null;
+    }
+  };
   try {
-    children.push(await startChild([join(ROOT, "bench/mock-server.mjs"), "--port", String(MOCK_PORT)], "listening"));
+    if ((await serve("mock", MOCK_PORT, [join(ROOT, "bench/mock-server.mjs"), "--port", String(MOCK_PORT)])) === null) throw new Error("the mock did not start");
     /** @type {{ name: string, url: string, model: string }[]} */
     const targets = [{ name: "direct", url: `http://127.0.0.1:${MOCK_PORT}/v1/chat/completions`, model: UPSTREAM_MODEL }];
     // The bare pass-through (uWS + undici, no auth, no parsing): what any Node proxy adds here.
-    try {
-      children.push(await startChild([join(ROOT, "bench/bare-proxy.mjs"), "--port", String(BARE_PORT), "--upstream", `http://127.0.0.1:${MOCK_PORT}`], "listening"));
+    const bareArgs = [join(ROOT, "bench/bare-proxy.mjs"), "--port", String(BARE_PORT), "--upstream", `http://127.0.0.1:${MOCK_PORT}`];
+    if ((await serve("bare proxy", BARE_PORT, bareArgs)) !== null) {
       targets.push({ name: "bare (uWS + undici)", url: `http://127.0.0.1:${BARE_PORT}/v1/chat/completions`, model: UPSTREAM_MODEL });
-    } catch (err) {
-      log(`bare proxy: not measured (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
     }
     for (const [server, port] of Object.entries(GATEWAY_PORTS)) {
-      try {
-        const args = [join(ROOT, "dist/cli/main.js"), "serve", "--policy", policy, "--port", String(port), "--workers", "1", "--server", server];
-        children.push(await startChild(args, "tollgate serving"));
-        targets.push({ name: `tollgate (${server === "uws" ? "uWS" : "node:http"})`, url: `http://127.0.0.1:${port}/v1/chat/completions`, model: "stream" });
-      } catch (err) {
-        log(`${server} listener: not measured (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
-      }
+      const args = [join(ROOT, "dist/cli/main.js"), "serve", "--policy", policy, "--port", String(port), "--workers", "1", "--server", server];
+      const name = `tollgate (${server === "uws" ? "uWS" : "node:http"})`;
+      if ((await serve(name, port, args)) !== null) targets.push({ name, url: `http://127.0.0.1:${port}/v1/chat/completions`, model: "stream" });
     }
     /** @type {Record<string, number[]>} */
     const all = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -134,7 +122,7 @@ export async function measureConcurrentStreams(o, log) {
     });
   } finally {
     await agent.close();
-    for (const c of children) c.kill("SIGKILL");
+    await Promise.all(children.map((c) => c.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,13 +13,12 @@
  * Run alone with `node bench/workers.mjs [--seconds 5] [--runs 3] [--connections 64]` after
  * `npm run build`; `npm run bench` runs it too and prints its table.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chatBody } from "./lib/body.mjs";
-import { Child, ensurePortFree, killChildrenOnExit, stopAll, waitForPort } from "./lib/children.mjs";
+import { ensurePortFree, killChildrenOnExit, startNodeUnpinned, stopAll, waitForPort } from "./lib/children.mjs";
 import { runLoad, writeBody } from "./lib/load.mjs";
 import { CpuWindow } from "./lib/cpu.mjs";
 import { AUTHORIZATION, BENCH_MODEL, PORTS, fullPolicy } from "./lib/targets.mjs";
@@ -34,15 +33,6 @@ function options(argv) {
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
   return { seconds: get("seconds", 5), runs: get("runs", 3), connections: get("connections", 64), warmup: get("warmup", 2) };
-}
-
-/** Unpinned children (the gateway needs every core), killed with the benchmark. @param {string} name @param {string[]} args */
-function start(name, args) {
-  const child = new Child(name, spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPENAI_API_KEY: "" } }));
-  const kill = () => child.alive && child.proc.kill("SIGKILL");
-  process.once("exit", kill);
-  void child.exited.then(() => process.off("exit", kill));
-  return child;
 }
 
 /** @param {number[]} xs */
@@ -64,7 +54,7 @@ export async function measureWorkerScaling(o, log) {
   try {
     await ensurePortFree(PORTS.mock);
     await ensurePortFree(GATEWAY_PORT);
-    const mock = start("mock", [root("bench/mock-server.mjs"), "--port", String(PORTS.mock), "--tokens", "20"]);
+    const mock = startNodeUnpinned("mock", [root("bench/mock-server.mjs"), "--port", String(PORTS.mock), "--tokens", "20"]);
     await waitForPort(mock, PORTS.mock);
     const chat = writeBody(join(tmp, "chat.json"), chatBody({ model: BENCH_MODEL, stream: false }));
     const policies = { core: root("bench/bench-policy.yaml"), full: fullPolicy(tmp) };
@@ -73,7 +63,16 @@ export async function measureWorkerScaling(o, log) {
     for (let run = 1; run <= o.runs; run++) {
       for (const [kind, policy] of Object.entries(policies)) {
         for (const workers of [1, 2]) {
-          const gw = start(`tollgate×${workers}`, [root("dist/cli/main.js"), "serve", "--policy", policy, "--port", String(GATEWAY_PORT), "--workers", String(workers)]);
+          const gw = startNodeUnpinned(`tollgate×${workers}`, [
+            root("dist/cli/main.js"),
+            "serve",
+            "--policy",
+            policy,
+            "--port",
+            String(GATEWAY_PORT),
+            "--workers",
+            String(workers),
+          ]);
           const cell = /** @type {NonNullable<typeof m[1]>} */ (m[workers]);
           try {
             await waitForPort(gw, GATEWAY_PORT, 60_000);

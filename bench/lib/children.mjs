@@ -82,6 +82,21 @@ export function startPinned(name, { core, command, args, env, stdin = false }) {
 }
 
 /**
+ * Starts a Node script unpinned (a gateway with several workers needs every core; a test
+ * of many streams needs its peers to share them), killed with the benchmark.
+ * @param {string} name @param {string[]} args the script and its arguments
+ * @returns {Child}
+ */
+export function startNodeUnpinned(name, args) {
+  const child = new Child(name, spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPENAI_API_KEY: "" } }));
+  running.add(child);
+  const kill = () => child.alive && child.proc.kill("SIGKILL");
+  process.once("exit", kill);
+  void child.exited.then(() => (running.delete(child), process.off("exit", kill)));
+  return child;
+}
+
+/**
  * Resolves once `port` accepts connections; rejects when the child exits first or time runs out.
  * @param {Child} child @param {number} port @param {number} [timeoutMs]
  */
