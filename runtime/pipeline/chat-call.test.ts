@@ -136,6 +136,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
   await served.close();
 });
 
@@ -201,6 +202,9 @@ describe("ChatCall (fake upstream driver)", () => {
   });
 
   it("retries the same target after the backoff, then answers", async () => {
+    // Full jitter draws the delay from [0, 50 ms): a draw under 1/50 is no wait at all
+    // (seen once in CI). A fixed draw makes the backoff 25 ms.
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
     const { ex, record } = start("retrying");
     answer(dispatched[0]!, 503, { error: { message: "busy", type: "server_error", param: null, code: null } });
     expect(dispatched).toHaveLength(1);
