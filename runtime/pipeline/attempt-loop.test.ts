@@ -80,6 +80,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
   await served.close();
 });
 
@@ -157,6 +158,8 @@ describe("attempt loop", () => {
   });
 
   it("starts nothing after it is closed (the client left)", async () => {
+    // Full jitter can draw a zero backoff, which retries at once, before close(): a fixed draw waits 200 ms.
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
     const { driver, loop: l } = loop("deadline");
     l.start();
     l.failed(fault("server"));
