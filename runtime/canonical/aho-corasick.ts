@@ -11,6 +11,12 @@
  * fail a word boundary). Transitions live in one Map keyed by `state * 65536 + unit`,
  * and a bitmap of the units that can start a pattern lets the scan skip the rest
  * without a lookup.
+ *
+ * A loop over code units in JavaScript costs several nanoseconds a unit; V8's regex
+ * engine runs a literal alternation natively. So for an ASCII text, a small automaton
+ * first asks one regex of its (folded) ASCII patterns whether any occurs at all, and
+ * skips the walk when none does: most texts hold no deny term. It is only a filter:
+ * whole-word checks and offsets stay the automaton's.
  */
 import { codePointAt, codePointBefore, foldUnit, isSpacedWordChar } from "../../schemas/plan/word-match.js";
 
@@ -59,6 +65,8 @@ export class AhoCorasick {
   readonly #fold: Uint16Array | null;
   /** Units that leave the root state. */
   readonly #starts = new Uint8Array(65536);
+  /** For ASCII texts: false when no pattern can occur in them (see the file comment); null when not used. */
+  readonly #asciiFilter: RegExp | null;
 
   /** `foldCase`: match case-insensitively. Empty patterns never match. */
   constructor(patterns: readonly Pattern[], options: { readonly foldCase: boolean }) {
@@ -85,6 +93,7 @@ export class AhoCorasick {
       this.#out[state]!.push(index);
     });
     this.#link();
+    this.#asciiFilter = asciiFilter(patterns, this.#fold);
   }
 
   #unit(c: number): number {
@@ -118,6 +127,8 @@ export class AhoCorasick {
 
   /** Visits every occurrence (overlapping ones included) in order of their ends; whole-word patterns only where they stand as words. */
   scan(text: string, visit: PatternVisitor): void {
+    const filter = this.#asciiFilter;
+    if (filter !== null && !NON_ASCII.test(text) && !filter.test(text)) return;
     const fold = this.#fold;
     const starts = this.#starts;
     let state = 0;
@@ -145,4 +156,31 @@ export class AhoCorasick {
       }
     }
   }
+}
+
+/** Above this many patterns the alternation is not worth compiling: the automaton's walk is as good. */
+const MAX_FILTER_PATTERNS = 256;
+const NON_ASCII = /[^\x00-\x7F]/;
+/** Matches nothing: for an automaton none of whose patterns can occur in an ASCII text. */
+const NEVER = /(?!)/;
+
+/**
+ * One regex that finds, in an ASCII text, every place where a pattern of the automaton
+ * occurs (whole-word or not). Patterns are taken as the automaton matches them (folded
+ * when it folds case); one with a non-ASCII unit after folding cannot occur in an ASCII
+ * text and is left out. ASCII case-insensitivity (`i` without `u`) is exactly the
+ * folding of ASCII units (foldUnit).
+ */
+function asciiFilter(patterns: readonly Pattern[], fold: Uint16Array | null): RegExp | null {
+  if (patterns.length > MAX_FILTER_PATTERNS) return null;
+  const sources: string[] = [];
+  for (const p of patterns) {
+    if (p.text.length === 0) continue;
+    let folded = "";
+    for (let i = 0; i < p.text.length; i++) folded += String.fromCharCode(fold === null ? p.text.charCodeAt(i) : fold[p.text.charCodeAt(i)]!);
+    if (NON_ASCII.test(folded)) continue;
+    sources.push(folded.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"));
+  }
+  if (sources.length === 0) return NEVER;
+  return new RegExp(sources.join("|"), fold === null ? "" : "i");
 }

@@ -128,3 +128,40 @@ export const INJECTION_PATTERNS: readonly InjectionPattern[] = [
  * written in BMP code units (tag characters as surrogate pairs).
  */
 export const INJECTION_FLAGS = "gi";
+
+/**
+ * For the English patterns: lowercase substrings of which every match holds at least one
+ * (read off each alternative of the source above; keep them in step when a pattern
+ * changes). A pattern none of whose anchors occurs in the lowercased text cannot match it
+ * and is not run: one `includes` is far cheaper than a regex that tries a word
+ * alternation at every position, and most texts hold no anchor of most patterns.
+ * test/guardrails/injection-anchors.test.ts checks every corpus match against them.
+ * Patterns without an entry always run (the Chinese ones run only on CJK text). Two
+ * rules keep injection.ts's one-pass search of them exact: an anchor that starts with a
+ * letter starts a word in every match that holds it (after `\b` or whitespace in the
+ * source: `preprompt` is listed because `pre-?prompt` has a `prompt` inside a word), and no
+ * anchor is a prefix of another (`instruct`, not also `instruction`).
+ */
+export const INJECTION_ANCHORS: Readonly<Record<string, readonly string[]>> = {
+  "ignore-instructions": ["ignore", "disregard", "forget", "override", "bypass"],
+  "ignore-above": ["ignore", "disregard", "forget"],
+  "new-instructions": ["instruct", "directive", "task", "focus"],
+  // The extraction targets (TARGET), then the other alternatives.
+  "reveal-system-prompt": ["system", "initial", "start", "original", "hidden", "prompt", "preprompt", "instruct", "your", "told", "supposed", "allowed"],
+  "prompt-target": ["system", "initial", "start", "original", "hidden", "prompt", "preprompt", "instruct", "your", "rules", "guideline", "reveal"],
+  verbatim: ["verbatim", "word", "phrasing", "written"],
+  "text-above": ["above", "before", "instruct", "start"],
+  "role-override": ["now"],
+  "do-anything-now": ["anything", "dan"],
+  "developer-mode": ["mode"],
+  "act-as": ["going", "character", "simulate"],
+  "no-restrictions": ["restriction", "filter", "safeguard", "limitation", "censorship", "guardrail"],
+  "policy-override": ["polic", "guideline", "filter", "confines"],
+  "chat-markup": ["<|", "inst]", "sys>>"],
+  "fake-system-header": ["system", "admin", "developer", "override"],
+  "fake-turn": ["\n"],
+  "embedded-directive": ["instruct", "directive", "mandatory", "exfil"],
+  "hijack-output": ["everything", "just", "pwned", "prepend", "always"],
+  pretend: ["pretend"],
+  "end-of-prompt": ["prompt", "instruct", "nevermind"],
+};

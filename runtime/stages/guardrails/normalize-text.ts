@@ -104,6 +104,7 @@ const MAX_SPAN = 8192;
 /** The decoded text of base64 spans that decode to readable UTF-8 text. */
 export function decodedBase64Spans(text: string): string[] {
   const out: string[] = [];
+  if (!hasBase64Run(text)) return out;
   BASE64_RUN.lastIndex = 0;
   for (let m = BASE64_RUN.exec(text); m !== null && out.length < MAX_SPANS; m = BASE64_RUN.exec(text)) {
     const run = m[0].slice(0, MAX_SPAN);
@@ -114,6 +115,37 @@ export function decodedBase64Spans(text: string): string[] {
     if (readable(decoded)) out.push(decoded);
   }
   return out;
+}
+
+/** The base64 alphabet (without padding), by ASCII code. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") BASE64_CHAR[c.charCodeAt(0)] = 1;
+const MIN_RUN = 16;
+
+const isBase64Char = (c: number): boolean => c < 128 && BASE64_CHAR[c] === 1;
+
+/**
+ * Whether `text` has MIN_RUN alphabet characters in a row, looking at about one character
+ * in MIN_RUN of prose: a window's last character outside the alphabet rules out every
+ * run through it. V8's regex tries each position in turn (~10 ns a character here), so
+ * BASE64_RUN runs only on the texts this lets through.
+ */
+export function hasBase64Run(text: string): boolean {
+  let end = MIN_RUN - 1;
+  while (end < text.length) {
+    if (!isBase64Char(text.charCodeAt(end))) {
+      end += MIN_RUN;
+      continue;
+    }
+    let start = end;
+    while (start > end - MIN_RUN + 1 && isBase64Char(text.charCodeAt(start - 1))) start--;
+    let last = end;
+    while (last - start + 1 < MIN_RUN && last + 1 < text.length && isBase64Char(text.charCodeAt(last + 1))) last++;
+    if (last - start + 1 >= MIN_RUN) return true;
+    // The run through `end` is [start, last] and too short; the next run starts after last + 1.
+    end = last + 1 + MIN_RUN;
+  }
+  return false;
 }
 
 /** Mostly printable, no replacement characters, with some letters and spaces: text, not binary. */

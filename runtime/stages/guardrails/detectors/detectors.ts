@@ -19,6 +19,7 @@ import { cnIdCheckValid, entropyBits, ibanMod97Valid, luhnValid, realDate } from
 import { CN_PROVINCE_CODES } from "./cn-regions.js";
 import { IBAN_LENGTHS } from "./iban-lengths.js";
 import { runOf as run, type HoldRule } from "../hold-rules.js";
+import type { TextShape } from "./text-shape.js";
 
 export interface Detector {
   readonly id: PiiDetectorId;
@@ -32,6 +33,12 @@ export interface Detector {
   mask(value: string): string;
   /** What a match still being written looks like at the end of a stream (hold-rules.ts), from the candidate regex's classes and bounds. */
   readonly hold: readonly HoldRule[];
+  /**
+   * A necessary condition for the candidate regex to match anywhere in `text`, from what one
+   * pass over it counted (text-shape.ts): false only when no match is possible, so skipping
+   * the detector cannot change a finding. Prose rarely holds twelve digits or an `@`.
+   */
+  possible(shape: TextShape, text: string): boolean;
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -101,6 +108,8 @@ const email: Detector = {
   },
   // 64 (local part) + @ + 9 labels of 63 and their dots.
   hold: [run("A-Za-z0-9._%+\\-@", 64 + 1 + 9 * 64)],
+  // A literal `@`.
+  possible: (shape) => shape.at,
 };
 
 // ---------------------------------------------------------------- phone
@@ -130,6 +139,8 @@ const phone: Detector = {
   mask: (value) => maskKeepingLast(value, 4),
   // `+` and 23 class characters; `0086-` and 13 digits with separators; `(415) 555-2671`.
   hold: [run("0-9 +().\\-", 24)],
+  // International numbers start with `+`; a Chinese mobile has 11 digits, a NANP number 10.
+  possible: (shape) => shape.plus || shape.digits >= 10,
 };
 
 // ---------------------------------------------------------------- payment card
@@ -222,6 +233,7 @@ const card: Detector = {
   mask: (value) => maskKeepingLast(value, 4),
   // One digit, then 22 optional separators and digits.
   hold: [run("0-9 \\-", 45)],
+  possible: (shape) => shape.digits >= 12,
 };
 
 // ---------------------------------------------------------------- IBAN
@@ -251,6 +263,8 @@ const iban: Detector = {
   mask: (value) => value.slice(0, 2) + maskKeepingLast(value.slice(2), 4),
   // Country, check digits, then up to 30 characters each after an optional space.
   hold: [run("A-Z0-9 ", 4 + 60)],
+  // Two capitals, then two digits.
+  possible: (shape) => shape.ibanStart,
 };
 
 // ---------------------------------------------------------------- US SSN
@@ -271,6 +285,7 @@ const usSsn: Detector = {
   },
   mask: (value) => maskKeepingLast(value, 4),
   hold: [run("0-9 \\-", 11)],
+  possible: (shape) => shape.digits >= 9,
 };
 
 // ---------------------------------------------------------------- mainland China resident ID
@@ -293,6 +308,8 @@ const cnId: Detector = {
   },
   mask: (value) => value.slice(0, 3) + maskKeepingLast(value.slice(3), 2),
   hold: [run("0-9Xx", 18)],
+  // 17 digits and a check character.
+  possible: (shape) => shape.digits >= 17,
 };
 
 // ---------------------------------------------------------------- IP addresses
@@ -330,6 +347,8 @@ const ip: Detector = {
   },
   // IPv6: up to 4 hex digits, a colon and 43 class characters.
   hold: [run("0-9A-Fa-f:.", 48)],
+  // IPv6 has a colon; a dotted quad four digits and a dot.
+  possible: (shape) => shape.colon || (shape.dot && shape.digits >= 4),
 };
 
 // ---------------------------------------------------------------- secrets
@@ -384,6 +403,18 @@ const credential: Detector = {
     // A PEM block: held from its opening line until its END line is complete.
     { kind: "block", open: "-----BEGIN", close: /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----/g, maxSpan: PEM_MAX },
   ],
+  // Every token starts with a fixed prefix; substring searches are far cheaper than the alternation.
+  possible: (_shape, text) =>
+    text.includes("k-") || // sk-, sk-ant-
+    text.includes("_") || // gh?_, github_pat_, sk_/rk_
+    text.includes("xox") ||
+    text.includes("eyJ") ||
+    text.includes("-----BEGIN") ||
+    text.includes("AKIA") ||
+    text.includes("ASIA") ||
+    text.includes("ABIA") ||
+    text.includes("ACCA") ||
+    text.includes("AIza"),
 };
 
 /** Every detector by id. */
