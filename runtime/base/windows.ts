@@ -21,21 +21,31 @@ export function windowLengthMs(per: QuotaWindow, now: number): number {
   return windowEnd(per, start) - start;
 }
 
+/**
+ * The calendar month last asked about: admission and settlement ask for the current
+ * month's bounds on every request, and building Dates each time showed in profiles.
+ */
+let month = { start: 0, end: 0 };
+
+function monthOf(now: number): { start: number; end: number } {
+  if (now >= month.start && now < month.end) return month;
+  const d = new Date(now);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  // Only the bounds of a valid date are kept (an invalid `now` gives NaN, which never satisfies the test above).
+  if (Number.isFinite(start)) month = { start, end };
+  return { start, end };
+}
+
 /** Start (ms) of the window that contains `now`. */
 export function windowStart(per: QuotaWindow, now: number): number {
-  if (per === "month") {
-    const d = new Date(now);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  }
+  if (per === "month") return monthOf(now).start;
   const length = LENGTH_MS[per];
   return Math.floor(now / length) * length;
 }
 
 /** End (ms, exclusive) of the window that starts at `start`. */
 export function windowEnd(per: QuotaWindow, start: number): number {
-  if (per === "month") {
-    const d = new Date(start);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  }
+  if (per === "month") return monthOf(start).end;
   return start + LENGTH_MS[per];
 }

@@ -18,7 +18,7 @@
  * is ever in a record, so none can reach a line. Request content appears only as
  * `none` (absent) or a SHA-256 `hash` of the body bytes, per policy.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { hash as digest, randomUUID } from "node:crypto";
 import { fsync } from "node:fs";
 import { pino } from "pino";
 import type { PlanAudit } from "../../schemas/plan/operations.js";
@@ -101,8 +101,8 @@ export class AuditLog implements RequestObserver {
 
   observe(r: RequestRecord): void {
     if (r.endpoint === "health" || r.endpoint === "readiness" || r.endpoint === "metrics" || r.endpoint === "other") return;
-    const body = JSON.stringify({ type: "audit", ...auditLine(r, this.#content), chain: this.#chain, prev: this.#prev });
-    const hash = createHash("sha256").update(body).digest("hex");
+    const body = auditText(r, this.#content, this.#chain, this.#prev);
+    const hash = digest("sha256", body, "hex");
     this.#prev = hash;
     this.#destination.write(`${body.slice(0, -1)},"hash":"${hash}"}\n`);
   }
@@ -156,7 +156,7 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     latencyMs: round(r.durationMs),
     ttfbMs: r.firstByteMs < 0 ? null : round(r.firstByteMs),
     plan: r.served.linked.hash,
-    content: content === "hash" && r.body !== null ? `sha256:${createHash("sha256").update(r.body).digest("hex")}` : null,
+    content: contentHash(r, content),
     usage: r.usage,
     outputChars: r.outputChars,
     guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
@@ -166,6 +166,44 @@ export function auditLine(r: RequestRecord, content: PlanAudit["content"]): Audi
     ended: r.status === 499 ? "client_abandoned" : (r.cut ?? "complete"),
   };
 }
+
+/**
+ * The line's JSON text, written field by field: the same text as
+ * `JSON.stringify({ type: "audit", ...auditLine(r, content), chain, prev })` (a unit test
+ * holds them equal), without building the object, spreading it into another and walking
+ * both. Strings go through JSON.stringify (escaping); numbers through `num`.
+ */
+export function auditText(r: RequestRecord, content: PlanAudit["content"], chain: string, prev: string | null): string {
+  const last = r.lastAttempt;
+  let attempts = "[";
+  const list = r.attempts ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    attempts += `${i === 0 ? "" : ","}{"provider":${str(a.target.upstream.name)},"model":${str(a.target.model)},"outcome":${str(a.outcome)},"ms":${num(round(a.ms))}}`;
+  }
+  attempts += "]";
+  return (
+    `{"type":"audit","time":"${new Date(r.time).toISOString()}","requestId":${str(r.requestId)},"endpoint":${str(r.endpoint)}` +
+    `,"consumer":${strOrNull(r.consumer)},"route":${strOrNull(r.route?.name ?? null)}` +
+    `,"requestedModel":${strOrNull(r.requestedModel === null ? null : r.requestedModel.slice(0, MAX_MODEL_CHARS))},"model":${strOrNull(r.model?.name ?? null)}` +
+    `,"target":${last === null ? "null" : `{"provider":${str(last.target.upstream.name)},"model":${str(last.target.model)}}`},"attempts":${attempts}` +
+    `,"status":${num(r.status)},"stream":${r.stream ? "true" : "false"},"latencyMs":${num(round(r.durationMs))},"ttfbMs":${r.firstByteMs < 0 ? "null" : num(round(r.firstByteMs))}` +
+    `,"plan":${str(r.served.linked.hash)},"content":${strOrNull(contentHash(r, content))},"usage":${r.usage === null ? "null" : JSON.stringify(r.usage)}` +
+    `,"outputChars":${num(r.outputChars)},"guardrails":${r.guardrails === null ? "null" : JSON.stringify(r.guardrails.toJSON())},"cache":${strOrNull(r.cache)}` +
+    `,"key":${strOrNull(r.keyName)},"tags":${JSON.stringify(r.tags)},"ended":${str(r.status === 499 ? "client_abandoned" : (r.cut ?? "complete"))}` +
+    `,"chain":${str(chain)},"prev":${strOrNull(prev)}}`
+  );
+}
+
+/** The request body's SHA-256 when the policy asks for it, else null (one-shot hash: no Hash object per request). */
+function contentHash(r: RequestRecord, content: PlanAudit["content"]): string | null {
+  return content === "hash" && r.body !== null ? `sha256:${digest("sha256", r.body, "hex")}` : null;
+}
+
+const str = (s: string): string => JSON.stringify(s);
+const strOrNull = (s: string | null): string => (s === null ? "null" : JSON.stringify(s));
+/** A number as JSON writes it (non-finite ones as null). */
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : "null");
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

@@ -57,7 +57,11 @@ function openBlock(rule: Extract<HoldRule, { kind: "block" }>, text: string): nu
     rule.close.lastIndex = begin + rule.open.length;
     if (!rule.close.test(text)) return begin;
   }
-  // A partial opening at the very end (`-----BEG`).
-  for (let k = Math.min(rule.open.length - 1, n); k > 0; k--) if (text.endsWith(rule.open.slice(0, k))) return n - k;
+  // A partial opening at the very end (`-----BEG`): the earliest position in the last
+  // open.length - 1 characters from which the rest of the text begins `open` (the longest).
+  const first = rule.open[0]!;
+  for (let p = text.indexOf(first, Math.max(0, n - (rule.open.length - 1))); p !== -1; p = text.indexOf(first, p + 1)) {
+    if (rule.open.startsWith(text.slice(p))) return p;
+  }
   return n;
 }
