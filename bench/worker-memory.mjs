@@ -10,8 +10,10 @@
  * (examples/kubernetes/deployment.yaml).
  *
  * Run alone with `node bench/worker-memory.mjs [--seconds 5] [--connections 64]
- * [--server auto|uws|node] [--cli dist/cli/main.js]` after `npm run build`; `--cli` points
- * at another build of the CLI, e.g. the runtime-only layout of scripts/runtime-image.mjs.
+ * [--server auto|uws|node] [--cli dist/cli/main.js] [--node-flags "--max-semi-space-size=1"]`
+ * after `npm run build`; `--cli` points at another build of the CLI, e.g. the runtime-only
+ * layout of scripts/runtime-image.mjs; `--node-flags` starts node with the flags the
+ * container image uses (Dockerfile's ENTRYPOINT).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -33,7 +35,15 @@ function options(argv) {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
   };
-  return { seconds: Number(get("seconds", "5")), connections: Number(get("connections", "64")), server: get("server", "auto"), cli: resolve(get("cli", root("dist/cli/main.js"))) };
+  return {
+    seconds: Number(get("seconds", "5")),
+    connections: Number(get("connections", "64")),
+    server: get("server", "auto"),
+    cli: resolve(get("cli", root("dist/cli/main.js"))),
+    nodeFlags: get("node-flags", "")
+      .split(" ")
+      .filter((f) => f !== ""),
+  };
 }
 
 /** @param {string} name @param {string[]} args */
@@ -60,7 +70,7 @@ export async function measureWorkerMemory(o, log) {
     execFileSync(process.execPath, [root("dist/cli/main.js"), "compile", root("bench/bench-policy.yaml"), "-o", plan], { stdio: "ignore" });
     const bodies = [false, true].map((stream) => writeBody(join(tmp, `chat-${stream}.json`), chatBody({ model: BENCH_MODEL, stream })));
     for (const workers of WORKER_COUNTS) {
-      const args = [o.cli, "serve", "--plan", plan, "--port", String(GATEWAY_PORT), "--workers", String(workers), "--server", o.server];
+      const args = [...o.nodeFlags, o.cli, "serve", "--plan", plan, "--port", String(GATEWAY_PORT), "--workers", String(workers), "--server", o.server];
       const gw = start(`tollgate×${workers}`, args);
       try {
         await waitForPort(gw, GATEWAY_PORT, 60_000);
@@ -106,7 +116,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const log = (/** @type {string} */ s) => process.stderr.write(`bench worker-memory: ${s}\n`);
   try {
     const o = options(process.argv.slice(2));
-    log(`Node ${process.version}, --server ${o.server}, ${o.cli}`);
+    log(`Node ${process.version}${o.nodeFlags.length > 0 ? ` ${o.nodeFlags.join(" ")}` : ""}, --server ${o.server}, ${o.cli}`);
     process.stdout.write(`${workerMemoryTable(await measureWorkerMemory(o, log))}\n`);
   } catch (err) {
     log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
