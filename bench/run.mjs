@@ -13,6 +13,7 @@ import { cacheReport, measureCache } from "./cache.mjs";
 import { measurePoolQueue, poolQueueReport } from "./pool-queue.mjs";
 import { compileSpeedLine, measureCompileSpeed } from "./compile-speed.mjs";
 import { measureWorkerScaling, workerScalingTable } from "./workers.mjs";
+import { imageNodeFlags, measureWorkerMemory, memoryTargetLines } from "./worker-memory.mjs";
 import { measureSharedState, sharedStateLine } from "./shared-state.mjs";
 import { concurrentStreamsTable, measureConcurrentStreams } from "./concurrent-streams.mjs";
 import { guardrailLines, measureGuardrails } from "./guardrails.mjs";
@@ -138,6 +139,18 @@ async function main() {
   } catch (err) {
     workers = `Worker threads: not measured (${message(err)}).`;
   }
+  // Idle and loaded memory of `serve --plan` with 1, 2 and 4 workers, as plain node and with the image's flags.
+  log("memory: serve --plan with 1, 2 and 4 workers, plain node and the image's node flags");
+  let memory;
+  try {
+    const flags = imageNodeFlags();
+    const memoryOptions = { seconds: 3, connections: 64, server: "auto", cli: fileURLToPath(new URL("../dist/cli/main.js", import.meta.url)) };
+    const plain = await measureWorkerMemory({ ...memoryOptions, nodeFlags: [] }, log);
+    const image = await measureWorkerMemory({ ...memoryOptions, nodeFlags: flags }, log);
+    memory = memoryTargetLines(plain, image, flags);
+  } catch (err) {
+    memory = [`Idle memory: not measured (${message(err)}).`];
+  }
   // What the shared state itself costs a second thread, apart from the cores it shares with the mock and wrk.
   log("shared state: quota counters and ledger from 1 and 2 threads");
   const sharedState = sharedStateLine(await measureSharedState({ seconds: 3, runs: options.runs }));
@@ -165,6 +178,8 @@ async function main() {
     neighbours,
     "",
     workers,
+    "",
+    ...memory,
     "",
     sharedState,
     "",

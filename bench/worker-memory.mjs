@@ -16,7 +16,7 @@
  * container image uses (Dockerfile's ENTRYPOINT).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,6 +109,41 @@ export function workerMemoryTable(rows) {
     ...rows.map((r) => `| ${r.workers} | ${f(r.idleMb)} | ${f(r.loadedMb)} |`),
     `| each worker beyond ${first?.workers ?? "?"} | ${f(slope("idleMb"))} | ${f(slope("loadedMb"))} |`,
   ].join("\n");
+}
+
+/** The node flags the container image starts the gateway with: its ENTRYPOINT's words between `node` and the script. */
+export function imageNodeFlags() {
+  const dockerfile = readFileSync(root("Dockerfile"), "utf8");
+  const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile);
+  const words = line === null ? [] : /** @type {string[]} */ (JSON.parse(line[1] ?? "[]"));
+  return words.slice(1, -1);
+}
+
+/**
+ * The memory targets of issue #20 from both measurements: idle RSS of one thread ≤ 75 MB (with
+ * the image's node flags, and as plain `node`), and each worker beyond the second ≤ 25 MB.
+ * @param {Awaited<ReturnType<typeof measureWorkerMemory>>} plain @param {Awaited<ReturnType<typeof measureWorkerMemory>>} image @param {string[]} flags
+ */
+export function memoryTargetLines(plain, image, flags) {
+  const one = (/** @type {typeof plain} */ rows) => rows.find((r) => r.workers === 1)?.idleMb ?? NaN;
+  const perWorker = (/** @type {typeof plain} */ rows) => {
+    const multi = rows.filter((r) => r.workers > 1);
+    const a = multi[0];
+    const b = multi[multi.length - 1];
+    return a && b && b.workers > a.workers ? (b.idleMb - a.idleMb) / (b.workers - a.workers) : NaN;
+  };
+  const mark = (/** @type {number} */ v, /** @type {number} */ goal) => (v <= goal ? "✓" : "✗");
+  return [
+    `Idle memory (\`serve --plan\`, bench/worker-memory.mjs): one thread **${one(image).toFixed(1)} MiB** with the image's \`node ${flags.join(" ")}\` ${mark(one(image), 75)}, ${one(plain).toFixed(1)} MiB as plain \`node\` ${mark(one(plain), 75)} (goal ≤ 75 MB); each worker beyond the second **${perWorker(plain).toFixed(1)} MiB** ${mark(perWorker(plain), 25)} (goal ≤ 25 MB).`,
+    "",
+    "Plain `node`:",
+    "",
+    workerMemoryTable(plain),
+    "",
+    `With \`node ${flags.join(" ")}\` (the image):`,
+    "",
+    workerMemoryTable(image),
+  ];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

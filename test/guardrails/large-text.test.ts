@@ -13,17 +13,7 @@ import { scanSliced, scanLargeTexts, hasLargeText, LARGE_TEXT } from "../../runt
 import { scanText, type Finding } from "../../runtime/stages/guardrails/text-scan.js";
 import { InjectionScore } from "../../runtime/stages/guardrails/injection.js";
 import { validateChatRequest } from "../../runtime/canonical/chat-request.js";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from "../../compiler/commands/simulate/seeded-random.js";
 
 const WORDS = ["the", "report", "says", "that", "our", "team", "will", "ship", "it", "soon", "，", "然后", "we", "see", "ok:", "(note)", "-", "x", "\n"];
 const PEM = ["-----BEGIN RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwMbRvI0MBZhpF", "-----END RSA PRIVATE KEY-----"].join("\n");

@@ -18,22 +18,11 @@ import { InjectionScore } from "../../runtime/stages/guardrails/injection.js";
 import { INJECTION_ANCHORS, INJECTION_FLAGS, INJECTION_PATTERNS } from "../../runtime/stages/guardrails/injection-patterns.js";
 import { hasBase64Run, injectionViews } from "../../runtime/stages/guardrails/normalize-text.js";
 import { PiiScanner, type PiiHit } from "../../runtime/stages/guardrails/pii-scanner.js";
-
-/** A seeded generator (mulberry32), so a failure names a reproducible text. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../compiler/commands/simulate/seeded-random.js";
 
 /** Texts of pieces drawn from `pieces`, `count` of them, each up to `length` pieces. */
 function texts(pieces: readonly string[], count: number, length: number, seed: number): string[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     let text = "";
     const n = 1 + Math.floor(random() * length);

@@ -16,18 +16,7 @@ import { OutputGuardStage } from "../../runtime/stages/guardrails/output-stage.j
 import { Redactions } from "../../runtime/stages/guardrails/redactions.js";
 import { scanText } from "../../runtime/stages/guardrails/text-scan.js";
 import { loadCorpus } from "./corpus-metrics.js";
-
-/** A small seeded generator: the same cases on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from "../../compiler/commands/simulate/seeded-random.js";
 
 const WORDS = ["the", "report", "says", "that", "our", "team", "will", "ship", "it", "soon", "，", "然后", "we", "see", "ok:", "(note)", "-", "x"];
 
