@@ -288,10 +288,23 @@ export class OutputGuardStage implements ResponseStage {
   #releaseAll(): string {
     let out = "";
     for (const index of [...this.#held.keys()]) {
-      out += this.#releaseChoice(index, this.#currentTemplate());
+      out += this.#templateData !== null && this.#envelope !== null ? this.#releaseSpliced(index) : this.#releaseChoice(index, this.#currentTemplate());
       if (this.error !== null) return "";
     }
     return out;
+  }
+
+  /**
+   * #releaseChoice when the last content event came through the fast path: the release
+   * event is that event's own envelope (its scalars, as the upstream wrote them) with the
+   * released content, without parsing the event and serializing it again.
+   */
+  #releaseSpliced(index: number): string {
+    const released = this.#advance(index, "", true);
+    this.#held.delete(index);
+    this.#context.delete(index);
+    if (released.length === 0 || this.error !== null) return "";
+    return `data: ${this.#envelope}"choices":[{"index":${index},"delta":{"content":${JSON.stringify(released)}},"logprobs":null,"finish_reason":null}]}\n\n`;
   }
 
   #releaseChoice(index: number, template: Chunk | null): string {
