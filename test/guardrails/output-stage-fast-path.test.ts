@@ -67,3 +67,46 @@ describe("output stage fast path", () => {
     });
   }
 });
+
+describe("output stage: the event that releases held text", () => {
+  /** What the release event was built as before it was written field by field: the template without its choices and usage, then the choice. */
+  const reference = (template: Record<string, unknown>, released: string): string => {
+    const { choices: _c, usage: _u, ...envelope } = template;
+    return `data: ${JSON.stringify({ ...envelope, choices: [{ index: 0, delta: { content: released }, logprobs: null, finish_reason: null }] })}\n\n`;
+  };
+
+  const finishes: Record<string, unknown>[] = [
+    {
+      id: "c",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "m",
+      system_fingerprint: null,
+      choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }],
+      usage: null,
+    },
+    {
+      id: 'c\u2028"q"',
+      created: 1.5e21,
+      model: "mødel",
+      service_tier: "default",
+      choices: [{ index: 0, delta: {}, finish_reason: "length" }],
+      obfuscation: "x",
+      nested: { a: [1, { b: null }] },
+    },
+    JSON.parse('{"__proto__":{"x":1},"id":"p","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1}}') as Record<string, unknown>,
+  ];
+  for (const [i, finish] of finishes.entries()) {
+    it(`is the template's members but choices and usage, then the released choice (template ${i})`, () => {
+      const stage = new OutputGuardStage(scan, new Redactions(), new GuardrailReport("t"));
+      // The slow path (a member after the choices) for the content; the finish event is parsed and is the release's template.
+      let out = stage.pushStream(Buffer.from(slowEvent("the plan is confid")))?.toString() ?? "";
+      out += stage.pushStream(Buffer.from(`data: ${JSON.stringify(finish)}\n\n`))?.toString() ?? "";
+      // Everything was held (it could still become the deny term); the finish event releases it first.
+      const released = out.split(/(?<=\n\n)/).find((e) => e.includes('"finish_reason":null'))!;
+      const content = (JSON.parse(released.slice(6)) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content;
+      expect(content.length).toBeGreaterThan(0);
+      expect(released).toBe(reference(finish, content));
+    });
+  }
+});
