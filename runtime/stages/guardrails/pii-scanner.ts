@@ -6,7 +6,7 @@
  * resident ID may still be a card), each with its own sticky regex; that path runs
  * only on rejected candidates, which ordinary prose rarely produces.
  *
- * Before the regex, one cheap pass over the text (text-shape.ts) rules out the detectors
+ * Before the regex, a few cheap native passes over the text (text-shape.ts) rule out the detectors
  * that cannot match it at all, and the alternation of those that can is compiled once per
  * such subset. Leaving out an alternative that matches nowhere changes no finding.
  */
