@@ -48,9 +48,10 @@ export interface WorkerPoolOptions {
 /**
  * The young generation of a worker's heap, in MB. V8's default lets it grow to ~48 MB
  * (16 MB semi-spaces) while modules load and under load, and it stays resident: with
- * this cap a worker measured ~21 MB less resident under load and ~4 MB less idle, and
- * no difference in CPU per request beyond run-to-run noise (docs/benchmarks.md,
- * "Idle memory"). Requests allocate little that lives long, so small scavenges suffice.
+ * this cap each worker beyond the second measured ~25 MB resident after load instead of
+ * ~57, and ~24 MB idle instead of ~27, with no difference in CPU per request beyond
+ * run-to-run noise (docs/benchmarks.md, "Idle memory"). It is a size for the scavenger,
+ * not a limit: what outgrows it is promoted to the old generation.
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
