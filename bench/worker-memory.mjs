@@ -96,18 +96,26 @@ export async function measureWorkerMemory(o, log) {
   }
 }
 
-/** The Markdown table, with the cost of each worker beyond the first N > 1 row. @param {Awaited<ReturnType<typeof measureWorkerMemory>>} rows */
-export function workerMemoryTable(rows) {
-  const f = (/** @type {number} */ n) => n.toFixed(1);
+/**
+ * The cost of each worker beyond the first N > 1 row: the slope between the N > 1 rows (NaN with fewer than two).
+ * @param {Awaited<ReturnType<typeof measureWorkerMemory>>} rows @param {"idleMb" | "loadedMb"} key
+ */
+function perWorkerMb(rows, key) {
   const multi = rows.filter((r) => r.workers > 1);
   const first = multi[0];
   const last = multi[multi.length - 1];
-  const slope = (/** @type {"idleMb" | "loadedMb"} */ k) => (first && last && last.workers > first.workers ? (last[k] - first[k]) / (last.workers - first.workers) : NaN);
+  return first && last && last.workers > first.workers ? (last[key] - first[key]) / (last.workers - first.workers) : NaN;
+}
+
+/** The Markdown table, with the cost of each worker beyond the first N > 1 row. @param {Awaited<ReturnType<typeof measureWorkerMemory>>} rows */
+export function workerMemoryTable(rows) {
+  const f = (/** @type {number} */ n) => n.toFixed(1);
+  const first = rows.find((r) => r.workers > 1);
   return [
     "| `--workers` | RSS idle (MiB) | RSS after load (MiB) |",
     "|---:|---:|---:|",
     ...rows.map((r) => `| ${r.workers} | ${f(r.idleMb)} | ${f(r.loadedMb)} |`),
-    `| each worker beyond ${first?.workers ?? "?"} | ${f(slope("idleMb"))} | ${f(slope("loadedMb"))} |`,
+    `| each worker beyond ${first?.workers ?? "?"} | ${f(perWorkerMb(rows, "idleMb"))} | ${f(perWorkerMb(rows, "loadedMb"))} |`,
   ].join("\n");
 }
 
@@ -126,15 +134,9 @@ export function imageNodeFlags() {
  */
 export function memoryTargetLines(plain, image, flags) {
   const one = (/** @type {typeof plain} */ rows) => rows.find((r) => r.workers === 1)?.idleMb ?? NaN;
-  const perWorker = (/** @type {typeof plain} */ rows) => {
-    const multi = rows.filter((r) => r.workers > 1);
-    const a = multi[0];
-    const b = multi[multi.length - 1];
-    return a && b && b.workers > a.workers ? (b.idleMb - a.idleMb) / (b.workers - a.workers) : NaN;
-  };
   const mark = (/** @type {number} */ v, /** @type {number} */ goal) => (v <= goal ? "✓" : "✗");
   return [
-    `Idle memory (\`serve --plan\`, bench/worker-memory.mjs): one thread **${one(image).toFixed(1)} MiB** with the image's \`node ${flags.join(" ")}\` ${mark(one(image), 75)}, ${one(plain).toFixed(1)} MiB as plain \`node\` ${mark(one(plain), 75)} (goal ≤ 75 MB); each worker beyond the second **${perWorker(plain).toFixed(1)} MiB** ${mark(perWorker(plain), 25)} (goal ≤ 25 MB).`,
+    `Idle memory (\`serve --plan\`, bench/worker-memory.mjs): one thread **${one(image).toFixed(1)} MiB** with the image's \`node ${flags.join(" ")}\` ${mark(one(image), 75)}, ${one(plain).toFixed(1)} MiB as plain \`node\` ${mark(one(plain), 75)} (goal ≤ 75 MB); each worker beyond the second **${perWorkerMb(plain, "idleMb").toFixed(1)} MiB** ${mark(perWorkerMb(plain, "idleMb"), 25)} (goal ≤ 25 MB).`,
     "",
     "Plain `node`:",
     "",

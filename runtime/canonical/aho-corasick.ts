@@ -19,6 +19,7 @@
  * whole-word checks and offsets stay the automaton's.
  */
 import { codePointAt, codePointBefore, foldUnit, isSpacedWordChar } from "../../schemas/plan/word-match.js";
+import { escapeRegex } from "../base/regex-escape.js";
 
 /** One pattern: its text, and whether it must stand as a whole word. */
 export interface Pattern {
@@ -179,7 +180,7 @@ function asciiFilter(patterns: readonly Pattern[], fold: Uint16Array | null): Re
     let folded = "";
     for (let i = 0; i < p.text.length; i++) folded += String.fromCharCode(fold === null ? p.text.charCodeAt(i) : fold[p.text.charCodeAt(i)]!);
     if (NON_ASCII.test(folded)) continue;
-    sources.push(folded.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"));
+    sources.push(escapeRegex(folded));
   }
   if (sources.length === 0) return NEVER;
   return new RegExp(sources.join("|"), fold === null ? "" : "i");

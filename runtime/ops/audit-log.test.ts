@@ -1,12 +1,14 @@
 /**
  * The audit line is written as text field by field (auditText) for speed; it must be the
- * very text JSON.stringify makes of the line's object (auditLine), which the verifier,
- * the docs and every reader of the log rely on. Compared here over records that exercise
+ * very text JSON.stringify makes of the line's object (built here, field by field of
+ * AuditLine, as the writer built it before), which the verifier, the docs and every reader
+ * of the log rely on. Compared here over records that exercise
  * each field's forms: nulls, escapes, non-ASCII, attempts, usage, guardrails, tags.
  */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../base/request-record.js";
-import { auditLine, auditText } from "./audit-log.js";
+import { auditText, type AuditLine } from "./audit-log.js";
 
 const target = (provider: string, model: string) => ({ upstream: { name: provider }, model });
 
@@ -36,6 +38,37 @@ function record(overrides: Record<string, unknown>): RequestRecord {
     cut: null,
   };
   return { ...base, ...overrides } as unknown as RequestRecord;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** The line's object, as the writer built it before it wrote text. */
+function auditLine(r: RequestRecord, content: "none" | "hash"): AuditLine {
+  const last = r.lastAttempt;
+  return {
+    time: new Date(r.time).toISOString(),
+    requestId: r.requestId,
+    endpoint: r.endpoint,
+    consumer: r.consumer,
+    route: r.route?.name ?? null,
+    requestedModel: r.requestedModel === null ? null : r.requestedModel.slice(0, 200),
+    model: r.model?.name ?? null,
+    target: last === null ? null : { provider: last.target.upstream.name, model: last.target.model },
+    attempts: (r.attempts ?? []).map((a) => ({ provider: a.target.upstream.name, model: a.target.model, outcome: a.outcome, ms: round(a.ms) })),
+    status: r.status,
+    stream: r.stream,
+    latencyMs: round(r.durationMs),
+    ttfbMs: r.firstByteMs < 0 ? null : round(r.firstByteMs),
+    plan: r.served.linked.hash,
+    content: content === "hash" && r.body !== null ? `sha256:${createHash("sha256").update(r.body).digest("hex")}` : null,
+    usage: r.usage,
+    outputChars: r.outputChars,
+    guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
+    cache: r.cache,
+    key: r.keyName,
+    tags: r.tags,
+    ended: r.status === 499 ? "client_abandoned" : (r.cut ?? "complete"),
+  };
 }
 
 const reference = (r: RequestRecord, content: "none" | "hash", chain: string, prev: string | null): string =>

@@ -138,40 +138,11 @@ export class AuditLog implements RequestObserver {
   }
 }
 
-/** The audit line of a finished request. */
-export function auditLine(r: RequestRecord, content: PlanAudit["content"]): AuditLine {
-  const last = r.lastAttempt;
-  return {
-    time: new Date(r.time).toISOString(),
-    requestId: r.requestId,
-    endpoint: r.endpoint,
-    consumer: r.consumer,
-    route: r.route?.name ?? null,
-    requestedModel: r.requestedModel === null ? null : r.requestedModel.slice(0, MAX_MODEL_CHARS),
-    model: r.model?.name ?? null,
-    target: last === null ? null : { provider: last.target.upstream.name, model: last.target.model },
-    attempts: (r.attempts ?? []).map((a) => ({ provider: a.target.upstream.name, model: a.target.model, outcome: a.outcome, ms: round(a.ms) })),
-    status: r.status,
-    stream: r.stream,
-    latencyMs: round(r.durationMs),
-    ttfbMs: r.firstByteMs < 0 ? null : round(r.firstByteMs),
-    plan: r.served.linked.hash,
-    content: contentHash(r, content),
-    usage: r.usage,
-    outputChars: r.outputChars,
-    guardrails: r.guardrails === null ? null : r.guardrails.toJSON(),
-    cache: r.cache,
-    key: r.keyName,
-    tags: r.tags,
-    ended: r.status === 499 ? "client_abandoned" : (r.cut ?? "complete"),
-  };
-}
-
 /**
- * The line's JSON text, written field by field: the same text as
- * `JSON.stringify({ type: "audit", ...auditLine(r, content), chain, prev })` (a unit test
- * holds them equal), without building the object, spreading it into another and walking
- * both. Strings go through JSON.stringify (escaping); numbers through `num`.
+ * The line's JSON text (an {@link AuditLine} after a leading `"type":"audit"`, then the
+ * chain fields), written field by field without building the object: the same text as
+ * JSON.stringify of that object (audit-log.test.ts holds them equal). Strings go through
+ * JSON.stringify (escaping); numbers through `num`.
  */
 export function auditText(r: RequestRecord, content: PlanAudit["content"], chain: string, prev: string | null): string {
   const last = r.lastAttempt;

@@ -12,6 +12,7 @@
  */
 import { INJECTION_ANCHORS, INJECTION_FLAGS, INJECTION_PATTERNS } from "./injection-patterns.js";
 import { injectionViews } from "./normalize-text.js";
+import { escapeRegex } from "../../base/regex-escape.js";
 
 /** One test per pattern: no `g`, so `test` keeps no state between texts. */
 const TESTS = INJECTION_PATTERNS.map((p) => new RegExp(p.source, INJECTION_FLAGS.replace("g", "")));
@@ -33,14 +34,13 @@ INJECTION_PATTERNS.forEach((p, i) => {
  * positions at once. No anchor is a prefix of another, so stepping one character past
  * each hit finds every anchor that occurs.
  */
-const escape = (a: string): string => a.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
 const ANCHOR_WORDS = [...PATTERNS_OF_ANCHOR.keys()];
 const ANCHOR_SCAN = new RegExp(
   [
     `\\b(?:${ANCHOR_WORDS.filter((a) => /^[a-z]/.test(a))
-      .map(escape)
+      .map(escapeRegex)
       .join("|")})`,
-    ...ANCHOR_WORDS.filter((a) => !/^[a-z]/.test(a)).map(escape),
+    ...ANCHOR_WORDS.filter((a) => !/^[a-z]/.test(a)).map(escapeRegex),
   ].join("|"),
   "gi",
 );

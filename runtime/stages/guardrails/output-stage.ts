@@ -67,8 +67,8 @@ export class OutputGuardStage implements ResponseStage {
   readonly #context = new Map<number, string>();
   /** The last content chunk, as a template for chunks that release held text at the end. */
   #template: Chunk | null = null;
-  /** The JSON of the last content chunk when the fast path took it (parsed only if a release needs it). */
-  #templateData: string | null = null;
+  /** The last content chunk came through the fast path: its envelope (#envelope) is the template for releases. */
+  #lastFast = false;
   /** The last envelope (the event's text before its choices) the fast path accepted. */
   #envelope: string | null = null;
 
@@ -161,7 +161,7 @@ export class OutputGuardStage implements ResponseStage {
       const released = this.#advance(index, content, final);
       if (this.error !== null) return "";
       this.#template = chunk;
-      this.#templateData = null;
+      this.#lastFast = false;
       if (released !== content) {
         delta!.content = released;
         changed = true;
@@ -203,24 +203,11 @@ export class OutputGuardStage implements ResponseStage {
     if (typeof content !== "string") return null;
     const released = this.#advance(0, content, false);
     if (this.error !== null) return "";
-    this.#templateData = event.slice(6, -2);
+    this.#lastFast = true;
     this.#template = null;
     if (released === content) return event;
     if (released.length === 0) return "";
     return `${event.slice(0, start)}${JSON.stringify(released).slice(1, -1)}${event.slice(end)}`;
-  }
-
-  /** The template chunk for releases, parsed from the fast path's text when that is what it holds. */
-  #currentTemplate(): Chunk | null {
-    if (this.#template === null && this.#templateData !== null) {
-      try {
-        this.#template = JSON.parse(this.#templateData) as Chunk;
-      } catch {
-        this.#template = null;
-      }
-      this.#templateData = null;
-    }
-    return this.#template;
   }
 
   /** `released` then `event`, unless a check blocked on the way: then nothing (no `[DONE]` after a block). */
@@ -284,44 +271,44 @@ export class OutputGuardStage implements ResponseStage {
     return this.error !== null;
   }
 
-  /** Releases every choice's held text as extra chunks (before a finish or `[DONE]`). */
+  /** Releases every choice's held text as extra chunks (before a finish or `[DONE]`), after the last content chunk's envelope. */
   #releaseAll(): string {
     let out = "";
     for (const index of [...this.#held.keys()]) {
-      out += this.#templateData !== null && this.#envelope !== null ? this.#releaseSpliced(index) : this.#releaseChoice(index, this.#currentTemplate());
+      out += this.#releaseChoice(index, null);
       if (this.error !== null) return "";
     }
     return out;
   }
 
   /**
-   * #releaseChoice when the last content event came through the fast path: the release
-   * event is that event's own envelope (its scalars, as the upstream wrote them) with the
-   * released content, without parsing the event and serializing it again.
+   * Releases a choice's held text as one event built on `template`'s members (null: on the
+   * last content chunk; when the fast path took it, its envelope text as the upstream wrote
+   * it, without parsing and serializing the event again).
    */
-  #releaseSpliced(index: number): string {
-    const released = this.#advance(index, "", true);
-    this.#held.delete(index);
-    this.#context.delete(index);
-    if (released.length === 0 || this.error !== null) return "";
-    return releaseEvent(this.#envelope!, index, released);
-  }
-
   #releaseChoice(index: number, template: Chunk | null): string {
     const released = this.#advance(index, "", true);
     this.#held.delete(index);
     this.#context.delete(index);
     if (released.length === 0 || this.error !== null) return "";
-    // The template's members but its choices and usage, in order, then the released choice:
-    // the text JSON.stringify({ ...envelope, choices }) makes, without copying the object twice.
-    let opening = "{";
-    for (const key in template ?? {}) {
-      if (key === "choices" || key === "usage" || !Object.hasOwn(template!, key)) continue;
-      const value = JSON.stringify(template![key]);
-      if (value !== undefined) opening += `${JSON.stringify(key)}:${value},`;
-    }
+    const opening = template === null && this.#lastFast ? this.#envelope! : openingOf(template ?? this.#template);
     return releaseEvent(opening, index, released);
   }
+}
+
+/**
+ * An event's JSON up to its choices: `{`, then `template`'s members but its choices and
+ * usage, in order, each followed by a comma. With releaseEvent, the text
+ * JSON.stringify({ ...envelope, choices }) makes, without copying the object twice.
+ */
+function openingOf(template: Chunk | null): string {
+  let opening = "{";
+  for (const key in template ?? {}) {
+    if (key === "choices" || key === "usage" || !Object.hasOwn(template!, key)) continue;
+    const value = JSON.stringify(template![key]);
+    if (value !== undefined) opening += `${JSON.stringify(key)}:${value},`;
+  }
+  return opening;
 }
 
 /**
